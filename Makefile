@@ -1,0 +1,47 @@
+# Värna: `make run` serves the app with demo data; `make test` runs every test.
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+
+.PHONY: run test lint translations messages install clean-db test-pg
+
+$(BIN)/activate:
+	@python3 -m venv $(VENV) || { echo "python3 -m venv failed: on Debian, install python3-venv (apt-get install python3-venv)."; exit 1; }
+
+$(VENV)/.installed: $(BIN)/activate requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are build output (git-ignored); the .po files are the source.
+translations: install
+	@$(BIN)/pybabel -q compile -d app/translations
+
+# Re-extract the messages after changing texts, then translate app/translations/en/LC_MESSAGES/messages.po.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: translations
+	$(BIN)/flask --app wsgi db upgrade
+	$(BIN)/flask --app wsgi demo load
+	@echo "Värna: http://127.0.0.1:$(PORT)"
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+# SQLite always; PostgreSQL too when TEST_DATABASE_URL points at one (.ci/run starts a throwaway server).
+test: translations lint
+	env -u TEST_DATABASE_URL $(PYTEST)
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "--- the same suite on PostgreSQL"; $(PYTEST); \
+	else echo "(PostgreSQL suite skipped: TEST_DATABASE_URL is not set; 'make test-pg' starts a throwaway server)"; fi
+
+# Starts a throwaway PostgreSQL on loopback, runs `make test` against both databases, stops it.
+test-pg:
+	bash scripts/with-throwaway-postgres.sh $(MAKE) test
+
+clean-db:
+	rm -f instance/varna.db

@@ -1,0 +1,130 @@
+"""Värna: deviations, complaints and lex Sarah reports for Swedish social services."""
+
+import logging
+import os
+
+from flask import Flask, render_template, request, session
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from app import config as settings
+from app.extensions import babel, csrf, db, login_manager, mail, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(settings.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    app.config.update(settings.from_environment())
+    if test_config is not None:
+        app.config.update(test_config)
+    settings.finish(app.config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    mail.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Stockholm")
+
+    _import_models()
+    _register_blueprints(app)
+    _register_login(app)
+    _register_errors(app)
+    _register_templates(app)
+    _register_cli(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _select_locale():
+    from flask import current_app
+    language = session.get("language") if request else None
+    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _import_models() -> None:
+    # Every model must be known to the metadata for migrations and create_all.
+    from app import audit  # noqa: F401
+    from app.auth import models as auth_models  # noqa: F401
+    from app.cases import models as case_models  # noqa: F401
+    from app.org import models as org_models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.main.routes import bp as main_bp
+
+    for blueprint in (main_bp, auth_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_login(app: Flask) -> None:
+    from app.auth.guard import require_login
+    from app.auth.models import User
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(identifier: str):
+        # The cookie holds "id:token"; a changed token means the session was ended.
+        user_id, _, token = identifier.partition(":")
+        if not user_id.isdigit() or not token:
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_token != token:
+            return None
+        return user
+
+    app.before_request(require_login)
+
+    @app.before_request
+    def keep_session_alive():
+        # A permanent session's signature carries its age; refreshing it on each
+        # request makes the lifetime an inactivity timeout.
+        if current_user.is_authenticated:
+            session.permanent = True
+
+
+def _register_errors(app: Flask) -> None:
+    def page(status: int):
+        def handler(error):
+            return render_template(f"errors/{status}.html"), status
+        return handler
+
+    for status in (400, 403, 404, 405, 409, 413, 422, 429, 500):
+        app.register_error_handler(status, page(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("errors/csrf.html"), 400
+
+
+def _register_templates(app: Flask) -> None:
+    from app import clock
+    from app.auth.permissions import Action, can
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.template_filter("localtime")
+    def localtime(value, fmt: str = "%Y-%m-%d %H:%M"):
+        local = clock.to_local(value)
+        return local.strftime(fmt) if local else ""
+
+    @app.context_processor
+    def helpers():
+        from flask_babel import get_locale
+        return {"can": lambda action, case=None: can(current_user, action, case), "Action": Action,
+                "current_language": str(get_locale() or "sv")}
+
+
+def _register_cli(app: Flask) -> None:
+    from app.cli import demo_cli, users_cli
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(users_cli)

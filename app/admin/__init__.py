@@ -1,0 +1,1 @@
+"""Administration: users, organisational units, category lists, the audit log, the outbox."""

@@ -1,0 +1,244 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from app import mailer
+from app.admin.forms import ROLE_LABELS, AuditFilterForm, CategoryForm, UnitForm, UserForm
+from app.audit import AuditEvent
+from app.auth import services as accounts
+from app.auth.guard import require
+from app.auth.models import User
+from app.auth.permissions import Action
+from app.cases import categories
+from app.cases.models import CASE_KINDS, Category
+from app.extensions import db
+from app.org import services as org
+from app.org.models import Unit
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+KIND_LABELS = {"deviation": _l("Avvikelser"), "lex_sarah": _l("Lex Sarah"),
+               "complaint": _l("Klagomål och synpunkter")}
+
+
+def _me() -> User:
+    return current_user._get_current_object()
+
+
+def _unit_choices(units: list[Unit]) -> list[tuple[int, str]]:
+    return [(u.id, "\u2003" * u.depth + u.name + ("" if u.active else " " + _("(inaktiv)"))) for u in units]
+
+
+@bp.route("/")
+@require(Action.MANAGE_USERS)
+def index():
+    return redirect(url_for("admin.users"))
+
+
+# --- users ----------------------------------------------------------------------------
+
+@bp.route("/anvandare")
+@require(Action.MANAGE_USERS)
+def users():
+    query = request.args.get("q", "").strip()
+    statement = select(User).order_by(User.full_name)
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(or_(User.username.ilike(like), User.full_name.ilike(like)))
+    return render_template("admin/users.html", users=db.session.scalars(statement).all(), q=query,
+                           role_labels=ROLE_LABELS)
+
+
+def _user_form(user: User | None) -> UserForm:
+    form = UserForm(obj=user) if request.method == "GET" and user else UserForm()
+    form.units.choices = _unit_choices(org.tree())
+    if request.method == "GET" and user:
+        form.units.data = sorted(user.unit_ids)
+    return form
+
+
+@bp.route("/anvandare/ny", methods=["GET", "POST"])
+@require(Action.MANAGE_USERS)
+def new_user():
+    form = _user_form(None)
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors.append(_("Ange ett första lösenord."))
+        else:
+            try:
+                user = accounts.create_user(_me(), username=form.username.data, full_name=form.full_name.data,
+                                            role=form.role.data, password=form.password.data,
+                                            email=form.email.data or "", title=form.title.data or "",
+                                            unit_ids=form.units.data or [])
+            except accounts.AccountError as error:
+                getattr(form, error.field or "username").errors.append(error.message)
+            else:
+                flash(_("Kontot %(name)s är skapat.", name=user.username), "success")
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/anvandare/<int:user_id>", methods=["GET", "POST"])
+@require(Action.MANAGE_USERS)
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = _user_form(user)
+    form.username.data = user.username  # never changed: the audit log refers to it
+    if form.validate_on_submit():
+        try:
+            accounts.update_user(_me(), user, full_name=form.full_name.data, role=form.role.data,
+                                 email=form.email.data or "", title=form.title.data or "",
+                                 unit_ids=form.units.data or [], active=form.active.data)
+            if form.password.data:
+                accounts.set_password_by_admin(_me(), user, form.password.data)
+        except accounts.AccountError as error:
+            getattr(form, error.field or "full_name").errors.append(error.message)
+        else:
+            flash(_("Ändringarna för %(name)s är sparade.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user), 422 if form.errors else 200
+
+
+# --- units ----------------------------------------------------------------------------
+
+@bp.route("/enheter")
+@require(Action.MANAGE_UNITS)
+def units():
+    return render_template("admin/units.html", units=org.tree())
+
+
+def _unit_form(unit: Unit | None) -> UnitForm:
+    form = UnitForm(obj=unit) if request.method == "GET" and unit else UnitForm()
+    excluded = unit.path if unit else None
+    # A unit cannot move in under itself, so its own subtree is not offered.
+    candidates = [u for u in org.tree() if not (excluded and u.path.startswith(excluded))]
+    form.parent_id.choices = [("", _("— högst upp (förvaltningen) —")), *_unit_choices(candidates)]
+    if request.method == "GET" and unit:
+        form.parent_id.data = unit.parent_id
+    return form
+
+
+@bp.route("/enheter/ny", methods=["GET", "POST"])
+@require(Action.MANAGE_UNITS)
+def new_unit():
+    form = _unit_form(None)
+    if request.method == "GET" and request.args.get("parent", "").isdigit():
+        form.parent_id.data = int(request.args["parent"])
+    if form.validate_on_submit():
+        try:
+            unit = org.create_unit(_me(), name=form.name.data, parent_id=form.parent_id.data,
+                                   address=form.address.data)
+        except org.UnitError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash(_("Enheten %(name)s är skapad.", name=unit.name), "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=None), 422 if form.errors else 200
+
+
+@bp.route("/enheter/<int:unit_id>", methods=["GET", "POST"])
+@require(Action.MANAGE_UNITS)
+def edit_unit(unit_id: int):
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    form = _unit_form(unit)
+    if form.validate_on_submit():
+        try:
+            org.update_unit(_me(), unit, name=form.name.data, parent_id=form.parent_id.data,
+                            address=form.address.data)
+        except org.UnitError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            flash(_("Enheten %(name)s är sparad.", name=unit.name), "success")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit), 422 if form.errors else 200
+
+
+@bp.route("/enheter/<int:unit_id>/aktiv", methods=["POST"])
+@require(Action.MANAGE_UNITS)
+def set_unit_active(unit_id: int):
+    unit = db.session.get(Unit, unit_id) or abort(404)
+    activate = request.form.get("active") == "1"
+    try:
+        org.set_unit_active(_me(), unit, activate)
+    except org.UnitError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Enheten %(name)s är aktiverad.", name=unit.name) if activate
+              else _("Enheten %(name)s är inaktiverad.", name=unit.name), "success")
+    return redirect(url_for("admin.units"))
+
+
+# --- categories -----------------------------------------------------------------------
+
+@bp.route("/kategorier", methods=["GET", "POST"])
+@require(Action.MANAGE_CATEGORIES)
+def category_lists():
+    kind = request.args.get("kind", "deviation")
+    if kind not in CASE_KINDS:
+        abort(404)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            category = categories.add_category(_me(), kind, form.name.data)
+        except categories.CategoryError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Kategorin %(name)s är tillagd.", name=category.name), "success")
+            return redirect(url_for("admin.category_lists", kind=kind))
+    return render_template("admin/categories.html", form=form, kind=kind, kind_labels=KIND_LABELS,
+                           categories=categories.categories_for(kind, include_inactive=True)), \
+        422 if form.errors else 200
+
+
+@bp.route("/kategorier/<int:category_id>", methods=["GET", "POST"])
+@require(Action.MANAGE_CATEGORIES)
+def edit_category(category_id: int):
+    category = db.session.get(Category, category_id) or abort(404)
+    form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
+    if form.validate_on_submit():
+        try:
+            categories.update_category(_me(), category, name=form.name.data, active=form.active.data)
+        except categories.CategoryError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Kategorin är sparad."), "success")
+            return redirect(url_for("admin.category_lists", kind=category.kind))
+    return render_template("admin/category_form.html", form=form, category=category,
+                           kind_labels=KIND_LABELS), 422 if form.errors else 200
+
+
+# --- audit log and outbox ---------------------------------------------------------------
+
+@bp.route("/logg")
+@require(Action.VIEW_AUDIT_LOG)
+def audit_log():
+    form = AuditFilterForm(request.args)
+    statement = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if form.user.data:
+        statement = statement.where(AuditEvent.user_name.ilike(f"%{form.user.data.strip()}%"))
+    if form.action.data:
+        statement = statement.where(AuditEvent.action.startswith(form.action.data.strip()))
+    if form.object_type.data:
+        statement = statement.where(AuditEvent.object_type == form.object_type.data)
+    if form.object_id.data:
+        statement = statement.where(AuditEvent.object_id == form.object_id.data.strip())
+    # Keyset pagination: "older than id N" costs the same on the first page and the thousandth.
+    before = request.args.get("fore", type=int)
+    if before:
+        statement = statement.where(AuditEvent.id < before)
+    page_size = 100
+    events = db.session.scalars(statement.limit(page_size + 1)).all()
+    more = len(events) > page_size
+    events = events[:page_size]
+    next_args = {k: v for k, v in request.args.items() if k != "fore"}
+    if more:
+        next_args["fore"] = events[-1].id
+    return render_template("admin/audit_log.html", form=form, events=events, more=more, next_args=next_args)
+
+
+@bp.route("/utkorg")
+@require(Action.VIEW_OUTBOX)
+def outbox():
+    return render_template("admin/outbox.html", messages=mailer.outbox())

@@ -1,0 +1,1 @@
+"""Login, logout, sessions, passwords, roles and the permission function."""

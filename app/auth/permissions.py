@@ -1,0 +1,101 @@
+"""The one place that answers "may user U do action A (on case C / unit X)?".
+
+Pure: it reads attributes of the objects it is given and touches neither Flask
+nor the database, so it is tested as a table of role × action × answer, and
+both routes (`require`) and services (`ensure`) ask it.
+
+A case is anything with `kind`, `unit_path` (the ids from the root down to the
+case's unit), `reporter_id` and `bypass_manager` (the reporter asked that the
+report not go to their nearest manager).
+"""
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # no case needed
+    FILE_REPORT = "file_report"
+    VIEW_OWN_REPORTS = "view_own_reports"
+    VIEW_QUEUE = "view_queue"
+    MANAGE_USERS = "manage_users"
+    MANAGE_UNITS = "manage_units"
+    MANAGE_CATEGORIES = "manage_categories"
+    MANAGE_SETTINGS = "manage_settings"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    VIEW_OUTBOX = "view_outbox"
+    VIEW_STATISTICS = "view_statistics"
+    # on a case
+    VIEW_CASE = "view_case"                 # the full case page
+    VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
+    WORK_CASE = "work_case"                 # assign, triage, investigate, answer, close
+    PROPOSE_JUDGMENT = "propose_judgment"
+    JUDGE = "judge"                         # lex Sarah judgment
+    NOTIFY_IVO = "notify_ivo"
+    REOPEN_CASE = "reopen_case"
+
+
+STAFF, INVESTIGATOR, OFFICER, ADMIN = "staff", "investigator", "officer", "admin"
+
+# Actions that need no case, by role.
+_GENERAL = {
+    Action.FILE_REPORT: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
+    Action.VIEW_OWN_REPORTS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
+    Action.VIEW_QUEUE: {INVESTIGATOR, OFFICER, ADMIN},
+    Action.MANAGE_USERS: {ADMIN},
+    Action.MANAGE_UNITS: {ADMIN},
+    Action.MANAGE_CATEGORIES: {ADMIN},
+    Action.MANAGE_SETTINGS: {ADMIN},
+    Action.VIEW_AUDIT_LOG: {ADMIN},
+    Action.VIEW_OUTBOX: {ADMIN},
+    Action.VIEW_STATISTICS: {OFFICER, ADMIN},
+}
+
+CASE_ACTIONS = frozenset({
+    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.WORK_CASE, Action.PROPOSE_JUDGMENT,
+    Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
+})
+
+
+def _investigates(user, case) -> bool:
+    """An investigator of the case's unit or of a unit above it.
+
+    When the reporter asked to bypass the nearest manager, only the officers
+    handle the report, so unit investigators do not see it at all.
+    """
+    if user.role != INVESTIGATOR or getattr(case, "bypass_manager", False):
+        return False
+    return bool(set(user.unit_ids) & set(case.unit_path))
+
+
+def can(user, action: Action, case=None) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    action = Action(action)
+    if action not in CASE_ACTIONS:
+        return user.role in _GENERAL[action]
+    if case is None:
+        return False
+    is_reporter = case.reporter_id is not None and case.reporter_id == user.id
+    if action is Action.VIEW_CASE_AS_REPORTER:
+        return is_reporter
+    if action is Action.VIEW_CASE:
+        # Officers answer for every case towards the nämnd; admins answer for the data (read-only).
+        return user.role in {OFFICER, ADMIN} or _investigates(user, case)
+    if action is Action.WORK_CASE:
+        return user.role == OFFICER or _investigates(user, case)
+    if action is Action.PROPOSE_JUDGMENT:
+        return case.kind == "lex_sarah" and (user.role == OFFICER or _investigates(user, case))
+    if action in (Action.JUDGE, Action.NOTIFY_IVO):
+        return case.kind == "lex_sarah" and user.role == OFFICER
+    if action is Action.REOPEN_CASE:
+        return user.role in {OFFICER, ADMIN}
+    return False  # pragma: no cover - every case action is handled above
+
+
+class PermissionDenied(Exception):
+    """A service refused an action; routes turn it into 403."""
+
+
+def ensure(user, action: Action, case=None) -> None:
+    if not can(user, action, case):
+        raise PermissionDenied(action)

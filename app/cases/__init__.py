@@ -1,0 +1,1 @@
+"""Cases of every kind: the queue, the case page, triage, investigation, journal."""

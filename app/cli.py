@@ -1,0 +1,58 @@
+"""Command-line tools: `flask --app wsgi demo load`, `flask --app wsgi users create`."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app.auth import services as accounts
+from app.auth.models import ROLES, User
+from app.demo import DEMO_PASSWORD, DEMO_USERS, DemoRefused, load_demo_data
+from app.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data for trying Värna out.")
+users_cli = AppGroup("users", help="User accounts.")
+
+
+@demo_cli.command("load")
+def demo_load():
+    """Load the demo organisation, categories and users (idempotent)."""
+    try:
+        created = load_demo_data(current_app.config["VARNA_ENV"])
+    except DemoRefused as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Demo data: {len(created)} new rows." if created else "Demo data already loaded.")
+    click.echo(f"Demo logins (password '{DEMO_PASSWORD}'):")
+    for username, name, _title, role, units in DEMO_USERS:
+        click.echo(f"  {username:<6} {role:<13} {name}, {', '.join(units)}")
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--email", default="")
+@click.password_option()
+def users_create(username, full_name, role, email, password):
+    """Create an account, e.g. the first admin of a new installation."""
+    try:
+        user = accounts.create_user(None, username=username, full_name=full_name, role=role,
+                                    password=password, email=email)
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Created {user.username} ({user.role}).")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+@click.password_option()
+def users_set_password(username, password):
+    """Set a new password; the person's sessions end."""
+    user = db.session.scalar(select(User).where(User.username == accounts.normalise_username(username)))
+    if user is None:
+        raise click.ClickException("No such user.")
+    try:
+        accounts.set_password_by_admin(None, user, password)
+    except accounts.AccountError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Password set for {user.username}.")

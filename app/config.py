@@ -1,0 +1,111 @@
+"""Settings: defaults here, overridden by instance/config.py, then by the environment.
+
+Production (VARNA_ENV=production) refuses to start with an unsafe configuration,
+because a default secret key would let anyone forge a session.
+"""
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by finish()
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app must not start."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "VARNA_ENV": "development",
+        "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "varna.db"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: cookie-only, signed; the signature's age enforces the inactivity timeout.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "SESSION_COOKIE_NAME": "varna_session",
+        "INACTIVITY_MINUTES": 30,
+        "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
+        # Login throttling
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_WINDOW_MINUTES": 15,
+        "LOGIN_LOCK_MINUTES": 15,
+        # Password hashing (argon2id); tests lower the cost.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 65536,
+        "ARGON2_PARALLELISM": 4,
+        # Mail: "outbox" writes files to instance/outbox (development), "smtp" sends.
+        "MAIL_TRANSPORT": "outbox",
+        "MAIL_SERVER": "localhost",
+        "MAIL_PORT": 25,
+        "MAIL_USE_TLS": False,
+        "MAIL_USE_SSL": False,
+        "MAIL_USERNAME": None,
+        "MAIL_PASSWORD": None,
+        "MAIL_DEFAULT_SENDER": "varna@localhost",
+        "OUTBOX_DIR": os.path.join(instance_path, "outbox"),
+        "BASE_URL": "http://127.0.0.1:5000",
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ["sv", "en"],
+        "DISPLAY_TIMEZONE": "Europe/Stockholm",
+        "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PAGE_SIZE": 50,
+    }
+
+
+_ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
+_ENV_INTS = ["MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
+             "LOGIN_LOCK_MINUTES"]
+_ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL"]
+
+
+def from_environment() -> dict:
+    """The settings that the environment overrides, with their types."""
+    found: dict = {}
+    for name in _ENV_STRINGS:
+        if name in os.environ:
+            found[name] = os.environ[name]
+    for name in _ENV_INTS:
+        if name in os.environ:
+            found[name] = int(os.environ[name])
+    for name in _ENV_BOOLS:
+        if name in os.environ:
+            found[name] = _env_bool(name, False)
+    if os.environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Let people paste the usual postgres:// URL; we talk to it with psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def finish(config) -> None:
+    """Derive settings from others and refuse unsafe production settings."""
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["INACTIVITY_MINUTES"]))
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if config["VARNA_ENV"] == "production":
+        config["SESSION_COOKIE_SECURE"] = True
+        secret = config.get("SECRET_KEY") or ""
+        if secret == DEFAULT_SECRET_KEY or len(secret) < 32:
+            raise ConfigError(
+                "VARNA_ENV=production needs SECRET_KEY (at least 32 random characters) "
+                "in the environment or in instance/config.py."
+            )
+        if config.get("DEBUG"):
+            raise ConfigError("VARNA_ENV=production must not run with debug on.")

@@ -1,0 +1,1 @@
+"""Start pages, health check, language choice and error pages."""

@@ -1,0 +1,1 @@
+"""The organisation tree: administration → department (avdelning) → unit (enhet)."""

@@ -1,0 +1,126 @@
+"""Editing the organisation tree: create, rename, move, deactivate. Units are never deleted."""
+
+from flask_babel import gettext as _
+from sqlalchemy import func, literal, select, update
+
+from app import audit
+from app.auth.permissions import Action, ensure
+from app.extensions import db
+from app.org.models import Unit
+
+
+class UnitError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise UnitError(_("Ange ett namn."), "name")
+    if len(name) > 200:
+        raise UnitError(_("Namnet får ha högst 200 tecken."), "name")
+    return name
+
+
+def _check_sibling_name(name: str, parent_id: int | None, exclude_id: int | None = None) -> None:
+    query = select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None) if parent_id is None
+                                                         else Unit.parent_id == parent_id,
+                                                         func.lower(Unit.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(Unit.id != exclude_id)
+    if db.session.scalar(query):
+        raise UnitError(_("Det finns redan en enhet med det namnet på samma nivå."), "name")
+
+
+def tree() -> list[Unit]:
+    """Every unit in tree order (parents before their children, siblings by name)."""
+    units = list(db.session.scalars(select(Unit)))
+    by_parent: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent_id, []).append(unit)
+    ordered: list[Unit] = []
+
+    def walk(parent_id):
+        for unit in sorted(by_parent.get(parent_id, []), key=lambda u: u.name.lower()):
+            ordered.append(unit)
+            walk(unit.id)
+
+    walk(None)
+    return ordered
+
+
+def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -> Unit:
+    if actor is not None:
+        ensure(actor, Action.MANAGE_UNITS)
+    name = _clean_name(name)
+    parent = db.session.get(Unit, parent_id) if parent_id else None
+    if parent_id and parent is None:
+        raise UnitError(_("Okänd överordnad enhet."), "parent_id")
+    if parent is None and db.session.scalar(select(func.count()).select_from(Unit)
+                                            .where(Unit.parent_id.is_(None))):
+        raise UnitError(_("Det finns redan en förvaltning högst upp i trädet; välj en överordnad enhet."),
+                        "parent_id")
+    _check_sibling_name(name, parent_id)
+    unit = Unit(name=name, parent=parent, address=(address or "").strip()[:300])
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = (parent.path if parent else "/") + f"{unit.id}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    audit.record("unit.created", actor=actor, object_type="unit", object_id=unit.id,
+                 detail={"name": name, "parent_id": parent_id})
+    db.session.commit()
+    return unit
+
+
+def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address: str = "") -> None:
+    """Rename and/or move a unit; a move carries its whole subtree along."""
+    ensure(actor, Action.MANAGE_UNITS)
+    name = _clean_name(name)
+    changes: dict = {}
+    if parent_id != unit.parent_id:
+        if unit.parent_id is None:
+            raise UnitError(_("Förvaltningen högst upp i trädet kan inte flyttas."), "parent_id")
+        parent = db.session.get(Unit, parent_id) if parent_id else None
+        if parent is None:
+            raise UnitError(_("Välj en överordnad enhet."), "parent_id")
+        if parent.path.startswith(unit.path):
+            raise UnitError(_("En enhet kan inte flyttas in under sig själv."), "parent_id")
+        _check_sibling_name(name, parent.id, exclude_id=unit.id)
+        old_path, new_path = unit.path, parent.path + f"{unit.id}/"
+        depth_shift = parent.depth + 1 - unit.depth
+        # One UPDATE rewrites the paths of the whole subtree (portable string functions only).
+        db.session.execute(
+            update(Unit).where(Unit.path.startswith(old_path))
+            .values(path=literal(new_path).concat(func.substr(Unit.path, len(old_path) + 1)),
+                    depth=Unit.depth + depth_shift)
+            .execution_options(synchronize_session=False))
+        unit.parent_id = parent.id
+        changes["parent_id"] = parent.id
+        db.session.flush()
+        db.session.expire_all()
+    else:
+        _check_sibling_name(name, unit.parent_id, exclude_id=unit.id)
+    if name != unit.name:
+        changes["name"] = name
+        unit.name = name
+    address = (address or "").strip()[:300]
+    if address != unit.address:
+        changes["address"] = address
+        unit.address = address
+    audit.record("unit.updated", actor=actor, object_type="unit", object_id=unit.id, detail=changes)
+    db.session.commit()
+
+
+def set_unit_active(actor, unit: Unit, active: bool) -> None:
+    """Deactivating hides the unit from new reports; its cases and history stay."""
+    ensure(actor, Action.MANAGE_UNITS)
+    if not active and db.session.scalar(select(func.count()).select_from(Unit)
+                                        .where(Unit.parent_id == unit.id, Unit.active)):
+        raise UnitError(_("Inaktivera först de enheter som ligger under den här."), "active")
+    unit.active = active
+    audit.record("unit.activated" if active else "unit.deactivated", actor=actor, object_type="unit",
+                 object_id=unit.id)
+    db.session.commit()

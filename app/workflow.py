@@ -1,0 +1,256 @@
+"""The one state machine: which workflow moves a case may make, given its kind and status.
+
+DESIGN.md, "The one flow": every kind walks the same road and differs only in
+which stops it makes. The allowed moves live here and nowhere else; views,
+services and the API ask this module. It is pure standard-library Python (no
+Flask, no database) so that it can be tested, and read, on its own.
+
+The caller computes "facts" (booleans such as ``notified``) from the database
+and passes them in; a missing fact counts as False, so forgetting one refuses
+a move rather than allowing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Kind(StrEnum):
+    DEVIATION = "deviation"
+    COMPLAINT = "complaint"
+    LEX_SARAH = "lex_sarah"
+
+
+class Status(StrEnum):
+    # Declared in flow order: statuses_for() and the UI rely on it.
+    RECEIVED = "received"
+    INVESTIGATING = "investigating"
+    AWAITING_JUDGMENT = "awaiting_judgment"
+    JUDGED = "judged"
+    ANSWERED = "answered"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES: frozenset[Status] = frozenset(Status) - {Status.CLOSED}
+ALL_KINDS: frozenset[Kind] = frozenset(Kind)
+ALL_STATUSES: frozenset[Status] = frozenset(Status)
+
+# The statuses each kind can ever have, in flow order. Stated as data rather
+# than derived from MOVES because the moves that apply to "any open status"
+# (assign, add_entry, ...) would otherwise drag e.g. "judged" into deviations.
+# A status not listed for a kind is refused for every move ("wrong_status").
+FLOWS: Mapping[Kind, tuple[Status, ...]] = MappingProxyType({
+    Kind.DEVIATION: (Status.RECEIVED, Status.INVESTIGATING, Status.CLOSED),
+    Kind.COMPLAINT: (Status.RECEIVED, Status.INVESTIGATING, Status.ANSWERED, Status.CLOSED),
+    Kind.LEX_SARAH: (Status.RECEIVED, Status.INVESTIGATING, Status.AWAITING_JUDGMENT,
+                     Status.JUDGED, Status.CLOSED),
+})
+
+
+@dataclass(frozen=True)
+class Move:
+    """One row of the table.
+
+    ``sources``, ``target`` and ``requires`` hold for every kind in ``kinds``
+    unless the matching ``*_by_kind`` mapping has an entry for that kind, which
+    then replaces it. Only two moves need that (escalate_to_lex_sarah, close);
+    everything else is one plain row. Always read a move through
+    ``sources_for(kind)``, ``target_for(kind)`` and ``requires_for(kind)``.
+    ``target`` None means the status does not change.
+    """
+
+    name: str
+    kinds: frozenset[Kind]
+    sources: frozenset[Status]
+    target: Status | None
+    requires: tuple[str, ...] = ()
+    sources_by_kind: Mapping[Kind, frozenset[Status]] = field(default_factory=dict, hash=False)
+    target_by_kind: Mapping[Kind, Status | None] = field(default_factory=dict, hash=False)
+    requires_by_kind: Mapping[Kind, tuple[str, ...]] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        # Frozen means frozen: make the override mappings read-only too.
+        for name in ("sources_by_kind", "target_by_kind", "requires_by_kind"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+    def sources_for(self, kind: Kind | str) -> frozenset[Status]:
+        return self.sources_by_kind.get(Kind(kind), self.sources)
+
+    def target_for(self, kind: Kind | str) -> Status | None:
+        kind = Kind(kind)
+        return self.target_by_kind.get(kind, self.target)
+
+    def requires_for(self, kind: Kind | str) -> tuple[str, ...]:
+        return self.requires_by_kind.get(Kind(kind), self.requires)
+
+
+def _move(name, kinds, sources, target=None, requires=(), **by_kind) -> tuple[str, Move]:
+    return name, Move(name, frozenset(kinds), frozenset(sources), target, tuple(requires), **by_kind)
+
+
+_D, _C, _L = Kind.DEVIATION, Kind.COMPLAINT, Kind.LEX_SARAH
+_S = Status
+
+# The whole table, in the order the UI should offer the moves.
+MOVES: dict[str, Move] = dict([
+    # Triage: investigate, or a documented decision not to (with a reason).
+    _move("triage_investigate", ALL_KINDS, {_S.RECEIVED}, _S.INVESTIGATING),
+    _move("triage_not_investigate", ALL_KINDS, {_S.RECEIVED}, _S.CLOSED,
+          requires=["not_investigate_reason"]),
+
+    # Casework that never changes the status. None of it makes sense on a
+    # closed case, except feedback to the reporter, which often comes last.
+    _move("assign", ALL_KINDS, OPEN_STATUSES),
+    _move("declare_disqualified", ALL_KINDS, OPEN_STATUSES),
+    _move("add_entry", ALL_KINDS, OPEN_STATUSES),
+    _move("record_causes_and_risk", ALL_KINDS, OPEN_STATUSES),
+    _move("give_feedback", ALL_KINDS, ALL_STATUSES),
+    _move("add_action", ALL_KINDS, OPEN_STATUSES),
+
+    # Lex Sarah: investigation, then the officer's judgment.
+    _move("propose_judgment", {_L}, {_S.INVESTIGATING, _S.AWAITING_JUDGMENT}),
+    _move("finish_investigation", {_L}, {_S.INVESTIGATING}, _S.AWAITING_JUDGMENT),
+    _move("record_judgment", {_L}, {_S.AWAITING_JUDGMENT}, _S.JUDGED),
+
+    # IVO. A serious case is notified "snarast", possibly before the
+    # investigation is finished, hence allowed from investigating onwards;
+    # only once. IVO's follow-up (supplement, decision) can arrive after the
+    # case is closed.
+    _move("notify_ivo", {_L}, {_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED},
+          requires=["not_yet_notified"]),
+    _move("record_ivo_decision_not_to_notify", {_L}, {_S.JUDGED}),
+    _move("record_ivo_followup", {_L},
+          {_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED, _S.CLOSED},
+          requires=["notified"]),
+
+    # Moving between kinds. The service layer creates the new, linked case;
+    # here we only say what happens to the old one. A lex Sarah report judged
+    # "none" is closed and handed over. A deviation is replaced by its lex
+    # Sarah report and closed; a complaint stays open because the complainant
+    # is still owed an answer (answered complaints can still escalate).
+    _move("hand_over_to_deviation", {_L}, {_S.JUDGED}, _S.CLOSED, requires=["judged_none"]),
+    _move("escalate_to_lex_sarah", {_D, _C}, {_S.RECEIVED, _S.INVESTIGATING, _S.ANSWERED},
+          None, target_by_kind={_D: _S.CLOSED}),
+    # (Deviations never reach "answered": FLOWS keeps that source out for them.)
+
+    _move("record_answer", {_C}, {_S.INVESTIGATING}, _S.ANSWERED),
+
+    # One "close" for every kind, so the UI has one button; kinds differ in
+    # where it may start and what must be settled first:
+    # - deviation: after the investigation;
+    # - complaint: once answered, or while investigating if no answer is
+    #   wanted (or possible: anonymous). The caller computes one fact,
+    #   answer_recorded_or_not_wanted, which is True in "answered" by
+    #   construction; a single per-kind requirement instead of a second row.
+    # - lex Sarah: after judgment, once the IVO question is settled (serious:
+    #   notified or a recorded reason not to; True when not serious).
+    # (sources holds the union, for anyone reading Move.sources directly.)
+    _move("close", ALL_KINDS, {_S.INVESTIGATING, _S.ANSWERED, _S.JUDGED}, _S.CLOSED,
+          sources_by_kind={_D: frozenset({_S.INVESTIGATING}),
+                           _C: frozenset({_S.INVESTIGATING, _S.ANSWERED}),
+                           _L: frozenset({_S.JUDGED})},
+          requires_by_kind={_C: ("answer_recorded_or_not_wanted",),
+                            _L: ("ivo_question_settled",)}),
+
+    _move("reopen", ALL_KINDS, {_S.CLOSED}, _S.INVESTIGATING, requires=["reopen_reason"]),
+])
+
+# Swedish display labels; the app wraps them in translation (Flask-Babel).
+STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: "Mottagen",
+    Status.INVESTIGATING: "Under utredning",
+    Status.AWAITING_JUDGMENT: "Väntar på bedömning",
+    Status.JUDGED: "Bedömd",
+    Status.ANSWERED: "Besvarad",
+    Status.CLOSED: "Avslutad",
+}
+
+MOVE_LABELS: dict[str, str] = {
+    "triage_investigate": "Inled utredning",
+    "triage_not_investigate": "Beslut att inte inleda utredning",
+    "assign": "Tilldela handläggare",
+    "declare_disqualified": "Anmäl jäv",
+    "add_entry": "Dokumentera i utredningen",
+    "record_causes_and_risk": "Ange orsaker och risk för upprepning",
+    "give_feedback": "Ge återkoppling",
+    "add_action": "Lägg till åtgärd",
+    "propose_judgment": "Föreslå bedömning",
+    "finish_investigation": "Slutför utredningen",
+    "record_judgment": "Registrera bedömning",
+    "notify_ivo": "Anmäl till IVO",
+    "record_ivo_decision_not_to_notify": "Motivera varför IVO inte underrättas",
+    "record_ivo_followup": "Registrera komplettering och IVO:s beslut",
+    "hand_over_to_deviation": "Överlämna som avvikelse",
+    "escalate_to_lex_sarah": "Gör en lex Sarah-rapport",
+    "record_answer": "Registrera svar",
+    "close": "Avsluta ärendet",
+    "reopen": "Återöppna ärendet",
+}
+
+
+class MoveRefused(Exception):
+    """A move that is not allowed now; ``code`` says why, ``unmet`` lists missing facts."""
+
+    CODES = frozenset({"unknown_move", "wrong_kind", "wrong_status", "unmet_requirements"})
+
+    def __init__(self, code: str, move: str, kind, status, unmet: tuple[str, ...] = ()):
+        assert code in self.CODES, code
+        self.code, self.move, self.kind, self.status, self.unmet = code, move, kind, status, unmet
+        detail = f": missing {', '.join(unmet)}" if unmet else ""
+        super().__init__(f"{move!r} refused for {kind} in {status} ({code}){detail}")
+
+
+_NO_FACTS: Mapping[str, bool] = MappingProxyType({})
+
+
+def statuses_for(kind: Kind | str) -> tuple[Status, ...]:
+    return FLOWS[Kind(kind)]
+
+
+def _refusal(kind, status, move_name, facts) -> MoveRefused | None:
+    """The reason move_name is refused, or None if it is allowed. Checked in a
+    fixed order so each refusal has exactly one code."""
+    move = MOVES.get(move_name)
+    if move is None:
+        return MoveRefused("unknown_move", move_name, kind, status)
+    if kind not in move.kinds:
+        return MoveRefused("wrong_kind", move_name, kind, status)
+    if status not in FLOWS[kind] or status not in move.sources_for(kind):
+        return MoveRefused("wrong_status", move_name, kind, status)
+    unmet = tuple(r for r in move.requires_for(kind) if not facts.get(r, False))
+    if unmet:
+        return MoveRefused("unmet_requirements", move_name, kind, status, unmet)
+    return None
+
+
+def available_moves(kind: Kind | str, status: Status | str,
+                    facts: Mapping[str, bool] = _NO_FACTS) -> list[Move]:
+    kind, status = Kind(kind), Status(status)
+    return [m for m in MOVES.values() if _refusal(kind, status, m.name, facts) is None]
+
+
+def check(kind: Kind | str, status: Status | str, move_name: str,
+          facts: Mapping[str, bool] = _NO_FACTS) -> tuple[bool, tuple[str, ...]]:
+    """(allowed, unmet requirement names). Never raises: a view can call it to
+    decide whether to show a button, even with a kind or status it does not know."""
+    try:
+        kind, status = Kind(kind), Status(status)
+    except ValueError:
+        return False, ()
+    refusal = _refusal(kind, status, move_name, facts)
+    return (True, ()) if refusal is None else (False, refusal.unmet)
+
+
+def next_status(kind: Kind | str, status: Status | str, move_name: str,
+                facts: Mapping[str, bool] = _NO_FACTS) -> Status:
+    """The status after the move, or MoveRefused. A kind or status value that
+    does not exist is a programming error and raises ValueError."""
+    kind, status = Kind(kind), Status(status)
+    refusal = _refusal(kind, status, move_name, facts)
+    if refusal is not None:
+        raise refusal
+    target = MOVES[move_name].target_for(kind)
+    return status if target is None else target

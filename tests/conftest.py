@@ -1,0 +1,112 @@
+"""Fixtures: an app on a real database (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+a client, and a logged-in client per role.
+
+The schema is created once per test session; after each test every table is
+emptied, which is fast on both databases and leaves each test a fresh database.
+"""
+
+import os
+import tempfile
+
+import pytest
+from sqlalchemy import delete
+
+from app import create_app
+from app.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _database_url(tmp_dir: str) -> str:
+    return TEST_DATABASE_URL or "sqlite:///" + os.path.join(tmp_dir, "test.db")
+
+
+@pytest.fixture(scope="session")
+def _session_dir():
+    with tempfile.TemporaryDirectory(prefix="varna-test-") as tmp:
+        yield tmp
+
+
+def make_config(tmp_dir: str, **overrides) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
+        "WTF_CSRF_ENABLED": False,
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
+        "OUTBOX_DIR": os.path.join(tmp_dir, "outbox"),
+        "MAIL_TRANSPORT": "outbox",
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def _schema(_session_dir):
+    app = create_app(make_config(_session_dir))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    db.session.rollback()
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(delete(table))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module (or parametrize) to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, _session_dir, app_config):
+    app = create_app(make_config(_session_dir, **app_config))
+    with app.app_context():
+        _empty_all_tables()
+        yield app
+        _empty_all_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo organisation, categories and users (password 'demo')."""
+    from app.demo import load_demo_data
+    load_demo_data("test")
+    return app
+
+
+def login(client, username: str, password: str = "demo"):
+    return client.post("/logga-in", data={"username": username, "password": password})
+
+
+@pytest.fixture
+def login_as(demo):
+    """login_as("erik") gives a fresh client logged in as that demo user."""
+    def make(username: str):
+        client = demo.test_client()
+        response = login(client, username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+    return make
+
+
+@pytest.fixture(params=["anna", "erik", "sara", "admin"])
+def any_role_client(request, login_as):
+    return request.param, login_as(request.param)

@@ -1,0 +1,397 @@
+"""Tests of app/workflow.py, the one state machine.
+
+The expected answers below are written out by hand from the brief and
+DOMAIN.md; they are deliberately NOT derived from workflow.MOVES, so a wrong
+row in the table fails a test instead of agreeing with itself.
+"""
+
+import ast
+import importlib.util
+import sys
+from collections import deque
+from dataclasses import FrozenInstanceError
+from pathlib import Path
+
+import pytest
+
+# Load the module from its file rather than through the ``app`` package: it
+# must work without Flask or the database, and ``app/__init__.py`` imports
+# both. Registered as app.workflow so a later ``import app.workflow`` in the
+# same process gets this very module (one Kind class, not two).
+_PATH = Path(__file__).resolve().parents[1] / "app" / "workflow.py"
+if "app.workflow" in sys.modules:
+    wf = sys.modules["app.workflow"]
+else:
+    _spec = importlib.util.spec_from_file_location("app.workflow", _PATH)
+    wf = importlib.util.module_from_spec(_spec)
+    sys.modules["app.workflow"] = wf
+    _spec.loader.exec_module(wf)
+
+Kind, Status, MoveRefused = wf.Kind, wf.Status, wf.MoveRefused
+
+# --------------------------------------------------------------------------
+# The expected answers, by hand.
+# --------------------------------------------------------------------------
+
+SAME = "same"  # the move leaves the status unchanged
+
+ALL_MOVE_NAMES = [
+    "triage_investigate", "triage_not_investigate", "assign", "declare_disqualified",
+    "add_entry", "record_causes_and_risk", "give_feedback", "add_action",
+    "propose_judgment", "finish_investigation", "record_judgment", "notify_ivo",
+    "record_ivo_decision_not_to_notify", "record_ivo_followup", "hand_over_to_deviation",
+    "escalate_to_lex_sarah", "record_answer", "close", "reopen",
+]
+ALL_KIND_VALUES = ["deviation", "complaint", "lex_sarah"]
+ALL_STATUS_VALUES = ["received", "investigating", "awaiting_judgment", "judged", "answered", "closed"]
+
+EXPECTED_STATUSES = {
+    "deviation": ("received", "investigating", "closed"),
+    "complaint": ("received", "investigating", "answered", "closed"),
+    "lex_sarah": ("received", "investigating", "awaiting_judgment", "judged", "closed"),
+}
+
+# Casework allowed in every open status of every kind, leaving the status alone.
+OPEN_WORK = {
+    "assign": SAME, "declare_disqualified": SAME, "add_entry": SAME,
+    "record_causes_and_risk": SAME, "give_feedback": SAME, "add_action": SAME,
+}
+TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
+CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
+
+# kind -> status -> {move allowed with every fact True: resulting status}.
+# A status missing for a kind allows nothing.
+EXPECTED = {
+    "deviation": {
+        "received": {**TRIAGE, **OPEN_WORK, "escalate_to_lex_sarah": "closed"},
+        "investigating": {**OPEN_WORK, "escalate_to_lex_sarah": "closed", "close": "closed"},
+        "closed": {**CLOSED_WORK},
+    },
+    "complaint": {
+        "received": {**TRIAGE, **OPEN_WORK, "escalate_to_lex_sarah": SAME},
+        "investigating": {**OPEN_WORK, "escalate_to_lex_sarah": SAME,
+                          "record_answer": "answered", "close": "closed"},
+        "answered": {**OPEN_WORK, "escalate_to_lex_sarah": SAME, "close": "closed"},
+        "closed": {**CLOSED_WORK},
+    },
+    "lex_sarah": {
+        "received": {**TRIAGE, **OPEN_WORK},
+        "investigating": {**OPEN_WORK, "propose_judgment": SAME,
+                          "finish_investigation": "awaiting_judgment",
+                          "notify_ivo": SAME, "record_ivo_followup": SAME},
+        "awaiting_judgment": {**OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
+                              "notify_ivo": SAME, "record_ivo_followup": SAME},
+        "judged": {**OPEN_WORK, "notify_ivo": SAME, "record_ivo_decision_not_to_notify": SAME,
+                   "record_ivo_followup": SAME, "hand_over_to_deviation": "closed",
+                   "close": "closed"},
+        "closed": {**CLOSED_WORK, "record_ivo_followup": SAME},
+    },
+}
+
+# (kind, move) -> the facts it requires; anything not listed requires none.
+EXPECTED_REQUIRES = {
+    **{(k, "triage_not_investigate"): ("not_investigate_reason",) for k in ALL_KIND_VALUES},
+    **{(k, "reopen"): ("reopen_reason",) for k in ALL_KIND_VALUES},
+    ("lex_sarah", "notify_ivo"): ("not_yet_notified",),
+    ("lex_sarah", "record_ivo_followup"): ("notified",),
+    ("lex_sarah", "hand_over_to_deviation"): ("judged_none",),
+    ("lex_sarah", "close"): ("ivo_question_settled",),
+    ("complaint", "close"): ("answer_recorded_or_not_wanted",),
+}
+ALL_FACTS = {fact for facts in EXPECTED_REQUIRES.values() for fact in facts}
+ALL_TRUE = dict.fromkeys(ALL_FACTS, True)
+
+# The kinds a move exists for at all (else "wrong_kind"), from EXPECTED above.
+KINDS_OF_MOVE = {
+    name: {k for k, by_status in EXPECTED.items() if any(name in m for m in by_status.values())}
+    for name in ALL_MOVE_NAMES
+}
+
+MATRIX = [(k, s, m) for k in ALL_KIND_VALUES for s in ALL_STATUS_VALUES for m in ALL_MOVE_NAMES]
+
+
+def allowed_moves(kind, status):
+    return EXPECTED[kind].get(status, {})
+
+
+# --------------------------------------------------------------------------
+# The table as a whole
+# --------------------------------------------------------------------------
+
+def test_table_has_exactly_the_expected_moves():
+    assert list(wf.MOVES) == ALL_MOVE_NAMES
+    assert all(move.name == name for name, move in wf.MOVES.items())
+
+
+def test_enum_values():
+    assert [k.value for k in Kind] == ALL_KIND_VALUES
+    assert [s.value for s in Status] == ALL_STATUS_VALUES
+
+
+def test_open_statuses_are_all_but_closed():
+    assert wf.OPEN_STATUSES == frozenset(Status(s) for s in ALL_STATUS_VALUES if s != "closed")
+
+
+def test_move_is_frozen():
+    with pytest.raises(FrozenInstanceError):
+        wf.MOVES["close"].target = Status.RECEIVED
+    with pytest.raises(TypeError):
+        wf.MOVES["close"].sources_by_kind[Kind.DEVIATION] = frozenset()
+
+
+# --------------------------------------------------------------------------
+# Every kind x status x move, all facts True
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,status,move", MATRIX)
+def test_every_cell_with_all_facts_true(kind, status, move):
+    expected = allowed_moves(kind, status)
+    allowed, unmet = wf.check(kind, status, move, ALL_TRUE)
+    assert (allowed, unmet) == (move in expected, ())
+    if move in expected:
+        want = status if expected[move] == SAME else expected[move]
+        result = wf.next_status(kind, status, move, ALL_TRUE)
+        assert result == want and isinstance(result, Status)
+    else:
+        want_code = "wrong_kind" if kind not in KINDS_OF_MOVE[move] else "wrong_status"
+        with pytest.raises(MoveRefused) as refused:
+            wf.next_status(kind, status, move, ALL_TRUE)
+        assert refused.value.code == want_code
+        assert refused.value.unmet == ()
+
+
+@pytest.mark.parametrize("kind,status,move",
+                         [c for c in MATRIX if c[2] in allowed_moves(c[0], c[1])])
+def test_every_allowed_cell_with_no_facts_lists_exactly_its_requirements(kind, status, move):
+    requires = EXPECTED_REQUIRES.get((kind, move), ())
+    assert wf.check(kind, status, move, {}) == (not requires, requires)
+    assert wf.check(kind, status, move) == (not requires, requires)  # default facts
+
+
+@pytest.mark.parametrize("kind", ALL_KIND_VALUES)
+@pytest.mark.parametrize("status", ALL_STATUS_VALUES)
+def test_available_moves_in_table_order(kind, status):
+    names = [m.name for m in wf.available_moves(kind, status, ALL_TRUE)]
+    assert names == [n for n in ALL_MOVE_NAMES if n in allowed_moves(kind, status)]
+    assert all(isinstance(m, wf.Move) for m in wf.available_moves(kind, status, ALL_TRUE))
+
+
+@pytest.mark.parametrize("kind", ALL_KIND_VALUES)
+@pytest.mark.parametrize("status", ALL_STATUS_VALUES)
+def test_available_moves_without_facts_leaves_out_moves_with_requirements(kind, status):
+    names = {m.name for m in wf.available_moves(kind, status)}
+    assert names == {n for n in allowed_moves(kind, status) if (kind, n) not in EXPECTED_REQUIRES}
+
+
+# --------------------------------------------------------------------------
+# Requirements: each one, when False (or missing), refuses and is named
+# --------------------------------------------------------------------------
+
+REQUIREMENT_CASES = [
+    (kind, status, move, fact)
+    for (kind, move), facts in EXPECTED_REQUIRES.items()
+    for status, moves in EXPECTED[kind].items() if move in moves
+    for fact in facts
+]
+
+
+def test_requirement_cases_cover_every_requirement():
+    # Guards the parametrization below against silently becoming empty.
+    assert {c[3] for c in REQUIREMENT_CASES} == ALL_FACTS
+    assert len(REQUIREMENT_CASES) == 3 + 3 + 3 + 4 + 1 + 1 + 2
+
+
+@pytest.mark.parametrize("kind,status,move,fact", REQUIREMENT_CASES)
+@pytest.mark.parametrize("absent", ["false", "missing"])
+def test_unmet_requirement_refuses_and_is_named(kind, status, move, fact, absent):
+    facts = dict(ALL_TRUE)
+    if absent == "false":
+        facts[fact] = False
+    else:
+        del facts[fact]
+    assert wf.check(kind, status, move, facts) == (False, (fact,))
+    assert move not in {m.name for m in wf.available_moves(kind, status, facts)}
+    with pytest.raises(MoveRefused) as refused:
+        wf.next_status(kind, status, move, facts)
+    assert refused.value.code == "unmet_requirements"
+    assert refused.value.unmet == (fact,)
+    assert (refused.value.move, refused.value.kind, refused.value.status) == (move, kind, status)
+
+
+def test_truthy_fact_values_count_as_true():
+    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 1}) == (True, ())
+    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 0}) == (
+        False, ("ivo_question_settled",))
+
+
+# --------------------------------------------------------------------------
+# Refusal codes
+# --------------------------------------------------------------------------
+
+def refusal(kind, status, move, facts=ALL_TRUE):
+    with pytest.raises(MoveRefused) as refused:
+        wf.next_status(kind, status, move, facts)
+    return refused.value
+
+
+def test_unknown_move():
+    err = refusal("complaint", "investigating", "approve_everything")
+    assert (err.code, err.move, err.kind, err.status, err.unmet) == (
+        "unknown_move", "approve_everything", Kind.COMPLAINT, Status.INVESTIGATING, ())
+    assert wf.check("complaint", "investigating", "approve_everything", ALL_TRUE) == (False, ())
+
+
+def test_wrong_kind():
+    err = refusal("deviation", "investigating", "record_answer")
+    assert (err.code, err.kind, err.status) == ("wrong_kind", Kind.DEVIATION, Status.INVESTIGATING)
+    assert refusal("complaint", "awaiting_judgment", "record_judgment").code == "wrong_kind"
+    assert refusal("lex_sarah", "investigating", "escalate_to_lex_sarah").code == "wrong_kind"
+
+
+def test_wrong_status():
+    assert refusal("complaint", "received", "record_answer").code == "wrong_status"
+    assert refusal("lex_sarah", "investigating", "close").code == "wrong_status"
+    assert refusal("deviation", "closed", "assign").code == "wrong_status"
+    assert refusal("lex_sarah", "received", "notify_ivo").code == "wrong_status"
+
+
+def test_a_status_outside_the_kinds_flow_allows_nothing():
+    # A deviation is never "judged", so even "any open status" moves are refused.
+    assert wf.available_moves("deviation", "judged", ALL_TRUE) == []
+    assert refusal("deviation", "judged", "assign").code == "wrong_status"
+    assert refusal("deviation", "answered", "escalate_to_lex_sarah").code == "wrong_status"
+
+
+def test_wrong_status_wins_over_unmet_requirements():
+    # Each refusal has one code: the status is checked before the facts.
+    assert refusal("lex_sarah", "received", "notify_ivo", {}).code == "wrong_status"
+
+
+def test_check_never_raises_on_unknown_values():
+    assert wf.check("supervision", "received", "assign") == (False, ())
+    assert wf.check("deviation", "lost", "assign") == (False, ())
+
+
+def test_next_status_rejects_unknown_kind_or_status_values():
+    with pytest.raises(ValueError):
+        wf.next_status("supervision", "received", "assign")
+    with pytest.raises(ValueError):
+        wf.next_status("deviation", "lost", "assign")
+
+
+def test_move_refused_is_an_exception_with_a_readable_message():
+    err = refusal("lex_sarah", "judged", "close", {})
+    assert isinstance(err, Exception)
+    assert "ivo_question_settled" in str(err) and "close" in str(err)
+
+
+# --------------------------------------------------------------------------
+# next_status: the notable results, spelled out
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,status,move,want", [
+    ("deviation", "received", "triage_investigate", "investigating"),
+    ("lex_sarah", "received", "triage_not_investigate", "closed"),
+    ("deviation", "investigating", "escalate_to_lex_sarah", "closed"),
+    ("complaint", "investigating", "escalate_to_lex_sarah", "investigating"),
+    ("complaint", "answered", "escalate_to_lex_sarah", "answered"),
+    ("complaint", "investigating", "record_answer", "answered"),
+    ("complaint", "investigating", "close", "closed"),
+    ("complaint", "answered", "close", "closed"),
+    ("deviation", "investigating", "close", "closed"),
+    ("lex_sarah", "investigating", "finish_investigation", "awaiting_judgment"),
+    ("lex_sarah", "awaiting_judgment", "record_judgment", "judged"),
+    ("lex_sarah", "judged", "notify_ivo", "judged"),
+    ("lex_sarah", "judged", "hand_over_to_deviation", "closed"),
+    ("lex_sarah", "judged", "close", "closed"),
+    ("lex_sarah", "closed", "record_ivo_followup", "closed"),
+    ("complaint", "closed", "reopen", "investigating"),
+    ("deviation", "closed", "give_feedback", "closed"),
+])
+def test_next_status(kind, status, move, want):
+    assert wf.next_status(kind, status, move, ALL_TRUE) == Status(want)
+
+
+def test_enums_and_strings_are_interchangeable():
+    assert wf.next_status(Kind.LEX_SARAH, Status.JUDGED, "close", ALL_TRUE) is Status.CLOSED
+    assert wf.next_status("lex_sarah", "judged", "close", ALL_TRUE) is Status.CLOSED
+    assert wf.check(Kind.COMPLAINT, "answered", "close", ALL_TRUE) == (True, ())
+    assert wf.statuses_for(Kind.COMPLAINT) == wf.statuses_for("complaint")
+    assert ([m.name for m in wf.available_moves(Kind.DEVIATION, Status.RECEIVED)]
+            == [m.name for m in wf.available_moves("deviation", "received")])
+
+
+def test_per_kind_targets_are_readable_from_the_move():
+    move = wf.MOVES["escalate_to_lex_sarah"]
+    assert move.target_for("deviation") is Status.CLOSED
+    assert move.target_for(Kind.COMPLAINT) is None
+    close = wf.MOVES["close"]
+    assert close.sources_for("lex_sarah") == {Status.JUDGED}
+    assert close.requires_for("deviation") == ()
+
+
+# --------------------------------------------------------------------------
+# Statuses per kind, and that the table can reach all of them
+# --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ALL_KIND_VALUES)
+def test_statuses_for(kind):
+    statuses = wf.statuses_for(kind)
+    assert statuses == tuple(Status(s) for s in EXPECTED_STATUSES[kind])
+    assert all(isinstance(s, Status) for s in statuses)
+
+
+def test_only_lex_sarah_awaits_judgment():
+    assert Status.AWAITING_JUDGMENT in wf.statuses_for("lex_sarah")
+    assert Status.AWAITING_JUDGMENT not in wf.statuses_for("deviation")
+    assert Status.ANSWERED in wf.statuses_for("complaint")
+    assert Status.ANSWERED not in wf.statuses_for("lex_sarah")
+
+
+@pytest.mark.parametrize("kind", ALL_KIND_VALUES)
+def test_every_status_is_reachable_from_received(kind):
+    reached, todo = {Status.RECEIVED}, deque([Status.RECEIVED])
+    while todo:
+        status = todo.popleft()
+        for move in wf.available_moves(kind, status, ALL_TRUE):
+            after = wf.next_status(kind, status, move.name, ALL_TRUE)
+            if after not in reached:
+                reached.add(after)
+                todo.append(after)
+    assert reached == {Status(s) for s in EXPECTED_STATUSES[kind]}
+    assert reached == set(wf.statuses_for(kind))
+
+
+# --------------------------------------------------------------------------
+# Labels and purity
+# --------------------------------------------------------------------------
+
+def test_status_labels():
+    assert wf.STATUS_LABELS == {
+        Status.RECEIVED: "Mottagen",
+        Status.INVESTIGATING: "Under utredning",
+        Status.AWAITING_JUDGMENT: "Väntar på bedömning",
+        Status.JUDGED: "Bedömd",
+        Status.ANSWERED: "Besvarad",
+        Status.CLOSED: "Avslutad",
+    }
+
+
+def test_every_move_has_a_distinct_swedish_label():
+    assert set(wf.MOVE_LABELS) == set(ALL_MOVE_NAMES)
+    labels = list(wf.MOVE_LABELS.values())
+    assert all(isinstance(label, str) and label.strip() for label in labels)
+    assert len(set(labels)) == len(labels)
+
+
+def test_module_imports_only_the_standard_library():
+    tree = ast.parse(_PATH.read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, "no relative imports (nothing from the app)"
+            imported.add(node.module.split(".")[0])
+    assert imported, "parsed no imports at all?"
+    assert imported <= set(sys.stdlib_module_names) | {"__future__"}, imported
