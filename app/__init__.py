@@ -48,7 +48,7 @@ def _select_locale():
 
 def _import_models() -> None:
     # Every model must be known to the metadata for migrations and create_all.
-    from app import audit  # noqa: F401
+    from app import audit, mailer  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import models as case_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
@@ -125,6 +125,6 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.cli import demo_cli, users_cli
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(users_cli)
+    from app.cli import demo_cli, mail_cli, users_cli
+    for group in (demo_cli, users_cli, mail_cli):
+        app.cli.add_command(group)

@@ -56,3 +56,16 @@ def users_set_password(username, password):
     except accounts.AccountError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Password set for {user.username}.")
+
+
+mail_cli = AppGroup("mail", help="Outgoing e-mail.")
+
+
+@mail_cli.command("retry")
+def mail_retry():
+    """Send the queued messages that could not be delivered before."""
+    from app.mailer import deliver_queued
+    sent, failed = deliver_queued()
+    click.echo(f"Sent {sent}, failed {failed}.")
+    if failed:
+        raise SystemExit(1)

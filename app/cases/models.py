@@ -1,7 +1,15 @@
-from sqlalchemy import String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.clock import utcnow
 from app.extensions import db
+from app.org.models import Unit
+
+if TYPE_CHECKING:
+    from app.auth.models import User
 
 CASE_KINDS = ("deviation", "lex_sarah", "complaint")
 
@@ -21,3 +29,175 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+
+
+# --- the case and what hangs off it --------------------------------------------------------
+
+case_categories = Table(
+    "case_categories",
+    db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("category_id", ForeignKey("categories.id"), primary_key=True, index=True),
+)
+
+CLIENT_GENDERS = ("female", "male", "other", "unknown")
+LEX_SARAH_TYPES = ("misconduct", "risk")  # a misconduct that happened, or a concrete risk of one
+COMPLAINT_CHANNELS = ("web", "email", "letter", "phone", "visit", "ivo")
+COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
+REFERENCE_PREFIXES = {"deviation": "AV", "lex_sarah": "LS", "complaint": "KL"}
+
+
+class Case(db.Model):
+    """One report of any kind. Kind-specific data lives in one-to-one tables
+    (the complaint's complainant and answer here; judgment and IVO notification later).
+
+    `version` is SQLAlchemy's version counter: a save based on an older version
+    fails instead of silently overwriting a colleague's edit.
+    """
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        CheckConstraint("kind IN ('deviation', 'lex_sarah', 'complaint')", name="kind"),
+        Index("ix_cases_unit_status_received", "unit_id", "status", "received_at"),
+        Index("ix_cases_kind_received", "kind", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(30), default="received", index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    # what happened
+    summary: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[date | None]
+    occurred_time: Mapped[time | None]
+    noticed_on: Mapped[date | None]
+    noticed_how: Mapped[str] = mapped_column(Text, default="")
+    consequences: Mapped[str] = mapped_column(Text, default="")
+    immediate_measures: Mapped[str] = mapped_column(Text, default="")
+
+    # the client concerned: optional and minimal
+    client_name: Mapped[str] = mapped_column(String(200), default="")
+    client_pin: Mapped[str] = mapped_column(String(12), default="")  # personnummer, 12 digits, validated
+    client_gender: Mapped[str | None] = mapped_column(String(10))
+    client_is_child: Mapped[bool | None]
+
+    # lex Sarah
+    lex_sarah_type: Mapped[str | None] = mapped_column(String(20))
+    bypass_manager: Mapped[bool] = mapped_column(default=False)
+
+    closed_at: Mapped[datetime | None]
+    imported: Mapped[bool] = mapped_column(default=False)  # history brought from earlier years; read-only
+    version: Mapped[int] = mapped_column(default=1)
+
+    unit: Mapped[Unit] = relationship()
+    reporter: Mapped["User | None"] = relationship(foreign_keys=[reporter_id])
+    assigned_to: Mapped["User | None"] = relationship(foreign_keys=[assigned_to_id])
+    categories: Mapped[list[Category]] = relationship(secondary=case_categories, order_by=Category.position)
+    complaint: Mapped["ComplaintDetails | None"] = relationship(back_populates="case", uselist=False)
+    journal: Mapped[list["JournalEvent"]] = relationship(back_populates="case", order_by="JournalEvent.id")
+    attachments: Mapped[list["Attachment"]] = relationship(back_populates="case", order_by="Attachment.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def unit_path(self) -> tuple[int, ...]:
+        """What the permission function needs: the ids from the root down to the case's unit."""
+        return self.unit.ancestor_ids
+
+    @property
+    def client_pin_masked(self) -> str:
+        return mask_pin(self.client_pin)
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.status}>"
+
+
+def mask_pin(pin: str) -> str:
+    """19850312-****: enough to tell two clients apart on a list, not enough to identify."""
+    return f"{pin[:8]}-****" if pin else ""
+
+
+class ComplaintDetails(db.Model):
+    """The complainant, how the complaint came in, and the answer. One per complaint case."""
+
+    __tablename__ = "complaint_details"
+    __table_args__ = (
+        CheckConstraint("channel IN ('web', 'email', 'letter', 'phone', 'visit', 'ivo')", name="channel"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))
+    ivo_reference: Mapped[str] = mapped_column(String(60), default="")
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    complainant_name: Mapped[str] = mapped_column(String(200), default="")
+    complainant_email: Mapped[str] = mapped_column(String(254), default="")
+    complainant_phone: Mapped[str] = mapped_column(String(40), default="")
+    complainant_address: Mapped[str] = mapped_column(String(300), default="")
+    relation: Mapped[str] = mapped_column(String(20), default="other")
+    answer_wanted: Mapped[bool] = mapped_column(default=True)
+    wishes: Mapped[str] = mapped_column(Text, default="")  # what the complainant wants to happen
+    # Only a hash of the personal follow-up code is kept; the complainant holds the code.
+    followup_code_hash: Mapped[str] = mapped_column(String(64), default="")
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None]
+    answer_channel: Mapped[str] = mapped_column(String(10), default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    acknowledged_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(back_populates="complaint")
+    answered_by: Mapped["User | None"] = relationship()
+
+
+class JournalEvent(db.Model):
+    """The case's timeline: every event from filing to closing. Never edited, only added to."""
+
+    __tablename__ = "journal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    event: Mapped[str] = mapped_column(String(40))  # filed, assigned, triaged, entry_added, closed, ...
+    text: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="journal")
+
+
+class Attachment(db.Model):
+    """A file filed with a case, stored outside static/ under a server-generated name."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class ReferenceCounter(db.Model):
+    """The last number used per kind and year, for references like LS-2026-0007.
+
+    Taking a number is an UPDATE of this row inside the filing transaction, so
+    concurrent filings queue on the row lock and never share a number.
+    """
+
+    __tablename__ = "reference_counters"
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)

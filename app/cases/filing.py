@@ -1,0 +1,82 @@
+"""What every filing does, whoever files and whatever the kind: one transaction that
+creates the case with its reference, first journal event and audit entry, and
+queues the e-mails; the e-mails go out only after the commit."""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit, mailer
+from app.auth.models import User, user_units
+from app.cases import journal
+from app.cases.models import Case, Category
+from app.cases.references import next_reference
+from app.clock import to_local, utcnow
+from app.extensions import db
+from app.org.models import Unit
+
+KIND_NAMES_SV = {"deviation": "avvikelse", "lex_sarah": "lex Sarah-rapport", "complaint": "klagomål"}
+
+
+def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category], **fields) -> Case:
+    """Create a case in status "received" in the current transaction (the caller commits).
+
+    `fields` are Case columns (summary, description, occurred_on, ...).
+    """
+    now = utcnow()
+    case = Case(kind=kind, status="received", unit=unit, reporter=reporter, received_at=now,
+                reference=next_reference(kind, to_local(now).year), categories=categories, **fields)
+    db.session.add(case)
+    db.session.flush()
+    journal.add_event(case, "filed", reporter)
+    audit.record("case.filed", actor=reporter, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference, "kind": kind})
+    return case
+
+
+def case_handlers(case: Case) -> list[User]:
+    """Who is told about a new case.
+
+    Investigators of the case's unit and the units above it; for lex Sarah also
+    the officers; and only the officers when the reporter asked that the report
+    not go to their nearest manager.
+    """
+    officers = select(User).where(User.active, User.role == "officer")
+    if case.kind == "lex_sarah" and case.bypass_manager:
+        return list(db.session.scalars(officers))
+    investigators = select(User).join(user_units).where(
+        User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
+    people = {u.id: u for u in db.session.scalars(investigators)}
+    if case.kind == "lex_sarah":
+        people.update({u.id: u for u in db.session.scalars(officers)})
+    return sorted(people.values(), key=lambda u: u.id)
+
+
+def case_link(case: Case) -> str:
+    return f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{case.reference}"
+
+
+def queue_filing_mail(case: Case) -> list[int]:
+    """Queue the notice to the handlers and the receipt to the reporter; returns the queued ids.
+
+    Only reference, kind and link: never the description or anything about the client.
+    """
+    kind_name = KIND_NAMES_SV[case.kind]
+    queued = []
+    with force_locale("sv"):
+        handlers = [u.email for u in case_handlers(case) if u.email]
+        notice = mailer.queue_email(
+            handlers, _("Ny %(kind)s: %(ref)s", kind=kind_name, ref=case.reference),
+            _("En ny %(kind)s har kommit in till Värna: %(ref)s.\n\nÖppna ärendet: %(link)s\n",
+              kind=kind_name, ref=case.reference, link=case_link(case)))
+        receipt = None
+        if case.reporter is not None and case.reporter.email:
+            receipt = mailer.queue_email(
+                [case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference),
+                _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
+                  "Du kan följa den under Mina rapporter: %(link)s\n",
+                  ref=case.reference, link=f"{current_app.config['BASE_URL'].rstrip('/')}/mina-rapporter"))
+    db.session.flush()
+    queued += [m.id for m in (notice, receipt) if m is not None]
+    return queued
