@@ -9,6 +9,8 @@ import os
 import tempfile
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import delete
 
 from app import create_app
@@ -69,9 +71,25 @@ def app_config():
     return {}
 
 
+class IsolatedClient(FlaskClient):
+    """Each request starts with an empty `g`, as it does in production.
+
+    The `app` fixture keeps one app context open for the whole test (so tests can
+    use db.session), and Flask reuses it for every request. Without this, the user
+    Flask-Login caches in `g` would leak from one client's request into another
+    client's, so a second person's login or a deactivated person's next request
+    would silently run as the first person.
+    """
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(_schema, _session_dir, app_config):
     app = create_app(make_config(_session_dir, **app_config))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _empty_all_tables()
         yield app
