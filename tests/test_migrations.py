@@ -1,0 +1,153 @@
+"""The migrations are the schema: on an empty database `upgrade head` must build exactly
+what the models describe, and every downgrade must undo its upgrade.
+
+The rest of the suite builds its schema with create_all(), so these tests are the only
+guard against a model change without a migration (or a migration that differs from the
+model). They read migrations/versions, so every new migration is covered automatically.
+Each database is created empty for the test: a SQLite file, and, when TEST_DATABASE_URL
+points at PostgreSQL, a new database on the same server, dropped afterwards.
+"""
+
+import os
+import re
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import TEST_DATABASE_URL, make_config
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+BACKEND_PARAMS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not (TEST_DATABASE_URL or "").startswith("postgres"),
+        reason="TEST_DATABASE_URL does not point at PostgreSQL")),
+]
+
+
+@contextmanager
+def _empty_postgresql_database():
+    """A new, empty database on the TEST_DATABASE_URL server; dropped on the way out."""
+    server = make_url(TEST_DATABASE_URL)
+    name = f"varna_migrations_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            try:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            except ProgrammingError as error:
+                pytest.skip(f"cannot create a database on the TEST_DATABASE_URL server: {error.orig}")
+        try:
+            yield server.set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture(params=BACKEND_PARAMS)
+def empty_database_app(request, tmp_path):
+    """An app whose database is brand new and has no tables at all."""
+    @contextmanager
+    def sqlite_file():
+        yield "sqlite:///" + os.path.join(tmp_path, "migrations.db")
+
+    source = sqlite_file() if request.param == "sqlite" else _empty_postgresql_database()
+    with source as url:
+        app = create_app(make_config(str(tmp_path), SQLALCHEMY_DATABASE_URI=url))
+        with app.app_context():
+            assert _tables() == set(), "the database is not empty"
+            try:
+                yield app
+            finally:
+                db.session.remove()
+                # The database is dropped next; no pooled connection may keep it open.
+                db.engine.dispose()
+
+
+def _tables() -> set[str]:
+    with db.engine.connect() as conn:
+        return set(inspect(conn).get_table_names()) - {"alembic_version"}
+
+
+def _schema_differences() -> list:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def _current_revision() -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _leftover_postgresql_types() -> list[str]:
+    # Dropping a table leaves its enum types behind; a second upgrade would then fail.
+    if db.engine.dialect.name != "postgresql":
+        return []
+    with db.engine.connect() as conn:
+        return list(conn.scalars(text(
+            "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+            "WHERE n.nspname = current_schema() AND t.typtype IN ('e', 'd')")))
+
+
+def _revisions_oldest_first() -> list[str]:
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    return [script.revision for script in reversed(list(scripts.walk_revisions()))]
+
+
+def test_the_migration_history_is_one_line_with_named_revisions():
+    scripts = ScriptDirectory(str(MIGRATIONS))
+    heads = scripts.get_heads()
+    # Two developers branching from the same revision: renumber one and point it at the other.
+    assert len(heads) == 1, f"several migration heads {heads}: make each new migration revise the latest one"
+    for script in scripts.walk_revisions():
+        filename = Path(script.path).stem
+        assert re.fullmatch(r"\d{4}_[a-z0-9_]+", script.revision), (
+            f"{filename}: revision id {script.revision!r} should look like 0002_short_name")
+        assert filename == script.revision, f"{filename}.py holds revision {script.revision!r}"
+
+
+def test_upgrade_head_builds_exactly_the_models_and_downgrade_removes_it(empty_database_app):
+    flask_migrate.upgrade(revision="head")
+    assert _current_revision() == _revisions_oldest_first()[-1]
+    differences = _schema_differences()
+    assert differences == [], (
+        "the migrations and the models differ; add or fix a migration:\n"
+        + "\n".join(repr(difference) for difference in differences))
+
+    flask_migrate.downgrade(revision="base")
+    assert _tables() == set()
+    assert _leftover_postgresql_types() == []
+    assert _current_revision() is None
+
+    flask_migrate.upgrade(revision="head")
+    assert _schema_differences() == []
+
+
+def test_every_migration_downgrades_and_upgrades_again_on_its_own(empty_database_app):
+    # Going up one step at a time, each downgrade must leave the database so that
+    # its upgrade runs again: no table, index or type left behind.
+    previous = None
+    for revision in _revisions_oldest_first():
+        flask_migrate.upgrade(revision=revision)
+        tables_after_upgrade = _tables()
+        flask_migrate.downgrade(revision=previous or "base")
+        assert _current_revision() == previous
+        flask_migrate.upgrade(revision=revision)
+        assert _current_revision() == revision
+        assert _tables() == tables_after_upgrade, f"{revision}: upgrade after downgrade built other tables"
+        previous = revision
+    assert _schema_differences() == []
