@@ -95,10 +95,26 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def engine_options(url: str, options: dict | None) -> dict:
+    """SQLite allows one writer at a time; in a threaded server another writer must wait
+    for the lock (up to a generous timeout) instead of failing with "database is locked"."""
+    options = dict(options or {})
+    if url.startswith("sqlite"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
+        options["connect_args"] = connect_args
+    return options
+
+
 def finish(config) -> None:
     """Derive settings from others and refuse unsafe production settings."""
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["INACTIVITY_MINUTES"]))
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"],
+                                                         config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     if config["VARNA_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True
         secret = config.get("SECRET_KEY") or ""
