@@ -1,0 +1,104 @@
+"""The permission function as a table: role × action × expected answer."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from app.auth.permissions import Action, can
+
+
+@dataclass
+class FakeUser:
+    # The permission function is pure: it reads attributes, so plain objects will do.
+    role: str
+    id: int = 1
+    unit_ids: frozenset = field(default_factory=frozenset)
+    is_authenticated: bool = True
+    is_active: bool = True
+
+
+@dataclass
+class FakeCase:
+    kind: str = "deviation"
+    unit_path: tuple = (1, 2, 5)  # administration 1 → department 2 → unit 5
+    reporter_id: int | None = 99
+    bypass_manager: bool = False
+
+
+STAFF = FakeUser("staff", id=10, unit_ids=frozenset({5}))
+INVESTIGATOR_UNIT = FakeUser("investigator", id=11, unit_ids=frozenset({5}))
+INVESTIGATOR_DEPT = FakeUser("investigator", id=12, unit_ids=frozenset({2}))
+INVESTIGATOR_OTHER = FakeUser("investigator", id=13, unit_ids=frozenset({3}))
+OFFICER = FakeUser("officer", id=14, unit_ids=frozenset({1}))
+ADMIN = FakeUser("admin", id=15, unit_ids=frozenset({1}))
+
+GENERAL = [
+    # action, staff, investigator, officer, admin
+    (Action.FILE_REPORT, True, True, True, True),
+    (Action.VIEW_OWN_REPORTS, True, True, True, True),
+    (Action.VIEW_QUEUE, False, True, True, True),
+    (Action.MANAGE_USERS, False, False, False, True),
+    (Action.MANAGE_UNITS, False, False, False, True),
+    (Action.MANAGE_CATEGORIES, False, False, False, True),
+    (Action.MANAGE_SETTINGS, False, False, False, True),
+    (Action.VIEW_AUDIT_LOG, False, False, False, True),
+    (Action.VIEW_OUTBOX, False, False, False, True),
+    (Action.VIEW_STATISTICS, False, False, True, True),
+]
+
+
+@pytest.mark.parametrize(("action", "staff", "investigator", "officer", "admin"), GENERAL)
+def test_general_actions_by_role(action, staff, investigator, officer, admin):
+    assert [can(u, action) for u in (STAFF, INVESTIGATOR_UNIT, OFFICER, ADMIN)] == [staff, investigator, officer,
+                                                                                    admin]
+
+
+def test_every_action_is_in_a_table_here():
+    case_actions = {row[0] for row in CASE_TABLE}
+    assert {row[0] for row in GENERAL} | case_actions == set(Action)
+
+
+CASE_TABLE = [
+    # action, kind, bypass, staff, inv-unit, inv-dept, inv-other, officer, admin
+    (Action.VIEW_CASE, "deviation", False, False, True, True, False, True, True),
+    (Action.VIEW_CASE, "lex_sarah", True, False, False, False, False, True, True),
+    (Action.WORK_CASE, "deviation", False, False, True, True, False, True, False),
+    (Action.WORK_CASE, "complaint", False, False, True, True, False, True, False),
+    (Action.WORK_CASE, "lex_sarah", True, False, False, False, False, True, False),
+    (Action.PROPOSE_JUDGMENT, "lex_sarah", False, False, True, True, False, True, False),
+    (Action.PROPOSE_JUDGMENT, "deviation", False, False, False, False, False, False, False),
+    (Action.JUDGE, "lex_sarah", False, False, False, False, False, True, False),
+    (Action.JUDGE, "deviation", False, False, False, False, False, False, False),
+    (Action.NOTIFY_IVO, "lex_sarah", False, False, False, False, False, True, False),
+    (Action.REOPEN_CASE, "deviation", False, False, False, False, False, True, True),
+    (Action.VIEW_CASE_AS_REPORTER, "deviation", False, False, False, False, False, False, False),
+]
+
+
+@pytest.mark.parametrize(("action", "kind", "bypass", "staff", "inv_unit", "inv_dept", "inv_other", "officer",
+                          "admin"), CASE_TABLE)
+def test_case_actions_by_role_and_place_in_the_tree(action, kind, bypass, staff, inv_unit, inv_dept, inv_other,
+                                                     officer, admin):
+    case = FakeCase(kind=kind, bypass_manager=bypass)
+    users = (STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, INVESTIGATOR_OTHER, OFFICER, ADMIN)
+    assert [can(u, action, case) for u in users] == [staff, inv_unit, inv_dept, inv_other, officer, admin]
+
+
+def test_the_reporter_sees_their_own_report_in_the_limited_view_only():
+    case = FakeCase(reporter_id=STAFF.id)
+    assert can(STAFF, Action.VIEW_CASE_AS_REPORTER, case)
+    assert not can(STAFF, Action.VIEW_CASE, case)
+    assert not can(STAFF, Action.WORK_CASE, case)
+
+
+def test_case_actions_need_a_case():
+    assert not can(OFFICER, Action.VIEW_CASE)
+
+
+def test_nobody_anonymous_or_deactivated_may_do_anything():
+    anonymous = FakeUser("admin", is_authenticated=False)
+    deactivated = FakeUser("admin", is_active=False)
+    for action in Action:
+        assert not can(anonymous, action, FakeCase())
+        assert not can(deactivated, action, FakeCase())
+    assert not can(None, Action.FILE_REPORT)
