@@ -20,21 +20,34 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class UserForm(FlaskForm):
+class NewUserForm(FlaskForm):
     username = StringField(_l("Användarnamn"), validators=[
-        DataRequired(_l("Ange ett användarnamn.")), Length(max=64),
+        DataRequired(_l("Ange ett användarnamn.")),
+        Length(max=64, message=_l("Användarnamnet får ha högst 64 tecken.")),
         Regexp(r"^[A-Za-z0-9._-]+$",
-               message=_l("Använd bara bokstäverna a–z, siffror, punkt, bindestreck och understreck."))])
-    full_name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange personens namn.")), Length(max=200)])
-    title = StringField(_l("Befattning"), validators=[Length(max=200)],
+               message=_l("Använd bara bokstäverna a–z, siffror, punkt, bindestreck och understreck."))],
+        render_kw={"autocapitalize": "none", "autocomplete": "off"})
+    full_name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange personens namn.")),
+                                                     Length(max=200, message=_l("Högst 200 tecken."))])
+    title = StringField(_l("Befattning"), validators=[Length(max=200, message=_l("Högst 200 tecken."))],
                         description=_l("Visas vid personens anteckningar i utredningar."))
     email = StringField(_l("E-post"), validators=[Optional(), Email(_l("Ange en giltig e-postadress.")),
-                                                   Length(max=254)])
+                                                   Length(max=254, message=_l("Högst 254 tecken."))])
     role = SelectField(_l("Roll"), choices=list(ROLE_LABELS.items()))
     units = CheckboxListField(_l("Enheter"), coerce=int)
-    password = PasswordField(_l("Lösenord"), validators=[Optional(), Length(min=12, max=128,
-                             message=_l("Lösenordet måste ha 12–128 tecken."))],
-                             render_kw={"autocomplete": "new-password"})
+    password = PasswordField(_l("Lösenord"), validators=[
+        DataRequired(_l("Ange ett första lösenord.")),
+        Length(min=12, max=128, message=_l("Lösenordet måste ha 12–128 tecken."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class EditUserForm(NewUserForm):
+    # The username never changes (the audit log refers to it), so the edit form has
+    # no such field and its rules cannot block editing an account made earlier.
+    username = None
+    password = PasswordField(_l("Nytt lösenord"), validators=[
+        Optional(), Length(min=12, max=128, message=_l("Lösenordet måste ha 12–128 tecken."))],
+        render_kw={"autocomplete": "new-password"})
     active = BooleanField(_l("Kontot är aktivt"), default=True)
 
 

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from app import mailer
-from app.admin.forms import ROLE_LABELS, AuditFilterForm, CategoryForm, UnitForm, UserForm
+from app.admin.forms import ROLE_LABELS, AuditFilterForm, CategoryForm, EditUserForm, NewUserForm, UnitForm
 from app.audit import AuditEvent
 from app.auth import services as accounts
 from app.auth.guard import require
@@ -27,8 +27,11 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _unit_choices(units: list[Unit]) -> list[tuple[int, str]]:
-    return [(u.id, "\u2003" * u.depth + u.name + ("" if u.active else " " + _("(inaktiv)"))) for u in units]
+def _unit_choices(units: list[Unit], every_unit: list[Unit]) -> list[tuple[int, str]]:
+    # The whole path, not an indented name: a screen reader reads no indentation, and
+    # "Mottagning" may exist in two departments.
+    labels = org.path_labels(every_unit)
+    return [(u.id, labels[u.id] + ("" if u.active else " " + _("(inaktiv)"))) for u in units]
 
 
 @bp.route("/")
@@ -48,12 +51,14 @@ def users():
         like = f"%{query.lower()}%"
         statement = statement.where(or_(User.username.ilike(like), User.full_name.ilike(like)))
     return render_template("admin/users.html", users=db.session.scalars(statement).all(), q=query,
-                           role_labels=ROLE_LABELS)
+                           role_labels=ROLE_LABELS, unit_labels=org.path_labels(org.tree()))
 
 
-def _user_form(user: User | None) -> UserForm:
-    form = UserForm(obj=user) if request.method == "GET" and user else UserForm()
-    form.units.choices = _unit_choices(org.tree())
+def _user_form(user: User | None) -> NewUserForm:
+    form_class = EditUserForm if user else NewUserForm
+    form = form_class(obj=user) if request.method == "GET" and user else form_class()
+    every_unit = org.tree()
+    form.units.choices = _unit_choices(every_unit, every_unit)
     if request.method == "GET" and user:
         form.units.data = sorted(user.unit_ids)
     return form
@@ -64,19 +69,16 @@ def _user_form(user: User | None) -> UserForm:
 def new_user():
     form = _user_form(None)
     if form.validate_on_submit():
-        if not form.password.data:
-            form.password.errors.append(_("Ange ett första lösenord."))
+        try:
+            user = accounts.create_user(_me(), username=form.username.data, full_name=form.full_name.data,
+                                        role=form.role.data, password=form.password.data,
+                                        email=form.email.data or "", title=form.title.data or "",
+                                        unit_ids=form.units.data or [])
+        except accounts.AccountError as error:
+            getattr(form, error.field or "username").errors.append(error.message)
         else:
-            try:
-                user = accounts.create_user(_me(), username=form.username.data, full_name=form.full_name.data,
-                                            role=form.role.data, password=form.password.data,
-                                            email=form.email.data or "", title=form.title.data or "",
-                                            unit_ids=form.units.data or [])
-            except accounts.AccountError as error:
-                getattr(form, error.field or "username").errors.append(error.message)
-            else:
-                flash(_("Kontot %(name)s är skapat.", name=user.username), "success")
-                return redirect(url_for("admin.users"))
+            flash(_("Kontot %(name)s är skapat.", name=user.username), "success")
+            return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None), 422 if form.errors else 200
 
 
@@ -85,7 +87,6 @@ def new_user():
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     form = _user_form(user)
-    form.username.data = user.username  # never changed: the audit log refers to it
     if form.validate_on_submit():
         try:
             accounts.update_user(_me(), user, full_name=form.full_name.data, role=form.role.data,
@@ -112,9 +113,10 @@ def units():
 def _unit_form(unit: Unit | None) -> UnitForm:
     form = UnitForm(obj=unit) if request.method == "GET" and unit else UnitForm()
     excluded = unit.path if unit else None
+    every_unit = org.tree()
     # A unit cannot move in under itself, so its own subtree is not offered.
-    candidates = [u for u in org.tree() if not (excluded and u.path.startswith(excluded))]
-    form.parent_id.choices = [("", _("— högst upp (förvaltningen) —")), *_unit_choices(candidates)]
+    candidates = [u for u in every_unit if not (excluded and u.path.startswith(excluded))]
+    form.parent_id.choices = [("", _("— högst upp (förvaltningen) —")), *_unit_choices(candidates, every_unit)]
     if request.method == "GET" and unit:
         form.parent_id.data = unit.parent_id
     return form

@@ -1,5 +1,6 @@
 """What a person does with their account, and what an admin does to accounts."""
 
+import re
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -16,6 +17,10 @@ from app.extensions import db
 from app.org.models import Unit
 
 MIN_PASSWORD, MAX_PASSWORD = 12, 128
+MAX_USERNAME = 64
+# Checked here, not only in the form: the command line creates accounts too, and an
+# account the form cannot represent could never be edited afterwards.
+USERNAME_PATTERN = re.compile(r"[a-z0-9._-]+")
 
 # Verifying against this keeps the time of a failed login the same whether or
 # not the username exists.
@@ -147,6 +152,13 @@ def create_user(actor: User | None, *, username: str, full_name: str, role: str,
     name = normalise_username(username)
     if not name:
         raise AccountError(_("Ange ett användarnamn."), "username")
+    if len(name) > MAX_USERNAME:
+        raise AccountError(_("Användarnamnet får ha högst %(n)d tecken.", n=MAX_USERNAME), "username")
+    if not USERNAME_PATTERN.fullmatch(name):
+        raise AccountError(_("Använd bara bokstäverna a–z, siffror, punkt, bindestreck och understreck."),
+                           "username")
+    if not (full_name or "").strip():
+        raise AccountError(_("Ange personens namn."), "full_name")
     if role not in ROLES:
         raise AccountError(_("Okänd roll."), "role")
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == name)):
@@ -166,22 +178,28 @@ def update_user(actor: User, user: User, *, full_name: str, role: str, email: st
     ensure(actor, Action.MANAGE_USERS)
     if role not in ROLES:
         raise AccountError(_("Okänd roll."), "role")
-    if user.id == actor.id and (not active or role != "admin"):
+    # Refused so that the administration can never lock itself out of its own system.
+    if user.id == actor.id and not active:
+        raise AccountError(_("Du kan inte inaktivera ditt eget konto."), "active")
+    if user.id == actor.id and role != "admin":
         raise AccountError(_("Du kan inte ta bort din egen administratörsbehörighet."), "role")
+    if not (full_name or "").strip():
+        raise AccountError(_("Ange personens namn."), "full_name")
+    units = _units(unit_ids)  # before any change, so a refusal leaves the account untouched
     changes = {}
     for field, value in (("full_name", full_name.strip()), ("role", role), ("email", email.strip()),
                          ("title", title.strip()), ("active", active)):
         if getattr(user, field) != value:
             changes[field] = value
             setattr(user, field, value)
-    units = _units(unit_ids)
     if {u.id for u in units} != user.unit_ids:
         changes["units"] = sorted(u.id for u in units)
         user.units = units
     if ("active" in changes and not active) or "role" in changes:
         # A deactivated person, or one whose rights changed, must log in again.
         user.session_token = new_session_token()
-    audit.record("user.updated", actor=actor, object_type="user", object_id=user.id, detail=changes)
+    if changes:
+        audit.record("user.updated", actor=actor, object_type="user", object_id=user.id, detail=changes)
     db.session.commit()
 
 

@@ -52,6 +52,15 @@ def tree() -> list[Unit]:
     return ordered
 
 
+def path_labels(units: list[Unit]) -> dict[int, str]:
+    """"Socialförvaltningen › Vuxna › Boendestöd" per unit id; names alone repeat across departments.
+
+    `units` must hold every ancestor of the units to label, e.g. the whole `tree()`.
+    """
+    by_id = {unit.id: unit for unit in units}
+    return {unit.id: " › ".join(by_id[i].name for i in unit.ancestor_ids if i in by_id) for unit in units}
+
+
 def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -> Unit:
     if actor is not None:
         ensure(actor, Action.MANAGE_UNITS)
