@@ -34,14 +34,15 @@ lint: install
 	$(BIN)/ruff check .
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL points at one (.ci/run starts a throwaway server).
+# The output ends with pytest's summary line of the last run.
 test: translations lint
+	@[ -n "$$TEST_DATABASE_URL" ] || echo "(SQLite only: TEST_DATABASE_URL is not set; 'make test-pg' adds a throwaway PostgreSQL)"
 	env -u TEST_DATABASE_URL $(PYTEST)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "--- the same suite on PostgreSQL"; $(PYTEST); \
-	else echo "(PostgreSQL suite skipped: TEST_DATABASE_URL is not set; 'make test-pg' starts a throwaway server)"; fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "--- the same suite on PostgreSQL"; $(PYTEST); fi
 
 # Starts a throwaway PostgreSQL on loopback, runs `make test` against both databases, stops it.
 test-pg:
-	bash scripts/with-throwaway-postgres.sh $(MAKE) test
+	@bash scripts/with-throwaway-postgres.sh $(MAKE) --no-print-directory test
 
 clean-db:
 	rm -f instance/varna.db
