@@ -7,11 +7,17 @@ because a default secret key would let anyone forge a session.
 import os
 from datetime import timedelta
 
+import click
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by finish()
 
 
-class ConfigError(RuntimeError):
-    """The configuration is unsafe or incomplete; the app must not start."""
+class ConfigError(click.ClickException, RuntimeError):
+    """The configuration is unsafe or incomplete; the app must not start.
+
+    A ClickException, so `flask --app wsgi ...` prints "Error: <what to fix>" and exits 1
+    instead of a traceback; gunicorn logs it and stops ("Worker failed to boot").
+    """
 
 
 def _env_bool(name: str, default: bool) -> bool:
