@@ -20,6 +20,16 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+class ParentField(SelectField):
+    """The parent unit; the service checks the id, this only turns junk into a Swedish message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Välj en överordnad enhet i listan.")) from error
+
+
 class NewUserForm(FlaskForm):
     username = StringField(_l("Användarnamn"), validators=[
         DataRequired(_l("Ange ett användarnamn.")),
@@ -53,7 +63,7 @@ class EditUserForm(NewUserForm):
 
 class UnitForm(FlaskForm):
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Ange ett namn.")), Length(max=200)])
-    parent_id = SelectField(_l("Ligger under"), coerce=_optional_int, validate_choice=False)
+    parent_id = ParentField(_l("Ligger under"), coerce=_optional_int, validate_choice=False)
     address = StringField(_l("Besöksadress"), validators=[Length(max=300)],
                           description=_l("Används i anmälan till IVO."))
 

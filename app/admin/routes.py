@@ -112,13 +112,19 @@ def units():
 
 def _unit_form(unit: Unit | None) -> UnitForm:
     form = UnitForm(obj=unit) if request.method == "GET" and unit else UnitForm()
-    excluded = unit.path if unit else None
     every_unit = org.tree()
-    # A unit cannot move in under itself, so its own subtree is not offered.
-    candidates = [u for u in every_unit if not (excluded and u.path.startswith(excluded))]
-    form.parent_id.choices = [("", _("— högst upp (förvaltningen) —")), *_unit_choices(candidates, every_unit)]
-    if request.method == "GET" and unit:
-        form.parent_id.data = unit.parent_id
+    if not every_unit:
+        # The first unit of a new installation is the administration itself, at the top.
+        form.parent_id.choices = [("", _("— högst upp (förvaltningen) —"))]
+        return form
+    excluded = unit.path if unit else None
+    # Offered: units in use, outside the unit's own subtree (it cannot move in under itself).
+    candidates = [u for u in every_unit if (u.active or (unit and u.id == unit.parent_id))
+                  and not (excluded and u.path.startswith(excluded))]
+    form.parent_id.choices = _unit_choices(candidates, every_unit)
+    if request.method == "GET":
+        requested = request.args.get("parent", "")
+        form.parent_id.data = unit.parent_id if unit else int(requested) if requested.isdigit() else every_unit[0].id
     return form
 
 
@@ -126,8 +132,6 @@ def _unit_form(unit: Unit | None) -> UnitForm:
 @require(Action.MANAGE_UNITS)
 def new_unit():
     form = _unit_form(None)
-    if request.method == "GET" and request.args.get("parent", "").isdigit():
-        form.parent_id.data = int(request.args["parent"])
     if form.validate_on_submit():
         try:
             unit = org.create_unit(_me(), name=form.name.data, parent_id=form.parent_id.data,

@@ -26,13 +26,27 @@ def _clean_name(name: str) -> str:
 
 
 def _check_sibling_name(name: str, parent_id: int | None, exclude_id: int | None = None) -> None:
-    query = select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None) if parent_id is None
-                                                         else Unit.parent_id == parent_id,
-                                                         func.lower(Unit.name) == name.lower())
+    # Compared in Python: SQLite's lower() folds only A–Z, so "Öppenvård" and
+    # "öppenvård" would pass there and fail on PostgreSQL. Siblings are few.
+    query = select(Unit.name).where(Unit.parent_id.is_(None) if parent_id is None else Unit.parent_id == parent_id)
     if exclude_id is not None:
         query = query.where(Unit.id != exclude_id)
-    if db.session.scalar(query):
+    if name.casefold() in {other.casefold() for other in db.session.scalars(query)}:
         raise UnitError(_("Det finns redan en enhet med det namnet på samma nivå."), "name")
+
+
+def _parent(parent_id: int | None) -> Unit:
+    """The chosen parent; a new place in the tree must exist and be in use."""
+    if parent_id is None:
+        raise UnitError(_("Det finns redan en förvaltning högst upp i trädet. Välj en överordnad enhet i listan."),
+                        "parent_id")
+    parent = db.session.get(Unit, parent_id)
+    if parent is None:
+        raise UnitError(_("Den överordnade enheten finns inte. Välj en överordnad enhet i listan."), "parent_id")
+    if not parent.active:
+        # An inactive unit never has active units under it (see set_unit_active).
+        raise UnitError(_("%(name)s är inaktiverad. Välj en enhet som används.", name=parent.name), "parent_id")
+    return parent
 
 
 def tree() -> list[Unit]:
@@ -65,13 +79,10 @@ def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -
     if actor is not None:
         ensure(actor, Action.MANAGE_UNITS)
     name = _clean_name(name)
-    parent = db.session.get(Unit, parent_id) if parent_id else None
-    if parent_id and parent is None:
-        raise UnitError(_("Okänd överordnad enhet."), "parent_id")
-    if parent is None and db.session.scalar(select(func.count()).select_from(Unit)
-                                            .where(Unit.parent_id.is_(None))):
-        raise UnitError(_("Det finns redan en förvaltning högst upp i trädet; välj en överordnad enhet."),
-                        "parent_id")
+    has_root = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None)))
+    # Only the very first unit of an installation, the administration itself, has no parent.
+    parent = _parent(parent_id) if has_root or parent_id is not None else None
+    parent_id = parent.id if parent else None
     _check_sibling_name(name, parent_id)
     unit = Unit(name=name, parent=parent, address=(address or "").strip()[:300])
     db.session.add(unit)
@@ -92,9 +103,7 @@ def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address:
     if parent_id != unit.parent_id:
         if unit.parent_id is None:
             raise UnitError(_("Förvaltningen högst upp i trädet kan inte flyttas."), "parent_id")
-        parent = db.session.get(Unit, parent_id) if parent_id else None
-        if parent is None:
-            raise UnitError(_("Välj en överordnad enhet."), "parent_id")
+        parent = _parent(parent_id)
         if parent.path.startswith(unit.path):
             raise UnitError(_("En enhet kan inte flyttas in under sig själv."), "parent_id")
         _check_sibling_name(name, parent.id, exclude_id=unit.id)
@@ -119,7 +128,8 @@ def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address:
     if address != unit.address:
         changes["address"] = address
         unit.address = address
-    audit.record("unit.updated", actor=actor, object_type="unit", object_id=unit.id, detail=changes)
+    if changes:
+        audit.record("unit.updated", actor=actor, object_type="unit", object_id=unit.id, detail=changes)
     db.session.commit()
 
 
@@ -129,6 +139,10 @@ def set_unit_active(actor, unit: Unit, active: bool) -> None:
     if not active and db.session.scalar(select(func.count()).select_from(Unit)
                                         .where(Unit.parent_id == unit.id, Unit.active)):
         raise UnitError(_("Inaktivera först de enheter som ligger under den här."), "active")
+    if active and unit.parent is not None and not unit.parent.active:
+        raise UnitError(_("Aktivera först %(name)s, som enheten ligger under.", name=unit.parent.name), "active")
+    if unit.active == active:
+        return  # a repeated click (e.g. a second tab) changes nothing
     unit.active = active
     audit.record("unit.activated" if active else "unit.deactivated", actor=actor, object_type="unit",
                  object_id=unit.id)
