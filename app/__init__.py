@@ -52,14 +52,16 @@ def _import_models() -> None:
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import models as case_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
+    from app.public import models as public_models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.main.routes import bp as main_bp
+    from app.public.routes import bp as public_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, public_bp):
         app.register_blueprint(blueprint)
 
 

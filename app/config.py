@@ -66,13 +66,16 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 50,
+        # The public complaint form and its status page: per client IP and hour.
+        "PUBLIC_RATE_LIMIT_PER_HOUR": 10,
+        "PUBLIC_LOOKUP_LIMIT_PER_HOUR": 20,
     }
 
 
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
 _ENV_INTS = ["MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
-             "LOGIN_LOCK_MINUTES"]
+             "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR"]
 _ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL"]
 
 

@@ -1,0 +1,87 @@
+from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+
+from app.auth.guard import public
+from app.public import services
+from app.public.forms import ComplaintForm, StatusForm
+
+bp = Blueprint("public", __name__, url_prefix="/klagomal")
+
+# The largest honest submission (all fields full of four-byte characters, URL-encoded)
+# is about 200 kB; nothing bigger needs to be read before it is refused with 413.
+MAX_PUBLIC_REQUEST = 512 * 1024
+RECEIPT_KEY = "public_receipt"
+
+
+@bp.before_request
+def limit_request_size():
+    request.max_content_length = MAX_PUBLIC_REQUEST
+
+
+def _private(response):
+    # The receipt carries the follow-up code and the status page the answer: keep them
+    # out of caches, including a shared computer's back button.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _complaint_form() -> ComplaintForm:
+    form = ComplaintForm()
+    form.department_id.choices = [(unit.id, unit.name) for unit in services.departments()]
+    form.category_id.choices = [("", "–")] + [(c.id, c.name) for c in services.complaint_topics()]
+    return form
+
+
+@bp.route("", methods=["GET", "POST"])
+@public
+def complaint():
+    form = _complaint_form()
+    status, rate_limited = 200, False
+    if form.validate_on_submit():
+        try:
+            receipt = services.submit_complaint(
+                client_ip=request.remote_addr or "", department_id=form.department_id.data,
+                description=form.description.data, anonymous=form.anonymous.data == "yes",
+                relation=form.relation.data, wishes=form.wishes.data or "", category_id=form.category_id.data,
+                name=form.name.data or "", email=form.email.data or "", phone=form.phone.data or "",
+                address=form.address.data or "", answer_wanted=form.answer_wanted.data,
+                trap=form.website.data or "")
+        except services.ComplaintError as error:
+            getattr(form, error.field).errors.append(error.message)
+        except services.RateLimited:
+            status, rate_limited = 429, True
+        else:
+            # Post/Redirect/Get without the code in a URL: the session holds it for one view.
+            session[RECEIPT_KEY] = {"reference": receipt.reference, "code": receipt.code,
+                                    "anonymous": receipt.anonymous}
+            return redirect(url_for("public.receipt"))
+    if form.errors:
+        status = 422
+    return render_template("public/complaint.html", form=form, rate_limited=rate_limited), status
+
+
+@bp.route("/kvitto")
+@public
+def receipt():
+    data = session.pop(RECEIPT_KEY, None)
+    return _private(make_response(render_template("public/receipt.html", receipt=data)))
+
+
+@bp.route("/status", methods=["GET", "POST"])
+@public
+def status():
+    form = StatusForm()
+    result, not_found, code = None, False, 200
+    if form.validate_on_submit():
+        try:
+            result = services.look_up_complaint(client_ip=request.remote_addr or "",
+                                                reference=form.reference.data, code=form.code.data)
+        except services.RateLimited:
+            code = 429
+        else:
+            not_found = result is None
+    elif form.errors:
+        code = 422
+    form.code.data = ""  # never echo the code back into the page
+    response = make_response(render_template("public/status.html", form=form, result=result,
+                                             not_found=not_found, rate_limited=code == 429), code)
+    return _private(response)
