@@ -31,11 +31,12 @@ def _clean(kind: str, name: str, exclude_id: int | None = None) -> str:
         raise CategoryError(_("Ange ett namn."))
     if len(name) > 200:
         raise CategoryError(_("Namnet får ha högst 200 tecken."))
-    query = select(func.count()).select_from(Category).where(
-        Category.kind == kind, func.lower(Category.name) == name.lower())
+    # Compared in Python: SQLite's lower() (and PostgreSQL's in the C locale) folds
+    # only A–Z, so "Överklagande" and "överklagande" would both get in. Lists are short.
+    query = select(Category.name).where(Category.kind == kind)
     if exclude_id is not None:
         query = query.where(Category.id != exclude_id)
-    if db.session.scalar(query):
+    if name.casefold() in {other.casefold() for other in db.session.scalars(query)}:
         raise CategoryError(_("Kategorin finns redan i listan."))
     return name
 
@@ -64,6 +65,7 @@ def update_category(actor, category: Category, *, name: str, active: bool) -> No
     if active != category.active:
         changes["active"] = active
         category.active = active
-    audit.record("category.updated", actor=actor, object_type="category", object_id=category.id,
-                 detail=changes)
+    if changes:
+        audit.record("category.updated", actor=actor, object_type="category", object_id=category.id,
+                     detail=changes)
     db.session.commit()
