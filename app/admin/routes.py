@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 
 from app import mailer
+from app.admin import services as admin_services
 from app.admin.forms import ROLE_LABELS, AuditFilterForm, CategoryForm, EditUserForm, NewUserForm, UnitForm
-from app.audit import AuditEvent
 from app.auth import services as accounts
 from app.auth.guard import require
 from app.auth.models import User
@@ -221,27 +221,17 @@ def edit_category(category_id: int):
 @require(Action.VIEW_AUDIT_LOG)
 def audit_log():
     form = AuditFilterForm(request.args)
-    statement = select(AuditEvent).order_by(AuditEvent.id.desc())
-    if form.user.data:
-        statement = statement.where(AuditEvent.user_name.ilike(f"%{form.user.data.strip()}%"))
-    if form.action.data:
-        statement = statement.where(AuditEvent.action.startswith(form.action.data.strip()))
-    if form.object_type.data:
-        statement = statement.where(AuditEvent.object_type == form.object_type.data)
-    if form.object_id.data:
-        statement = statement.where(AuditEvent.object_id == form.object_id.data.strip())
-    # Keyset pagination: "older than id N" costs the same on the first page and the thousandth.
-    before = request.args.get("fore", type=int)
-    if before:
-        statement = statement.where(AuditEvent.id < before)
-    page_size = 100
-    events = db.session.scalars(statement.limit(page_size + 1)).all()
-    more = len(events) > page_size
-    events = events[:page_size]
-    next_args = {k: v for k, v in request.args.items() if k != "fore"}
-    if more:
-        next_args["fore"] = events[-1].id
-    return render_template("admin/audit_log.html", form=form, events=events, more=more, next_args=next_args)
+    filters = {name: (form[name].data or "").strip() for name in ("user", "action", "object_type", "object_id")}
+    page = admin_services.audit_events(_me(), person=filters["user"], action=filters["action"],
+                                       object_type=filters["object_type"], object_id=filters["object_id"],
+                                       before=request.args.get("fore", type=int))
+    # Only the known filters go on to the next page's link (url_for would take any
+    # name, including its own "endpoint" and "_external").
+    first_args = {name: value for name, value in filters.items() if value}
+    next_args = {**first_args, "fore": page.older_than} if page.older_than else None
+    return render_template("admin/audit_log.html", form=form, events=page.events, next_args=next_args,
+                           first_args=first_args if "fore" in request.args else None,
+                           object_labels=dict(form.object_type.choices))
 
 
 @bp.route("/utkorg")
