@@ -58,10 +58,11 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.intake.routes import bp as intake_bp
     from app.main.routes import bp as main_bp
     from app.public.routes import bp as public_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, public_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, intake_bp):
         app.register_blueprint(blueprint)
 
 

@@ -66,6 +66,10 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 50,
+        # Attachments to reports: kept outside static/, served only to those who may see the case.
+        "ATTACHMENT_DIR": os.path.join(instance_path, "attachments"),
+        "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+        "ATTACHMENT_MAX_FILES": 5,
         # The public complaint form and its status page: per client IP and hour.
         "PUBLIC_RATE_LIMIT_PER_HOUR": 10,
         "PUBLIC_LOOKUP_LIMIT_PER_HOUR": 20,

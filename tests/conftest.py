@@ -6,7 +6,10 @@ emptied, which is fast on both databases and leaves each test a fresh database.
 """
 
 import os
+import socket
 import tempfile
+import threading
+from email import message_from_bytes, policy
 
 import pytest
 from flask import g
@@ -39,6 +42,7 @@ def make_config(tmp_dir: str, **overrides) -> dict:
         "ARGON2_MEMORY_COST": 1024,
         "ARGON2_PARALLELISM": 1,
         "OUTBOX_DIR": os.path.join(tmp_dir, "outbox"),
+        "ATTACHMENT_DIR": os.path.join(tmp_dir, "attachments"),
         "MAIL_TRANSPORT": "outbox",
         "SERVER_NAME": None,
     }
@@ -128,3 +132,59 @@ def login_as(demo):
 @pytest.fixture(params=["anna", "erik", "sara", "admin"])
 def any_role_client(request, login_as):
     return request.param, login_as(request.param)
+
+
+# --- a real SMTP server on loopback --------------------------------------------------------
+
+def free_port() -> int:
+    """A port nothing listens on right now (the OS picks it; we close it again)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1 that keeps every message it receives, parsed, in `messages`.
+
+    `mail_config()` is what a test's `app_config` needs to send to it.
+    """
+
+    def __init__(self, port: int | None = None):
+        self.host, self.port = "127.0.0.1", port or free_port()
+        self.messages: list = []
+        self._lock = threading.Lock()
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        parsed.envelope_recipients = list(envelope.rcpt_tos)
+        with self._lock:
+            self.messages.append(parsed)
+        return "250 Message accepted"
+
+    def start(self) -> "SmtpServer":
+        from aiosmtpd.controller import Controller
+        self._controller = Controller(self, hostname=self.host, port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def mail_config(self) -> dict:
+        return {"MAIL_TRANSPORT": "smtp", "MAIL_SERVER": self.host, "MAIL_PORT": self.port,
+                "MAIL_USE_TLS": False, "MAIL_USE_SSL": False, "MAIL_USERNAME": None, "MAIL_PASSWORD": None}
+
+    def to(self, address: str) -> list:
+        """The messages delivered to one address."""
+        return [m for m in self.messages if address in m.envelope_recipients]
+
+
+@pytest.fixture
+def smtp_server():
+    """A running SMTP server on loopback; use `app_config` with `smtp_server.mail_config()`."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()

@@ -1,0 +1,85 @@
+from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.guard import require
+from app.auth.permissions import Action, PermissionDenied
+from app.clock import today_local
+from app.intake import attachments, services
+from app.intake.forms import FORMS
+from app.workflow import STATUS_LABELS
+
+bp = Blueprint("intake", __name__)
+
+# URL slug -> kind
+SLUGS = {"avvikelse": "deviation", "lex-sarah": "lex_sarah", "klagomal": "complaint"}
+KIND_LABELS = {"deviation": _l("Avvikelse"), "lex_sarah": _l("Lex Sarah-rapport"), "complaint": _l("Klagomål")}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.route("/rapportera")
+@require(Action.FILE_REPORT)
+def choose():
+    return render_template("intake/choose.html")
+
+
+@bp.route("/rapportera/<any(avvikelse, 'lex-sarah', klagomal):slug>", methods=["GET", "POST"])
+@require(Action.FILE_REPORT)
+def report(slug: str):
+    kind = SLUGS[slug]
+    form = FORMS[kind]()
+    options = services.form_options(_me(), kind)
+    today = today_local()
+    form.set_options(options, today)
+    if request.method == "GET":
+        form.unit_id.data = options.default_unit_id
+        form.occurred_on.data = today
+    elif form.validate_on_submit():
+        try:
+            case = services.file_report(_me(), kind, form.report_data(), form.uploads())
+        except services.IntakeError as error:
+            form.add_errors(error.errors)
+        except PermissionDenied:
+            abort(403)
+        else:
+            return redirect(url_for("intake.receipt", reference=case.reference))
+    return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug,
+                           limits=attachments.limits()), 422 if form.errors else 200
+
+
+@bp.route("/rapportera/kvitto/<reference>")
+def receipt(reference: str):
+    try:
+        case = services.receipt(_me(), reference)
+    except services.NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    return render_template("intake/receipt.html", case=case, kind_label=KIND_LABELS[case.kind])
+
+
+@bp.route("/mina-rapporter")
+@require(Action.VIEW_OWN_REPORTS)
+def my_reports():
+    page = services.my_reports(_me(), before=request.args.get("fore", type=int))
+    return render_template("intake/my_reports.html", page=page, kind_labels=KIND_LABELS,
+                           status_labels=STATUS_LABELS)
+
+
+@bp.route("/bilagor/<int:attachment_id>")
+def download(attachment_id: int):
+    try:
+        attachment, path = services.attachment_for_download(_me(), attachment_id)
+    except services.NotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0, conditional=False, etag=False)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,392 @@
+"""Filing a report as a member of staff, and following what one has filed.
+
+`file_report` is the whole filing: it validates everything (so that any caller,
+not only the form, gets the same rules and messages), then in one transaction
+creates the case, its complaint details and attachments, and queues the
+e-mails; the e-mails go out only after the commit.
+"""
+
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import audit, mailer
+from app.auth.permissions import Action, PermissionDenied, can, ensure
+from app.cases.categories import categories_for
+from app.cases.filing import open_case, queue_filing_mail
+from app.cases.models import (
+    CLIENT_GENDERS,
+    COMPLAINANT_RELATIONS,
+    LEX_SARAH_TYPES,
+    Attachment,
+    Case,
+    Category,
+    ComplaintDetails,
+)
+from app.clock import to_local, today_local, utcnow
+from app.extensions import db
+from app.intake import attachments, personnummer
+from app.org.models import Unit
+from app.org.services import tree
+
+log = logging.getLogger(__name__)
+KINDS = ("deviation", "lex_sarah", "complaint")
+# A staff member registers complaints that came in some other way; "web" is the public form's.
+STAFF_COMPLAINT_CHANNELS = ("phone", "letter", "email", "visit", "ivo")
+CLIENT_AGES = ("child", "adult")
+
+DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 10_000
+TEXT_MAX = 5_000          # the other free-text fields
+SUMMARY_MAX = 120
+SHORT_MAX = {"client_name": 200, "complainant_name": 200, "complainant_email": 254, "complainant_phone": 40,
+             "complainant_address": 300, "ivo_reference": 60}
+_PHONE = re.compile(r"^[0-9+()\-. ]{5,40}$")
+# Control characters other than tab and newline: PostgreSQL refuses NUL in text, and the
+# others only ever arrive by accident or on purpose.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class IntakeError(Exception):
+    """The report was not filed; `errors` maps form field names to messages for the person."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+class NotFound(Exception):
+    """No such case or attachment (routes answer 404)."""
+
+
+# --- what the forms offer ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FormOptions:
+    units: list[tuple[int, str]]
+    categories: list[tuple[int, str]]
+    default_unit_id: int | None
+
+
+def form_options(reporter, kind: str) -> FormOptions:
+    """The units and categories a report of this kind can name, and the reporter's own unit."""
+    ensure(reporter, Action.FILE_REPORT)
+    if kind not in KINDS:
+        raise NotFound(kind)
+    units = [u for u in tree() if u.active and _ancestors_active(u)]
+    active_ids = {u.id for u in units}
+    default = next((u.id for u in reporter.units if u.id in active_ids), None)
+    return FormOptions(units=[(u.id, u.name) for u in units],
+                       categories=[(c.id, c.name) for c in categories_for(kind)],
+                       default_unit_id=default)
+
+
+def _ancestors_active(unit: Unit) -> bool:
+    # A unit can only be deactivated after its children, so an active unit under an
+    # inactive one only happens through a move; it is still not offered.
+    node = unit.parent
+    while node is not None:
+        if not node.active:
+            return False
+        node = node.parent
+    return True
+
+
+# --- filing ------------------------------------------------------------------------------------
+
+def file_report(reporter, kind: str, data: dict, files=()) -> Case:
+    """File a report of `kind` for `reporter`. IntakeError (nothing stored) when anything is wrong.
+
+    `data` holds plain values keyed like the form's fields; `files` are uploads
+    (objects with .filename and .stream).
+    """
+    ensure(reporter, Action.FILE_REPORT)
+    if kind not in KINDS:
+        raise NotFound(kind)
+    errors: dict[str, list[str]] = {}
+    fields, unit, categories = _clean_common(kind, data, errors)
+    if kind == "lex_sarah":
+        fields.update(_clean_lex_sarah(data, errors))
+    complaint = _clean_complaint(data, errors) if kind == "complaint" else None
+    try:
+        checked_files = attachments.inspect(files)
+    except attachments.AttachmentRefused as refused:
+        errors["attachments"] = refused.messages
+        checked_files = []
+    if errors:
+        raise IntakeError(errors)
+
+    written: list[str] = []
+    try:
+        case = open_case(kind=kind, unit=unit, reporter=reporter, categories=categories, **fields)
+        if complaint is not None:
+            db.session.add(ComplaintDetails(case=case, **complaint))
+        written = attachments.store(case, checked_files, reporter)
+        db.session.flush()
+        for attachment in case.attachments:
+            audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
+                         detail={"attachment_id": attachment.id, "size": attachment.size,
+                                 "content_type": attachment.content_type})
+        mail_ids = queue_filing_mail(case)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        attachments.discard(written)
+        raise
+    # After the commit, never before: a filing that failed has told nobody anything.
+    mailer.deliver_queued(mail_ids)
+    return case
+
+
+def _text(data: dict, name: str) -> str:
+    value = data.get(name)
+    if value is None:
+        return ""
+    value = _CONTROL.sub("", str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    return value.strip()
+
+
+def _add(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _limit(errors: dict, data: dict, name: str, maximum: int) -> str:
+    value = _text(data, name)
+    if len(value) > maximum:
+        _add(errors, name, _("Texten får ha högst %(max)s tecken (nu %(n)s).",
+                             max=f"{maximum:,}".replace(",", "\u00a0"), n=f"{len(value):,}".replace(",", "\u00a0")))
+    return value
+
+
+def summary_of(description: str) -> str:
+    """A one-line title for lists, taken from the description (the form stays short)."""
+    first = " ".join(description.split("\n", 1)[0].split())
+    return first if len(first) <= SUMMARY_MAX else first[:SUMMARY_MAX - 1].rstrip() + "…"
+
+
+def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | None, list[Category]]:
+    fields: dict = {}
+    today = today_local()
+
+    unit = None
+    unit_id = _int_or_none(data.get("unit_id"))
+    if data.get("unit_id") in (None, ""):
+        _add(errors, "unit_id", _("Välj var det hände."))
+    else:
+        unit = db.session.get(Unit, unit_id) if unit_id is not None else None
+        if unit is None or not unit.active or not _ancestors_active(unit):
+            _add(errors, "unit_id", _("Välj en enhet i listan."))
+            unit = None
+
+    occurred_on = data.get("occurred_on")
+    occurred_time = data.get("occurred_time")
+    if not isinstance(occurred_on, date):
+        _add(errors, "occurred_on", _("Ange vilket datum det hände."))
+    elif occurred_on > today:
+        _add(errors, "occurred_on", _("Datumet kan inte vara i framtiden."))
+    if occurred_time is not None and not isinstance(occurred_time, time):
+        _add(errors, "occurred_time", _("Ange klockslaget som TT:MM."))
+    elif isinstance(occurred_time, time) and occurred_on == today \
+            and occurred_time > to_local(utcnow()).time().replace(tzinfo=None):
+        _add(errors, "occurred_time", _("Klockslaget kan inte vara senare än nu."))
+    fields["occurred_on"] = occurred_on if isinstance(occurred_on, date) else None
+    fields["occurred_time"] = occurred_time if isinstance(occurred_time, time) else None
+
+    noticed_on = data.get("noticed_on")
+    if noticed_on is not None:
+        if not isinstance(noticed_on, date):
+            _add(errors, "noticed_on", _("Ange datumet som ÅÅÅÅ-MM-DD."))
+        elif noticed_on > today:
+            _add(errors, "noticed_on", _("Datumet kan inte vara i framtiden."))
+        elif isinstance(occurred_on, date) and noticed_on < occurred_on:
+            _add(errors, "noticed_on", _("Det kan inte ha uppmärksammats innan det hände."))
+    fields["noticed_on"] = noticed_on if isinstance(noticed_on, date) else None
+    fields["noticed_how"] = _limit(errors, data, "noticed_how", TEXT_MAX)
+
+    description = _text(data, "description")
+    if not description:
+        _add(errors, "description", _("Beskriv vad som hände."))
+    elif len(description) < DESCRIPTION_MIN:
+        _add(errors, "description", _("Beskriv lite mer: minst %(min)d tecken.", min=DESCRIPTION_MIN))
+    elif len(description) > DESCRIPTION_MAX:
+        _add(errors, "description", _("Beskrivningen får ha högst 10\u00a0000 tecken (nu %(n)s).",
+                                      n=f"{len(description):,}".replace(",", "\u00a0")))
+    fields["description"] = description
+    fields["summary"] = summary_of(description)
+    fields["consequences"] = _limit(errors, data, "consequences", TEXT_MAX)
+    fields["immediate_measures"] = _limit(errors, data, "immediate_measures", TEXT_MAX)
+
+    categories = _categories(kind, data.get("category_ids"), errors)
+
+    fields["client_name"] = _limit(errors, data, "client_name", SHORT_MAX["client_name"])
+    pin_text = _text(data, "client_pin")
+    fields["client_pin"] = ""
+    if pin_text:
+        try:
+            fields["client_pin"] = personnummer.normalise(pin_text, today)
+        except personnummer.InvalidPersonnummer:
+            _add(errors, "client_pin", _("Personnumret stämmer inte. Skriv det som ÅÅÅÅMMDD-NNNN "
+                                         "och kontrollera siffrorna, eller lämna fältet tomt."))
+    gender = _text(data, "client_gender")
+    if gender and gender not in CLIENT_GENDERS:
+        _add(errors, "client_gender", _("Välj ett av alternativen."))
+    fields["client_gender"] = gender if gender in CLIENT_GENDERS else None
+    age = _text(data, "client_age")
+    if age and age not in CLIENT_AGES:
+        _add(errors, "client_age", _("Välj ett av alternativen."))
+    fields["client_is_child"] = {"child": True, "adult": False}.get(age)
+    return fields, unit, categories
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
+    raw = [r for r in (raw_ids or []) if r not in (None, "")]
+    if not raw:
+        _add(errors, "category_ids", _("Välj minst en kategori."))
+        return []
+    ids = {_int_or_none(r) for r in raw}
+    found = list(db.session.scalars(select(Category).where(
+        Category.id.in_([i for i in ids if i is not None]), Category.kind == kind, Category.active)))
+    if None in ids or len(found) != len(ids):
+        _add(errors, "category_ids", _("Välj kategorier ur listan."))
+        return []
+    return sorted(found, key=lambda c: (c.position, c.name))
+
+
+def _clean_lex_sarah(data: dict, errors: dict) -> dict:
+    kind = _text(data, "lex_sarah_type")
+    if kind not in LEX_SARAH_TYPES:
+        _add(errors, "lex_sarah_type", _("Ange om det är ett missförhållande som har hänt eller en påtaglig risk "
+                                         "för ett missförhållande."))
+    return {"lex_sarah_type": kind if kind in LEX_SARAH_TYPES else None,
+            "bypass_manager": bool(data.get("bypass_manager"))}
+
+
+def _clean_complaint(data: dict, errors: dict) -> dict:
+    channel = _text(data, "channel")
+    if channel not in STAFF_COMPLAINT_CHANNELS:
+        _add(errors, "channel", _("Ange hur klagomålet kom in."))
+    ivo_reference = _limit(errors, data, "ivo_reference", SHORT_MAX["ivo_reference"])
+    if channel == "ivo" and not ivo_reference:
+        _add(errors, "ivo_reference", _("Ange IVO:s diarienummer för ett klagomål som IVO har skickat vidare."))
+    if channel != "ivo":
+        ivo_reference = ""
+
+    relation = _text(data, "relation")
+    if relation not in COMPLAINANT_RELATIONS:
+        _add(errors, "relation", _("Ange vem som klagar."))
+    anonymous = relation == "anonymous"
+    contact = {name: _limit(errors, data, name, SHORT_MAX[name])
+               for name in ("complainant_name", "complainant_email", "complainant_phone", "complainant_address")}
+    if contact["complainant_email"] and "complainant_email" not in errors:
+        try:
+            contact["complainant_email"] = validate_email(contact["complainant_email"],
+                                                          check_deliverability=False).normalized
+        except EmailNotValidError:
+            _add(errors, "complainant_email", _("Ange en giltig e-postadress, till exempel namn@exempel.se."))
+    if contact["complainant_phone"] and "complainant_phone" not in errors \
+            and not _PHONE.match(contact["complainant_phone"]):
+        _add(errors, "complainant_phone", _("Ange telefonnumret med siffror, till exempel 070-123 45 67."))
+    answer_wanted = bool(data.get("answer_wanted"))
+    if anonymous:
+        for name, value in contact.items():
+            if value:
+                _add(errors, name, _("Ett anonymt klagomål har inga namn eller kontaktuppgifter. "
+                                     "Ta bort uppgiften eller välj vem som klagar."))
+        # An anonymous complainant cannot be answered, whatever the box says.
+        answer_wanted = False
+    elif answer_wanted and not (contact["complainant_email"] or contact["complainant_phone"]
+                                or contact["complainant_address"]):
+        _add(errors, "answer_wanted", _("Ange e-post, telefon eller adress så att svaret kan nå fram, "
+                                        "eller kryssa ur att svar önskas."))
+    wishes = _limit(errors, data, "wishes", TEXT_MAX)
+    return {"channel": channel, "ivo_reference": ivo_reference, "anonymous": anonymous,
+            "relation": relation if relation in COMPLAINANT_RELATIONS else "other",
+            "answer_wanted": answer_wanted, "wishes": wishes, **contact}
+
+
+# --- after filing ------------------------------------------------------------------------------
+
+def receipt(user, reference: str) -> Case:
+    """The receipt after filing: the reporter (only) sees the reference and what happens next."""
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        raise NotFound(reference)
+    ensure(user, Action.VIEW_CASE_AS_REPORTER, case)
+    audit.record("case.receipt_viewed", actor=user, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference})
+    db.session.commit()
+    return case
+
+
+@dataclass
+class ReportRow:
+    reference: str
+    kind: str
+    status: str
+    received_at: datetime
+    summary: str
+    # Filled by the queue issue: the feedback the investigator chose to give the reporter.
+    feedback: str | None = None
+
+
+@dataclass
+class ReportPage:
+    rows: list[ReportRow]
+    next_before: int | None  # the id to pass as `before` for the next (older) page, if any
+
+
+def my_reports(user, before: int | None = None, page_size: int | None = None) -> ReportPage:
+    """What the person filed, newest first, a page at a time (keyset: same cost on every page)."""
+    ensure(user, Action.VIEW_OWN_REPORTS)
+    size = page_size or int(current_app.config["PAGE_SIZE"])
+    statement = select(Case).where(Case.reporter_id == user.id).order_by(Case.id.desc()).limit(size + 1)
+    if before:
+        statement = statement.where(Case.id < before)
+    cases = list(db.session.scalars(statement))
+    more = len(cases) > size
+    cases = cases[:size]
+    if cases:
+        audit.record("case.listed_own", actor=user, object_type="case", object_id="",
+                     detail={"case_ids": [c.id for c in cases]})
+    db.session.commit()
+    rows = [ReportRow(reference=c.reference, kind=c.kind, status=c.status, received_at=c.received_at,
+                      summary=c.summary, feedback=feedback_for_reporter(c)) for c in cases]
+    return ReportPage(rows=rows, next_before=cases[-1].id if more else None)
+
+
+def feedback_for_reporter(case: Case) -> str | None:
+    """The slot for the queue issue's feedback to the reporter; None until that exists."""
+    return getattr(case, "reporter_feedback", None) or None
+
+
+def attachment_for_download(user, attachment_id: int) -> tuple[Attachment, str]:
+    """The attachment and its file path, for people who may see the case (or filed it)."""
+    attachment = db.session.scalar(select(Attachment).options(selectinload(Attachment.case))
+                                   .where(Attachment.id == attachment_id))
+    if attachment is None:
+        raise NotFound(attachment_id)
+    case = attachment.case
+    if not (can(user, Action.VIEW_CASE, case) or can(user, Action.VIEW_CASE_AS_REPORTER, case)):
+        raise PermissionDenied(Action.VIEW_CASE)
+    path = attachments.path_of(attachment)
+    if not os.path.isfile(path):
+        log.error("Attachment %s of case %s is missing on disk", attachment.id, case.reference)
+        raise NotFound(attachment_id)
+    audit.record("attachment.downloaded", actor=user, object_type="case", object_id=case.id,
+                 detail={"attachment_id": attachment.id, "reference": case.reference})
+    db.session.commit()
+    return attachment, path
