@@ -1,0 +1,151 @@
+"""Every route, with every role: who gets the page, who is refused, who is sent to log in.
+
+The table below lists every endpoint of the application explicitly. A new route
+makes `test_every_endpoint_has_expectations` fail until its author adds a row:
+that is the point, so that nobody adds a page without deciding who may see it.
+"""
+
+import pytest
+from flask import url_for
+from sqlalchemy import select
+
+from app.auth.guard import is_public_endpoint
+from app.auth.models import User
+from app.cases.models import Category
+from app.extensions import db
+from app.org.models import Unit
+from tests.conftest import login
+
+ROLES = ("anonymous", "anna", "erik", "sara", "admin")  # staff, investigator, officer, admin
+
+# What a request gets. A number is the exact status of a GET. For POST:
+LOGIN = "login"      # redirected to the login page (not logged in)
+ALLOWED = "allowed"  # the route accepts this person: anything but 403 or 5xx (e.g. 422 for the empty form)
+REFUSED = 403
+
+# Endpoints reachable without logging in. Adding one is a deliberate act: change this set.
+PUBLIC = {"auth.login", "main.healthz", "main.set_language", "static"}
+
+
+def everyone(result):
+    return dict.fromkeys(ROLES, result)
+
+
+def logged_in(result):
+    return {**everyone(result), "anonymous": LOGIN}
+
+
+def only(roles: set[str], result):
+    return {role: LOGIN if role == "anonymous" else result if role in roles else REFUSED for role in ROLES}
+
+
+ADMIN = {"admin"}
+
+EXPECTED = {
+    # administration
+    "admin.index": only(ADMIN, 302),
+    "admin.users": only(ADMIN, 200),
+    "admin.new_user": only(ADMIN, 200),
+    "admin.edit_user": only(ADMIN, 200),
+    "admin.units": only(ADMIN, 200),
+    "admin.new_unit": only(ADMIN, 200),
+    "admin.edit_unit": only(ADMIN, 200),
+    "admin.set_unit_active": only(ADMIN, ALLOWED),
+    "admin.category_lists": only(ADMIN, 200),
+    "admin.edit_category": only(ADMIN, 200),
+    "admin.audit_log": only(ADMIN, 200),
+    "admin.outbox": only(ADMIN, 200),
+    # accounts
+    "auth.login": {**everyone(302), "anonymous": 200},  # a logged-in person is sent to their start page
+    "auth.logout": logged_in(ALLOWED),
+    "auth.change_password": logged_in(200),
+    # everyone
+    "main.start": logged_in(200),
+    "main.healthz": everyone(200),
+    "main.set_language": everyone(ALLOWED),
+    "static": everyone(200),
+}
+
+
+def _demo_ids() -> dict[str, object]:
+    """A value for every URL parameter, taken from the demo data."""
+    return {
+        "user_id": db.session.scalar(select(User.id).where(User.username == "anna")),
+        "unit_id": db.session.scalar(select(Unit.id).where(Unit.name == "Boendestöd")),
+        "category_id": db.session.scalar(select(Category.id).order_by(Category.id)),
+        "filename": "css/varna.css",
+    }
+
+
+def _url(app, endpoint: str) -> str:
+    rule = next(app.url_map.iter_rules(endpoint))
+    ids = _demo_ids()
+    missing = rule.arguments - ids.keys()
+    if missing:
+        pytest.fail(f"{endpoint}: add a demo value for {sorted(missing)} in _demo_ids()")
+    with app.test_request_context():
+        return url_for(endpoint, **{name: ids[name] for name in rule.arguments})
+
+
+def _client(app, role: str):
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, role).status_code == 302
+    return client
+
+
+def _check(response, expected, what: str) -> list[str]:
+    """What is wrong with the response, if anything."""
+    status, location = response.status_code, response.headers.get("Location", "")
+    if status >= 500:
+        return [f"{what}: {status}"]
+    if expected == LOGIN and not (status == 302 and location.startswith("/logga-in")):
+        return [f"{what}: expected a redirect to the login page, got {status} {location}"]
+    if expected == ALLOWED and status == 403:
+        return [f"{what}: refused"]
+    if isinstance(expected, int) and status != expected:
+        return [f"{what}: expected {expected}, got {status}"]
+    return []
+
+
+def test_every_endpoint_has_expectations(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    unlisted = sorted(endpoints - EXPECTED.keys())
+    assert not unlisted, f"add these endpoints to EXPECTED in {__name__}: {unlisted}"
+    stale = sorted(EXPECTED.keys() - endpoints)
+    assert not stale, f"these endpoints no longer exist; remove them from EXPECTED: {stale}"
+    for endpoint, by_role in EXPECTED.items():
+        assert set(by_role) == set(ROLES), endpoint
+
+
+def test_public_endpoints_are_exactly_the_allowlist(app):
+    public = {rule.endpoint for rule in app.url_map.iter_rules() if is_public_endpoint(rule.endpoint)}
+    assert public == PUBLIC
+
+
+def test_the_table_agrees_with_the_public_allowlist():
+    # A public endpoint never sends anyone to log in; every other one does.
+    for endpoint, by_role in EXPECTED.items():
+        assert (by_role["anonymous"] != LOGIN) == (endpoint in PUBLIC), endpoint
+
+
+@pytest.mark.parametrize("endpoint", sorted(EXPECTED))
+def test_route_with_every_role(demo, endpoint):
+    # One test per endpoint (not per endpoint and role): the demo data is loaded once
+    # for five roles. Each role gets a fresh client, since a route may log out or
+    # change the session.
+    app = demo
+    if endpoint not in app.view_functions:
+        pytest.fail(f"{endpoint} is in EXPECTED but not in the application")
+    methods = next(app.url_map.iter_rules(endpoint)).methods
+    url = _url(app, endpoint)
+    wrong = []
+    for role in ROLES:
+        expected = EXPECTED[endpoint][role]
+        if "GET" in methods:
+            wrong += _check(_client(app, role).get(url), expected, f"GET {url} as {role}")
+        if "POST" in methods:
+            # An empty form must get past (or be stopped at) the permission check.
+            post_expected = expected if expected in (LOGIN, REFUSED, ALLOWED) else ALLOWED
+            wrong += _check(_client(app, role).post(url, data={}), post_expected, f"POST {url} as {role}")
+    assert not wrong, "\n".join(wrong)
