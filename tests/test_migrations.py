@@ -8,6 +8,7 @@ Each database is created empty for the test: a SQLite file, and, when TEST_DATAB
 points at PostgreSQL, a new database on the same server, dropped afterwards.
 """
 
+import logging
 import os
 import re
 import uuid
@@ -57,8 +58,19 @@ def _empty_postgresql_database():
         admin.dispose()
 
 
+@pytest.fixture
+def _logging_kept():
+    """migrations/env.py configures logging from alembic.ini; undo that for the tests after these."""
+    names = ["", "alembic", "sqlalchemy.engine", "flask_migrate"]
+    saved = {name: (logging.getLogger(name).level, logging.getLogger(name).handlers[:]) for name in names}
+    yield
+    for name, (level, handlers) in saved.items():
+        logging.getLogger(name).setLevel(level)
+        logging.getLogger(name).handlers[:] = handlers
+
+
 @pytest.fixture(params=BACKEND_PARAMS)
-def empty_database_app(request, tmp_path):
+def empty_database_app(request, tmp_path, _logging_kept):
     """An app whose database is brand new and has no tables at all."""
     @contextmanager
     def sqlite_file():
