@@ -174,8 +174,10 @@ class SmtpServer:
             self._controller = None
 
     def mail_config(self) -> dict:
+        # Flask-Mail silently drops every message when TESTING is on, unless told otherwise.
         return {"MAIL_TRANSPORT": "smtp", "MAIL_SERVER": self.host, "MAIL_PORT": self.port,
-                "MAIL_USE_TLS": False, "MAIL_USE_SSL": False, "MAIL_USERNAME": None, "MAIL_PASSWORD": None}
+                "MAIL_USE_TLS": False, "MAIL_USE_SSL": False, "MAIL_USERNAME": None, "MAIL_PASSWORD": None,
+                "MAIL_SUPPRESS_SEND": False}
 
     def to(self, address: str) -> list:
         """The messages delivered to one address."""

@@ -146,7 +146,7 @@ def inspect(uploads) -> list[CheckedFile]:
         # Read one byte past the limit: enough to know it is too big without reading it all.
         data = stream.read(max_bytes + 1)
         if len(data) > max_bytes:
-            problems.append(_("%(name)s är större än %(mb)s MB.", name=name, mb=_megabytes(max_bytes)))
+            problems.append(_("%(name)s är större än %(limit)s.", name=name, limit=size_text(max_bytes)))
             continue
         if not data:
             problems.append(_("%(name)s är tom.", name=name))
@@ -167,12 +167,17 @@ def limits() -> dict:
     """What the form tells people before they choose files."""
     config = current_app.config
     return {"max_files": int(config["ATTACHMENT_MAX_FILES"]),
-            "max_mb": _megabytes(int(config["ATTACHMENT_MAX_BYTES"])), "allowed": ALLOWED_DESCRIPTION}
+            "max_size": size_text(int(config["ATTACHMENT_MAX_BYTES"])), "allowed": ALLOWED_DESCRIPTION}
 
 
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+def size_text(size: int) -> str:
+    """10 MB, 2,5 MB, 512 kB: how a limit reads in Swedish."""
+    for unit, factor in (("MB", 1024 * 1024), ("kB", 1024)):
+        if size >= factor:
+            value = size / factor
+            text = f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
+            return f"{text}\u00a0{unit}"
+    return f"{size}\u00a0byte"
 
 
 def _directory() -> str:

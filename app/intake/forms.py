@@ -82,12 +82,14 @@ class LenientTimeField(TimeField):
         raise ValueError(_l("Ange klockslaget som TT:MM, till exempel 14:30."))
 
 
-def _int_or_none(value):
-    # A tampered id must reach the service, which answers with a message next to the field.
+def _id(value):
+    # A tampered id must reach the service unchanged, which answers with a message next to the field.
+    if value in (None, "", "None"):
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):
-        return None
+        return str(value)
 
 
 def _choice(value):
@@ -97,7 +99,7 @@ def _choice(value):
 class ReportForm(FlaskForm):
     """The fields every kind has, in the order a person thinks about them."""
 
-    unit_id = SelectField(_l("Var hände det?"), coerce=_int_or_none, validate_choice=False,
+    unit_id = SelectField(_l("Var hände det?"), coerce=_id, validate_choice=False,
                           validators=[Mandatory()],
                           description=_l("Din egen enhet är förvald. Byt om det hände någon annanstans."))
     occurred_on = LenientDateField(_l("Datum när det hände"), validators=[Mandatory()])
@@ -106,7 +108,7 @@ class ReportForm(FlaskForm):
                                 description=_l("Beskriv kort och sakligt vad som hände, vem som berördes och var. "
                                                "Minst 20 och högst 10 000 tecken."),
                                 render_kw={"rows": 6, "maxlength": 10000})
-    category_ids = CheckboxListField(_l("Vad handlar det om?"), coerce=_int_or_none, validate_choice=False,
+    category_ids = CheckboxListField(_l("Vad handlar det om?"), coerce=_id, validate_choice=False,
                                      validators=[Mandatory()], description=_l("Välj en eller flera."))
 
     # "More about the event": optional
