@@ -371,3 +371,16 @@ def test_user_list_search_and_empty_state(login_as):
     none = admin.get("/admin/anvandare?q=finnsinte").get_data(as_text=True)
     assert "Inga användare matchar sökningen." in none
     assert 'value="finnsinte"' in none
+
+
+def test_admin_forms_tie_only_real_hints_and_errors_to_fields(login_as):
+    # aria-describedby="None" points a screen reader at an element that does not exist.
+    admin = login_as("admin")
+    anna = _user("anna")
+    for url in ("/admin/anvandare/ny", f"/admin/anvandare/{anna.id}", "/admin/enheter/ny", "/admin/kategorier",
+                "/admin/logg"):
+        html = admin.get(url).get_data(as_text=True)
+        assert '="None"' not in html, url
+    refused = admin.post("/admin/anvandare/ny", data=_new_user_form(full_name="")).get_data(as_text=True)
+    assert 'aria-describedby="full_name-error" aria-invalid="true"' in refused
+    assert '="None"' not in refused
