@@ -6,9 +6,9 @@ from app.public.forms import ComplaintForm, StatusForm
 
 bp = Blueprint("public", __name__, url_prefix="/klagomal")
 
-# The largest honest submission (all fields full of four-byte characters, URL-encoded)
-# is about 200 kB; nothing bigger needs to be read before it is refused with 413.
-MAX_PUBLIC_REQUEST = 512 * 1024
+# The largest honest submission (every field full of four-byte characters, URL-encoded)
+# is under 200 kB. The app-wide limit is sized for attachments; these pages take none.
+MAX_PUBLIC_REQUEST = 256 * 1024
 RECEIPT_KEY = "public_receipt"
 
 
