@@ -65,10 +65,30 @@ EXPECTED = {
     "main.healthz": everyone(200),
     "main.set_language": everyone(ALLOWED),
     "static": everyone(200),
+    # staff intake: everyone logged in files reports and follows their own. The receipt and the
+    # attachment need a case; with none in the demo data they are 404 for everyone logged in
+    # (who may see which case is tested in tests/intake).
+    "intake.choose": logged_in(200),
+    "intake.report": logged_in(200),
+    "intake.receipt": logged_in(404),
+    "intake.my_reports": logged_in(200),
+    "intake.download": logged_in(404),
     # the public complaint form and its follow-up (no login)
     "public.complaint": everyone(200),
     "public.receipt": everyone(200),
     "public.status": everyone(200),
+    # the case queue and case work, on a received deviation anna filed in Boendestöd (_demo_case;
+    # who may see which case is tested in tests/cases). 409: the state machine refuses the move now.
+    "cases.queue": only({"erik", "sara", "admin"}, 200),
+    "cases.case": logged_in(200),  # anna gets the reporter's limited view
+    "cases.assign": only({"erik", "sara"}, 200),
+    "cases.take": only({"erik", "sara"}, ALLOWED),
+    "cases.disqualify": only({"erik", "sara"}, 200),
+    "cases.triage": only({"erik", "sara"}, 200),
+    "cases.answer": only({"erik", "sara"}, 409),  # a deviation is not answered
+    "cases.feedback": only({"erik", "sara"}, 200),
+    "cases.close": only({"erik", "sara"}, 409),  # not before triage
+    "cases.reopen": only({"sara", "admin"}, 409),  # not closed
 }
 
 
@@ -79,12 +99,31 @@ def _demo_ids() -> dict[str, object]:
         "unit_id": db.session.scalar(select(Unit.id).where(Unit.name == "Boendestöd")),
         "category_id": db.session.scalar(select(Category.id).order_by(Category.id)),
         "filename": "css/varna.css",
+        "slug": "avvikelse",
+        "reference": "AV-2026-9999",
+        "attachment_id": 999999,
     }
+
+
+def _demo_case() -> str:
+    """The reference of a deviation anna filed in Boendestöd (filed on first use)."""
+    from app.cases.filing import open_case
+    from app.cases.models import Case
+    reference = db.session.scalar(select(Case.reference).order_by(Case.id))
+    if reference is None:
+        anna = db.session.scalar(select(User).where(User.username == "anna"))
+        case = open_case(kind="deviation", unit=anna.units[0], reporter=anna, categories=[],
+                         summary="Uteblivet besök", description="Hemtjänsten kom inte.")
+        db.session.commit()
+        reference = case.reference
+    return reference
 
 
 def _url(app, endpoint: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     ids = _demo_ids()
+    if endpoint.startswith("cases."):
+        ids["reference"] = _demo_case()
     missing = rule.arguments - ids.keys()
     if missing:
         pytest.fail(f"{endpoint}: add a demo value for {sorted(missing)} in _demo_ids()")
