@@ -1,0 +1,227 @@
+"""The notification "Anmälan – lex Sarah" as HTML (with a print stylesheet) and as PDF.
+
+Both formats are drawn from one list of sections (`document_sections`), so they always
+say the same thing. The document is always in Swedish: it goes to a Swedish authority,
+whatever language the officer reads Värna in. Nothing here reads the request or writes
+the database; services.notify_ivo freezes what these functions return.
+"""
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from xml.sax.saxutils import escape
+
+import reportlab
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+from app.cases.models import Case
+from app.clock import to_local
+from app.lexsarah.models import LexSarahIvo, ProviderSettings
+
+TITLE = "Anmälan – lex Sarah"  # the name of IVO's form, the same in every language
+
+
+@dataclass
+class Row:
+    label: str
+    value: str
+    long: bool = False  # a text of its own (shown below the label), not a short value
+
+
+@dataclass
+class Section:
+    heading: str
+    rows: list[Row] = field(default_factory=list)
+    note: str = ""
+
+
+def sha256(data: str | bytes) -> str:
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def _missing() -> str:
+    return _("Uppgift saknas")
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _judgment_text(case: Case) -> str:
+    judgment = case.lex_sarah_judgment
+    if judgment is None or not judgment.judged:
+        return _("Bedömningen är inte klar. Anmälan görs innan utredningen är avslutad.")
+    if judgment.outcome == "none":
+        return _("Inget missförhållande")
+    if judgment.outcome == "misconduct":
+        return _("Allvarligt missförhållande") if judgment.serious else _("Missförhållande (inte allvarligt)")
+    return (_("Påtaglig risk för ett allvarligt missförhållande") if judgment.serious
+            else _("Påtaglig risk för ett missförhållande (inte allvarligt)"))
+
+
+def _client_rows(case: Case, ivo: LexSarahIvo) -> tuple[list[Row], str]:
+    if not ivo.include_client_identity:
+        return [], _("Den enskildes identitet lämnas inte i anmälan. IVO kan begära uppgiften av nämnden.")
+    genders = {"female": _("Kvinna/flicka"), "male": _("Man/pojke"), "other": _("Annat"),
+               "unknown": _("Okänt")}
+    child = {True: _("Ja"), False: _("Nej"), None: ""}[case.client_is_child]
+    pin = case.client_pin
+    return [
+        Row(_("Namn"), case.client_name),
+        Row(_("Personnummer"), f"{pin[:8]}-{pin[8:]}" if len(pin) == 12 else pin),
+        Row(_("Kön"), genders.get(case.client_gender or "", "")),
+        Row(_("Barn (under 18 år)"), child),
+    ], ""
+
+
+def document_sections(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None,
+                      signed_on: date) -> list[Section]:
+    """Every field of the notification, in the order of IVO's form. Call inside force_locale("sv")."""
+    provider = provider or ProviderSettings()
+    unit = case.unit
+    department = unit.parent if unit.depth > 1 else None
+    occurred = _date(case.occurred_on)
+    if case.occurred_time is not None:
+        occurred += " " + case.occurred_time.strftime("%H:%M")
+    noticed = " – ".join(part for part in (_date(case.noticed_on), case.noticed_how.strip()) if part)
+    if ivo.investigation_attached:
+        investigation = _("Utredningen bifogas anmälan.")
+    elif ivo.investigation_expected_on:
+        investigation = _("Utredningen pågår och skickas till IVO senast %(day)s.",
+                          day=_date(ivo.investigation_expected_on))
+    else:
+        investigation = ""
+    client_rows, client_note = _client_rows(case, ivo)
+    sections = [
+        Section(_("Anmälare (nämnd)"), [
+            Row(_("Nämnd"), provider.board_name),
+            Row(_("Organisationsnummer"), provider.org_number),
+            Row(_("Adress"), provider.address),
+        ]),
+        Section(_("Verksamhet"), [
+            Row(_("Verksamhet"), ivo.service_description),
+            Row(_("Avdelning"), department.name if department else ""),
+            Row(_("Enhet"), unit.name),
+            Row(_("Enhetens adress"), unit.address),
+        ]),
+        Section(_("Kontaktperson"), [
+            Row(_("Namn"), ivo.contact_name),
+            Row(_("Befattning"), ivo.contact_title),
+            Row(_("Telefon"), ivo.contact_phone),
+            Row(_("E-post"), ivo.contact_email),
+        ]),
+        Section(_("Ärendet"), [
+            Row(_("Nämndens diarienummer"), case.reference),
+            Row(_("Rapporten togs emot"), _date(to_local(case.received_at).date())),
+            Row(_("Kategori"), ", ".join(c.name for c in case.categories)),
+            Row(_("Bedömning"), _judgment_text(case)),
+        ]),
+        Section(_("Den enskilde"), client_rows, client_note),
+        Section(_("Vad har hänt"), [
+            Row(_("När hände det"), occurred),
+            Row(_("När och hur uppmärksammades det"), noticed, long=True),
+            Row(_("Beskrivning av händelsen"), case.description, long=True),
+        ]),
+        Section(_("Konsekvenser för den enskilde"), [
+            Row(_("Vilka konsekvenser fick eller kunde händelsen få"), case.consequences, long=True),
+        ]),
+        Section(_("Åtgärder"), [
+            Row(_("Åtgärder som vidtogs omedelbart"), case.immediate_measures, long=True),
+            Row(_("Åtgärder som planeras"), ivo.planned_measures, long=True),
+        ]),
+        Section(_("Utredningen"), [Row(_("Utredningen"), investigation)]),
+        Section(_("Underskrift"), [
+            Row(_("Datum"), _date(signed_on)),
+            Row(_("Namn"), ivo.signatory_name),
+            Row(_("Befattning"), ivo.signatory_title),
+        ]),
+    ]
+    for section in sections:
+        for row in section.rows:
+            row.value = (row.value or "").strip() or _missing()
+    return sections
+
+
+def render_html(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, *, signed_on: date,
+                draft: bool) -> str:
+    """A complete, self-contained HTML page (its styles inline), so a stored copy stands on its own."""
+    with force_locale("sv"):
+        sections = document_sections(case, ivo, provider, signed_on)
+        return render_template("lexsarah/document.html", title=TITLE, case=case, sections=sections,
+                               draft=draft, missing=_missing())
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+_FONT, _FONT_BOLD = "VarnaVera", "VarnaVera-Bold"
+
+
+def _register_fonts() -> None:
+    # Bitstream Vera ships inside the reportlab package: å, ä, ö and "–" without system fonts.
+    if _FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+    pdfmetrics.registerFont(TTFont(_FONT, os.path.join(folder, "Vera.ttf")))
+    pdfmetrics.registerFont(TTFont(_FONT_BOLD, os.path.join(folder, "VeraBd.ttf")))
+    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT, boldItalic=_FONT_BOLD)
+
+
+def _text(value: str) -> str:
+    return escape(value).replace("\n", "<br/>")
+
+
+def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, *, signed_on: date,
+               draft: bool) -> bytes:
+    _register_fonts()
+    with force_locale("sv"):
+        sections = document_sections(case, ivo, provider, signed_on)
+        draft_note = _("Utkast – inte skickat till IVO") if draft else ""
+        page_label = _("sida")
+    title = ParagraphStyle("title", fontName=_FONT_BOLD, fontSize=17, leading=21, spaceAfter=3 * mm)
+    heading = ParagraphStyle("heading", fontName=_FONT_BOLD, fontSize=12, leading=15, spaceBefore=5 * mm,
+                             spaceAfter=1.5 * mm, textColor=colors.HexColor("#123452"))
+    label = ParagraphStyle("label", fontName=_FONT_BOLD, fontSize=9, leading=12, textColor=colors.HexColor("#333333"))
+    value = ParagraphStyle("value", fontName=_FONT, fontSize=10.5, leading=14, spaceAfter=2 * mm, alignment=TA_LEFT)
+    note = ParagraphStyle("note", parent=value, textColor=colors.HexColor("#333333"))
+
+    story = [Paragraph(_text(TITLE), title),
+             Paragraph(_text(f"{case.reference}{'  ·  ' + draft_note if draft_note else ''}"), note)]
+    for section in sections:
+        block = [Paragraph(_text(section.heading), heading)]
+        if section.note:
+            block.append(Paragraph(_text(section.note), note))
+        for row in section.rows:
+            pair = [Paragraph(_text(row.label), label), Paragraph(_text(row.value), value)]
+            # A long text may run over a page; a short pair stays together.
+            if row.long:
+                block.extend(pair)
+            else:
+                block.append(KeepTogether(pair))
+        story.append(KeepTogether(block[:3]))
+        story.extend(block[3:])
+    story += [Spacer(1, 12 * mm), Paragraph(_text("_" * 40), value)]
+
+    def footer(canvas, doc):
+        canvas.saveState()
+        canvas.setFont(_FONT, 8)
+        canvas.drawString(20 * mm, 12 * mm, f"{TITLE} · {case.reference} · {page_label} {doc.page}")
+        canvas.restoreState()
+
+    buffer = io.BytesIO()
+    pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
+                            bottomMargin=20 * mm, title=f"{TITLE} {case.reference}",
+                            author=(provider.board_name if provider else ""), subject=TITLE, lang="sv")
+    pdf.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()

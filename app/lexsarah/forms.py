@@ -1,0 +1,207 @@
+"""The lex Sarah forms. They read and re-show what the person typed; the rules live in the
+services, which answer with a Swedish message per field (see routes._show_errors)."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
+
+from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS
+from app.lexsarah.models import INFORMING_ITEMS
+
+
+class Mandatory:
+    """Marks a field as required for the label and screen readers; the service enforces it."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
+class SwedishDateField(DateField):
+    """Empty is None (the service decides whether it is needed); unreadable text gets a Swedish message."""
+
+    def process_formdata(self, valuelist):
+        text = " ".join(valuelist or []).strip()
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError as error:
+            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD.")) from error
+
+
+def _version(form) -> int | None:
+    value = (form.version.data or "").strip()
+    return int(value) if value.isdigit() else None
+
+
+YES_NO = [("yes", _l("Ja")), ("no", _l("Nej"))]
+
+
+def _yes_no(value) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class JudgmentForm(FlaskForm):
+    """The three questions in order, each "no" with its motivation, then the rationale."""
+
+    established = RadioField(
+        _l("1. Har utredningen visat ett missförhållande eller en påtaglig risk för ett missförhållande?"),
+        choices=[("misconduct", _l("Ja, ett missförhållande")),
+                 ("risk", _l("Ja, en påtaglig risk för ett missförhållande")),
+                 ("none", _l("Nej"))],
+        validate_choice=False, validators=[Mandatory()],
+        description=_l("Ett missförhållande är när någon, genom att göra något eller låta bli, har hotat eller "
+                       "skadat den enskildes liv, säkerhet eller kroppsliga eller psykiska hälsa. En påtaglig risk "
+                       "betyder att det var nära att hända – risken ska vara konkret och verklig, inte bara tänkbar. "
+                       "Det som inte beror på verksamheten, eller som hör till någon annans verksamhet, räknas inte."))
+    established_motivation = TextAreaField(
+        _l("Motivering om svaret är nej"),
+        description=_l("Vad i utredningen visar att det inte var ett missförhållande eller en påtaglig risk? "
+                       "Rapporten kan lämnas över för att hanteras som en avvikelse."))
+    serious_harm = RadioField(
+        _l("2. Är missförhållandet eller risken allvarligt?"), choices=YES_NO, validate_choice=False,
+        description=_l("Besvaras om svaret på fråga 1 är ja. Väg in hur svårt den enskilde drabbades eller kunde "
+                       "ha drabbats, hur länge det pågick, hur många som berördes och om det visar brister i "
+                       "verksamheten snarare än ett enstaka misstag. Övergrepp, kränkningar och allvarlig "
+                       "försummelse är typiskt allvarliga."))
+    serious_harm_motivation = TextAreaField(_l("Motivering om svaret är nej"),
+                                            description=_l("Varför är det som hände inte allvarligt?"))
+    serious_risk = RadioField(
+        _l("3. Fanns det en påtaglig risk för att något allvarligt skulle hända?"), choices=YES_NO,
+        validate_choice=False,
+        description=_l("Besvaras om svaret på fråga 2 är nej. Även när följderna blev lindriga är händelsen "
+                       "allvarlig om den enskilde på ett konkret sätt kunde ha skadats allvarligt, eller om det "
+                       "kan hända igen med allvarliga följder. Ett ja betyder att ärendet ska anmälas till IVO "
+                       "snarast."))
+    serious_risk_motivation = TextAreaField(_l("Motivering om svaret är nej"),
+                                            description=_l("Varför fanns det ingen påtaglig risk för något "
+                                                           "allvarligt?"))
+    rationale = TextAreaField(_l("Sammanfattande motivering"), validators=[Mandatory()],
+                              description=_l("Bedömningen med dina egna ord: vad som hände, vad utredningen visar "
+                                             "och varför du bedömer det så här."))
+
+    def answers(self) -> dict:
+        return {
+            "established": self.established.data or None,
+            "established_motivation": self.established_motivation.data or "",
+            "serious_harm": _yes_no(self.serious_harm.data),
+            "serious_harm_motivation": self.serious_harm_motivation.data or "",
+            "serious_risk": _yes_no(self.serious_risk.data),
+            "serious_risk_motivation": self.serious_risk_motivation.data or "",
+            "rationale": self.rationale.data or "",
+        }
+
+    def fill(self, answers: dict, rationale: str) -> None:
+        """Start from earlier answers (the proposal, or an earlier judgment)."""
+        to_radio = {True: "yes", False: "no", None: None}
+        self.established.data = answers.get("established")
+        self.established_motivation.data = answers.get("established_motivation", "")
+        self.serious_harm.data = to_radio[answers.get("serious_harm")]
+        self.serious_harm_motivation.data = answers.get("serious_harm_motivation", "")
+        self.serious_risk.data = to_radio[answers.get("serious_risk")]
+        self.serious_risk_motivation.data = answers.get("serious_risk_motivation", "")
+        self.rationale.data = rationale
+
+
+class NotificationDraftForm(FlaskForm):
+    service_description = StringField(_l("Verksamhet"), validators=[Mandatory()],
+                                      description=_l("Vilken verksamhet och insats det gäller, t.ex. "
+                                                     "”Boendestöd enligt SoL”."))
+    contact_name = StringField(_l("Kontaktperson"), validators=[Mandatory()],
+                               description=_l("Den som IVO kan fråga om anmälan."))
+    contact_title = StringField(_l("Kontaktpersonens befattning"))
+    contact_phone = StringField(_l("Telefon"), description=_l("Telefon eller e-post behövs."),
+                                render_kw={"autocomplete": "off", "inputmode": "tel"})
+    contact_email = StringField(_l("E-post"), render_kw={"autocomplete": "off", "inputmode": "email"})
+    planned_measures = TextAreaField(_l("Åtgärder som planeras"), validators=[Mandatory()],
+                                     description=_l("Det som ska göras för att det inte ska hända igen. De "
+                                                    "omedelbara åtgärderna hämtas från rapporten."))
+    investigation_attached = BooleanField(_l("Utredningen är klar och bifogas anmälan"))
+    investigation_expected_on = SwedishDateField(
+        _l("Annars: datum då utredningen skickas till IVO"),
+        description=_l("Senast två månader efter anmälan. ÅÅÅÅ-MM-DD."))
+    include_client_identity = BooleanField(
+        _l("Ta med den enskildes namn och personnummer i anmälan"),
+        description=_l("Kryssa bara i om uppgiften behövs. Utan kryss står det i anmälan att uppgiften lämnas "
+                       "på begäran."))
+    signatory_name = StringField(_l("Undertecknas av"), validators=[Mandatory()])
+    signatory_title = StringField(_l("Befattning"))
+    version = HiddenField()
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "service_description", "contact_name", "contact_title", "contact_phone", "contact_email",
+            "planned_measures", "investigation_attached", "investigation_expected_on", "include_client_identity",
+            "signatory_name", "signatory_title")}
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class SendForm(FlaskForm):
+    sent_via = RadioField(_l("Hur skickades anmälan?"), choices=list(SENT_VIA_LABELS.items()),
+                          validate_choice=False, validators=[Mandatory()],
+                          description=_l("Anmälan skickas aldrig med e-post."))
+    sent_on = SwedishDateField(_l("Datum då den skickades"), validators=[Mandatory()],
+                               description=_l("ÅÅÅÅ-MM-DD"))
+    ivo_reference = StringField(_l("IVO:s diarienummer"), validators=[Mandatory()],
+                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
+    version = HiddenField()
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class NotNotifyingForm(FlaskForm):
+    reason = TextAreaField(_l("Varför anmäls det inte?"), validators=[Mandatory()],
+                           description=_l("Ett allvarligt missförhållande ska anmälas. Skriv varför det ändå inte "
+                                          "görs, så att ställningstagandet kan prövas i efterhand."))
+
+
+class InvestigationSentForm(FlaskForm):
+    sent_on = SwedishDateField(_l("Datum då utredningen skickades till IVO"), validators=[Mandatory()],
+                               description=_l("ÅÅÅÅ-MM-DD"))
+
+
+class IvoDecisionForm(FlaskForm):
+    outcome = RadioField(_l("IVO:s beslut"), choices=list(IVO_OUTCOME_LABELS.items()), validate_choice=False,
+                         validators=[Mandatory()])
+    decided_on = SwedishDateField(_l("Beslutsdatum"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))
+    text = TextAreaField(_l("Vad beslutet säger"), validators=[Mandatory()],
+                         description=_l("Sammanfatta beslutet; vid krav på åtgärder, vilka åtgärder IVO kräver."))
+
+
+class InformingForm(FlaskForm):
+    version = HiddenField()
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+for _item in INFORMING_ITEMS:
+    setattr(InformingForm, f"{_item}_on", SwedishDateField(INFORMING_LABELS[_item], description=_l("ÅÅÅÅ-MM-DD")))
+    setattr(InformingForm, f"{_item}_not_applicable", BooleanField(_l("Inte aktuellt")))
+    setattr(InformingForm, f"{_item}_reason", StringField(_l("Varför inte aktuellt")))
+
+
+class ProviderSettingsForm(FlaskForm):
+    board_name = StringField(_l("Nämndens namn"), validators=[Mandatory()],
+                             description=_l("Den nämnd som anmäler, t.ex. ”Socialnämnden i Exempelby kommun”."))
+    org_number = StringField(_l("Organisationsnummer"), validators=[Mandatory()],
+                             description=_l("Kommunens organisationsnummer, tio siffror."))
+    address = StringField(_l("Postadress"), validators=[Mandatory()],
+                          description=_l("Nämndens adress, t.ex. ”Box 100, 123 45 Exempelby”."))
+    contact_name = StringField(_l("Kontaktperson"),
+                               description=_l("Föreslås som kontaktperson i nya anmälningar; kan ändras i varje."))
+    contact_title = StringField(_l("Befattning"))
+    contact_phone = StringField(_l("Telefon"))
+    contact_email = StringField(_l("E-post"))
+
+    def values(self) -> dict:
+        return {name: getattr(self, name).data for name in (
+            "board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone", "contact_email")}

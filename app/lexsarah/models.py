@@ -1,0 +1,258 @@
+"""Lex Sarah: the officer's judgment, the decision about IVO (the notification or a reason
+not to), the informing of those concerned, the provider's details for the notification,
+and which reminders went out.
+
+Each per-case table is one-to-one with the case (the case id is the primary key) and
+hangs off it as ``case.lex_sarah_judgment``, ``case.lex_sarah_ivo`` and
+``case.lex_sarah_informing``. The CHECK constraints make the database itself refuse an
+inconsistent row, whatever code wrote it; they avoid comparisons with NULL on purpose,
+because a CHECK that evaluates to NULL passes.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from app.auth.models import User
+from app.cases.models import Case
+from app.clock import utcnow
+from app.extensions import db
+
+OUTCOMES = ("misconduct", "risk", "none")
+SERIOUS_OUTCOMES = ("misconduct", "risk")  # the outcomes that are serious or not
+IVO_DECISIONS = ("notified", "not_notified")
+SENT_VIA = ("e_service", "post")
+IVO_OUTCOMES = ("no_criticism", "criticism", "demands")
+INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def _judged_check(prefix: str, by: str, at: str, rationale: str) -> str:
+    """Either nothing is decided, or outcome, who, when and a rationale all are."""
+    return (f"({prefix} IS NULL AND {by} IS NULL AND {at} IS NULL) OR "
+            f"({prefix} IS NOT NULL AND {by} IS NOT NULL AND {at} IS NOT NULL AND {rationale} <> '')")
+
+
+def _serious_check(outcome: str, serious: str) -> str:
+    """`serious` is set exactly when the outcome is misconduct or risk."""
+    return (f"({serious} IS NULL AND ({outcome} IS NULL OR {outcome} = 'none')) OR "
+            f"({serious} IS NOT NULL AND {outcome} IS NOT NULL AND {_in(outcome, SERIOUS_OUTCOMES)})")
+
+
+class LexSarahJudgment(db.Model):
+    """The officer's judgment of a lex Sarah report, and the investigator's proposal before it.
+
+    The row appears with the first proposal or the judgment, whichever comes first.
+    The guided questions' answers are kept with the judgment, so the reasons for it
+    can be read later: was a misconduct or a concrete risk established (the outcome),
+    was it serious (`serious_harm`), and if not, was there a concrete risk of
+    something serious (`serious_risk`); each "no" has its motivation.
+    """
+
+    __tablename__ = "lex_sarah_judgments"
+    __table_args__ = (
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
+        CheckConstraint(_judged_check("outcome", "decided_by_id", "decided_at", "rationale"), name="judged"),
+        CheckConstraint(_serious_check("outcome", "serious"), name="serious"),
+        CheckConstraint(f"proposed_outcome IS NULL OR {_in('proposed_outcome', OUTCOMES)}",
+                        name="proposed_outcome"),
+        CheckConstraint(_judged_check("proposed_outcome", "proposed_by_id", "proposed_at", "proposed_rationale"),
+                        name="proposed"),
+        CheckConstraint(_serious_check("proposed_outcome", "proposed_serious"), name="proposed_serious"),
+        CheckConstraint("outcome IS NOT NULL OR proposed_outcome IS NOT NULL", name="not_empty"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+
+    # the judgment
+    outcome: Mapped[str | None] = mapped_column(String(12), index=True)
+    serious: Mapped[bool | None] = mapped_column(index=True)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    established_motivation: Mapped[str] = mapped_column(Text, default="")
+    serious_harm: Mapped[bool | None]
+    serious_harm_motivation: Mapped[str] = mapped_column(Text, default="")
+    serious_risk: Mapped[bool | None]
+    serious_risk_motivation: Mapped[str] = mapped_column(Text, default="")
+
+    # the proposal (an investigator's, or the officer's own draft)
+    proposed_outcome: Mapped[str | None] = mapped_column(String(12))
+    proposed_serious: Mapped[bool | None]
+    proposed_rationale: Mapped[str] = mapped_column(Text, default="")
+    proposed_answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime | None]
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_judgment", uselist=False, passive_deletes=True))
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+
+    @property
+    def judged(self) -> bool:
+        return self.outcome is not None
+
+    @property
+    def has_proposal(self) -> bool:
+        return self.proposed_outcome is not None
+
+
+class LexSarahIvo(db.Model):
+    """The decision about IVO for one case: the notification, or the reason for not notifying.
+
+    Before the decision the row holds the officer's draft of the notification's own
+    fields (contact person, planned measures, ...). Recording the notification as sent
+    freezes the document: the rendered HTML and PDF are stored with their SHA-256, and
+    later edits of the case no longer change what was sent. After that come the
+    investigation (due two months after the notification) and IVO's decision.
+    """
+
+    __tablename__ = "lex_sarah_ivo"
+    __table_args__ = (
+        CheckConstraint(f"decision IS NULL OR {_in('decision', IVO_DECISIONS)}", name="decision"),
+        CheckConstraint("(decision IS NULL AND decided_by_id IS NULL AND decided_at IS NULL) OR "
+                        "(decision IS NOT NULL AND decided_by_id IS NOT NULL AND decided_at IS NOT NULL)",
+                        name="decided"),
+        CheckConstraint("decision IS NULL OR decision = 'notified' OR not_notifying_reason <> ''",
+                        name="reason_when_not_notified"),
+        CheckConstraint("decision IS NULL OR decision = 'not_notified' OR "
+                        "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND ivo_reference <> '' "
+                        "AND document_html IS NOT NULL AND document_pdf IS NOT NULL "
+                        "AND html_sha256 IS NOT NULL AND pdf_sha256 IS NOT NULL "
+                        "AND investigation_due_on IS NOT NULL)", name="notified_complete"),
+        CheckConstraint(f"sent_via IS NULL OR {_in('sent_via', SENT_VIA)}", name="sent_via"),
+        CheckConstraint("(sent_on IS NULL AND investigation_sent_on IS NULL AND ivo_outcome IS NULL) OR "
+                        "(decision IS NOT NULL AND decision = 'notified')", name="followup_after_notice"),
+        CheckConstraint(f"ivo_outcome IS NULL OR ({_in('ivo_outcome', IVO_OUTCOMES)} "
+                        "AND ivo_decided_on IS NOT NULL AND ivo_decision_text <> '')", name="ivo_outcome"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    decision: Mapped[str | None] = mapped_column(String(14), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+    not_notifying_reason: Mapped[str] = mapped_column(Text, default="")
+
+    # the officer's fields of the notification (the rest comes from the case and the settings)
+    service_description: Mapped[str] = mapped_column(String(300), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_title: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    planned_measures: Mapped[str] = mapped_column(Text, default="")
+    investigation_attached: Mapped[bool] = mapped_column(default=False)
+    investigation_expected_on: Mapped[date | None]
+    include_client_identity: Mapped[bool] = mapped_column(default=False)
+    signatory_name: Mapped[str] = mapped_column(String(200), default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    draft_saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    draft_saved_at: Mapped[datetime | None]
+
+    # sent, and frozen
+    sent_via: Mapped[str | None] = mapped_column(String(12))
+    sent_on: Mapped[date | None]
+    ivo_reference: Mapped[str] = mapped_column(String(60), default="")
+    document_html: Mapped[str | None] = mapped_column(Text)
+    document_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    html_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    # after the notification
+    investigation_due_on: Mapped[date | None] = mapped_column(index=True)
+    investigation_sent_on: Mapped[date | None]
+    investigation_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ivo_outcome: Mapped[str | None] = mapped_column(String(14))
+    ivo_decided_on: Mapped[date | None]
+    ivo_decision_text: Mapped[str] = mapped_column(Text, default="")
+    ivo_decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ivo_decision_recorded_at: Mapped[datetime | None]
+
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_ivo", uselist=False, passive_deletes=True))
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def notified(self) -> bool:
+        return self.decision == "notified"
+
+    @property
+    def frozen(self) -> bool:
+        return self.document_html is not None
+
+
+class LexSarahInforming(db.Model):
+    """Who was told: the client, the guardian or god man, the client's own case file, the reporter.
+
+    Each is a date, or "not applicable" with a reason (a non-empty reason means not
+    applicable), or not yet done (neither).
+    """
+
+    __tablename__ = "lex_sarah_informing"
+    __table_args__ = tuple(
+        CheckConstraint(f"{item}_on IS NULL OR {item}_na_reason = ''", name=f"{item}_date_or_reason")
+        for item in INFORMING_ITEMS
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    client_on: Mapped[date | None]
+    client_na_reason: Mapped[str] = mapped_column(Text, default="")
+    guardian_on: Mapped[date | None]
+    guardian_na_reason: Mapped[str] = mapped_column(Text, default="")
+    case_file_on: Mapped[date | None]
+    case_file_na_reason: Mapped[str] = mapped_column(Text, default="")
+    reporter_on: Mapped[date | None]
+    reporter_na_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_informing", uselist=False, passive_deletes=True))
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def item(self, name: str) -> tuple[date | None, str]:
+        return getattr(self, f"{name}_on"), getattr(self, f"{name}_na_reason")
+
+    @property
+    def complete(self) -> bool:
+        return all(on is not None or reason for on, reason in map(self.item, INFORMING_ITEMS))
+
+
+class ProviderSettings(db.Model):
+    """The provider's details for the IVO notification: one row, edited by an admin."""
+
+    __tablename__ = "provider_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, default=1)
+    board_name: Mapped[str] = mapped_column(String(200), default="")
+    org_number: Mapped[str] = mapped_column(String(11), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    contact_name: Mapped[str] = mapped_column(String(200), default="")
+    contact_title: Mapped[str] = mapped_column(String(200), default="")
+    contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.board_name and self.org_number and self.address)
+
+
+class IvoReminderSent(db.Model):
+    """One row per officer and day a reminder digest was queued: `flask remind` sends once a day."""
+
+    __tablename__ = "lex_sarah_reminders"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    sent_on: Mapped[date] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    case_count: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,359 @@
+"""Thin HTTP handlers for lex Sarah: read the request, call one service, render or redirect.
+
+A refused permission anywhere in this blueprint answers 403 and writes an audit entry
+(see `permission_denied`).
+"""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app import audit
+from app.auth.permissions import Action, PermissionDenied, ensure
+from app.clock import today_local
+from app.extensions import db
+from app.lexsarah import services
+from app.lexsarah.forms import (
+    InformingForm,
+    InvestigationSentForm,
+    IvoDecisionForm,
+    JudgmentForm,
+    NotificationDraftForm,
+    NotNotifyingForm,
+    ProviderSettingsForm,
+    SendForm,
+)
+from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label, status_label
+from app.lexsarah.models import INFORMING_ITEMS
+
+bp = Blueprint("lexsarah", __name__, url_prefix="/lex-sarah")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.app_context_processor
+def lex_sarah_template_helpers():
+    # Also for the case page, which includes lexsarah/_case_panel.html.
+    return {"lex_sarah_judgment_label": judgment_label, "lex_sarah_status_label": status_label,
+            "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS}
+
+
+@bp.errorhandler(PermissionDenied)
+def permission_denied(error):
+    db.session.rollback()
+    reference = (request.view_args or {}).get("reference", "")
+    audit.record("permission.denied", actor=_me(), object_type="case" if reference else "",
+                 object_id=reference,
+                 detail={"endpoint": request.endpoint, "method": request.method,
+                         "action": str(error.args[0]) if error.args else ""})
+    db.session.commit()
+    return render_template("errors/403.html"), 403
+
+
+def _case(reference: str):
+    return services.find_case(reference) or abort(404)
+
+
+def _open(reference: str, action: Action, page: str):
+    """The case, once the person may do `action` on it: a GET is a logged read, a POST is only checked
+    here (the service checks again) so that a refused form is never rendered back."""
+    case = _case(reference)
+    if request.method == "GET":
+        services.open_page(case, _me(), action, page)
+    else:
+        ensure(_me(), action, case)
+    return case
+
+
+def _show_errors(form, error: services.LexSarahError) -> None:
+    """Put each message next to its field; a message about the whole page goes to the top."""
+    for name, message in error.errors.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            flash(message, "error")
+
+
+def _status_for(form, error=None) -> int:
+    if isinstance(error, services.LexSarahConflict):
+        return 409
+    return 422 if (form.errors or error) else 200
+
+
+# --- the officer's desk ---------------------------------------------------------------------
+
+@bp.route("")
+def desk():
+    pages = {name: request.args.get(f"sida_{name}", 1, type=int) for name in services.DESK_LISTS}
+    lists = services.desk(_me(), pages)
+    return render_template("lexsarah/desk.html", lists=lists)
+
+
+# --- judgment -------------------------------------------------------------------------------
+
+def _judgment_page(case, form, mode: str, status: int = 200):
+    move = "record_judgment" if mode == "judge" else "propose_judgment"
+    return render_template("lexsarah/judgment.html", case=case, form=form, mode=mode,
+                           judgment=case.lex_sarah_judgment, open_for_input=services.allowed(case, move)), status
+
+
+def _prefill(form: JudgmentForm, case, mode: str) -> None:
+    judgment = case.lex_sarah_judgment
+    if judgment is None:
+        return
+    if mode == "judge" and judgment.judged:
+        form.fill({"established": judgment.outcome, "established_motivation": judgment.established_motivation,
+                   "serious_harm": judgment.serious_harm, "serious_harm_motivation": judgment.serious_harm_motivation,
+                   "serious_risk": judgment.serious_risk,
+                   "serious_risk_motivation": judgment.serious_risk_motivation}, judgment.rationale)
+    elif judgment.has_proposal:
+        form.fill(judgment.proposed_answers or {"established": judgment.proposed_outcome},
+                  judgment.proposed_rationale)
+
+
+@bp.route("/<reference>/bedomning", methods=["GET", "POST"])
+def judgment(reference: str):
+    case = _open(reference, Action.JUDGE, "judgment")
+    form = JudgmentForm()
+    if request.method == "GET":
+        _prefill(form, case, "judge")
+    elif form.validate_on_submit():
+        try:
+            result = services.record_judgment(case, _me(), **form.answers())
+        except services.LexSarahError as error:
+            _show_errors(form, error)
+            return _judgment_page(case, form, "judge", _status_for(form, error))
+        if result.serious:
+            flash(_("Bedömningen är sparad: allvarligt. Anmäl till IVO snarast, eller motivera varför inte."),
+                  "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+        flash(_("Bedömningen är sparad."), "success")
+        return redirect(url_for("lexsarah.judgment", reference=reference))
+    return _judgment_page(case, form, "judge", _status_for(form))
+
+
+@bp.route("/<reference>/forslag", methods=["GET", "POST"])
+def proposal(reference: str):
+    case = _open(reference, Action.PROPOSE_JUDGMENT, "proposal")
+    form = JudgmentForm()
+    if request.method == "GET":
+        _prefill(form, case, "propose")
+    elif form.validate_on_submit():
+        try:
+            services.propose_judgment(case, _me(), **form.answers())
+        except services.LexSarahError as error:
+            _show_errors(form, error)
+            return _judgment_page(case, form, "propose", _status_for(form, error))
+        flash(_("Förslaget till bedömning är sparat. Lex Sarah-ansvarig bekräftar eller ändrar det."), "success")
+        return redirect(url_for("lexsarah.proposal", reference=reference))
+    return _judgment_page(case, form, "propose", _status_for(form))
+
+
+# --- the notification and what follows ---------------------------------------------------------
+
+def _notification_page(case, *, draft=None, send=None, not_notifying=None, investigation=None, decision=None,
+                       status: int = 200):
+    ivo = case.lex_sarah_ivo
+    if draft is None:
+        draft = NotificationDraftForm(prefix="draft", formdata=None,
+                                      data=services.draft_defaults(case, _me()) if ivo is None else None,
+                                      obj=ivo)
+        draft.version.data = str(ivo.version) if ivo is not None else ""
+    if send is None:
+        send = SendForm(prefix="send", formdata=None, data={"sent_on": today_local()})
+        send.version.data = str(ivo.version) if ivo is not None else ""
+    forms = {"draft": draft, "send": send,
+             "not_notifying": not_notifying or NotNotifyingForm(prefix="not", formdata=None),
+             "investigation": investigation or InvestigationSentForm(prefix="inv", formdata=None,
+                                                                     data={"sent_on": today_local()}),
+             "decision": decision or IvoDecisionForm(prefix="dec", formdata=None)}
+    return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
+                           provider=services.provider_settings(), forms=forms, today=today_local(),
+                           sent_via_labels=SENT_VIA_LABELS,
+                           ivo_outcome_labels=IVO_OUTCOME_LABELS,
+                           verified=services.verify_frozen_document(ivo) if ivo is not None and ivo.frozen else None,
+                           can_notify=services.allowed(case, "notify_ivo"),
+                           can_follow_up=services.allowed(case, "record_ivo_followup"),
+                           can_refuse=services.can_record_not_notifying(case)), status
+
+
+@bp.route("/<reference>/anmalan", methods=["GET", "POST"])
+def notification(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "notification")
+    if request.method == "GET":
+        return _notification_page(case)
+    form = NotificationDraftForm(prefix="draft")
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.save_notification_draft(case, _me(), version=form.version_value(), **form.values())
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Uppgifterna till anmälan är sparade. Granska dokumentet och skicka det sedan till IVO."),
+                  "success")
+            return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
+    return _notification_page(case, draft=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/skickad", methods=["POST"])
+def record_sent(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = SendForm(prefix="send")
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.notify_ivo(case, _me(), sent_via=form.sent_via.data, sent_on=form.sent_on.data,
+                                ivo_reference=form.ivo_reference.data or "", version=form.version_value())
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Anmälan är registrerad som skickad. Dokumentet är sparat och ändras inte längre."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, send=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/ej-anmalan", methods=["POST"])
+def record_not_notifying(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = NotNotifyingForm(prefix="not")
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.record_not_notifying(case, _me(), reason=form.reason.data or "")
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Ställningstagandet att inte anmäla till IVO är sparat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, not_notifying=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/utredning-skickad", methods=["POST"])
+def record_investigation_sent(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = InvestigationSentForm(prefix="inv")
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.record_investigation_sent(case, _me(), sent_on=form.sent_on.data)
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Att utredningen skickats till IVO är registrerat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, investigation=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/ivo-beslut", methods=["POST"])
+def record_ivo_decision(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = IvoDecisionForm(prefix="dec")
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.record_ivo_decision(case, _me(), outcome=form.outcome.data or "",
+                                         decided_on=form.decided_on.data, text=form.text.data or "")
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("IVO:s beslut är registrerat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, decision=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/dokument")
+def document_html(reference: str):
+    case = _case(reference)
+    try:
+        content, _frozen = services.notification_document(case, _me(), "html")
+    except services.LexSarahError as error:
+        flash(error.message, "error")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    response = Response(content, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<reference>/anmalan.pdf")
+def document_pdf(reference: str):
+    case = _case(reference)
+    try:
+        content, frozen = services.notification_document(case, _me(), "pdf")
+    except services.LexSarahError as error:
+        flash(error.message, "error")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    name = f"anmalan-lex-sarah-{case.reference}{'' if frozen else '-utkast'}.pdf"
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- informing -----------------------------------------------------------------------------
+
+def _informing_page(case, form, status: int = 200):
+    return render_template("lexsarah/informing.html", case=case, form=form, items=INFORMING_ITEMS,
+                           labels=INFORMING_LABELS, informing=case.lex_sarah_informing), status
+
+
+@bp.route("/<reference>/information", methods=["GET", "POST"])
+def informing(reference: str):
+    case = _open(reference, Action.WORK_CASE, "informing")
+    if request.method == "GET":
+        record = case.lex_sarah_informing
+        form = InformingForm(formdata=None)
+        if record is not None:
+            for name in INFORMING_ITEMS:
+                on, reason = record.item(name)
+                form[f"{name}_on"].data = on
+                form[f"{name}_not_applicable"].data = bool(reason)
+                form[f"{name}_reason"].data = reason
+            form.version.data = str(record.version)
+        return _informing_page(case, form)
+    form = InformingForm()
+    error = None
+    if form.validate_on_submit():
+        items = {name: services.InformingItem(on=form[f"{name}_on"].data,
+                                              not_applicable=bool(form[f"{name}_not_applicable"].data),
+                                              reason=form[f"{name}_reason"].data or "")
+                 for name in INFORMING_ITEMS}
+        try:
+            services.record_informing(case, _me(), items=items, version=form.version_value())
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Uppgifterna om information och återkoppling är sparade."), "success")
+            return redirect(url_for("lexsarah.informing", reference=reference))
+    return _informing_page(case, form, _status_for(form, error))
+
+
+# --- the provider's details (admin) ----------------------------------------------------------
+
+@bp.route("/installningar", methods=["GET", "POST"])
+def provider_settings():
+    if request.method == "GET":
+        settings = services.open_provider_settings(_me())
+        form = ProviderSettingsForm(formdata=None, obj=settings)
+        return render_template("lexsarah/settings.html", form=form)
+    ensure(_me(), Action.MANAGE_SETTINGS)
+    form = ProviderSettingsForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.save_provider_settings(_me(), **form.values())
+        except services.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Uppgifterna för anmälan till IVO är sparade."), "success")
+            return redirect(url_for("lexsarah.provider_settings"))
+    return render_template("lexsarah/settings.html", form=form), _status_for(form, error)

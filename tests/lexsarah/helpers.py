@@ -1,0 +1,111 @@
+"""Lex Sarah cases for the tests: filed through app.cases.filing.open_case, then put in the
+status the test needs (the steps before the judgment belong to other features)."""
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from app import clock
+from app.audit import AuditEvent
+from app.auth.models import User
+from app.cases.filing import open_case
+from app.cases.models import Case, Category
+from app.extensions import db
+from app.lexsarah import services
+from app.lexsarah.models import ProviderSettings
+from app.org.models import Unit
+
+REPORTED = datetime(2026, 3, 2, 9, 0)  # received 10:00 in Stockholm
+REPORT_DAY = date(2026, 3, 2)
+JUDGED = datetime(2026, 3, 20, 9, 0)
+JUDGED_DAY = date(2026, 3, 20)
+
+DESCRIPTION = ("Brukaren fick inte sina läkemedel under två dygn. Personalen på kvällspasset "
+               "upptäckte det och kontaktade sjuksköterskan; det är en händelse med åäö – och tankstreck.")
+CLIENT_NAME, CLIENT_PIN = "Zlatan Zäta", "191212121212"
+
+SERIOUS = {"established": "misconduct", "serious_harm": True,
+           "rationale": "Två dygn utan läkemedel innebar en allvarlig risk för brukarens hälsa."}
+NOT_SERIOUS = {"established": "misconduct", "serious_harm": False,
+               "serious_harm_motivation": "Ingen skada uppstod och det rättades inom en timme.",
+               "serious_risk": False,
+               "serious_risk_motivation": "Läkemedlet var inte livsviktigt och dosen kunde tas senare.",
+               "rationale": "Ett missförhållande, men inte allvarligt."}
+NONE = {"established": "none", "established_motivation": "Brukaren hade själv avböjt medicinen.",
+        "rationale": "Inget missförhållande; personalen följde rutinen."}
+
+DRAFT = {"service_description": "Vuxna – Boendestöd enligt SoL", "contact_name": "Sara Svensson",
+         "contact_title": "Lex Sarah-ansvarig", "contact_phone": "010-123 45 67", "contact_email": "",
+         "planned_measures": "Ny rutin för signering av läkemedel; utbildning för personalgruppen.",
+         "investigation_attached": False, "investigation_expected_on": date(2026, 5, 1),
+         "include_client_identity": False, "signatory_name": "Sara Svensson", "signatory_title": "Lex Sarah-ansvarig"}
+
+
+def user(username: str) -> User:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def unit(name: str) -> Unit:
+    return db.session.scalar(select(Unit).where(Unit.name == name))
+
+
+def make_case(status: str = "awaiting_judgment", unit_name: str = "Boendestöd", *, reporter: str | None = "anna",
+              reported: datetime = REPORTED, **fields) -> Case:
+    values = {"summary": "Utebliven läkemedelsgivning", "description": DESCRIPTION,
+              "occurred_on": date(2026, 2, 27), "noticed_on": date(2026, 3, 1),
+              "noticed_how": "Upptäcktes vid överlämningen på kvällen.",
+              "consequences": "Brukaren blev yr och orolig.", "immediate_measures": "Sjuksköterskan kontaktades.",
+              "lex_sarah_type": "misconduct", "client_name": CLIENT_NAME, "client_pin": CLIENT_PIN,
+              "client_gender": "male", "client_is_child": False}
+    values.update(fields)
+    categories = [db.session.scalar(select(Category).where(Category.kind == "lex_sarah",
+                                                           Category.name == "Utebliven insats"))]
+    with clock.frozen(reported):
+        case = open_case(kind="lex_sarah", unit=unit(unit_name), reporter=user(reporter) if reporter else None,
+                         categories=[c for c in categories if c is not None], **values)
+    case.status = status
+    db.session.commit()
+    return case
+
+
+def set_provider() -> ProviderSettings:
+    settings = ProviderSettings(id=1, board_name="Socialnämnden i Exempelby", org_number="212000-0142",
+                                address="Box 100, 123 45 Exempelby", contact_name="Kim Kontakt",
+                                contact_phone="010-100 00 00")
+    db.session.add(settings)
+    unit("Boendestöd").address = "Storgatan 1, 123 45 Exempelby"
+    db.session.commit()
+    return settings
+
+
+def judge(case: Case, answers: dict | None = None, at: datetime = JUDGED, who: str = "sara"):
+    with clock.frozen(at):
+        return services.record_judgment(case, user(who), **(answers or SERIOUS))
+
+
+def draft(case: Case, at: datetime = JUDGED, **changes):
+    with clock.frozen(at):
+        return services.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
+
+
+def notify(case: Case, sent_on: date = JUDGED_DAY, at: datetime = JUDGED, reference: str = "8.5.1-1234/2026",
+           via: str = "e_service"):
+    with clock.frozen(at):
+        return services.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
+
+
+def reload(case: Case) -> Case:
+    db.session.expire_all()
+    return db.session.get(Case, case.id)
+
+
+def audit_actions(**where) -> list[str]:
+    query = select(AuditEvent.action).order_by(AuditEvent.id)
+    for name, value in where.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    return list(db.session.scalars(query))
+
+
+def denials() -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "permission.denied")
+                                   .order_by(AuditEvent.id)))
