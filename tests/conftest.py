@@ -7,6 +7,7 @@ emptied, which is fast on both databases and leaves each test a fresh database.
 
 import os
 import socket
+import sqlite3
 import tempfile
 import threading
 from email import message_from_bytes, policy
@@ -14,12 +15,22 @@ from email import message_from_bytes, policy
 import pytest
 from flask import g
 from flask.testing import FlaskClient
-from sqlalchemy import delete
+from sqlalchemy import delete, event
+from sqlalchemy.engine import Engine
 
 from app import create_app
 from app.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+@event.listens_for(Engine, "connect")
+def _no_fsync_for_test_sqlite(dbapi_connection, _record):
+    # Test databases are thrown away, so a crash-safe commit buys nothing; waiting for
+    # the disk on every commit made the SQLite run three times slower. (The throwaway
+    # PostgreSQL runs with fsync=off for the same reason.)
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
 
 
 def _database_url(tmp_dir: str) -> str:
