@@ -58,11 +58,12 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
     from app.intake.routes import bp as intake_bp
     from app.main.routes import bp as main_bp
     from app.public.routes import bp as public_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, intake_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, intake_bp, cases_bp):
         app.register_blueprint(blueprint)
 
 

@@ -5,8 +5,9 @@ nor the database, so it is tested as a table of role × action × answer, and
 both routes (`require`) and services (`ensure`) ask it.
 
 A case is anything with `kind`, `unit_path` (the ids from the root down to the
-case's unit), `reporter_id` and `bypass_manager` (the reporter asked that the
-report not go to their nearest manager).
+case's unit), `reporter_id`, `bypass_manager` (the reporter asked that the
+report not go to their nearest manager) and `disqualified_user_ids` (those who
+declared themselves disqualified, jäv; absent means nobody).
 """
 
 from enum import StrEnum
@@ -28,6 +29,8 @@ class Action(StrEnum):
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
     WORK_CASE = "work_case"                 # assign, triage, investigate, answer, close
+    BE_ASSIGNED = "be_assigned"             # may be made the case's handler
+    DECLARE_DISQUALIFIED = "declare_disqualified"  # jäv: step away from a case one could handle
     PROPOSE_JUDGMENT = "propose_judgment"
     JUDGE = "judge"                         # lex Sarah judgment
     NOTIFY_IVO = "notify_ivo"
@@ -51,9 +54,33 @@ _GENERAL = {
 }
 
 CASE_ACTIONS = frozenset({
-    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.WORK_CASE, Action.PROPOSE_JUDGMENT,
-    Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
+    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.WORK_CASE, Action.BE_ASSIGNED,
+    Action.DECLARE_DISQUALIFIED, Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
 })
+
+# Which permission each workflow move (app.workflow.MOVES) needs. The state machine
+# says whether a move fits the case now; this says whether this person may make it.
+MOVE_ACTIONS: dict[str, Action] = {
+    "triage_investigate": Action.WORK_CASE,
+    "triage_not_investigate": Action.WORK_CASE,
+    "assign": Action.WORK_CASE,
+    "declare_disqualified": Action.DECLARE_DISQUALIFIED,
+    "add_entry": Action.WORK_CASE,
+    "record_causes_and_risk": Action.WORK_CASE,
+    "give_feedback": Action.WORK_CASE,
+    "add_action": Action.WORK_CASE,
+    "propose_judgment": Action.PROPOSE_JUDGMENT,
+    "finish_investigation": Action.WORK_CASE,
+    "record_judgment": Action.JUDGE,
+    "notify_ivo": Action.NOTIFY_IVO,
+    "record_ivo_decision_not_to_notify": Action.NOTIFY_IVO,
+    "record_ivo_followup": Action.NOTIFY_IVO,
+    "hand_over_to_deviation": Action.WORK_CASE,
+    "escalate_to_lex_sarah": Action.WORK_CASE,
+    "record_answer": Action.WORK_CASE,
+    "close": Action.WORK_CASE,
+    "reopen": Action.REOPEN_CASE,
+}
 
 
 def _investigates(user, case) -> bool:
@@ -65,6 +92,13 @@ def _investigates(user, case) -> bool:
     if user.role != INVESTIGATOR or getattr(case, "bypass_manager", False):
         return False
     return bool(set(user.unit_ids) & set(case.unit_path))
+
+
+def _disqualified(user, case) -> bool:
+    """Jäv: nobody handles a case they filed, or one they declared themselves disqualified on."""
+    if case.reporter_id is not None and case.reporter_id == user.id:
+        return True
+    return user.id in getattr(case, "disqualified_user_ids", ())
 
 
 def can(user, action: Action, case=None) -> bool:
@@ -81,12 +115,16 @@ def can(user, action: Action, case=None) -> bool:
     if action is Action.VIEW_CASE:
         # Officers answer for every case towards the nämnd; admins answer for the data (read-only).
         return user.role in {OFFICER, ADMIN} or _investigates(user, case)
-    if action is Action.WORK_CASE:
-        return user.role == OFFICER or _investigates(user, case)
+    handles = (user.role == OFFICER or _investigates(user, case)) and not _disqualified(user, case)
+    if action in (Action.WORK_CASE, Action.DECLARE_DISQUALIFIED):
+        return handles
+    if action is Action.BE_ASSIGNED:
+        # Investigators of the unit (or above); officers only take lex Sarah cases.
+        return handles and (user.role == INVESTIGATOR or case.kind == "lex_sarah")
     if action is Action.PROPOSE_JUDGMENT:
-        return case.kind == "lex_sarah" and (user.role == OFFICER or _investigates(user, case))
+        return case.kind == "lex_sarah" and handles
     if action in (Action.JUDGE, Action.NOTIFY_IVO):
-        return case.kind == "lex_sarah" and user.role == OFFICER
+        return case.kind == "lex_sarah" and user.role == OFFICER and not _disqualified(user, case)
     if action is Action.REOPEN_CASE:
         return user.role in {OFFICER, ADMIN}
     return False  # pragma: no cover - every case action is handled above
@@ -94,6 +132,12 @@ def can(user, action: Action, case=None) -> bool:
 
 class PermissionDenied(Exception):
     """A service refused an action; routes turn it into 403."""
+
+
+def can_move(user, move: str, case) -> bool:
+    """May the user make this workflow move on the case (whether it fits now is app.workflow's answer)?"""
+    action = MOVE_ACTIONS.get(move)
+    return action is not None and can(user, action, case)
 
 
 def ensure(user, action: Action, case=None) -> None:

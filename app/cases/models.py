@@ -59,7 +59,10 @@ class Case(db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('deviation', 'lex_sarah', 'complaint')", name="kind"),
         Index("ix_cases_unit_status_received", "unit_id", "status", "received_at"),
-        Index("ix_cases_kind_received", "kind", "received_at"),
+        # The queue pages by (received_at, id) within a unit or a kind; with id in the
+        # index a page is one range scan, as cheap on page 10,000 as on page 1.
+        Index("ix_cases_kind_received_id", "kind", "received_at", "id"),
+        Index("ix_cases_unit_received_id", "unit_id", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +94,18 @@ class Case(db.Model):
     lex_sarah_type: Mapped[str | None] = mapped_column(String(20))
     bypass_manager: Mapped[bool] = mapped_column(default=False)
 
+    # triage: investigate, or a documented decision not to (statistics count "not_investigate")
+    triage_decision: Mapped[str | None] = mapped_column(String(20))  # TRIAGE_DECISIONS
+    triage_reason: Mapped[str | None] = mapped_column(String(30))  # NOT_INVESTIGATE_REASONS
+    triage_text: Mapped[str] = mapped_column(Text, default="")
+    triage_linked_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # "already investigated"
+    triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    triaged_at: Mapped[datetime | None]
+
     closed_at: Mapped[datetime | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closing_summary: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime | None]  # set by every change, so that every change bumps `version`
     imported: Mapped[bool] = mapped_column(default=False)  # history brought from earlier years; read-only
     version: Mapped[int] = mapped_column(default=1)
 
@@ -102,6 +116,13 @@ class Case(db.Model):
     complaint: Mapped["ComplaintDetails | None"] = relationship(back_populates="case", uselist=False)
     journal: Mapped[list["JournalEvent"]] = relationship(back_populates="case", order_by="JournalEvent.id")
     attachments: Mapped[list["Attachment"]] = relationship(back_populates="case", order_by="Attachment.id")
+    triaged_by: Mapped["User | None"] = relationship(foreign_keys=[triaged_by_id])
+    triage_linked_case: Mapped["Case | None"] = relationship(foreign_keys=[triage_linked_case_id],
+                                                             remote_side=[id])
+    closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])
+    disqualifications: Mapped[list["Disqualification"]] = relationship(back_populates="case",
+                                                                       order_by="Disqualification.id")
+    feedback: Mapped[list["Feedback"]] = relationship(back_populates="case", order_by="Feedback.id")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -113,6 +134,16 @@ class Case(db.Model):
     @property
     def client_pin_masked(self) -> str:
         return mask_pin(self.client_pin)
+
+    @property
+    def disqualified_user_ids(self) -> frozenset[int]:
+        """What the permission function needs for jäv (the reporter is excluded there too)."""
+        return frozenset(d.user_id for d in self.disqualifications)
+
+    @property
+    def reporter_feedback(self) -> str:
+        """The newest feedback to the reporter, for "Mina rapporter" (the journal keeps all of it)."""
+        return self.feedback[-1].text if self.feedback else ""
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.status}>"
@@ -169,6 +200,43 @@ class JournalEvent(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
 
     case: Mapped[Case] = relationship(back_populates="journal")
+
+
+TRIAGE_DECISIONS = ("investigate", "not_investigate")
+# The reasons for a decision not to investigate; the last one only for lex Sarah.
+NOT_INVESTIGATE_REASONS = ("not_caused_by_service", "not_own_service", "already_investigated",
+                           "not_covered_by_duty")
+
+
+class Disqualification(db.Model):
+    """Jäv: a person who declared they must not handle a case, and why. Never assigned to it again."""
+
+    __tablename__ = "case_disqualifications"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_case_disqualifications_case_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    declared_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="disqualifications")
+    user: Mapped["User"] = relationship()
+
+
+class Feedback(db.Model):
+    """A short message from the handler to the reporter, shown under the reporter's "Mina rapporter"."""
+
+    __tablename__ = "case_feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="feedback")
 
 
 class Attachment(db.Model):

@@ -4,12 +4,15 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
+from app.cases.queue import start_counts
 from app.extensions import db
 from app.org.models import Unit
 
 
 def start_page(user: User) -> dict:
     page: dict = {"tasks": []}
+    if can(user, Action.VIEW_QUEUE):
+        page["queue_counts"] = start_counts(user)
     if can(user, Action.MANAGE_USERS):
         page["user_count"] = db.session.scalar(select(func.count()).select_from(User).where(User.active))
         page["unit_count"] = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.active))

@@ -23,6 +23,7 @@ class FakeCase:
     unit_path: tuple = (1, 2, 5)  # administration 1 → department 2 → unit 5
     reporter_id: int | None = 99
     bypass_manager: bool = False
+    disqualified_user_ids: frozenset = field(default_factory=frozenset)
 
 
 STAFF = FakeUser("staff", id=10, unit_ids=frozenset({5}))
@@ -65,6 +66,10 @@ CASE_TABLE = [
     (Action.WORK_CASE, "deviation", False, False, True, True, False, True, False),
     (Action.WORK_CASE, "complaint", False, False, True, True, False, True, False),
     (Action.WORK_CASE, "lex_sarah", True, False, False, False, False, True, False),
+    (Action.BE_ASSIGNED, "deviation", False, False, True, True, False, False, False),
+    (Action.BE_ASSIGNED, "lex_sarah", False, False, True, True, False, True, False),
+    (Action.BE_ASSIGNED, "lex_sarah", True, False, False, False, False, True, False),
+    (Action.DECLARE_DISQUALIFIED, "complaint", False, False, True, True, False, True, False),
     (Action.PROPOSE_JUDGMENT, "lex_sarah", False, False, True, True, False, True, False),
     (Action.PROPOSE_JUDGMENT, "deviation", False, False, False, False, False, False, False),
     (Action.JUDGE, "lex_sarah", False, False, False, False, False, True, False),
@@ -89,6 +94,26 @@ def test_the_reporter_sees_their_own_report_in_the_limited_view_only():
     assert can(STAFF, Action.VIEW_CASE_AS_REPORTER, case)
     assert not can(STAFF, Action.VIEW_CASE, case)
     assert not can(STAFF, Action.WORK_CASE, case)
+
+
+@pytest.mark.parametrize("user", [INVESTIGATOR_UNIT, OFFICER])
+def test_jav_the_reporter_and_the_disqualified_never_handle_the_case(user):
+    for case in (FakeCase(kind="lex_sarah", reporter_id=user.id),
+                 FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({user.id}))):
+        assert can(user, Action.VIEW_CASE, case)
+        for action in (Action.WORK_CASE, Action.BE_ASSIGNED, Action.DECLARE_DISQUALIFIED,
+                       Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO):
+            assert not can(user, action, case), action
+    # Someone else's disqualification changes nothing for this person.
+    assert can(user, Action.WORK_CASE, FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({999})))
+
+
+def test_every_workflow_move_names_the_permission_it_needs():
+    from app.auth.permissions import MOVE_ACTIONS, can_move
+    from app.workflow import MOVES
+    assert set(MOVE_ACTIONS) == set(MOVES)
+    assert can_move(OFFICER, "reopen", FakeCase()) and not can_move(INVESTIGATOR_UNIT, "reopen", FakeCase())
+    assert not can_move(OFFICER, "no_such_move", FakeCase())
 
 
 def test_case_actions_need_a_case():

@@ -1,0 +1,263 @@
+"""The forms of case work, and the Swedish words the case pages use.
+
+Every form that changes a case carries the version of the case it was loaded
+with (`version`), so that saving over a colleague's newer change becomes a
+conflict instead of a silent overwrite.
+"""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from app.cases.queue import ASSIGNED, SORTS
+
+# --- words ------------------------------------------------------------------------------------
+# Written out (not taken from app.workflow) so that Babel finds them; a test holds them
+# equal to the Swedish labels in app.workflow.
+
+KIND_LABELS = {"deviation": _l("Avvikelse"), "lex_sarah": _l("Lex Sarah-rapport"), "complaint": _l("Klagomål")}
+
+STATUS_LABELS = {
+    "received": _l("Mottagen"),
+    "investigating": _l("Under utredning"),
+    "awaiting_judgment": _l("Väntar på bedömning"),
+    "judged": _l("Bedömd"),
+    "answered": _l("Besvarad"),
+    "closed": _l("Avslutad"),
+}
+
+MOVE_LABELS = {
+    "triage_investigate": _l("Inled utredning"),
+    "triage_not_investigate": _l("Beslut att inte inleda utredning"),
+    "assign": _l("Tilldela handläggare"),
+    "declare_disqualified": _l("Anmäl jäv"),
+    "add_entry": _l("Dokumentera i utredningen"),
+    "record_causes_and_risk": _l("Ange orsaker och risk för upprepning"),
+    "give_feedback": _l("Ge återkoppling"),
+    "add_action": _l("Lägg till åtgärd"),
+    "propose_judgment": _l("Föreslå bedömning"),
+    "finish_investigation": _l("Slutför utredningen"),
+    "record_judgment": _l("Registrera bedömning"),
+    "notify_ivo": _l("Anmäl till IVO"),
+    "record_ivo_decision_not_to_notify": _l("Motivera varför IVO inte underrättas"),
+    "record_ivo_followup": _l("Registrera komplettering och IVO:s beslut"),
+    "hand_over_to_deviation": _l("Överlämna som avvikelse"),
+    "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
+    "record_answer": _l("Registrera svar"),
+    "close": _l("Avsluta ärendet"),
+    "reopen": _l("Återöppna ärendet"),
+}
+
+REASON_LABELS = {
+    "not_caused_by_service": _l("Händelsen har inte berott på brister i verksamheten"),
+    "not_own_service": _l("Saknar koppling till den egna verksamheten"),
+    "already_investigated": _l("Redan utredd i ett annat ärende"),
+    "not_covered_by_duty": _l("Omfattas inte av rapporteringsskyldigheten enligt lex Sarah"),
+}
+
+# What a requirement in app.workflow means, for the message when a move is refused.
+REQUIREMENT_LABELS = {
+    "not_investigate_reason": _l("ett skäl till beslutet att inte utreda"),
+    "reopen_reason": _l("ett skäl till att ärendet öppnas igen"),
+    "answer_recorded_or_not_wanted": _l("att klaganden har fått svar, eller inte vill eller kan få något svar"),
+    "ivo_question_settled": _l("att frågan om anmälan till IVO är avgjord"),
+    "not_yet_notified": _l("att ärendet inte redan är anmält till IVO"),
+    "notified": _l("att ärendet är anmält till IVO"),
+    "judged_none": _l("bedömningen att det inte är ett missförhållande"),
+}
+
+ANSWER_CHANNEL_LABELS = {
+    "letter": _l("Brev"),
+    "email": _l("E-post"),
+    "phone": _l("Telefon"),
+    "visit": _l("Vid ett möte"),
+    "web": _l("Bara på uppföljningssidan"),
+}
+
+COMPLAINT_CHANNEL_LABELS = {"web": _l("Webbformuläret"), "email": _l("E-post"), "letter": _l("Brev"),
+                            "phone": _l("Telefon"), "visit": _l("Besök"), "ivo": _l("Vidarebefordrat från IVO")}
+RELATION_LABELS = {"client": _l("Brukaren själv"), "relative": _l("Anhörig"),
+                   "guardian": _l("God man, förvaltare eller vårdnadshavare"), "other": _l("Annan"),
+                   "anonymous": _l("Anonym")}
+GENDER_LABELS = {"female": _l("Kvinna"), "male": _l("Man"), "other": _l("Annat"), "unknown": _l("Vet inte")}
+LEX_SARAH_TYPE_LABELS = {"misconduct": _l("Missförhållande"), "risk": _l("Påtaglig risk för missförhållande")}
+
+# The case timeline. Events written by later work are named here already, so that
+# nothing in a journal is ever shown as a bare code.
+EVENT_LABELS = {
+    "filed": _l("Ärendet registrerades"),
+    "assigned": _l("Handläggare tilldelades"),
+    "unassigned": _l("Handläggaren togs bort"),
+    "disqualified": _l("Jäv anmäldes"),
+    "triaged": _l("Beslut om utredning"),
+    "triaged_investigate": _l("Beslut: utredning inleds"),
+    "triaged_not_investigate": _l("Beslut att inte inleda utredning"),
+    "entry_added": _l("Anteckning i utredningen"),
+    "causes_and_risk_recorded": _l("Orsaker och risk bedömdes"),
+    "action_added": _l("Åtgärd lades till"),
+    "judgment_proposed": _l("Bedömning föreslogs"),
+    "investigation_finished": _l("Utredningen slutfördes"),
+    "judgment_recorded": _l("Bedömning registrerades"),
+    "ivo_notified": _l("Anmälan till IVO"),
+    "reclassified": _l("Ärendetypen ändrades"),
+    "handed_over": _l("Överlämnades som avvikelse"),
+    "escalated": _l("En lex Sarah-rapport gjordes"),
+    "answered": _l("Svar till klaganden registrerades"),
+    "acknowledged": _l("Klagomålet bekräftades"),
+    "feedback_given": _l("Återkoppling till rapportören"),
+    "closed": _l("Ärendet avslutades"),
+    "reopened": _l("Ärendet öppnades igen"),
+}
+
+
+def event_label(event) -> str:
+    """The Swedish words for a journal event; triage says which way it went."""
+    if event.event == "triaged":
+        decision = (event.detail or {}).get("decision")
+        return str(EVENT_LABELS.get(f"triaged_{decision}", EVENT_LABELS["triaged"]))
+    return str(EVENT_LABELS.get(event.event, event.event))
+
+
+# --- the queue's filters (GET, changes nothing) -------------------------------------------------
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
+class QueueFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(_l("Sök på diarienummer eller sammanfattning"), validators=[Length(max=200)])
+    kind = SelectField(_l("Typ"), choices=[("", _l("Alla typer")), *KIND_LABELS.items()], validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False, choices=[
+        ("open", _l("Alla öppna")), *STATUS_LABELS.items(), ("all", _l("Alla, även avslutade"))])
+    unit = SelectField(_l("Enhet"), coerce=_int_or_none, validate_choice=False)
+    category = SelectField(_l("Kategori"), coerce=_int_or_none, validate_choice=False)
+    assigned = SelectField(_l("Handläggare"), validate_choice=False, choices=[
+        ("", _l("Alla")), ("me", _l("Tilldelade mig")), ("none", _l("Utan handläggare"))])
+    year = SelectField(_l("År"), coerce=_int_or_none, validate_choice=False)
+    overdue = BooleanField(_l("Bara försenade"))
+    sort = SelectField(_l("Sortering"), validate_choice=False, choices=[
+        ("newest", _l("Inkommen, nyast först")), ("oldest", _l("Inkommen, äldst först")),
+        ("deadline", _l("Närmaste tidsfrist"))])
+
+    def cleaned(self) -> dict:
+        """The filters, with anything unknown dropped rather than an error: a bad link shows the whole queue."""
+        status = self.status.data if self.status.data in {*STATUS_LABELS, "open", "all"} else "open"
+        return {
+            "q": (self.q.data or "").strip()[:200],
+            "kind": self.kind.data if self.kind.data in KIND_LABELS else "",
+            "status": status,
+            "unit_id": self.unit.data,
+            "category_id": self.category.data,
+            "assigned": self.assigned.data if self.assigned.data in ASSIGNED else "",
+            "year": self.year.data if self.year.data and 1900 < self.year.data < 3000 else None,
+            "overdue": bool(self.overdue.data),
+            "sort": self.sort.data if self.sort.data in SORTS else "newest",
+        }
+
+
+# --- case work ----------------------------------------------------------------------------------
+
+class CaseForm(FlaskForm):
+    """Every form that changes a case: the version it was loaded with travels along."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+class SwedishDateField(DateField):
+    """A date as ÅÅÅÅ-MM-DD, with the error in Swedish and the person's text kept."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-14.")) from error
+
+
+def _text(label, message, max_length, **kwargs):
+    return TextAreaField(label, validators=[DataRequired(message), Length(max=max_length, message=_l(
+        "Texten får ha högst %(max)d tecken.", max=max_length))], **kwargs)
+
+
+class AssignForm(CaseForm):
+    assignee = SelectField(_l("Handläggare"), coerce=_int_or_none, validate_choice=False,
+                           description=_l("Utredare för ärendets enhet eller en enhet ovanför. Den som har "
+                                          "rapporterat ärendet eller anmält jäv kan inte väljas."))
+
+
+class AssignToMeForm(CaseForm):
+    pass
+
+
+class DisqualifyForm(CaseForm):
+    reason = _text(_l("Varför är du jävig?"), _l("Skriv varför du inte kan handlägga ärendet."), 2000,
+                   description=_l("Till exempel att du är närstående till någon som berörs, eller att du själv "
+                                  "var inblandad i händelsen."), render_kw={"rows": 4})
+
+
+class TriageForm(CaseForm):
+    decision = RadioField(_l("Beslut"), choices=[("investigate", _l("Inled utredning")),
+                                                 ("not_investigate", _l("Inled inte utredning"))],
+                          validators=[InputRequired(_l("Välj om en utredning ska inledas."))])
+    reason = RadioField(_l("Skäl att inte utreda"), validate_choice=False, validators=[Optional()],
+                        description=_l("Krävs när ingen utredning inleds."))
+    text = TextAreaField(_l("Motivering"), validators=[Length(max=5000)], render_kw={"rows": 5},
+                         description=_l("Krävs när ingen utredning inleds. Skriv vad beslutet grundar sig på."))
+    linked_reference = StringField(_l("Diarienummer för ärendet där det redan är utrett"),
+                                   validators=[Length(max=20)], description=_l("Till exempel AV-2026-0012."),
+                                   render_kw={"autocomplete": "off"})
+
+    def __init__(self, *args, reasons: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reason.choices = [(code, REASON_LABELS[code]) for code in reasons]
+
+    def validate_reason(self, field):
+        if self.decision.data == "not_investigate":
+            if not field.data:
+                raise ValidationError(_l("Välj ett skäl till att ingen utredning inleds."))
+            if field.data not in dict(field.choices):
+                raise ValidationError(_l("Välj ett av skälen i listan."))
+
+    def validate_text(self, field):
+        if self.decision.data == "not_investigate" and not (field.data or "").strip():
+            raise ValidationError(_l("Skriv en motivering till beslutet."))
+
+    def validate_linked_reference(self, field):
+        if (self.decision.data == "not_investigate" and self.reason.data == "already_investigated"
+                and not (field.data or "").strip()):
+            raise ValidationError(_l("Ange diarienumret för ärendet där händelsen redan är utredd."))
+
+
+class AnswerForm(CaseForm):
+    text = _text(_l("Svaret till klaganden"), _l("Skriv svaret."), 10000, render_kw={"rows": 10},
+                 description=_l("Har klaganden använt webbformuläret visas svaret också på hens uppföljningssida."))
+    answered_on = SwedishDateField(_l("Datum då svaret lämnades"),
+                            validators=[InputRequired(_l("Ange datumet som ÅÅÅÅ-MM-DD."))],
+                            description=_l("ÅÅÅÅ-MM-DD"))
+    channel = RadioField(_l("Hur lämnades svaret?"), choices=list(ANSWER_CHANNEL_LABELS.items()),
+                         validators=[InputRequired(_l("Välj hur svaret lämnades."))])
+
+
+class FeedbackForm(CaseForm):
+    text = _text(_l("Återkoppling till den som rapporterade"), _l("Skriv återkopplingen."), 2000,
+                 render_kw={"rows": 5},
+                 description=_l("Visas under Mina rapporter för den som rapporterade. Skriv kort vad som har "
+                                "gjorts, utan uppgifter om den enskilde."))
+
+
+class CloseForm(CaseForm):
+    summary = _text(_l("Sammanfattning vid avslut"), _l("Skriv en sammanfattning av hur ärendet avslutas."), 5000,
+                    render_kw={"rows": 6},
+                    description=_l("Vad kom utredningen fram till, och vad har gjorts?"))
+
+
+class ReopenForm(CaseForm):
+    reason = _text(_l("Varför öppnas ärendet igen?"), _l("Skriv varför ärendet öppnas igen."), 2000,
+                   render_kw={"rows": 4})

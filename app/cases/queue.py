@@ -1,0 +1,269 @@
+"""The case queue: which cases a person works on, filtered, counted and paged.
+
+Paging is by keyset, a cursor on (sort value, id) rather than an OFFSET, so page
+10,000 is one index range scan just like page 1. The indexes that serve it are
+(unit_id, received_at, id) and (kind, received_at, id) on `cases`.
+
+Deadlines do not exist yet. `overdue_condition`, `is_overdue`, `next_deadline`
+and the "deadline" sort are the seams the deadline work replaces; until then they
+follow a placeholder rule (PLACEHOLDER_DAYS) and the deadline sort falls back to
+the received date, oldest first.
+"""
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from app.auth.permissions import Action, can
+from app.cases.models import Case, case_categories
+from app.clock import STOCKHOLM, to_local, utcnow
+from app.extensions import db
+from app.org.models import Unit
+from app.workflow import Status
+
+OPEN = "open"
+ALL = "all"
+SORTS = ("newest", "oldest", "deadline")
+ASSIGNED = ("", "me", "none")
+REFERENCE = re.compile(r"^(AV|LS|KL)-\d{4}-\d{4,}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    kind: str = ""
+    status: str = OPEN           # OPEN, ALL, or one Status value
+    unit_id: int | None = None   # that unit and the units below it
+    category_id: int | None = None
+    assigned: str = ""           # "", "me" or "none"
+    overdue: bool = False
+    year: int | None = None      # the year received, Swedish time
+    q: str = ""                  # free text on reference and summary
+    sort: str = "newest"
+
+
+@dataclass
+class QueuePage:
+    cases: list[Case]
+    counts: dict[str, int]                 # open statuses only (see status_counts)
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    overdue_ids: frozenset[int] = field(default_factory=frozenset)
+    deadlines: dict[int, datetime] = field(default_factory=dict)
+
+
+# --- who sees what ------------------------------------------------------------------------
+
+def scope_unit_ids(user) -> list[int] | None:
+    """The ids of the user's units and every unit below them; None when that is the whole tree."""
+    paths = [unit.path for unit in user.units if unit.path]
+    if not paths:
+        return []
+    ids = list(db.session.scalars(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))))
+    if len(ids) == db.session.scalar(select(func.count()).select_from(Unit)):
+        return None  # no unit filter at all lets the database walk one index in order
+    return ids
+
+
+def scope_condition(user):
+    """The SQL twin of app.auth.permissions for the queue; tests hold the two together.
+
+    Investigators: exactly the cases can(VIEW_CASE) allows them, i.e. their units
+    and below, except reports whose reporter asked to bypass the nearest manager.
+    Officers: their units and below, plus every lex Sarah report (bypassing ones too).
+    Admins (read-only): their units and below, without the bypassing reports, which
+    are for the officers' eyes. The last two are subsets of what can(VIEW_CASE) allows.
+    """
+    if not can(user, Action.VIEW_QUEUE):
+        return false()
+    unit_ids = scope_unit_ids(user)
+    in_units = true() if unit_ids is None else Case.unit_id.in_(unit_ids)
+    if user.role == "officer":
+        return or_(in_units, Case.kind == "lex_sarah")
+    return and_(in_units, Case.bypass_manager.is_(False))
+
+
+def in_queue(user, case: Case) -> bool:
+    return db.session.scalar(select(func.count()).select_from(Case).where(
+        Case.id == case.id, scope_condition(user))) == 1
+
+
+# --- deadlines: placeholder seams for the deadline work --------------------------------------
+
+# Calendar days from receipt while a case is not yet investigated, after the defaults in
+# issue 4 (lex Sarah investigation 14 days, deviations 30, complaint answer 28). Working
+# days, per-step deadlines and admin settings replace this.
+PLACEHOLDER_DAYS = {"lex_sarah": 14, "deviation": 30, "complaint": 28}
+_RUNNING = (Status.RECEIVED.value, Status.INVESTIGATING.value)
+
+
+def overdue_condition(now: datetime):
+    """SQL: the case has passed its deadline (placeholder rule)."""
+    return and_(Case.status.in_(_RUNNING),
+                or_(*(and_(Case.kind == kind, Case.received_at < now - timedelta(days=days))
+                      for kind, days in PLACEHOLDER_DAYS.items())))
+
+
+def next_deadline(case: Case) -> datetime | None:
+    """When the case's next step is due (placeholder rule), or None when nothing is running."""
+    if case.status not in _RUNNING or case.kind not in PLACEHOLDER_DAYS:
+        return None
+    return case.received_at + timedelta(days=PLACEHOLDER_DAYS[case.kind])
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    deadline = next_deadline(case)
+    return deadline is not None and deadline < now
+
+
+def _sort_key(sort: str):
+    """(column, descending). The deadline sort falls back to the received date, oldest
+    first, which with fixed days per kind is close to "nearest deadline first"."""
+    if sort == "oldest" or sort == "deadline":
+        return Case.received_at, False
+    return Case.received_at, True
+
+
+# --- filters ------------------------------------------------------------------------------
+
+def _local_year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The UTC instants where the Swedish calendar year starts and ends: an index range."""
+    def new_year(y: int) -> datetime:
+        local = datetime(y, 1, 1, tzinfo=STOCKHOLM)
+        return (local - local.utcoffset()).replace(tzinfo=None)
+    return new_year(year), new_year(year + 1)
+
+
+def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status: bool = True) -> list:
+    conditions = [scope_condition(user)]
+    if filters.kind:
+        conditions.append(Case.kind == filters.kind)
+    if with_status:
+        if filters.status == OPEN:
+            conditions.append(Case.status != Status.CLOSED.value)
+        elif filters.status != ALL:
+            conditions.append(Case.status == filters.status)
+    if filters.unit_id is not None:
+        unit = db.session.get(Unit, filters.unit_id)
+        conditions.append(Case.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)))
+                          if unit is not None else false())
+    if filters.category_id is not None:
+        conditions.append(exists().where(case_categories.c.case_id == Case.id,
+                                         case_categories.c.category_id == filters.category_id))
+    if filters.assigned == "me":
+        conditions.append(Case.assigned_to_id == user.id)
+    elif filters.assigned == "none":
+        conditions.append(Case.assigned_to_id.is_(None))
+    if filters.overdue:
+        conditions.append(overdue_condition(now))
+    if filters.year:
+        start, end = _local_year_bounds(filters.year)
+        conditions.append(and_(Case.received_at >= start, Case.received_at < end))
+    text = filters.q.strip()
+    if text:
+        if REFERENCE.match(text):
+            conditions.append(Case.reference == text.upper())
+        else:
+            # SQLite folds only A–Z in LIKE; "Åsa" finds "Åsa" but not "åsa" there (PostgreSQL finds both).
+            conditions.append(or_(Case.reference.icontains(text, autoescape=True),
+                                  Case.summary.icontains(text, autoescape=True)))
+    return conditions
+
+
+# --- cursors ------------------------------------------------------------------------------
+
+def encode_cursor(case: Case) -> str:
+    raw = f"{case.received_at.isoformat()}|{case.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None) -> tuple[datetime, int] | None:
+    """The (received_at, id) a cursor points at; None for anything that is not one of ours."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        moment, _, identifier = raw.partition("|")
+        return datetime.fromisoformat(moment), int(identifier)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _beyond(cursor: tuple[datetime, int], descending: bool):
+    """Rows after the cursor in the given direction. The plain range on received_at
+    (redundant with the OR) is what lets the database seek in the index."""
+    moment, identifier = cursor
+    if descending:
+        return and_(Case.received_at <= moment,
+                    or_(Case.received_at < moment, Case.id < identifier))
+    return and_(Case.received_at >= moment,
+                or_(Case.received_at > moment, Case.id > identifier))
+
+
+# --- the page -----------------------------------------------------------------------------
+
+def status_counts(user, filters: QueueFilters, now: datetime) -> dict[str, int]:
+    """Cases per open status under the current filters (but any status), in one GROUP BY.
+
+    Closed cases are not counted: over the years they become nearly all of the
+    table, and counting them would make every queue page cost a full scan.
+    """
+    conditions = filter_conditions(user, filters, now, with_status=False)
+    rows = db.session.execute(select(Case.status, func.count()).where(
+        *conditions, Case.status != Status.CLOSED.value).group_by(Case.status))
+    return dict(rows.all())
+
+
+def queue_page(user, filters: QueueFilters, *, after: str | None = None, before: str | None = None,
+               per_page: int = 50, now: datetime | None = None) -> QueuePage:
+    """One page of the queue. `after` continues forward from a cursor, `before` goes back."""
+    now = now or utcnow()
+    column, descending = _sort_key(filters.sort)
+    conditions = filter_conditions(user, filters, now)
+    after_at, before_at = decode_cursor(after), decode_cursor(before)
+    backwards = before_at is not None and after_at is None
+    # Going back is going forward in the opposite order, then turning the page around.
+    direction = descending != backwards
+    if backwards:
+        conditions.append(_beyond(before_at, direction))
+    elif after_at is not None:
+        conditions.append(_beyond(after_at, direction))
+    order = (column.desc(), Case.id.desc()) if direction else (column.asc(), Case.id.asc())
+    statement = (select(Case).where(*conditions).order_by(*order).limit(per_page + 1)
+                 .options(joinedload(Case.unit), joinedload(Case.assigned_to)))
+    cases = list(db.session.scalars(statement).unique())
+    more = len(cases) > per_page
+    cases = cases[:per_page]
+    if backwards:
+        cases.reverse()
+    page = QueuePage(cases=cases, counts=status_counts(user, filters, now))
+    if cases:
+        has_next = more if not backwards else True
+        has_previous = (after_at is not None) if not backwards else more
+        page.next_cursor = encode_cursor(cases[-1]) if has_next else None
+        page.previous_cursor = encode_cursor(cases[0]) if has_previous else None
+    page.deadlines = {c.id: d for c in cases if (d := next_deadline(c)) is not None}
+    page.overdue_ids = frozenset(c.id for c in cases if is_overdue(c, now))
+    return page
+
+
+def start_counts(user) -> dict[str, int]:
+    """For the start page: open cases assigned to the person, and unassigned ones in their queue."""
+    open_case = Case.status != Status.CLOSED.value
+    mine = db.session.scalar(select(func.count()).select_from(Case).where(
+        Case.assigned_to_id == user.id, open_case))
+    unassigned = db.session.scalar(select(func.count()).select_from(Case).where(
+        scope_condition(user), Case.assigned_to_id.is_(None), open_case))
+    return {"assigned_to_me": mine or 0, "unassigned": unassigned or 0}
+
+
+def years_received() -> list[int]:
+    """The years with cases, newest first, for the year filter (two index lookups)."""
+    first, last = db.session.execute(select(func.min(Case.received_at), func.max(Case.received_at))).one()
+    if first is None:
+        return []
+    return list(range(to_local(last).year, to_local(first).year - 1, -1))

@@ -1,0 +1,267 @@
+"""The queue, the case page and the pages for each move: thin handlers around app.cases.services."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.auth.guard import require
+from app.auth.permissions import Action, PermissionDenied
+from app.cases import forms, services
+from app.cases.models import NOT_INVESTIGATE_REASONS
+from app.cases.queue import QueueFilters
+from app.clock import today_local
+from app.workflow import MoveRefused
+
+bp = Blueprint("cases", __name__, url_prefix="/arenden")
+
+# The page that makes each move. A move without a page here is not offered; later
+# work (the investigation record, judgment, hand-overs) adds its own.
+MOVE_ENDPOINTS = {
+    "assign": "cases.assign",
+    "declare_disqualified": "cases.disqualify",
+    "triage_not_investigate": "cases.triage",
+    "record_answer": "cases.answer",
+    "give_feedback": "cases.feedback",
+    "close": "cases.close",
+    "reopen": "cases.reopen",
+}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.app_context_processor
+def case_words():
+    return {"case_words": forms, "move_endpoints": MOVE_ENDPOINTS}
+
+
+# --- the queue ----------------------------------------------------------------------------
+
+@bp.route("")
+@require(Action.VIEW_QUEUE)
+def queue():
+    form = forms.QueueFilterForm(request.args)
+    filters = QueueFilters(**form.cleaned())
+    view = services.view_queue(_me(), filters, after=request.args.get("efter"), before=request.args.get("fore"))
+    form.unit.choices = [("", _("Alla enheter"))] + [(u.id, "\u2003" * u.depth + u.name) for u in view.units]
+    form.category.choices = [("", _("Alla kategorier"))] + [
+        (c.id, f"{c.name} ({forms.KIND_LABELS[c.kind]})") for c in view.categories]
+    form.year.choices = [("", _("Alla år"))] + [(y, str(y)) for y in view.years]
+    args = {k: v for k, v in request.args.items() if k not in ("efter", "fore") and v}
+    return render_template("cases/queue.html", form=form, filters=filters, page=view.page, args=args)
+
+
+# --- the case page ------------------------------------------------------------------------
+
+@bp.route("/<reference>")
+def case(reference: str):
+    try:
+        view = services.view_case(_me(), reference)
+    except services.CaseNotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    if not view.full:
+        return render_template("cases/reporter_view.html", case=view.case)
+    return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
+                           take_form=forms.AssignToMeForm(version=view.case.version),
+                           investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))
+
+
+# --- the moves ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Move:
+    move: str
+    form: type
+    title: str
+    submit: str
+    done: str
+    perform: Callable  # (actor, reference, form) -> Case
+    intro: str = ""
+
+
+def _handle(reference: str, spec: _Move, form):
+    """GET shows the form; POST validates it and calls the one service for the move."""
+    if request.method == "POST" and form.validate():
+        try:
+            spec.perform(_me(), reference, form)
+        except services.CaseWorkError as error:
+            field = getattr(form, error.field, None) if error.field else None
+            if field is None:
+                return _refused(reference, error.message)
+            field.errors = [*field.errors, error.message]
+        except services.CaseConflict as conflict:
+            return _conflict(reference, spec, form, conflict)
+        except MoveRefused as refusal:
+            return _refused(reference, _refusal_message(spec.move, refusal))
+        except services.CaseNotFound:
+            abort(404)
+        except PermissionDenied:
+            abort(403)
+        else:
+            flash(str(spec.done), "success")
+            return redirect(url_for("cases.case", reference=reference))
+    try:
+        view = services.open_action(_me(), reference, spec.move)
+    except services.CaseNotFound:
+        abort(404)
+    except PermissionDenied:
+        abort(403)
+    except MoveRefused as refusal:
+        return _refused(reference, _refusal_message(spec.move, refusal))
+    except services.CaseWorkError as error:
+        return _refused(reference, error.message)
+    if form.version.errors:
+        abort(400)  # only a hand-made request lacks the version the page put in the form
+    if request.method == "GET":
+        _set_version(form, view.case.version)
+    _fill_choices(form, view)
+    status = 422 if form.errors else 200
+    return render_template("cases/action.html", case=view.case, form=form, spec=spec), status
+
+
+def _fill_choices(form, view) -> None:
+    if isinstance(form, forms.AssignForm):
+        form.assignee.choices = [("", _("Välj handläggare"))] + [
+            (u.id, f"{u.full_name}{', ' + u.title if u.title else ''}") for u in view.assignees]
+        if view.case.assigned_to_id is not None:
+            form.assignee.choices.append(("none", _("Ingen handläggare (ta bort tilldelningen)")))
+    if isinstance(form, forms.TriageForm):
+        form.reason.choices = [(code, forms.REASON_LABELS[code]) for code in view.reasons]
+
+
+def _set_version(form, version: int) -> None:
+    # The hidden field renders what was posted (raw_data) before what is set (data).
+    form.version.data = version
+    form.version.raw_data = [str(version)]
+
+
+def _refusal_message(move: str, refusal: MoveRefused) -> str:
+    label = forms.MOVE_LABELS.get(move, move)
+    if refusal.code == "unmet_requirements":
+        needs = ", ".join(str(forms.REQUIREMENT_LABELS.get(r, r)) for r in refusal.unmet)
+        return _("”%(move)s” kräver först %(needs)s.", move=label, needs=needs)
+    if refusal.code == "wrong_kind":
+        return _("”%(move)s” finns inte för den här typen av ärende.", move=label)
+    return _("”%(move)s” går inte när ärendet har status ”%(status)s”.", move=label,
+             status=forms.STATUS_LABELS.get(str(refusal.status), refusal.status))
+
+
+def _refused(reference: str, message: str):
+    return render_template("cases/refused.html", reference=reference, message=message), 409
+
+
+def _conflict(reference: str, spec: _Move, form, conflict: services.CaseConflict):
+    """Someone saved first: show the case as it is now and the person's unsaved text,
+    with the form ready to send again against the new version if the move still fits."""
+    _set_version(form, conflict.case.version)
+    _fill_choices(form, services.ActionView(case=conflict.case, assignees=services.assignable_people(conflict.case),
+                                            reasons=services.not_investigate_reasons(conflict.case.kind)))
+    return render_template("cases/conflict.html", case=conflict.case, form=form, spec=spec,
+                           still_possible=conflict.still_possible), 409
+
+
+def _assign(actor, reference, form):
+    if form.assignee.raw_data == ["none"]:
+        return services.assign_case(actor, reference, assignee_id=None, expected_version=form.version.data)
+    if form.assignee.data is None:
+        raise services.CaseWorkError(_("Välj en handläggare."), "assignee")
+    return services.assign_case(actor, reference, assignee_id=form.assignee.data,
+                                expected_version=form.version.data)
+
+
+ASSIGN = _Move("assign", forms.AssignForm, _l("Tilldela handläggare"), _l("Spara"),
+               _l("Handläggaren är ändrad."), _assign)
+DISQUALIFY = _Move(
+    "declare_disqualified", forms.DisqualifyForm, _l("Anmäl jäv"), _l("Anmäl jäv"),
+    _l("Ditt jäv är registrerat. Du kan inte längre handlägga ärendet."),
+    lambda actor, ref, f: services.declare_disqualified(actor, ref, reason=f.reason.data,
+                                                        expected_version=f.version.data),
+    intro=_l("Den som är jävig får inte handlägga ärendet. Anmäler du jäv tas du bort som handläggare och kan "
+             "inte tilldelas ärendet igen. Anmälan syns i ärendets händelser."))
+TRIAGE = _Move(
+    "triage_not_investigate", forms.TriageForm, _l("Beslut om utredning"), _l("Spara beslutet"),
+    _l("Beslutet är sparat."),
+    lambda actor, ref, f: services.decide_triage(actor, ref, decision=f.decision.data, reason=f.reason.data,
+                                                 text=f.text.data, linked_reference=f.linked_reference.data,
+                                                 expected_version=f.version.data),
+    intro=_l("Ett beslut att inte inleda utredning avslutar ärendet. Det kräver ett skäl och en motivering."))
+ANSWER = _Move(
+    "record_answer", forms.AnswerForm, _l("Registrera svar till klaganden"), _l("Spara svaret"),
+    _l("Svaret är registrerat."),
+    lambda actor, ref, f: services.record_answer(actor, ref, text=f.text.data, answered_on=f.answered_on.data,
+                                                 channel=f.channel.data, expected_version=f.version.data))
+FEEDBACK = _Move(
+    "give_feedback", forms.FeedbackForm, _l("Ge återkoppling"), _l("Skicka återkopplingen"),
+    _l("Återkopplingen är sparad och syns för den som rapporterade."),
+    lambda actor, ref, f: services.give_feedback(actor, ref, text=f.text.data, expected_version=f.version.data))
+CLOSE = _Move(
+    "close", forms.CloseForm, _l("Avsluta ärendet"), _l("Avsluta ärendet"), _l("Ärendet är avslutat."),
+    lambda actor, ref, f: services.close_case(actor, ref, summary=f.summary.data, expected_version=f.version.data))
+REOPEN = _Move(
+    "reopen", forms.ReopenForm, _l("Öppna ärendet igen"), _l("Öppna ärendet igen"),
+    _l("Ärendet är öppnat igen och ligger under utredning."),
+    lambda actor, ref, f: services.reopen_case(actor, ref, reason=f.reason.data, expected_version=f.version.data),
+    intro=_l("Ärendet går tillbaka till utredning. Skälet skrivs in i ärendets händelser."))
+
+
+@bp.route("/<reference>/tilldela", methods=["GET", "POST"])
+def assign(reference: str):
+    return _handle(reference, ASSIGN, forms.AssignForm())
+
+
+@bp.route("/<reference>/ta", methods=["POST"])
+def take(reference: str):
+    """"Tilldela mig": one button on the case page."""
+    form = forms.AssignToMeForm()
+    spec = _Move("assign", forms.AssignToMeForm, _l("Tilldela mig"), _l("Tilldela mig"),
+                 _l("Du är nu handläggare för ärendet."),
+                 lambda actor, ref, f: services.assign_case(actor, ref, assignee_id=actor.id,
+                                                            expected_version=f.version.data))
+    return _handle(reference, spec, form)
+
+
+@bp.route("/<reference>/jav", methods=["GET", "POST"])
+def disqualify(reference: str):
+    return _handle(reference, DISQUALIFY, forms.DisqualifyForm())
+
+
+@bp.route("/<reference>/beslut-om-utredning", methods=["GET", "POST"])
+def triage(reference: str):
+    form = forms.TriageForm(reasons=NOT_INVESTIGATE_REASONS)
+    if request.method == "GET" and not form.decision.data:
+        form.decision.data = "not_investigate"
+    spec = TRIAGE
+    if request.method == "POST" and form.decision.data == "investigate":
+        spec = _Move("triage_investigate", forms.TriageForm, TRIAGE.title, TRIAGE.submit,
+                     _l("Utredningen är inledd."), TRIAGE.perform, TRIAGE.intro)
+    return _handle(reference, spec, form)
+
+
+@bp.route("/<reference>/svar", methods=["GET", "POST"])
+def answer(reference: str):
+    form = forms.AnswerForm()
+    if request.method == "GET":
+        form.answered_on.data = today_local()
+    return _handle(reference, ANSWER, form)
+
+
+@bp.route("/<reference>/aterkoppling", methods=["GET", "POST"])
+def feedback(reference: str):
+    return _handle(reference, FEEDBACK, forms.FeedbackForm())
+
+
+@bp.route("/<reference>/avsluta", methods=["GET", "POST"])
+def close(reference: str):
+    return _handle(reference, CLOSE, forms.CloseForm())
+
+
+@bp.route("/<reference>/oppna-igen", methods=["GET", "POST"])
+def reopen(reference: str):
+    return _handle(reference, REOPEN, forms.ReopenForm())
