@@ -109,7 +109,9 @@ class ReportForm(FlaskForm):
                                                "Minst 20 och högst 10 000 tecken."),
                                 render_kw={"rows": 6, "maxlength": 10000})
     category_ids = CheckboxListField(_l("Vad handlar det om?"), coerce=_id, validate_choice=False,
-                                     validators=[Mandatory()], description=_l("Välj en eller flera."))
+                                     validators=[Mandatory()], description=_l("Välj en eller flera."),
+                                     # "required" on every box would say every box must be ticked.
+                                     render_kw={"required": False})
 
     # "More about the event": optional
     consequences = TextAreaField(_l("Vilka följder fick det, eller kunde det ha fått, för den enskilde?"),
@@ -140,7 +142,9 @@ class ReportForm(FlaskForm):
     }
 
     def set_options(self, options, today) -> None:
-        self.unit_id.choices = [("", _l("Välj enhet"))] + [(str(i), name) for i, name in options.units]
+        # Indented like the tree, as on the admin pages.
+        self.unit_id.choices = [("", _l("Välj enhet"))] + [(str(i), "\u2003" * depth + name)
+                                                          for i, name, depth in options.units]
         self.category_ids.choices = [(str(i), name) for i, name in options.categories]
         # The date picker does not offer the future; the service refuses it anyway.
         for date_field in (self.occurred_on, self.noticed_on):

@@ -70,7 +70,7 @@ class NotFound(Exception):
 
 @dataclass(frozen=True)
 class FormOptions:
-    units: list[tuple[int, str]]
+    units: list[tuple[int, str, int]]  # id, name, depth in the tree
     categories: list[tuple[int, str]]
     default_unit_id: int | None
 
@@ -83,7 +83,7 @@ def form_options(reporter, kind: str) -> FormOptions:
     units = [u for u in tree() if u.active and _ancestors_active(u)]
     active_ids = {u.id for u in units}
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
-    return FormOptions(units=[(u.id, u.name) for u in units],
+    return FormOptions(units=[(u.id, u.name, u.depth) for u in units],
                        categories=[(c.id, c.name) for c in categories_for(kind)],
                        default_unit_id=default)
 
