@@ -2,7 +2,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from app import mailer
 from app.admin import services as admin_services
@@ -46,12 +45,10 @@ def index():
 @require(Action.MANAGE_USERS)
 def users():
     query = request.args.get("q", "").strip()
-    statement = select(User).order_by(User.full_name)
-    if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(or_(User.username.ilike(like), User.full_name.ilike(like)))
-    return render_template("admin/users.html", users=db.session.scalars(statement).all(), q=query,
-                           role_labels=ROLE_LABELS, unit_labels=org.path_labels(org.tree()))
+    unit_id = request.args.get("enhet", type=int)
+    return render_template("admin/users.html", users=admin_services.list_users(_me(), text=query, unit_id=unit_id),
+                           q=query, unit_id=unit_id, role_labels=ROLE_LABELS,
+                           unit_labels=org.path_labels(org.tree()))
 
 
 def _user_form(user: User | None) -> NewUserForm:
@@ -107,7 +104,7 @@ def edit_user(user_id: int):
 @bp.route("/enheter")
 @require(Action.MANAGE_UNITS)
 def units():
-    return render_template("admin/units.html", units=org.tree())
+    return render_template("admin/units.html", units=org.tree(), members=org.member_counts())
 
 
 def _unit_form(unit: Unit | None) -> UnitForm:

@@ -8,6 +8,7 @@ from app.audit import AuditEvent
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
 from app.extensions import db
+from app.org.models import Unit
 
 PAGE_SIZE = 100
 
@@ -16,6 +17,20 @@ PAGE_SIZE = 100
 class AuditPage:
     events: list[AuditEvent]
     older_than: int | None  # the id to pass as `before` for the next page, None on the last page
+
+
+def list_users(actor, *, text: str = "", unit_id: int | None = None) -> list[User]:
+    """Accounts by name, optionally those whose name or username contains `text` or who belong to a unit."""
+    ensure(actor, Action.MANAGE_USERS)
+    statement = select(User).order_by(User.full_name)
+    if unit_id is not None:
+        statement = statement.where(User.units.any(Unit.id == unit_id))
+    users = list(db.session.scalars(statement))
+    needle = text.strip().casefold()
+    if needle:
+        # In Python for the same reason as _people_matching.
+        users = [u for u in users if needle in u.username.casefold() or needle in u.full_name.casefold()]
+    return users
 
 
 def _people_matching(text: str) -> list[int]:

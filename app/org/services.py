@@ -75,6 +75,16 @@ def path_labels(units: list[Unit]) -> dict[int, str]:
     return {unit.id: " › ".join(by_id[i].name for i in unit.ancestor_ids if i in by_id) for unit in units}
 
 
+def member_counts() -> dict[int, int]:
+    """How many active accounts belong to each unit (units without any are absent)."""
+    from app.auth.models import User, user_units  # the accounts build on the tree, not the other way round
+
+    rows = db.session.execute(select(user_units.c.unit_id, func.count().label("members"))
+                              .join(User, User.id == user_units.c.user_id)
+                              .where(User.active).group_by(user_units.c.unit_id))
+    return {row.unit_id: row.members for row in rows}
+
+
 def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -> Unit:
     if actor is not None:
         ensure(actor, Action.MANAGE_UNITS)

@@ -180,3 +180,13 @@ def test_times_are_shown_in_stockholm_time(login_as, events):
 def test_only_admins_read_the_log(login_as, events):
     for username in ("anna", "erik", "sara"):
         assert login_as(username).get("/admin/logg").status_code == 403
+
+
+def test_details_are_readable(login_as, events):
+    page = login_as("admin").get("/admin/logg?action=unit.updated").get_data(as_text=True)
+    assert "name: X" in page
+    audit.record("unit.updated", actor=_user("admin"), object_type="unit", object_id=5,
+                 detail={"name": "Öppenvård", "active": False, "units": [1, 2]})
+    db.session.commit()
+    page = login_as("admin").get("/admin/logg?action=unit.updated").get_data(as_text=True)
+    assert "name: Öppenvård; active: false; units: [1, 2]" in page

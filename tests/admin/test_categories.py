@@ -186,3 +186,9 @@ def test_an_empty_list_says_so(login_as):
     db.session.execute(Category.__table__.delete().where(Category.kind == "complaint"))
     db.session.commit()
     assert "Listan är tom." in admin.get("/admin/kategorier?kind=complaint").get_data(as_text=True)
+
+
+def test_the_edit_form_explains_what_deactivating_means(login_as):
+    page = login_as("admin").get(f"/admin/kategorier/{_category('complaint', 'Kompetens').id}").get_data(as_text=True)
+    assert "finns kvar i tidigare ärenden och i statistiken" in page
+    assert 'aria-describedby="active-hint"' in page

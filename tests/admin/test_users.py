@@ -384,3 +384,39 @@ def test_admin_forms_tie_only_real_hints_and_errors_to_fields(login_as):
     refused = admin.post("/admin/anvandare/ny", data=_new_user_form(full_name="")).get_data(as_text=True)
     assert 'aria-describedby="full_name-error" aria-invalid="true"' in refused
     assert '="None"' not in refused
+
+
+def test_user_search_folds_swedish_capitals_and_takes_wildcards_literally(login_as):
+    admin = login_as("admin")
+    accounts.create_user(_user("admin"), username="orjan", full_name="Örjan Åkesson", role="staff",
+                         password=GOOD_PASSWORD)
+    for query in ("örjan", "ÅKESSON", "orj"):
+        assert "Örjan Åkesson" in admin.get("/admin/anvandare", query_string={"q": query}).get_data(as_text=True)
+    assert "Inga användare" in admin.get("/admin/anvandare?q=%25").get_data(as_text=True)
+
+
+def test_user_list_filtered_by_unit(login_as):
+    admin = login_as("admin")
+    boende = _unit("Boendestöd")
+    page = admin.get(f"/admin/anvandare?enhet={boende.id}").get_data(as_text=True)
+    assert "Anna Andersson" in page and "Erik Eriksson" not in page
+    assert "Visar personer som hör till Socialförvaltningen › Vuxna › Boendestöd." in page
+    assert f'name="enhet" value="{boende.id}"' in page  # a search stays within the unit
+
+
+def test_edit_page_tells_when_the_person_last_logged_in(login_as):
+    admin = login_as("admin")
+    anna = _user("anna")
+    page = admin.get(f"/admin/anvandare/{anna.id}").get_data(as_text=True)
+    assert "Har aldrig loggat in." in page
+    login_as("anna")
+    page = admin.get(f"/admin/anvandare/{anna.id}").get_data(as_text=True)
+    assert "Senast inloggad" in page
+    assert f"/admin/logg?object_type=user&amp;object_id={anna.id}" in page
+
+
+def test_the_section_stays_marked_on_its_subpages(login_as):
+    admin = login_as("admin")
+    page = admin.get(f"/admin/anvandare/{_user('anna').id}").get_data(as_text=True)
+    assert '<a href="/admin/anvandare" aria-current="true">' in page
+    assert '<a href="/admin/anvandare" aria-current="page">' in admin.get("/admin/anvandare").get_data(as_text=True)

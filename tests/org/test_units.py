@@ -446,3 +446,21 @@ def test_unknown_unit_is_404(login_as):
     admin = login_as("admin")
     assert admin.get("/admin/enheter/999999").status_code == 404
     assert admin.post("/admin/enheter/999999/aktiv", data={"active": "0"}).status_code == 404
+
+
+def test_tree_page_shows_how_many_people_belong_to_a_unit(login_as):
+    admin = login_as("admin")
+    page = admin.get("/admin/enheter").get_data(as_text=True)
+    boende = _unit("Boendestöd")
+    assert f'href="/admin/anvandare?enhet={boende.id}">1 person</a>' in page
+    assert f'href="/admin/anvandare?enhet={_unit("Socialförvaltningen").id}">2 personer</a>' in page
+    assert f'?enhet={_unit("HVB Solrosen").id}"' not in page
+
+
+def test_tree_page_of_a_new_installation_says_where_to_start(app):
+    from app.auth import services as accounts
+    from tests.conftest import login
+    accounts.create_user(None, username="forst", full_name="Första Admin", role="admin", password="ett långt lösenord")
+    client = app.test_client()
+    login(client, "forst", "ett långt lösenord")
+    assert "Det finns inga enheter ännu." in client.get("/admin/enheter").get_data(as_text=True)
