@@ -49,6 +49,7 @@ def _select_locale():
 def _import_models() -> None:
     # Every model must be known to the metadata for migrations and create_all.
     from app import audit, mailer  # noqa: F401
+    from app.actions import models as action_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import models as case_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
@@ -56,6 +57,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.actions.routes import bp as actions_bp
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.cases.routes import bp as cases_bp
@@ -65,6 +67,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, admin_bp, public_bp, intake_bp, cases_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(actions_bp)
 
 
 def _register_login(app: Flask) -> None:
@@ -132,3 +135,5 @@ def _register_cli(app: Flask) -> None:
     from app.cli import demo_cli, mail_cli, users_cli
     for group in (demo_cli, users_cli, mail_cli):
         app.cli.add_command(group)
+    from app.reminders import remind_command
+    app.cli.add_command(remind_command)

@@ -66,6 +66,8 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 50,
+        # Actions: done actions without a follow-up this many days after completion are reminded.
+        "ACTION_FOLLOW_UP_DAYS": 30,
         # Attachments to reports: kept outside static/, served only to those who may see the case.
         "ATTACHMENT_DIR": os.path.join(instance_path, "attachments"),
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
@@ -79,7 +81,8 @@ def defaults(instance_path: str) -> dict:
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
 _ENV_INTS = ["MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
-             "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR"]
+             "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
+             "ACTION_FOLLOW_UP_DAYS"]
 _ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL"]
 
 

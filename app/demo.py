@@ -3,6 +3,7 @@ one user per role. Loading twice changes nothing; it refuses to run in productio
 
 from sqlalchemy import select
 
+from app.actions.types import ensure_default_types
 from app.auth import services as accounts
 from app.auth.models import User
 from app.cases.categories import add_category
@@ -68,6 +69,7 @@ def load_demo_data(env: str) -> list[str]:
             if name not in existing:
                 add_category(None, kind, name)
                 created.append(f"category {kind}: {name}")
+    created += [f"action type: {name}" for name in ensure_default_types()]
 
     for username, name, title, role, unit_names in DEMO_USERS:
         if db.session.scalar(select(User).where(User.username == username)) is None:

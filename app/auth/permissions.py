@@ -35,6 +35,12 @@ class Action(StrEnum):
     JUDGE = "judge"                         # lex Sarah judgment
     NOTIFY_IVO = "notify_ivo"
     REOPEN_CASE = "reopen_case"
+    # actions (åtgärder); adding, editing, cancelling and following up one is WORK_CASE on its case
+    VIEW_OWN_ACTIONS = "view_own_actions"    # "Mina åtgärder"; overdue and follow-up lists of what one sees
+    VIEW_UNIT_ACTIONS = "view_unit_actions"  # "Min enhets åtgärder"
+    # on one action: pass the action (it has `case` and `responsible_id`) instead of a case
+    VIEW_ACTION = "view_action"
+    PROGRESS_ACTION = "progress_action"      # start it, mark it done
 
 
 STAFF, INVESTIGATOR, OFFICER, ADMIN = "staff", "investigator", "officer", "admin"
@@ -51,7 +57,11 @@ _GENERAL = {
     Action.VIEW_AUDIT_LOG: {ADMIN},
     Action.VIEW_OUTBOX: {ADMIN},
     Action.VIEW_STATISTICS: {OFFICER, ADMIN},
+    Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
+    Action.VIEW_UNIT_ACTIONS: {INVESTIGATOR, OFFICER, ADMIN},
 }
+
+ON_AN_ACTION = frozenset({Action.VIEW_ACTION, Action.PROGRESS_ACTION})
 
 CASE_ACTIONS = frozenset({
     Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.WORK_CASE, Action.BE_ASSIGNED,
@@ -105,10 +115,16 @@ def can(user, action: Action, case=None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     action = Action(action)
-    if action not in CASE_ACTIONS:
+    if action not in CASE_ACTIONS and action not in ON_AN_ACTION:
         return user.role in _GENERAL[action]
     if case is None:
         return False
+    if action in ON_AN_ACTION:
+        # `case` is an action here. Its responsible person sees it and reports progress even
+        # without access to the case (staff are often responsible); all else follows the case.
+        responsible = case.responsible_id is not None and case.responsible_id == user.id
+        return responsible or can(user, Action.VIEW_CASE if action is Action.VIEW_ACTION
+                                  else Action.WORK_CASE, case.case)
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
     if action is Action.VIEW_CASE_AS_REPORTER:
         return is_reporter

@@ -45,6 +45,8 @@ GENERAL = [
     (Action.VIEW_AUDIT_LOG, False, False, False, True),
     (Action.VIEW_OUTBOX, False, False, False, True),
     (Action.VIEW_STATISTICS, False, False, True, True),
+    (Action.VIEW_OWN_ACTIONS, True, True, True, True),
+    (Action.VIEW_UNIT_ACTIONS, False, True, True, True),
 ]
 
 
@@ -55,7 +57,7 @@ def test_general_actions_by_role(action, staff, investigator, officer, admin):
 
 
 def test_every_action_is_in_a_table_here():
-    case_actions = {row[0] for row in CASE_TABLE}
+    case_actions = {row[0] for row in CASE_TABLE} | {row[0] for row in ON_AN_ACTION_TABLE}
     assert {row[0] for row in GENERAL} | case_actions == set(Action)
 
 
@@ -114,6 +116,33 @@ def test_every_workflow_move_names_the_permission_it_needs():
     assert set(MOVE_ACTIONS) == set(MOVES)
     assert can_move(OFFICER, "reopen", FakeCase()) and not can_move(INVESTIGATOR_UNIT, "reopen", FakeCase())
     assert not can_move(OFFICER, "no_such_move", FakeCase())
+
+
+
+@dataclass
+class FakeCaseAction:
+    case: FakeCase
+    responsible_id: int
+
+
+ON_AN_ACTION_TABLE = [
+    # action, responsible, staff, inv-unit, inv-dept, inv-other, officer, admin
+    (Action.VIEW_ACTION, 99, False, True, True, False, True, True),
+    (Action.VIEW_ACTION, STAFF.id, True, True, True, False, True, True),
+    (Action.VIEW_ACTION, INVESTIGATOR_OTHER.id, False, True, True, True, True, True),
+    (Action.PROGRESS_ACTION, 99, False, True, True, False, True, False),
+    (Action.PROGRESS_ACTION, STAFF.id, True, True, True, False, True, False),
+    (Action.PROGRESS_ACTION, ADMIN.id, False, True, True, False, True, True),
+]
+
+
+@pytest.mark.parametrize(("action", "responsible", "staff", "inv_unit", "inv_dept", "inv_other", "officer",
+                          "admin"), ON_AN_ACTION_TABLE)
+def test_an_action_follows_its_case_and_its_responsible_person(action, responsible, staff, inv_unit, inv_dept,
+                                                                inv_other, officer, admin):
+    case_action = FakeCaseAction(FakeCase(), responsible_id=responsible)
+    users = (STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, INVESTIGATOR_OTHER, OFFICER, ADMIN)
+    assert [can(u, action, case_action) for u in users] == [staff, inv_unit, inv_dept, inv_other, officer, admin]
 
 
 def test_case_actions_need_a_case():

@@ -1,0 +1,218 @@
+"""The action lists: mine, my units', overdue and waiting for follow-up.
+
+Filtering, sorting and counting happen in SQL; pages are keyset-paginated (the
+cursor is the last row's sort key and id), so a page costs the same on the first
+page and the thousandth.
+
+Who sees which actions, as the permission function says (VIEW_ACTION): the
+person responsible sees their own; everyone who may see the case (VIEW_CASE:
+officers and admins all, investigators their units and below unless the
+reporter bypassed the manager) sees its actions. `_visible` states that rule in
+SQL for lists; tests check it against `can()`.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from app.actions.models import CaseAction
+from app.actions.workflow import OPEN_STATUSES, ActionStatus
+from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
+from app.cases.models import Case
+from app.clock import today_local
+from app.extensions import db
+from app.org.models import Unit
+
+SCOPES = ("mine", "units", "overdue", "follow_up")
+SORTS = ("due", "due_desc", "newest", "oldest")
+STATUS_FILTERS = ("open", "planned", "in_progress", "done", "cancelled", "all")
+OPEN_VALUES = tuple(s.value for s in OPEN_STATUSES)
+
+
+@dataclass
+class Filters:
+    status: str = "open"          # mine and units only: one of STATUS_FILTERS
+    type_id: int | None = None
+    unit_id: int | None = None    # the case's unit or any unit below it
+    kind: str = ""
+    only_mine: bool = False       # overdue and follow-up: only those I am responsible for
+    q: str = ""                   # case reference or words in the description
+    sort: str = "due"             # one of SORTS
+
+
+@dataclass
+class Page:
+    items: list[CaseAction]
+    total: int
+    next_cursor: str | None
+    previous_cursor: str | None
+    page_size: int
+
+
+def follow_up_days() -> int:
+    return int(current_app.config.get("ACTION_FOLLOW_UP_DAYS", 30))
+
+
+def follow_up_cutoff(today: date | None = None) -> date:
+    """Actions completed before this day and not followed up are waiting for follow-up."""
+    return (today or today_local()) - timedelta(days=follow_up_days())
+
+
+def _unit_paths(user) -> list[str]:
+    return [unit.path for unit in user.units]
+
+
+def _under(paths: list[str]):
+    """The case's unit is one of these units or below one of them (Case must be joined to Unit)."""
+    return or_(*[Unit.path.startswith(p) for p in paths]) if paths else false()
+
+
+def _sees_case(user):
+    """SQL for can(user, VIEW_CASE, case)."""
+    if user.role in (OFFICER, ADMIN):
+        return true()
+    if user.role == INVESTIGATOR:
+        return and_(Case.bypass_manager.is_(False), _under(_unit_paths(user)))
+    return false()
+
+
+def _visible(user):
+    return or_(CaseAction.responsible_id == user.id, _sees_case(user))
+
+
+def overdue_condition(today: date):
+    return and_(CaseAction.status.in_(OPEN_VALUES), CaseAction.due_on < today)
+
+
+def follow_up_condition(today: date):
+    return and_(CaseAction.status == ActionStatus.DONE.value, CaseAction.follow_up_result.is_(None),
+                CaseAction.completed_on < follow_up_cutoff(today))
+
+
+def _scope_condition(user, scope: str, today: date):
+    if scope == "mine":
+        return CaseAction.responsible_id == user.id
+    if scope == "units":
+        return and_(_sees_case(user), _under(_unit_paths(user)))
+    if scope == "overdue":
+        return and_(_visible(user), overdue_condition(today))
+    if scope == "follow_up":
+        return and_(_visible(user), follow_up_condition(today))
+    raise ValueError(scope)
+
+
+def _base(user, scope: str, filters: Filters, today: date):
+    statement = (select(CaseAction).join(Case, CaseAction.case_id == Case.id).join(Unit, Case.unit_id == Unit.id)
+                 .where(_scope_condition(user, scope, today)))
+    if scope in ("mine", "units"):
+        if filters.status == "open":
+            statement = statement.where(CaseAction.status.in_(OPEN_VALUES))
+        elif filters.status in ("planned", "in_progress", "done", "cancelled"):
+            statement = statement.where(CaseAction.status == filters.status)
+    elif filters.only_mine:
+        statement = statement.where(CaseAction.responsible_id == user.id)
+    if filters.type_id:
+        statement = statement.where(CaseAction.type_id == filters.type_id)
+    if filters.unit_id:
+        unit = db.session.get(Unit, filters.unit_id)
+        statement = statement.where(Unit.path.startswith(unit.path) if unit else false())
+    if filters.kind:
+        statement = statement.where(Case.kind == filters.kind)
+    q = " ".join((filters.q or "").split())
+    if q:
+        statement = statement.where(or_(Case.reference.icontains(q, autoescape=True),
+                                        CaseAction.description.icontains(q, autoescape=True)))
+    return statement
+
+
+def _sort_spec(sort: str) -> tuple[bool, bool]:
+    """(by due date, descending); ties and the id sorts go by id, which follows creation."""
+    return {"due": (True, False), "due_desc": (True, True), "newest": (False, True),
+            "oldest": (False, False)}.get(sort, (True, False))
+
+
+def encode_cursor(action: CaseAction) -> str:
+    raw = f"{action.due_on.isoformat()}|{action.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str | None) -> tuple[date, int] | None:
+    """The (due_on, id) a cursor points at; None for anything that is not one of ours."""
+    if not token:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        day, _sep, identifier = raw.partition("|")
+        return date.fromisoformat(day), int(identifier)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _beyond(cursor: tuple[date, int], by_due: bool, descending: bool):
+    """Rows after the cursor in the given direction. The plain range on due_on (redundant
+    with the OR) lets the database seek in the index."""
+    day, identifier = cursor
+    if not by_due:
+        return CaseAction.id < identifier if descending else CaseAction.id > identifier
+    if descending:
+        return and_(CaseAction.due_on <= day, or_(CaseAction.due_on < day, CaseAction.id < identifier))
+    return and_(CaseAction.due_on >= day, or_(CaseAction.due_on > day, CaseAction.id > identifier))
+
+
+def list_actions(user, scope: str, filters: Filters, *, after: str | None = None, before: str | None = None,
+                 page_size: int | None = None, today: date | None = None) -> Page:
+    """One page of a list. `after` continues forward from a cursor, `before` goes back."""
+    today = today or today_local()
+    page_size = page_size or int(current_app.config.get("PAGE_SIZE", 50))
+    by_due, descending = _sort_spec(filters.sort)
+    base = _base(user, scope, filters, today)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    after_at, before_at = decode_cursor(after), decode_cursor(before)
+    backwards = before_at is not None and after_at is None
+    # Going back is going forward in the opposite order, then turning the page around.
+    direction = descending != backwards
+    statement = base
+    if backwards:
+        statement = statement.where(_beyond(before_at, by_due, direction))
+    elif after_at is not None:
+        statement = statement.where(_beyond(after_at, by_due, direction))
+    columns = (CaseAction.due_on, CaseAction.id) if by_due else (CaseAction.id,)
+    statement = statement.order_by(*(c.desc() if direction else c.asc() for c in columns))
+    statement = statement.options(joinedload(CaseAction.case), joinedload(CaseAction.type),
+                                  joinedload(CaseAction.responsible))
+    rows = list(db.session.scalars(statement.limit(page_size + 1)).unique())
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    if backwards:
+        rows.reverse()
+    page = Page(items=rows, total=total, next_cursor=None, previous_cursor=None, page_size=page_size)
+    if rows:
+        has_next = more if not backwards else True
+        has_previous = (after_at is not None) if not backwards else more
+        page.next_cursor = encode_cursor(rows[-1]) if has_next else None
+        page.previous_cursor = encode_cursor(rows[0]) if has_previous else None
+    return page
+
+
+def counts(user, today: date | None = None) -> dict[str, int]:
+    """The numbers on the tabs and the start page, each one COUNT in SQL."""
+    today = today or today_local()
+
+    def count(condition) -> int:
+        statement = (select(func.count()).select_from(CaseAction).join(Case, CaseAction.case_id == Case.id)
+                     .join(Unit, Case.unit_id == Unit.id).where(condition))
+        return db.session.scalar(statement) or 0
+
+    result = {
+        "mine": count(and_(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))),
+        "units": count(and_(_scope_condition(user, "units", today), CaseAction.status.in_(OPEN_VALUES))),
+        "overdue": count(_scope_condition(user, "overdue", today)),
+        "follow_up": count(_scope_condition(user, "follow_up", today)),
+        "my_overdue": count(and_(CaseAction.responsible_id == user.id, overdue_condition(today))),
+    }
+    return result

@@ -1,0 +1,316 @@
+"""Thin handlers for actions: read the request, call one service, render or redirect."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.actions import queries, services, types
+from app.actions.forms import KIND_LABELS, ActionForm, ActionTypeForm, FilterForm, FollowUpForm, StatusForm
+from app.actions.labels import ORIGIN_LABELS, RESULT_LABELS, STATUS_LABELS
+from app.actions.models import ActionType, CaseAction
+from app.actions.workflow import ActionStatus
+from app.auth.guard import require
+from app.auth.permissions import Action, PermissionDenied, can
+from app.cases.models import Case
+from app.clock import today_local
+from app.extensions import db
+from app.org import services as org
+
+bp = Blueprint("actions", __name__)
+ADD_PREFIX = "action"
+
+LIST_TITLES = {
+    "mine": _l("Mina åtgärder"),
+    "units": _l("Min enhets åtgärder"),
+    "overdue": _l("Försenade åtgärder"),
+    "follow_up": _l("Åtgärder som väntar på uppföljning"),
+}
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _safe_next(default: str) -> str:
+    target = request.form.get("next") or request.args.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+@bp.errorhandler(PermissionDenied)
+def refused(error):
+    # A service said no: the person gets the 403 page, and nothing was stored.
+    db.session.rollback()
+    return render_template("errors/403.html"), 403
+
+
+# --- template helpers -------------------------------------------------------------------
+
+@bp.app_template_filter("action_status")
+def action_status_label(status: str) -> str:
+    try:
+        return str(STATUS_LABELS[ActionStatus(status)])
+    except ValueError:
+        return status
+
+
+@bp.app_context_processor
+def action_helpers():
+    def panel(case: Case) -> dict:
+        """What actions/_case_panel.html shows for a case (it is included in the case page)."""
+        return _panel_data(case, None)
+
+    def action_counts() -> dict:
+        return queries.counts(_me()) if current_user.is_authenticated else {}
+
+    return {"actions_panel": panel, "action_counts": action_counts, "action_result_labels": RESULT_LABELS,
+            "action_origin_labels": ORIGIN_LABELS}
+
+
+def _add_form(case: Case, form: ActionForm | None = None) -> ActionForm:
+    # Prefixed: the panel sits on the case page beside the case's own forms, and ids must not clash.
+    form = form or ActionForm(formdata=None, prefix=ADD_PREFIX)
+    form.set_choices(types.action_types(), services.responsible_candidates(case))
+    return form
+
+
+def _panel_data(case: Case, form: ActionForm | None) -> dict:
+    may_add = can(_me(), Action.WORK_CASE, case) and services.case_allows_actions(case)
+    return {"actions": services.actions_of_case(case), "open_count": services.open_actions_count(case),
+            "form": _add_form(case, form) if may_add else None, "today": today_local(),
+            "report_date": services.report_date(case)}
+
+
+# --- lists ------------------------------------------------------------------------------
+
+def _list(scope: str):
+    me = _me()
+    form = FilterForm(request.args)
+    every_unit = org.tree()
+    labels = org.path_labels(every_unit)
+    form.unit_id.choices = [("", _("Alla enheter"))] + [(u.id, labels[u.id]) for u in every_unit]
+    form.type_id.choices = [("", _("Alla typer"))] + [(t.id, t.name) for t in
+                                                      types.action_types(include_inactive=True)]
+    filters = queries.Filters(**form.cleaned())
+    page = queries.list_actions(me, scope, filters, after=request.args.get("efter"),
+                                before=request.args.get("fore"))
+    args = {k: v for k, v in request.args.items() if k not in ("efter", "fore")}
+    return render_template("actions/list.html", scope=scope, title=LIST_TITLES[scope], form=form, page=page,
+                           args=args, counts=queries.counts(me), today=today_local(),
+                           follow_up_days=queries.follow_up_days(), kind_labels=KIND_LABELS)
+
+
+@bp.route("/atgarder")
+@require(Action.VIEW_OWN_ACTIONS)
+def mine():
+    return _list("mine")
+
+
+@bp.route("/atgarder/enheter")
+@require(Action.VIEW_UNIT_ACTIONS)
+def units():
+    return _list("units")
+
+
+@bp.route("/atgarder/forsenade")
+@require(Action.VIEW_OWN_ACTIONS)
+def overdue():
+    return _list("overdue")
+
+
+@bp.route("/atgarder/uppfoljning")
+@require(Action.VIEW_OWN_ACTIONS)
+def awaiting_follow_up():
+    return _list("follow_up")
+
+
+# --- one action -------------------------------------------------------------------------
+
+def _action_or_404(action_id: int) -> CaseAction:
+    action = db.session.get(CaseAction, action_id) or abort(404)
+    if not can(_me(), Action.VIEW_ACTION, action):
+        abort(403)
+    return action
+
+
+def _render_action(action: CaseAction, *, status_form=None, follow_up_form=None, code: int = 200):
+    me = _me()
+    status_form = status_form or StatusForm(formdata=None, version=action.version,
+                                            completed_on=today_local())
+    follow_up_form = follow_up_form or FollowUpForm(formdata=None, version=action.version,
+                                                    followed_up_on=today_local())
+    may_progress = can(me, Action.PROGRESS_ACTION, action)
+    may_work = can(me, Action.WORK_CASE, action.case)
+    # Only the moves this person may make from here are offered.
+    offered = []
+    if may_progress and action.status == ActionStatus.PLANNED:
+        offered.append(ActionStatus.IN_PROGRESS.value)
+    if may_progress and action.is_open:
+        offered.append(ActionStatus.DONE.value)
+    if may_work and action.is_open:
+        offered.append(ActionStatus.CANCELLED.value)
+    status_form.status.choices = [(v, label) for v, label in status_form.status.choices if v in offered]
+    return render_template(
+        "actions/show.html", action=action, case=action.case, status_form=status_form,
+        follow_up_form=follow_up_form, offered=offered, today=today_local(),
+        may_follow_up=may_work and action.status == ActionStatus.DONE and not action.followed_up,
+        may_edit=may_work and action.is_open and services.case_allows_actions(action.case),
+        may_view_case=can(me, Action.VIEW_CASE, action.case)), code
+
+
+@bp.route("/atgarder/<int:action_id>")
+def show(action_id: int):
+    action = _action_or_404(action_id)
+    services.record_view(_me(), action)
+    return _render_action(action)
+
+
+def _conflict_message() -> str:
+    return _("Någon annan har ändrat åtgärden medan du arbetade. Inget sparades. Läs igenom den nya "
+             "versionen och gör din ändring igen.")
+
+
+@bp.route("/atgarder/<int:action_id>/status", methods=["POST"])
+def change_status(action_id: int):
+    action = _action_or_404(action_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.update_action_status(_me(), action, form.status.data, completed_on=form.completed_on.data,
+                                          cancel_reason=form.cancel_reason.data or "",
+                                          expected_version=form.version.data)
+        except services.ActionError as error:
+            _attach(form, error, "status")
+        except services.ActionConflict:
+            db.session.refresh(action)
+            flash(_conflict_message(), "error")
+            return _render_action(action, status_form=form, code=409)
+        else:
+            flash(_("Åtgärden är nu: %(status)s.", status=action_status_label(action.status)), "success")
+            return redirect(_safe_next(url_for("actions.show", action_id=action.id)))
+    return _render_action(action, status_form=form, code=422)
+
+
+@bp.route("/atgarder/<int:action_id>/uppfoljning", methods=["POST"])
+def record_follow_up(action_id: int):
+    action = _action_or_404(action_id)
+    form = FollowUpForm()
+    if form.validate_on_submit():
+        try:
+            services.record_follow_up(_me(), action, result=form.result.data, text=form.text.data,
+                                      followed_up_on=form.followed_up_on.data, expected_version=form.version.data)
+        except services.ActionError as error:
+            _attach(form, error, "result")
+        except services.ActionConflict:
+            db.session.refresh(action)
+            flash(_conflict_message(), "error")
+            return _render_action(action, follow_up_form=form, code=409)
+        else:
+            flash(_("Uppföljningen är registrerad."), "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    return _render_action(action, follow_up_form=form, code=422)
+
+
+def _attach(form, error: services.ActionError, fallback: str) -> None:
+    """Put the service's message next to its field (the whole form's message goes to the first field)."""
+    getattr(form, error.field if error.field and hasattr(form, error.field) else fallback).errors.append(
+        error.message)
+
+
+@bp.route("/atgarder/<int:action_id>/andra", methods=["GET", "POST"])
+def edit(action_id: int):
+    action = _action_or_404(action_id)
+    if not can(_me(), Action.WORK_CASE, action.case):
+        abort(403)
+    if request.method == "GET":
+        form = ActionForm(formdata=None, obj=action)
+    else:
+        form = ActionForm()
+    form.set_choices(types.action_types(), services.responsible_candidates(action.case), current_type=action.type)
+    code = 200
+    if form.validate_on_submit():
+        try:
+            services.update_action(_me(), action, type_id=form.type_id.data, description=form.description.data,
+                                   responsible_id=form.responsible_id.data, due_on=form.due_on.data,
+                                   expected_version=form.version.data)
+        except services.ActionError as error:
+            _attach(form, error, "description")
+        except services.ActionConflict:
+            db.session.refresh(action)
+            flash(_conflict_message(), "error")
+            code = 409
+        else:
+            flash(_("Åtgärden är sparad."), "success")
+            return redirect(url_for("actions.show", action_id=action.id))
+    if form.errors:
+        code = 422
+    return render_template("actions/edit.html", form=form, action=action, case=action.case,
+                           report_date=services.report_date(action.case)), code
+
+
+# --- the actions of one case --------------------------------------------------------------
+
+@bp.route("/arenden/<reference>/atgarder", methods=["GET", "POST"])
+def case_actions(reference: str):
+    case = db.session.scalar(select(Case).where(Case.reference == reference.upper())) or abort(404)
+    me = _me()
+    if not can(me, Action.VIEW_CASE, case):
+        abort(403)
+    form, code = None, 200
+    if request.method == "POST":
+        if not can(me, Action.WORK_CASE, case):
+            abort(403)
+        form = _add_form(case, ActionForm(prefix=ADD_PREFIX))
+        if form.validate_on_submit():
+            try:
+                action = services.add_action(me, case, type_id=form.type_id.data,
+                                             description=form.description.data,
+                                             responsible_id=form.responsible_id.data, due_on=form.due_on.data)
+            except services.ActionError as error:
+                _attach(form, error, "description")
+            else:
+                flash(_("Åtgärden är tillagd: %(type)s, ansvarig %(name)s, klar senast %(date)s.",
+                        type=action.type.name, name=action.responsible.full_name,
+                        date=action.due_on.isoformat()), "success")
+                return redirect(_safe_next(url_for("actions.case_actions", reference=case.reference)))
+        code = 422
+    else:
+        services.record_case_view(me, case)
+    return render_template("actions/case.html", case=case, actions_panel_data=_panel_data(case, form),
+                           kind_labels=KIND_LABELS, next_url=_safe_next("")), code
+
+
+# --- the admin's list of action types -------------------------------------------------------
+
+@bp.route("/admin/atgardstyper", methods=["GET", "POST"])
+@require(Action.MANAGE_CATEGORIES)
+def action_types():
+    form = ActionTypeForm()
+    if form.validate_on_submit():
+        try:
+            action_type = types.add_action_type(_me(), form.name.data)
+        except types.ActionTypeError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Åtgärdstypen %(name)s är tillagd.", name=action_type.name), "success")
+            return redirect(url_for("actions.action_types"))
+    return render_template("actions/types.html", form=form,
+                           action_types=types.action_types(include_inactive=True)), 422 if form.errors else 200
+
+
+@bp.route("/admin/atgardstyper/<int:type_id>", methods=["GET", "POST"])
+@require(Action.MANAGE_CATEGORIES)
+def edit_action_type(type_id: int):
+    action_type = db.session.get(ActionType, type_id) or abort(404)
+    form = ActionTypeForm(obj=action_type) if request.method == "GET" else ActionTypeForm()
+    if form.validate_on_submit():
+        try:
+            types.update_action_type(_me(), action_type, name=form.name.data, active=form.active.data)
+        except types.ActionTypeError as error:
+            form.name.errors.append(error.message)
+        else:
+            flash(_("Åtgärdstypen är sparad."), "success")
+            return redirect(url_for("actions.action_types"))
+    return render_template("actions/type_form.html", form=form, action_type=action_type), \
+        422 if form.errors else 200

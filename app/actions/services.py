@@ -1,0 +1,405 @@
+"""What people do with actions: add, change, move through the action workflow, follow up.
+
+Every function takes plain arguments and the acting user, asks the permission
+function (adding and changing follow WORK_CASE on the case; starting and
+completing may also be done by the person responsible), asks the case workflow
+whether the case allows actions (`add_action`) and the action workflow whether
+the move fits, writes the case journal and the audit log, and commits once.
+
+Two hooks for other features, which never commit (they run inside the caller's
+transaction):
+- `ensure_open_actions_confirmed(case, actor, confirmed=, reason=)`: the closing
+  service calls it before it closes a case; it refuses unless a case with actions
+  still planned or in progress is closed with an explicit confirmation and a
+  reason, and journals that confirmation.
+- `create_actions_for_ivo_demands(case, actor, demands=)`: the IVO
+  decision service calls it when IVO demands measures.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import audit, workflow
+from app.actions import workflow as action_workflow
+from app.actions.labels import STATUS_LABELS
+from app.actions.models import ActionType, CaseAction
+from app.actions.workflow import OPEN_STATUSES, ActionMoveRefused, ActionStatus, FollowUpResult
+from app.auth.models import User, user_units
+from app.auth.permissions import Action, ensure
+from app.cases import journal
+from app.cases.models import Case
+from app.clock import to_local, today_local, utcnow
+from app.extensions import db
+
+MAX_DESCRIPTION = 4000
+MAX_TEXT = 4000
+
+
+class ActionError(Exception):
+    """A refused change, with a Swedish message and the form field it concerns (None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ActionConflict(Exception):
+    """Someone else changed the action since the form was loaded; nothing was saved."""
+
+
+class OpenActionsNotConfirmed(Exception):
+    """The case still has actions planned or in progress; closing needs a confirmation and a reason."""
+
+    def __init__(self, count: int, message: str):
+        super().__init__(message)
+        self.count = count
+        self.message = message
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def report_date(case: Case) -> date:
+    """The day the case was reported (Stockholm): no action can be due before it."""
+    return to_local(case.received_at).date()
+
+
+def responsible_candidates(case: Case) -> list[User]:
+    """Who may answer for an action on the case: active users of the case's unit or a unit above it."""
+    statement = (select(User).join(user_units).where(User.active, user_units.c.unit_id.in_(case.unit_path))
+                 .distinct().order_by(User.full_name, User.id))
+    return list(db.session.scalars(statement))
+
+
+def actions_of_case(case: Case) -> list[CaseAction]:
+    """The case's actions: open ones first (by due date), then the rest (newest first)."""
+    actions = list(db.session.scalars(select(CaseAction).where(CaseAction.case_id == case.id)
+                                      .order_by(CaseAction.due_on, CaseAction.id)))
+    open_ones = [a for a in actions if a.is_open]
+    others = sorted((a for a in actions if not a.is_open), key=lambda a: a.id, reverse=True)
+    return open_ones + others
+
+
+def open_actions_count(case: Case) -> int:
+    """How many of the case's actions are still planned or in progress (counted in SQL)."""
+    return db.session.scalar(select(func.count()).select_from(CaseAction).where(
+        CaseAction.case_id == case.id, CaseAction.status.in_([s.value for s in OPEN_STATUSES]))) or 0
+
+
+def case_allows_actions(case: Case) -> bool:
+    """Whether the case workflow allows adding (and re-planning) actions now."""
+    allowed, _unmet = workflow.check(case.kind, case.status, "add_action")
+    return allowed
+
+
+def record_view(actor, action: CaseAction) -> None:
+    """Someone opened an action's page: the log shows who read what."""
+    ensure(actor, Action.VIEW_ACTION, action)
+    audit.record("action.viewed", actor=actor, object_type="action", object_id=action.id,
+                 detail={"case": action.case.reference})
+    db.session.commit()
+
+
+def record_case_view(actor, case: Case) -> None:
+    """Someone opened the list of a case's actions."""
+    ensure(actor, Action.VIEW_CASE, case)
+    audit.record("case.actions_viewed", actor=actor, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference})
+    db.session.commit()
+
+
+# --- validation ----------------------------------------------------------------------------
+
+def _check_case_open(case: Case) -> None:
+    if not case_allows_actions(case):
+        raise ActionError(_("Åtgärder kan bara läggas till och planeras om i ett ärende som inte är avslutat."))
+
+
+def _clean_text(value: str | None, field: str, *, required_message: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ActionError(required_message, field)
+    if len(value) > limit:
+        raise ActionError(_("Högst %(n)d tecken.", n=limit), field)
+    return value
+
+
+def _action_type(type_id: int | None, *, current: ActionType | None = None) -> ActionType:
+    action_type = db.session.get(ActionType, type_id) if type_id else None
+    if action_type is None:
+        raise ActionError(_("Välj en typ av åtgärd."), "type_id")
+    if not action_type.active and action_type is not current:
+        raise ActionError(_("Åtgärdstypen används inte längre; välj en annan."), "type_id")
+    return action_type
+
+
+def _responsible(case: Case, responsible_id: int | None) -> User:
+    user = db.session.get(User, responsible_id) if responsible_id else None
+    if user is None:
+        raise ActionError(_("Välj vem som är ansvarig för åtgärden."), "responsible_id")
+    if not user.active or not (set(user.unit_ids) & set(case.unit_path)):
+        raise ActionError(_("Den ansvariga måste vara en aktiv användare på ärendets enhet eller en enhet "
+                            "ovanför den."), "responsible_id")
+    return user
+
+
+def _due(case: Case, due_on: date | None) -> date:
+    if due_on is None:
+        raise ActionError(_("Ange ett slutdatum."), "due_on")
+    reported = report_date(case)
+    if due_on < reported:
+        raise ActionError(_("Slutdatumet kan inte vara före ärendets rapportdatum (%(date)s).",
+                            date=reported.isoformat()), "due_on")
+    return due_on
+
+
+def _check_version(action: CaseAction, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != action.version:
+        raise ActionConflict()
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise ActionConflict() from error
+
+
+def _summary(action: CaseAction) -> dict:
+    return {"action_id": action.id, "type": action.type.name, "responsible": action.responsible.full_name,
+            "due_on": action.due_on.isoformat(), "status": action.status}
+
+
+# --- adding and changing -------------------------------------------------------------------
+
+def _new_action(actor, case: Case, *, type_id: int | None, description: str, responsible_id: int | None,
+                due_on: date | None, origin: str = "case") -> CaseAction:
+    """Validate and add an action to the current transaction, with journal and audit entries."""
+    action_type = _action_type(type_id)
+    description = _clean_text(description, "description", required_message=_("Beskriv åtgärden."),
+                              limit=MAX_DESCRIPTION)
+    responsible = _responsible(case, responsible_id)
+    due_on = _due(case, due_on)
+    now = utcnow()
+    action = CaseAction(case=case, type=action_type, description=description, responsible=responsible,
+                        due_on=due_on, status=ActionStatus.PLANNED.value, origin=origin,
+                        created_by_id=getattr(actor, "id", None), created_at=now, updated_at=now)
+    db.session.add(action)
+    db.session.flush()
+    detail = _summary(action) | ({"origin": origin} if origin != "case" else {})
+    journal.add_event(case, "action_added", actor, text=description, **detail)
+    audit.record("action.added", actor=actor, object_type="action", object_id=action.id,
+                 detail=detail | {"case": case.reference})
+    return action
+
+
+def add_action(actor, case: Case, *, type_id: int | None, description: str, responsible_id: int | None,
+               due_on: date | None) -> CaseAction:
+    ensure(actor, Action.WORK_CASE, case)
+    _check_case_open(case)
+    action = _new_action(actor, case, type_id=type_id, description=description,
+                         responsible_id=responsible_id, due_on=due_on)
+    _commit()
+    return action
+
+
+def update_action(actor, action: CaseAction, *, type_id: int | None, description: str,
+                  responsible_id: int | None, due_on: date | None, expected_version: int | None = None) -> None:
+    """Re-plan an open action: its type, description, responsible person or due date."""
+    case = action.case
+    ensure(actor, Action.WORK_CASE, case)
+    _check_version(action, expected_version)
+    _check_case_open(case)
+    allowed, _unmet = action_workflow.check(action.status, "edit")
+    if not allowed:
+        raise ActionError(_("En åtgärd som är genomförd eller avbruten kan inte ändras."))
+    new = {
+        "type": _action_type(type_id, current=action.type),
+        "description": _clean_text(description, "description", required_message=_("Beskriv åtgärden."),
+                                   limit=MAX_DESCRIPTION),
+        "responsible": _responsible(case, responsible_id),
+        "due_on": _due(case, due_on),
+    }
+    changes = {}
+    for name, value in new.items():
+        old = getattr(action, name)
+        if old != value:
+            show = (lambda v: v.isoformat()) if name == "due_on" else \
+                (lambda v: getattr(v, "full_name", None) or getattr(v, "name", None) or v)
+            changes[name] = {"from": show(old), "to": show(value)}
+            setattr(action, name, value)
+    if not changes:
+        return
+    action.updated_at = utcnow()
+    journal.add_event(case, "action_updated", actor, action_id=action.id, changes=changes)
+    audit.record("action.updated", actor=actor, object_type="action", object_id=action.id,
+                 detail={"case": case.reference, "changes": changes})
+    _commit()
+
+
+def update_action_status(actor, action: CaseAction, status: str, *, completed_on: date | None = None,
+                         cancel_reason: str = "", expected_version: int | None = None) -> None:
+    """Move the action to `status` along the action workflow.
+
+    Starting and completing: whoever works the case, or the person responsible.
+    Cancelling (with a reason): whoever works the case. The moves are allowed on a
+    closed case too, because an action often outlives the case it came from.
+    """
+    try:
+        target = ActionStatus(status)
+    except ValueError:
+        raise ActionError(_("Välj en status."), "status") from None
+    move = action_workflow.MOVE_TO_STATUS.get(target)
+    if move == "cancel" or move is None:
+        ensure(actor, Action.WORK_CASE, action.case)
+    else:
+        ensure(actor, Action.PROGRESS_ACTION, action)
+    _check_version(action, expected_version)
+    if move is None or action_workflow.move_for_target(action.status, target) is None:
+        raise ActionError(_("Åtgärden kan inte gå från ”%(current)s” till ”%(target)s”.",
+                            current=STATUS_LABELS[ActionStatus(action.status)], target=STATUS_LABELS[target]),
+                          "status")
+    today = today_local()
+    reason = ""
+    if move == "complete":
+        if completed_on is None:
+            raise ActionError(_("Ange när åtgärden genomfördes."), "completed_on")
+        if completed_on > today:
+            raise ActionError(_("Datumet kan inte ligga i framtiden."), "completed_on")
+        if completed_on < report_date(action.case):
+            raise ActionError(_("Datumet kan inte vara före ärendets rapportdatum (%(date)s).",
+                                date=report_date(action.case).isoformat()), "completed_on")
+    if move == "cancel":
+        reason = _clean_text(cancel_reason, "cancel_reason",
+                             required_message=_("Ange varför åtgärden avbryts."), limit=MAX_TEXT)
+    facts = {"completed_on": completed_on is not None, "cancel_reason": bool(reason)}
+    try:
+        new_status = action_workflow.next_status(action.status, move, facts)
+    except ActionMoveRefused as refusal:  # pragma: no cover - the checks above cover every requirement
+        raise ActionError(str(refusal), "status") from refusal
+    previous = action.status
+    action.status = new_status.value
+    if move == "complete":
+        action.completed_on = completed_on
+    if move == "cancel":
+        action.cancel_reason = reason
+    action.updated_at = utcnow()
+    detail = {"action_id": action.id, "from": previous, "to": new_status.value}
+    if completed_on is not None and move == "complete":
+        detail["completed_on"] = completed_on.isoformat()
+    event = {"start": "action_started", "complete": "action_completed", "cancel": "action_cancelled"}[move]
+    journal.add_event(action.case, event, actor, text=reason, **detail)
+    audit.record(f"action.{move}", actor=actor, object_type="action", object_id=action.id,
+                 detail=detail | {"case": action.case.reference})
+    _commit()
+
+
+def record_follow_up(actor, action: CaseAction, *, result: str, text: str, followed_up_on: date | None,
+                     expected_version: int | None = None) -> None:
+    """Did the done action work (yes, partly, no)? Recorded once, with a text and a date."""
+    ensure(actor, Action.WORK_CASE, action.case)
+    _check_version(action, expected_version)
+    allowed, unmet = action_workflow.check(action.status, "follow_up",
+                                           {"not_followed_up": not action.followed_up, "follow_up_result": True})
+    if not allowed:
+        if "not_followed_up" in unmet:
+            raise ActionError(_("Uppföljningen av åtgärden är redan registrerad."))
+        raise ActionError(_("Bara en genomförd åtgärd kan följas upp."))
+    try:
+        result = FollowUpResult(result).value
+    except ValueError:
+        raise ActionError(_("Ange om åtgärden fick avsedd effekt."), "result") from None
+    text = _clean_text(text, "text", required_message=_("Beskriv vad uppföljningen visade."), limit=MAX_TEXT)
+    if followed_up_on is None:
+        raise ActionError(_("Ange datum för uppföljningen."), "followed_up_on")
+    if followed_up_on > today_local():
+        raise ActionError(_("Datumet kan inte ligga i framtiden."), "followed_up_on")
+    if action.completed_on and followed_up_on < action.completed_on:
+        raise ActionError(_("Uppföljningen kan inte vara före den dag åtgärden genomfördes (%(date)s).",
+                            date=action.completed_on.isoformat()), "followed_up_on")
+    action.follow_up_result = result
+    action.follow_up_text = text
+    action.followed_up_on = followed_up_on
+    action.followed_up_by_id = getattr(actor, "id", None)
+    action.updated_at = utcnow()
+    detail = {"action_id": action.id, "result": result, "followed_up_on": followed_up_on.isoformat()}
+    journal.add_event(action.case, "action_followed_up", actor, text=text, **detail)
+    audit.record("action.followed_up", actor=actor, object_type="action", object_id=action.id,
+                 detail=detail | {"case": action.case.reference})
+    _commit()
+
+
+# --- hooks for other features (no commit: they run in the caller's transaction) -------------
+
+def ensure_open_actions_confirmed(case: Case, actor, *, confirmed: bool, reason: str) -> int:
+    """The closing rule: a case with actions still planned or in progress closes only with an
+    explicit confirmation and a reason, which are journaled. Returns the number of open actions
+    (0: nothing to confirm, nothing journaled). Raises OpenActionsNotConfirmed otherwise.
+
+    The closing service calls this after its own permission and workflow checks and before
+    it changes the status, inside its transaction (it commits).
+    """
+    open_ids = list(db.session.scalars(select(CaseAction.id).where(
+        CaseAction.case_id == case.id, CaseAction.status.in_([s.value for s in OPEN_STATUSES]))
+        .order_by(CaseAction.id)))
+    if not open_ids:
+        return 0
+    reason = (reason or "").strip()
+    if not confirmed or not reason:
+        raise OpenActionsNotConfirmed(len(open_ids), _(
+            "Ärendet har %(n)d åtgärder som är planerade eller pågår. Bekräfta att ärendet ska avslutas ändå "
+            "och ange varför.", n=len(open_ids)))
+    journal.add_event(case, "closed_with_open_actions", actor, text=reason[:MAX_TEXT],
+                      open_actions=len(open_ids), action_ids=open_ids)
+    audit.record("case.closed_with_open_actions", actor=actor, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference, "action_ids": open_ids})
+    return len(open_ids)
+
+
+@dataclass(frozen=True)
+class IvoDemand:
+    """One measure IVO demands: what, by when, and optionally who and which type."""
+
+    description: str
+    due_on: date
+    responsible_id: int | None = None
+    type_id: int | None = None
+
+
+def _fallback_type_id() -> int | None:
+    """"Övrigt" when it is in use, else the last active type in the list."""
+    types = list(db.session.scalars(select(ActionType).where(ActionType.active)
+                                    .order_by(ActionType.position, ActionType.name)))
+    for action_type in types:
+        if action_type.name.lower() in {"övrigt", "other"}:
+            return action_type.id
+    return types[-1].id if types else None
+
+
+def create_actions_for_ivo_demands(case: Case, actor, *, demands: list[IvoDemand]) -> list[CaseAction]:
+    """IVO decided that measures are demanded: one action per demand, linked to the decision
+    (origin "ivo_decision"; the decision is the case's IVO record). Runs in the caller's
+    transaction; the caller commits.
+
+    The caller (recording IVO's decision) has checked the workflow move `record_ivo_followup`,
+    which is allowed on a closed case too: IVO's decision may come after closing, and the
+    actions are then followed on the action lists. The responsible person defaults to the
+    case's handler, else the person recording the decision; the type to "Övrigt".
+    """
+    ensure(actor, Action.NOTIFY_IVO, case)
+    created = []
+    for demand in demands:
+        responsible_id = demand.responsible_id
+        if responsible_id is None:
+            handler = case.assigned_to
+            usable = handler is not None and handler.active and set(handler.unit_ids) & set(case.unit_path)
+            responsible_id = handler.id if usable else getattr(actor, "id", None)
+        created.append(_new_action(actor, case, type_id=demand.type_id or _fallback_type_id(),
+                                   description=demand.description, responsible_id=responsible_id,
+                                   due_on=demand.due_on, origin="ivo_decision"))
+    return created
