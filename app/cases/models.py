@@ -44,6 +44,9 @@ CLIENT_GENDERS = ("female", "male", "other", "unknown")
 LEX_SARAH_TYPES = ("misconduct", "risk")  # a misconduct that happened, or a concrete risk of one
 COMPLAINT_CHANNELS = ("web", "email", "letter", "phone", "visit", "ivo")
 COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
+# "to_deviation": a lex Sarah report judged not a misconduct, handled as a deviation;
+# "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
+HANDOVERS = ("to_deviation", "to_lex_sarah")
 REFERENCE_PREFIXES = {"deviation": "AV", "lex_sarah": "LS", "complaint": "KL"}
 
 
@@ -102,6 +105,13 @@ class Case(db.Model):
     triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     triaged_at: Mapped[datetime | None]
 
+    # Hand-overs between kinds. The original keeps its kind and records where it went
+    # (`handover`); the new case points back (`origin_case_id`). Statistics count the
+    # original under the kind it was filed as and count the hand-over, never the new
+    # case as a new report.
+    handover: Mapped[str | None] = mapped_column(String(20))  # HANDOVERS
+    origin_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closing_summary: Mapped[str] = mapped_column(Text, default="")
@@ -120,6 +130,7 @@ class Case(db.Model):
     triage_linked_case: Mapped["Case | None"] = relationship(foreign_keys=[triage_linked_case_id],
                                                              remote_side=[id])
     closed_by: Mapped["User | None"] = relationship(foreign_keys=[closed_by_id])
+    origin_case: Mapped["Case | None"] = relationship(foreign_keys=[origin_case_id], remote_side=[id])
     disqualifications: Mapped[list["Disqualification"]] = relationship(back_populates="case",
                                                                        order_by="Disqualification.id")
     feedback: Mapped[list["Feedback"]] = relationship(back_populates="case", order_by="Feedback.id")
