@@ -1,7 +1,7 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from app import mailer
 from app.admin import services as admin_services
@@ -91,6 +91,10 @@ def edit_user(user_id: int):
                                  unit_ids=form.units.data or [], active=form.active.data)
             if form.password.data:
                 accounts.set_password_by_admin(_me(), user, form.password.data)
+                if user.id == current_user.id:
+                    # The new token ended every session; renew this one, as the change-password page does.
+                    login_user(user)
+                    session.permanent = True
         except accounts.AccountError as error:
             getattr(form, error.field or "full_name").errors.append(error.message)
         else:

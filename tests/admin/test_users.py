@@ -420,3 +420,15 @@ def test_the_section_stays_marked_on_its_subpages(login_as):
     page = admin.get(f"/admin/anvandare/{_user('anna').id}").get_data(as_text=True)
     assert '<a href="/admin/anvandare" aria-current="true">' in page
     assert '<a href="/admin/anvandare" aria-current="page">' in admin.get("/admin/anvandare").get_data(as_text=True)
+
+
+def test_admin_setting_their_own_password_in_the_form_stays_logged_in(login_as):
+    # As on the change-password page: this session is renewed, every other one ends.
+    admin_client = login_as("admin")
+    other_session = login_as("admin")
+    me = _user("admin")
+    new = "mitt nya långa lösenord"
+    assert admin_client.post(f"/admin/anvandare/{me.id}", data=_edit_form(me, password=new)).status_code == 302
+    assert admin_client.get("/admin/anvandare").status_code == 200
+    assert other_session.get("/admin/anvandare").status_code == 302
+    assert login(admin_client.application.test_client(), "admin", new).status_code == 302

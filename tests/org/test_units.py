@@ -464,3 +464,25 @@ def test_tree_page_of_a_new_installation_says_where_to_start(app):
     client = app.test_client()
     login(client, "forst", "ett långt lösenord")
     assert "Det finns inga enheter ännu." in client.get("/admin/enheter").get_data(as_text=True)
+
+
+def _token(page_html: str) -> str:
+    return re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page_html).group(1)
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
+def test_admin_posts_need_the_csrf_token(demo):
+    client = demo.test_client()
+    token = _token(client.get("/logga-in").get_data(as_text=True))
+    assert client.post("/logga-in", data={"username": "admin", "password": "demo", "csrf_token": token}) \
+        .status_code == 302
+    unit = _unit("Administration")
+    assert client.post(f"/admin/enheter/{unit.id}/aktiv", data={"active": "0"}).status_code == 400
+    assert client.post("/admin/enheter/ny", data={"name": "Ekonomi", "parent_id": str(unit.parent_id)}) \
+        .status_code == 400
+    assert _unit("Administration").active is True and _unit("Ekonomi") is None
+    # The tree page's own buttons carry the token.
+    token = _token(client.get("/admin/enheter").get_data(as_text=True))
+    response = client.post(f"/admin/enheter/{unit.id}/aktiv", data={"active": "0", "csrf_token": token})
+    assert response.status_code == 302
+    assert _unit("Administration").active is False
