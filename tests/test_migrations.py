@@ -115,13 +115,23 @@ def _leftover_postgresql_types() -> list[str]:
             "WHERE n.nspname = current_schema() AND t.typtype IN ('e', 'd')")))
 
 
-def _revisions_oldest_first() -> list[str]:
+def _migration_scripts() -> ScriptDirectory:
     scripts = ScriptDirectory(str(MIGRATIONS))
+    try:
+        scripts.revision_map.heads  # noqa: B018 - builds the map, which checks every down_revision
+    except KeyError as error:
+        pytest.fail(f"a migration revises {error}, but no file in migrations/versions has that "
+                    "revision id (renamed, or not committed?)")
+    return scripts
+
+
+def _revisions_oldest_first() -> list[str]:
+    scripts = _migration_scripts()
     return [script.revision for script in reversed(list(scripts.walk_revisions()))]
 
 
 def test_the_migration_history_is_one_line_with_named_revisions():
-    scripts = ScriptDirectory(str(MIGRATIONS))
+    scripts = _migration_scripts()
     heads = scripts.get_heads()
     # Two developers branching from the same revision: renumber one and point it at the other.
     assert len(heads) == 1, f"several migration heads {heads}: make each new migration revise the latest one"
@@ -133,8 +143,9 @@ def test_the_migration_history_is_one_line_with_named_revisions():
 
 
 def test_upgrade_head_builds_exactly_the_models_and_downgrade_removes_it(empty_database_app):
+    revisions = _revisions_oldest_first()
     flask_migrate.upgrade(revision="head")
-    assert _current_revision() == _revisions_oldest_first()[-1]
+    assert _current_revision() == revisions[-1]
     differences = _schema_differences()
     assert differences == [], (
         "the migrations and the models differ; add or fix a migration:\n"
@@ -153,7 +164,8 @@ def test_every_migration_downgrades_and_upgrades_again_on_its_own(empty_database
     # Going up one step at a time, each downgrade must leave the database so that
     # its upgrade runs again: no table, index or type left behind.
     previous = None
-    for revision in _revisions_oldest_first():
+    revisions = _revisions_oldest_first()
+    for revision in revisions:
         flask_migrate.upgrade(revision=revision)
         tables_after_upgrade = _tables()
         flask_migrate.downgrade(revision=previous or "base")
