@@ -19,6 +19,18 @@ from app.org.models import Unit
 KIND_NAMES_SV = {"deviation": "avvikelse", "lex_sarah": "lex Sarah-rapport", "complaint": "klagomål"}
 
 
+def _notice_texts(kind: str, reference: str, link: str) -> tuple[str, str]:
+    # Whole sentences per kind: "klagomål" is neuter ("ett nytt klagomål"), the others are not.
+    if kind == "complaint":
+        return (_("Nytt klagomål: %(ref)s", ref=reference),
+                _("Ett nytt klagomål har kommit in till Värna: %(ref)s.\n\nÖppna ärendet: %(link)s\n",
+                  ref=reference, link=link))
+    kind_name = KIND_NAMES_SV[kind]
+    return (_("Ny %(kind)s: %(ref)s", kind=kind_name, ref=reference),
+            _("En ny %(kind)s har kommit in till Värna: %(ref)s.\n\nÖppna ärendet: %(link)s\n",
+              kind=kind_name, ref=reference, link=link))
+
+
 def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category], **fields) -> Case:
     """Create a case in status "received" in the current transaction (the caller commits).
 
@@ -42,13 +54,15 @@ def case_handlers(case: Case) -> list[User]:
     the officers; and only the officers when the reporter asked that the report
     not go to their nearest manager.
     """
-    officers = select(User).where(User.active, User.role == "officer")
+    officers = select(User).where(User.active, User.role == "officer").order_by(User.id)
     if case.kind == "lex_sarah" and case.bypass_manager:
         return list(db.session.scalars(officers))
     investigators = select(User).join(user_units).where(
         User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
     people = {u.id: u for u in db.session.scalars(investigators)}
-    if case.kind == "lex_sarah":
+    # A unit nobody investigates (yet) must not swallow the report: the officers, who
+    # see every case, are told instead.
+    if case.kind == "lex_sarah" or not people:
         people.update({u.id: u for u in db.session.scalars(officers)})
     return sorted(people.values(), key=lambda u: u.id)
 
@@ -62,14 +76,10 @@ def queue_filing_mail(case: Case) -> list[int]:
 
     Only reference, kind and link: never the description or anything about the client.
     """
-    kind_name = KIND_NAMES_SV[case.kind]
     queued = []
     with force_locale("sv"):
         handlers = [u.email for u in case_handlers(case) if u.email]
-        notice = mailer.queue_email(
-            handlers, _("Ny %(kind)s: %(ref)s", kind=kind_name, ref=case.reference),
-            _("En ny %(kind)s har kommit in till Värna: %(ref)s.\n\nÖppna ärendet: %(link)s\n",
-              kind=kind_name, ref=case.reference, link=case_link(case)))
+        notice = mailer.queue_email(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))
         receipt = None
         if case.reporter is not None and case.reporter.email:
             receipt = mailer.queue_email(

@@ -67,6 +67,25 @@ def test_handlers_of_the_unit_and_above_are_told(login_as, smtp_server, kind, un
     assert f"https://varna.example.se/arenden/{case.reference}" in body
 
 
+def test_a_unit_nobody_investigates_tells_the_officers(login_as, smtp_server):
+    # Nobody in the demo investigates Stab; the report must still reach someone.
+    case = _file(login_as, "deviation", unit_id=str(unit_id("Administration")))
+    assert _recipients(_handler_notices(smtp_server)) == {"sara@varna.example"}
+    assert case.unit.name == "Administration"
+
+
+@pytest.mark.parametrize("kind, subject, opening", [
+    ("deviation", "Ny avvikelse: AV-2026-0001", "En ny avvikelse har kommit in"),
+    ("lex_sarah", "Ny lex Sarah-rapport: LS-2026-0001", "En ny lex Sarah-rapport har kommit in"),
+    ("complaint", "Nytt klagomål: KL-2026-0001", "Ett nytt klagomål har kommit in"),
+])
+def test_the_notice_reads_as_proper_swedish(login_as, smtp_server, kind, subject, opening):
+    _file(login_as, kind)
+    [notice] = _handler_notices(smtp_server)
+    assert notice["Subject"] == subject
+    assert notice.get_body(("plain",)).get_content().startswith(opening)
+
+
 def test_the_reporter_gets_a_receipt(login_as, smtp_server):
     case = _file(login_as, "deviation")
     [receipt] = smtp_server.to("anna@varna.example")
