@@ -8,7 +8,7 @@ conflict instead of a silent overwrite.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.cases.queue import ASSIGNED, SORTS
@@ -206,7 +206,7 @@ class TriageForm(CaseForm):
     decision = RadioField(_l("Beslut"), choices=[("investigate", _l("Inled utredning")),
                                                  ("not_investigate", _l("Inled inte utredning"))],
                           validators=[InputRequired(_l("Välj om en utredning ska inledas."))])
-    reason = RadioField(_l("Skäl att inte utreda"), validate_choice=False, validators=[Optional()],
+    reason = RadioField(_l("Skäl att inte utreda"), validate_choice=False,
                         description=_l("Krävs när ingen utredning inleds."))
     text = TextAreaField(_l("Motivering"), validators=[Length(max=5000)], render_kw={"rows": 5},
                          description=_l("Krävs när ingen utredning inleds. Skriv vad beslutet grundar sig på."))

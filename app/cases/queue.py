@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy import and_, exists, false, func, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import Action, can
@@ -30,6 +30,7 @@ OPEN = "open"
 ALL = "all"
 SORTS = ("newest", "oldest", "deadline")
 ASSIGNED = ("", "me", "none")
+OPEN_STATUSES = tuple(s.value for s in Status if s is not Status.CLOSED)
 REFERENCE = re.compile(r"^(AV|LS|KL)-\d{4}-\d{4,}$", re.IGNORECASE)
 
 
@@ -58,18 +59,28 @@ class QueuePage:
 
 # --- who sees what ------------------------------------------------------------------------
 
-def scope_unit_ids(user) -> list[int] | None:
+@dataclass(frozen=True)
+class Scope:
+    """Which cases a person's queue holds, as data: both the SQL condition (counts) and
+    the per-unit walk of the page query are built from it."""
+
+    unit_ids: tuple[int, ...] | None  # the person's units and everything below; None: every unit
+    every_lex_sarah: bool = False     # besides: every lex Sarah report, wherever it is
+    with_bypass: bool = False         # also the reports whose reporter bypassed the nearest manager
+
+
+def scope_unit_ids(user) -> tuple[int, ...] | None:
     """The ids of the user's units and every unit below them; None when that is the whole tree."""
     paths = [unit.path for unit in user.units if unit.path]
     if not paths:
-        return []
-    ids = list(db.session.scalars(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))))
+        return ()
+    ids = tuple(db.session.scalars(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))))
     if len(ids) == db.session.scalar(select(func.count()).select_from(Unit)):
-        return None  # no unit filter at all lets the database walk one index in order
+        return None  # no unit condition at all lets the database walk one index in order
     return ids
 
 
-def scope_condition(user):
+def scope_for(user) -> Scope:
     """The SQL twin of app.auth.permissions for the queue; tests hold the two together.
 
     Investigators: exactly the cases can(VIEW_CASE) allows them, i.e. their units
@@ -79,12 +90,19 @@ def scope_condition(user):
     are for the officers' eyes. The last two are subsets of what can(VIEW_CASE) allows.
     """
     if not can(user, Action.VIEW_QUEUE):
-        return false()
-    unit_ids = scope_unit_ids(user)
-    in_units = true() if unit_ids is None else Case.unit_id.in_(unit_ids)
-    if user.role == "officer":
-        return or_(in_units, Case.kind == "lex_sarah")
-    return and_(in_units, Case.bypass_manager.is_(False))
+        return Scope(unit_ids=())
+    officer = user.role == "officer"
+    return Scope(unit_ids=scope_unit_ids(user), every_lex_sarah=officer, with_bypass=officer)
+
+
+def scope_condition(user, scope: Scope | None = None):
+    scope = scope or scope_for(user)
+    condition = true() if scope.unit_ids is None else Case.unit_id.in_(scope.unit_ids)
+    if scope.every_lex_sarah:
+        condition = or_(condition, Case.kind == "lex_sarah")
+    if not scope.with_bypass:
+        condition = and_(condition, Case.bypass_manager.is_(False))
+    return condition
 
 
 def in_queue(user, case: Case) -> bool:
@@ -139,18 +157,15 @@ def _local_year_bounds(year: int) -> tuple[datetime, datetime]:
 
 
 def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status: bool = True) -> list:
-    conditions = [scope_condition(user)]
+    """Every filter but the scope and the unit, which decide the index ranges (see _branches)."""
+    conditions = []
     if filters.kind:
         conditions.append(Case.kind == filters.kind)
     if with_status:
         if filters.status == OPEN:
-            conditions.append(Case.status != Status.CLOSED.value)
+            conditions.append(Case.status.in_(OPEN_STATUSES))
         elif filters.status != ALL:
             conditions.append(Case.status == filters.status)
-    if filters.unit_id is not None:
-        unit = db.session.get(Unit, filters.unit_id)
-        conditions.append(Case.unit_id.in_(select(Unit.id).where(Unit.path.startswith(unit.path)))
-                          if unit is not None else false())
     if filters.category_id is not None:
         conditions.append(exists().where(case_categories.c.case_id == Case.id,
                                          case_categories.c.category_id == filters.category_id))
@@ -172,6 +187,30 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
             conditions.append(or_(Case.reference.icontains(text, autoescape=True),
                                   Case.summary.icontains(text, autoescape=True)))
     return conditions
+
+
+def unit_filter_ids(filters: QueueFilters) -> tuple[int, ...] | None:
+    """The chosen unit and the units below it; None when no unit is chosen."""
+    if filters.unit_id is None:
+        return None
+    unit = db.session.get(Unit, filters.unit_id)
+    if unit is None:
+        return ()
+    return tuple(db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
+
+
+def _branches(scope: Scope, chosen: tuple[int, ...] | None) -> list:
+    """One condition per index range the page walks. Per unit, (unit_id, received_at, id)
+    hands out a unit's cases already in order, so a page reads at most a page per unit
+    instead of sorting every case of every unit in the queue."""
+    units = scope.unit_ids
+    if chosen is not None:
+        units = chosen if units is None else tuple(u for u in units if u in set(chosen))
+    branches = [true()] if units is None else [Case.unit_id == u for u in units]
+    if scope.every_lex_sarah and scope.unit_ids is not None:
+        elsewhere = and_(Case.kind == "lex_sarah", Case.unit_id.not_in(scope.unit_ids))
+        branches.append(elsewhere if chosen is None else and_(elsewhere, Case.unit_id.in_(chosen)))
+    return branches
 
 
 # --- cursors ------------------------------------------------------------------------------
@@ -212,34 +251,68 @@ def status_counts(user, filters: QueueFilters, now: datetime) -> dict[str, int]:
     Closed cases are not counted: over the years they become nearly all of the
     table, and counting them would make every queue page cost a full scan.
     """
-    conditions = filter_conditions(user, filters, now, with_status=False)
-    rows = db.session.execute(select(Case.status, func.count()).where(
-        *conditions, Case.status != Status.CLOSED.value).group_by(Case.status))
+    conditions = [scope_condition(user), Case.status.in_(OPEN_STATUSES),
+                  *filter_conditions(user, filters, now, with_status=False)]
+    chosen = unit_filter_ids(filters)
+    if chosen is not None:
+        conditions.append(Case.unit_id.in_(chosen))
+    rows = db.session.execute(select(Case.status, func.count()).where(*conditions).group_by(Case.status))
     return dict(rows.all())
+
+
+# More index ranges than this are walked as one (SQLite allows 500 terms in a compound SELECT).
+MAX_BRANCHES = 200
+
+
+def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | None, descending: bool,
+               limit: int, now: datetime):
+    """The ids of one page, in order: each branch's first `limit` rows past the cursor,
+    merged and cut to `limit`. Costs the same on page 1 and page 10,000."""
+    scope = scope_for(user)
+    common = filter_conditions(user, filters, now)
+    if not scope.with_bypass:
+        common.append(Case.bypass_manager.is_(False))
+    if cursor is not None:
+        common.append(_beyond(cursor, descending))
+    column, _ = _sort_key(filters.sort)
+
+    def ordered(statement, sort_column, id_column):
+        if descending:
+            return statement.order_by(sort_column.desc(), id_column.desc())
+        return statement.order_by(sort_column.asc(), id_column.asc())
+
+    branches = _branches(scope, unit_filter_ids(filters))
+    if not branches:
+        return select(Case.id).where(false())
+    if len(branches) == 1 or len(branches) > MAX_BRANCHES:
+        return ordered(select(Case.id).where(or_(*branches), *common), column, Case.id).limit(limit)
+    parts = []
+    for branch in branches:
+        first = ordered(select(Case.id.label("id"), column.label("sort_value")).where(branch, *common),
+                        column, Case.id).limit(limit).subquery()
+        parts.append(select(first.c.id, first.c.sort_value))
+    merged = union_all(*parts).subquery()
+    return ordered(select(merged.c.id), merged.c.sort_value, merged.c.id).limit(limit)
 
 
 def queue_page(user, filters: QueueFilters, *, after: str | None = None, before: str | None = None,
                per_page: int = 50, now: datetime | None = None) -> QueuePage:
     """One page of the queue. `after` continues forward from a cursor, `before` goes back."""
     now = now or utcnow()
-    column, descending = _sort_key(filters.sort)
-    conditions = filter_conditions(user, filters, now)
+    _, descending = _sort_key(filters.sort)
     after_at, before_at = decode_cursor(after), decode_cursor(before)
     backwards = before_at is not None and after_at is None
     # Going back is going forward in the opposite order, then turning the page around.
     direction = descending != backwards
+    ids = list(db.session.scalars(page_query(user, filters, cursor=before_at if backwards else after_at,
+                                             descending=direction, limit=per_page + 1, now=now)))
+    more = len(ids) > per_page
+    ids = ids[:per_page]
     if backwards:
-        conditions.append(_beyond(before_at, direction))
-    elif after_at is not None:
-        conditions.append(_beyond(after_at, direction))
-    order = (column.desc(), Case.id.desc()) if direction else (column.asc(), Case.id.asc())
-    statement = (select(Case).where(*conditions).order_by(*order).limit(per_page + 1)
-                 .options(joinedload(Case.unit), joinedload(Case.assigned_to)))
-    cases = list(db.session.scalars(statement).unique())
-    more = len(cases) > per_page
-    cases = cases[:per_page]
-    if backwards:
-        cases.reverse()
+        ids.reverse()
+    loaded = {c.id: c for c in db.session.scalars(
+        select(Case).where(Case.id.in_(ids)).options(joinedload(Case.unit), joinedload(Case.assigned_to)))}
+    cases = [loaded[i] for i in ids]
     page = QueuePage(cases=cases, counts=status_counts(user, filters, now))
     if cases:
         has_next = more if not backwards else True
@@ -253,7 +326,7 @@ def queue_page(user, filters: QueueFilters, *, after: str | None = None, before:
 
 def start_counts(user) -> dict[str, int]:
     """For the start page: open cases assigned to the person, and unassigned ones in their queue."""
-    open_case = Case.status != Status.CLOSED.value
+    open_case = Case.status.in_(OPEN_STATUSES)
     mine = db.session.scalar(select(func.count()).select_from(Case).where(
         Case.assigned_to_id == user.id, open_case))
     unassigned = db.session.scalar(select(func.count()).select_from(Case).where(

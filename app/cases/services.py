@@ -341,6 +341,8 @@ def decide_triage(actor, reference: str, *, decision: str, reason: str | None = 
     case = _begin(actor, reference, move, expected_version)
     linked = None
     if not investigate:
+        if not reason:
+            raise CaseWorkError(_("Välj ett skäl till att ingen utredning inleds."), "reason")
         if reason not in not_investigate_reasons(case.kind):
             raise CaseWorkError(_("Välj ett av skälen i listan."), "reason")
         text = _required(text, _("Skriv en motivering till beslutet."), "text", 5000)
