@@ -24,7 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.cases.models import Case
 from app.clock import to_local
@@ -191,26 +191,21 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
         page_label = _("sida")
     title = ParagraphStyle("title", fontName=_FONT_BOLD, fontSize=17, leading=21, spaceAfter=3 * mm)
     heading = ParagraphStyle("heading", fontName=_FONT_BOLD, fontSize=12, leading=15, spaceBefore=5 * mm,
-                             spaceAfter=1.5 * mm, textColor=colors.HexColor("#123452"))
-    label = ParagraphStyle("label", fontName=_FONT_BOLD, fontSize=9, leading=12, textColor=colors.HexColor("#333333"))
+                             spaceAfter=1.5 * mm, textColor=colors.HexColor("#123452"), keepWithNext=1)
+    label = ParagraphStyle("label", fontName=_FONT_BOLD, fontSize=9, leading=12, textColor=colors.HexColor("#333333"),
+                           keepWithNext=1)
     value = ParagraphStyle("value", fontName=_FONT, fontSize=10.5, leading=14, spaceAfter=2 * mm, alignment=TA_LEFT)
     note = ParagraphStyle("note", parent=value, textColor=colors.HexColor("#333333"))
 
     story = [Paragraph(_text(TITLE), title),
              Paragraph(_text(f"{case.reference}{'  ·  ' + draft_note if draft_note else ''}"), note)]
     for section in sections:
-        block = [Paragraph(_text(section.heading), heading)]
+        # keepWithNext holds a heading to its first field and a label to its value.
+        story.append(Paragraph(_text(section.heading), heading))
         if section.note:
-            block.append(Paragraph(_text(section.note), note))
+            story.append(Paragraph(_text(section.note), note))
         for row in section.rows:
-            pair = [Paragraph(_text(row.label), label), Paragraph(_text(row.value), value)]
-            # A long text may run over a page; a short pair stays together.
-            if row.long:
-                block.extend(pair)
-            else:
-                block.append(KeepTogether(pair))
-        story.append(KeepTogether(block[:3]))
-        story.extend(block[3:])
+            story += [Paragraph(_text(row.label), label), Paragraph(_text(row.value), value)]
     story += [Spacer(1, 12 * mm), Paragraph(_text("_" * 40), value)]
 
     def footer(canvas, doc):

@@ -21,17 +21,15 @@ class Mandatory:
 
 
 class SwedishDateField(DateField):
-    """Empty is None (the service decides whether it is needed); unreadable text gets a Swedish message."""
+    """A date, or else the text as typed: the service answers with a Swedish message then, together with
+    every other message of the form, and the text is shown again for correcting."""
 
     def process_formdata(self, valuelist):
         text = " ".join(valuelist or []).strip()
-        self.data = None
-        if not text:
-            return
         try:
-            self.data = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError as error:
-            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD.")) from error
+            self.data = datetime.strptime(text, "%Y-%m-%d").date() if text else None
+        except ValueError:
+            self.data = text
 
 
 def _version(form) -> int | None:

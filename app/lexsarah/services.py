@@ -9,7 +9,7 @@ the journal and the audit log and commits once. None of them reads the request.
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -130,17 +130,36 @@ def _audit(action: str, actor, case: Case, **detail) -> None:
                  detail={"reference": case.reference, **detail})
 
 
-def _check_day(errors: dict, field: str, day: date | None, *, not_before: date | None, before_label: str,
-               required: bool = True) -> None:
+def _parse_day(errors: dict, field: str, value: date | str | None) -> date | None:
+    """A date, or the text a person typed (forms pass it on as typed, so that every message comes at once)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            errors.setdefault(field, _("Ange datumet som ÅÅÅÅ-MM-DD."))
+            return None
+    return value
+
+
+def _check_day(errors: dict, field: str, value: date | str | None, *, not_before: date | None,
+               before_label: str, required: bool = True) -> date | None:
+    """The date, checked: readable, not in the future, not before `not_before`; None after an error."""
+    day = _parse_day(errors, field, value)
+    if field in errors:
+        return None
     if day is None:
         if required:
-            errors.setdefault(field, _("Ange ett datum (ÅÅÅÅ-MM-DD)."))
-        return
+            errors[field] = _("Ange ett datum (ÅÅÅÅ-MM-DD).")
+        return None
     if day > today_local():
-        errors.setdefault(field, _("Datumet kan inte ligga i framtiden."))
+        errors[field] = _("Datumet kan inte ligga i framtiden.")
     elif not_before is not None and day < not_before:
-        errors.setdefault(field, _("Datumet kan inte ligga före %(what)s (%(day)s).", what=before_label,
-                                   day=not_before.isoformat()))
+        errors[field] = _("Datumet kan inte ligga före %(what)s (%(day)s).", what=before_label,
+                          day=not_before.isoformat())
+    return None if field in errors else day
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -309,8 +328,8 @@ def save_notification_draft(case: Case, actor: User, *, version: int | None = No
     values = {name: _text(fields.get(name)) for name in DRAFT_FIELDS
               if name not in ("investigation_attached", "investigation_expected_on", "include_client_identity")}
     attached = bool(fields.get("investigation_attached"))
-    expected: date | None = fields.get("investigation_expected_on")
     errors: dict[str, str] = {}
+    expected = _parse_day(errors, "investigation_expected_on", fields.get("investigation_expected_on"))
     limits = {"service_description": 300, "contact_name": 200, "contact_title": 200, "contact_phone": 40,
               "contact_email": 254, "signatory_name": 200, "signatory_title": 200}
     for name, value in values.items():
@@ -330,6 +349,9 @@ def save_notification_draft(case: Case, actor: User, *, version: int | None = No
         errors["signatory_name"] = _("Ange vem som undertecknar anmälan.")
     if attached:
         expected = None
+        errors.pop("investigation_expected_on", None)
+    elif "investigation_expected_on" in errors:
+        pass
     elif expected is None:
         errors["investigation_expected_on"] = _("Ange när utredningen skickas, eller kryssa i att den bifogas.")
     elif expected < today_local():
@@ -406,7 +428,8 @@ def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, 
     ivo_reference = _text(ivo_reference)
     if sent_via not in SENT_VIA:
         errors["sent_via"] = _("Välj hur anmälan skickades: IVO:s e-tjänst eller post.")
-    _check_day(errors, "sent_on", sent_on, not_before=report_date(case), before_label=_("rapportens datum"))
+    sent_on = _check_day(errors, "sent_on", sent_on, not_before=report_date(case),
+                         before_label=_("rapportens datum"))
     if not ivo_reference:
         errors["ivo_reference"] = _("Ange IVO:s diarienummer.")
     _check_length(errors, "ivo_reference", ivo_reference, 60)
@@ -470,7 +493,7 @@ def record_investigation_sent(case: Case, actor: User, *, sent_on: date | None) 
     if ivo.investigation_sent_on is not None:
         raise LexSarahError(_("Att utredningen skickats till IVO är redan registrerat."))
     errors: dict[str, str] = {}
-    _check_day(errors, "sent_on", sent_on, not_before=ivo.sent_on, before_label=_("anmälan till IVO"))
+    sent_on = _check_day(errors, "sent_on", sent_on, not_before=ivo.sent_on, before_label=_("anmälan till IVO"))
     _raise(errors)
     ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
     late = sent_on > ivo.investigation_due_on
@@ -494,7 +517,8 @@ def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: da
     errors: dict[str, str] = {}
     if outcome not in IVO_OUTCOMES:
         errors["outcome"] = _("Välj vad IVO beslutade.")
-    _check_day(errors, "decided_on", decided_on, not_before=ivo.sent_on, before_label=_("anmälan till IVO"))
+    decided_on = _check_day(errors, "decided_on", decided_on, not_before=ivo.sent_on,
+                            before_label=_("anmälan till IVO"))
     if not text:
         errors["text"] = _("Skriv in vad IVO:s beslut säger.")
     _check_length(errors, "text", text)
@@ -521,7 +545,7 @@ def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: da
 class InformingItem:
     """One line of the informing list: done on a date, not applicable (with a reason), or neither yet."""
 
-    on: date | None = None
+    on: date | str | None = None  # a date, or the text a person typed
     not_applicable: bool = False
     reason: str = ""
 
@@ -539,15 +563,14 @@ def record_informing(case: Case, actor: User, *, items: dict[str, InformingItem]
         reason = _text(item.reason)
         _check_length(errors, f"{name}_reason", reason, 2000)
         if item.not_applicable:
-            if item.on is not None:
+            if item.on not in (None, ""):
                 errors[f"{name}_on"] = _("Ange antingen ett datum eller att det inte är aktuellt, inte båda.")
             if not reason:
                 errors[f"{name}_reason"] = _("Skriv varför det inte är aktuellt.")
             values[name] = (None, reason)
         else:
-            _check_day(errors, f"{name}_on", item.on, not_before=report_date(case),
-                       before_label=_("rapportens datum"), required=False)
-            values[name] = (item.on, "")
+            values[name] = (_check_day(errors, f"{name}_on", item.on, not_before=report_date(case),
+                                       before_label=_("rapportens datum"), required=False), "")
     _raise(errors)
     informing = informing or LexSarahInforming(case=case)
     changed = []

@@ -1,0 +1,378 @@
+"""The decision about IVO: the notification (or why not), the frozen document, and what follows."""
+
+import io
+from datetime import date, datetime
+
+import pytest
+from pypdf import PdfReader
+
+from app import clock, workflow
+from app.auth.permissions import PermissionDenied
+from app.extensions import db
+from app.lexsarah import services
+from app.lexsarah.facts import lex_sarah_facts
+from app.lexsarah.models import LexSarahIvo
+from app.lexsarah.signals import ivo_demanded_measures
+from tests.lexsarah.helpers import (
+    CLIENT_NAME,
+    JUDGED,
+    JUDGED_DAY,
+    NOT_SERIOUS,
+    REPORT_DAY,
+    audit_actions,
+    draft,
+    judge,
+    make_case,
+    notify,
+    reload,
+    set_provider,
+    user,
+)
+
+LATER = datetime(2026, 4, 2, 9, 0)
+
+
+@pytest.fixture
+def case(demo):
+    set_provider()
+    case = make_case()
+    judge(case)
+    return reload(case)
+
+
+def _close_allowed(case) -> tuple[bool, tuple[str, ...]]:
+    case = reload(case)
+    return workflow.check(case.kind, case.status, "close", lex_sarah_facts(case))
+
+
+def _pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+# --- the cannot-close rule ---------------------------------------------------------------
+
+def test_a_serious_case_cannot_close_until_the_ivo_question_is_settled(case):
+    assert _close_allowed(case) == (False, ("ivo_question_settled",))
+    with clock.frozen(LATER):
+        services.record_not_notifying(case, user("sara"), reason="IVO har redan tillsyn över händelsen.")
+    assert _close_allowed(case) == (True, ())
+
+
+def test_a_notified_case_may_close(case):
+    draft(case)
+    notify(case)
+    assert _close_allowed(case) == (True, ())
+
+
+def test_a_case_judged_not_serious_may_close_at_once(demo):
+    case = make_case()
+    judge(case, NOT_SERIOUS)
+    assert _close_allowed(case) == (True, ())
+
+
+def test_an_unjudged_case_has_not_settled_the_question(demo):
+    case = make_case()
+    assert lex_sarah_facts(case)["ivo_question_settled"] is False
+    assert workflow.check(case.kind, "judged", "close", lex_sarah_facts(case)) == (False, ("ivo_question_settled",))
+
+
+# --- notifying ---------------------------------------------------------------------------
+
+def test_notifying_freezes_the_document_and_starts_the_deadline(case):
+    draft(case)
+    ivo = notify(case, sent_on=date(2026, 3, 20))
+    assert ivo.decision == "notified" and ivo.sent_via == "e_service" and ivo.ivo_reference == "8.5.1-1234/2026"
+    assert ivo.investigation_due_on == date(2026, 5, 20)
+    assert ivo.document_pdf.startswith(b"%PDF") and "<html" in ivo.document_html
+    assert services.verify_frozen_document(ivo)
+    events = [e.event for e in reload(case).journal]
+    assert "ivo_notified" in events
+    assert lex_sarah_facts(reload(case))["notified"] is True
+
+
+def test_a_notification_may_come_before_the_investigation_is_finished(demo):
+    set_provider()
+    case = make_case("investigating")
+    draft(case)
+    notify(case)
+    case = reload(case)
+    assert case.status == "investigating"  # the investigation goes on
+    assert case.lex_sarah_ivo.notified
+
+
+def test_a_received_report_cannot_be_notified_yet(demo):
+    set_provider()
+    case = make_case("received")
+    with pytest.raises(services.LexSarahError, match="Mottagen"):
+        draft(case)
+
+
+def test_a_notification_is_recorded_once(case):
+    draft(case)
+    notify(case)
+    with pytest.raises(services.LexSarahError, match="redan registrerad"):
+        notify(case, reference="8.5.1-9999/2026")
+    assert reload(case).lex_sarah_ivo.ivo_reference == "8.5.1-1234/2026"
+
+
+@pytest.mark.parametrize(("sent_on", "message"), [
+    (date(2026, 3, 1), "före rapportens datum"),
+    (date(2026, 3, 21), "framtiden"),
+    (None, "Ange ett datum"),
+])
+def test_a_notification_date_must_be_between_the_report_and_today(case, sent_on, message):
+    draft(case)
+    with pytest.raises(services.LexSarahError, match=message) as refused:
+        notify(case, sent_on=sent_on)
+    assert set(refused.value.errors) == {"sent_on"}
+    assert not reload(case).lex_sarah_ivo.notified
+
+
+def test_the_report_date_itself_is_allowed(case):
+    draft(case)
+    assert notify(case, sent_on=REPORT_DAY).sent_on == REPORT_DAY
+
+
+def test_never_by_email(case):
+    draft(case)
+    with pytest.raises(services.LexSarahError) as refused:
+        notify(case, via="email")
+    assert set(refused.value.errors) == {"sent_via"}
+
+
+def test_the_draft_and_the_provider_come_first(demo):
+    case = make_case()
+    judge(case)
+    with pytest.raises(services.LexSarahError, match="spara anmälans uppgifter"):
+        notify(case)
+    draft(case)
+    with pytest.raises(services.LexSarahError, match="organisationsnummer"):
+        notify(case)
+
+
+@pytest.mark.parametrize(("changes", "field"), [
+    ({"contact_name": ""}, "contact_name"),
+    ({"contact_phone": "", "contact_email": ""}, "contact_phone"),
+    ({"planned_measures": " "}, "planned_measures"),
+    ({"signatory_name": ""}, "signatory_name"),
+    ({"investigation_expected_on": None}, "investigation_expected_on"),
+    ({"investigation_expected_on": date(2026, 5, 21)}, "investigation_expected_on"),  # more than two months
+    ({"investigation_expected_on": date(2026, 3, 19)}, "investigation_expected_on"),  # in the past
+])
+def test_the_draft_is_validated(case, changes, field):
+    with pytest.raises(services.LexSarahError) as refused:
+        draft(case, **changes)
+    assert field in refused.value.errors
+    assert reload(case).lex_sarah_ivo is None
+
+
+def test_an_attached_investigation_counts_as_sent(case):
+    draft(case, investigation_attached=True, investigation_expected_on=None)
+    ivo = notify(case)
+    assert ivo.investigation_sent_on == JUDGED_DAY
+
+
+@pytest.mark.parametrize("who", ["anna", "erik", "ulla", "admin"])
+def test_only_the_officer_notifies(case, who):
+    draft(case)
+    with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
+        services.notify_ivo(case, user(who), sent_via="post", sent_on=JUDGED_DAY, ivo_reference="1")
+
+
+# --- not notifying -----------------------------------------------------------------------
+
+def test_not_notifying_needs_a_reason_and_is_recorded_once(case):
+    with pytest.raises(services.LexSarahError) as refused, clock.frozen(LATER):
+        services.record_not_notifying(case, user("sara"), reason="  ")
+    assert set(refused.value.errors) == {"reason"}
+    with clock.frozen(LATER):
+        services.record_not_notifying(case, user("sara"), reason="Händelsen är redan anmäld av regionen.")
+    with pytest.raises(services.LexSarahError), clock.frozen(LATER):
+        services.record_not_notifying(case, user("sara"), reason="En gång till.")
+    ivo = reload(case).lex_sarah_ivo
+    assert ivo.decision == "not_notified" and ivo.not_notifying_reason.startswith("Händelsen")
+
+
+def test_only_a_serious_judgment_needs_a_reason_not_to_notify(demo):
+    case = make_case()
+    judge(case, NOT_SERIOUS)
+    with pytest.raises(services.LexSarahError, match="allvarlig"), clock.frozen(LATER):
+        services.record_not_notifying(case, user("sara"), reason="Skäl.")
+
+
+# --- the frozen document ------------------------------------------------------------------
+
+def test_the_sent_document_does_not_change_when_the_case_does(case, login_as):
+    draft(case)
+    notify(case)
+    client = login_as("sara")
+    html_before = client.get(f"/lex-sarah/{case.reference}/anmalan/dokument").get_data(as_text=True)
+    pdf_before = client.get(f"/lex-sarah/{case.reference}/anmalan.pdf").data
+    assert "Utebliven insats" in html_before and "Brukaren fick inte sina läkemedel" in html_before
+
+    case = reload(case)
+    case.description = "En helt annan beskrivning i efterhand."
+    case.unit.address = "Ny adress 9"
+    services.provider_settings().board_name = "Omdöpt nämnd"
+    db.session.commit()
+
+    html_after = client.get(f"/lex-sarah/{case.reference}/anmalan/dokument").get_data(as_text=True)
+    pdf_after = client.get(f"/lex-sarah/{case.reference}/anmalan.pdf").data
+    assert html_after == html_before and pdf_after == pdf_before
+    assert "En helt annan beskrivning" not in html_after and "Omdöpt nämnd" not in html_after
+    ivo = reload(case).lex_sarah_ivo
+    assert services.verify_frozen_document(ivo)
+    # The preview of an unsent notification would have followed the case: the copy is what was sent.
+    assert "Omdöpt nämnd" not in _pdf_text(pdf_after)
+
+
+def test_a_changed_stored_copy_fails_its_checksum(case, login_as):
+    draft(case)
+    notify(case)
+    ivo = reload(case).lex_sarah_ivo
+    ivo.document_html = ivo.document_html.replace("Sara Svensson", "Någon Annan")
+    db.session.commit()
+    assert not services.verify_frozen_document(ivo)
+    response = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan/dokument")
+    assert response.status_code == 302  # refused, with a message, instead of showing a changed document
+    assert "lexsarah.document_checksum_failed" in audit_actions(object_type="case")
+
+
+def test_the_pdf_is_a_real_pdf_with_the_case_in_it(case, login_as):
+    draft(case)
+    response = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = _pdf_text(response.data)
+    assert case.reference in text
+    assert "Anmälan – lex Sarah" in text
+    assert "Socialnämnden i Exempelby" in text and "212000-0142" in text
+    assert "Storgatan 1, 123 45 Exempelby" in text  # the unit's address decides the IVO region
+    assert "åäö – och tankstreck" in text.replace("\n", " ")
+    assert "Utkast" in text  # not sent yet
+
+
+def test_the_html_document_has_every_part_and_a_print_stylesheet(case, login_as):
+    draft(case)
+    page = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan/dokument").get_data(as_text=True)
+    assert "@media print" in page
+    for text in ("Anmälan – lex Sarah", "Socialnämnden i Exempelby", "212000-0142", "Box 100, 123 45 Exempelby",
+                 "Vuxna – Boendestöd enligt SoL", "Storgatan 1, 123 45 Exempelby", "Sara Svensson",
+                 "010-123 45 67", "2026-02-27", "Upptäcktes vid överlämningen", "Brukaren blev yr och orolig.",
+                 "Sjuksköterskan kontaktades.", "Ny rutin för signering", "senast 2026-05-01",
+                 "Allvarligt missförhållande", "Lex Sarah-ansvarig"):
+        assert text in page, text
+
+
+@pytest.mark.parametrize("include", [False, True])
+def test_the_client_is_named_only_when_the_officer_ticks_it(case, login_as, include):
+    draft(case, include_client_identity=include)
+    notify(case)
+    ivo = reload(case).lex_sarah_ivo
+    text = _pdf_text(ivo.document_pdf)
+    for document in (ivo.document_html, text):
+        assert (CLIENT_NAME in document) is include
+        assert ("19121212-1212" in document) is include
+
+
+# --- after the notification -----------------------------------------------------------------
+
+def test_the_investigation_is_recorded_once_and_not_before_the_notification(case):
+    draft(case)
+    notify(case)
+    with pytest.raises(services.LexSarahError, match="före anmälan"), clock.frozen(LATER):
+        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 3, 19))
+    with clock.frozen(LATER):
+        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
+    with pytest.raises(services.LexSarahError, match="redan"), clock.frozen(LATER):
+        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 2))
+    assert reload(case).lex_sarah_ivo.investigation_sent_on == date(2026, 4, 1)
+
+
+def test_nothing_follows_up_a_notification_that_was_never_made(case):
+    with pytest.raises(services.LexSarahError, match="inte anmält"), clock.frozen(LATER):
+        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
+
+
+@pytest.mark.parametrize("outcome", ["no_criticism", "criticism", "demands"])
+def test_ivo_decision(case, outcome):
+    draft(case)
+    notify(case)
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append((sender.reference, kwargs["text"]))
+
+    ivo_demanded_measures.connect(receiver)
+    try:
+        with clock.frozen(datetime(2026, 6, 10, 9, 0)):
+            services.record_ivo_decision(case, user("sara"), outcome=outcome, decided_on=date(2026, 6, 9),
+                                         text="IVO kräver att rutinen för läkemedel ses över.")
+    finally:
+        ivo_demanded_measures.disconnect(receiver)
+    case = reload(case)
+    events = [e.event for e in case.journal]
+    assert case.lex_sarah_ivo.ivo_outcome == outcome
+    assert ("ivo_demands_measures" in events) is (outcome == "demands")
+    assert received == ([(case.reference, "IVO kräver att rutinen för läkemedel ses över.")]
+                        if outcome == "demands" else [])
+
+
+def test_ivo_decision_is_validated_and_recorded_once(case):
+    draft(case)
+    notify(case)
+    with pytest.raises(services.LexSarahError) as refused, clock.frozen(LATER):
+        services.record_ivo_decision(case, user("sara"), outcome="praise", decided_on=None, text="")
+    assert set(refused.value.errors) == {"outcome", "decided_on", "text"}
+    with clock.frozen(LATER):
+        services.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1), text="K.")
+    with pytest.raises(services.LexSarahError, match="redan"), clock.frozen(LATER):
+        services.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1), text="K.")
+
+
+def test_ivo_follow_up_may_come_after_the_case_is_closed(case):
+    draft(case)
+    notify(case)
+    case = reload(case)
+    case.status = "closed"
+    db.session.commit()
+    with clock.frozen(LATER):
+        services.record_ivo_decision(case, user("sara"), outcome="no_criticism", decided_on=date(2026, 4, 1),
+                                     text="Ärendet avslutas utan kritik.")
+    assert db.session.get(LexSarahIvo, case.id).ivo_outcome == "no_criticism"
+
+
+# --- the page ------------------------------------------------------------------------------
+
+def test_the_whole_round_through_the_pages(case, login_as):
+    sara = login_as("sara")
+    ref = case.reference
+    form = {f"draft-{k}": ("y" if v is True else "" if v in (False, None) else str(v)) for k, v in {
+        **{"service_description": "Vuxna – Boendestöd", "contact_name": "Sara Svensson", "contact_phone": "010-1",
+           "planned_measures": "Ny rutin.", "investigation_expected_on": "2026-05-01",
+           "signatory_name": "Sara Svensson"}}.items()}
+    with clock.frozen(JUDGED):
+        assert sara.post(f"/lex-sarah/{ref}/anmalan", data=form).status_code == 302
+        page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
+        assert "Registrera som skickad" in page
+        response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
+                             data={"send-sent_via": "post", "send-sent_on": "2026-02-01", "send-ivo_reference": ""})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "före rapportens datum" in page and "Ange IVO:s diarienummer." in page
+        response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
+                             data={"send-sent_via": "post", "send-sent_on": "2026-03-20",
+                                   "send-ivo_reference": "8.5.1-77/2026"})
+        assert response.status_code == 302
+        page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
+        assert "8.5.1-77/2026" in page and "2026-05-20" in page and "Kontrollsumman stämmer." in page
+        again = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
+                          data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": "X"})
+        assert again.status_code == 422 and "redan registrerad" in again.get_data(as_text=True)
+    with clock.frozen(LATER):
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/utredning-skickad",
+                         data={"inv-sent_on": "2026-04-01"}).status_code == 302
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/ivo-beslut",
+                         data={"dec-outcome": "demands", "dec-decided_on": "2026-04-02",
+                               "dec-text": "Rutinen ska ses över."}).status_code == 302
+    ivo = reload(case).lex_sarah_ivo
+    assert (ivo.sent_via, ivo.investigation_sent_on, ivo.ivo_outcome) == ("post", date(2026, 4, 1), "demands")
