@@ -64,6 +64,7 @@ def test_the_form_is_public_and_offers_the_active_departments_not_the_inner_unit
     assert offered == {str(_unit("Unga").id), str(_unit("Stab").id)}
     assert "Boendestöd" not in html
     assert "Bemötande" in html  # the complaint topics
+    assert "vill vara anonym. Då kan vi inte skicka något svar till dig." in html
     assert 'name="website"' in html and 'tabindex="-1"' in html and 'aria-hidden="true"' in html
 
 
