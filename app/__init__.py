@@ -21,6 +21,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.update(test_config)
     settings.finish(app.config)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
@@ -52,6 +56,7 @@ def _import_models() -> None:
     from app.actions import models as action_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import models as case_models  # noqa: F401
+    from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
 
@@ -68,6 +73,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (main_bp, auth_bp, admin_bp, public_bp, intake_bp, cases_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(actions_bp)
+    from app.lexsarah.routes import bp as lexsarah_bp
+    app.register_blueprint(lexsarah_bp)
 
 
 def _register_login(app: Flask) -> None:

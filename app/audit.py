@@ -30,14 +30,15 @@ class AuditEvent(db.Model):
 
 
 def record(action: str, *, actor=None, object_type: str = "", object_id: Any = "",
-           detail: dict | None = None) -> AuditEvent:
+           detail: dict | None = None, keep_ip: bool = True) -> AuditEvent:
     """Add an audit event to the current transaction; the caller commits.
 
     The IP address is read from the request when there is one: it is the one
     piece of request data every audit entry needs, and passing it through every
     service would add noise without adding safety.
     """
-    ip = (request.remote_addr or "") if has_request_context() else ""
+    # keep_ip=False for what an anonymous citizen does: storing their address would undo the anonymity.
+    ip = (request.remote_addr or "") if keep_ip and has_request_context() else ""
     event = AuditEvent(
         at=utcnow(),
         user_id=getattr(actor, "id", None),

@@ -66,6 +66,11 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 60 * 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": 50,
+        # How many reverse proxies in front of the app to trust for X-Forwarded-For/-Proto.
+        # 0 trusts none; behind one nginx, set 1, or every citizen shares the proxy's rate limit.
+        "TRUSTED_PROXIES": 0,
+        # Lex Sarah: `flask remind` tells the officers about investigations due to IVO within this many days.
+        "IVO_REMINDER_DAYS": 7,
         # Actions: done actions without a follow-up this many days after completion are reminded.
         "ACTION_FOLLOW_UP_DAYS": 30,
         # Attachments to reports: kept outside static/, served only to those who may see the case.
@@ -80,7 +85,7 @@ def defaults(instance_path: str) -> dict:
 
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
-_ENV_INTS = ["MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
+_ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]
 _ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL"]

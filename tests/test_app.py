@@ -150,3 +150,23 @@ def test_cli_creates_the_first_admin(app):
                                 "--password", "short"])
     assert short.exit_code != 0
     assert "12" in short.output
+
+
+def _ip_of_last_login(app, headers):
+    from app.audit import AuditEvent
+    with app.app_context():
+        load_demo_data("test")
+        app.test_client().post("/logga-in", data={"username": "anna", "password": "demo"},
+                               headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.5"})
+        ip = db.session.scalar(select(AuditEvent.ip).where(AuditEvent.action == "login.success"))
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+        db.session.commit()
+    return ip
+
+
+def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(_schema, _session_dir):
+    forwarded = {"X-Forwarded-For": "203.0.113.9"}
+    assert _ip_of_last_login(create_app(make_config(_session_dir, TRUSTED_PROXIES=1)), forwarded) == "203.0.113.9"
+    # Without trusting a proxy, a client cannot choose its own address with the header.
+    assert _ip_of_last_login(create_app(make_config(_session_dir)), forwarded) == "10.0.0.5"

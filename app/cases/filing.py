@@ -31,7 +31,8 @@ def _notice_texts(kind: str, reference: str, link: str) -> tuple[str, str]:
               kind=kind_name, ref=reference, link=link))
 
 
-def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category], **fields) -> Case:
+def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
+              keep_ip: bool = True, **fields) -> Case:
     """Create a case in status "received" in the current transaction (the caller commits).
 
     `fields` are Case columns (summary, description, occurred_on, ...).
@@ -43,7 +44,7 @@ def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[
     db.session.flush()
     journal.add_event(case, "filed", reporter)
     audit.record("case.filed", actor=reporter, object_type="case", object_id=case.id,
-                 detail={"reference": case.reference, "kind": kind})
+                 detail={"reference": case.reference, "kind": kind}, keep_ip=keep_ip)
     return case
 
 

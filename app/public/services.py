@@ -203,6 +203,7 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
         return Receipt(reference=reference, code=code, anonymous=anonymous)
 
     case = open_case(kind="complaint", unit=department, reporter=None, categories=[topic] if topic else [],
+                     keep_ip=False,
                      summary=summarise(description), description=description)
     db.session.add(ComplaintDetails(
         case=case, channel="web", anonymous=anonymous, complainant_name=name[:200],
@@ -235,7 +236,7 @@ def look_up_complaint(*, client_ip: str, reference: str, code: str) -> PublicSta
         return None
     case = details.case
     audit.record("complaint.followup_viewed", object_type="case", object_id=case.id,
-                 detail={"reference": case.reference})
+                 detail={"reference": case.reference}, keep_ip=False)
     answered = bool(details.answer_text and details.answered_at)
     result = PublicStatus(
         reference=case.reference, status=case.status, received_at=case.received_at,

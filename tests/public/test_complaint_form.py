@@ -303,3 +303,16 @@ def test_the_longest_honest_submission_fits(demo, client):
                                                    name=emoji * 200, address=emoji * 300))
     assert response.status_code == 302
     assert _count(Case) == 1
+
+
+def test_the_audit_log_keeps_no_address_of_a_citizen_who_files_or_follows_up(demo, client):
+    # An anonymous complaint stays anonymous only if nothing in the log points back at the sender.
+    environ = {"REMOTE_ADDR": "198.51.100.23"}
+    assert client.post("/klagomal", data=_form(anonymous="yes", name="", email=""),
+                       environ_base=environ).status_code == 302
+    reference, code, _html = _receipt(client)
+    client.post("/klagomal/status", data={"reference": reference, "code": code}, environ_base=environ)
+    events = list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action.in_(["case.filed", "complaint.followup_viewed"]))))
+    assert {e.action for e in events} == {"case.filed", "complaint.followup_viewed"}
+    assert all(e.ip == "" for e in events)
