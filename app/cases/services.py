@@ -32,6 +32,7 @@ from app.cases.models import (
 )
 from app.clock import STOCKHOLM, to_local, today_local, utcnow
 from app.extensions import db
+from app.lexsarah.facts import lex_sarah_facts
 from app.org.models import Unit
 
 # Requirements of app.workflow that the person's form supplies when the move is made.
@@ -70,11 +71,12 @@ class CaseWorkError(Exception):
 def case_facts(case: Case) -> dict[str, bool]:
     """The facts app.workflow needs, computed from the database.
 
-    Facts of later work (ivo_question_settled, notified, not_yet_notified,
-    judged_none) are added by it; until then they are missing, and a missing fact
-    refuses the move, as app.workflow intends.
+    The lex Sarah facts (judged_none, notified, not_yet_notified,
+    ivo_question_settled) come from app.lexsarah.facts.
     """
     facts: dict[str, bool] = {}
+    if case.kind == "lex_sarah":
+        facts.update(lex_sarah_facts(case))
     if case.kind == "complaint":
         details = case.complaint
         no_answer_possible = details is not None and (details.anonymous or not details.answer_wanted)

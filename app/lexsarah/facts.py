@@ -1,6 +1,7 @@
 """The lex Sarah facts the workflow needs (app.workflow takes facts, it never reads the database)."""
 
 from app.cases.models import Case
+from app.lexsarah import models  # noqa: F401 - defines case.lex_sarah_judgment and case.lex_sarah_ivo
 
 
 def lex_sarah_facts(case: Case) -> dict[str, bool]:

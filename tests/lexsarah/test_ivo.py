@@ -376,3 +376,20 @@ def test_the_whole_round_through_the_pages(case, login_as):
                                "dec-text": "Rutinen ska ses över."}).status_code == 302
     ivo = reload(case).lex_sarah_ivo
     assert (ivo.sent_via, ivo.investigation_sent_on, ivo.ivo_outcome) == ("post", date(2026, 4, 1), "demands")
+
+
+# --- the case page --------------------------------------------------------------------------
+
+def test_the_case_page_knows_the_lex_sarah_facts_and_shows_the_panel(case, login_as):
+    from app.cases.services import case_facts
+    assert case_facts(reload(case))["ivo_question_settled"] is False
+    page = login_as("sara").get(f"/arenden/{case.reference}").get_data(as_text=True)
+    assert "Lex Sarah: bedömning och IVO" in page
+    assert "Allvarligt – ska anmälas snarast eller motiveras" in page
+    assert f'href="/lex-sarah/{case.reference}/anmalan"' in page
+    draft(case)
+    notify(case)
+    assert case_facts(reload(case))["ivo_question_settled"] is True
+    page = login_as("sara").get(f"/arenden/{case.reference}").get_data(as_text=True)
+    assert "IVO:s diarienummer 8.5.1-1234/2026" in page
+    assert "Utredningen ska till IVO senast 2026-05-20" in page
