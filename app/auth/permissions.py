@@ -25,6 +25,7 @@ class Action(StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_OUTBOX = "view_outbox"
     VIEW_STATISTICS = "view_statistics"
+    VIEW_LEX_SARAH_DESK = "view_lex_sarah_desk"  # the lex Sarah officer's desk
     # on a case
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
@@ -57,6 +58,7 @@ _GENERAL = {
     Action.VIEW_AUDIT_LOG: {ADMIN},
     Action.VIEW_OUTBOX: {ADMIN},
     Action.VIEW_STATISTICS: {OFFICER, ADMIN},
+    Action.VIEW_LEX_SARAH_DESK: {OFFICER},
     Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
     Action.VIEW_UNIT_ACTIONS: {INVESTIGATOR, OFFICER, ADMIN},
 }

@@ -45,6 +45,7 @@ GENERAL = [
     (Action.VIEW_AUDIT_LOG, False, False, False, True),
     (Action.VIEW_OUTBOX, False, False, False, True),
     (Action.VIEW_STATISTICS, False, False, True, True),
+    (Action.VIEW_LEX_SARAH_DESK, False, False, True, False),
     (Action.VIEW_OWN_ACTIONS, True, True, True, True),
     (Action.VIEW_UNIT_ACTIONS, False, True, True, True),
 ]
