@@ -88,3 +88,10 @@ def test_the_page_links_each_row_to_the_case_and_to_the_lex_sarah_pages(cases, l
 def test_the_desk_is_the_officers(demo, who):
     with pytest.raises(PermissionDenied):
         services.desk(user(who))
+
+
+def test_the_way_there(demo, login_as):
+    sara_start = login_as("sara").get("/").get_data(as_text=True)
+    assert sara_start.count('href="/lex-sarah"') == 2  # the menu and the start page
+    assert 'href="/lex-sarah"' not in login_as("erik").get("/").get_data(as_text=True)
+    assert 'href="/lex-sarah/installningar"' in login_as("admin").get("/").get_data(as_text=True)
