@@ -89,6 +89,20 @@ EXPECTED = {
     "cases.feedback": only({"erik", "sara"}, 200),
     "cases.close": only({"erik", "sara"}, 409),  # not before triage
     "cases.reopen": only({"sara", "admin"}, 409),  # not closed
+    # lex Sarah, on a report anna filed in Boendestöd that waits for judgment (_demo_lex_sarah_case;
+    # tests/lexsarah/test_endpoints.py also checks the audit entry of every refusal)
+    "lexsarah.desk": only({"sara"}, 200),
+    "lexsarah.judgment": only({"sara"}, 200),
+    "lexsarah.proposal": only({"erik", "sara"}, 200),
+    "lexsarah.notification": only({"sara"}, 200),
+    "lexsarah.record_sent": only({"sara"}, ALLOWED),
+    "lexsarah.record_not_notifying": only({"sara"}, ALLOWED),
+    "lexsarah.record_investigation_sent": only({"sara"}, ALLOWED),
+    "lexsarah.record_ivo_decision": only({"sara"}, ALLOWED),
+    "lexsarah.document_html": only({"sara"}, 200),
+    "lexsarah.document_pdf": only({"sara"}, 200),
+    "lexsarah.informing": only({"erik", "sara"}, 200),
+    "lexsarah.provider_settings": only(ADMIN, 200),
 }
 
 
@@ -119,11 +133,29 @@ def _demo_case() -> str:
     return reference
 
 
+def _demo_lex_sarah_case() -> str:
+    """The reference of a lex Sarah report anna filed in Boendestöd, waiting for judgment (filed on first use)."""
+    from app.cases.filing import open_case
+    from app.cases.models import Case
+    reference = db.session.scalar(select(Case.reference).where(Case.kind == "lex_sarah").order_by(Case.id))
+    if reference is None:
+        anna = db.session.scalar(select(User).where(User.username == "anna"))
+        case = open_case(kind="lex_sarah", unit=anna.units[0], reporter=anna, categories=[],
+                         summary="Utebliven läkemedelsgivning", description="Brukaren fick inte sina läkemedel.",
+                         lex_sarah_type="misconduct")
+        case.status = "awaiting_judgment"
+        db.session.commit()
+        reference = case.reference
+    return reference
+
+
 def _url(app, endpoint: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     ids = _demo_ids()
     if endpoint.startswith("cases."):
         ids["reference"] = _demo_case()
+    if endpoint.startswith("lexsarah."):
+        ids["reference"] = _demo_lex_sarah_case()
     missing = rule.arguments - ids.keys()
     if missing:
         pytest.fail(f"{endpoint}: add a demo value for {sorted(missing)} in _demo_ids()")
