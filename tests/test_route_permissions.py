@@ -9,6 +9,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
+from app.actions.models import ActionType
 from app.auth.guard import is_public_endpoint
 from app.auth.models import User
 from app.cases.models import Category
@@ -89,6 +90,20 @@ EXPECTED = {
     "cases.feedback": only({"erik", "sara"}, 200),
     "cases.close": only({"erik", "sara"}, 409),  # not before triage
     "cases.reopen": only({"sara", "admin"}, 409),  # not closed
+    # actions, on an action erik answers for in the demo case (_demo_action; every role and the
+    # responsible person's own rights are tested in tests/actions/test_permissions.py)
+    "actions.mine": logged_in(200),
+    "actions.units": only({"erik", "sara", "admin"}, 200),
+    "actions.overdue": logged_in(200),
+    "actions.awaiting_follow_up": logged_in(200),
+    "actions.case_actions": only({"erik", "sara", "admin"}, 200),  # anna filed it: no case view
+    "actions.add_action": only({"erik", "sara"}, ALLOWED),
+    "actions.show": only({"erik", "sara", "admin"}, 200),
+    "actions.edit": only({"erik", "sara"}, 200),
+    "actions.change_status": only({"erik", "sara"}, ALLOWED),
+    "actions.record_follow_up": only({"erik", "sara"}, ALLOWED),
+    "actions.action_types": only(ADMIN, 200),
+    "actions.edit_action_type": only(ADMIN, 200),
     # lex Sarah, on a report anna filed in Boendestöd that waits for judgment (_demo_lex_sarah_case;
     # tests/lexsarah/test_endpoints.py also checks the audit entry of every refusal)
     "lexsarah.desk": only({"sara"}, 200),
@@ -116,6 +131,7 @@ def _demo_ids() -> dict[str, object]:
         "slug": "avvikelse",
         "reference": "AV-2026-9999",
         "attachment_id": 999999,
+        "type_id": db.session.scalar(select(ActionType.id).order_by(ActionType.id)),
     }
 
 
@@ -149,11 +165,28 @@ def _demo_lex_sarah_case() -> str:
     return reference
 
 
+def _demo_action() -> int:
+    """An action on the demo case that erik answers for (added on first use)."""
+    from app.actions import services as actions
+    from app.actions.models import CaseAction
+    from app.cases.models import Case
+    from app.clock import today_local
+    identifier = db.session.scalar(select(CaseAction.id).order_by(CaseAction.id))
+    if identifier is None:
+        case = db.session.scalar(select(Case).where(Case.reference == _demo_case()))
+        erik = db.session.scalar(select(User).where(User.username == "erik"))
+        identifier = actions.add_action(erik, case, type_id=_demo_ids()["type_id"], description="Ny rutin.",
+                                        responsible_id=erik.id, due_on=today_local()).id
+    return identifier
+
+
 def _url(app, endpoint: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     ids = _demo_ids()
     if endpoint.startswith("cases."):
         ids["reference"] = _demo_case()
+    if endpoint.startswith("actions."):
+        ids["reference"], ids["action_id"] = _demo_case(), _demo_action()
     if endpoint.startswith("lexsarah."):
         ids["reference"] = _demo_lex_sarah_case()
     missing = rule.arguments - ids.keys()

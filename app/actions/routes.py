@@ -174,6 +174,8 @@ def _conflict_message() -> str:
 @bp.route("/atgarder/<int:action_id>/status", methods=["POST"])
 def change_status(action_id: int):
     action = _action_or_404(action_id)
+    if not (can(_me(), Action.PROGRESS_ACTION, action) or can(_me(), Action.WORK_CASE, action.case)):
+        abort(403)
     form = StatusForm()
     if form.validate_on_submit():
         try:
@@ -195,6 +197,8 @@ def change_status(action_id: int):
 @bp.route("/atgarder/<int:action_id>/uppfoljning", methods=["POST"])
 def record_follow_up(action_id: int):
     action = _action_or_404(action_id)
+    if not can(_me(), Action.WORK_CASE, action.case):
+        abort(403)
     form = FollowUpForm()
     if form.validate_on_submit():
         try:
@@ -251,34 +255,43 @@ def edit(action_id: int):
 
 # --- the actions of one case --------------------------------------------------------------
 
-@bp.route("/arenden/<reference>/atgarder", methods=["GET", "POST"])
-def case_actions(reference: str):
+def _case_or_404(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference.upper())) or abort(404)
-    me = _me()
-    if not can(me, Action.VIEW_CASE, case):
+    if not can(_me(), Action.VIEW_CASE, case):
         abort(403)
-    form, code = None, 200
-    if request.method == "POST":
-        if not can(me, Action.WORK_CASE, case):
-            abort(403)
-        form = _add_form(case, ActionForm(prefix=ADD_PREFIX))
-        if form.validate_on_submit():
-            try:
-                action = services.add_action(me, case, type_id=form.type_id.data,
-                                             description=form.description.data,
-                                             responsible_id=form.responsible_id.data, due_on=form.due_on.data)
-            except services.ActionError as error:
-                _attach(form, error, "description")
-            else:
-                flash(_("Åtgärden är tillagd: %(type)s, ansvarig %(name)s, klar senast %(date)s.",
-                        type=action.type.name, name=action.responsible.full_name,
-                        date=action.due_on.isoformat()), "success")
-                return redirect(_safe_next(url_for("actions.case_actions", reference=case.reference)))
-        code = 422
-    else:
-        services.record_case_view(me, case)
+    return case
+
+
+def _render_case(case: Case, form: ActionForm | None = None, code: int = 200):
     return render_template("actions/case.html", case=case, actions_panel_data=_panel_data(case, form),
                            kind_labels=KIND_LABELS, next_url=_safe_next("")), code
+
+
+@bp.route("/arenden/<reference>/atgarder")
+def case_actions(reference: str):
+    case = _case_or_404(reference)
+    services.record_case_view(_me(), case)
+    return _render_case(case)
+
+
+@bp.route("/arenden/<reference>/atgarder", methods=["POST"])
+def add_action(reference: str):
+    case = _case_or_404(reference)
+    if not can(_me(), Action.WORK_CASE, case):
+        abort(403)
+    form = _add_form(case, ActionForm(prefix=ADD_PREFIX))
+    if form.validate_on_submit():
+        try:
+            action = services.add_action(_me(), case, type_id=form.type_id.data, description=form.description.data,
+                                         responsible_id=form.responsible_id.data, due_on=form.due_on.data)
+        except services.ActionError as error:
+            _attach(form, error, "description")
+        else:
+            flash(_("Åtgärden är tillagd: %(type)s, ansvarig %(name)s, klar senast %(date)s.",
+                    type=action.type.name, name=action.responsible.full_name,
+                    date=action.due_on.isoformat()), "success")
+            return redirect(_safe_next(url_for("actions.case_actions", reference=case.reference)))
+    return _render_case(case, form, 422)
 
 
 # --- the admin's list of action types -------------------------------------------------------
