@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -351,9 +352,11 @@ def ensure_open_actions_confirmed(case: Case, actor, *, confirmed: bool, reason:
         return 0
     reason = (reason or "").strip()
     if not confirmed or not reason:
-        raise OpenActionsNotConfirmed(len(open_ids), _(
-            "Ärendet har %(n)d åtgärder som är planerade eller pågår. Bekräfta att ärendet ska avslutas ändå "
-            "och ange varför.", n=len(open_ids)))
+        raise OpenActionsNotConfirmed(len(open_ids), ngettext(
+            "Ärendet har %(num)d åtgärd som är planerad eller pågår. Markera den som genomförd eller avbryt "
+            "den först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.",
+            "Ärendet har %(num)d åtgärder som är planerade eller pågår. Markera dem som genomförda eller avbryt "
+            "dem först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.", len(open_ids)))
     journal.add_event(case, "closed_with_open_actions", actor, text=reason[:MAX_TEXT],
                       open_actions=len(open_ids), action_ids=open_ids)
     audit.record("case.closed_with_open_actions", actor=actor, object_type="case", object_id=case.id,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, mailer, workflow
+from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_confirmed
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
 from app.cases import journal, queue
@@ -445,10 +446,17 @@ def give_feedback(actor, reference: str, *, text: str, expected_version: int) ->
     return case
 
 
-def close_case(actor, reference: str, *, summary: str, expected_version: int) -> Case:
+def close_case(actor, reference: str, *, summary: str, expected_version: int,
+               confirm_open_actions: bool = False, open_actions_reason: str = "") -> Case:
     case = _begin(actor, reference, "close", expected_version)
     summary = _required(summary, _("Skriv en sammanfattning av hur ärendet avslutas."), "summary", 5000)
     status = _target(case, "close")
+    # Actions still planned or in progress: closing needs an explicit confirmation and a
+    # reason, which the actions feature journals (app.actions.services).
+    try:
+        ensure_open_actions_confirmed(case, actor, confirmed=confirm_open_actions, reason=open_actions_reason)
+    except OpenActionsNotConfirmed as unconfirmed:
+        raise CaseWorkError(unconfirmed.message, "open_actions_reason") from None
     case.status = status
     case.closed_at, case.closed_by, case.closing_summary = utcnow(), actor, summary
     journal.add_event(case, "closed", actor, text=summary)
