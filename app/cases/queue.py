@@ -49,8 +49,9 @@ class QueueFilters:
 
 @dataclass
 class QueuePage:
-    cases: list[Case]
+    ids: list[int]                         # the page's cases, in order
     counts: dict[str, int]                 # open statuses only (see status_counts)
+    cases: list[Case] = field(default_factory=list)  # loaded by load_cases()
     next_cursor: str | None = None
     previous_cursor: str | None = None
     overdue_ids: frozenset[int] = field(default_factory=frozenset)
@@ -215,8 +216,8 @@ def _branches(scope: Scope, chosen: tuple[int, ...] | None) -> list:
 
 # --- cursors ------------------------------------------------------------------------------
 
-def encode_cursor(case: Case) -> str:
-    raw = f"{case.received_at.isoformat()}|{case.id}".encode()
+def encode_cursor(sort_value: datetime, identifier: int) -> str:
+    raw = f"{sort_value.isoformat()}|{identifier}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -245,13 +246,13 @@ def _beyond(cursor: tuple[datetime, int], descending: bool):
 
 # --- the page -----------------------------------------------------------------------------
 
-def status_counts(user, filters: QueueFilters, now: datetime) -> dict[str, int]:
+def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | None = None) -> dict[str, int]:
     """Cases per open status under the current filters (but any status), in one GROUP BY.
 
     Closed cases are not counted: over the years they become nearly all of the
     table, and counting them would make every queue page cost a full scan.
     """
-    conditions = [scope_condition(user), Case.status.in_(OPEN_STATUSES),
+    conditions = [scope_condition(user, scope), Case.status.in_(OPEN_STATUSES),
                   *filter_conditions(user, filters, now, with_status=False)]
     chosen = unit_filter_ids(filters)
     if chosen is not None:
@@ -265,10 +266,10 @@ MAX_BRANCHES = 200
 
 
 def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | None, descending: bool,
-               limit: int, now: datetime):
-    """The ids of one page, in order: each branch's first `limit` rows past the cursor,
-    merged and cut to `limit`. Costs the same on page 1 and page 10,000."""
-    scope = scope_for(user)
+               limit: int, now: datetime, scope: Scope | None = None):
+    """(id, sort value) of one page, in order: each branch's first `limit` rows past the
+    cursor, merged and cut to `limit`. Costs the same on page 1 and page 10,000."""
+    scope = scope or scope_for(user)
     common = filter_conditions(user, filters, now)
     if not scope.with_bypass:
         common.append(Case.bypass_manager.is_(False))
@@ -283,44 +284,53 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
 
     branches = _branches(scope, unit_filter_ids(filters))
     if not branches:
-        return select(Case.id).where(false())
+        return select(Case.id, column).where(false())
     if len(branches) == 1 or len(branches) > MAX_BRANCHES:
-        return ordered(select(Case.id).where(or_(*branches), *common), column, Case.id).limit(limit)
+        return ordered(select(Case.id, column).where(or_(*branches), *common), column, Case.id).limit(limit)
     parts = []
     for branch in branches:
         first = ordered(select(Case.id.label("id"), column.label("sort_value")).where(branch, *common),
                         column, Case.id).limit(limit).subquery()
         parts.append(select(first.c.id, first.c.sort_value))
     merged = union_all(*parts).subquery()
-    return ordered(select(merged.c.id), merged.c.sort_value, merged.c.id).limit(limit)
+    return ordered(select(merged.c.id, merged.c.sort_value), merged.c.sort_value, merged.c.id).limit(limit)
 
 
 def queue_page(user, filters: QueueFilters, *, after: str | None = None, before: str | None = None,
-               per_page: int = 50, now: datetime | None = None) -> QueuePage:
-    """One page of the queue. `after` continues forward from a cursor, `before` goes back."""
+               per_page: int = 50, now: datetime | None = None, scope: Scope | None = None) -> QueuePage:
+    """Which cases make up one page of the queue, and the counts; load_cases() then loads
+    them. `after` continues forward from a cursor, `before` goes back."""
     now = now or utcnow()
+    scope = scope or scope_for(user)
     _, descending = _sort_key(filters.sort)
     after_at, before_at = decode_cursor(after), decode_cursor(before)
     backwards = before_at is not None and after_at is None
     # Going back is going forward in the opposite order, then turning the page around.
     direction = descending != backwards
-    ids = list(db.session.scalars(page_query(user, filters, cursor=before_at if backwards else after_at,
-                                             descending=direction, limit=per_page + 1, now=now)))
-    more = len(ids) > per_page
-    ids = ids[:per_page]
+    rows = db.session.execute(page_query(user, filters, cursor=before_at if backwards else after_at,
+                                         descending=direction, limit=per_page + 1, now=now,
+                                         scope=scope)).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
     if backwards:
-        ids.reverse()
-    loaded = {c.id: c for c in db.session.scalars(
-        select(Case).where(Case.id.in_(ids)).options(joinedload(Case.unit), joinedload(Case.assigned_to)))}
-    cases = [loaded[i] for i in ids]
-    page = QueuePage(cases=cases, counts=status_counts(user, filters, now))
-    if cases:
+        rows.reverse()
+    page = QueuePage(ids=[row[0] for row in rows], counts=status_counts(user, filters, now, scope))
+    if rows:
         has_next = more if not backwards else True
         has_previous = (after_at is not None) if not backwards else more
-        page.next_cursor = encode_cursor(cases[-1]) if has_next else None
-        page.previous_cursor = encode_cursor(cases[0]) if has_previous else None
-    page.deadlines = {c.id: d for c in cases if (d := next_deadline(c)) is not None}
-    page.overdue_ids = frozenset(c.id for c in cases if is_overdue(c, now))
+        page.next_cursor = encode_cursor(rows[-1][1], rows[-1][0]) if has_next else None
+        page.previous_cursor = encode_cursor(rows[0][1], rows[0][0]) if has_previous else None
+    return page
+
+
+def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
+    """The page's cases with their units and handlers, in one query, and their deadlines."""
+    now = now or utcnow()
+    loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(page.ids)).options(
+        joinedload(Case.unit), joinedload(Case.assigned_to)))}
+    page.cases = [loaded[i] for i in page.ids]
+    page.deadlines = {c.id: d for c in page.cases if (d := next_deadline(c)) is not None}
+    page.overdue_ids = frozenset(c.id for c in page.cases if is_overdue(c, now))
     return page
 
 
@@ -336,7 +346,9 @@ def start_counts(user) -> dict[str, int]:
 
 def years_received() -> list[int]:
     """The years with cases, newest first, for the year filter (two index lookups)."""
-    first, last = db.session.execute(select(func.min(Case.received_at), func.max(Case.received_at))).one()
+    # Two statements: SQLite answers a lone min() or max() from the index, but not both at once.
+    first = db.session.scalar(select(func.min(Case.received_at)))
+    last = db.session.scalar(select(func.max(Case.received_at)))
     if first is None:
         return []
     return list(range(to_local(last).year, to_local(first).year - 1, -1))

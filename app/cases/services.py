@@ -186,16 +186,19 @@ class QueueView:
 def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
                before: str | None = None) -> QueueView:
     ensure(actor, Action.VIEW_QUEUE)
+    scope = queue.scope_for(actor)
     page = queue.queue_page(actor, filters, after=after, before=before,
-                            per_page=int(current_app.config["PAGE_SIZE"]))
-    # One entry per page shown: who saw which cases listed, and with what search.
+                            per_page=int(current_app.config["PAGE_SIZE"]), scope=scope)
+    # One entry per page shown: who saw which cases listed, and with what search. The
+    # cases are loaded after the commit, which would otherwise expire them one by one.
     audit.record("case.listed", actor=actor, object_type="case", object_id="",
-                 detail={"case_ids": [c.id for c in page.cases], "filters": asdict(filters)})
+                 detail={"case_ids": page.ids, "filters": asdict(filters)})
     db.session.commit()
-    unit_ids = queue.scope_unit_ids(actor)
+    queue.load_cases(page)
     units_query = select(Unit)
-    if unit_ids is not None:
-        units_query = units_query.where(Unit.id.in_(unit_ids))
+    # An officer's queue holds lex Sarah reports from every unit, so every unit is a filter.
+    if scope.unit_ids is not None and not scope.every_lex_sarah:
+        units_query = units_query.where(Unit.id.in_(scope.unit_ids))
     units = list(db.session.scalars(units_query))
     categories = [c for kind in CASE_KINDS for c in categories_for(kind, include_inactive=True)]
     return QueueView(page=page, units=_tree_order(units), categories=categories, years=queue.years_received())
