@@ -12,12 +12,13 @@ transaction):
   service calls it before it closes a case; it refuses unless a case with actions
   still planned or in progress is closed with an explicit confirmation and a
   reason, and journals that confirmation.
-- `create_actions_for_ivo_demands(case, actor, demands=)`: the IVO
-  decision service calls it when IVO demands measures.
+- `create_actions_for_ivo_demands(case, actor, demands=)`: plans actions for IVO's
+  demands for measures. It is connected to app.lexsarah's `ivo_demanded_measures`
+  signal (bottom of this module), which the IVO decision service sends.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -35,6 +36,7 @@ from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
 from app.extensions import db
+from app.lexsarah.signals import ivo_demanded_measures
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT = 4000
@@ -406,3 +408,20 @@ def create_actions_for_ivo_demands(case: Case, actor, *, demands: list[IvoDemand
                                    description=demand.description, responsible_id=responsible_id,
                                    due_on=demand.due_on, origin="ivo_decision"))
     return created
+
+
+# IVO usually asks to hear about the measures within weeks; the responsible person re-plans
+# the action (and splits it into several) once the decision has been read.
+IVO_DEMAND_DUE_DAYS = 30
+
+
+@ivo_demanded_measures.connect
+def _actions_for_ivo_demands(case: Case, *, actor, text: str, decided_on: date, **_ignored) -> None:
+    """app.lexsarah records IVO's decision and, when IVO demands measures, sends this signal inside
+    its transaction: one action is planned for the demand, committed with the decision or not at all."""
+    description = _("Åtgärder som IVO kräver i sitt beslut %(date)s: %(text)s",
+                    date=decided_on.isoformat(), text=(text or "").strip())
+    if len(description) > MAX_DESCRIPTION:
+        description = description[:MAX_DESCRIPTION - 1] + "…"
+    due_on = max(decided_on + timedelta(days=IVO_DEMAND_DUE_DAYS), report_date(case))
+    create_actions_for_ivo_demands(case, actor, demands=[IvoDemand(description=description, due_on=due_on)])
