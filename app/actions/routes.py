@@ -93,8 +93,8 @@ def _list(scope: str):
     form.type_id.choices = [("", _("Alla typer"))] + [(t.id, t.name) for t in
                                                       types.action_types(include_inactive=True)]
     filters = queries.Filters(**form.cleaned())
-    page = queries.list_actions(me, scope, filters, after=request.args.get("efter"),
-                                before=request.args.get("fore"))
+    page = services.view_list(me, scope, filters, after=request.args.get("efter"),
+                              before=request.args.get("fore"))
     args = {k: v for k, v in request.args.items() if k not in ("efter", "fore")}
     return render_template("actions/list.html", scope=scope, title=LIST_TITLES[scope], form=form, page=page,
                            args=args, counts=queries.counts(me), today=today_local(),

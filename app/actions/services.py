@@ -17,15 +17,17 @@ transaction):
   signal (bottom of this module), which the IVO decision service sends.
 """
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, workflow
+from app.actions import queries
 from app.actions import workflow as action_workflow
 from app.actions.labels import STATUS_LABELS
 from app.actions.models import ActionType, CaseAction
@@ -97,6 +99,23 @@ def case_allows_actions(case: Case) -> bool:
     """Whether the case workflow allows adding (and re-planning) actions now."""
     allowed, _unmet = workflow.check(case.kind, case.status, "add_action")
     return allowed
+
+
+def view_list(actor, scope: str, filters, *, after: str | None = None, before: str | None = None):
+    """One page of an action list (app.actions.queries), logged: who saw which actions listed."""
+    ensure(actor, Action.VIEW_UNIT_ACTIONS if scope == "units" else Action.VIEW_OWN_ACTIONS)
+    page = queries.list_actions(actor, scope, filters, after=after, before=before)
+    ids = [a.id for a in page.items]
+    audit.record("action.listed", actor=actor, object_type="action", object_id="",
+                 detail={"scope": scope, "action_ids": ids, "filters": asdict(filters)})
+    db.session.commit()
+    # The commit expired the rows; load them again in one query rather than one by one.
+    loaded = {a.id: a for a in db.session.scalars(
+        select(CaseAction).where(CaseAction.id.in_(ids)).options(
+            joinedload(CaseAction.case), joinedload(CaseAction.type), joinedload(CaseAction.responsible)))
+        .unique()} if ids else {}
+    page.items = [loaded[i] for i in ids]
+    return page
 
 
 def record_view(actor, action: CaseAction) -> None:

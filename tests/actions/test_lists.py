@@ -227,3 +227,26 @@ def test_the_pages_link_forward_and_back_keeping_the_filters(world, login_as):
         back = re.search(r'href="([^"]+)" rel="prev"', html).group(1).replace("&amp;", "&")
         assert _cards(client.get(back).get_data(as_text=True)) == seen[1]
     assert [int(i) for p in seen for i in p] == _list("sara", "units")
+
+
+def test_every_list_page_is_logged_with_what_it_showed(world, login_as):
+    from app.audit import AuditEvent
+    erik = login_as("erik")
+    with clock.frozen(TODAY):
+        erik.get("/atgarder/forsenade?q=&sort=due_desc")
+    [logged] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "action.listed")).all()
+    assert logged.user_name == "Erik Eriksson"
+    assert logged.detail["scope"] == "overdue" and logged.detail["action_ids"] == [world["erik_overdue"].id]
+    assert logged.detail["filters"]["sort"] == "due_desc"
+
+
+def test_the_start_page_counts_my_actions(world, login_as):
+    with clock.frozen(TODAY):
+        erik = login_as("erik").get("/").get_data(as_text=True)
+        anna = login_as("anna").get("/").get_data(as_text=True)
+        admin = login_as("admin").get("/").get_data(as_text=True)
+    assert re.search(r'href="/atgarder"><strong>2</strong> öppna åtgärder där du är ansvarig', erik)
+    assert re.search(r'href="/atgarder/forsenade"><strong>1</strong> försenade åtgärder', erik)
+    assert re.search(r'href="/atgarder"><strong>1</strong> öppna åtgärder', anna)
+    assert 'href="/admin/atgardstyper"' in admin
+    assert 'href="/atgarder"' in erik.split("</nav>")[0]  # in the main menu
