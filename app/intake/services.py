@@ -339,7 +339,7 @@ class ReportRow:
     status: str
     received_at: datetime
     summary: str
-    # Filled by the queue issue: the feedback the investigator chose to give the reporter.
+    # The feedback the investigator chose to give the reporter (cases.services.give_feedback).
     feedback: str | None = None
 
 
@@ -353,7 +353,8 @@ def my_reports(user, before: int | None = None, page_size: int | None = None) ->
     """What the person filed, newest first, a page at a time (keyset: same cost on every page)."""
     ensure(user, Action.VIEW_OWN_REPORTS)
     size = page_size or int(current_app.config["PAGE_SIZE"])
-    statement = select(Case).where(Case.reporter_id == user.id).order_by(Case.id.desc()).limit(size + 1)
+    statement = (select(Case).options(selectinload(Case.feedback)).where(Case.reporter_id == user.id)
+                 .order_by(Case.id.desc()).limit(size + 1))
     if before:
         statement = statement.where(Case.id < before)
     cases = list(db.session.scalars(statement))
@@ -369,8 +370,8 @@ def my_reports(user, before: int | None = None, page_size: int | None = None) ->
 
 
 def feedback_for_reporter(case: Case) -> str | None:
-    """The slot for the queue issue's feedback to the reporter; None until that exists."""
-    return getattr(case, "reporter_feedback", None) or None
+    """The feedback the handler chose to give the reporter (the newest), if any."""
+    return case.reporter_feedback or None
 
 
 def attachment_for_download(user, attachment_id: int) -> tuple[Attachment, str]:

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
+from app.auth.models import User
 from app.cases.models import Case
+from app.cases.services import give_feedback
 from app.clock import frozen
 from app.extensions import db
 from tests.intake.conftest import post_report, valid_form
@@ -68,3 +70,16 @@ def test_someone_who_filed_nothing_is_told_so(login_as):
 def test_my_reports_needs_a_login(demo):
     response = demo.test_client().get("/mina-rapporter")
     assert response.status_code == 302 and "/logga-in" in response.headers["Location"]
+
+
+def test_feedback_from_the_handler_shows_under_my_reports(login_as):
+    anna = login_as("anna")
+    _file(anna, "deviation")
+    case = db.session.scalar(select(Case))
+    erik = db.session.scalar(select(User).where(User.username == "erik"))
+    with frozen(NOW + timedelta(days=1)):
+        give_feedback(erik, case.reference, text="Tack! Vi har <b>gått igenom</b> rutinen.",
+                      expected_version=case.version)
+    html = anna.get("/mina-rapporter").get_data(as_text=True)
+    assert "Tack! Vi har &lt;b&gt;gått igenom&lt;/b&gt; rutinen." in html
+    assert "Ingen återkoppling än" not in html
