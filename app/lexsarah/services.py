@@ -248,7 +248,7 @@ def propose_judgment(case: Case, actor: User, **answers) -> LexSarahJudgment:
     journal.add_event(case, "judgment_proposed", actor, _("Förslag till bedömning: %(label)s", label=label),
                       outcome=result.outcome, serious=result.serious)
     _audit("judgment_proposed", actor, case, outcome=result.outcome, serious=result.serious)
-    db.session.commit()
+    _commit_or_conflict()
     return judgment
 
 
@@ -276,7 +276,7 @@ def record_judgment(case: Case, actor: User, **answers) -> LexSarahJudgment:
     journal.add_event(case, "judgment_recorded", actor, _("Bedömning: %(label)s", label=label),
                       outcome=result.outcome, serious=result.serious, proposal=proposal)
     _audit("judgment_recorded", actor, case, outcome=result.outcome, serious=result.serious, proposal=proposal)
-    db.session.commit()
+    _commit_or_conflict()
     return judgment
 
 

@@ -393,3 +393,18 @@ def test_the_case_page_knows_the_lex_sarah_facts_and_shows_the_panel(case, login
     page = login_as("sara").get(f"/arenden/{case.reference}").get_data(as_text=True)
     assert "IVO:s diarienummer 8.5.1-1234/2026" in page
     assert "Utredningen ska till IVO senast 2026-05-20" in page
+
+
+def test_a_draft_saved_from_an_old_page_is_a_conflict_not_an_overwrite(case, login_as):
+    first = draft(case).version
+    draft(case, planned_measures="Kollegans planer.")
+    with pytest.raises(services.LexSarahConflict):
+        draft(case, version=first, planned_measures="Mina planer.")
+    form = {"draft-version": str(first), "draft-service_description": "Boendestöd", "draft-contact_name": "Sara",
+            "draft-contact_phone": "1", "draft-planned_measures": "Mina planer.", "draft-signatory_name": "Sara",
+            "draft-investigation_attached": "y"}
+    with clock.frozen(JUDGED):
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/anmalan", data=form)
+    assert response.status_code == 409
+    assert "Någon annan har sparat ändringar" in response.get_data(as_text=True)
+    assert reload(case).lex_sarah_ivo.planned_measures == "Kollegans planer."
