@@ -55,6 +55,7 @@ def _import_models() -> None:
     from app import audit, mailer  # noqa: F401
     from app.actions import models as action_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
+    from app.cases import deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.cases import models as case_models  # noqa: F401
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
@@ -75,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(actions_bp)
     from app.lexsarah.routes import bp as lexsarah_bp
     app.register_blueprint(lexsarah_bp)
+    from app.stats.routes import bp as stats_bp
+    app.register_blueprint(stats_bp)
 
 
 def _register_login(app: Flask) -> None:
@@ -144,3 +147,5 @@ def _register_cli(app: Flask) -> None:
         app.cli.add_command(group)
     from app.reminders import remind_command
     app.cli.add_command(remind_command)
+    from app.stats.cli import stats_cli
+    app.cli.add_command(stats_cli)

@@ -118,6 +118,12 @@ EXPECTED = {
     "lexsarah.document_pdf": only({"sara"}, 200),
     "lexsarah.informing": only({"erik", "sara"}, 200),
     "lexsarah.provider_settings": only(ADMIN, 200),
+    # the yearly statistics and the quality report (tests/stats)
+    "stats.index": only({"sara", "admin"}, 200),
+    "stats.report_html": only({"sara", "admin"}, 200),
+    "stats.report_pdf": only({"sara", "admin"}, 200),
+    "stats.report_xlsx": only({"sara", "admin"}, 200),
+    "stats.table_csv": only({"sara", "admin"}, 200),
 }
 
 
@@ -131,6 +137,8 @@ def _demo_ids() -> dict[str, object]:
         "slug": "avvikelse",
         "attachment_id": 999999,
         "type_id": db.session.scalar(select(ActionType.id).order_by(ActionType.id)),
+        "year": 2018,
+        "key": "lex_sarah",
     }
 
 

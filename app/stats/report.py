@@ -157,6 +157,7 @@ class Chart:
     labels: list[str]
     series: list[tuple[str, list[float]]]
     table_key: str
+    ident: str = ""  # unique within the report, for the SVG's ids; set by build_report
 
 
 @dataclass
@@ -300,8 +301,10 @@ def build_report(data: dict, department: str | None = None) -> Report:
     times.tables.append(Table("median_days", _("Handläggningstid i dagar (median) %(year)d", year=year),
                               [_("Mått"), _("Dagar (median)")],
                               [[str(MEASURE_LABELS[m]), data["median_days"][m]] for m in queries.MEASURES]))
-    return Report(year, department, data,
-                  [overview, complaints, deviations, lex_sarah, by_department, actions, gender, times])
+    chapters = [overview, complaints, deviations, lex_sarah, by_department, actions, gender, times]
+    for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
+        chart.ident = f"chart-{n}"
+    return Report(year, department, data, chapters)
 
 
 # --- the sentences ----------------------------------------------------------------------------
@@ -312,8 +315,8 @@ def _number(value: float | int) -> str:
 
 
 def _lower_first(name: str) -> str:
-    # "Brister i bemötande" reads "brister i bemötande" mid-sentence; "IVO" stays "IVO".
-    return name[0].lower() + name[1:] if len(name) > 1 and name[1].islower() else name
+    # "Brister i bemötande" reads "brister i bemötande" mid-sentence, "E-post" "e-post"; "IVO" stays "IVO".
+    return name[0].lower() + name[1:] if len(name) > 1 and not name[1].isupper() else name
 
 
 def _join(parts: list[str]) -> str:
@@ -476,7 +479,8 @@ def complaint_sentences(data: dict, where: str) -> list[str]:
             "%(num)d klagomål har inkommit till Inspektionen för vård och omsorg (IVO) som sedan lämnat dem vidare "
             "till %(where)s.", com["via_ivo"], where=where))
     if com["answered"]:
-        more.append(ngettext("Av dem har %(num)d besvarats.", "Av dem har %(num)d besvarats.", com["answered"]))
+        more.append(ngettext("Av årets synpunkter och klagomål har %(num)d besvarats.",
+                             "Av årets synpunkter och klagomål har %(num)d besvarats.", com["answered"]))
     if more:
         paragraphs.append(" ".join(more))
     most = _most(com["by_department"], "complaints")

@@ -10,7 +10,7 @@ import pytest
 
 from app.stats.report import statistics
 from tests.cases.helpers import category, unit
-from tests.stats.helpers import add_action, at, case, judge, not_notifying, notify, set_columns
+from tests.stats.helpers import add_action, case, judge, not_notifying, notify, set_columns
 
 pytestmark = pytest.mark.usefixtures("demo")
 

@@ -1,0 +1,92 @@
+"""The statistics page, the printable quality report (HTML and PDF) and the downloads (CSV, XLSX).
+
+Thin handlers: read the request, ask app.stats.services, render or send a file.
+"""
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.guard import require
+from app.auth.permissions import Action
+from app.stats import exports, services
+from app.stats.forms import StatisticsForm
+from app.stats.services import StatisticsError
+
+bp = Blueprint("stats", __name__, url_prefix="/statistik")
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _department_choices() -> list[tuple]:
+    return [("", _("Hela förvaltningen"))] + [
+        (unit.id, unit.name + ("" if unit.active else " " + _("(inaktiv)"))) for unit in services.departments()]
+
+
+@bp.route("/")
+@require(Action.VIEW_STATISTICS)
+def index():
+    args = request.args.copy()
+    args.setdefault("ar", str(services.default_year()))
+    form = StatisticsForm(args)
+    form.year.choices = [(year, str(year)) for year in services.year_choices()]
+    form.department.choices = _department_choices()
+    report = None
+    if form.validate():
+        try:
+            report = services.view_statistics(_me(), form.year.data, form.department.data)
+        except StatisticsError as error:
+            form[error.field].errors.append(error.message)
+    return render_template("stats/index.html", form=form, report=report,
+                           svgs=exports.chart_svgs(report) if report else {},
+                           department_id=form.department.data if report else None), 200 if report else 422
+
+
+def _report(year: int, shown_as: str):
+    department_id = request.args.get("avdelning", type=int)
+    try:
+        return services.view_statistics(_me(), year, department_id, shown_as=shown_as)
+    except StatisticsError:
+        abort(404)
+
+
+def _download(content: str | bytes, fmt: str, name: str, *, inline: bool = False) -> Response:
+    response = Response(content, mimetype=exports.MEDIA_TYPES[fmt].split(";")[0],
+                        content_type=exports.MEDIA_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:year>/kvalitetsberattelse")
+@require(Action.VIEW_STATISTICS)
+def report_html(year: int):
+    report = _report(year, "html")
+    return render_template("stats/report.html", report=report, svgs=exports.chart_svgs(report), standalone=False,
+                           department_id=request.args.get("avdelning", type=int))
+
+
+@bp.route("/<int:year>/kvalitetsberattelse.pdf")
+@require(Action.VIEW_STATISTICS)
+def report_pdf(year: int):
+    report = _report(year, "pdf")
+    return _download(exports.as_pdf(report), "pdf", exports.filename(report, "pdf"), inline=True)
+
+
+@bp.route("/<int:year>/statistik.xlsx")
+@require(Action.VIEW_STATISTICS)
+def report_xlsx(year: int):
+    report = _report(year, "xlsx")
+    return _download(exports.as_xlsx(report), "xlsx", exports.filename(report, "xlsx"))
+
+
+@bp.route("/<int:year>/tabell/<key>.csv")
+@require(Action.VIEW_STATISTICS)
+def table_csv(year: int, key: str):
+    report = _report(year, f"csv:{key}")
+    table = report.table(key)
+    if table is None:
+        abort(404)
+    return _download(exports.table_csv(table), "csv", exports.filename(report, "csv", key))
