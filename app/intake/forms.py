@@ -54,7 +54,8 @@ class CheckboxListField(SelectMultipleField):
 
 
 class LenientDateField(DateField):
-    """Empty is None (the service says whether it is needed); anything unreadable gets a Swedish message."""
+    """Empty is None; unreadable text is passed on as text, and the service, which says
+    what is wrong with every field at once, explains it next to the field."""
 
     def process_formdata(self, valuelist):
         text = " ".join(valuelist or []).strip()
@@ -63,8 +64,8 @@ class LenientDateField(DateField):
             return
         try:
             self.data = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError as error:
-            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD.")) from error
+        except ValueError:
+            self.data = text
 
 
 class LenientTimeField(TimeField):
@@ -79,7 +80,7 @@ class LenientTimeField(TimeField):
                 return
             except ValueError:
                 continue
-        raise ValueError(_l("Ange klockslaget som TT:MM, till exempel 14:30."))
+        self.data = text
 
 
 def _id(value):

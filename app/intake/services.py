@@ -187,12 +187,14 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
 
     occurred_on = data.get("occurred_on")
     occurred_time = data.get("occurred_time")
-    if not isinstance(occurred_on, date):
+    if occurred_on in (None, ""):
         _add(errors, "occurred_on", _("Ange vilket datum det hände."))
+    elif not isinstance(occurred_on, date):
+        _add(errors, "occurred_on", _("Ange datumet som ÅÅÅÅ-MM-DD."))
     elif occurred_on > today:
         _add(errors, "occurred_on", _("Datumet kan inte vara i framtiden."))
-    if occurred_time is not None and not isinstance(occurred_time, time):
-        _add(errors, "occurred_time", _("Ange klockslaget som TT:MM."))
+    if occurred_time not in (None, "") and not isinstance(occurred_time, time):
+        _add(errors, "occurred_time", _("Ange klockslaget som TT:MM, till exempel 14:30."))
     elif isinstance(occurred_time, time) and occurred_on == today \
             and occurred_time > to_local(utcnow()).time().replace(tzinfo=None):
         _add(errors, "occurred_time", _("Klockslaget kan inte vara senare än nu."))
@@ -200,7 +202,7 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
     fields["occurred_time"] = occurred_time if isinstance(occurred_time, time) else None
 
     noticed_on = data.get("noticed_on")
-    if noticed_on is not None:
+    if noticed_on not in (None, ""):
         if not isinstance(noticed_on, date):
             _add(errors, "noticed_on", _("Ange datumet som ÅÅÅÅ-MM-DD."))
         elif noticed_on > today:

@@ -57,6 +57,8 @@ CASES = [
     ("deviation", "occurred_on", {"occurred_on": "2026-03-03"}, "kan inte vara i framtiden"),
     ("deviation", "occurred_on", {"occurred_on": ""}, "Ange vilket datum det hände."),
     ("deviation", "occurred_on", {"occurred_on": "2026-02-30"}, "ÅÅÅÅ-MM-DD"),
+    ("deviation", "occurred_on", {"occurred_on": "igår"}, "ÅÅÅÅ-MM-DD"),
+    ("deviation", "noticed_on", {"noticed_on": "förra veckan"}, "ÅÅÅÅ-MM-DD"),
     ("deviation", "occurred_time", {"occurred_time": "16:30"}, "kan inte vara senare än nu"),
     ("deviation", "occurred_time", {"occurred_time": "25:99"}, "TT:MM"),
     ("deviation", "noticed_on", {"noticed_on": "2026-03-03"}, "kan inte vara i framtiden"),
@@ -111,11 +113,13 @@ def test_bad_input_is_explained_next_to_the_field_and_nothing_is_stored(app, log
 
 
 def test_every_error_is_shown_at_once(app, login_as):
-    data = valid_form("deviation", description="kort", occurred_on="2030-01-01", client_pin="1", category_ids=[])
+    # An unreadable time (not only an invalid one) is reported together with the rest.
+    data = valid_form("deviation", description="kort", occurred_on="2030-01-01", occurred_time="kvart i fem",
+                      client_pin="1", category_ids=[])
     with frozen(NOW):
         response = post_report(login_as("anna"), "deviation", data, [("faktura.pdf", SCRIPT)])
     html = response.get_data(as_text=True)
-    for field in ("description", "occurred_on", "client_pin", "category_ids", "attachments"):
+    for field in ("description", "occurred_on", "occurred_time", "client_pin", "category_ids", "attachments"):
         assert error_for(html, field), field
     assert_nothing_stored(app)
 
@@ -183,9 +187,12 @@ def test_html_in_every_text_field_is_stored_as_text_and_shown_escaped(app, login
         payload["ivo_reference"] = "<script>alert(1)</script>"  # the field holds 60 characters
     extra = {"channel": "ivo"} if kind == "complaint" else {}
 
-    # Shown escaped when the form comes back with an error ...
+    # Shown escaped when the form comes back with an error (the validated fields too) ...
+    validated = {"client_pin": SCRIPT_TEXT, "occurred_time": SCRIPT_TEXT}
+    if kind == "complaint":
+        validated.update(complainant_email=SCRIPT_TEXT, complainant_phone=SCRIPT_TEXT)
     with frozen(NOW):
-        refused = post_report(anna, kind, valid_form(kind, category_ids=[], **payload, **extra))
+        refused = post_report(anna, kind, valid_form(kind, category_ids=[], **payload, **extra, **validated))
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "<script>" not in html and "<b onmouseover" not in html
