@@ -149,3 +149,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(remind_command)
     from app.stats.cli import stats_cli
     app.cli.add_command(stats_cli)
+    from app.imports.cli import cases_cli
+    app.cli.add_command(cases_cli)

@@ -7,7 +7,8 @@ both routes (`require`) and services (`ensure`) ask it.
 A case is anything with `kind`, `unit_path` (the ids from the root down to the
 case's unit), `reporter_id`, `bypass_manager` (the reporter asked that the
 report not go to their nearest manager) and `disqualified_user_ids` (those who
-declared themselves disqualified, jäv; absent means nobody).
+declared themselves disqualified, jäv; absent means nobody). A case with `imported`
+true is history brought from earlier years: it is read, never worked.
 """
 
 from enum import StrEnum
@@ -26,6 +27,7 @@ class Action(StrEnum):
     VIEW_OUTBOX = "view_outbox"
     VIEW_STATISTICS = "view_statistics"
     VIEW_LEX_SARAH_DESK = "view_lex_sarah_desk"  # the lex Sarah officer's desk
+    IMPORT_CASES = "import_cases"           # bring earlier years' cases in from CSV
     # on a case
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
@@ -59,6 +61,7 @@ _GENERAL = {
     Action.VIEW_OUTBOX: {ADMIN},
     Action.VIEW_STATISTICS: {OFFICER, ADMIN},
     Action.VIEW_LEX_SARAH_DESK: {OFFICER},
+    Action.IMPORT_CASES: {ADMIN},
     Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
     Action.VIEW_UNIT_ACTIONS: {INVESTIGATOR, OFFICER, ADMIN},
 }
@@ -127,6 +130,8 @@ def can(user, action: Action, case=None) -> bool:
         responsible = case.responsible_id is not None and case.responsible_id == user.id
         return responsible or can(user, Action.VIEW_CASE if action is Action.VIEW_ACTION
                                   else Action.WORK_CASE, case.case)
+    if getattr(case, "imported", False) and action not in (Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER):
+        return False  # imported history is read-only for everyone
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
     if action is Action.VIEW_CASE_AS_REPORTER:
         return is_reporter

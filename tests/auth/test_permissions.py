@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from app.auth.permissions import Action, can
+from app.auth.permissions import CASE_ACTIONS, Action, can
 
 
 @dataclass
@@ -46,6 +46,7 @@ GENERAL = [
     (Action.VIEW_OUTBOX, False, False, False, True),
     (Action.VIEW_STATISTICS, False, False, True, True),
     (Action.VIEW_LEX_SARAH_DESK, False, False, True, False),
+    (Action.IMPORT_CASES, False, False, False, True),
     (Action.VIEW_OWN_ACTIONS, True, True, True, True),
     (Action.VIEW_UNIT_ACTIONS, False, True, True, True),
 ]
@@ -109,6 +110,17 @@ def test_jav_the_reporter_and_the_disqualified_never_handle_the_case(user):
             assert not can(user, action, case), action
     # Someone else's disqualification changes nothing for this person.
     assert can(user, Action.WORK_CASE, FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({999})))
+
+
+@pytest.mark.parametrize("user", [INVESTIGATOR_UNIT, OFFICER, ADMIN])
+def test_an_imported_case_is_read_but_never_worked(user):
+    case = FakeCase(kind="lex_sarah")
+    case.imported = True
+    assert can(user, Action.VIEW_CASE, case)
+    for action in CASE_ACTIONS - {Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER}:
+        assert not can(user, action, case), action
+    case.imported = False
+    assert any(can(user, action, case) for action in CASE_ACTIONS - {Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER})
 
 
 def test_every_workflow_move_names_the_permission_it_needs():
