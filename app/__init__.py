@@ -78,6 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lexsarah_bp)
     from app.stats.routes import bp as stats_bp
     app.register_blueprint(stats_bp)
+    from app.imports.routes import bp as imports_bp
+    app.register_blueprint(imports_bp)
 
 
 def _register_login(app: Flask) -> None:

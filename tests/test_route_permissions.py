@@ -90,6 +90,17 @@ EXPECTED = {
     "cases.feedback": only({"erik", "sara"}, 200),
     "cases.close": only({"erik", "sara"}, 409),  # not before triage
     "cases.reopen": only({"sara", "admin"}, 409),  # not closed
+    # the investigation record, hand-overs and deadlines, on the same received deviation
+    "cases.add_entry": only({"erik", "sara"}, 200),
+    "cases.causes": only({"erik", "sara"}, 200),
+    "cases.risk": only({"erik", "sara"}, 200),
+    "cases.link_case": only({"erik", "sara"}, 200),
+    "cases.unlink_case": only({"erik", "sara"}, 200),
+    "cases.finish_investigation": only({"erik", "sara"}, 409),  # lex Sarah only
+    "cases.hand_over": only({"erik", "sara"}, 409),  # lex Sarah judged "none" only
+    "cases.escalate": only({"erik", "sara"}, 200),
+    "cases.acknowledge": only({"erik", "sara"}, 409),  # complaints only
+    "cases.deadline_settings": only(ADMIN, 200),
     # actions, on an action erik answers for in the demo case (_demo_action; every role and the
     # responsible person's own rights are tested in tests/actions/test_permissions.py)
     "actions.mine": logged_in(200),
@@ -124,6 +135,9 @@ EXPECTED = {
     "stats.report_pdf": only({"sara", "admin"}, 200),
     "stats.report_xlsx": only({"sara", "admin"}, 200),
     "stats.table_csv": only({"sara", "admin"}, 200),
+    # the import of earlier years (tests/imports)
+    "imports.upload": only(ADMIN, 200),
+    "imports.template": only(ADMIN, 200),
 }
 
 
