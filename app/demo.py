@@ -6,10 +6,8 @@ from sqlalchemy import select
 from app.actions.types import ensure_default_types
 from app.auth import services as accounts
 from app.auth.models import User
-from app.cases.categories import add_category
 from app.cases.models import Category
 from app.extensions import db
-from app.org import services as org
 from app.org.models import Unit
 
 ADMINISTRATION = "Socialförvaltningen"
@@ -44,7 +42,16 @@ class DemoRefused(RuntimeError):
 def _unit(name: str, parent: Unit | None) -> Unit:
     same_parent = Unit.parent_id == parent.id if parent else Unit.parent_id.is_(None)
     existing = db.session.scalar(select(Unit).where(Unit.name == name, same_parent))
-    return existing or org.create_unit(None, name=name, parent_id=parent.id if parent else None)
+    if existing:
+        return existing
+    # Rows are added directly, in one transaction, rather than through the admin
+    # services (one commit and audit entry each): every test that needs the demo
+    # organisation loads it, so its cost is paid hundreds of times per run.
+    unit = Unit(name=name)
+    db.session.add(unit)
+    db.session.flush()
+    unit.place_under(parent)
+    return unit
 
 
 def load_demo_data(env: str) -> list[str]:
@@ -65,9 +72,9 @@ def load_demo_data(env: str) -> list[str]:
     for kind, names in (("deviation", DEVIATION_CATEGORIES), ("lex_sarah", DEVIATION_CATEGORIES),
                         ("complaint", COMPLAINT_CATEGORIES)):
         existing = set(db.session.scalars(select(Category.name).where(Category.kind == kind)))
-        for name in names:
+        for position, name in enumerate(names, start=1):
             if name not in existing:
-                add_category(None, kind, name)
+                db.session.add(Category(kind=kind, name=name, position=position))
                 created.append(f"category {kind}: {name}")
     created += [f"action type: {name}" for name in ensure_default_types()]
 

@@ -15,6 +15,7 @@ from email import message_from_bytes, policy
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 from sqlalchemy import delete, event
 from sqlalchemy.engine import Engine
 
@@ -101,15 +102,67 @@ class IsolatedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+# Every test gets a new app and so a new engine, whose SQL compilation cache starts
+# empty; compiling the same statements again in every test doubled the suite's
+# time. The cache holds compiled SQL only (no data), so sharing it is safe.
+_SHARED_SQL_CACHE: dict = {}
+
+
+class _SharedTemplateCache(BytecodeCache):
+    """Jinja's compiled templates, kept across the per-test apps for the same reason."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedTemplateCache()
+
+
+def _share_sql_cache(engine) -> None:
+    key = engine.dialect.name
+    if key in _SHARED_SQL_CACHE:
+        engine._compiled_cache = _SHARED_SQL_CACHE[key]
+    else:
+        _SHARED_SQL_CACHE[key] = engine._compiled_cache
+
+
+# Building an app compiles ~150 URL rules and every template; doing that for every
+# test took most of the suite's time. Apps are therefore built once per distinct
+# configuration and reused; each test still gets empty tables, and any change a
+# test makes to app.config is undone after it.
+_APPS: dict[str, object] = {}
+
+
+def _app_for(config: dict):
+    key = repr(sorted(config.items()))
+    if key not in _APPS:
+        app = create_app(config)
+        app.test_client_class = IsolatedClient
+        app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
+        with app.app_context():
+            _share_sql_cache(db.engine)
+        _APPS[key] = app
+    return _APPS[key]
+
+
 @pytest.fixture
 def app(_schema, _session_dir, app_config):
-    app = create_app(make_config(_session_dir, **app_config))
-    app.test_client_class = IsolatedClient
+    app = _app_for(make_config(_session_dir, **app_config))
+    saved_config = dict(app.config)
     with app.app_context():
         _empty_all_tables()
         yield app
         _empty_all_tables()
         db.session.remove()
+    app.config.clear()
+    app.config.update(saved_config)
 
 
 @pytest.fixture

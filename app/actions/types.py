@@ -68,11 +68,14 @@ def update_action_type(actor, action_type: ActionType, *, name: str, active: boo
 
 
 def ensure_default_types() -> list[str]:
-    """Create the default types that are missing (idempotent); returns the names created."""
+    """Add the default types that are missing (idempotent) to the caller's transaction;
+    returns the names added. The caller commits (the demo loader commits once)."""
     existing = {name.lower() for name in db.session.scalars(select(ActionType.name))}
+    position = db.session.scalar(select(func.max(ActionType.position))) or 0
     created = []
     for name in DEFAULT_ACTION_TYPES:
         if name.lower() not in existing:
-            add_action_type(None, name)
+            position += 1
+            db.session.add(ActionType(name=name, position=position))
             created.append(name)
     return created

@@ -45,6 +45,12 @@ class Unit(db.Model):
         ids = self.ancestor_ids
         return ids[1] if len(ids) > 1 else None
 
+    def place_under(self, parent: "Unit | None") -> None:
+        """Set parent, path and depth of a unit that has its id (after a flush)."""
+        self.parent = parent
+        self.path = (parent.path if parent else "/") + f"{self.id}/"
+        self.depth = parent.depth + 1 if parent else 0
+
     def subtree_query(self):
         return select(Unit).where(Unit.path.startswith(self.path))
 

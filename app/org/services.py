@@ -94,11 +94,10 @@ def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -
     parent = _parent(parent_id) if has_root or parent_id is not None else None
     parent_id = parent.id if parent else None
     _check_sibling_name(name, parent_id)
-    unit = Unit(name=name, parent=parent, address=(address or "").strip()[:300])
+    unit = Unit(name=name, address=(address or "").strip()[:300])
     db.session.add(unit)
     db.session.flush()
-    unit.path = (parent.path if parent else "/") + f"{unit.id}/"
-    unit.depth = parent.depth + 1 if parent else 0
+    unit.place_under(parent)
     audit.record("unit.created", actor=actor, object_type="unit", object_id=unit.id,
                  detail={"name": name, "parent_id": parent_id})
     db.session.commit()
