@@ -16,6 +16,7 @@ from app.clock import today_local
 REMINDERS = [
     "app.actions.reminders:send_action_reminders",
     "app.lexsarah.reminders:send_ivo_reminders",
+    "app.cases.deadline_reminders:send_deadline_reminders",
 ]
 
 

@@ -138,6 +138,10 @@ EXPECTED = {
     # the import of earlier years (tests/imports)
     "imports.upload": only(ADMIN, 200),
     "imports.template": only(ADMIN, 200),
+    # the JSON API: 401 (JSON), not a redirect, without a session or token (tests/api)
+    "api.statistics": {**only({"sara", "admin"}, 200), "anonymous": 401},
+    "api_tokens.index": only(ADMIN, 200),
+    "api_tokens.revoke": only(ADMIN, ALLOWED),  # no such token in the demo: 404
 }
 
 
@@ -153,6 +157,7 @@ def _demo_ids() -> dict[str, object]:
         "type_id": db.session.scalar(select(ActionType.id).order_by(ActionType.id)),
         "year": 2018,
         "key": "lex_sarah",
+        "token_id": 999999,
     }
 
 
@@ -254,9 +259,11 @@ def test_public_endpoints_are_exactly_the_allowlist(app):
 
 
 def test_the_table_agrees_with_the_public_allowlist():
-    # A public endpoint never sends anyone to log in; every other one does.
+    # A public endpoint never sends anyone to log in; every other one does (the JSON API
+    # answers 401 instead of a redirect: a program cannot fill in a login form).
     for endpoint, by_role in EXPECTED.items():
-        assert (by_role["anonymous"] != LOGIN) == (endpoint in PUBLIC), endpoint
+        login_needed = by_role["anonymous"] == (401 if endpoint.startswith("api.") else LOGIN)
+        assert login_needed != (endpoint in PUBLIC), endpoint
 
 
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))

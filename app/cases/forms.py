@@ -109,6 +109,8 @@ EVENT_LABELS = {
     "feedback_given": _l("Återkoppling till rapportören"),
     "closed": _l("Ärendet avslutades"),
     "reopened": _l("Ärendet öppnades igen"),
+    "case_linked": _l("Ett liknande ärende kopplades"),
+    "case_unlinked": _l("Kopplingen till ett liknande ärende togs bort"),
 }
 
 

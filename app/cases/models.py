@@ -48,6 +48,9 @@ COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
 # "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
 HANDOVERS = ("to_deviation", "to_lex_sarah")
 REFERENCE_PREFIXES = {"deviation": "AV", "lex_sarah": "LS", "complaint": "KL"}
+# Case.next_deadline_at when no deadline is running: later than every real one, never NULL,
+# so that sorting by deadline is a plain index walk on both databases.
+NO_DEADLINE = datetime(9999, 12, 31)
 
 
 class Case(db.Model):
@@ -70,6 +73,10 @@ class Case(db.Model):
         # all of them, after some years) are never read, whatever else is filtered on.
         Index("ix_cases_status_assigned", "status", "assigned_to_id"),
         Index("ix_cases_kind_status", "kind", "status"),
+        # The same ranges for "sort by next deadline" and the overdue filter (app.cases.deadlines).
+        Index("ix_cases_unit_deadline_id", "unit_id", "next_deadline_at", "id"),
+        Index("ix_cases_kind_deadline_id", "kind", "next_deadline_at", "id"),
+        Index("ix_cases_deadline_id", "next_deadline_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -115,6 +122,11 @@ class Case(db.Model):
     # case as a new report.
     handover: Mapped[str | None] = mapped_column(String(20))  # HANDOVERS
     origin_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+
+    # When the nearest running deadline falls (the last second of its day, Swedish time, in
+    # UTC), or NO_DEADLINE when none is running. Derived: app.cases.deadlines recomputes it
+    # whenever a case is flushed, so the overdue filter and the deadline sort are index ranges.
+    next_deadline_at: Mapped[datetime] = mapped_column(default=lambda: NO_DEADLINE)
 
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -284,3 +296,143 @@ class ReferenceCounter(db.Model):
     kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     year: Mapped[int] = mapped_column(primary_key=True)
     last: Mapped[int] = mapped_column(default=0)
+
+
+# --- the investigation record (app.cases.investigation) ----------------------------------------
+
+# SOSFS 2011:5, 5 kap.: what a lex Sarah investigation documents, in this order. Entries
+# of other kinds have no section.
+RECORD_SECTIONS = ("what_happened", "came_to_attention", "when_happened", "causes", "happened_before",
+                   "could_recur", "measures", "other", "decision")
+ENTRY_NATURES = ("fact", "assessment")
+CAUSE_AREAS = ("communication", "environment", "processes", "technology", "people")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class InvestigationEntry(db.Model):
+    """One entry of a case's investigation record. Never edited after saving: a mistake is
+    corrected by a later entry that points at it (`corrects_id`)."""
+
+    __tablename__ = "investigation_entries"
+    __table_args__ = (
+        CheckConstraint(_in("nature", ENTRY_NATURES), name="nature"),
+        CheckConstraint(f"section IS NULL OR {_in('section', RECORD_SECTIONS)}", name="section"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str | None] = mapped_column(String(30))  # RECORD_SECTIONS; lex Sarah only
+    entry_date: Mapped[date]            # the date the information concerns or was given
+    source: Mapped[str] = mapped_column(String(300))  # who or what the information came from
+    nature: Mapped[str] = mapped_column(String(20))   # ENTRY_NATURES: a fact or an assessment
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_name: Mapped[str] = mapped_column(String(200), default="")
+    author_title: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("investigation_entries.id"), index=True)
+
+    case: Mapped[Case] = relationship()
+    corrects: Mapped["InvestigationEntry | None"] = relationship(remote_side=[id])
+
+
+case_cause_areas = Table(
+    "case_cause_areas",
+    db.metadata,
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("area", String(30), primary_key=True),
+    CheckConstraint(_in("area", CAUSE_AREAS), name="area"),
+)
+
+
+class CaseCauses(db.Model):
+    """The causes found: areas (case_cause_areas, for the statistics) and a text. One per case;
+    recording them again replaces them and the journal keeps what they were."""
+
+    __tablename__ = "case_causes"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class CaseRisk(db.Model):
+    """The risk that it happens again: probability 1–4 × consequence 1–4. One per case."""
+
+    __tablename__ = "case_risks"
+    __table_args__ = (
+        CheckConstraint("probability BETWEEN 1 AND 4", name="probability"),
+        CheckConstraint("consequence BETWEEN 1 AND 4", name="consequence"),
+    )
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    probability: Mapped[int]
+    consequence: Mapped[int]
+    text: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+
+    @property
+    def score(self) -> int:
+        return self.probability * self.consequence
+
+
+class CaseLink(db.Model):
+    """"Has something similar happened before?": a case the investigator linked as similar.
+    Stored once, shown on both cases."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (
+        UniqueConstraint("case_id", "linked_case_id", name="uq_case_links_pair"),
+        CheckConstraint("case_id <> linked_case_id", name="not_itself"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    linked_case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    linked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(foreign_keys=[case_id])
+    linked_case: Mapped[Case] = relationship(foreign_keys=[linked_case_id])
+
+
+# --- deadlines (app.cases.deadlines) ------------------------------------------------------------
+
+DEADLINE_UNITS = ("days", "working_days")
+
+
+class DeadlineSetting(db.Model):
+    """How long a step of a kind may take, as the admin set it. A missing row means the default
+    in app.cases.deadlines.DEFAULTS."""
+
+    __tablename__ = "deadline_settings"
+    __table_args__ = (
+        CheckConstraint(_in("unit", DEADLINE_UNITS), name="unit"),
+        CheckConstraint("amount BETWEEN 1 AND 365", name="amount"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    step: Mapped[str] = mapped_column(String(30), primary_key=True)
+    amount: Mapped[int]
+    unit: Mapped[str] = mapped_column(String(20))
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class DeadlineReminderSent(db.Model):
+    """One row per person and day a digest of their overdue cases was queued: `flask remind`
+    run twice on the same day sends nothing the second time."""
+
+    __tablename__ = "case_deadline_reminders"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    case_count: Mapped[int] = mapped_column(default=0)

@@ -2,25 +2,22 @@
 
 Paging is by keyset, a cursor on (sort value, id) rather than an OFFSET, so page
 10,000 is one index range scan just like page 1. The indexes that serve it are
-(unit_id, received_at, id) and (kind, received_at, id) on `cases`.
-
-Deadlines do not exist yet. `overdue_condition`, `is_overdue`, `next_deadline`
-and the "deadline" sort are the seams the deadline work replaces; until then they
-follow a placeholder rule (PLACEHOLDER_DAYS) and the deadline sort falls back to
-the received date, oldest first.
+(unit_id, received_at, id) and (kind, received_at, id) on `cases`, and for the
+deadline sort and the overdue filter the same with `next_deadline_at`, a column
+app.cases.deadlines keeps current.
 """
 
 import base64
 import binascii
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import and_, exists, false, func, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import Action, can
-from app.cases.models import Case, case_categories
+from app.cases.models import NO_DEADLINE, Case, case_categories
 from app.clock import STOCKHOLM, to_local, utcnow
 from app.extensions import db
 from app.org.models import Unit
@@ -111,27 +108,18 @@ def in_queue(user, case: Case) -> bool:
         Case.id == case.id, scope_condition(user))) == 1
 
 
-# --- deadlines: placeholder seams for the deadline work --------------------------------------
-
-# Calendar days from receipt while a case is not yet investigated, after the defaults in
-# issue 4 (lex Sarah investigation 14 days, deviations 30, complaint answer 28). Working
-# days, per-step deadlines and admin settings replace this.
-PLACEHOLDER_DAYS = {"lex_sarah": 14, "deviation": 30, "complaint": 28}
-_RUNNING = (Status.RECEIVED.value, Status.INVESTIGATING.value)
-
+# --- deadlines (app.cases.deadlines keeps Case.next_deadline_at current) ----------------------
 
 def overdue_condition(now: datetime):
-    """SQL: the case has passed its deadline (placeholder rule)."""
-    return and_(Case.status.in_(_RUNNING),
-                or_(*(and_(Case.kind == kind, Case.received_at < now - timedelta(days=days))
-                      for kind, days in PLACEHOLDER_DAYS.items())))
+    """SQL: a running deadline has passed. NO_DEADLINE (nothing running) is never passed."""
+    return Case.next_deadline_at < now
 
 
 def next_deadline(case: Case) -> datetime | None:
-    """When the case's next step is due (placeholder rule), or None when nothing is running."""
-    if case.status not in _RUNNING or case.kind not in PLACEHOLDER_DAYS:
+    """When the case's next step is due, or None when nothing is running."""
+    if case.next_deadline_at is None or case.next_deadline_at >= NO_DEADLINE:
         return None
-    return case.received_at + timedelta(days=PLACEHOLDER_DAYS[case.kind])
+    return case.next_deadline_at
 
 
 def is_overdue(case: Case, now: datetime) -> bool:
@@ -140,9 +128,11 @@ def is_overdue(case: Case, now: datetime) -> bool:
 
 
 def _sort_key(sort: str):
-    """(column, descending). The deadline sort falls back to the received date, oldest
-    first, which with fixed days per kind is close to "nearest deadline first"."""
-    if sort == "oldest" or sort == "deadline":
+    """(column, descending). Cases with no running deadline hold NO_DEADLINE, so they come
+    last in the deadline sort without a NULL in the index."""
+    if sort == "deadline":
+        return Case.next_deadline_at, False
+    if sort == "oldest":
         return Case.received_at, False
     return Case.received_at, True
 
@@ -222,7 +212,7 @@ def encode_cursor(sort_value: datetime, identifier: int) -> str:
 
 
 def decode_cursor(token: str | None) -> tuple[datetime, int] | None:
-    """The (received_at, id) a cursor points at; None for anything that is not one of ours."""
+    """The (sort value, id) a cursor points at; None for anything that is not one of ours."""
     if not token:
         return None
     try:
@@ -233,15 +223,13 @@ def decode_cursor(token: str | None) -> tuple[datetime, int] | None:
         return None
 
 
-def _beyond(cursor: tuple[datetime, int], descending: bool):
-    """Rows after the cursor in the given direction. The plain range on received_at
-    (redundant with the OR) is what lets the database seek in the index."""
+def _beyond(cursor: tuple[datetime, int], descending: bool, column=Case.received_at):
+    """Rows after the cursor in the given direction, on the sort column. The plain range
+    on the column (redundant with the OR) is what lets the database seek in the index."""
     moment, identifier = cursor
     if descending:
-        return and_(Case.received_at <= moment,
-                    or_(Case.received_at < moment, Case.id < identifier))
-    return and_(Case.received_at >= moment,
-                or_(Case.received_at > moment, Case.id > identifier))
+        return and_(column <= moment, or_(column < moment, Case.id < identifier))
+    return and_(column >= moment, or_(column > moment, Case.id > identifier))
 
 
 # --- the page -----------------------------------------------------------------------------
@@ -273,9 +261,9 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
     common = filter_conditions(user, filters, now)
     if not scope.with_bypass:
         common.append(Case.bypass_manager.is_(False))
-    if cursor is not None:
-        common.append(_beyond(cursor, descending))
     column, _ = _sort_key(filters.sort)
+    if cursor is not None:
+        common.append(_beyond(cursor, descending, column))
 
     def ordered(statement, sort_column, id_column):
         if descending:

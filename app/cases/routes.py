@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from app.auth.guard import require
 from app.auth.permissions import Action, PermissionDenied
-from app.cases import forms, services
+from app.cases import deadline_forms, deadlines, forms, handover, handover_forms, investigation, services
+from app.cases import investigation_forms as record_forms
 from app.cases.models import NOT_INVESTIGATE_REASONS
 from app.cases.queue import QueueFilters
 from app.clock import today_local
@@ -28,6 +29,11 @@ MOVE_ENDPOINTS = {
     "give_feedback": "cases.feedback",
     "close": "cases.close",
     "reopen": "cases.reopen",
+    "add_entry": "cases.add_entry",
+    "record_causes_and_risk": "cases.causes",
+    "finish_investigation": "cases.finish_investigation",
+    "hand_over_to_deviation": "cases.hand_over",
+    "escalate_to_lex_sarah": "cases.escalate",
 }
 
 
@@ -69,6 +75,7 @@ def case(reference: str):
     if not view.full:
         return render_template("cases/reporter_view.html", case=view.case)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
+                           record=investigation.view_record(_me(), view.case, view.moves),
                            take_form=forms.AssignToMeForm(version=view.case.version),
                            investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))
 
@@ -84,6 +91,7 @@ class _Move:
     done: str
     perform: Callable  # (actor, reference, form) -> Case
     intro: str = ""
+    check: Callable | None = None  # (case) -> None or CaseWorkError: whether the page applies to this case
 
 
 def _handle(reference: str, spec: _Move, form):
@@ -109,6 +117,8 @@ def _handle(reference: str, spec: _Move, form):
             return redirect(url_for("cases.case", reference=reference))
     try:
         view = services.open_action(_me(), reference, spec.move)
+        if spec.check is not None:
+            spec.check(view.case)
     except services.CaseNotFound:
         abort(404)
     except PermissionDenied:
@@ -127,6 +137,9 @@ def _handle(reference: str, spec: _Move, form):
 
 
 def _fill_choices(form, view) -> None:
+    fill = getattr(form, "fill_from_case", None)
+    if fill is not None:  # choices that depend on the case (app.cases.investigation_forms)
+        fill(view.case)
     if isinstance(form, forms.AssignForm):
         form.assignee.choices = [("", _("Välj handläggare"))] + [
             (u.id, f"{u.full_name}{', ' + u.title if u.title else ''}") for u in view.assignees]
@@ -265,3 +278,166 @@ def close(reference: str):
 @bp.route("/<reference>/oppna-igen", methods=["GET", "POST"])
 def reopen(reference: str):
     return _handle(reference, REOPEN, forms.ReopenForm())
+
+
+# --- the investigation record, hand-overs and deadlines (app.cases.investigation, handover, deadlines)
+
+@bp.app_context_processor
+def record_words():
+    return {"record_words": record_forms, "deadline_words": deadlines}
+
+
+def _add_entry(actor, reference, form):
+    section = form.section.data if "section" in form else None
+    return investigation.add_entry(actor, reference, section=section or None, entry_date=form.entry_date.data,
+                                   source=form.source.data, nature=form.nature.data, text=form.text.data,
+                                   corrects_id=form.corrects.data, expected_version=form.version.data)
+
+
+ADD_ENTRY = _Move("add_entry", record_forms.EntryForm, _l("Dokumentera i utredningen"), _l("Spara anteckningen"),
+                  _l("Anteckningen är sparad."), _add_entry,
+                  intro=_l("Namn, titel och tidpunkt sparas automatiskt. En sparad anteckning kan inte ändras; "
+                           "blir något fel skriver du en ny anteckning som rättar den."))
+CAUSES = _Move(
+    "record_causes_and_risk", record_forms.CausesForm, _l("Orsaker"), _l("Spara orsakerna"),
+    _l("Orsakerna är sparade."),
+    lambda actor, ref, f: investigation.record_causes(actor, ref, areas=f.areas.data or [], text=f.text.data,
+                                                      expected_version=f.version.data))
+RISK = _Move(
+    "record_causes_and_risk", record_forms.RiskForm, _l("Risk att det händer igen"), _l("Spara riskbedömningen"),
+    _l("Riskbedömningen är sparad."),
+    lambda actor, ref, f: investigation.record_risk(actor, ref, probability=f.probability.data,
+                                                    consequence=f.consequence.data, text=f.text.data,
+                                                    expected_version=f.version.data),
+    intro=_l("Risken är sannolikheten gånger konsekvensen (1–16): 1–2 låg, 3–6 måttlig, 8–9 hög och 12–16 "
+             "mycket hög risk."))
+LINK = _Move(
+    "add_entry", record_forms.LinkForm, _l("Koppla ett liknande ärende"), _l("Koppla ärendet"),
+    _l("Ärendena är kopplade till varandra."),
+    lambda actor, ref, f: investigation.link_similar_case(actor, ref, other_reference=f.reference.data,
+                                                          expected_version=f.version.data),
+    intro=_l("Kopplingen visas i båda ärendena, under ”Har något liknande hänt tidigare?”."))
+UNLINK = _Move(
+    "add_entry", record_forms.LinkForm, _l("Ta bort kopplingen till ett ärende"), _l("Ta bort kopplingen"),
+    _l("Kopplingen är borttagen."),
+    lambda actor, ref, f: investigation.unlink_similar_case(actor, ref, other_reference=f.reference.data,
+                                                            expected_version=f.version.data))
+FINISH = _Move(
+    "finish_investigation", record_forms.FinishForm, _l("Slutför utredningen"), _l("Slutför utredningen"),
+    _l("Utredningen är slutförd och väntar på lex Sarah-ansvarigas bedömning."),
+    lambda actor, ref, f: investigation.finish_investigation(actor, ref, expected_version=f.version.data),
+    intro=_l("Utredningen lämnas till lex Sarah-ansvarig för bedömning. Du kan fortfarande lägga till "
+             "anteckningar."))
+
+
+def _hand_over(actor, reference, form):
+    new = handover.hand_over_to_deviation(actor, reference, reason=form.reason.data,
+                                          expected_version=form.version.data)
+    flash(_("Avvikelsen har diarienummer %(ref)s.", ref=new.reference), "success")
+    return new
+
+
+def _escalate(actor, reference, form):
+    new = handover.escalate_to_lex_sarah(actor, reference, lex_sarah_type=form.lex_sarah_type.data,
+                                         reason=form.reason.data, expected_version=form.version.data)
+    flash(_("Lex Sarah-rapporten har diarienummer %(ref)s. Lex Sarah-ansvariga har fått e-post.",
+            ref=new.reference), "success")
+    return new
+
+
+HAND_OVER = _Move(
+    "hand_over_to_deviation", handover_forms.HandOverForm, _l("Överlämna som avvikelse"), _l("Överlämna"),
+    _l("Lex Sarah-rapporten är avslutad och överlämnad som avvikelse."), _hand_over,
+    intro=_l("En ny avvikelse skapas för samma enhet, med samma beskrivning och kategorier, och kopplas till "
+             "rapporten. Lex Sarah-rapporten avslutas och behåller sin bedömning."))
+ESCALATE = _Move(
+    "escalate_to_lex_sarah", handover_forms.EscalateForm, _l("Gör en lex Sarah-rapport"),
+    _l("Gör lex Sarah-rapporten"), _l("Lex Sarah-rapporten är gjord och kopplad till ärendet."), _escalate,
+    intro=_l("En ny lex Sarah-rapport skapas för samma enhet, med samma beskrivning, och kopplas till ärendet. "
+             "En avvikelse avslutas; ett klagomål fortsätter tills klaganden har fått svar."),
+    check=handover.check_not_escalated)
+ACKNOWLEDGE = _Move(
+    "add_entry", deadline_forms.AcknowledgementForm, _l("Registrera mottagningsbekräftelse"), _l("Spara"),
+    _l("Mottagningsbekräftelsen är registrerad."),
+    lambda actor, ref, f: deadlines.record_acknowledgement(actor, ref, acknowledged_on=f.acknowledged_on.data,
+                                                           channel=f.channel.data, expected_version=f.version.data),
+    intro=_l("Klaganden ska få veta att klagomålet har kommit fram. Registrera när och hur det gjordes."),
+    check=deadlines.check_acknowledgement_open)
+
+
+@bp.route("/<reference>/utredning/anteckning", methods=["GET", "POST"])
+def add_entry(reference: str):
+    form = record_forms.EntryForm()
+    if request.method == "GET":
+        form.entry_date.data = today_local()
+        form.section.data = request.args.get("avsnitt", "")
+        form.corrects.data = forms._int_or_none(request.args.get("rattar"))
+    return _handle(reference, ADD_ENTRY, form)
+
+
+@bp.route("/<reference>/utredning/orsaker", methods=["GET", "POST"])
+def causes(reference: str):
+    return _handle(reference, CAUSES, record_forms.CausesForm())
+
+
+@bp.route("/<reference>/utredning/risk", methods=["GET", "POST"])
+def risk(reference: str):
+    return _handle(reference, RISK, record_forms.RiskForm())
+
+
+@bp.route("/<reference>/utredning/liknande", methods=["GET", "POST"])
+def link_case(reference: str):
+    return _handle(reference, LINK, record_forms.LinkForm())
+
+
+@bp.route("/<reference>/utredning/liknande/ta-bort", methods=["GET", "POST"])
+def unlink_case(reference: str):
+    return _handle(reference, UNLINK, record_forms.LinkForm())
+
+
+@bp.route("/<reference>/utredning/slutfor", methods=["GET", "POST"])
+def finish_investigation(reference: str):
+    return _handle(reference, FINISH, record_forms.FinishForm())
+
+
+@bp.route("/<reference>/overlamna-som-avvikelse", methods=["GET", "POST"])
+def hand_over(reference: str):
+    return _handle(reference, HAND_OVER, handover_forms.HandOverForm())
+
+
+@bp.route("/<reference>/gor-lex-sarah-rapport", methods=["GET", "POST"])
+def escalate(reference: str):
+    return _handle(reference, ESCALATE, handover_forms.EscalateForm())
+
+
+@bp.route("/<reference>/bekraftelse", methods=["GET", "POST"])
+def acknowledge(reference: str):
+    form = deadline_forms.AcknowledgementForm()
+    if request.method == "GET":
+        form.acknowledged_on.data = today_local()
+    return _handle(reference, ACKNOWLEDGE, form)
+
+
+@bp.route("/tidsfrister", methods=["GET", "POST"])
+@require(Action.MANAGE_SETTINGS)
+def deadline_settings():
+    form_class = deadline_forms.settings_form_class()
+    if request.method == "GET":
+        data = {}
+        for (kind, step), rule in deadlines.view_deadlines(_me()).items():
+            amount, unit = deadline_forms.field_names(kind, step)
+            data[amount], data[unit] = rule.amount, rule.unit
+        form = form_class(formdata=None, data=data)
+        return render_template("cases/deadline_settings.html", form=form)
+    form = form_class()
+    if form.validate():
+        try:
+            count = deadlines.update_deadlines(_me(), form.values())
+        except deadlines.DeadlineError as error:
+            for (kind, step), message in error.errors.items():
+                field = form[deadline_forms.field_names(kind, step)[0]]
+                field.errors = [*field.errors, message]
+        else:
+            flash(_("Tidsfristerna är sparade. %(n)d öppna ärenden fick en ny tidsfrist.", n=count), "success")
+            return redirect(url_for("cases.deadline_settings"))
+    return render_template("cases/deadline_settings.html", form=form), 422

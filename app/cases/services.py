@@ -89,7 +89,13 @@ def available_moves(user, case: Case) -> list[str]:
     """The workflow moves this person can make on the case now, in the state machine's order."""
     facts = {**case_facts(case), **FORM_FACTS}
     return [move.name for move in workflow.available_moves(case.kind, case.status, facts)
-            if can_move(user, move.name, case)]
+            if can_move(user, move.name, case) and not _already_escalated(case, move.name)]
+
+
+def _already_escalated(case: Case, move: str) -> bool:
+    # A complaint stays open after it became a lex Sarah report, but it becomes one only
+    # once (app.cases.handover refuses a second time; this keeps the button away).
+    return move == "escalate_to_lex_sarah" and case.handover == "to_lex_sarah"
 
 
 def not_investigate_reasons(kind: str) -> tuple[str, ...]:

@@ -1,0 +1,377 @@
+"""Deadlines per kind and step, working days, and the case's next deadline.
+
+The admin sets how long each step may take (deadline_settings; DEFAULTS until then). A
+step runs from the moment the case was received (or reopened) until the case leaves the
+statuses the step covers. Working days skip Saturdays, Sundays, Swedish public holidays
+and midsommarafton, julafton and nyårsafton (lag (1930:173) om beräkning av lagstadgad
+tid counts those as holidays too); a deadline in calendar days that ends on such a day
+moves to the next working day, as that law says.
+
+`Case.next_deadline_at` holds the nearest running deadline (NO_DEADLINE when none runs).
+It is kept current by a `before_flush` hook, so every service that changes a status (the
+case work here, lex Sarah, intake, hand-overs) keeps it right without having to remember
+to; `update_deadlines` recomputes the open cases when the admin changes a setting. The
+queue's overdue filter and deadline sort are then plain index ranges on that column.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+
+import holidays
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import bindparam, event, func, inspect, select, update
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app import audit
+from app.auth.permissions import Action, ensure
+from app.cases import journal
+from app.cases.models import (
+    DEADLINE_UNITS,
+    NO_DEADLINE,
+    Case,
+    ComplaintDetails,
+    DeadlineSetting,
+    JournalEvent,
+)
+from app.cases.services import CaseWorkError, _begin, _commit, _moment_on, _record, _target
+from app.clock import STOCKHOLM, to_local, utcnow
+from app.extensions import db
+
+# --- the steps and their defaults (issue 4) -----------------------------------------------
+
+STEPS: dict[str, tuple[str, ...]] = {
+    "lex_sarah": ("triage", "investigation"),
+    "deviation": ("handling",),
+    "complaint": ("acknowledgement", "answer"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    amount: int
+    unit: str  # DEADLINE_UNITS: "days" (calendar days) or "working_days"
+
+
+DEFAULTS: dict[tuple[str, str], Rule] = {
+    ("lex_sarah", "triage"): Rule(1, "working_days"),
+    ("lex_sarah", "investigation"): Rule(14, "days"),
+    ("deviation", "handling"): Rule(30, "days"),
+    ("complaint", "acknowledgement"): Rule(5, "working_days"),
+    ("complaint", "answer"): Rule(28, "days"),
+}
+
+STEP_LABELS = {
+    ("lex_sarah", "triage"): _l("Beslut om utredning"),
+    ("lex_sarah", "investigation"): _l("Utredningen slutförd"),
+    ("deviation", "handling"): _l("Avvikelsen utredd och avslutad"),
+    ("complaint", "acknowledgement"): _l("Mottagandet bekräftat till klaganden"),
+    ("complaint", "answer"): _l("Klaganden besvarad"),
+}
+UNIT_LABELS = {"days": _l("kalenderdagar"), "working_days": _l("arbetsdagar")}
+
+
+def rule_text(rule: "Rule") -> str:
+    """"1 arbetsdag", "14 kalenderdagar"."""
+    if rule.unit == "working_days":
+        return ngettext("%(num)d arbetsdag", "%(num)d arbetsdagar", rule.amount)
+    return ngettext("%(num)d kalenderdag", "%(num)d kalenderdagar", rule.amount)
+
+# The statuses during which each step runs.
+_OPEN = ("received", "investigating")
+_RUNS_WHILE = {"triage": ("received",), "investigation": _OPEN, "handling": _OPEN,
+               "acknowledgement": _OPEN, "answer": _OPEN}
+
+
+# --- working days -------------------------------------------------------------------------
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[date]:
+    """Public holidays and the three de facto ones; Sundays are weekends anyway."""
+    days = holidays.Sweden(years=year, include_sundays=False, categories=("public", "de_facto"))
+    return frozenset(days)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The `count`th working day after `day` (received on a Saturday, 1 working day is Monday)."""
+    while count > 0:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def next_working_day(day: date) -> date:
+    """The day itself if it is a working day, otherwise the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def due_on(start: date, rule: Rule) -> date:
+    """The last day of a step that starts on `start` (a Swedish calendar day)."""
+    if rule.unit == "working_days":
+        return add_working_days(start, rule.amount)
+    return next_working_day(start + timedelta(days=rule.amount))
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59:59 that day in Sweden, as naive UTC: the last moment the step is on time."""
+    local = datetime.combine(day, time(23, 59, 59), tzinfo=STOCKHOLM)
+    return (local - local.utcoffset()).replace(tzinfo=None)
+
+
+def due_day_of(moment: datetime) -> date:
+    """The Swedish calendar day a stored deadline (end_of_day) belongs to."""
+    return to_local(moment).date()
+
+
+# --- settings -----------------------------------------------------------------------------
+
+def rules(session=None) -> dict[tuple[str, str], Rule]:
+    """Every (kind, step) with its rule: the admin's setting, or the default."""
+    session = session or db.session
+    table = dict(DEFAULTS)
+    for row in session.scalars(select(DeadlineSetting)):
+        if (row.kind, row.step) in table:
+            table[(row.kind, row.step)] = Rule(row.amount, row.unit)
+    return table
+
+
+# --- a case's deadlines -------------------------------------------------------------------
+
+@dataclass
+class StepDeadline:
+    kind: str
+    step: str
+    rule: Rule
+    due_on: date
+    due_at: datetime
+    state: str  # "running", "done" or "not_needed"
+
+    @property
+    def label(self) -> str:
+        return str(STEP_LABELS[(self.kind, self.step)])
+
+    def overdue(self, now: datetime) -> bool:
+        return self.state == "running" and self.due_at < now
+
+
+def _acknowledgement_needed(case: Case) -> bool:
+    """A complaint from the public form got its receipt at once; an anonymous one cannot be
+    acknowledged. The others are acknowledged by the handler (record_acknowledgement)."""
+    details = case.complaint
+    return details is not None and details.channel != "web" and not details.anonymous
+
+
+def _state(case: Case, step: str) -> str:
+    if step == "acknowledgement":
+        if not _acknowledgement_needed(case):
+            return "not_needed"
+        if case.complaint.acknowledged_at is not None:
+            return "done"
+    return "running" if case.status in _RUNS_WHILE[step] else "done"
+
+
+def step_deadlines(case: Case, table: dict[tuple[str, str], Rule] | None = None,
+                   start: datetime | None = None) -> list[StepDeadline]:
+    """Every step of the case's kind, with its last day and whether it runs, is done or is not needed."""
+    table = table or rules()
+    start = start or deadline_start(case)
+    first_day = to_local(start).date()
+    result = []
+    for step in STEPS.get(case.kind, ()):
+        rule = table[(case.kind, step)]
+        day = due_on(first_day, rule)
+        result.append(StepDeadline(case.kind, step, rule, day, end_of_day(day), _state(case, step)))
+    return result
+
+
+def next_deadline_for(case: Case, table: dict[tuple[str, str], Rule], start: datetime) -> datetime:
+    running = [d.due_at for d in step_deadlines(case, table, start) if d.state == "running"]
+    return min(running, default=NO_DEADLINE)
+
+
+def deadline_start(case: Case, session=None) -> datetime:
+    """When the steps started: at receipt, or when the case was last reopened."""
+    session = session or db.session
+    received = case.received_at or utcnow()
+    if case.id is None:
+        return received
+    status = inspect(case).attrs.status.history
+    if status.deleted and status.deleted[0] == "closed" and case.status != "closed":
+        return utcnow()  # being reopened in this very flush
+    with session.no_autoflush:
+        reopened = session.scalar(select(func.max(JournalEvent.at)).where(
+            JournalEvent.case_id == case.id, JournalEvent.event == "reopened"))
+    return max(received, reopened) if reopened else received
+
+
+def _needs_recompute(session, obj) -> Case | None:
+    if isinstance(obj, Case):
+        if obj in session.new:
+            return obj
+        state = inspect(obj)
+        if any(state.attrs[name].history.has_changes() for name in ("status", "kind", "received_at")):
+            return obj
+    if isinstance(obj, ComplaintDetails) and obj.case is not None:
+        state = inspect(obj)
+        if obj in session.new or any(state.attrs[name].history.has_changes()
+                                     for name in ("acknowledged_at", "channel", "anonymous")):
+            return obj.case
+    return None
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_next_deadline_current(session, _flush_context, _instances) -> None:
+    candidates = [*session.new, *session.dirty]
+    if not any(isinstance(obj, Case | ComplaintDetails) for obj in candidates):
+        return
+    with session.no_autoflush:
+        cases = {id(c): c for obj in candidates if (c := _needs_recompute(session, obj)) is not None}
+        if not cases:
+            return
+        table = rules(session)
+        for case in cases.values():
+            if case in session.deleted:
+                continue
+            value = next_deadline_for(case, table, deadline_start(case, session))
+            if case.next_deadline_at == value:
+                continue
+            if case in session.new or session.is_modified(case, include_collections=False):
+                case.next_deadline_at = value  # goes out with the case's own UPDATE
+            else:
+                # Only the complaint's details changed: write the derived column alone, so
+                # that it does not count as a change of the case (no new version).
+                cases_table = Case.__table__
+                session.connection().execute(update(cases_table).where(cases_table.c.id == case.id)
+                                             .values(next_deadline_at=value))
+                set_committed_value(case, "next_deadline_at", value)
+
+
+def recompute_open_cases() -> int:
+    """After a change of settings: every open case's next deadline, in the current transaction.
+
+    A plain UPDATE of the derived column, without bumping the case's version: changing a
+    setting must not turn every colleague's open form into a conflict.
+    """
+    table = rules()
+    cases = list(db.session.scalars(select(Case).where(Case.status != "closed").options(
+        selectinload(Case.complaint))))
+    reopened = dict(db.session.execute(
+        select(JournalEvent.case_id, func.max(JournalEvent.at)).where(
+            JournalEvent.event == "reopened", JournalEvent.case_id.in_(
+                select(Case.id).where(Case.status != "closed"))).group_by(JournalEvent.case_id)).all())
+    changes = []
+    for case in cases:
+        start = max(case.received_at, reopened.get(case.id, case.received_at))
+        value = next_deadline_for(case, table, start)
+        if value != case.next_deadline_at:
+            changes.append({"case_id": case.id, "value": value})
+    if changes:
+        cases_table = Case.__table__
+        db.session.execute(update(cases_table).where(cases_table.c.id == bindparam("case_id"))
+                           .values(next_deadline_at=bindparam("value")), changes)
+        db.session.expire_all()
+    return len(changes)
+
+
+def acknowledgement_open(case: Case) -> bool:
+    """The complainant is still owed an acknowledgement that the complaint arrived."""
+    return case.kind == "complaint" and _state(case, "acknowledgement") == "running"
+
+
+# --- acknowledging a complaint ------------------------------------------------------------
+
+ACKNOWLEDGEMENT_CHANNELS = ("letter", "email", "phone", "visit")
+
+
+def check_acknowledgement_open(case: Case) -> None:
+    if case.kind != "complaint":
+        raise CaseWorkError(_("Bara klagomål får en mottagningsbekräftelse."))
+    if not acknowledgement_open(case):
+        raise CaseWorkError(_("Klagomålet behöver ingen mottagningsbekräftelse nu."))
+
+
+def record_acknowledgement(actor, reference: str, *, acknowledged_on: date | None, channel: str,
+                           expected_version: int) -> Case:
+    """The complainant was told that the complaint arrived: when and how. Ends the
+    acknowledgement deadline. It changes no status and is casework on an open case, so the
+    state machine's rule for that ("add_entry") decides whether it fits the case now."""
+    case = _begin(actor, reference, "add_entry", expected_version)
+    check_acknowledgement_open(case)
+    if acknowledged_on is None:
+        raise CaseWorkError(_("Ange datumet som ÅÅÅÅ-MM-DD."), "acknowledged_on")
+    if acknowledged_on > to_local(utcnow()).date():
+        raise CaseWorkError(_("Datumet kan inte vara senare än i dag."), "acknowledged_on")
+    if acknowledged_on < to_local(case.received_at).date():
+        raise CaseWorkError(_("Datumet kan inte vara före den dag klagomålet kom in."), "acknowledged_on")
+    if channel not in ACKNOWLEDGEMENT_CHANNELS:
+        raise CaseWorkError(_("Välj hur bekräftelsen lämnades."), "channel")
+    _target(case, "add_entry")
+    case.complaint.acknowledged_at = _moment_on(acknowledged_on)
+    journal.add_event(case, "acknowledged", actor, channel=channel, acknowledged_on=acknowledged_on.isoformat())
+    _record("case.acknowledged", actor, case, channel=channel, acknowledged_on=acknowledged_on.isoformat())
+    _commit(actor, case, "add_entry")
+    return case
+
+
+# --- what the admin does ------------------------------------------------------------------
+
+class DeadlineError(Exception):
+    """`errors` maps a (kind, step) to a Swedish message."""
+
+    def __init__(self, errors: dict[tuple[str, str], str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def view_deadlines(actor) -> dict[tuple[str, str], Rule]:
+    ensure(actor, Action.MANAGE_SETTINGS)
+    return rules()
+
+
+def update_deadlines(actor, values: dict[tuple[str, str], tuple[int | None, str | None]]) -> int:
+    """Save every step's rule, recompute the open cases' next deadlines; returns how many changed.
+
+    `values` maps each (kind, step) to (amount, unit). Nothing is saved unless all are valid.
+    """
+    ensure(actor, Action.MANAGE_SETTINGS)
+    errors: dict[tuple[str, str], str] = {}
+    for key in DEFAULTS:
+        amount, unit = values.get(key, (None, None))
+        if amount is None:
+            errors[key] = _("Ange ett antal dagar.")
+        elif not 1 <= amount <= 365:
+            errors[key] = _("Ange ett antal mellan 1 och 365.")
+        elif unit not in DEADLINE_UNITS:
+            errors[key] = _("Välj kalenderdagar eller arbetsdagar.")
+    if errors:
+        raise DeadlineError(errors)
+    before = rules()
+    rows = {(r.kind, r.step): r for r in db.session.scalars(select(DeadlineSetting))}
+    changed = {}
+    now = utcnow()
+    for key in DEFAULTS:
+        amount, unit = values[key]
+        if before[key] == Rule(amount, unit) and key in rows:
+            continue
+        row = rows.get(key) or DeadlineSetting(kind=key[0], step=key[1])
+        row.amount, row.unit, row.updated_at, row.updated_by_id = amount, unit, now, actor.id
+        db.session.add(row)
+        if before[key] != Rule(amount, unit):
+            changed[f"{key[0]}.{key[1]}"] = {"from": [before[key].amount, before[key].unit],
+                                             "to": [amount, unit]}
+    db.session.flush()
+    count = recompute_open_cases() if changed else 0
+    audit.record("deadlines.updated", actor=actor, object_type="deadline_settings",
+                 detail={"changed": changed, "cases_recomputed": count})
+    db.session.commit()
+    return count

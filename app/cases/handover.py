@@ -1,0 +1,130 @@
+"""Hand-overs between kinds: the original is never rewritten, a new case is made, and both
+point at each other.
+
+- A lex Sarah report judged "none" (no misconduct) is handed over to be handled as a
+  deviation (`hand_over_to_deviation`): a new deviation with its own AV reference, and
+  the report is closed with `handover = "to_deviation"`.
+- A deviation or a complaint that reveals a misconduct is escalated to a lex Sarah
+  report (`escalate_to_lex_sarah`): a new LS reference, the officers are e-mailed, and
+  the original records `handover = "to_lex_sarah"`; a deviation is closed, a complaint
+  stays open for its answer (app.workflow says which).
+
+The new case has `origin_case_id`; statistics count the original (under its own kind)
+and the hand-over, never the new case as a new report. Both are journaled on both cases.
+"""
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import mailer
+from app.auth.models import User
+from app.cases import journal
+from app.cases.models import LEX_SARAH_TYPES, Case, Category
+from app.cases.references import next_reference
+from app.cases.services import CaseWorkError, _begin, _commit, _deliver, _record, _required, _target
+from app.clock import to_local, utcnow
+from app.extensions import db
+
+# What the new case takes over from the original: what happened, when, and the client.
+COPIED = ("summary", "description", "occurred_on", "occurred_time", "noticed_on", "noticed_how",
+          "consequences", "immediate_measures", "client_name", "client_pin", "client_gender",
+          "client_is_child", "bypass_manager")
+
+
+def _categories_as(kind: str, categories: list[Category]) -> list[Category]:
+    """The new kind's active categories with the same names (the lists are separate per kind)."""
+    names = [c.name for c in categories]
+    if not names:
+        return []
+    return list(db.session.scalars(select(Category).where(Category.kind == kind, Category.active,
+                                                          Category.name.in_(names)).order_by(Category.position)))
+
+
+def _new_case(original: Case, kind: str, actor, **fields) -> Case:
+    """The new case, received now, in the original's unit, filed on the original's reporter's
+    behalf (so that they can follow it) and journaled as made by the person handing over."""
+    now = utcnow()
+    values = {name: getattr(original, name) for name in COPIED}
+    values.update(fields)
+    case = Case(kind=kind, status="received", unit=original.unit, reporter=original.reporter, received_at=now,
+                reference=next_reference(kind, to_local(now).year), origin_case_id=original.id,
+                categories=_categories_as(kind, original.categories), **values)
+    db.session.add(case)
+    db.session.flush()
+    return case
+
+
+def _close(case: Case, actor, status: str, summary: str) -> None:
+    case.status = status
+    if status == "closed":
+        case.closed_at, case.closed_by, case.closing_summary = utcnow(), actor, summary
+
+
+def hand_over_to_deviation(actor, reference: str, *, reason: str, expected_version: int) -> Case:
+    """A lex Sarah report judged not to be a misconduct goes on as a deviation. Returns the new case."""
+    report = _begin(actor, reference, "hand_over_to_deviation", expected_version)
+    reason = _required(reason, _("Skriv varför händelsen ska hanteras som en avvikelse."), "reason", 5000)
+    status = _target(report, "hand_over_to_deviation")
+    deviation = _new_case(report, "deviation", actor)
+    report.handover = "to_deviation"
+    _close(report, actor, status, reason)
+    journal.add_event(report, "handed_over", actor, text=reason, new_case_id=deviation.id,
+                      new_reference=deviation.reference)
+    journal.add_event(deviation, "filed", actor,
+                      text=_("Överlämnad från lex Sarah-rapport %(ref)s för att hanteras som avvikelse.",
+                             ref=report.reference), origin_case_id=report.id, origin_reference=report.reference)
+    _record("case.handed_over", actor, report, new_case_id=deviation.id, new_reference=deviation.reference)
+    _record("case.filed", actor, deviation, kind="deviation", origin_case_id=report.id,
+            origin_reference=report.reference)
+    _commit(actor, report, "hand_over_to_deviation")
+    return deviation
+
+
+def check_not_escalated(case: Case) -> None:
+    """A complaint stays open after it became a lex Sarah report, but becomes one only once."""
+    if case.handover == "to_lex_sarah":
+        made = db.session.scalar(select(Case.reference).where(Case.origin_case_id == case.id,
+                                                              Case.kind == "lex_sarah"))
+        raise CaseWorkError(_("Ärendet har redan blivit en lex Sarah-rapport (%(ref)s).", ref=made or "–"))
+
+
+def escalate_to_lex_sarah(actor, reference: str, *, lex_sarah_type: str, reason: str,
+                          expected_version: int) -> Case:
+    """A deviation or complaint that revealed a misconduct (or a concrete risk of one) becomes a
+    lex Sarah report; the officers are told by e-mail. Returns the new report."""
+    original = _begin(actor, reference, "escalate_to_lex_sarah", expected_version)
+    check_not_escalated(original)
+    if lex_sarah_type not in LEX_SARAH_TYPES:
+        raise CaseWorkError(_("Välj om det är ett missförhållande eller en påtaglig risk för ett."),
+                            "lex_sarah_type")
+    reason = _required(reason, _("Skriv vad som gör att det är ett missförhållande eller en påtaglig risk."),
+                       "reason", 5000)
+    status = _target(original, "escalate_to_lex_sarah")
+    report = _new_case(original, "lex_sarah", actor, lex_sarah_type=lex_sarah_type)
+    original.handover = "to_lex_sarah"
+    _close(original, actor, status, reason)
+    journal.add_event(original, "escalated", actor, text=reason, new_case_id=report.id,
+                      new_reference=report.reference)
+    journal.add_event(report, "filed", actor,
+                      text=_("Lex Sarah-rapport utifrån %(ref)s: %(why)s", ref=original.reference, why=reason),
+                      origin_case_id=original.id, origin_reference=original.reference)
+    _record("case.escalated", actor, original, new_case_id=report.id, new_reference=report.reference)
+    _record("case.filed", actor, report, kind="lex_sarah", origin_case_id=original.id,
+            origin_reference=original.reference)
+    mail = _tell_officers(report)
+    _commit(actor, original, "escalate_to_lex_sarah")
+    _deliver([mail])
+    return report
+
+
+def _tell_officers(report: Case):
+    """Reference, kind and link only: e-mail is not for case content."""
+    officers = db.session.scalars(select(User).where(User.active, User.role == "officer").order_by(User.id))
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{report.reference}"
+    with force_locale("sv"):
+        return mailer.queue_email(
+            [u.email for u in officers if u.email], _("Ny lex Sarah-rapport: %(ref)s", ref=report.reference),
+            _("En avvikelse eller ett klagomål har lett till en ny lex Sarah-rapport i Värna: %(ref)s.\n\n"
+              "Öppna ärendet: %(link)s\n", ref=report.reference, link=link))
