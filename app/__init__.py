@@ -54,6 +54,7 @@ def _import_models() -> None:
     # Every model must be known to the metadata for migrations and create_all.
     from app import audit, mailer  # noqa: F401
     from app.actions import models as action_models  # noqa: F401
+    from app.api import models as api_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.cases import models as case_models  # noqa: F401
@@ -80,6 +81,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stats_bp)
     from app.imports.routes import bp as imports_bp
     app.register_blueprint(imports_bp)
+    from app.api.routes import admin_bp as api_tokens_bp
+    from app.api.routes import bp as api_bp
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
 
 
 def _register_login(app: Flask) -> None:
@@ -100,6 +105,10 @@ def _register_login(app: Flask) -> None:
         if user is None or not user.active or user.session_token != token:
             return None
         return user
+
+    # API tokens (Authorization: Bearer), accepted on /api/ paths only.
+    from app.api.tokens import load_user_from_request
+    login_manager.request_loader(load_user_from_request)
 
     app.before_request(require_login)
 

@@ -1,0 +1,91 @@
+"""Creating, revoking and checking API tokens."""
+
+import hashlib
+import secrets
+
+from flask import g
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app import audit
+from app.api.models import ApiToken
+from app.auth.models import User
+from app.auth.permissions import Action, ensure
+from app.clock import utcnow
+from app.extensions import db
+
+PREFIX = "varna_"
+MAX_NAME = 100
+
+
+class TokenError(Exception):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def list_tokens(actor) -> list[ApiToken]:
+    ensure(actor, Action.MANAGE_USERS)
+    return list(db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
+                                                             ApiToken.created_at.desc(), ApiToken.id.desc())))
+
+
+def create_token(actor, *, user_id: int | None, name: str) -> tuple[ApiToken, str]:
+    """A new token for a person; returns the row and the token itself, which is never shown again."""
+    ensure(actor, Action.MANAGE_USERS)
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active:
+        raise TokenError(_("Välj en aktiv användare i listan."), "user_id")
+    name = " ".join((name or "").split())
+    if not name:
+        raise TokenError(_("Ange vad nyckeln ska användas till."), "name")
+    if len(name) > MAX_NAME:
+        raise TokenError(_("Högst %(n)d tecken.", n=MAX_NAME), "name")
+    token = PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, name=name, token_hash=_digest(token), prefix=token[:12], created_by_id=actor.id)
+    db.session.add(row)
+    db.session.flush()
+    audit.record("api_token.created", actor=actor, object_type="api_token", object_id=row.id,
+                 detail={"user_id": user.id, "name": name, "prefix": row.prefix})
+    db.session.commit()
+    return row, token
+
+
+def revoke_token(actor, token_id: int) -> ApiToken:
+    ensure(actor, Action.MANAGE_USERS)
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise TokenError(_("Nyckeln finns inte."))
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record("api_token.revoked", actor=actor, object_type="api_token", object_id=row.id,
+                     detail={"user_id": row.user_id, "prefix": row.prefix})
+        db.session.commit()
+    return row
+
+
+def user_for_token(token: str) -> User | None:
+    """The active person a valid, unrevoked token belongs to (and note when it was used)."""
+    if not token.startswith(PREFIX):
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()  # committed with the request's audit entry
+    g.api_token_id = row.id
+    return row.user
+
+
+def load_user_from_request(request) -> User | None:
+    """Flask-Login's request loader: `Authorization: Bearer <token>`, on /api/ paths only."""
+    if not request.path.startswith("/api/"):
+        return None
+    scheme, _space, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return user_for_token(value.strip())
