@@ -157,9 +157,9 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                        status: int = 200):
     ivo = case.lex_sarah_ivo
     if draft is None:
-        draft = NotificationDraftForm(prefix="draft", formdata=None,
-                                      data=services.draft_defaults(case, _me()) if ivo is None else None,
-                                      obj=ivo)
+        drafted = ivo is not None and ivo.draft_saved_at is not None
+        draft = NotificationDraftForm(prefix="draft", formdata=None, obj=ivo if drafted else None,
+                                      data=None if drafted else services.draft_defaults(case, _me()))
         draft.version.data = str(ivo.version) if ivo is not None else ""
     if send is None:
         send = SendForm(prefix="send", formdata=None, data={"sent_on": today_local()})

@@ -408,3 +408,15 @@ def test_a_draft_saved_from_an_old_page_is_a_conflict_not_an_overwrite(case, log
     assert response.status_code == 409
     assert "Någon annan har sparat ändringar" in response.get_data(as_text=True)
     assert reload(case).lex_sarah_ivo.planned_measures == "Kollegans planer."
+
+
+def test_a_case_not_notified_may_still_be_notified_when_something_new_comes_up(case, login_as):
+    with clock.frozen(LATER):
+        services.record_not_notifying(case, user("sara"), reason="Bedömdes som redan åtgärdat.")
+        page = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan").get_data(as_text=True)
+    assert "Bedömdes som redan åtgärdat." in page and "ändå anmälas" in page
+    assert 'value="Kim Kontakt"' in page  # the draft starts from the defaults
+    draft(case, at=LATER)
+    notify(case, at=LATER)
+    ivo = reload(case).lex_sarah_ivo
+    assert ivo.notified and ivo.not_notifying_reason == "Bedömdes som redan åtgärdat."  # the history stays
