@@ -77,6 +77,10 @@ class Case(db.Model):
         Index("ix_cases_unit_deadline_id", "unit_id", "next_deadline_at", "id"),
         Index("ix_cases_kind_deadline_id", "kind", "next_deadline_at", "id"),
         Index("ix_cases_deadline_id", "next_deadline_at", "id"),
+        # The yearly statistics (app.stats.queries): every column they filter and group the
+        # cases by, so a year of each kind is one range of this index and the table is never read.
+        Index("ix_cases_statistics", "kind", "received_at", "origin_case_id", "unit_id", "client_gender",
+              "triage_decision", "handover", "imported", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

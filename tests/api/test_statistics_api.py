@@ -119,7 +119,8 @@ def test_the_cli_exports_exactly_the_api_json(login_as, demo, tmp_path):
                                                      "--output", str(path)])
         assert result.exit_code == 0, result.output
         assert path.read_bytes().startswith(magic), fmt
-    assert "Under 2018 har totalt 1 lex Sarah-rapport inkommit till socialnämnden." in (tmp_path / "out.html").read_text()
+    html = (tmp_path / "out.html").read_text()
+    assert "Under 2018 har totalt 1 lex Sarah-rapport inkommit till socialnämnden." in html
     assert "Lex Sarah-rapporter 2017 och 2018" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
 
     department = demo.test_cli_runner().invoke(args=["stats", "export", "--year", "2018", "--department", "Unga"])
