@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms.validators import InputRequired, StopValidation, ValidationError
 
 from app.cases.deadlines import DEFAULTS, UNIT_LABELS
 from app.cases.forms import CaseForm, SwedishDateField
@@ -11,6 +11,23 @@ from app.cases.forms import CaseForm, SwedishDateField
 
 def field_names(kind: str, step: str) -> tuple[str, str]:
     return f"{kind}__{step}__amount", f"{kind}__{step}__unit"
+
+
+class DaysField(IntegerField):
+    """A whole number of days, with the error in Swedish and what was typed kept."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(_l("Ange antalet dagar med siffror, till exempel 14.")) from error
+
+
+def _in_range(form, field):
+    if field.process_errors:
+        raise StopValidation()  # unreadable: that message is enough
+    if field.data is None or not 1 <= field.data <= 365:
+        raise ValidationError(_l("Ange ett antal mellan 1 och 365."))
 
 
 class _SettingsBase(FlaskForm):
@@ -27,10 +44,8 @@ def settings_form_class():
     attributes = {}
     for kind, step in DEFAULTS:
         amount, unit = field_names(kind, step)
-        attributes[amount] = IntegerField(_l("Antal"), validators=[
-            InputRequired(_l("Ange ett antal dagar.")),
-            NumberRange(min=1, max=365, message=_l("Ange ett antal mellan 1 och 365."))],
-            render_kw={"inputmode": "numeric", "class": "narrow-number"})
+        attributes[amount] = DaysField(_l("Antal"), validators=[InputRequired(_l("Ange ett antal dagar.")), _in_range],
+                                       render_kw={"inputmode": "numeric"})
         attributes[unit] = SelectField(_l("Räknas i"), choices=list(UNIT_LABELS.items()), validators=[
             InputRequired(_l("Välj kalenderdagar eller arbetsdagar."))])
     return type("DeadlineSettingsForm", (_SettingsBase,), attributes)

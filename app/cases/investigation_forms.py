@@ -69,7 +69,7 @@ class EntryForm(CaseForm):
         Length(max=300, message=_l("Texten får ha högst %(max)d tecken.", max=300))],
         description=_l("Vem eller vad uppgiften kommer från, till exempel ”samtal med personal på kvällspasset "
                        "2026-03-03” eller ”genomförandeplanen”."))
-    nature = RadioField(_l("Fakta eller bedömning?"), choices=list(NATURE_LABELS.items()),
+    nature = RadioField(_l("Fakta eller bedömning?"), choices=list(NATURE_LABELS.items()), validate_choice=False,
                         validators=[InputRequired(_l("Välj om anteckningen är fakta eller en bedömning."))])
     text = _text(_l("Anteckning"), _l("Skriv anteckningen."), 10000, render_kw={"rows": 8},
                  description=_l("En sparad anteckning kan inte ändras. Blir något fel rättar du det med en ny "
@@ -98,7 +98,8 @@ def _shorten(text: str, length: int = 60) -> str:
 
 
 class CausesForm(CaseForm):
-    areas = CheckboxListField(_l("Orsaksområden"), choices=list(CAUSE_AREA_LABELS.items()),
+    areas = CheckboxListField(_l("Orsaksområden"), choices=list(CAUSE_AREA_LABELS.items()), validate_choice=False,
+                              validators=[Mandatory()],
                               description=_l("Välj ett eller flera områden där orsakerna finns."))
     text = _text(_l("Orsakerna"), _l("Beskriv orsakerna."), 10000, render_kw={"rows": 6},
                  description=_l("Vad ledde till det som hände? Beskriv varje orsak och hur den hänger ihop med "
@@ -107,10 +108,10 @@ class CausesForm(CaseForm):
 
 class RiskForm(CaseForm):
     probability = RadioField(_l("Sannolikhet att det händer igen"), coerce=_int_or_none,
-                             choices=list(PROBABILITY_LABELS.items()),
+                             choices=list(PROBABILITY_LABELS.items()), validate_choice=False,
                              validators=[InputRequired(_l("Välj sannolikheten."))])
     consequence = RadioField(_l("Konsekvens om det händer igen"), coerce=_int_or_none,
-                             choices=list(CONSEQUENCE_LABELS.items()),
+                             choices=list(CONSEQUENCE_LABELS.items()), validate_choice=False,
                              validators=[InputRequired(_l("Välj konsekvensen."))])
     text = _text(_l("Motivering"), _l("Motivera riskbedömningen."), 5000, render_kw={"rows": 4})
 
