@@ -11,6 +11,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
+from app.actions.labels import JOURNAL_EVENT_LABELS
 from app.cases.queue import ASSIGNED, SORTS
 
 # --- words ------------------------------------------------------------------------------------
@@ -111,6 +112,15 @@ EVENT_LABELS = {
     "reopened": _l("Ärendet öppnades igen"),
     "case_linked": _l("Ett liknande ärende kopplades"),
     "case_unlinked": _l("Kopplingen till ett liknande ärende togs bort"),
+    # lex Sarah (app.lexsarah)
+    "ivo_draft_saved": _l("Utkast till anmälan till IVO sparades"),
+    "ivo_not_notified": _l("Beslut att inte anmäla till IVO"),
+    "ivo_investigation_sent": _l("Utredningen skickades till IVO"),
+    "ivo_decision": _l("IVO:s beslut registrerades"),
+    "ivo_demands_measures": _l("IVO kräver åtgärder"),
+    "informing_recorded": _l("Information till berörda registrerades"),
+    # actions (app.actions), one list so the journal never shows a bare code
+    **JOURNAL_EVENT_LABELS,
 }
 
 
@@ -258,6 +268,19 @@ class CloseForm(CaseForm):
     summary = _text(_l("Sammanfattning vid avslut"), _l("Skriv en sammanfattning av hur ärendet avslutas."), 5000,
                     render_kw={"rows": 6},
                     description=_l("Vad kom utredningen fram till, och vad har gjorts?"))
+    confirm_open_actions = BooleanField(_l("Avsluta ärendet trots att åtgärder är planerade eller pågår"))
+    open_actions_reason = TextAreaField(
+        _l("Varför avslutas ärendet med öppna åtgärder?"),
+        validators=[Length(max=2000, message=_l("Texten får ha högst %(max)d tecken.", max=2000))],
+        render_kw={"rows": 3},
+        description=_l("Åtgärderna följs upp ändå; skälet skrivs in i ärendets händelser."))
+
+    def fill_from_case(self, case) -> None:
+        # Only a case with open actions asks for the confirmation (app.actions.services).
+        from app.actions.services import open_actions_count
+        if not open_actions_count(case):
+            del self.confirm_open_actions
+            del self.open_actions_reason
 
 
 class ReopenForm(CaseForm):

@@ -216,7 +216,9 @@ FEEDBACK = _Move(
     lambda actor, ref, f: services.give_feedback(actor, ref, text=f.text.data, expected_version=f.version.data))
 CLOSE = _Move(
     "close", forms.CloseForm, _l("Avsluta ärendet"), _l("Avsluta ärendet"), _l("Ärendet är avslutat."),
-    lambda actor, ref, f: services.close_case(actor, ref, summary=f.summary.data, expected_version=f.version.data))
+    lambda actor, ref, f: services.close_case(actor, ref, summary=f.summary.data, expected_version=f.version.data,
+                                              confirm_open_actions=f.confirm_open_actions.data,
+                                              open_actions_reason=f.open_actions_reason.data or ""))
 REOPEN = _Move(
     "reopen", forms.ReopenForm, _l("Öppna ärendet igen"), _l("Öppna ärendet igen"),
     _l("Ärendet är öppnat igen och ligger under utredning."),

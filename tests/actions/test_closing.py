@@ -89,3 +89,18 @@ def test_the_close_page_refuses_with_the_message(case, login_as):
     assert response.status_code in (409, 422)
     assert "Ärendet har 1 åtgärd som är planerad eller pågår." in html
     assert _reloaded(case).status == "investigating"
+
+
+def test_the_close_page_asks_for_the_confirmation_only_when_actions_are_open(case, login_as):
+    erik = login_as("erik")
+    with clock.frozen(SOON):
+        assert "confirm_open_actions" not in erik.get(f"/arenden/{case.reference}/avsluta").get_data(as_text=True)
+        add(case)
+        page = erik.get(f"/arenden/{case.reference}/avsluta").get_data(as_text=True)
+        assert 'name="confirm_open_actions"' in page and 'name="open_actions_reason"' in page
+        response = erik.post(f"/arenden/{case.reference}/avsluta", data={
+            "summary": "Utrett.", "version": _reloaded(case).version, "confirm_open_actions": "y",
+            "open_actions_reason": "Följs i handlingsplanen."})
+    assert response.status_code == 302
+    assert _reloaded(case).status == "closed"
+    assert _events(case)[-2:] == ["closed_with_open_actions", "closed"]
