@@ -183,6 +183,18 @@ def login(client, username: str, password: str = "demo"):
 
 
 @pytest.fixture
+def board_member(demo):
+    """"nils", with the read-only board role (the nämnd's secretary), password 'demo'."""
+    from app.auth import services as accounts
+    from app.auth.models import User
+    user = User(username="nils", full_name="Nils Nämnd", title="Nämndsekreterare", role="board",
+                email="nils@varna.example", password_hash=accounts.hash_password("demo", enforce_policy=False))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
 def login_as(demo):
     """login_as("erik") gives a fresh client logged in as that demo user."""
     def make(username: str):

@@ -17,7 +17,8 @@ from app.extensions import db
 from app.org.models import Unit
 from tests.conftest import login
 
-ROLES = ("anonymous", "anna", "erik", "sara", "admin")  # staff, investigator, officer, admin
+# staff, investigator, officer, admin, and the board role (the nämnd's secretary: statistics only)
+ROLES = ("anonymous", "anna", "erik", "sara", "admin", "nils")
 
 # What a request gets. A number is the exact status of a GET. For POST:
 LOGIN = "login"      # redirected to the login page (not logged in)
@@ -35,6 +36,11 @@ def everyone(result):
 
 def logged_in(result):
     return {**everyone(result), "anonymous": LOGIN}
+
+
+def working(result):
+    """Everyone logged in who works in the service: all roles but the read-only board role."""
+    return {**logged_in(result), "nils": REFUSED}
 
 
 def only(roles: set[str], result):
@@ -69,10 +75,10 @@ EXPECTED = {
     # staff intake: everyone logged in files reports and follows their own. The receipt is the
     # reporter's alone; the demo has no attachment, so that one is 404 for everyone logged in
     # (who may download which attachment is tested in tests/intake/test_download.py).
-    "intake.choose": logged_in(200),
-    "intake.report": logged_in(200),
+    "intake.choose": working(200),
+    "intake.report": working(200),
     "intake.receipt": only({"anna"}, 200),
-    "intake.my_reports": logged_in(200),
+    "intake.my_reports": working(200),
     "intake.download": logged_in(404),
     # the public complaint form and its follow-up (no login)
     "public.complaint": everyone(200),
@@ -81,7 +87,7 @@ EXPECTED = {
     # the case queue and case work, on a received deviation anna filed in Boendestöd (_demo_case;
     # who may see which case is tested in tests/cases). 409: the state machine refuses the move now.
     "cases.queue": only({"erik", "sara", "admin"}, 200),
-    "cases.case": logged_in(200),  # anna gets the reporter's limited view
+    "cases.case": working(200),  # anna gets the reporter's limited view
     "cases.assign": only({"erik", "sara"}, 200),
     "cases.take": only({"erik", "sara"}, ALLOWED),
     "cases.disqualify": only({"erik", "sara"}, 200),
@@ -103,10 +109,10 @@ EXPECTED = {
     "cases.deadline_settings": only(ADMIN, 200),
     # actions, on an action erik answers for in the demo case (_demo_action; every role and the
     # responsible person's own rights are tested in tests/actions/test_permissions.py)
-    "actions.mine": logged_in(200),
+    "actions.mine": working(200),
     "actions.units": only({"erik", "sara", "admin"}, 200),
-    "actions.overdue": logged_in(200),
-    "actions.awaiting_follow_up": logged_in(200),
+    "actions.overdue": working(200),
+    "actions.awaiting_follow_up": working(200),
     "actions.case_actions": only({"erik", "sara", "admin"}, 200),  # anna filed it: no case view
     "actions.add_action": only({"erik", "sara"}, ALLOWED),
     "actions.show": only({"erik", "sara", "admin"}, 200),
@@ -130,16 +136,16 @@ EXPECTED = {
     "lexsarah.informing": only({"erik", "sara"}, 200),
     "lexsarah.provider_settings": only(ADMIN, 200),
     # the yearly statistics and the quality report (tests/stats)
-    "stats.index": only({"sara", "admin"}, 200),
-    "stats.report_html": only({"sara", "admin"}, 200),
-    "stats.report_pdf": only({"sara", "admin"}, 200),
-    "stats.report_xlsx": only({"sara", "admin"}, 200),
-    "stats.table_csv": only({"sara", "admin"}, 200),
+    "stats.index": only({"sara", "admin", "nils"}, 200),
+    "stats.report_html": only({"sara", "admin", "nils"}, 200),
+    "stats.report_pdf": only({"sara", "admin", "nils"}, 200),
+    "stats.report_xlsx": only({"sara", "admin", "nils"}, 200),
+    "stats.table_csv": only({"sara", "admin", "nils"}, 200),
     # the import of earlier years (tests/imports)
     "imports.upload": only(ADMIN, 200),
     "imports.template": only(ADMIN, 200),
     # the JSON API: 401 (JSON), not a redirect, without a session or token (tests/api)
-    "api.statistics": {**only({"sara", "admin"}, 200), "anonymous": 401},
+    "api.statistics": {**only({"sara", "admin", "nils"}, 200), "anonymous": 401},
     "api_tokens.index": only(ADMIN, 200),
     "api_tokens.revoke": only(ADMIN, ALLOWED),  # no such token in the demo: 404
 }
@@ -267,9 +273,9 @@ def test_the_table_agrees_with_the_public_allowlist():
 
 
 @pytest.mark.parametrize("endpoint", sorted(EXPECTED))
-def test_route_with_every_role(demo, endpoint):
+def test_route_with_every_role(demo, board_member, endpoint):
     # One test per endpoint (not per endpoint and role): the demo data is loaded once
-    # for five roles. Each role gets a fresh client, since a route may log out or
+    # for every role. Each role gets a fresh client, since a route may log out or
     # change the session.
     app = demo
     if endpoint not in app.view_functions:

@@ -8,6 +8,7 @@ ROLE_LABELS = {
     "investigator": _l("Utredare"),
     "officer": _l("Lex Sarah-ansvarig"),
     "admin": _l("Administratör"),
+    "board": _l("Nämndsekreterare (läser statistiken)"),
 }
 
 

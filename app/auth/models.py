@@ -9,7 +9,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.org.models import Unit
 
-ROLES = ("staff", "investigator", "officer", "admin")
+ROLES = ("staff", "investigator", "officer", "admin", "board")  # board: the nämnd's secretary, statistics only
 
 user_units = Table(
     "user_units",

@@ -47,6 +47,7 @@ class Action(StrEnum):
 
 
 STAFF, INVESTIGATOR, OFFICER, ADMIN = "staff", "investigator", "officer", "admin"
+BOARD = "board"  # the nämnd's secretary: reads the yearly statistics and nothing else
 
 # Actions that need no case, by role.
 _GENERAL = {
@@ -59,7 +60,7 @@ _GENERAL = {
     Action.MANAGE_SETTINGS: {ADMIN},
     Action.VIEW_AUDIT_LOG: {ADMIN},
     Action.VIEW_OUTBOX: {ADMIN},
-    Action.VIEW_STATISTICS: {OFFICER, ADMIN},
+    Action.VIEW_STATISTICS: {OFFICER, ADMIN, BOARD},
     Action.VIEW_LEX_SARAH_DESK: {OFFICER},
     Action.IMPORT_CASES: {ADMIN},
     Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},

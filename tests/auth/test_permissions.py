@@ -112,6 +112,14 @@ def test_jav_the_reporter_and_the_disqualified_never_handle_the_case(user):
     assert can(user, Action.WORK_CASE, FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({999})))
 
 
+def test_the_board_role_reads_the_statistics_and_nothing_else():
+    board = FakeUser("board", id=16, unit_ids=frozenset({1}))
+    assert [action for action, *_roles in GENERAL if can(board, action)] == [Action.VIEW_STATISTICS]
+    for action in CASE_ACTIONS:
+        for kind in ("deviation", "complaint", "lex_sarah"):
+            assert not can(board, action, FakeCase(kind=kind)), (action, kind)
+
+
 @pytest.mark.parametrize("user", [INVESTIGATOR_UNIT, OFFICER, ADMIN])
 def test_an_imported_case_is_read_but_never_worked(user):
     case = FakeCase(kind="lex_sarah")

@@ -157,3 +157,16 @@ def test_looking_at_the_statistics_is_logged(login_as):
     login_as("admin").get("/statistik/2018/statistik.xlsx")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "statistics.viewed"))
     assert event.detail == {"year": 2018, "department_id": None, "format": "xlsx"}
+
+
+def test_the_board_role_reads_the_statistics_and_nothing_else(board_member, client):
+    from tests.conftest import login
+    _year_2018()
+    assert login(client, "nils").status_code == 302
+    start = client.get("/").get_data(as_text=True)
+    assert 'href="/statistik/"' in start and "Rapportera" not in start
+    assert client.get("/statistik/?ar=2018").status_code == 200
+    assert client.get("/statistik/2018/kvalitetsberattelse.pdf").status_code == 200
+    assert client.get("/api/v1/statistics/2018").get_json()["lex_sarah"]["received"] == 3
+    for url in ("/arenden", "/rapportera", "/mina-rapporter", "/atgarder", "/admin/import/"):
+        assert client.get(url).status_code == 403, url
