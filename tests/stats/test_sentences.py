@@ -1,0 +1,87 @@
+"""The generated sentences of the quality report: an increase, a decrease and no change, in the seeds' words."""
+
+import copy
+
+import pytest
+
+from app.stats.report import build_report, change_sentence, lex_sarah_sentences
+
+ALINGSAS_2018 = {
+    "year": 2018,
+    "lex_sarah": {"received": 11, "not_investigated": 2, "pending": 1,
+                  "judgments": {"misconduct": 4, "risk": 2, "none": 2}, "serious": 1, "notified_to_ivo": 1,
+                  "handled_as_deviation": 2, "by_department": {"Vuxna": 8, "Unga": 2, "Stab": 1},
+                  "by_category": {"Sekretess": 3, "Brister i rättssäkerhet/handläggning": 2}},
+    "deviations": {"received": 35, "not_investigated": 7, "escalated_to_lex_sarah": 0,
+                   "by_department": {"Unga": 16, "Vuxna": 15, "Stab": 4}, "by_category": {}},
+    "complaints": {"received": 31, "by_channel": {"web": 10, "email": 15, "ivo": 6}, "via_ivo": 6, "answered": 31,
+                   "by_department": {}, "by_category": {"Handläggning": 12}},
+    "actions": {"by_type": {"Ny rutin": 5, "Samtal med berörd personal": 3}},
+    "client_gender": {"female": 30, "male": 29},
+    "median_days": {"lex_sarah_to_judgment": 21, "lex_sarah_to_ivo": 3.5, "complaint_to_answer": None},
+    "change": {"lex_sarah": -9, "deviations": 3, "complaints": 0, "notified_to_ivo": -4},
+    "trend": [{"year": y, "deviations": d, "complaints": c, "lex_sarah": ls, "notified_to_ivo": n}
+              for y, d, c, ls, n in ((2014, 20, 25, 9, 2), (2015, 28, 22, 12, 3), (2016, 30, 27, 15, 2),
+                                     (2017, 32, 31, 20, 5), (2018, 35, 31, 11, 1))],
+}
+
+
+@pytest.fixture
+def text(app):
+    with app.test_request_context():
+        yield lambda data=ALINGSAS_2018: " ".join(p for c in build_report(data).chapters for p in c.paragraphs)
+
+
+def test_a_decrease_is_phrased_like_the_alingsas_report(text):
+    assert ("Under 2018 har totalt 11 lex Sarah-rapporter inkommit till socialnämnden. "
+            "Det är en minskning med 9 rapporter jämfört med föregående år.") in text()
+    assert "Det är en minskning med 4 anmälningar jämfört med föregående år." in text()
+
+
+def test_an_increase(text):
+    assert ("Under 2018 har totalt 35 avvikelser inkommit till socialnämnden. "
+            "Det är en ökning med 3 avvikelser jämfört med föregående år.") in text()
+
+
+def test_no_change(text):
+    assert ("Under 2018 har 31 synpunkter och klagomål registrerats. "
+            "Antalet är oförändrat jämfört med föregående år.") in text()
+
+
+@pytest.mark.parametrize(("diff", "noun", "expected"), [
+    (1, "lex_sarah", "Det är en ökning med 1 rapport jämfört med föregående år."),
+    (-2, "lex_sarah", "Det är en minskning med 2 rapporter jämfört med föregående år."),
+    (-1, "deviations", "Det är en minskning med 1 avvikelse jämfört med föregående år."),
+    (1, "complaints", "Det är en ökning med 1 synpunkt eller klagomål jämfört med föregående år."),
+    (1, "notified_to_ivo", "Det är en ökning med 1 anmälan jämfört med föregående år."),
+    (0, "deviations", "Antalet är oförändrat jämfört med föregående år."),
+])
+def test_singular_and_plural(app, diff, noun, expected):
+    with app.test_request_context():
+        assert change_sentence(diff, noun) == expected
+
+
+def test_one_report_and_none(app):
+    data = copy.deepcopy(ALINGSAS_2018)
+    with app.test_request_context():
+        data["lex_sarah"]["received"], data["change"]["lex_sarah"] = 1, -19
+        assert lex_sarah_sentences(data, "socialnämnden")[0] == (
+            "Under 2018 har totalt 1 lex Sarah-rapport inkommit till socialnämnden. "
+            "Det är en minskning med 19 rapporter jämfört med föregående år.")
+        data["lex_sarah"]["received"], data["change"]["lex_sarah"] = 0, 0
+        assert lex_sarah_sentences(data, "socialnämnden")[0] == (
+            "Under 2018 har inga lex Sarah-rapporter inkommit till socialnämnden. "
+            "Antalet är oförändrat jämfört med föregående år.")
+
+
+def test_the_rest_of_the_lex_sarah_chapter_reads_like_the_seed(text):
+    assert "Flest rapporter har inkommit till avdelning Vuxna (8). Därefter följer Unga (2) och Stab (1)." in text()
+    assert ("I 6 fall har missförhållande (4) eller påtaglig risk för missförhållande (2) konstaterats. "
+            "1 händelse har bedömts som så allvarlig att den omfattas av anmälningsskyldigheten till IVO. "
+            "I 2 fall konstaterades att händelserna inte utgjorde något missförhållande. "
+            "2 rapporter har i stället utretts som avvikelser. "
+            "Vid 2 tillfällen beslutades att inte inleda utredning.") in text()
+    assert "Rapporterna rör bland annat sekretess (3) och brister i rättssäkerhet/handläggning (2)." in text()
+    assert ("Åtgärder som har vidtagits för att avhjälpa och förhindra att liknande händelser inträffar igen är "
+            "främst ny rutin (5) och samtal med berörd personal (3).") in text()
+    assert "Mediantiden från lex Sarah-rapport till anmälan till IVO var 3,5 dagar." in text()
