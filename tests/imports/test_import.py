@@ -197,3 +197,17 @@ def test_the_command_line_reports_every_error_and_exits_non_zero(app, tmp_path):
     assert "Rad 3, kolumn kind:" in output.output and "Rad 3, kolumn received_date:" in output.output
     assert "nothing was imported" in output.output
     assert _cases() == 0
+
+
+def test_an_imported_case_is_shown_read_only(login_as):
+    assert import_file(GOOD.encode()).ok
+    for username in ("sara", "admin"):
+        response = login_as(username).get("/arenden/LS-2017-0001")
+        assert response.status_code == 200, username
+        html = response.get_data(as_text=True)
+        assert "LS-2017-0001" in html
+        assert 'method="post"' not in html.split('<main', 1)[1].split("</main>")[0], username
+    sara = login_as("sara")
+    for url in ("/arenden/LS-2017-0001/beslut-om-utredning", "/lex-sarah/LS-2017-0001/bedomning"):
+        assert sara.get(url).status_code == 403, url
+        assert sara.post(url, data={}).status_code == 403, url
