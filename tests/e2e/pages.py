@@ -1,0 +1,543 @@
+"""Page objects: what the people who use Värna do, one method per thing a person does.
+
+Each person has their own browser context (their own cookies: a separate device).
+Every page a person arrives at is checked with axe-core: a violation of impact
+"serious" or "critical" fails the journey at once, naming the rule and the element;
+findings of lower impact are written to tests/screenshots/axe-findings.txt. Pages
+named with `shot=` are photographed to tests/screenshots/<journey>/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Locator, Page, expect
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+BLOCKING_IMPACTS = {"serious", "critical"}
+_AXE = Axe()
+
+
+def today() -> date:
+    """The date the server calls today (it shows and stores dates in Europe/Stockholm)."""
+    return datetime.now(ZoneInfo("Europe/Stockholm")).date()
+
+
+class AccessibilityViolation(AssertionError):
+    pass
+
+
+class Journey:
+    """The people of one journey, on one running Värna."""
+
+    def __init__(self, browser: Browser, varna, folder: Path, findings: list[str]):
+        self.browser = browser
+        self.varna = varna
+        self.folder = folder
+        self.findings = findings
+        self.people: list[Person] = []
+        self.shots = 0
+
+    def _add(self, person: Person) -> Person:
+        self.people.append(person)
+        return person
+
+    def staff(self, username="anna", phone=False) -> Staff:
+        return self._add(Staff(self, username, phone)).logs_in()
+
+    def investigator(self, username="erik", phone=False) -> Investigator:
+        return self._add(Investigator(self, username, phone)).logs_in()
+
+    def officer(self, username="sara", phone=False) -> Officer:
+        return self._add(Officer(self, username, phone)).logs_in()
+
+    def admin(self, username="admin", phone=False) -> Admin:
+        return self._add(Admin(self, username, phone)).logs_in()
+
+    def citizen(self, name: str, phone=True) -> Citizen:
+        return self._add(Citizen(self, name, phone))
+
+    def keyboard_user(self, phone=False) -> KeyboardUser:
+        return self._add(KeyboardUser(self, "tangentbord", phone))
+
+    def next_shot(self, who: str, what: str) -> Path:
+        self.shots += 1
+        return self.folder / f"{self.shots:02d}-{who}-{what}.png"
+
+    def assert_every_page_checked(self) -> None:
+        for person in self.people:
+            person.assert_settled()
+
+    def photograph_everyone(self, prefix: str) -> None:
+        for person in self.people:
+            # A failure's photograph must not hide the failure itself.
+            with contextlib.suppress(Exception):
+                person.page.screenshot(path=self.folder / f"{prefix}-{person.name}.png", full_page=True)
+
+    def close(self) -> None:
+        for person in self.people:
+            person.context.close()
+
+
+class Person:
+    """Someone with a browser: a phone (390×844, touch) or a desk (1280×900)."""
+
+    def __init__(self, journey: Journey, name: str, phone: bool):
+        self.journey = journey
+        self.name = name
+        self.context = journey.browser.new_context(
+            viewport=PHONE if phone else DESK, is_mobile=phone, has_touch=phone, locale="sv-SE",
+            timezone_id="Europe/Stockholm", base_url=journey.varna.url)
+        self.context.set_default_timeout(15_000)
+        self.page: Page = self.context.new_page()
+        self.loads = 0
+        self.checked = 0
+        self.server_errors: list[str] = []
+        self.page.on("load", self._loaded)
+        self.page.on("response", self._response)
+
+    # --- arriving at pages: every one is checked with axe -------------------------------------
+
+    def _loaded(self, _page) -> None:
+        self.loads += 1
+
+    def _response(self, response) -> None:
+        if response.status >= 500:
+            self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    def arrive(self, shot: str | None = None) -> None:
+        """The page has loaded: check it with axe, and photograph it if it is one of the main pages."""
+        self.page.wait_for_load_state("load")
+        assert not self.server_errors, f"{self.name} got a server error: {self.server_errors}"
+        results = _AXE.run(self.page)
+        where = f"{self.journey.folder.name}, {self.name}, {self.page.url}"
+        blocking = []
+        for violation in results.response["violations"]:
+            targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
+            line = f"{violation['impact']:>8}  {violation['id']}: {violation['help']} ({where}) {targets[:5]}"
+            self.journey.findings.append(line)
+            if violation["impact"] in BLOCKING_IMPACTS:
+                blocking.append(line)
+        if shot:
+            self.page.screenshot(path=self.journey.next_shot(self.name, shot), full_page=True)
+        if blocking:
+            self.page.screenshot(path=self.journey.folder / f"AXE-{self.name}.png", full_page=True)
+            raise AccessibilityViolation("axe found serious or critical problems:\n" + "\n".join(blocking))
+        self.checked = self.loads
+
+    def assert_settled(self) -> None:
+        """Every page this person reached was checked, and nothing answered with a server error."""
+        self.page.evaluate("1")  # lets any pending 'load' events arrive
+        assert not self.server_errors, f"{self.name} got a server error: {self.server_errors}"
+        assert self.checked == self.loads, (
+            f"{self.name} reached a page that was not checked with axe: {self.page.url} "
+            f"({self.loads} pages loaded, checked up to {self.checked})")
+
+    def open(self, path: str, shot: str | None = None) -> None:
+        self.page.goto(path)
+        self.arrive(shot)
+
+    def go(self, action: Callable[[], object], shot: str | None = None) -> None:
+        """Do something that loads a new page (follow a link, send a form), then arrive there."""
+        with self.page.expect_navigation(wait_until="load"):
+            action()
+        self.arrive(shot)
+
+    def follow(self, link: Locator | str, shot: str | None = None) -> None:
+        locator = self.main.get_by_role("link", name=link, exact=True) if isinstance(link, str) else link
+        self.go(locator.click, shot)
+
+    def press(self, button: Locator | str, shot: str | None = None) -> None:
+        locator = self.main.get_by_role("button", name=button, exact=True) if isinstance(button, str) else button
+        self.go(locator.click, shot)
+
+    @property
+    def main(self) -> Locator:
+        return self.page.locator("main")
+
+    def field(self, label: str, exact=True) -> Locator:
+        return self.main.get_by_label(label, exact=exact)
+
+    def expect_flash(self, text: str | re.Pattern) -> None:
+        expect(self.page.locator(".flashes")).to_contain_text(text)
+
+    def expect_heading(self, text: str | re.Pattern) -> None:
+        expect(self.page.get_by_role("heading", level=1)).to_contain_text(text)
+
+
+class Employee(Person):
+    FIRST_NAMES = {"anna": "Anna", "erik": "Erik", "ulla": "Ulla", "sara": "Sara", "admin": "Adam"}
+
+    def __init__(self, journey: Journey, username: str, phone: bool):
+        super().__init__(journey, username, phone)
+        self.username = username
+
+    def logs_in(self, password: str = "demo"):
+        self.open("/logga-in")
+        self.field("Användarnamn").fill(self.username)
+        self.field("Lösenord").fill(password)
+        self.press("Logga in", shot="start")
+        self.expect_heading(f"Hej {self.FIRST_NAMES[self.username]}")
+        return self
+
+    def opens_case(self, reference: str, shot: str | None = None) -> None:
+        self.open(f"/arenden/{reference}", shot)
+        self.expect_heading(reference)
+
+    @property
+    def todo(self) -> Locator:
+        """The case page's "Att göra" panel: the moves this person may make now."""
+        return self.page.get_by_role("complementary", name="Att göra")
+
+    def makes_move(self, label: str, shot: str | None = None) -> None:
+        self.follow(self.todo.get_by_role("link", name=label, exact=True), shot)
+
+    def expect_status(self, status: str) -> None:
+        expect(self.page.locator(".case-header")).to_contain_text(f"Status: {status}")
+
+
+class Staff(Employee):
+    """anna, medarbetare: files reports, follows them under Mina rapporter."""
+
+    def _fills_common_report(self, what: str, categories: list[str]) -> None:
+        self.field("Vad hände?").fill(what)
+        for category in categories:
+            self.field(category).check()
+
+    def _receipt(self, kind_label: str) -> str:
+        self.expect_heading("Tack! Din rapport är registrerad")
+        expect(self.main).to_contain_text(kind_label)
+        reference = self.main.locator(".receipt-reference").inner_text().strip()
+        assert re.fullmatch(r"(LS|AV)-\d{4}-\d{4}", reference), reference
+        return reference
+
+    def staff_files_lex_sarah(self, what: str, categories: list[str], misconduct: bool = True) -> str:
+        """From the start page, as on a phone in a corridor: the big button, the short form, the receipt."""
+        self.follow(self.main.get_by_role("link", name="Gör en lex Sarah-rapport"), shot="lex-sarah-form")
+        self._fills_common_report(what, categories)
+        self.field("Ett missförhållande har inträffat" if misconduct
+                   else "Det finns en påtaglig risk för ett missförhållande").check()
+        self.press("Skicka lex Sarah-rapporten", shot="lex-sarah-receipt")
+        return self._receipt("Lex Sarah-rapport")
+
+    def staff_files_deviation(self, what: str, categories: list[str]) -> str:
+        self.follow(self.main.get_by_role("link", name="Rapportera en avvikelse"), shot="deviation-form")
+        self._fills_common_report(what, categories)
+        self.press("Skicka rapporten", shot="deviation-receipt")
+        return self._receipt("Avvikelse")
+
+    def staff_reads_my_reports(self, reference: str) -> Locator:
+        self.follow(self.page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Mina rapporter"),
+                    shot="my-reports")
+        row = self.main.get_by_role("row").filter(has_text=reference)
+        expect(row).to_have_count(1)
+        return row
+
+
+class Investigator(Employee):
+    """erik (Vuxna) or ulla (Unga), utredare: works the queue of their units."""
+
+    def investigator_finds_in_queue(self, reference: str, summary: str) -> None:
+        self.follow(self.page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ärenden"),
+                    shot="queue")
+        card = self.main.locator(".case-card").filter(has_text=reference)
+        expect(card).to_contain_text(summary[:40])
+        self.follow(card.get_by_role("link", name=re.compile(reference)), shot="case")
+        self.expect_heading(reference)
+
+    def investigator_takes_case(self) -> None:
+        self.press(self.todo.get_by_role("button", name="Tilldela mig"))
+        self.expect_flash("Du är nu handläggare för ärendet.")
+
+    def investigator_triages(self) -> None:
+        """Beslut om utredning: the case is investigated."""
+        self.press(self.todo.get_by_role("button", name="Inled utredning"))
+        self.expect_flash("Utredningen är inledd.")
+        self.expect_status("Under utredning")
+
+    def investigator_documents(self, source: str, text: str, fact: bool = True) -> None:
+        """One entry under point 1 of SOSFS 2011:5, 5 kap.: what happened and its consequences."""
+        self.follow(self.main.get_by_role("link", name="Lägg till en anteckning under punkt 1"), shot="entry-form")
+        expect(self.field("Avsnitt i utredningen")).to_have_value("what_happened")
+        self.field("Källa").fill(source)
+        self.field("Fakta" if fact else "Bedömning").check()
+        self.field("Anteckning").fill(text)
+        self.press("Spara anteckningen")
+        self.expect_flash("Anteckningen är sparad.")
+        expect(self.main).to_contain_text(text)
+
+    def investigator_proposes_judgment(self, reference: str, rationale: str) -> None:
+        """The investigation's proposal: misconduct, serious (the officer decides)."""
+        self.open(f"/arenden/{reference}")
+        self.follow(self.main.get_by_role("link", name="Föreslå bedömning"), shot="proposal")
+        self.field("Ja, ett missförhållande").check()
+        self.main.get_by_role("group", name=re.compile("2. Är missförhållandet")).get_by_label("Ja").check()
+        self.field("Sammanfattande motivering").fill(rationale)
+        self.press("Spara förslaget")
+        self.expect_flash("Förslaget till bedömning är sparat.")
+
+    def investigator_finishes_investigation(self, reference: str) -> None:
+        self.opens_case(reference)
+        self.makes_move("Slutför utredningen")
+        self.press("Slutför utredningen")
+        self.expect_flash("Utredningen är slutförd och väntar på lex Sarah-ansvarigas bedömning.")
+        self.expect_status("Väntar på bedömning")
+
+    def investigator_opens_risk_assessment(self, reference: str) -> None:
+        self.opens_case(reference)
+        self.follow(self.main.get_by_role("link", name="Bedöm risken"), shot="risk-form")
+
+    def investigator_adds_action(self, reference: str, kind: str, description: str, due: date) -> None:
+        """On the case page's actions panel (erik is responsible for it himself)."""
+        self.opens_case(reference)
+        panel = self.page.get_by_role("region", name="Åtgärder")
+        panel.get_by_label("Typ av åtgärd").select_option(label=kind)
+        panel.get_by_label("Beskrivning").fill(description)
+        panel.get_by_label("Ansvarig").select_option(label="Erik Eriksson, Enhetschef")
+        panel.get_by_label("Klart senast").fill(due.isoformat())
+        self.press(panel.get_by_role("button", name="Lägg till åtgärden"))
+        self.expect_flash(f"Åtgärden är tillagd: {kind}, ansvarig Erik Eriksson")
+
+    def investigator_completes_and_follows_up_action(self, reference: str, kind: str, result: str) -> None:
+        self.opens_case(reference)
+        panel = self.page.get_by_role("region", name="Åtgärder")
+        self.follow(panel.get_by_role("link", name=kind), shot="action")
+        self.expect_heading(f"{kind} – {reference}")
+        self.field("Genomförd").check()
+        expect(self.field("Genomförd den")).to_have_value(today().isoformat())
+        self.press("Spara status")
+        self.expect_flash("Åtgärden är nu: Genomförd.")
+        self.field("Ja, åtgärden fick avsedd effekt").check()
+        self.field("Vad visade uppföljningen?").fill(result)
+        self.press("Registrera uppföljningen", shot="action-followed-up")
+        self.expect_flash("Uppföljningen är registrerad.")
+        expect(self.main).to_contain_text(result)
+
+    def investigator_closes_case(self, reference: str, summary: str) -> None:
+        self.opens_case(reference)
+        self.makes_move("Avsluta ärendet")
+        self.field("Sammanfattning vid avslut").fill(summary)
+        self.press("Avsluta ärendet", shot="closed")
+        self.expect_flash("Ärendet är avslutat.")
+        self.expect_status("Avslutad")
+
+    def investigator_gives_feedback(self, reference: str, text: str) -> None:
+        self.opens_case(reference)
+        self.makes_move("Ge återkoppling")
+        self.field("Återkoppling till den som rapporterade").fill(text)
+        self.press("Skicka återkopplingen")
+        self.expect_flash("Återkopplingen är sparad")
+
+    def investigator_escalates_to_lex_sarah(self, reference: str, reason: str) -> str:
+        """A deviation that turns out to be a missförhållande: a linked lex Sarah report; returns its reference."""
+        self.opens_case(reference)
+        self.makes_move("Gör en lex Sarah-rapport", shot="escalate-form")
+        self.field("Det finns en påtaglig risk för ett missförhållande").check()
+        self.field("Vad gör att det är ett missförhållande eller en påtaglig risk?").fill(reason)
+        self.press("Gör lex Sarah-rapporten", shot="escalated")
+        flash = self.page.locator(".flashes").inner_text()
+        found = re.search(r"Lex Sarah-rapporten har diarienummer (LS-\d{4}-\d{4})", flash)
+        assert found, flash
+        return found.group(1)
+
+    def investigator_answers_complaint(self, reference: str, answer: str) -> None:
+        self.opens_case(reference, shot="complaint-case")
+        self.makes_move("Registrera svar", shot="answer-form")
+        self.field("Svaret till klaganden").fill(answer)
+        expect(self.field("Datum då svaret lämnades")).to_have_value(today().isoformat())
+        self.field("Bara på uppföljningssidan").check()
+        self.press("Spara svaret", shot="answered")
+        self.expect_flash("Svaret är registrerat.")
+        self.expect_status("Besvarad")
+
+
+class Officer(Investigator):
+    """sara, lex Sarah-ansvarig: judges, notifies IVO (she may also document and assess risk)."""
+
+    def officer_judges(self, reference: str, serious: bool | None, none_because: str = "",
+                       rationale: str = "") -> None:
+        """From the lex Sarah desk: confirm the investigation's proposal (serious misconduct), or judge
+        that it was no misconduct (serious=None) with the reason why."""
+        self.follow(self.page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Lex Sarah"),
+                    shot="desk")
+        waiting = self.main.get_by_role("table", name="Rapporter som väntar på bedömning")
+        self.follow(waiting.get_by_role("row").filter(has_text=reference).get_by_role("link", name="Bedöm"),
+                    shot="judgment-form")
+        q1 = self.main.get_by_role("group", name=re.compile("1. Har utredningen"))
+        if serious is None:
+            q1.get_by_label("Nej", exact=True).check()
+            self.field("Motivering om svaret är nej").first.fill(none_because)
+        else:
+            # Filled in from the proposal; the officer confirms it.
+            expect(q1.get_by_label("Ja, ett missförhållande")).to_be_checked()
+            expect(self.main.get_by_role("group", name=re.compile("2. Är missförhållandet"))
+                   .get_by_label("Ja")).to_be_checked()
+        if rationale:
+            self.field("Sammanfattande motivering").fill(rationale)
+        self.press("Spara bedömningen", shot="judged")
+
+    def officer_prepares_ivo_notification(self, reference: str, measures: str) -> None:
+        """Step 1 and 2 on the notification page: the notification's own fields, then the document."""
+        self.expect_heading("Anmälan till IVO")
+        self.expect_flash("Bedömningen är sparad: allvarligt. Anmäl till IVO snarast")
+        self.field("Kontaktperson").fill("Sara Svensson")
+        self.field("Telefon").fill("010-123 45 67")
+        self.field("Åtgärder som planeras").fill(measures)
+        self.field("Utredningen är klar och bifogas anmälan").check()
+        self.press("Spara uppgifterna", shot="notification")
+        self.expect_flash("Uppgifterna till anmälan är sparade.")
+        # The printable document, every field filled from the case, marked as a draft.
+        self.follow(self.main.get_by_role("link", name="Visa anmälan (utskriftsvänlig webbsida)"),
+                    shot="notification-document")
+        expect(self.main).to_contain_text("Utkast – inte skickat till IVO")
+        for text in (reference, "Allvarligt missförhållande", "Socialnämnden i Exempelby kommun", measures):
+            expect(self.page.locator("body")).to_contain_text(text)
+        self.page.go_back()
+        self.arrive()
+        pdf = self.main.get_by_role("link", name="Hämta anmälan som PDF").get_attribute("href")
+        response = self.context.request.get(pdf)
+        assert response.ok and response.headers["content-type"] == "application/pdf", response.headers
+        assert response.body().startswith(b"%PDF"), response.body()[:20]
+
+    def officer_records_notification_sent(self, ivo_reference: str) -> None:
+        self.field("IVO:s e-tjänst").check()
+        expect(self.field("Datum då den skickades")).to_have_value(today().isoformat())
+        self.field("IVO:s diarienummer").fill(ivo_reference)
+        self.press("Registrera som skickad", shot="notified")
+        self.expect_flash("Anmälan är registrerad som skickad.")
+        expect(self.main).to_contain_text("Anmäld till IVO")
+        expect(self.main).to_contain_text(ivo_reference)
+
+    def officer_hands_over_as_deviation(self, reference: str, reason: str) -> str:
+        """A report judged "no misconduct" goes on as a deviation; returns the new deviation's reference."""
+        self.opens_case(reference)
+        self.makes_move("Överlämna som avvikelse", shot="hand-over-form")
+        self.field("Varför ska händelsen hanteras som en avvikelse?").fill(reason)
+        self.press("Överlämna", shot="handed-over")
+        self.expect_status("Avslutad")
+        link = self.main.get_by_role("link", name=re.compile(r"AV-\d{4}-\d{4}"))
+        expect(link).to_have_count(1)
+        return link.inner_text().strip()
+
+
+class Admin(Employee):
+    """admin, kvalitetsutvecklare: the board's details for IVO, and the statistics."""
+
+    def admin_fills_in_board_details(self) -> None:
+        self.follow(self.main.get_by_role("link", name="Uppgifter för anmälan till IVO"), shot="board-details")
+        self.field("Nämndens namn").fill("Socialnämnden i Exempelby kommun")
+        self.field("Organisationsnummer").fill("212000-0142")
+        self.field("Postadress").fill("Box 100, 123 45 Exempelby")
+        self.press("Spara")
+        self.expect_flash("Uppgifterna för anmälan till IVO är sparade.")
+
+    def admin_reads_statistics(self, year: int, shot: str | None = None) -> dict[str, dict[str, list[str]]]:
+        """The statistics page for a year: {table title: {row label: [cells]}}."""
+        self.follow(self.page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Statistik"))
+        self.field("År").select_option(str(year))
+        self.press("Visa", shot=shot)
+        self.expect_heading("Statistik och kvalitetsberättelse")
+        return self.page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('main table'))
+            .map(t => [t.caption ? t.caption.childNodes[0].textContent.trim() : '',
+                       Object.fromEntries(Array.from(t.tBodies[0].rows).map(r => [
+                           r.cells[0].textContent.trim(),
+                           Array.from(r.cells).slice(1).map(c => c.textContent.trim())]))]))""")
+
+
+class Citizen(Person):
+    """Someone without an account, on their phone: a client, a relative, anyone."""
+
+    def citizen_files_complaint(self, what: str, department: str, name: str = "", email: str = "") -> tuple[str, str]:
+        """Returns the reference and the personal follow-up code from the receipt."""
+        self.open("/klagomal", shot="complaint-form" if name else "anonymous-complaint-form")
+        if name:
+            self.field("Ja, jag lämnar mitt namn och hur ni kan nå mig").check()
+            self.field("Ditt namn").fill(name)
+            self.field("E-post").fill(email)
+            expect(self.field("Jag vill ha ett svar")).to_be_checked()
+            self.field("Jag är anhörig eller närstående").check()
+        else:
+            self.field("Nej, jag vill vara anonym. Då kan vi inte skicka något svar till dig.").check()
+            self.field("Annat").check()
+        self.field(department).check()
+        self.field("Vad handlar det mest om?").select_option(label="Bemötande")
+        self.field("Berätta vad som hänt").fill(what)
+        self.press("Skicka", shot="complaint-receipt" if name else "anonymous-complaint-receipt")
+        self.expect_heading("Tack! Vi har tagit emot ditt klagomål")
+        reference = self.main.locator("#reference").inner_text().strip()
+        code = self.main.locator("#code").inner_text().strip()
+        assert re.fullmatch(r"KL-\d{4}-\d{4}", reference), reference
+        assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
+        return reference, code
+
+    def citizen_follows_complaint(self, reference: str, code: str, shot: str | None = None) -> Locator:
+        """The follow-up page, with the code typed as a person might: lower case, without dashes."""
+        self.open("/klagomal/status")
+        self.field("Diarienummer").fill(reference)
+        self.field("Personlig kod").fill(code.replace("-", "").lower())
+        self.press("Visa", shot=shot)
+        return self.main
+
+
+class KeyboardUser(Person):
+    """Someone who uses only the keyboard: Tab, Shift+Tab, Enter, Space and typing. Never the mouse.
+
+    Every time focus moves, the focused element must show it: an outline or a box shadow
+    that is really drawn, on an element inside the viewport.
+    """
+
+    FOCUS = """() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        const s = getComputedStyle(e), r = e.getBoundingClientRect();
+        const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+        return {tag: e.tagName.toLowerCase(), id: e.id, type: e.type || '', label: label.trim(),
+                text: (e.innerText || e.value || '').trim().slice(0, 80),
+                outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? s.outlineStyle + ' '
+                         + s.outlineWidth + ' ' + s.outlineColor : '',
+                shadow: s.boxShadow !== 'none' ? s.boxShadow : '',
+                inView: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth};
+    }"""
+
+    def focused(self) -> dict | None:
+        return self.page.evaluate(self.FOCUS)
+
+    def assert_focus_visible(self) -> dict:
+        focus = self.focused()
+        assert focus is not None, f"focus was lost (on the body) at {self.page.url}"
+        assert focus["outline"] or focus["shadow"], f"focus is not visible on {focus}"
+        assert focus["inView"], f"the focused element is outside the screen: {focus}"
+        return focus
+
+    def tab_to(self, matches: Callable[[dict], bool], what: str, backwards: bool = False, limit: int = 60) -> dict:
+        """Press Tab (or Shift+Tab) until the focused element matches; focus must show at every step."""
+        seen = []
+        for _ in range(limit):
+            self.page.keyboard.press("Shift+Tab" if backwards else "Tab")
+            focus = self.assert_focus_visible()
+            seen.append(focus["label"] or focus["text"] or focus["id"])
+            if matches(focus):
+                return focus
+        raise AssertionError(f"Tab never reached {what} on {self.page.url}; focus went through {seen}")
+
+    def tab_to_field(self, field_id: str, backwards: bool = False) -> dict:
+        return self.tab_to(lambda f: f["id"] == field_id, f"the field #{field_id}", backwards)
+
+    def tab_to_control(self, text: str, backwards: bool = False) -> dict:
+        return self.tab_to(lambda f: f["text"] == text or f["label"] == text, f"“{text}”", backwards)
+
+    def types(self, text: str) -> None:
+        self.page.keyboard.type(text)
+
+    def presses(self, key: str, shot: str | None = None, navigates: bool = True) -> None:
+        if navigates:
+            self.go(lambda: self.page.keyboard.press(key), shot)
+        else:
+            self.page.keyboard.press(key)
