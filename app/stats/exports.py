@@ -101,7 +101,7 @@ def as_xlsx(report: Report) -> bytes:
             text.append([paragraph])
             text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     for table in report.tables:
-        sheet = workbook.create_sheet(_sheet_name(table.title, used))
+        sheet = workbook.create_sheet(_sheet_name(table.sheet_name, used))
         sheet.append([table.title])
         sheet["A1"].font = Font(bold=True)
         sheet.append(table.columns)

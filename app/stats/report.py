@@ -34,6 +34,15 @@ MEASURE_LABELS = {"lex_sarah_to_judgment": _l("Lex Sarah: från rapport till bed
 KIND_PLURALS = {"deviation": _l("Avvikelser"), "complaint": _l("Synpunkter och klagomål"),
                 "lex_sarah": _l("Lex Sarah-rapporter")}
 KIND_KEYS = {"deviation": "deviations", "complaint": "complaints", "lex_sarah": "lex_sarah"}
+# Short names for the tables, for the sheets of the XLSX (Excel allows 31 characters).
+SHEET_NAMES = {
+    "trend": _l("Fem år"), "departments": _l("Per avdelning"), "complaints": _l("Klagomål"),
+    "complaint_channels": _l("Klagomål per kanal"), "complaint_categories": _l("Klagomål per kategori"),
+    "deviations": _l("Avvikelser"), "deviation_categories": _l("Avvikelser per kategori"),
+    "lex_sarah_comparison": _l("Lex Sarah, två år"), "lex_sarah": _l("Lex Sarah"),
+    "lex_sarah_categories": _l("Lex Sarah per kategori"), "actions": _l("Åtgärder"), "client_gender": _l("Kön"),
+    "median_days": _l("Handläggningstider"),
+}
 
 
 # --- the contract -------------------------------------------------------------------------------
@@ -145,6 +154,10 @@ class Table:
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    @property
+    def sheet_name(self) -> str:
+        return str(SHEET_NAMES.get(self.key, self.title))
 
 
 @dataclass
