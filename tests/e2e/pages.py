@@ -541,3 +541,29 @@ class KeyboardUser(Person):
             self.go(lambda: self.page.keyboard.press(key), shot)
         else:
             self.page.keyboard.press(key)
+
+    def assert_error_announced(self, selector: str, message: str | re.Pattern | None = None) -> str:
+        """The control is tied to its error message (aria-describedby), the way a screen reader reads it."""
+        described = self.page.evaluate("""(selector) => {
+            const e = document.querySelector(selector);
+            if (!e) return null;
+            const ids = (e.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+            return {invalid: e.getAttribute('aria-invalid'),
+                    errors: ids.map(id => document.getElementById(id)).filter(d => d && d.matches('.error'))
+                               .map(d => d.innerText.trim())};
+        }""", selector)
+        assert described is not None, f"{selector} is not on {self.page.url}"
+        assert described["errors"], f"{selector} has no error message tied to it with aria-describedby"
+        text = " ".join(described["errors"])
+        if message is not None:
+            assert (message.search(text) if isinstance(message, re.Pattern) else message in text), text
+        return text
+
+    def assert_error_summary_has_focus(self) -> None:
+        """After a failed submit the list of what to correct is announced (role=alert) and focused,
+        so the next Tab goes to its first link."""
+        summary = self.page.locator("#error-summary")
+        expect(summary).to_have_attribute("role", "alert")
+        expect(summary).to_be_focused()
+        focus = self.assert_focus_visible()
+        assert focus["id"] == "error-summary", focus
