@@ -3,8 +3,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
+export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test lint translations messages install clean-db test-pg
+.PHONY: run test e2e lint translations messages install clean-db test-pg
 
 $(BIN)/activate:
 	@python3 -m venv $(VENV) || { echo "python3 -m venv failed: on Debian, install python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -34,11 +35,18 @@ lint: install
 	$(BIN)/ruff check .
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL points at one (.ci/run starts a throwaway server).
-# The output ends with pytest's summary line of the last run.
+# The browser tests (tests/e2e, marked e2e) run once, in the SQLite pass; without Chromium they are
+# skipped, and with CI=true they fail. The output ends with pytest's summary line of the last run.
 test: translations lint
 	@[ -n "$$TEST_DATABASE_URL" ] || echo "(SQLite only: TEST_DATABASE_URL is not set; 'make test-pg' adds a throwaway PostgreSQL)"
+	@[ -x "$(CHROMIUM_PATH)" ] || echo "(Browser tests SKIPPED: Chromium is not installed at $(CHROMIUM_PATH); as root: apt-get install chromium)"
 	env -u TEST_DATABASE_URL $(PYTEST)
-	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "--- the same suite on PostgreSQL"; $(PYTEST); fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "--- the same suite on PostgreSQL (without the browser tests)"; $(PYTEST) -m "not e2e"; fi
+
+# Only the browser tests: the four journeys in Chromium, with axe; screenshots in tests/screenshots/.
+e2e: translations
+	@[ -x "$(CHROMIUM_PATH)" ] || echo "(Browser tests SKIPPED: Chromium is not installed at $(CHROMIUM_PATH); as root: apt-get install chromium)"
+	env -u TEST_DATABASE_URL $(PYTEST) -m e2e tests/e2e
 
 # Starts a throwaway PostgreSQL on loopback, runs `make test` against both databases, stops it.
 test-pg:
