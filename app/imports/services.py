@@ -139,7 +139,7 @@ def _decode(data: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem(line, "", _("Filen är inte UTF-8. Spara den som CSV (UTF-8) och försök igen."))
 
 
-def _day(value: str, problems: list, line: int, column: str, *, not_before: date | None = None,
+def _day(value: str, problems: list, line: int, column: str, today: date, *, not_before: date | None = None,
          before_label: str = "") -> date | None:
     if not value:
         return None
@@ -151,7 +151,7 @@ def _day(value: str, problems: list, line: int, column: str, *, not_before: date
     except ValueError:
         problems.append(Problem(line, column, _("Datumet %(value)s finns inte.", value=value)))
         return None
-    if day > today_local():
+    if day > today:
         problems.append(Problem(line, column, _("Datumet kan inte vara senare än i dag.")))
         return None
     if not_before is not None and day < not_before:
@@ -171,7 +171,7 @@ def _choice(value: str, allowed, problems: list, line: int, column: str) -> str 
     return value
 
 
-def _parse_row(line: int, cells: dict[str, str], problems: list) -> Row:
+def _parse_row(line: int, cells: dict[str, str], problems: list, received_label: str, today: date) -> Row:
     """One row, checked on its own (the organisation and the database are checked later, for every
     row, so that a file's problems are all reported at once); a bad value becomes None."""
     value = {name: (cells.get(name) or "").strip() for name in COLUMNS}
@@ -189,7 +189,7 @@ def _parse_row(line: int, cells: dict[str, str], problems: list) -> Row:
     if not value["received_date"]:
         problems.append(Problem(line, "received_date", _("Ange datumet då ärendet kom in.")))
     else:
-        received_on = _day(value["received_date"], problems, line, "received_date")
+        received_on = _day(value["received_date"], problems, line, "received_date", today)
     department = _clean(value["department"])
     if not department:
         problems.append(Problem(line, "department", _("Ange avdelningen.")))
@@ -219,10 +219,10 @@ def _parse_row(line: int, cells: dict[str, str], problems: list) -> Row:
     serious = YES_NO[serious_text] if serious_text else None
     handed_text = _choice(value["handled_as_deviation"], tuple(YES_NO), problems, line, "handled_as_deviation")
     handed_over = bool(handed_text and YES_NO[handed_text])
-    ivo_on = _day(value["ivo_notified_date"], problems, line, "ivo_notified_date", not_before=received_on,
-                  before_label=_("datumet då ärendet kom in"))
-    closed_on = _day(value["closed_date"], problems, line, "closed_date", not_before=received_on,
-                     before_label=_("datumet då ärendet kom in"))
+    ivo_on = _day(value["ivo_notified_date"], problems, line, "ivo_notified_date", today, not_before=received_on,
+                  before_label=received_label)
+    closed_on = _day(value["closed_date"], problems, line, "closed_date", today, not_before=received_on,
+                     before_label=received_label)
     gender = _choice(value["client_gender"], CLIENT_GENDERS, problems, line, "client_gender")
 
     lex_sarah_only = (("judgment", judgment), ("serious", serious_text), ("ivo_notified_date", ivo_on),
@@ -276,6 +276,7 @@ def read_rows(data: bytes) -> tuple[list[Row], list[Problem]]:
     if problems:
         return [], problems
     rows: list[Row] = []
+    received_label, today = _("datumet då ärendet kom in"), today_local()
     line_after = reader.line_num
     while True:
         start = line_after + 1
@@ -293,7 +294,7 @@ def read_rows(data: bytes) -> tuple[list[Row], list[Problem]]:
             problems.append(Problem(start, "", _("Raden har %(found)d fält, men rubrikraden har %(expected)d.",
                                                  found=len(record), expected=len(names))))
             continue
-        rows.append(_parse_row(start, dict(zip(names, record, strict=True)), problems))
+        rows.append(_parse_row(start, dict(zip(names, record, strict=True)), problems, received_label, today))
     if not rows and not problems:
         problems.append(Problem(0, "", _("Filen har inga ärenden, bara rubrikraden.")))
     return rows, problems
@@ -532,8 +533,14 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
             "handover": "to_deviation" if row.handed_over else None,
             "closed_at": _noon(row.closed_on) if row.closed_on else None, "imported": True, "version": 1,
         } for row in chunk]
-        ids = list(db.session.scalars(insert(Case).returning(Case.id, sort_by_parameter_order=True), cases))
-        links, details, judgments, notices, events = [], [], [], [], []
+        # Plain executemany, then the new ids by their (unique, indexed) references: RETURNING from a
+        # many-row insert is slower than both together on SQLite and no faster on PostgreSQL.
+        db.session.execute(insert(Case.__table__), cases)
+        by_reference = dict(db.session.execute(
+            select(Case.reference, Case.id).where(Case.reference.in_([row.reference for row in chunk]))).all())
+        ids = [by_reference[row.reference] for row in chunk]
+        # Each list's rows have the same keys: executemany takes its columns from the first one.
+        links, details, judgments, notified, not_notified, events = [], [], [], [], [], []
         for case_id, row in zip(ids, chunk, strict=True):
             links += [{"case_id": case_id, "category_id": category_ids[(row.kind, _key(name))]}
                       for name in row.categories]
@@ -547,14 +554,14 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                                    "känt; här står %(day)s.", day=decided.isoformat()),
                     "decided_by_id": decider.id, "decided_at": _noon(decided), "proposed_answers": {}})
             if row.ivo_notified_on:
-                notices.append({
+                notified.append({
                     "case_id": case_id, "decision": "notified", "decided_by_id": decider.id,
                     "decided_at": _noon(row.ivo_notified_on), "sent_via": "e_service",
                     "sent_on": row.ivo_notified_on, "ivo_reference": _("Uppgift saknas (importerad)"),
                     "document_html": html, "document_pdf": pdf, "html_sha256": html_sha, "pdf_sha256": pdf_sha,
                     "investigation_due_on": _add_months(row.ivo_notified_on, INVESTIGATION_MONTHS), "version": 1})
             elif row.serious:
-                notices.append({
+                not_notified.append({
                     "case_id": case_id, "decision": "not_notified", "decided_by_id": decider.id,
                     "decided_at": _noon(row.closed_on or row.received_on),
                     "not_notifying_reason": _("Importerad historik: ingen anmälan till IVO finns i det tidigare "
@@ -562,8 +569,10 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
             events.append({"case_id": case_id, "at": now, "actor_id": getattr(actor, "id", None),
                            "actor_name": getattr(actor, "full_name", "") or "", "event": "imported",
                            "text": journal_text, "detail": {"line": row.line}})
-        for table, values in ((case_categories, links), (ComplaintDetails, details), (LexSarahJudgment, judgments),
-                              (LexSarahIvo, notices), (JournalEvent, events)):
+        for table, values in ((case_categories, links), (ComplaintDetails.__table__, details),
+                              (LexSarahJudgment.__table__, judgments), (LexSarahIvo.__table__, notified),
+                              (LexSarahIvo.__table__, not_notified),
+                              (JournalEvent.__table__, events)):
             if values:
                 db.session.execute(insert(table), values)
     _bump_reference_counters(rows)
