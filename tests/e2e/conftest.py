@@ -33,8 +33,7 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Chromium must not reach for Google's services: this machine (and CI) has no internet,
 # and without these flags it keeps retrying in the background.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--lang=sv-SE"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NO_CHROMIUM = (f"browser tests skipped: Chromium is not installed at {CHROMIUM} "
                "(as root: apt-get install chromium)")
 

@@ -298,6 +298,9 @@ class Investigator(Employee):
         """On the case page's actions panel (erik is responsible for it himself)."""
         self.opens_case(reference)
         panel = self.page.get_by_role("region", name="Åtgärder")
+        adding = panel.locator("details").filter(has=self.page.locator("summary", has_text="Lägg till en åtgärd"))
+        if adding.get_attribute("open") is None:  # folded away once the case has actions
+            adding.locator("summary").click()
         panel.get_by_label("Typ av åtgärd").select_option(label=kind)
         panel.get_by_label("Beskrivning").fill(description)
         panel.get_by_label("Ansvarig").select_option(label="Erik Eriksson, Enhetschef")
@@ -431,6 +434,8 @@ class Admin(Employee):
     """admin, kvalitetsutvecklare: the board's details for IVO, and the statistics."""
 
     def admin_fills_in_board_details(self) -> None:
+        """The board's name, organisation number and address, which every IVO notification carries."""
+        self.open("/")
         self.follow(self.main.get_by_role("link", name="Uppgifter för anmälan till IVO"), shot="board-details")
         self.field("Nämndens namn").fill("Socialnämnden i Exempelby kommun")
         self.field("Organisationsnummer").fill("212000-0142")
