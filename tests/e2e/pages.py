@@ -196,6 +196,21 @@ class Employee(Person):
         """The case page's "Att göra" panel: the moves this person may make now."""
         return self.page.get_by_role("complementary", name="Att göra")
 
+    def opens_risk_assessment(self, reference: str) -> None:
+        """Point 6 of the investigation: the risk that it happens again (investigators and the officer)."""
+        self.opens_case(reference)
+        self.follow(self.main.get_by_role("link", name="Bedöm risken"), shot="risk-form")
+        self.expect_heading("Risk att det händer igen")
+
+    def assesses_risk(self, probability: int, consequence: int, why: str, shot: str | None = None) -> None:
+        """Fills in the open risk form and saves it; where it lands is for the caller to check."""
+        self.main.get_by_role("group", name=re.compile("Sannolikhet")).get_by_label(
+            re.compile(f"^{probability} – ")).check()
+        self.main.get_by_role("group", name=re.compile("Konsekvens")).get_by_label(
+            re.compile(f"^{consequence} – ")).check()
+        self.field("Motivering").fill(why)
+        self.press("Spara riskbedömningen", shot=shot)
+
     def makes_move(self, label: str, shot: str | None = None) -> None:
         self.follow(self.todo.get_by_role("link", name=label, exact=True), shot)
 
@@ -290,9 +305,6 @@ class Investigator(Employee):
         self.expect_flash("Utredningen är slutförd och väntar på lex Sarah-ansvarigas bedömning.")
         self.expect_status("Väntar på bedömning")
 
-    def investigator_opens_risk_assessment(self, reference: str) -> None:
-        self.opens_case(reference)
-        self.follow(self.main.get_by_role("link", name="Bedöm risken"), shot="risk-form")
 
     def investigator_adds_action(self, reference: str, kind: str, description: str, due: date) -> None:
         """On the case page's actions panel (erik is responsible for it himself)."""
@@ -424,10 +436,12 @@ class Officer(Investigator):
         self.makes_move("Överlämna som avvikelse", shot="hand-over-form")
         self.field("Varför ska händelsen hanteras som en avvikelse?").fill(reason)
         self.press("Överlämna", shot="handed-over")
+        self.expect_flash("Lex Sarah-rapporten är avslutad och överlämnad som avvikelse.")
         self.expect_status("Avslutad")
-        link = self.main.get_by_role("link", name=re.compile(r"AV-\d{4}-\d{4}"))
-        expect(link).to_have_count(1)
-        return link.inner_text().strip()
+        found = re.search(r"Avvikelsen har diarienummer (AV-\d{4}-\d{4})", self.page.locator(".flashes").inner_text())
+        assert found, self.page.locator(".flashes").inner_text()
+        expect(self.page.get_by_role("region", name="Överlämning mellan ärendetyper")).to_contain_text(found.group(1))
+        return found.group(1)
 
 
 class Admin(Employee):
