@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -79,8 +79,10 @@ def recipients(overdue: list[Overdue]) -> dict[int, dict[str, list[Overdue]]]:
 
 def _line(item: Overdue, today: date) -> str:
     base = current_app.config["BASE_URL"].rstrip("/")
-    steps = "; ".join(_("%(step)s senast %(date)s (%(n)d dagar sen)", step=d.label, date=d.due_on.isoformat(),
-                        n=(today - d.due_on).days) for d in item.steps)
+    steps = "; ".join(ngettext("%(step)s senast %(date)s (%(num)d dag sen)",
+                               "%(step)s senast %(date)s (%(num)d dagar sen)",
+                               (today - d.due_on).days, step=d.label, date=d.due_on.isoformat())
+                      for d in item.steps)
     return f"- {item.case.reference} ({KIND_LABELS[item.case.kind]}): {steps} {base}/arenden/{item.case.reference}"
 
 

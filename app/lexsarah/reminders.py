@@ -12,7 +12,7 @@ transaction that queues the e-mail, so a second run that day sends nothing.
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -39,11 +39,11 @@ def digest(user: User, due: list[tuple[str, date]], today: date) -> tuple[str, s
         for reference, due_on in due:
             days = (due_on - today).days
             if days < 0:
-                when = _("%(n)d dagar sent", n=-days)
+                when = ngettext("%(num)d dag sent", "%(num)d dagar sent", -days)
             elif days == 0:
                 when = _("sista dagen i dag")
             else:
-                when = _("om %(n)d dagar", n=days)
+                when = ngettext("om %(num)d dag", "om %(num)d dagar", days)
             lines.append(f"- {reference}: " + _("senast %(date)s (%(when)s)", date=due_on.isoformat(), when=when)
                          + f" {_base_url()}/lex-sarah/{reference}/anmalan")
         lines += ["", _("Lex Sarah-översikten: %(link)s", link=f"{_base_url()}/lex-sarah")]

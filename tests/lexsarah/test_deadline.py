@@ -87,6 +87,14 @@ def test_a_late_investigation_is_reminded_as_late(notified, app, smtp_server):
     assert "3 dagar sent" in message.get_body(("plain",)).get_content()
 
 
+def test_one_day_is_one_day_not_one_days(notified, app, smtp_server):
+    _remind(app, date(2026, 5, 19))  # one day left
+    _remind(app, date(2026, 5, 21))  # one day late
+    first, second = (m.get_body(("plain",)).get_content() for m in _reminders(smtp_server))
+    assert "(om 1 dag)" in first
+    assert "1 dag sent" in second and "1 dagar" not in second
+
+
 def test_no_reminder_once_the_investigation_is_sent(notified, app, smtp_server):
     with clock.frozen(datetime(2026, 5, 10, 9, 0)):
         services.record_investigation_sent(notified, user("sara"), sent_on=date(2026, 5, 10))
