@@ -161,6 +161,11 @@ def app(_schema, _session_dir, app_config):
         yield app
         _empty_all_tables()
         db.session.remove()
+        if app_config:
+            # A cached app keeps its connection pool; with one app per distinct configuration
+            # (an SMTP port per test, say) the idle connections would add up to more than
+            # PostgreSQL's max_connections ("too many clients"). The default app keeps its pool.
+            db.engine.dispose()
     app.config.clear()
     app.config.update(saved_config)
 
