@@ -171,6 +171,57 @@ class Person:
     def expect_heading(self, text: str | re.Pattern) -> None:
         expect(self.page.get_by_role("heading", level=1)).to_contain_text(text)
 
+    # --- what a screen reader and a keyboard user get -----------------------------------------
+
+    FOCUS = """() => {
+        const e = document.activeElement;
+        if (!e || e === document.body) return null;
+        const s = getComputedStyle(e), r = e.getBoundingClientRect();
+        const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+        return {tag: e.tagName.toLowerCase(), id: e.id, type: e.type || '', label: label.trim(),
+                text: (e.innerText || e.value || '').trim().slice(0, 80),
+                outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? s.outlineStyle + ' '
+                         + s.outlineWidth + ' ' + s.outlineColor : '',
+                shadow: s.boxShadow !== 'none' ? s.boxShadow : '',
+                inView: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth};
+    }"""
+
+    def focused(self) -> dict | None:
+        return self.page.evaluate(self.FOCUS)
+
+    def assert_focus_visible(self) -> dict:
+        focus = self.focused()
+        assert focus is not None, f"focus was lost (on the body) at {self.page.url}"
+        assert focus["outline"] or focus["shadow"], f"focus is not visible on {focus}"
+        assert focus["inView"], f"the focused element is outside the screen: {focus}"
+        return focus
+
+    def assert_error_announced(self, selector: str, message: str | re.Pattern | None = None) -> str:
+        """The control is tied to its error message (aria-describedby), the way a screen reader reads it."""
+        described = self.page.evaluate("""(selector) => {
+            const e = document.querySelector(selector);
+            if (!e) return null;
+            const ids = (e.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
+            return {invalid: e.getAttribute('aria-invalid'),
+                    errors: ids.map(id => document.getElementById(id)).filter(d => d && d.matches('.error'))
+                               .map(d => d.innerText.trim())};
+        }""", selector)
+        assert described is not None, f"{selector} is not on {self.page.url}"
+        assert described["errors"], f"{selector} has no error message tied to it with aria-describedby"
+        text = " ".join(described["errors"])
+        if message is not None:
+            assert (message.search(text) if isinstance(message, re.Pattern) else message in text), text
+        return text
+
+    def assert_error_summary_has_focus(self) -> None:
+        """After a failed submit the list of what to correct is announced (role=alert) and focused,
+        so the next Tab goes to its first link."""
+        summary = self.page.locator("#error-summary")
+        expect(summary).to_have_attribute("role", "alert")
+        expect(summary).to_be_focused()
+        focus = self.assert_focus_visible()
+        assert focus["id"] == "error-summary", focus
+
 
 class Employee(Person):
     FIRST_NAMES = {"anna": "Anna", "erik": "Erik", "ulla": "Ulla", "sara": "Sara", "admin": "Adam"}
@@ -476,18 +527,24 @@ class Citizen(Person):
     def citizen_files_complaint(self, what: str, department: str, name: str = "", email: str = "") -> tuple[str, str]:
         """Returns the reference and the personal follow-up code from the receipt."""
         self.open("/klagomal", shot="complaint-form" if name else "anonymous-complaint-form")
+        self.field(department).check()
+        self.field("Vad handlar det mest om?").select_option(label="Bemötande")
+        self.field("Berätta vad som hänt").fill(what)
         if name:
             self.field("Ja, jag lämnar mitt namn och hur ni kan nå mig").check()
             self.field("Ditt namn").fill(name)
-            self.field("E-post").fill(email)
             expect(self.field("Jag vill ha ett svar")).to_be_checked()
+            # Sent before saying how to be reached, and who they are: told what to correct, nothing lost.
+            self.press("Skicka", shot="complaint-errors")
+            self.assert_error_summary_has_focus()
+            self.assert_error_announced("#email", "Ange minst ett sätt att nå dig")
+            self.assert_error_announced("fieldset:has(> .choices #relation-0)")
+            expect(self.field("Berätta vad som hänt")).to_have_value(what)
+            self.field("E-post").fill(email)
             self.field("Jag är anhörig eller närstående").check()
         else:
             self.field("Nej, jag vill vara anonym. Då kan vi inte skicka något svar till dig.").check()
             self.field("Annat").check()
-        self.field(department).check()
-        self.field("Vad handlar det mest om?").select_option(label="Bemötande")
-        self.field("Berätta vad som hänt").fill(what)
         self.press("Skicka", shot="complaint-receipt" if name else "anonymous-complaint-receipt")
         self.expect_heading("Tack! Vi har tagit emot ditt klagomål")
         reference = self.main.locator("#reference").inner_text().strip()
@@ -511,29 +568,6 @@ class KeyboardUser(Person):
     Every time focus moves, the focused element must show it: an outline or a box shadow
     that is really drawn, on an element inside the viewport.
     """
-
-    FOCUS = """() => {
-        const e = document.activeElement;
-        if (!e || e === document.body) return null;
-        const s = getComputedStyle(e), r = e.getBoundingClientRect();
-        const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
-        return {tag: e.tagName.toLowerCase(), id: e.id, type: e.type || '', label: label.trim(),
-                text: (e.innerText || e.value || '').trim().slice(0, 80),
-                outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? s.outlineStyle + ' '
-                         + s.outlineWidth + ' ' + s.outlineColor : '',
-                shadow: s.boxShadow !== 'none' ? s.boxShadow : '',
-                inView: r.bottom > 0 && r.top < window.innerHeight && r.right > 0 && r.left < window.innerWidth};
-    }"""
-
-    def focused(self) -> dict | None:
-        return self.page.evaluate(self.FOCUS)
-
-    def assert_focus_visible(self) -> dict:
-        focus = self.focused()
-        assert focus is not None, f"focus was lost (on the body) at {self.page.url}"
-        assert focus["outline"] or focus["shadow"], f"focus is not visible on {focus}"
-        assert focus["inView"], f"the focused element is outside the screen: {focus}"
-        return focus
 
     def tab_to(self, matches: Callable[[dict], bool], what: str, backwards: bool = False, limit: int = 60) -> dict:
         """Press Tab (or Shift+Tab) until the focused element matches; focus must show at every step."""
@@ -560,29 +594,3 @@ class KeyboardUser(Person):
             self.go(lambda: self.page.keyboard.press(key), shot)
         else:
             self.page.keyboard.press(key)
-
-    def assert_error_announced(self, selector: str, message: str | re.Pattern | None = None) -> str:
-        """The control is tied to its error message (aria-describedby), the way a screen reader reads it."""
-        described = self.page.evaluate("""(selector) => {
-            const e = document.querySelector(selector);
-            if (!e) return null;
-            const ids = (e.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean);
-            return {invalid: e.getAttribute('aria-invalid'),
-                    errors: ids.map(id => document.getElementById(id)).filter(d => d && d.matches('.error'))
-                               .map(d => d.innerText.trim())};
-        }""", selector)
-        assert described is not None, f"{selector} is not on {self.page.url}"
-        assert described["errors"], f"{selector} has no error message tied to it with aria-describedby"
-        text = " ".join(described["errors"])
-        if message is not None:
-            assert (message.search(text) if isinstance(message, re.Pattern) else message in text), text
-        return text
-
-    def assert_error_summary_has_focus(self) -> None:
-        """After a failed submit the list of what to correct is announced (role=alert) and focused,
-        so the next Tab goes to its first link."""
-        summary = self.page.locator("#error-summary")
-        expect(summary).to_have_attribute("role", "alert")
-        expect(summary).to_be_focused()
-        focus = self.assert_focus_visible()
-        assert focus["id"] == "error-summary", focus

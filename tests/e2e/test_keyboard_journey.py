@@ -45,8 +45,8 @@ def test_anna_logs_in_and_files_a_report_with_the_keyboard_only(journey):
     expect(anna.page.locator("#error-summary")).to_contain_text("Vad hände?")
     description_error = anna.assert_error_announced("#description")
     expect(anna.page.locator("#description")).to_have_attribute("aria-invalid", "true")
-    anna.assert_error_announced("fieldset:has(#category_ids-0)")
-    anna.assert_error_announced("fieldset:has(#lex_sarah_type-0)")
+    anna.assert_error_announced("fieldset:has(> .choices #category_ids-0)")
+    anna.assert_error_announced("fieldset:has(> .choices #lex_sarah_type-0)")
 
     anna.tab_to(lambda f: f["tag"] == "a" and f["text"].startswith("Vad hände?"), "the summary's link to Vad hände?")
     expect(anna.page.locator("#error-summary").get_by_role("link", name=re.compile("^Vad hände"))).to_contain_text(
