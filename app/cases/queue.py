@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, exists, false, func, or_, select, true, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
+from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.cases.models import NO_DEADLINE, Case, case_categories
 from app.clock import STOCKHOLM, to_local, utcnow
@@ -28,6 +29,7 @@ ALL = "all"
 SORTS = ("newest", "oldest", "deadline")
 ASSIGNED = ("", "me", "none")
 OPEN_STATUSES = tuple(s.value for s in Status if s is not Status.CLOSED)
+ALL_STATUSES = tuple(s.value for s in Status)
 REFERENCE = re.compile(r"^(AV|LS|KL)-\d{4}-\d{4,}$", re.IGNORECASE)
 
 
@@ -147,11 +149,20 @@ def _local_year_bounds(year: int) -> tuple[datetime, datetime]:
     return new_year(year), new_year(year + 1)
 
 
-def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status: bool = True) -> list:
-    """Every filter but the scope and the unit, which decide the index ranges (see _branches)."""
+def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status: bool = True,
+                      walk: bool = False) -> list:
+    """Every filter but the scope and the unit, which decide the index ranges (see _branches).
+
+    `walk`: for the page's walk per status. The kind and the handler are then read from the
+    walked index itself (app.cases.models: the status indexes carry them), and written so
+    that the planner does not pick an index that finds them but then has to sort every
+    match: `kind || ''` and `assigned_to_id + 0` are the same values, but no index column
+    (SQLite and PostgreSQL alike). SQLite plans without statistics, so this is how it is told."""
     conditions = []
+    kind = Case.kind.concat("") if walk else Case.kind
+    handler = (Case.assigned_to_id + 0) if walk else Case.assigned_to_id
     if filters.kind:
-        conditions.append(Case.kind == filters.kind)
+        conditions.append(kind == filters.kind)
     if with_status:
         if filters.status == OPEN:
             conditions.append(Case.status.in_(OPEN_STATUSES))
@@ -161,9 +172,9 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
         conditions.append(exists().where(case_categories.c.case_id == Case.id,
                                          case_categories.c.category_id == filters.category_id))
     if filters.assigned == "me":
-        conditions.append(Case.assigned_to_id == user.id)
+        conditions.append(handler == user.id)
     elif filters.assigned == "none":
-        conditions.append(Case.assigned_to_id.is_(None))
+        conditions.append(handler.is_(None))
     if filters.overdue:
         conditions.append(overdue_condition(now))
     if filters.year:
@@ -190,18 +201,43 @@ def unit_filter_ids(filters: QueueFilters) -> tuple[int, ...] | None:
     return tuple(db.session.scalars(select(Unit.id).where(Unit.path.startswith(unit.path))))
 
 
-def _branches(scope: Scope, chosen: tuple[int, ...] | None) -> list:
+def _branches(scope: Scope, chosen: tuple[int, ...] | None, statuses: tuple[str, ...] | None = None) -> list:
     """One condition per index range the page walks. Per unit, (unit_id, received_at, id)
     hands out a unit's cases already in order, so a page reads at most a page per unit
-    instead of sorting every case of every unit in the queue."""
+    instead of sorting every case of every unit in the queue.
+
+    With `statuses`, the walk is one range per status instead, on (status, sort value, id,
+    ...) indexes that also hold the unit, kind, bypass flag and handler: the scope and the
+    usual filters are checked in the index, and a page reads about a page divided by the
+    person's share of that status. A walk per unit would pass every closed case of a unit
+    with fewer open cases than a page; with a million cases that is most units."""
     units = scope.unit_ids
     if chosen is not None:
         units = chosen if units is None else tuple(u for u in units if u in set(chosen))
     branches = [true()] if units is None else [Case.unit_id == u for u in units]
+    in_scope = [true()] if units is None else [Case.unit_id.in_(units)] if units else []
     if scope.every_lex_sarah and scope.unit_ids is not None:
         elsewhere = and_(Case.kind == "lex_sarah", Case.unit_id.not_in(scope.unit_ids))
-        branches.append(elsewhere if chosen is None else and_(elsewhere, Case.unit_id.in_(chosen)))
-    return branches
+        if chosen is not None:
+            elsewhere = and_(elsewhere, Case.unit_id.in_(chosen))
+        branches.append(elsewhere)
+        in_scope.append(elsewhere)
+    if statuses is None or not in_scope:
+        return branches if statuses is None else []
+    return [and_(Case.status == status, or_(*in_scope)) for status in statuses]
+
+
+def _statuses(filters: QueueFilters) -> tuple[str, ...] | None:
+    """The statuses walked one index range each (see _branches); None: all in one range.
+
+    The received-date sort over every status needs no split: every case matches, so
+    the walk stops after a page. The deadline indexes begin with the status, so that
+    sort is always split."""
+    if filters.status == OPEN:
+        return OPEN_STATUSES
+    if filters.status == ALL:
+        return ALL_STATUSES if filters.sort == "deadline" else None
+    return (filters.status,)
 
 
 # --- cursors ------------------------------------------------------------------------------
@@ -241,7 +277,7 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
     table, and counting them would make every queue page cost a full scan.
     """
     conditions = [scope_condition(user, scope), Case.status.in_(OPEN_STATUSES),
-                  *filter_conditions(user, filters, now, with_status=False)]
+                  *filter_conditions(user, filters, now, with_status=False, walk=True)]
     chosen = unit_filter_ids(filters)
     if chosen is not None:
         conditions.append(Case.unit_id.in_(chosen))
@@ -250,7 +286,7 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
 
 
 # More index ranges than this are walked as one (SQLite allows 500 terms in a compound SELECT).
-MAX_BRANCHES = 200
+MAX_BRANCHES = 400
 
 
 def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | None, descending: bool,
@@ -258,7 +294,11 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
     """(id, sort value) of one page, in order: each branch's first `limit` rows past the
     cursor, merged and cut to `limit`. Costs the same on page 1 and page 10,000."""
     scope = scope or scope_for(user)
-    common = filter_conditions(user, filters, now)
+    statuses = _statuses(filters)
+    # Only a walk over the whole table (no unit, no status split) may pick the kind's own
+    # index; every other walk must keep to its unit or status range (see filter_conditions).
+    per_range = statuses is not None or scope.unit_ids is not None or filters.unit_id is not None
+    common = filter_conditions(user, filters, now, with_status=statuses is None, walk=per_range)
     if not scope.with_bypass:
         common.append(Case.bypass_manager.is_(False))
     column, _ = _sort_key(filters.sort)
@@ -270,7 +310,7 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
             return statement.order_by(sort_column.desc(), id_column.desc())
         return statement.order_by(sort_column.asc(), id_column.asc())
 
-    branches = _branches(scope, unit_filter_ids(filters))
+    branches = _branches(scope, unit_filter_ids(filters), statuses)
     if not branches:
         return select(Case.id, column).where(false())
     if len(branches) == 1 or len(branches) > MAX_BRANCHES:
@@ -311,11 +351,18 @@ def queue_page(user, filters: QueueFilters, *, after: str | None = None, before:
     return page
 
 
+CARD_COLUMNS = (Case.reference, Case.kind, Case.status, Case.summary, Case.received_at, Case.unit_id,
+                Case.assigned_to_id, Case.next_deadline_at)
+
+
 def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     """The page's cases with their units and handlers, in one query, and their deadlines."""
     now = now or utcnow()
+    # Only what a card shows: a case has some fifty columns, and building fifty whole cases
+    # cost more than finding them.
     loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(page.ids)).options(
-        joinedload(Case.unit), joinedload(Case.assigned_to)))}
+        load_only(*CARD_COLUMNS), joinedload(Case.unit).load_only(Unit.name),
+        joinedload(Case.assigned_to).load_only(User.full_name)))}
     page.cases = [loaded[i] for i in page.ids]
     page.deadlines = {c.id: d for c in page.cases if (d := next_deadline(c)) is not None}
     page.overdue_ids = frozenset(c.id for c in page.cases if is_overdue(c, now))
