@@ -21,6 +21,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import free_port
 from tests.e2e import pages
@@ -34,6 +35,8 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # and without these flags it keeps retrying in the background.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# A page is there when its navigation has finished; this is the margin for a slow CI machine.
+expect.set_options(timeout=10_000)
 NO_CHROMIUM = (f"browser tests skipped: Chromium is not installed at {CHROMIUM} "
                "(as root: apt-get install chromium)")
 
