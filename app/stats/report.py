@@ -278,7 +278,7 @@ def build_report(data: dict, department: str | None = None) -> Report:
     lex_sarah.tables += [
         Table("lex_sarah_comparison", _("Lex Sarah-rapporter %(previous)d och %(year)d",
                                         previous=previous["year"], year=year),
-              ["", str(previous["year"]), str(year)], [
+              [_("Uppgift"), str(previous["year"]), str(year)], [
                   [_("Lex Sarah-rapporter"), previous["lex_sarah"], ls["received"]],
                   [_("Därav anmälda till Inspektionen för vård och omsorg (IVO)"), previous["notified_to_ivo"],
                    ls["notified_to_ivo"]]]),

@@ -102,7 +102,7 @@ def test_the_csv_of_a_table_holds_its_figures(login_as):
     assert response.mimetype == "text/csv"
     assert "statistik-2018-lex_sarah_comparison.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows == [["", "2017", "2018"], ["Lex Sarah-rapporter", "5", "3"],
+    assert rows == [["Uppgift", "2017", "2018"], ["Lex Sarah-rapporter", "5", "3"],
                     ["Därav anmälda till Inspektionen för vård och omsorg (IVO)", "0", "1"]]
 
 
