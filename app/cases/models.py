@@ -71,6 +71,9 @@ class Case(db.Model):
               "bypass_manager", "assigned_to_id", "next_deadline_at"),
         Index("ix_cases_status_deadline_cover", "status", "next_deadline_at", "id", "unit_id", "kind",
               "bypass_manager", "assigned_to_id", "received_at"),
+        # The counts per open status, within the person's units (queue.status_counts).
+        Index("ix_cases_unit_status_cover", "unit_id", "status", "bypass_manager", "kind", "assigned_to_id",
+              "next_deadline_at"),
         # The queue pages by (received_at, id) within a unit or a kind; with id in the
         # index a page is one range scan, as cheap on page 10,000 as on page 1.
         Index("ix_cases_kind_received_id", "kind", "received_at", "id"),
