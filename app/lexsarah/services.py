@@ -657,7 +657,8 @@ DESK_LISTS = ("awaiting_judgment", "not_notified", "investigation_due", "decisio
 
 
 def _desk_queries():
-    lex_sarah = Case.kind == "lex_sarah"
+    # Imported cases are closed history from earlier years: nothing on them is anyone's to do.
+    lex_sarah = (Case.kind == "lex_sarah") & Case.imported.is_(False)
     awaiting = (select(Case, LexSarahJudgment).outerjoin(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
                 .where(lex_sarah, Case.status == workflow.Status.AWAITING_JUDGMENT.value))
     not_notified = (select(Case, LexSarahJudgment).join(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
@@ -711,7 +712,8 @@ def due_investigations(today: date, within_days: int) -> list[tuple[str, date]]:
     query = (select(Case.reference, LexSarahIvo.investigation_due_on)
              .join(LexSarahIvo, LexSarahIvo.case_id == Case.id)
              .where(LexSarahIvo.decision == "notified", LexSarahIvo.investigation_sent_on.is_(None),
-                    LexSarahIvo.investigation_due_on <= today + timedelta(days=within_days))
+                    LexSarahIvo.investigation_due_on <= today + timedelta(days=within_days),
+                    Case.imported.is_(False))
              .order_by(LexSarahIvo.investigation_due_on, Case.reference))
     return [(reference, due_on) for reference, due_on in db.session.execute(query).all()]
 

@@ -112,3 +112,14 @@ def test_every_officer_gets_one_digest_of_every_due_case(notified, app, smtp_ser
     body = message.get_body(("plain",)).get_content()
     assert body.index(other.reference) < body.index(notified.reference)  # the earliest deadline first
     assert smtp_server.to("erik@varna.example") == []  # investigators are not officers
+
+
+def test_imported_history_is_never_due_nor_on_the_desk(notified, app, smtp_server):
+    # Cases brought in from earlier years are closed history: no reminders, nothing to do.
+    assert services.due_investigations(date(2026, 6, 1), 7) == [(notified.reference, date(2026, 5, 20))]
+    notified.imported = True
+    db.session.commit()
+    assert services.due_investigations(date(2026, 6, 1), 7) == []
+    assert _remind(app, date(2026, 6, 1)) and _reminders(smtp_server) == []
+    desk = services.desk(user("sara"))
+    assert all(desk[name]["count"] == 0 for name in services.DESK_LISTS)
