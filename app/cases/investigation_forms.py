@@ -77,7 +77,7 @@ class EntryForm(CaseForm):
     corrects = SelectField(_l("Rättar anteckning"), coerce=_int_or_none, validate_choice=False,
                            validators=[Optional()],
                            description=_l("Välj en tidigare anteckning om den här rättar den. Den gamla finns "
-                                          "kvar och visas som rättad."))
+                                          "kvar och visas som rättad, och rättelsen hamnar i samma avsnitt."))
 
     def fill_from_case(self, case) -> None:
         from app.cases import investigation
@@ -98,9 +98,9 @@ def _shorten(text: str, length: int = 60) -> str:
 
 
 class CausesForm(CaseForm):
+    # Not marked required: on a checkbox list that would mark every box as required.
     areas = CheckboxListField(_l("Orsaksområden"), choices=list(CAUSE_AREA_LABELS.items()), validate_choice=False,
-                              validators=[Mandatory()],
-                              description=_l("Välj ett eller flera områden där orsakerna finns."))
+                              description=_l("Välj minst ett område där orsakerna finns."))
     text = _text(_l("Orsakerna"), _l("Beskriv orsakerna."), 10000, render_kw={"rows": 6},
                  description=_l("Vad ledde till det som hände? Beskriv varje orsak och hur den hänger ihop med "
                                 "områdena du valt."))
