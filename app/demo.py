@@ -16,7 +16,7 @@ DEPARTMENTS = {
     "Vuxna": ["Vuxenstöd", "Boendestöd", "Socialpsykiatri"],
     "Stab": ["Administration"],
 }
-# From DOMAIN.md and the municipalities' quality reports; deviations and lex Sarah share the words.
+# From docs/domain.md ("Categories") and the municipalities' quality reports; deviations and lex Sarah share the words.
 DEVIATION_CATEGORIES = [
     "Brister i bemötande", "Utebliven insats", "Brister i utförande av insats",
     "Bristande informationsöverföring", "Brister i rättssäkerhet/handläggning", "Dokumentation",

@@ -1,6 +1,6 @@
 """The one state machine: which workflow moves a case may make, given its kind and status.
 
-DESIGN.md, "The one flow": every kind walks the same road and differs only in
+docs/architecture.md, "The state machine": every kind walks the same road and differs only in
 which stops it makes. The allowed moves live here and nowhere else; views,
 services and the API ask this module. It is pure standard-library Python (no
 Flask, no database) so that it can be tested, and read, on its own.

@@ -1,7 +1,7 @@
 """Tests of app/workflow.py, the one state machine.
 
-The expected answers below are written out by hand from the brief and
-DOMAIN.md; they are deliberately NOT derived from workflow.MOVES, so a wrong
+The expected answers below are written out by hand from docs/domain.md ("The
+road a case takes"); they are deliberately NOT derived from workflow.MOVES, so a wrong
 row in the table fails a test instead of agreeing with itself.
 """
 

@@ -14,7 +14,7 @@ from app.extensions import db
 if TYPE_CHECKING:
     from app.auth.models import User
 
-# The defaults the quality reports count by (DOMAIN.md, "Actions"); the demo loader creates them.
+# The defaults the quality reports count by (docs/domain.md, "Actions"); the demo loader creates them.
 DEFAULT_ACTION_TYPES = [
     "Ny rutin", "Reviderad rutin", "Samtal med berörd personal", "Utbildning",
     "Information och kommunikation", "Teknik och utrustning", "Organisation", "Övrigt",

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from app.cases.forms import CaseForm, SwedishDateField, _int_or_none
 from app.intake.forms import CheckboxListField, Mandatory
 
-# SOSFS 2011:5, 5 kap.: the nine items a lex Sarah investigation documents (DOMAIN.md).
+# SOSFS 2011:5, 5 kap.: the nine items a lex Sarah investigation documents (docs/domain.md, "The investigation").
 SECTION_LABELS = {
     "what_happened": _l("1. Vad som har hänt och vilka följder det har fått eller kunde ha fått för den enskilde"),
     "came_to_attention": _l("2. När och hur det uppmärksammades"),

@@ -6,8 +6,8 @@ printable report, the downloads, the API and the CLI always show the same figure
 Nothing here reads a case: only counts, and the names of departments, categories and
 action types. Names, personal identity numbers and free text never get this far.
 
-The sentences follow the municipalities' quality reports (DOMAIN.md, "The yearly
-statistics"): "Under 2018 har totalt 11 lex Sarah-rapporter inkommit till socialnämnden.
+The sentences follow the municipalities' quality reports (docs/statistics.md, "The sentences
+and when each is produced"): "Under 2018 har totalt 11 lex Sarah-rapporter inkommit till socialnämnden.
 Det är en minskning med 9 rapporter jämfört med föregående år."
 """
 
