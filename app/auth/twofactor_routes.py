@@ -3,6 +3,7 @@ new recovery codes, and the admin's reset. Thin: app/auth/twofactor.py does the 
 
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user
 from markupsafe import Markup
 
@@ -63,8 +64,9 @@ def two_factor_login():
             login_user(user)
             session.permanent = True
             if method == "recovery_code":
-                flash(_("Du loggade in med en reservkod. Du har %(n)d reservkoder kvar.",
-                        n=twofactor.recovery_codes_left(user)), "info")
+                flash(ngettext("Du loggade in med en reservkod. Du har %(num)d reservkod kvar.",
+                               "Du loggade in med en reservkod. Du har %(num)d reservkoder kvar.",
+                               twofactor.recovery_codes_left(user)), "info")
             return redirect(_safe_next(next_url))
     return render_template("auth/two_factor_login.html", form=form), 422 if form.errors else 200
 
