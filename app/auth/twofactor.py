@@ -195,8 +195,8 @@ def _use_recovery_code(user: User, code: str) -> bool:
     raw = _normalise_recovery(code)
     if len(raw) != _RECOVERY_LENGTH:
         return False
-    unused = db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                                           RecoveryCode.used_at.is_(None)))
+    unused = list(db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                                RecoveryCode.used_at.is_(None))))
     for candidate in unused:
         if accounts._verify(candidate.code_hash, raw):
             # Conditional, like the time step: a code used twice at once works only once.
@@ -300,7 +300,8 @@ def verify_login(user: User, code: str) -> str:
     row = _row(user)
     if row is None or row.confirmed_at is None:
         raise TwoFactorError(_("Tvåstegsverifiering är inte aktiverad för ditt konto."))
-    if _digits(code).isdigit():
+    typed = _digits(code)
+    if len(typed) == DIGITS and typed.isdigit():
         accepted, reason = _check_totp(row, code)
         method = "totp"
     else:

@@ -28,8 +28,8 @@ def enrolment_first():
     """In production the roles that require two-factor login do nothing else before enrolling."""
     if is_public_endpoint(request.endpoint) or request.endpoint in _WHILE_ENROLLING:
         return None
-    if request.path.startswith("/api/") and request.headers.get("Authorization", "").startswith("Bearer "):
-        return None  # an API token an admin made for a program: no person logs in with it
+    if request.path.startswith("/api/") and "_user_id" not in session:
+        return None  # an API token an admin made for a program (not a session): no person logs in with it
     if not current_user.is_authenticated or not twofactor.must_enrol(current_user):
         return None
     if request.path.startswith("/api/"):

@@ -329,6 +329,8 @@ def test_an_api_token_is_not_sent_to_enrolment(demo):
     client = demo.test_client()
     login(client, "sara")
     assert client.get("/api/v1/statistics/2025").status_code == 403  # a session must enrol first
+    # ... also when it sends a token along
+    assert client.get("/api/v1/statistics/2025", headers={"Authorization": f"Bearer {token}"}).status_code == 403
 
 
 # --- the admin's reset ------------------------------------------------------------------------
