@@ -44,6 +44,13 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_WINDOW_MINUTES": 15,
         "LOGIN_LOCK_MINUTES": 15,
+        # Two-factor login (app/auth/twofactor.py). None: required unless VARNA_ENV is development
+        # (set in finish()); staff may choose unless TWO_FACTOR_OPTIONAL_FOR_STAFF is off. The TOTP
+        # secrets are encrypted with a key derived from TWO_FACTOR_KEY, or from SECRET_KEY without it.
+        "TWO_FACTOR_REQUIRED": None,
+        "TWO_FACTOR_OPTIONAL_FOR_STAFF": True,
+        "TWO_FACTOR_KEY": None,
+        "TWO_FACTOR_ISSUER": "Värna",
         # Password hashing (argon2id); tests lower the cost.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
@@ -84,11 +91,11 @@ def defaults(instance_path: str) -> dict:
 
 
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
+                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "TWO_FACTOR_KEY", "TWO_FACTOR_ISSUER"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]
-_ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL"]
+_ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL", "TWO_FACTOR_REQUIRED", "TWO_FACTOR_OPTIONAL_FOR_STAFF"]
 
 
 def from_environment() -> dict:
@@ -136,6 +143,9 @@ def finish(config) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"],
                                                          config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    if config.get("TWO_FACTOR_REQUIRED") is None:
+        # Development (`make run`, the tests) offers two-factor login; anywhere else it is required.
+        config["TWO_FACTOR_REQUIRED"] = config["VARNA_ENV"] != "development"
     if config["VARNA_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True
         secret = config.get("SECRET_KEY") or ""

@@ -2,7 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import services
+from app.auth import services, twofactor
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.guard import public
 
@@ -26,6 +26,10 @@ def login():
         user, error = services.authenticate(form.username.data, form.password.data)
         if user is not None:
             session.clear()
+            if twofactor.is_enrolled(user):
+                # The password is right; the session starts only when the code is (twofactor_routes).
+                twofactor.mark_pending(user, request.args.get("next"))
+                return redirect(url_for("auth.two_factor_login"))
             login_user(user)
             session.permanent = True
             return redirect(_safe_next(request.args.get("next")))
@@ -60,3 +64,7 @@ def change_password():
             flash(_("Ditt lösenord är bytt. Du har loggats ut på alla andra enheter."), "success")
             return redirect(url_for("main.start"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+# The two-factor pages live in their own module, on this blueprint.
+from app.auth import twofactor_routes  # noqa: E402, F401
