@@ -79,6 +79,7 @@ def _import_models() -> None:
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.cases import models as case_models  # noqa: F401
+    from app.intake import storage  # noqa: F401 - attachment_blobs
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
@@ -174,8 +175,9 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.cli import demo_cli, mail_cli, users_cli
-    for group in (demo_cli, users_cli, mail_cli):
+    from app.backup import backup_command, restore_command
+    from app.cli import attachments_cli, demo_cli, mail_cli, users_cli
+    for group in (demo_cli, users_cli, mail_cli, attachments_cli, backup_command, restore_command):
         app.cli.add_command(group)
     from app.reminders import remind_command
     app.cli.add_command(remind_command)

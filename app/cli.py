@@ -69,3 +69,36 @@ def mail_retry():
     click.echo(f"Sent {sent}, failed {failed}.")
     if failed:
         raise SystemExit(1)
+
+
+attachments_cli = AppGroup("attachments", help="The stored files of attachments.")
+
+
+@attachments_cli.command("migrate")
+@click.option("--to", "to", type=click.Choice(["database", "folder"]), required=True)
+def attachments_migrate(to):
+    """Move every attachment's file into the folder or the database (resumable; checks SHA-256).
+
+    Set ATTACHMENT_STORAGE to the new backend on every server first: files not yet moved are
+    still served from the old one meanwhile.
+    """
+    from app.intake.storage import migrate_files
+    result = migrate_files(to)
+    click.echo(f"Moved {result.moved}, already there {result.already}, missing {len(result.missing)}, "
+               f"content not matching {len(result.mismatched)}.")
+    for stored_name in result.missing:
+        click.echo(f"Missing in both: {stored_name}", err=True)
+    for stored_name in result.mismatched:
+        click.echo(f"SHA-256 does not match the attachment row, not moved: {stored_name}", err=True)
+    if result.missing or result.mismatched:
+        raise SystemExit(1)
+
+
+@attachments_cli.command("clean")
+def attachments_clean():
+    """Remove stored files that no attachment refers to (left by an interrupted upload), if older than an hour."""
+    from app.intake.storage import clean_orphans
+    removed = clean_orphans()
+    for backend, stored_name in removed:
+        click.echo(f"Removed {backend}: {stored_name}")
+    click.echo(f"Removed {len(removed)} orphaned files.")

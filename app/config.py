@@ -75,6 +75,8 @@ def defaults(instance_path: str) -> dict:
         "ACTION_FOLLOW_UP_DAYS": 30,
         # Attachments to reports: kept outside static/, served only to those who may see the case.
         "ATTACHMENT_DIR": os.path.join(instance_path, "attachments"),
+        # "folder" (ATTACHMENT_DIR, one server) or "database" (several servers, one backup): app/intake/storage.py
+        "ATTACHMENT_STORAGE": "folder",
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
         "ATTACHMENT_MAX_FILES": 5,
         # The public complaint form and its status page: per client IP and hour.
@@ -84,7 +86,7 @@ def defaults(instance_path: str) -> dict:
 
 
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
+                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "ATTACHMENT_STORAGE", "ATTACHMENT_DIR"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]
@@ -136,6 +138,8 @@ def finish(config) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"],
                                                          config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    if config.get("ATTACHMENT_STORAGE", "folder") not in ("folder", "database"):
+        raise ConfigError("ATTACHMENT_STORAGE must be \"folder\" or \"database\".")
     if config["VARNA_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True
         secret = config.get("SECRET_KEY") or ""
