@@ -73,7 +73,7 @@ def _select_locale():
 
 def _import_models() -> None:
     # Every model must be known to the metadata for migrations and create_all.
-    from app import audit, mailer  # noqa: F401
+    from app import audit, mailer, reminders  # noqa: F401
     from app.actions import models as action_models  # noqa: F401
     from app.api import models as api_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401

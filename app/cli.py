@@ -63,9 +63,9 @@ mail_cli = AppGroup("mail", help="Outgoing e-mail.")
 
 @mail_cli.command("retry")
 def mail_retry():
-    """Send the queued messages that could not be delivered before."""
+    """Send the queued messages that could not be delivered before (now, without waiting for the backoff)."""
     from app.mailer import deliver_queued
-    sent, failed = deliver_queued()
+    sent, failed = deliver_queued(wait_for_backoff=False)
     click.echo(f"Sent {sent}, failed {failed}.")
     if failed:
         raise SystemExit(1)
@@ -102,3 +102,15 @@ def attachments_clean():
     for backend, stored_name in removed:
         click.echo(f"Removed {backend}: {stored_name}")
     click.echo(f"Removed {len(removed)} orphaned files.")
+
+
+@mail_cli.command("worker")
+@click.option("--once", is_flag=True, help="One pass over the queue, then exit (tests, cron).")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+@click.option("--batch-size", default=20, show_default=True, help="Messages claimed at a time.")
+def mail_worker(once, interval, batch_size):
+    """Deliver queued e-mail until stopped; several servers may run one each (nothing is sent twice)."""
+    from app.mailer import run_worker
+    sent, failed = run_worker(once=once, interval=interval, batch_size=batch_size, echo=click.echo)
+    if once:
+        click.echo(f"Sent {sent}, failed {failed}.")
