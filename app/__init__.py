@@ -1,6 +1,5 @@
 """Värna: deviations, complaints and lex Sarah reports for Swedish social services."""
 
-import logging
 import os
 
 from flask import Flask, render_template, request, session
@@ -9,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from app import config as settings
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.logging_setup import configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    configure_logging(app)  # first, so its request id is set before any other hook can answer
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
@@ -41,7 +42,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_errors(app)
     _register_templates(app)
     _register_cli(app)
-    logging.basicConfig(level=logging.INFO)
     return app
 
 

@@ -82,11 +82,13 @@ def defaults(instance_path: str) -> dict:
         # The public complaint form and its status page: per client IP and hour.
         "PUBLIC_RATE_LIMIT_PER_HOUR": 10,
         "PUBLIC_LOOKUP_LIMIT_PER_HOUR": 20,
+        # "json" (one object per line; the default in production) or "text": app/logging_setup.py
+        "LOG_FORMAT": None,
     }
 
 
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "ATTACHMENT_STORAGE", "ATTACHMENT_DIR"]
+                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "ATTACHMENT_STORAGE", "ATTACHMENT_DIR", "LOG_FORMAT"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]
@@ -138,6 +140,10 @@ def finish(config) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"],
                                                          config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    if not config.get("LOG_FORMAT"):
+        config["LOG_FORMAT"] = "json" if config["VARNA_ENV"] == "production" else "text"
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError("LOG_FORMAT must be \"json\" or \"text\".")
     if config.get("ATTACHMENT_STORAGE", "folder") not in ("folder", "database"):
         raise ConfigError("ATTACHMENT_STORAGE must be \"folder\" or \"database\".")
     if config["VARNA_ENV"] == "production":

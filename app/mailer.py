@@ -117,7 +117,8 @@ def _send_claimed(message_id: int) -> bool:
         message.last_error = f"{type(error).__name__}: {error}"[:2000]
         message.next_attempt_at = utcnow() + backoff(message.attempts)
         ok = False
-        log.warning("Mail %s to %s failed: %s", message.id, message.recipients, message.last_error)
+        # The id, not the addresses: logs are read more widely than the queue.
+        log.warning("Mail %s failed: %s", message.id, message.last_error)
     else:
         message.sent_at = utcnow()
         message.last_error = ""

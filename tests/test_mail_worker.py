@@ -58,7 +58,7 @@ def test_two_workers_deliver_each_message_exactly_once(app, smtp):
                 barrier.wait(timeout=10)
                 results[name] = run_worker(once=True, batch_size=3)
                 db.session.remove()
-        except BaseException as error:  # the main thread reports it
+        except BaseException as error:  # noqa: BLE001 - the main thread reports it
             errors.append(error)
 
     threads = [threading.Thread(target=worker, args=(name,)) for name in ("a", "b")]
