@@ -35,7 +35,8 @@ def _libpq(url) -> tuple[str, dict]:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = url.password
-    plain = url.set(drivername="postgresql", password=None)
+    # URL.set(password=None) means "unchanged"; the URL is a named tuple, so replace the field.
+    plain = url.set(drivername="postgresql")._replace(password=None)
     return plain.render_as_string(hide_password=False), env
 
 
