@@ -1,6 +1,5 @@
 """Värna: deviations, complaints and lex Sarah reports for Swedish social services."""
 
-import logging
 import os
 
 from flask import Flask, render_template, request, session
@@ -9,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from app import config as settings
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
+from app.logging_setup import configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
+    configure_logging(app)  # first, so its request id is set before any other hook can answer
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
@@ -41,7 +42,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_errors(app)
     _register_templates(app)
     _register_cli(app)
-    logging.basicConfig(level=logging.INFO)
     return app
 
 
@@ -73,12 +73,13 @@ def _select_locale():
 
 def _import_models() -> None:
     # Every model must be known to the metadata for migrations and create_all.
-    from app import audit, mailer  # noqa: F401
+    from app import audit, mailer, reminders  # noqa: F401
     from app.actions import models as action_models  # noqa: F401
     from app.api import models as api_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.cases import models as case_models  # noqa: F401
+    from app.intake import storage  # noqa: F401 - attachment_blobs
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
@@ -174,8 +175,9 @@ def _register_templates(app: Flask) -> None:
 
 
 def _register_cli(app: Flask) -> None:
-    from app.cli import demo_cli, mail_cli, users_cli
-    for group in (demo_cli, users_cli, mail_cli):
+    from app.backup import backup_command, restore_command
+    from app.cli import attachments_cli, demo_cli, mail_cli, users_cli
+    for group in (demo_cli, users_cli, mail_cli, attachments_cli, backup_command, restore_command):
         app.cli.add_command(group)
     from app.reminders import remind_command
     app.cli.add_command(remind_command)

@@ -63,9 +63,54 @@ mail_cli = AppGroup("mail", help="Outgoing e-mail.")
 
 @mail_cli.command("retry")
 def mail_retry():
-    """Send the queued messages that could not be delivered before."""
+    """Send the queued messages that could not be delivered before (now, without waiting for the backoff)."""
     from app.mailer import deliver_queued
-    sent, failed = deliver_queued()
+    sent, failed = deliver_queued(wait_for_backoff=False)
     click.echo(f"Sent {sent}, failed {failed}.")
     if failed:
         raise SystemExit(1)
+
+
+attachments_cli = AppGroup("attachments", help="The stored files of attachments.")
+
+
+@attachments_cli.command("migrate")
+@click.option("--to", "to", type=click.Choice(["database", "folder"]), required=True)
+def attachments_migrate(to):
+    """Move every attachment's file into the folder or the database (resumable; checks SHA-256).
+
+    Set ATTACHMENT_STORAGE to the new backend on every server first: files not yet moved are
+    still served from the old one meanwhile.
+    """
+    from app.intake.storage import migrate_files
+    result = migrate_files(to)
+    click.echo(f"Moved {result.moved}, already there {result.already}, missing {len(result.missing)}, "
+               f"content not matching {len(result.mismatched)}.")
+    for stored_name in result.missing:
+        click.echo(f"Missing in both: {stored_name}", err=True)
+    for stored_name in result.mismatched:
+        click.echo(f"SHA-256 does not match the attachment row, not moved: {stored_name}", err=True)
+    if result.missing or result.mismatched:
+        raise SystemExit(1)
+
+
+@attachments_cli.command("clean")
+def attachments_clean():
+    """Remove stored files that no attachment refers to (left by an interrupted upload), if older than an hour."""
+    from app.intake.storage import clean_orphans
+    removed = clean_orphans()
+    for backend, stored_name in removed:
+        click.echo(f"Removed {backend}: {stored_name}")
+    click.echo(f"Removed {len(removed)} orphaned files.")
+
+
+@mail_cli.command("worker")
+@click.option("--once", is_flag=True, help="One pass over the queue, then exit (tests, cron).")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+@click.option("--batch-size", default=20, show_default=True, help="Messages claimed at a time.")
+def mail_worker(once, interval, batch_size):
+    """Deliver queued e-mail until stopped; several servers may run one each (nothing is sent twice)."""
+    from app.mailer import run_worker
+    sent, failed = run_worker(once=once, interval=interval, batch_size=batch_size, echo=click.echo)
+    if once:
+        click.echo(f"Sent {sent}, failed {failed}.")

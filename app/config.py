@@ -82,16 +82,21 @@ def defaults(instance_path: str) -> dict:
         "ACTION_FOLLOW_UP_DAYS": 30,
         # Attachments to reports: kept outside static/, served only to those who may see the case.
         "ATTACHMENT_DIR": os.path.join(instance_path, "attachments"),
+        # "folder" (ATTACHMENT_DIR, one server) or "database" (several servers, one backup): app/intake/storage.py
+        "ATTACHMENT_STORAGE": "folder",
         "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
         "ATTACHMENT_MAX_FILES": 5,
         # The public complaint form and its status page: per client IP and hour.
         "PUBLIC_RATE_LIMIT_PER_HOUR": 10,
         "PUBLIC_LOOKUP_LIMIT_PER_HOUR": 20,
+        # "json" (one object per line; the default in production) or "text": app/logging_setup.py
+        "LOG_FORMAT": None,
     }
 
 
 _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
-                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "TWO_FACTOR_KEY", "TWO_FACTOR_ISSUER"]
+                "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "TWO_FACTOR_KEY", "TWO_FACTOR_ISSUER",
+                "ATTACHMENT_STORAGE", "ATTACHMENT_DIR", "LOG_FORMAT"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]
@@ -146,6 +151,12 @@ def finish(config) -> None:
     if config.get("TWO_FACTOR_REQUIRED") is None:
         # Development (`make run`, the tests) offers two-factor login; anywhere else it is required.
         config["TWO_FACTOR_REQUIRED"] = config["VARNA_ENV"] != "development"
+    if not config.get("LOG_FORMAT"):
+        config["LOG_FORMAT"] = "json" if config["VARNA_ENV"] == "production" else "text"
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError("LOG_FORMAT must be \"json\" or \"text\".")
+    if config.get("ATTACHMENT_STORAGE", "folder") not in ("folder", "database"):
+        raise ConfigError("ATTACHMENT_STORAGE must be \"folder\" or \"database\".")
     if config["VARNA_ENV"] == "production":
         config["SESSION_COOKIE_SECURE"] = True
         secret = config.get("SECRET_KEY") or ""

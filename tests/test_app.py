@@ -48,7 +48,7 @@ def test_database_url_normalisation():
 def test_healthz_reports_the_database_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "mail_queue": 0, "remind_last_run": None}
 
 
 def test_unknown_page_gets_the_application_404(client):

@@ -6,7 +6,8 @@ the name's extension must agree with it. A script renamed to .pdf is refused.
 
 Files are checked in full before anything is written, written under
 server-generated names only once the whole report is valid, and deleted
-again if the filing does not commit (`store` + `discard`).
+again if the filing does not commit (`store` + `discard`). Where the bytes
+live (a folder or the database) is app/intake/storage.py's business.
 """
 
 import hashlib
@@ -23,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, Case
 from app.extensions import db
+from app.intake import storage
 
 log = logging.getLogger(__name__)
 
@@ -180,31 +182,17 @@ def size_text(size: int) -> str:
     return f"{size}\u00a0byte"
 
 
-def _directory() -> str:
-    folder = current_app.config["ATTACHMENT_DIR"]
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    return folder
-
-
-def path_of(attachment: Attachment) -> str:
-    # stored_name is ours (hex), never the person's file name, so it cannot leave the folder.
-    return os.path.join(current_app.config["ATTACHMENT_DIR"], attachment.stored_name)
-
-
 def store(case: Case, files: list[CheckedFile], uploaded_by) -> list[str]:
-    """Write the files and add their rows to the current transaction. Returns the written paths,
-    which the caller deletes with `discard` if the transaction does not commit."""
-    folder = _directory()
+    """Store the files (in the configured backend, app/intake/storage.py) and add their rows to the
+    current transaction. Returns the stored names, which the caller passes to `discard` if the
+    transaction does not commit."""
+    backend = storage.backend()
     written: list[str] = []
     try:
         for checked in files:
             stored_name = secrets.token_hex(20)
-            path = os.path.join(folder, stored_name)
-            # "x": never overwrite; 0600: only the application's user reads case files.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            written.append(path)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(checked.data)
+            written.append(stored_name)
+            backend.put(stored_name, checked.data)
             db.session.add(Attachment(case=case, original_name=checked.original_name, stored_name=stored_name,
                                       content_type=checked.content_type, size=checked.size,
                                       sha256=checked.sha256, uploaded_by_id=getattr(uploaded_by, "id", None)))
@@ -214,13 +202,20 @@ def store(case: Case, files: list[CheckedFile], uploaded_by) -> list[str]:
     return written
 
 
-def discard(paths: list[str]) -> None:
+def discard(stored_names: list[str]) -> None:
     """Delete files of a filing that did not commit. Never raises: it runs while another error
-    is on its way up, and that error is the one the person and the log must see."""
-    for path in paths:
-        if not os.path.exists(path):
-            continue
-        try:
-            os.remove(path)
-        except OSError:
-            log.exception("Could not delete %s after a failed filing; delete it by hand", path)
+    is on its way up, and that error is the one the person and the log must see. (What is left
+    behind, `flask attachments clean` removes later.)"""
+    try:
+        left = storage.backend().discard(stored_names)
+    except Exception:  # any failure: see above
+        log.exception("Could not delete the files of a failed filing; `flask attachments clean` will")
+        return
+    for path in left:
+        log.error("Could not delete %s after a failed filing; `flask attachments clean` will", path)
+
+
+def open_for_download(attachment: Attachment):
+    """A binary file object with the attachment's bytes, or None when no backend has them."""
+    backend = storage.locate(attachment.stored_name)
+    return backend.open(attachment.stored_name) if backend is not None else None

@@ -72,13 +72,14 @@ def my_reports():
 @bp.route("/bilagor/<int:attachment_id>")
 def download(attachment_id: int):
     try:
-        attachment, path = services.attachment_for_download(_me(), attachment_id)
+        attachment, content = services.attachment_for_download(_me(), attachment_id)
     except services.NotFound:
         abort(404)
     except PermissionDenied:
         abort(403)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+    response = send_file(content, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=0, conditional=False, etag=False)
+    response.content_length = attachment.size
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"

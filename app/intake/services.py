@@ -7,7 +7,6 @@ e-mails; the e-mails go out only after the commit.
 """
 
 import logging
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -123,7 +122,7 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
     if errors:
         raise IntakeError(errors)
 
-    written: list[str] = []
+    written: list[str] = []  # stored names
     try:
         case = open_case(kind=kind, unit=unit, reporter=reporter, categories=categories, **fields)
         if complaint is not None:
@@ -376,8 +375,8 @@ def feedback_for_reporter(case: Case) -> str | None:
     return case.reporter_feedback or None
 
 
-def attachment_for_download(user, attachment_id: int) -> tuple[Attachment, str]:
-    """The attachment and its file path, for people who may see the case (or filed it)."""
+def attachment_for_download(user, attachment_id: int):
+    """The attachment and an open binary file of its bytes, for people who may see the case (or filed it)."""
     attachment = db.session.scalar(select(Attachment).options(selectinload(Attachment.case))
                                    .where(Attachment.id == attachment_id))
     if attachment is None:
@@ -385,11 +384,11 @@ def attachment_for_download(user, attachment_id: int) -> tuple[Attachment, str]:
     case = attachment.case
     if not (can(user, Action.VIEW_CASE, case) or can(user, Action.VIEW_CASE_AS_REPORTER, case)):
         raise PermissionDenied(Action.VIEW_CASE)
-    path = attachments.path_of(attachment)
-    if not os.path.isfile(path):
-        log.error("Attachment %s of case %s is missing on disk", attachment.id, case.reference)
+    content = attachments.open_for_download(attachment)
+    if content is None:
+        log.error("Attachment %s of case %s is missing from storage", attachment.id, case.reference)
         raise NotFound(attachment_id)
     audit.record("attachment.downloaded", actor=user, object_type="case", object_id=case.id,
                  detail={"attachment_id": attachment.id, "reference": case.reference})
     db.session.commit()
-    return attachment, path
+    return attachment, content

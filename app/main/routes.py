@@ -1,6 +1,5 @@
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from app.auth.guard import public
 from app.extensions import db
@@ -17,14 +16,21 @@ def start():
 @bp.route("/healthz")
 @public
 def healthz():
+    """For the load balancer and monitoring: two cheap queries and nothing about a person.
+    The mail queue's depth (messages waiting) and when `flask remind` last ran (UTC) show a
+    stuck mail worker or a cron job that stopped."""
+    from app.mailer import queue_depth
+    from app.reminders import last_run
     try:
-        db.session.execute(text("SELECT 1"))
+        mail_queue = queue_depth()  # also proves the database answers
+        remind_at = last_run("remind")
         database = "ok"
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
-        database = "unavailable"
+        database, mail_queue, remind_at = "unavailable", None, None
         db.session.rollback()
     status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    return jsonify(status="ok" if status == 200 else "degraded", database=database, mail_queue=mail_queue,
+                   remind_last_run=remind_at.isoformat(timespec="seconds") + "Z" if remind_at else None), status
 
 
 @bp.route("/sprak", methods=["POST"])
