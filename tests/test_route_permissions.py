@@ -26,7 +26,7 @@ ALLOWED = "allowed"  # the route accepts this person: anything but 403 or 5xx (e
 REFUSED = 403
 
 # Endpoints reachable without logging in. Adding one is a deliberate act: change this set.
-PUBLIC = {"auth.login", "main.healthz", "main.set_language", "static",
+PUBLIC = {"auth.login", "auth.unlock", "main.healthz", "main.set_language", "static",
           "public.complaint", "public.receipt", "public.status"}
 
 
@@ -67,6 +67,7 @@ EXPECTED = {
     "auth.login": {**everyone(302), "anonymous": 200},  # a logged-in person is sent to their start page
     "auth.logout": logged_in(ALLOWED),
     "auth.change_password": logged_in(200),
+    "auth.unlock": everyone(400),  # the demo has no valid unlock link (see tests/auth/test_account_lock.py)
     # everyone
     "main.start": logged_in(200),
     "main.healthz": everyone(200),
@@ -164,6 +165,7 @@ def _demo_ids() -> dict[str, object]:
         "year": 2018,
         "key": "lex_sarah",
         "token_id": 999999,
+        "token": "no-such-link",
     }
 
 

@@ -4,7 +4,6 @@ passwords against the same lock. Mail goes through the real queue to a real SMTP
 
 import re
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
