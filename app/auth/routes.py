@@ -7,6 +7,8 @@ from app.auth.forms import ChangePasswordForm, LoginForm, UnlockForm
 from app.auth.guard import public
 
 bp = Blueprint("auth", __name__)
+# The unlock mail of a login or password change that locked an account leaves after the response.
+bp.after_request(services.deliver_after_response)
 
 
 def _safe_next(target: str | None) -> str:

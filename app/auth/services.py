@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
@@ -204,8 +204,36 @@ def _count_account_failure(name: str, user: User | None):
 
 
 def _deliver(message) -> None:
-    if message is not None:
+    """Send the unlock mail after the response has gone out, when there is a request.
+
+    Sending it before answering would make the locking attempt slower exactly when the
+    typed name is an account with an e-mail address, which would reveal that it exists.
+    (routes.py hands the ids to the response; a message not sent stays queued for
+    `flask mail retry`.)
+    """
+    if message is None:
+        return
+    if has_request_context():
+        g.setdefault("mail_after_response", []).append(message.id)
+    else:
         mailer.deliver_queued([message.id])
+
+
+def deliver_after_response(response):
+    """Attach the mail queued by this request to the response, to be sent once it is closed."""
+    ids = g.pop("mail_after_response", None)
+    if ids:
+        app = current_app._get_current_object()
+
+        def send():
+            with app.app_context():
+                try:
+                    mailer.deliver_queued(ids)
+                finally:
+                    db.session.remove()
+
+        response.call_on_close(send)
+    return response
 
 
 class _ClockSigner(TimestampSigner):

@@ -25,8 +25,10 @@ def app_config(smtp_server):
 
 
 def attempt(app, username: str, password: str, address: str = ATTACKER):
+    # buffered: the response is closed, as a server closes it, which is when the mail is sent
+    # (after the answer, so that its time tells nothing about the account).
     return app.test_client().post("/logga-in", data={"username": username, "password": password},
-                                  environ_base={"REMOTE_ADDR": address})
+                                  environ_base={"REMOTE_ADDR": address}, buffered=True)
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -81,6 +83,20 @@ def test_the_owner_unlocks_a_locked_account_with_the_link_in_the_email(demo, smt
         assert len(_events("login.unlocked")) == 1
 
 
+def test_the_mail_leaves_only_after_the_answer(demo, smtp_server):
+    # Otherwise the locking attempt would take longer exactly for a real account with an
+    # e-mail address, and its time would tell the guesser that the account exists.
+    with frozen(utcnow()):
+        for _ in range(demo.config["LOGIN_MAX_FAILURES"] - 1):
+            attempt(demo, "anna", "not the password")
+        response = demo.test_client().post("/logga-in", data={"username": "anna", "password": "nope"},
+                                           environ_base={"REMOTE_ADDR": ATTACKER})
+        assert response.status_code == 422
+        assert smtp_server.to("anna@varna.example") == []
+        response.close()  # what the server does once the answer is sent
+        assert len(smtp_server.to("anna@varna.example")) == 1
+
+
 def test_an_unknown_name_gets_the_same_answer_and_no_mail(demo, smtp_server):
     with frozen(utcnow()):
         _lock(demo, "anna")
@@ -127,7 +143,7 @@ def test_the_link_is_void_once_the_owner_has_logged_in(demo, smtp_server):
 
 def _change(client, current: str, new: str = "blå tekopp under vintergatan"):
     return client.post("/konto/losenord", data={"current_password": current, "new_password": new,
-                                                "confirm": new})
+                                                "confirm": new}, buffered=True)
 
 
 def test_too_many_wrong_current_passwords_are_refused_and_audited(login_as, demo, smtp_server):
