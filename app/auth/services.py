@@ -68,6 +68,14 @@ def hash_password(password: str, *, enforce_policy: bool = True, username: str =
     return _hasher().hash(password)
 
 
+def check_password(password: str, *, username: str, full_name: str = "", email: str = "") -> None:
+    """Refuse (AccountError on "password") a password the policy does not accept, before anything
+    else of the same form is saved."""
+    problem = password_problem(password, username=username, full_name=full_name, email=email)
+    if problem:
+        raise AccountError(problem, "password")
+
+
 def _hash_for(user: User, password: str) -> str:
     return hash_password(password, username=user.username, full_name=user.full_name, email=user.email)
 

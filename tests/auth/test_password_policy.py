@@ -112,12 +112,17 @@ def test_an_admin_setting_a_password_cannot_give_a_guessable_one(login_as):
     admin = login_as("admin")
     erik = _user("erik")
     before = erik.password_hash
-    data = {"full_name": erik.full_name, "title": erik.title, "email": erik.email, "role": erik.role,
+    title = erik.title
+    data = {"full_name": erik.full_name, "title": "Ny befattning", "email": erik.email, "role": erik.role,
             "password": "erikeriksson1", "units": [str(i) for i in sorted(erik.unit_ids)], "active": "y"}
     response = admin.post(f"/admin/anvandare/{erik.id}", data=data)
     assert response.status_code == 422
     assert "för lätt att gissa" in _error_for(response.get_data(as_text=True), "password")
     assert _user("erik").password_hash == before
+    assert _user("erik").title == title  # nothing half-stored: the other changes wait too
+    # Judged against the name and address being saved with it.
+    data.update(full_name="Erik Svanberg", password="eriksvanberg77")
+    assert admin.post(f"/admin/anvandare/{erik.id}", data=data).status_code == 422
 
 
 def test_the_command_line_refuses_a_guessable_password(app):
