@@ -51,6 +51,18 @@ def defaults(instance_path: str) -> dict:
         "TWO_FACTOR_OPTIONAL_FOR_STAFF": True,
         "TWO_FACTOR_KEY": None,
         "TWO_FACTOR_ISSUER": "Värna",
+        # The owner of a locked account gets a link by e-mail that unlocks it; valid this long.
+        "LOGIN_UNLOCK_LINK_MINUTES": 60,
+        # Per client address: this many failures within the window block the address; each
+        # further block within a day lasts twice as long, up to the maximum (app/auth/throttle.py).
+        # Generous, since a whole office may share one address.
+        "LOGIN_ADDRESS_MAX_FAILURES": 20,
+        "LOGIN_ADDRESS_WINDOW_MINUTES": 15,
+        "LOGIN_ADDRESS_BLOCK_MINUTES": 5,
+        "LOGIN_ADDRESS_BLOCK_MAX_MINUTES": 60,
+        # Across every address: this many failures within a minute refuse every login briefly.
+        "LOGIN_GLOBAL_MAX_FAILURES_PER_MINUTE": 100,
+        "LOGIN_GLOBAL_BLOCK_SECONDS": 60,
         # Password hashing (argon2id); tests lower the cost.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 65536,
@@ -100,6 +112,10 @@ _ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", 
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]
+# Throttling per client address and across all addresses, and the unlock link.
+_ENV_INTS += ["LOGIN_UNLOCK_LINK_MINUTES", "LOGIN_ADDRESS_MAX_FAILURES", "LOGIN_ADDRESS_WINDOW_MINUTES",
+              "LOGIN_ADDRESS_BLOCK_MINUTES", "LOGIN_ADDRESS_BLOCK_MAX_MINUTES",
+              "LOGIN_GLOBAL_MAX_FAILURES_PER_MINUTE", "LOGIN_GLOBAL_BLOCK_SECONDS"]
 _ENV_BOOLS = ["MAIL_USE_TLS", "MAIL_USE_SSL", "TWO_FACTOR_REQUIRED", "TWO_FACTOR_OPTIONAL_FOR_STAFF"]
 
 

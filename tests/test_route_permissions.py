@@ -26,7 +26,7 @@ ALLOWED = "allowed"  # the route accepts this person: anything but 403 or 5xx (e
 REFUSED = 403
 
 # Endpoints reachable without logging in. Adding one is a deliberate act: change this set.
-PUBLIC = {"auth.login", "auth.two_factor_login", "main.healthz", "main.set_language", "static",
+PUBLIC = {"auth.login", "auth.two_factor_login", "auth.unlock", "main.healthz", "main.set_language", "static",
           "public.complaint", "public.receipt", "public.status"}
 
 
@@ -74,6 +74,7 @@ EXPECTED = {
     "auth.two_factor_enrol": logged_in(200),
     "auth.two_factor_recovery_codes": logged_in(302),
     "auth.reset_two_factor": only(ADMIN, ALLOWED),
+    "auth.unlock": everyone(400),  # the demo has no valid unlock link (see tests/auth/test_account_lock.py)
     # everyone
     "main.start": logged_in(200),
     "main.healthz": everyone(200),
@@ -171,6 +172,7 @@ def _demo_ids() -> dict[str, object]:
         "year": 2018,
         "key": "lex_sarah",
         "token_id": 999999,
+        "token": "no-such-link",
     }
 
 

@@ -86,6 +86,10 @@ def edit_user(user_id: int):
     form = _user_form(user)
     if form.validate_on_submit():
         try:
+            if form.password.data:
+                # Checked first, so that a refused password leaves the other changes unsaved too.
+                accounts.check_password(form.password.data, username=user.username,
+                                        full_name=form.full_name.data or "", email=form.email.data or "")
             accounts.update_user(_me(), user, full_name=form.full_name.data, role=form.role.data,
                                  email=form.email.data or "", title=form.title.data or "",
                                  unit_ids=form.units.data or [], active=form.active.data)

@@ -25,3 +25,7 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Upprepa det nya lösenordet"),
                             validators=[EqualTo("new_password", _l("Lösenorden är inte lika."))],
                             render_kw={"autocomplete": "new-password"})
+
+
+class UnlockForm(FlaskForm):
+    """Only the CSRF token: the unlock link's token is in the URL."""

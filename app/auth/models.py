@@ -74,3 +74,22 @@ class LoginFailure(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(128), index=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoginThrottle(db.Model):
+    """Counters of failed logins per client address ("address:<ip>") and across every
+    address ("global"), for throttling (app/auth/throttle.py).
+
+    In the database rather than in process memory, so that the limits hold across
+    gunicorn workers and several application servers. One row per key: a failed login
+    increments it atomically (INSERT ... ON CONFLICT DO UPDATE).
+    """
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)  # within the window that began at window_start
+    window_start: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]
+    blocks: Mapped[int] = mapped_column(default=0)  # blocks in a row; each one doubles the next
+    updated_at: Mapped[datetime] = mapped_column(index=True)

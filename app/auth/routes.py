@@ -3,10 +3,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services, twofactor
-from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.forms import ChangePasswordForm, LoginForm, UnlockForm
 from app.auth.guard import public
 
 bp = Blueprint("auth", __name__)
+# The unlock mail of a login or password change that locked an account leaves after the response.
+bp.after_request(services.deliver_after_response)
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,7 +25,12 @@ def login():
         return redirect(url_for("main.start"))
     form = LoginForm()
     if form.validate_on_submit():
-        user, error = services.authenticate(form.username.data, form.password.data)
+        try:
+            user, error = services.authenticate(form.username.data, form.password.data,
+                                                address=request.remote_addr)
+        except services.LoginThrottled as refused:
+            form.password.errors.append(refused.message)
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(refused.retry_after)}
         if user is not None:
             session.clear()
             if twofactor.is_enrolled(user):
@@ -64,6 +71,21 @@ def change_password():
             flash(_("Ditt lösenord är bytt. Du har loggats ut på alla andra enheter."), "success")
             return redirect(url_for("main.start"))
     return render_template("auth/change_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/konto/las-upp/<token>", methods=["GET", "POST"])
+@public
+def unlock(token: str):
+    """The link in the "your account is locked" e-mail. The GET only shows a button: mail
+    scanners open links, and must not use up the single-use link."""
+    form = UnlockForm()
+    if request.method == "POST":
+        if form.validate_on_submit() and services.unlock_account(token) is not None:
+            flash(_("Kontot är upplåst. Du kan logga in nu."), "success")
+            return redirect(url_for("auth.login"))
+    elif services.unlock_link_is_valid(token):
+        return render_template("auth/unlock.html", form=form)
+    return render_template("auth/unlock_invalid.html"), 400
 
 
 # The two-factor pages live in their own module, on this blueprint.

@@ -1,15 +1,18 @@
 """What a person does with their account, and what an admin does to accounts."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import current_app, g, has_request_context, request
+from flask_babel import force_locale
 from flask_babel import gettext as _
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
-from app import audit
+from app import audit, mailer
+from app.auth import password_policy, throttle
 from app.auth.models import ROLES, LoginFailure, User, new_session_token
 from app.auth.permissions import Action, ensure
 from app.clock import utcnow
@@ -42,20 +45,39 @@ def _hasher() -> PasswordHasher:
                           parallelism=cfg["ARGON2_PARALLELISM"])
 
 
-def password_problem(password: str) -> str | None:
-    """Why a new password is not acceptable, or None. Checked before hashing."""
+def password_problem(password: str, *, username: str = "", full_name: str = "", email: str = "") -> str | None:
+    """Why a new password is not acceptable, or None. Checked before hashing.
+
+    The person's username, name and e-mail address make a password containing them guessable.
+    """
     if len(password) < MIN_PASSWORD:
         return _("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD)
     if len(password) > MAX_PASSWORD:
         return _("Lösenordet får ha högst %(n)d tecken.", n=MAX_PASSWORD)
-    return None
+    return password_policy.weakness(password, username=username, full_name=full_name, email=email)
 
 
-def hash_password(password: str, *, enforce_policy: bool = True) -> str:
-    problem = password_problem(password) if enforce_policy else None
+def hash_password(password: str, *, enforce_policy: bool = True, username: str = "", full_name: str = "",
+                  email: str = "") -> str:
+    """Hash a new password. enforce_policy=False only for the demo loader and tests (password "demo"):
+    every form and command a person uses to set a password goes through the policy."""
+    problem = password_problem(password, username=username, full_name=full_name, email=email) \
+        if enforce_policy else None
     if problem:
         raise AccountError(problem, "password")
     return _hasher().hash(password)
+
+
+def check_password(password: str, *, username: str, full_name: str = "", email: str = "") -> None:
+    """Refuse (AccountError on "password") a password the policy does not accept, before anything
+    else of the same form is saved."""
+    problem = password_problem(password, username=username, full_name=full_name, email=email)
+    if problem:
+        raise AccountError(problem, "password")
+
+
+def _hash_for(user: User, password: str) -> str:
+    return hash_password(password, username=user.username, full_name=user.full_name, email=user.email)
 
 
 def _verify(stored_hash: str, password: str) -> bool:
@@ -93,28 +115,181 @@ def _locked(username: str) -> bool:
     return False
 
 
-def authenticate(username: str, password: str) -> tuple[User | None, str | None]:
-    """Check a login. Returns (user, None) or (None, message). Writes the audit log and commits."""
+class LoginThrottled(Exception):
+    """A login refused because of too many failures from this address or from everywhere."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+def _client_address(address: str | None) -> str | None:
+    if address is None and has_request_context():
+        # request.remote_addr is the client behind TRUSTED_PROXIES proxies (ProxyFix, create_app).
+        address = request.remote_addr
+    return address or None
+
+
+def _lock_message() -> str:
+    # The same words for every typed name: whether an account exists, or has an e-mail
+    # address, is not revealed.
+    return " ".join([
+        _("För många misslyckade inloggningar. Vänta %(n)d minuter och försök igen.",
+          n=current_app.config["LOGIN_LOCK_MINUTES"]),
+        _("Om kontot har en e-postadress har vi skickat ett meddelande dit med en länk som låser upp kontot."),
+    ])
+
+
+def authenticate(username: str, password: str, address: str | None = None) -> tuple[User | None, str | None]:
+    """Check a login. Returns (user, None) or (None, message). Writes the audit log and commits.
+
+    Raises LoginThrottled, without checking the password, while the client's address (or
+    every address) is blocked for too many failures (app/auth/throttle.py).
+    """
     name = normalise_username(username)[:128]
+    address = _client_address(address)
     generic = _("Fel användarnamn eller lösenord.")
+    refused = throttle.refusal(address)
+    if refused is not None:
+        audit.record("login.throttled", object_type="user", object_id=name,
+                     detail={"username": name, "scope": refused.scope})
+        db.session.commit()
+        if refused.scope == "global":
+            message = _("Just nu misslyckas ovanligt många inloggningar. Vänta en stund och försök igen.")
+        else:
+            message = _("För många misslyckade inloggningar från din adress. Försök igen om %(n)d min.",
+                        n=max(1, -(-refused.seconds // 60)))
+        raise LoginThrottled(message, refused.seconds)
     if _locked(name):
         audit.record("login.locked", object_type="user", object_id=name, detail={"username": name})
         db.session.commit()
-        return None, _("För många misslyckade inloggningar. Vänta %(n)d minuter och försök igen.",
-                       n=current_app.config["LOGIN_LOCK_MINUTES"])
+        return None, _lock_message()
     user = db.session.scalar(select(User).where(User.username == name))
     ok = _verify(user.password_hash if user else _dummy_hash(), password or "")
     if not ok or user is None or not user.active:
-        db.session.add(LoginFailure(username=name, at=utcnow()))
+        unlock_mail = _count_account_failure(name, user)
+        throttle.count_failure(address)
         audit.record("login.failure", actor=user, object_type="user", object_id=name,
                      detail={"username": name, "reason": "inactive" if ok and user else "bad_credentials"})
         db.session.commit()
+        _deliver(unlock_mail)
         return None, generic
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == name))
     user.last_login_at = utcnow()
     audit.record("login.success", actor=user, object_type="user", object_id=user.id)
     db.session.commit()
     return user, None
+
+
+# --- the per-account lock and the owner's way out of it ------------------------------------
+
+def _count_account_failure(name: str, user: User | None):
+    """Count a failure against the typed name; if it locks an account, queue the unlock mail.
+
+    The lock keeps guessers away from one account, but anyone can lock anyone; so the owner
+    is sent a link that lifts it. Sent once per lock: while locked no failures are counted.
+    Returns the queued message (the caller commits, then delivers) or None.
+    """
+    failure = LoginFailure(username=name, at=utcnow())
+    db.session.add(failure)
+    db.session.flush()
+    if user is None or not user.active or not user.email or not _locked(name):
+        return None
+    token = _unlock_serializer().dumps([user.id, failure.id])
+    link = f"{current_app.config['BASE_URL'].rstrip('/')}/konto/las-upp/{token}"
+    with force_locale("sv"):
+        return mailer.queue_email(
+            [user.email], _("Ditt konto i Värna är låst"),
+            _("Någon har skrivit fel lösenord till ditt konto i Värna för många gånger, så kontot är "
+              "låst i %(lock)d minuter.\n\n"
+              "Var det du? Då kan du låsa upp kontot direkt med länken nedan. Länken gäller i "
+              "%(valid)d minuter och kan användas en gång.\n\n%(link)s\n\n"
+              "Var det inte du? Då behöver du inte göra något; kontot låses upp av sig självt. "
+              "Berätta gärna för din administratör, och byt lösenord om du tror att någon annan känner till det.\n",
+              lock=current_app.config["LOGIN_LOCK_MINUTES"],
+              valid=current_app.config["LOGIN_UNLOCK_LINK_MINUTES"], link=link))
+
+
+def _deliver(message) -> None:
+    """Send the unlock mail after the response has gone out, when there is a request.
+
+    Sending it before answering would make the locking attempt slower exactly when the
+    typed name is an account with an e-mail address, which would reveal that it exists.
+    (routes.py hands the ids to the response; a message not sent stays queued for
+    `flask mail retry`.)
+    """
+    if message is None:
+        return
+    if has_request_context():
+        g.setdefault("mail_after_response", []).append(message.id)
+    else:
+        mailer.deliver_queued([message.id])
+
+
+def deliver_after_response(response):
+    """Attach the mail queued by this request to the response, to be sent once it is closed."""
+    ids = g.pop("mail_after_response", None)
+    if ids:
+        app = current_app._get_current_object()
+
+        def send():
+            with app.app_context():
+                try:
+                    mailer.deliver_queued(ids)
+                finally:
+                    db.session.remove()
+
+        response.call_on_close(send)
+    return response
+
+
+class _ClockSigner(TimestampSigner):
+    """Token ages by app.clock, so that tests can move time past the link's validity."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().replace(tzinfo=UTC).timestamp())
+
+
+def _unlock_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="varna.account-unlock",
+                                  signer=_ClockSigner)
+
+
+def _unlock_target(token: str) -> tuple[User, LoginFailure] | None:
+    """The account an unlock link is for, while the link is valid.
+
+    Signed and time-limited by the serializer; single use because it names one recorded
+    failure of the lock, and unlocking (or the owner's next successful login) deletes them.
+    """
+    try:
+        user_id, failure_id = _unlock_serializer().loads(
+            token, max_age=current_app.config["LOGIN_UNLOCK_LINK_MINUTES"] * 60)
+    except (BadData, TypeError, ValueError):
+        return None
+    if not isinstance(user_id, int) or not isinstance(failure_id, int):
+        return None
+    user = db.session.get(User, user_id)
+    failure = db.session.get(LoginFailure, failure_id)
+    if user is None or not user.active or failure is None or failure.username != user.username:
+        return None
+    return user, failure
+
+
+def unlock_link_is_valid(token: str) -> bool:
+    return _unlock_target(token) is not None
+
+
+def unlock_account(token: str) -> User | None:
+    """Lift the lock of the account the link was sent for. Audited; commits. None if the link is void."""
+    target = _unlock_target(token)
+    if target is None:
+        return None
+    user, _failure = target
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
+    audit.record("login.unlocked", actor=user, object_type="user", object_id=user.id)
+    db.session.commit()
+    return user
 
 
 def end_all_sessions(user: User, reason: str, actor: User | None = None) -> None:
@@ -125,9 +300,24 @@ def end_all_sessions(user: User, reason: str, actor: User | None = None) -> None
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    # Wrong current passwords count against the same lock as failed logins: a session left
+    # open must not become a way to guess the password.
+    if _locked(user.username):
+        audit.record("user.password_change_refused", actor=user, object_type="user", object_id=user.id)
+        db.session.commit()
+        raise AccountError(_("För många felaktiga försök. Vänta %(n)d minuter och försök igen.",
+                             n=current_app.config["LOGIN_LOCK_MINUTES"]), "current_password")
     if not _verify(user.password_hash, current or ""):
+        unlock_mail = _count_account_failure(user.username, user)
+        audit.record("user.password_change_failed", actor=user, object_type="user", object_id=user.id)
+        db.session.commit()
+        _deliver(unlock_mail)
         raise AccountError(_("Nuvarande lösenord stämmer inte."), "current_password")
-    user.password_hash = hash_password(new)
+    try:
+        user.password_hash = _hash_for(user, new)
+    except AccountError as error:
+        raise AccountError(error.message, "new_password") from error
+    db.session.execute(delete(LoginFailure).where(LoginFailure.username == user.username))
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
     audit.record("user.password_changed", actor=user, object_type="user", object_id=user.id)
@@ -164,7 +354,9 @@ def create_user(actor: User | None, *, username: str, full_name: str, role: str,
     if db.session.scalar(select(func.count()).select_from(User).where(User.username == name)):
         raise AccountError(_("Användarnamnet är upptaget."), "username")
     user = User(username=name, full_name=full_name.strip(), role=role, email=email.strip(),
-                title=title.strip(), password_hash=hash_password(password), units=_units(unit_ids))
+                title=title.strip(),
+                password_hash=hash_password(password, username=name, full_name=full_name, email=email),
+                units=_units(unit_ids))
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", actor=actor, object_type="user", object_id=user.id,
@@ -206,7 +398,7 @@ def update_user(actor: User, user: User, *, full_name: str, role: str, email: st
 def set_password_by_admin(actor: User | None, user: User, password: str) -> None:
     if actor is not None:
         ensure(actor, Action.MANAGE_USERS)
-    user.password_hash = hash_password(password)
+    user.password_hash = _hash_for(user, password)
     user.password_changed_at = utcnow()
     user.session_token = new_session_token()
     audit.record("user.password_set", actor=actor, object_type="user", object_id=user.id)

@@ -174,8 +174,13 @@ def test_service_refuses_passwords_outside_12_to_128_characters(demo):
             accounts.create_user(None, username="bo", full_name="Bo", role="staff", password=password)
         assert error.value.field == "password"
     assert _user("bo") is None
-    accounts.create_user(None, username="bo", full_name="Bo", role="staff", password="x" * 128)
-    accounts.create_user(None, username="bea", full_name="Bea", role="staff", password="x" * 12)
+    # The longest and the shortest allowed; not "x" * n any more, which is refused as guessable
+    # (tests/auth/test_password_policy.py).
+    longest = ("blå tekopp under vintergatan, sju gröna cyklar på taket och en trött igelkott "
+               "som läser tidningen vid havet i november " * 2)[:128]
+    assert len(longest) == 128
+    accounts.create_user(None, username="bo", full_name="Bo", role="staff", password=longest)
+    accounts.create_user(None, username="bea", full_name="Bea", role="staff", password="tvåfyrsju-Ek")
 
 
 def test_only_an_admin_may_create_accounts(demo):
