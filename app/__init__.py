@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app import config as settings
+from app import security_headers
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 
 
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_login(app)
     _register_errors(app)
+    security_headers.init_app(app)
     _register_templates(app)
     _register_cli(app)
     logging.basicConfig(level=logging.INFO)
