@@ -9,11 +9,13 @@ from flask_wtf.csrf import CSRFError
 
 from app import config as settings
 from app import security_headers
+from app.body_limit import LimitedRequest
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = LimitedRequest  # a view's @body_limit holds before anything reads the body
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_mapping(settings.defaults(app.instance_path))
     if test_config is None:

@@ -1,6 +1,7 @@
 from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
 
 from app.auth.guard import public
+from app.body_limit import body_limit
 from app.public import services
 from app.public.forms import ComplaintForm, StatusForm
 
@@ -10,11 +11,6 @@ bp = Blueprint("public", __name__, url_prefix="/klagomal")
 # is under 200 kB. The app-wide limit is sized for attachments; these pages take none.
 MAX_PUBLIC_REQUEST = 256 * 1024
 RECEIPT_KEY = "public_receipt"
-
-
-@bp.before_request
-def limit_request_size():
-    request.max_content_length = MAX_PUBLIC_REQUEST
 
 
 def _private(response):
@@ -33,6 +29,7 @@ def _complaint_form() -> ComplaintForm:
 
 @bp.route("", methods=["GET", "POST"])
 @public
+@body_limit(MAX_PUBLIC_REQUEST)
 def complaint():
     form = _complaint_form()
     status, rate_limited = 200, False
@@ -68,6 +65,7 @@ def receipt():
 
 @bp.route("/status", methods=["GET", "POST"])
 @public
+@body_limit(MAX_PUBLIC_REQUEST)
 def status():
     form = StatusForm()
     result, not_found, code = None, False, 200

@@ -1,5 +1,6 @@
 """The public complaint form at /klagomal: filing, validation, abuse protection, receipt."""
 
+import io
 import re
 from datetime import datetime, timedelta
 
@@ -316,3 +317,32 @@ def test_the_audit_log_keeps_no_address_of_a_citizen_who_files_or_follows_up(dem
         AuditEvent.action.in_(["case.filed", "complaint.followup_viewed"]))))
     assert {e.action for e in events} == {"case.filed", "complaint.followup_viewed"}
     assert all(e.ip == "" for e in events)
+
+
+@pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}, {"WTF_CSRF_ENABLED": False}])
+def test_an_oversized_multipart_body_is_refused_before_anything_parses_it(demo, client, app_config):
+    # CSRF protection reads the form in an app-wide hook that runs before the blueprint's
+    # own: the page's limit must already hold there, or a 5 MB body is parsed and filed.
+    page = client.get("/klagomal").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    data = {**_form(), "attachment": (io.BytesIO(b"x" * 5 * 1024 * 1024), "stor.bin")}
+    if token:
+        data["csrf_token"] = token.group(1)
+    response = client.post("/klagomal", data=data, content_type="multipart/form-data")
+    assert response.status_code == 413
+    html = response.get_data(as_text=True)
+    assert "Klagomålet har inte skickats" in html
+    assert 'href="/klagomal"' in html
+    assert _count(Case) == 0 and _count(ComplaintDetails) == 0 and _count(PublicRateHit) == 0
+
+
+def test_a_honeypot_receipt_does_not_take_the_next_real_reference(demo, client, app):
+    with clock.frozen(NOW):
+        assert client.post("/klagomal", data=_form()).status_code == 302
+        first = _only_case().reference
+        assert client.post("/klagomal", data=_form(website="http://spam.example")).status_code == 302
+        assert client.post("/klagomal", data=_form()).status_code == 302
+    db.session.expire_all()
+    references = sorted(db.session.scalars(select(Case.reference)))
+    number = int(first.rsplit("-", 1)[1])
+    assert references == [first, f"KL-2026-{number + 1:04d}"]
