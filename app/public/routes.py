@@ -1,4 +1,4 @@
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, render_template, request
 
 from app.auth.guard import public
 from app.body_limit import body_limit
@@ -10,7 +10,6 @@ bp = Blueprint("public", __name__, url_prefix="/klagomal")
 # The largest honest submission (every field full of four-byte characters, URL-encoded)
 # is under 200 kB. The app-wide limit is sized for attachments; these pages take none.
 MAX_PUBLIC_REQUEST = 256 * 1024
-RECEIPT_KEY = "public_receipt"
 
 
 def _private(response):
@@ -47,20 +46,12 @@ def complaint():
         except services.RateLimited:
             status, rate_limited = 429, True
         else:
-            # Post/Redirect/Get without the code in a URL: the session holds it for one view.
-            session[RECEIPT_KEY] = {"reference": receipt.reference, "code": receipt.code,
-                                    "anonymous": receipt.anonymous}
-            return redirect(url_for("public.receipt"))
+            # The receipt is the answer to the POST itself: the code is never stored, not in
+            # a URL and not in the (signed, readable, replayable) session cookie either.
+            return _private(make_response(render_template("public/receipt.html", receipt=receipt)))
     if form.errors:
         status = 422
     return render_template("public/complaint.html", form=form, rate_limited=rate_limited), status
-
-
-@bp.route("/kvitto")
-@public
-def receipt():
-    data = session.pop(RECEIPT_KEY, None)
-    return _private(make_response(render_template("public/receipt.html", receipt=data)))
 
 
 @bp.route("/status", methods=["GET", "POST"])
