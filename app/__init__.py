@@ -16,7 +16,7 @@ from app.extensions import babel, csrf, db, login_manager, mail, migrate
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.request_class = LimitedRequest  # a view's @body_limit holds before anything reads the body
-    os.makedirs(app.instance_path, exist_ok=True)
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # the database, the outbox: owner only
     app.config.from_mapping(settings.defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -57,6 +57,7 @@ def _tune_sqlite(app: Flask) -> None:
     crash; a power cut may lose the last moments. (Production runs on PostgreSQL.)"""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    settings.create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     from sqlalchemy import event
 
     def pragmas(dbapi_connection, _record):

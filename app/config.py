@@ -7,6 +7,7 @@ to start with an unsafe configuration, because a weak secret key would let anyon
 forge a session.
 """
 
+import contextlib
 import os
 from datetime import timedelta
 
@@ -144,6 +145,19 @@ def weak_key(value: str | None) -> bool:
     value = value or ""
     return (value == DEFAULT_SECRET_KEY or len(value) < KEY_MIN_LENGTH
             or len(set(value)) < KEY_MIN_DISTINCT)
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (0600) before SQLite does:
+    SQLite would follow the umask (usually world-readable), and it gives the -wal and -shm
+    files the database file's mode. An empty file is a valid, empty database."""
+    from sqlalchemy.engine import make_url
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it a moment ago
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def finish(config) -> None:
