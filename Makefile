@@ -25,6 +25,8 @@ messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
+# Without VARNA_ENV=development Värna is production (it would refuse the development key).
+run: export VARNA_ENV := development
 run: translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load

@@ -7,13 +7,16 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app import config as settings
+from app import security_headers
+from app.body_limit import LimitedRequest
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.logging_setup import configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+    app.request_class = LimitedRequest  # a view's @body_limit holds before anything reads the body
+    os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # the database, the outbox: owner only
     app.config.from_mapping(settings.defaults(app.instance_path))
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -40,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_login(app)
     _register_errors(app)
+    security_headers.init_app(app)
     _register_templates(app)
     _register_cli(app)
     return app
@@ -53,6 +57,7 @@ def _tune_sqlite(app: Flask) -> None:
     crash; a power cut may lose the last moments. (Production runs on PostgreSQL.)"""
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
+    settings.create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     from sqlalchemy import event
 
     def pragmas(dbapi_connection, _record):

@@ -1,9 +1,13 @@
 """Settings: defaults here, overridden by instance/config.py, then by the environment.
 
-Production (VARNA_ENV=production) refuses to start with an unsafe configuration,
-because a default secret key would let anyone forge a session.
+Värna runs as production unless VARNA_ENV=development says otherwise (make run, the
+tests and the benchmarks set it): a server started without it must fail closed, not
+fall back to the development key and cookies sent over plain HTTP. Production refuses
+to start with an unsafe configuration, because a weak secret key would let anyone
+forge a session.
 """
 
+import contextlib
 import os
 from datetime import timedelta
 
@@ -29,7 +33,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 def defaults(instance_path: str) -> dict:
     return {
-        "VARNA_ENV": "development",
+        "VARNA_ENV": "production",
         "SECRET_KEY": DEFAULT_SECRET_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "varna.db"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -158,12 +162,41 @@ def engine_options(url: str, options: dict | None) -> dict:
     return options
 
 
+# The keys production cannot run without: one line each. Each must be a random secret
+# (e.g. `python3 -c "import secrets; print(secrets.token_urlsafe(48))"`).
+REQUIRED_KEYS_IN_PRODUCTION = ("SECRET_KEY",)
+KEY_MIN_LENGTH = 32
+KEY_MIN_DISTINCT = 16  # 32 × "a", or a word repeated, is long but not random
+
+
+def weak_key(value: str | None) -> bool:
+    value = value or ""
+    return (value == DEFAULT_SECRET_KEY or len(value) < KEY_MIN_LENGTH
+            or len(set(value)) < KEY_MIN_DISTINCT)
+
+
+def create_private_sqlite_file(url: str) -> None:
+    """Create a new SQLite database file readable by its owner only (0600) before SQLite does:
+    SQLite would follow the umask (usually world-readable), and it gives the -wal and -shm
+    files the database file's mode. An empty file is a valid, empty database."""
+    from sqlalchemy.engine import make_url
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # another process made it a moment ago
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def finish(config) -> None:
     """Derive settings from others and refuse unsafe production settings."""
     config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=int(config["INACTIVITY_MINUTES"]))
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"],
                                                          config.get("SQLALCHEMY_ENGINE_OPTIONS"))
+    # Anything but an explicit "development" (unset, a typo, "staging") is production.
+    if config.get("VARNA_ENV") != "development":
+        config["VARNA_ENV"] = "production"
     if config.get("TWO_FACTOR_REQUIRED") is None:
         # Development (`make run`, the tests) offers two-factor login; anywhere else it is required.
         config["TWO_FACTOR_REQUIRED"] = config["VARNA_ENV"] != "development"
@@ -174,12 +207,20 @@ def finish(config) -> None:
     if config.get("ATTACHMENT_STORAGE", "folder") not in ("folder", "database"):
         raise ConfigError("ATTACHMENT_STORAGE must be \"folder\" or \"database\".")
     if config["VARNA_ENV"] == "production":
-        config["SESSION_COOKIE_SECURE"] = True
-        secret = config.get("SECRET_KEY") or ""
-        if secret == DEFAULT_SECRET_KEY or len(secret) < 32:
+        _harden_production(config)
+
+
+def _harden_production(config) -> None:
+    for name in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        config[f"{name}_SECURE"] = True
+        config[f"{name}_HTTPONLY"] = True
+        config[f"{name}_SAMESITE"] = "Lax"
+    for name in REQUIRED_KEYS_IN_PRODUCTION:
+        if weak_key(config.get(name)):
             raise ConfigError(
-                "VARNA_ENV=production needs SECRET_KEY (at least 32 random characters) "
-                "in the environment or in instance/config.py."
+                f"VARNA_ENV=production needs {name} (at least {KEY_MIN_LENGTH} random characters, "
+                f"{KEY_MIN_DISTINCT} of them different) in the environment or in instance/config.py. "
+                "VARNA_ENV=production is the default; a development machine sets VARNA_ENV=development."
             )
-        if config.get("DEBUG"):
-            raise ConfigError("VARNA_ENV=production must not run with debug on.")
+    if config.get("DEBUG"):
+        raise ConfigError("VARNA_ENV=production must not run with debug on.")

@@ -64,7 +64,8 @@ PAGES = [
 def make_app(path: str):
     folder = os.path.dirname(path)
     return create_app({
-        "SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": "sqlite:///" + path, "WTF_CSRF_ENABLED": False,
+        "VARNA_ENV": "development", "SECRET_KEY": "benchmark", "SQLALCHEMY_DATABASE_URI": "sqlite:///" + path,
+        "WTF_CSRF_ENABLED": False,
         "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1, "MAIL_TRANSPORT": "outbox",
         "OUTBOX_DIR": os.path.join(folder, "outbox"), "ATTACHMENT_DIR": os.path.join(folder, "attachments"),
     })

@@ -288,8 +288,8 @@ def import_csv(rows: int, rng: random.Random) -> bytes:
 # --- the run --------------------------------------------------------------------------------------
 
 def run(url: str, *, cases: int, rounds: int, import_rows: int, reset: bool) -> dict:
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark", "TESTING": False,
-                      "OUTBOX_DIR": tempfile.mkdtemp()})
+    app = create_app({"VARNA_ENV": "development", "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "benchmark",
+                      "TESTING": False, "OUTBOX_DIR": tempfile.mkdtemp()})
     with app.app_context():
         dialect = db.engine.dialect.name
         if inspect(db.engine).get_table_names() and not reset:

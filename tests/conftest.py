@@ -47,6 +47,7 @@ def _session_dir():
 def make_config(tmp_dir: str, **overrides) -> dict:
     config = {
         "TESTING": True,
+        "VARNA_ENV": "development",  # without it Värna is production (and refuses this key)
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "WTF_CSRF_ENABLED": False,

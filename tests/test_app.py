@@ -13,6 +13,9 @@ from app.extensions import db
 from app.org.models import Unit
 from tests.conftest import login, make_config
 
+# A key as an operator would make one (secrets.token_urlsafe(48)): long and varied.
+STRONG_KEY = "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE"
+
 
 def test_production_refuses_the_default_secret_key(_session_dir):
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -26,15 +29,50 @@ def test_production_refuses_a_short_secret_key(_session_dir):
 
 def test_production_refuses_debug(_session_dir):
     with pytest.raises(ConfigError, match="debug"):
-        create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY="k" * 40, DEBUG=True))
+        create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY, DEBUG=True))
 
 
 def test_production_makes_the_session_cookie_secure(_session_dir):
-    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY="k" * 40))
+    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY))
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def _without_varna_env(config: dict) -> dict:
+    return {name: value for name, value in config.items() if name != "VARNA_ENV"}
+
+
+def test_without_varna_env_the_app_is_production_and_needs_a_secret_key(monkeypatch, _session_dir):
+    monkeypatch.delenv("VARNA_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(_without_varna_env(make_config(_session_dir, SECRET_KEY="dev-only-not-secret")))
+    app = create_app(_without_varna_env(make_config(_session_dir, SECRET_KEY=STRONG_KEY)))
+    assert app.config["VARNA_ENV"] == "production"
+    assert (app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"],
+            app.config["SESSION_COOKIE_SAMESITE"]) == (True, True, "Lax")
+
+
+def test_an_unknown_varna_env_is_production(_session_dir):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(make_config(_session_dir, VARNA_ENV="staging", SECRET_KEY="dev-only-not-secret"))
+
+
+@pytest.mark.parametrize("weak", ["a" * 32, "abcdefgh" * 8, "0123456789abcde" * 4, STRONG_KEY[:31]])
+def test_production_refuses_a_secret_key_with_too_little_variety(_session_dir, weak):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=weak))
+
+
+def test_production_cookies_are_secure_httponly_and_samesite_even_if_configured_otherwise(_session_dir):
+    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY,
+                                 SESSION_COOKIE_HTTPONLY=False, SESSION_COOKIE_SAMESITE=None))
+    assert (app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"],
+            app.config["SESSION_COOKIE_SAMESITE"]) == (True, True, "Lax")
+    assert (app.config["REMEMBER_COOKIE_SECURE"], app.config["REMEMBER_COOKIE_HTTPONLY"]) == (True, True)
+
+
 def test_environment_overrides_the_database(monkeypatch, _session_dir):
+    monkeypatch.setenv("VARNA_ENV", "development")
     monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.example/varna")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.example/varna"

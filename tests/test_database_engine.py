@@ -64,3 +64,27 @@ def test_only_sqlite_gets_the_timeout_and_other_options_are_kept():
     assert engine_options("sqlite://", {"connect_args": {"timeout": 5}})["connect_args"] == {"timeout": 5}
     postgres = engine_options("postgresql+psycopg://varna@db/varna", {"pool_pre_ping": True})
     assert postgres == {"pool_pre_ping": True}
+
+
+def test_a_new_sqlite_database_and_its_log_files_are_readable_by_the_owner_only(tmp_path):
+    # The database holds every case; the umask would make it readable by every local account.
+    app = _sqlite_app(tmp_path)
+    with app.app_context():
+        try:
+            db.session.execute(text("CREATE TABLE probe (id INTEGER)"))
+            db.session.commit()
+            files = [name for name in os.listdir(tmp_path) if name.startswith("engine.db")]
+            assert "engine.db" in files and "engine.db-wal" in files
+            for name in files:
+                assert os.stat(os.path.join(tmp_path, name)).st_mode & 0o777 == 0o600, name
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_the_instance_folder_is_created_for_the_owner_only(tmp_path, monkeypatch):
+    import flask
+    instance = tmp_path / "instance"
+    monkeypatch.setattr(flask.Flask, "auto_find_instance_path", lambda self: str(instance))
+    create_app(make_config(str(tmp_path), SQLALCHEMY_DATABASE_URI="sqlite:///" + str(tmp_path / "x.db")))
+    assert instance.stat().st_mode & 0o777 == 0o700

@@ -25,6 +25,7 @@ from app.lexsarah.forms import (
 )
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label, status_label
 from app.lexsarah.models import INFORMING_ITEMS
+from app.security_headers import allow_own_stylesheet
 
 bp = Blueprint("lexsarah", __name__, url_prefix="/lex-sarah")
 
@@ -279,7 +280,7 @@ def document_html(reference: str):
         return redirect(url_for("lexsarah.notification", reference=reference))
     response = Response(content, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
-    return response
+    return allow_own_stylesheet(response)  # the document carries its stylesheet (a stored copy stands alone)
 
 
 @bp.route("/<reference>/anmalan.pdf")

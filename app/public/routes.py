@@ -1,6 +1,7 @@
-from flask import Blueprint, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, make_response, render_template, request
 
 from app.auth.guard import public
+from app.body_limit import body_limit
 from app.public import services
 from app.public.forms import ComplaintForm, StatusForm
 
@@ -9,12 +10,6 @@ bp = Blueprint("public", __name__, url_prefix="/klagomal")
 # The largest honest submission (every field full of four-byte characters, URL-encoded)
 # is under 200 kB. The app-wide limit is sized for attachments; these pages take none.
 MAX_PUBLIC_REQUEST = 256 * 1024
-RECEIPT_KEY = "public_receipt"
-
-
-@bp.before_request
-def limit_request_size():
-    request.max_content_length = MAX_PUBLIC_REQUEST
 
 
 def _private(response):
@@ -33,6 +28,7 @@ def _complaint_form() -> ComplaintForm:
 
 @bp.route("", methods=["GET", "POST"])
 @public
+@body_limit(MAX_PUBLIC_REQUEST)
 def complaint():
     form = _complaint_form()
     status, rate_limited = 200, False
@@ -50,24 +46,17 @@ def complaint():
         except services.RateLimited:
             status, rate_limited = 429, True
         else:
-            # Post/Redirect/Get without the code in a URL: the session holds it for one view.
-            session[RECEIPT_KEY] = {"reference": receipt.reference, "code": receipt.code,
-                                    "anonymous": receipt.anonymous}
-            return redirect(url_for("public.receipt"))
+            # The receipt is the answer to the POST itself: the code is never stored, not in
+            # a URL and not in the (signed, readable, replayable) session cookie either.
+            return _private(make_response(render_template("public/receipt.html", receipt=receipt)))
     if form.errors:
         status = 422
     return render_template("public/complaint.html", form=form, rate_limited=rate_limited), status
 
 
-@bp.route("/kvitto")
-@public
-def receipt():
-    data = session.pop(RECEIPT_KEY, None)
-    return _private(make_response(render_template("public/receipt.html", receipt=data)))
-
-
 @bp.route("/status", methods=["GET", "POST"])
 @public
+@body_limit(MAX_PUBLIC_REQUEST)
 def status():
     form = StatusForm()
     result, not_found, code = None, False, 200

@@ -13,7 +13,7 @@ from app.stats.report import Chart
 # Contrast of at least 3:1 against white for every colour (WCAG 1.4.11, graphical objects).
 COLOURS = ("#1d4f7a", "#b3541e", "#2e7d4f", "#6a3d9a")
 DASHES = ("", "6 4", "2 3", "10 3 2 3")
-FONT = "font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
+FONT = "system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif"
 WIDTH = 640
 
 
@@ -26,9 +26,12 @@ def _shorten(text: str, limit: int = 26) -> str:
 
 
 def _open(chart: Chart, ident: str, height: int) -> list[str]:
+    # Attributes, not a style attribute (the Content-Security-Policy allows no inline style):
+    # drawn at its own size, and the stylesheets' `svg.chart { max-width: 100%; height: auto }`
+    # shrinks it to a phone's width.
     return [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-            f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{ident}-title {ident}-desc" '
-            f'style="max-width:{WIDTH}px;{FONT}">',
+            f'width="{WIDTH}" height="{height}" preserveAspectRatio="xMinYMin meet" '
+            f'aria-labelledby="{ident}-title {ident}-desc" font-family="{FONT}">',
             f'<title id="{ident}-title">{escape(chart.title)}</title>',
             f'<desc id="{ident}-desc">{escape(chart.description)}</desc>']
 

@@ -3,12 +3,13 @@
 Thin handlers: read the request, ask app.stats.services, render or send a file.
 """
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.guard import require
 from app.auth.permissions import Action
+from app.security_headers import allow_own_stylesheet
 from app.stats import exports, services
 from app.stats.forms import StatisticsForm
 from app.stats.services import StatisticsError
@@ -64,8 +65,9 @@ def _download(content: str | bytes, fmt: str, name: str, *, inline: bool = False
 @require(Action.VIEW_STATISTICS)
 def report_html(year: int):
     report = _report(year, "html")
-    return render_template("stats/report.html", report=report, svgs=exports.chart_svgs(report), standalone=False,
+    page = render_template("stats/report.html", report=report, svgs=exports.chart_svgs(report), standalone=False,
                            department_id=request.args.get("avdelning", type=int))
+    return allow_own_stylesheet(make_response(page))  # one self-contained page, its stylesheet inside
 
 
 @bp.route("/<int:year>/kvalitetsberattelse.pdf")

@@ -274,7 +274,8 @@ def test_new_recovery_codes_before_enrolment_lead_to_the_account_page(login_as):
 def test_required_unless_development():
     for env, required in (("development", False), ("production", True), ("staging", True)):
         config = {"VARNA_ENV": env, "TWO_FACTOR_REQUIRED": None, "INACTIVITY_MINUTES": 30,
-                  "SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k" * 40}
+                  "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                  "SECRET_KEY": "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE"}
         settings.finish(config)
         assert config["TWO_FACTOR_REQUIRED"] is required, env
     explicit = {"VARNA_ENV": "development", "TWO_FACTOR_REQUIRED": True, "INACTIVITY_MINUTES": 30,

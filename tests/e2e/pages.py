@@ -19,6 +19,10 @@ from zoneinfo import ZoneInfo
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
+# The policy Värna sends (app/security_headers.py); the browser tests run with it enforced,
+# so a page that needs inline script or style shows up as a violation below.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -100,8 +104,10 @@ class Person:
         self.loads = 0
         self.checked = 0
         self.server_errors: list[str] = []
+        self.policy_problems: list[str] = []
         self.page.on("load", self._loaded)
         self.page.on("response", self._response)
+        self.page.on("console", self._console)
 
     # --- arriving at pages: every one is checked with axe -------------------------------------
 
@@ -111,11 +117,22 @@ class Person:
     def _response(self, response) -> None:
         if response.status >= 500:
             self.server_errors.append(f"{response.status} {response.request.method} {response.url}")
+        if response.request.resource_type == "document":
+            policy = response.headers.get("content-security-policy", "")
+            # The two self-contained documents add their own stylesheet's hash to style-src.
+            if policy.replace(policy[policy.find("style-src"):policy.find(";", policy.find("style-src"))],
+                              "style-src 'self'") != CSP:
+                self.policy_problems.append(f"{response.url}: Content-Security-Policy {policy!r}")
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.policy_problems.append(f"{self.page.url}: {message.text}")
 
     def arrive(self, shot: str | None = None) -> None:
         """The page has loaded: check it with axe, and photograph it if it is one of the main pages."""
         self.page.wait_for_load_state("load")
         assert not self.server_errors, f"{self.name} got a server error: {self.server_errors}"
+        assert not self.policy_problems, f"{self.name}: {self.policy_problems}"
         results = _AXE.run(self.page)
         where = f"{self.journey.folder.name}, {self.name}, {self.page.url}"
         blocking = []
@@ -136,6 +153,7 @@ class Person:
         """Every page this person reached was checked, and nothing answered with a server error."""
         self.page.evaluate("1")  # lets any pending 'load' events arrive
         assert not self.server_errors, f"{self.name} got a server error: {self.server_errors}"
+        assert not self.policy_problems, f"{self.name}: {self.policy_problems}"
         assert self.checked == self.loads, (
             f"{self.name} reached a page that was not checked with axe: {self.page.url} "
             f"({self.loads} pages loaded, checked up to {self.checked})")
