@@ -143,3 +143,11 @@ def test_db_int_reads_what_the_database_can_hold(text, number):
 def test_db_int_refuses_anything_else(text):
     with pytest.raises((ValueError, TypeError)):
         db_int(text)
+
+
+@pytest.mark.parametrize("value", [str(2**31), str(2**63), str(10**30)])
+def test_a_report_with_an_id_too_large_gets_its_message(login_as, value):
+    client = login_as("anna")
+    for field in ("unit_id", "category_ids"):
+        response = client.post("/rapportera/avvikelse", data={field: value, "summary": "Uteblivet besök"})
+        assert response.status_code == 422, field
