@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Stockholm")
 
     _import_models()
+    # Before the routes: an id no integer column holds matches no route (404) instead of reaching the database.
+    from app.int_params import DbIntConverter
+    app.url_map.converters["int"] = DbIntConverter
     _register_blueprints(app)
     _register_login(app)
     _register_errors(app)
@@ -150,6 +153,9 @@ def _register_login(app: Flask) -> None:
 def _register_errors(app: Flask) -> None:
     def page(status: int):
         def handler(error):
+            if request.path.startswith("/api/"):  # also for a URL no API route matches: a program reads it
+                from app.api.routes import json_error
+                return json_error(status)
             return render_template(f"errors/{status}.html"), status
         return handler
 

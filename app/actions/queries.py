@@ -26,6 +26,7 @@ from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
 from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
+from app.int_params import db_int
 from app.org.models import Unit
 
 SCOPES = ("mine", "units", "overdue", "follow_up")
@@ -148,7 +149,7 @@ def decode_cursor(token: str | None) -> tuple[date, int] | None:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         day, _sep, identifier = raw.partition("|")
-        return date.fromisoformat(day), int(identifier)
+        return date.fromisoformat(day), db_int(identifier)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
 

@@ -17,6 +17,7 @@ from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
 from app.org import services as org
+from app.safe_redirect import safe_next
 
 bp = Blueprint("actions", __name__)
 ADD_PREFIX = "action"
@@ -34,8 +35,7 @@ def _me():
 
 
 def _safe_next(default: str) -> str:
-    target = request.form.get("next") or request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next") or request.args.get("next"), default)
 
 
 @bp.errorhandler(PermissionDenied)

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from app.int_params import db_int
+
 ROLE_LABELS = {
     "staff": _l("Medarbetare"),
     "investigator": _l("Utredare"),
@@ -18,7 +20,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    return db_int(value) if value not in (None, "", "None") else None
 
 
 class ParentField(SelectField):
@@ -45,7 +47,7 @@ class NewUserForm(FlaskForm):
     email = StringField(_l("E-post"), validators=[Optional(), Email(_l("Ange en giltig e-postadress.")),
                                                    Length(max=254, message=_l("Högst 254 tecken."))])
     role = SelectField(_l("Roll"), choices=list(ROLE_LABELS.items()))
-    units = CheckboxListField(_l("Enheter"), coerce=int)
+    units = CheckboxListField(_l("Enheter"), coerce=db_int)
     password = PasswordField(_l("Lösenord"), validators=[
         DataRequired(_l("Ange ett första lösenord.")),
         Length(min=12, max=128, message=_l("Lösenordet måste ha 12–128 tecken."))],

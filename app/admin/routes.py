@@ -13,6 +13,7 @@ from app.auth.permissions import Action
 from app.cases import categories
 from app.cases.models import CASE_KINDS, Category
 from app.extensions import db
+from app.int_params import db_int, db_int_or_none
 from app.org import services as org
 from app.org.models import Unit
 
@@ -45,7 +46,7 @@ def index():
 @require(Action.MANAGE_USERS)
 def users():
     query = request.args.get("q", "").strip()
-    unit_id = request.args.get("enhet", type=int)
+    unit_id = request.args.get("enhet", type=db_int)
     return render_template("admin/users.html", users=admin_services.list_users(_me(), text=query, unit_id=unit_id),
                            q=query, unit_id=unit_id, role_labels=ROLE_LABELS,
                            unit_labels=org.path_labels(org.tree()))
@@ -129,7 +130,7 @@ def _unit_form(unit: Unit | None) -> UnitForm:
     form.parent_id.choices = _unit_choices(candidates, every_unit)
     if request.method == "GET":
         requested = request.args.get("parent", "")
-        form.parent_id.data = unit.parent_id if unit else int(requested) if requested.isdigit() else every_unit[0].id
+        form.parent_id.data = unit.parent_id if unit else db_int_or_none(requested) or every_unit[0].id
     return form
 
 
@@ -229,7 +230,7 @@ def audit_log():
     filters = {name: (form[name].data or "").strip() for name in ("user", "action", "object_type", "object_id")}
     page = admin_services.audit_events(_me(), person=filters["user"], action=filters["action"],
                                        object_type=filters["object_type"], object_id=filters["object_id"],
-                                       before=request.args.get("fore", type=int))
+                                       before=request.args.get("fore", type=db_int))
     # Only the known filters go on to the next page's link (url_for would take any
     # name, including its own "endpoint" and "_external").
     first_args = {name: value for name, value in filters.items() if value}

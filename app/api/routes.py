@@ -13,6 +13,7 @@ from app.auth.guard import require
 from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.extensions import db
+from app.int_params import db_int_or_none
 from app.stats import services as stats
 from app.stats.services import StatisticsError
 
@@ -40,7 +41,19 @@ def forbidden(_error):
 
 @bp.errorhandler(404)
 def not_found(_error):
-    return _json({"error": "not_found", "message": _("Finns inte.")}, 404)
+    return json_error(404)
+
+
+def json_error(status: int) -> Response:
+    """The JSON body of an error under /api/ (create_app's error pages call it for those paths)."""
+    if status == 401:
+        return unauthorized(None)
+    if status == 403:
+        return forbidden(None)
+    errors = {400: ("bad_request", _("Felaktig begäran")), 404: ("not_found", _("Finns inte.")),
+              405: ("method_not_allowed", _("Metoden är inte tillåten här."))}
+    error, message = errors.get(status, ("error", _("Något gick fel hos oss")))
+    return _json({"error": error, "message": message}, status)
 
 
 @bp.route("/statistics/<int:year>")
@@ -48,9 +61,13 @@ def statistics(year: int):
     """The contract JSON of issue 7 for one year (optionally ?department=<unit id>)."""
     if not can(current_user, Action.VIEW_STATISTICS):
         abort(403)
+    department = request.args.get("department")
+    if department is not None and db_int_or_none(department) is None:
+        return _json({"error": "bad_request", "message": _("department ska vara id:t för en enhet, ett heltal.")},
+                     400)
     try:
         report = stats.view_statistics(current_user._get_current_object(), year,
-                                       request.args.get("department", type=int), shown_as="api")
+                                       db_int_or_none(department), shown_as="api")
     except StatisticsError as error:
         return _json({"error": "not_found", "message": error.message}, 404)
     return _json(report.data)

@@ -13,6 +13,7 @@ from wtforms.widgets import HiddenInput
 
 from app.actions.labels import JOURNAL_EVENT_LABELS
 from app.cases.queue import ASSIGNED, SORTS
+from app.int_params import db_int_or_none
 
 # --- words ------------------------------------------------------------------------------------
 # Written out (not taken from app.workflow) so that Babel finds them; a test holds them
@@ -135,10 +136,7 @@ def event_label(event) -> str:
 # --- the queue's filters (GET, changes nothing) -------------------------------------------------
 
 def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "", "None") else None
-    except (TypeError, ValueError):
-        return None
+    return db_int_or_none(value) if value not in (None, "", "None") else None
 
 
 class QueueFilterForm(FlaskForm):

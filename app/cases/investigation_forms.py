@@ -5,6 +5,7 @@ Choices that depend on the case (the sections of a lex Sarah record, the entries
 correct) are filled by `fill_from_case`, which app.cases.routes calls for every move page.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -86,9 +87,11 @@ class EntryForm(CaseForm):
         else:
             del self.section
         entries = investigation.entries_of(case)
-        self.corrects.choices = [("", _l("Ingen, det är en ny uppgift"))] + [
-            (entry.id, _l("Anteckning %(n)d, %(date)s: %(start)s", n=number, date=entry.entry_date.isoformat(),
-                          start=_shorten(entry.text)))
+        # A plain str, built now with gettext: it carries what the investigator typed, and a lazy
+        # string would reach the page unescaped (LazyString.__html__ returns it as markup).
+        self.corrects.choices = [("", _("Ingen, det är en ny uppgift"))] + [
+            (entry.id, _("Anteckning %(n)d, %(date)s: %(start)s", n=number, date=entry.entry_date.isoformat(),
+                         start=_shorten(entry.text)))
             for number, entry in enumerate(entries, start=1)]
 
 

@@ -24,6 +24,7 @@ from app.auth.permissions import Action, can
 from app.cases.models import NO_DEADLINE, Case, case_categories
 from app.clock import STOCKHOLM, to_local, utcnow
 from app.extensions import db
+from app.int_params import db_int
 from app.org.models import Unit
 from app.workflow import Status
 
@@ -259,7 +260,7 @@ def decode_cursor(token: str | None) -> tuple[datetime, int] | None:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         moment, _, identifier = raw.partition("|")
-        return datetime.fromisoformat(moment), int(identifier)
+        return datetime.fromisoformat(moment), db_int(identifier)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
 

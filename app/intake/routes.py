@@ -5,6 +5,7 @@ from flask_login import current_user
 from app.auth.guard import require
 from app.auth.permissions import Action, PermissionDenied
 from app.clock import today_local
+from app.int_params import db_int
 from app.intake import attachments, services
 from app.intake.forms import FORMS
 from app.workflow import STATUS_LABELS
@@ -64,7 +65,7 @@ def receipt(reference: str):
 @bp.route("/mina-rapporter")
 @require(Action.VIEW_OWN_REPORTS)
 def my_reports():
-    page = services.my_reports(_me(), before=request.args.get("fore", type=int))
+    page = services.my_reports(_me(), before=request.args.get("fore", type=db_int))
     return render_template("intake/my_reports.html", page=page, kind_labels=KIND_LABELS,
                            status_labels=STATUS_LABELS)
 

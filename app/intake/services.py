@@ -32,6 +32,7 @@ from app.cases.models import (
 )
 from app.clock import to_local, today_local, utcnow
 from app.extensions import db
+from app.int_params import db_int_or_none
 from app.intake import attachments, personnummer
 from app.org.models import Unit
 from app.org.services import tree
@@ -247,10 +248,8 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    # An id no integer column holds is junk like any other (the database would refuse it: a 500).
+    return db_int_or_none(value.strip() if isinstance(value, str) else value)
 
 
 def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:

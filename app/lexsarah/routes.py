@@ -12,6 +12,7 @@ from app import audit
 from app.auth.permissions import Action, PermissionDenied, ensure
 from app.clock import today_local
 from app.extensions import db
+from app.int_params import db_int
 from app.lexsarah import services
 from app.lexsarah.forms import (
     InformingForm,
@@ -87,7 +88,7 @@ def _status_for(form, error=None) -> int:
 
 @bp.route("")
 def desk():
-    pages = {name: request.args.get(f"sida_{name}", 1, type=int) for name in services.DESK_LISTS}
+    pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in services.DESK_LISTS}
     lists = services.desk(_me(), pages)
     return render_template("lexsarah/desk.html", lists=lists)
 

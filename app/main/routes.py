@@ -1,9 +1,10 @@
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 
 from app.auth.guard import public
 from app.extensions import db
 from app.main import services
+from app.safe_redirect import safe_next
 
 bp = Blueprint("main", __name__)
 
@@ -39,7 +40,4 @@ def set_language():
     language = request.form.get("language", "")
     if language in current_app.config["LANGUAGES"]:
         session["language"] = language
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.start")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")))

@@ -5,9 +5,12 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from app.int_params import db_int
+
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    # ValueError for junk and numbers no integer column holds: the field then says "choose one in the list".
+    return db_int(value) if value not in (None, "", "None") else None
 
 
 class ChoiceField(SelectField):
@@ -34,7 +37,7 @@ class StatisticsForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form that only chooses what to show
 
-    year = ChoiceField(_l("År"), coerce=int, validators=[InputRequired(_l("Välj ett år."))],
+    year = ChoiceField(_l("År"), coerce=db_int, validators=[InputRequired(_l("Välj ett år."))],
                        junk_message=_l("Välj ett år i listan."), name="ar")
     department = ChoiceField(_l("Avdelning"), coerce=_optional_int, validators=[Optional()],
                              junk_message=_l("Välj en avdelning i listan."), name="avdelning")

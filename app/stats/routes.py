@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from app.auth.guard import require
 from app.auth.permissions import Action
+from app.int_params import db_int
 from app.security_headers import allow_own_stylesheet
 from app.stats import exports, services
 from app.stats.forms import StatisticsForm
@@ -46,7 +47,7 @@ def index():
 
 
 def _report(year: int, shown_as: str):
-    department_id = request.args.get("avdelning", type=int)
+    department_id = request.args.get("avdelning", type=db_int)
     try:
         return services.view_statistics(_me(), year, department_id, shown_as=shown_as)
     except StatisticsError:
@@ -66,7 +67,7 @@ def _download(content: str | bytes, fmt: str, name: str, *, inline: bool = False
 def report_html(year: int):
     report = _report(year, "html")
     page = render_template("stats/report.html", report=report, svgs=exports.chart_svgs(report), standalone=False,
-                           department_id=request.args.get("avdelning", type=int))
+                           department_id=request.args.get("avdelning", type=db_int))
     return allow_own_stylesheet(make_response(page))  # one self-contained page, its stylesheet inside
 
 

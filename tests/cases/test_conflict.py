@@ -112,3 +112,27 @@ def test_a_move_the_state_machine_refuses_is_409_with_a_clear_message(login_as):
                                      data={"version": case.version, "decision": "investigate"})
     assert response.status_code == 409
     assert "”Inled utredning” går inte när ärendet har status ”Under utredning”." in response.get_data(as_text=True)
+
+
+def test_two_save_the_causes_and_the_second_keeps_their_ticks_and_text(login_as):
+    case = _investigating()
+    erik, sara = login_as("erik"), login_as("sara")
+    erik_version, sara_version = _load(erik, case, "utredning/orsaker"), _load(sara, case, "utredning/orsaker")
+    assert erik_version == sara_version
+    first = erik.post(f"/arenden/{case.reference}/utredning/orsaker",
+                      data={"version": erik_version, "areas": ["processes"], "text": "Eriks orsaker."})
+    second = sara.post(f"/arenden/{case.reference}/utredning/orsaker",
+                       data={"version": sara_version, "areas": ["communication", "technology"],
+                             "text": "Saras orsaker, som inte får försvinna."})
+    assert (first.status_code, second.status_code) == (302, 409)
+    page = second.get_data(as_text=True)
+    assert "Ärendet har ändrats medan du arbetade" in page
+    yours = page[page.index('id="yours-heading"'):page.index('id="now-heading"')]
+    assert "Kommunikation och information" in yours and "Teknik och utrustning" in yours
+    assert "Processer, rutiner och riktlinjer" not in yours, "only what she ticked"
+    assert "Saras orsaker, som inte får försvinna." in yours
+    # The form to send again keeps her ticks and her text.
+    form = page[page.index('id="now-heading"'):]
+    ticked = set(re.findall(r'<input[^>]*checked[^>]*value="(\w+)"|<input[^>]*value="(\w+)"[^>]*checked', form))
+    assert {a or b for a, b in ticked} == {"communication", "technology"}
+    assert "Saras orsaker, som inte får försvinna." in form

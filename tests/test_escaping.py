@@ -1,0 +1,244 @@
+"""Everything a person typed is shown as text, never as markup (OWASP ASVS 5.3.3)."""
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from app.cases import investigation
+from app.clock import frozen
+from app.extensions import db
+from tests.cases.helpers import file_case, reload, user
+from tests.conftest import login
+
+SCRIPT = "<script>alert(1)</script>"
+BREAKER = "\"'><img src=x onerror=alert(1)>"
+
+
+def test_an_entry_offered_for_correction_is_escaped(login_as):
+    # The "corrects entry" option labels carry the start of each entry's text.
+    with frozen(datetime(2026, 3, 2, 9, 0)):
+        case = file_case("deviation")
+    case.status, case.triage_decision = "investigating", "investigate"
+    db.session.commit()
+    with frozen(datetime(2026, 3, 12, 9, 0)):
+        investigation.add_entry(user("erik"), case.reference, section=None, entry_date=date(2026, 3, 10),
+                                source=BREAKER, nature="fact", text=SCRIPT,
+                                expected_version=reload(case).version)
+        page = login_as("sara").get(f"/arenden/{case.reference}/utredning/anteckning").get_data(as_text=True)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- every page, every role, every free-text field poisoned ------------------------------------
+
+# Columns that hold codes, hashes or generated values, never what a person typed; every other
+# text column of every table is filled with the payload (so a new free-text column is covered
+# without anyone remembering to add it here).
+NOT_TYPED = {
+    "kind", "status", "role", "password_hash", "session_token", "reference", "path", "token_hash", "prefix",
+    "ip_hash", "action", "object_type", "triage_decision", "triage_reason", "lex_sarah_type", "client_gender",
+    "client_pin", "handover", "section", "nature", "area", "event", "channel", "relation", "followup_code_hash",
+    "answer_channel", "decision", "sent_via", "outcome", "ivo_outcome", "proposed_outcome", "origin",
+    "follow_up_result", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256", "step", "unit",
+    # The frozen IVO document is generated from the (already poisoned) case when it is sent.
+    "document_html", "org_number",
+}
+PAYLOAD = SCRIPT + BREAKER
+RAW = ("<script>alert", "<img src=x")
+NOW = datetime(2026, 3, 25, 9, 0)
+YEAR = 2026
+
+
+def _typed_columns() -> set[str]:
+    import sqlalchemy as sa
+    return {f"{table.name}.{column.name}" for table in db.metadata.sorted_tables for column in table.columns
+            if isinstance(column.type, sa.String) and column.name not in NOT_TYPED and not column.foreign_keys}
+
+
+def _poison_every_text_column() -> list[str]:
+    """Every typed text in every row becomes the payload (with a number, for unique columns)."""
+    import sqlalchemy as sa
+    poisoned, counter = [], 0
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, sa.String) and c.name not in NOT_TYPED
+                   and not c.foreign_keys]
+        if not columns:
+            continue
+        keys = list(table.primary_key.columns)
+        for row in db.session.execute(sa.select(*keys, *columns)).all():
+            values = {}
+            for column, old in zip(columns, row[len(keys):], strict=True):
+                if not old:  # an empty text stays empty: "no reason given" must stay consistent
+                    continue
+                counter += 1
+                text = f"{PAYLOAD}{counter}"
+                if column.type.length and len(text) > column.type.length:
+                    text = BREAKER[:column.type.length]
+                values[column.name] = text
+            if values:
+                db.session.execute(table.update().where(*(k == v for k, v in zip(keys, row, strict=False)))
+                                   .values(values))
+            poisoned += [f"{table.name}.{name}" for name in values]
+    db.session.commit()
+    return sorted(set(poisoned))
+
+
+def _poisoned_data() -> dict:
+    """Cases of every kind in the states their pages show most, created through the services
+    with the payload wherever a person types; then every text column is poisoned too."""
+    from app.actions import services as actions
+    from app.actions.models import ActionType
+    from app.api.models import ApiToken
+    from app.cases import services as cases
+    from app.cases.models import Attachment
+    from app.lexsarah import services as lexsarah
+    from app.lexsarah.services import InformingItem
+    from app.mailer import OutgoingMail
+    from app.org.models import Unit
+    from tests.lexsarah import helpers as lex
+
+    lex.set_provider()
+    erik, sara = user("erik"), user("sara")
+    with frozen(datetime(2026, 3, 2, 9, 0)):
+        deviation = file_case("deviation", summary=PAYLOAD, description=PAYLOAD)
+        closed = file_case("deviation", summary=PAYLOAD, description=PAYLOAD)
+        complaint = file_case("complaint", summary=PAYLOAD, description=PAYLOAD,
+                              complaint={"complainant_name": PAYLOAD, "wishes": PAYLOAD, "complainant_email": "x",
+                                         "complainant_phone": "x", "complainant_address": PAYLOAD,
+                                         "ivo_reference": "x"})
+    deviation.status, deviation.triage_decision, deviation.assignee_id = "investigating", "investigate", erik.id
+    closed.status, closed.closing_summary = "closed", PAYLOAD
+    closed.triage_decision, closed.triage_text = "investigate", PAYLOAD
+    complaint.status, complaint.assignee_id = "investigating", erik.id
+    db.session.add(Attachment(case_id=deviation.id, original_name=PAYLOAD + ".pdf", stored_name="x" * 40,
+                              content_type="application/pdf", size=1, sha256="0" * 64))
+    db.session.commit()
+    with frozen(NOW):
+        investigation.add_entry(erik, deviation.reference, section=None, entry_date=date(2026, 3, 10),
+                                source=PAYLOAD, nature="fact", text=PAYLOAD, expected_version=reload(deviation).version)
+        investigation.record_causes(erik, deviation.reference, areas=["processes"], text=PAYLOAD,
+                                    expected_version=reload(deviation).version)
+        investigation.record_risk(erik, deviation.reference, probability=3, consequence=2, text=PAYLOAD,
+                                  expected_version=reload(deviation).version)
+        cases.give_feedback(erik, deviation.reference, text=PAYLOAD, expected_version=reload(deviation).version)
+        type_id = db.session.scalar(db.select(ActionType.id).order_by(ActionType.id))
+        action = actions.add_action(erik, reload(deviation), type_id=type_id, description=PAYLOAD,
+                                    responsible_id=erik.id, due_on=date(2026, 3, 20))
+        cases.declare_disqualified(sara, deviation.reference, reason=PAYLOAD,
+                                   expected_version=reload(deviation).version)
+        cases.record_answer(erik, complaint.reference, text=PAYLOAD, answered_on=date(2026, 3, 24),
+                            channel="letter", expected_version=reload(complaint).version)
+        cancelled = actions.add_action(erik, reload(deviation), type_id=type_id, description=PAYLOAD,
+                                       responsible_id=erik.id, due_on=date(2026, 3, 30))
+        actions.update_action_status(erik, cancelled, "cancelled", cancel_reason=PAYLOAD)
+        followed = actions.add_action(erik, reload(deviation), type_id=type_id, description=PAYLOAD,
+                                      responsible_id=erik.id, due_on=date(2026, 3, 30))
+        actions.update_action_status(erik, followed, "done", completed_on=date(2026, 3, 24))
+        actions.record_follow_up(erik, followed, result="partly", text=PAYLOAD, followed_up_on=date(2026, 3, 25))
+
+    proposed = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
+                             immediate_measures=PAYLOAD, client_name=PAYLOAD)
+    with frozen(NOW):
+        lexsarah.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
+                                                     "rationale": PAYLOAD})
+    notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
+                             immediate_measures=PAYLOAD, client_name=PAYLOAD)
+    lex.judge(notified, {**lex.SERIOUS, "rationale": PAYLOAD})
+    lex.draft(notified, service_description=PAYLOAD, contact_name=PAYLOAD, contact_title=PAYLOAD,
+              planned_measures=PAYLOAD, signatory_name=PAYLOAD, signatory_title=PAYLOAD,
+              contact_email="sara@varna.example", include_client_identity=True)
+    lex.notify(notified, reference=PAYLOAD[:40])
+    with frozen(NOW):
+        lexsarah.record_informing(lex.reload(notified), erik, items={
+            item: InformingItem(not_applicable=True, reason=PAYLOAD)
+            for item in ("client", "guardian", "case_file", "reporter")})
+        lexsarah.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
+                                     text=PAYLOAD)
+    not_serious = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
+    lex.judge(not_serious, {**lex.NOT_SERIOUS, "serious_harm_motivation": PAYLOAD,
+                            "serious_risk_motivation": PAYLOAD, "rationale": PAYLOAD})
+    not_notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
+    lex.judge(not_notified, {**lex.SERIOUS, "rationale": PAYLOAD})
+    with frozen(NOW):
+        lexsarah.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
+    none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
+    lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
+    db.session.add(ApiToken(user_id=sara.id, name="x", token_hash="0" * 64, prefix="varna_xxxx"))
+    for mail in db.session.scalars(db.select(OutgoingMail)):
+        mail.last_error = "x"
+    provider = lexsarah.provider_settings()
+    provider.contact_email, provider.contact_title = "x", "x"
+    db.session.commit()
+    poisoned = _poison_every_text_column()
+    unfilled = sorted(_typed_columns() - set(poisoned))
+    assert not unfilled, (f"nothing in the test data fills {unfilled}: create such data above, or add the "
+                          "column to NOT_TYPED if no person ever types it")
+    unit = db.session.scalar(db.select(Unit).where(Unit.name.is_not(None)).order_by(Unit.id.desc()))
+    from app.auth.models import User
+    from app.cases.models import Category
+    return {
+        "references": [c.reference for c in (deviation, closed, complaint, proposed, notified, not_serious,
+                                             not_notified, none)],
+        "lex_sarah": [c.reference for c in (proposed, notified, not_serious, not_notified, none)],
+        "ids": {"user_id": db.session.scalar(db.select(User.id).where(User.id == erik.id)),
+                "unit_id": unit.id,
+                "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),
+                "type_id": type_id, "action_id": action.id,
+                "attachment_id": db.session.scalar(db.select(Attachment.id)),
+                "year": YEAR, "key": "lex_sarah", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css"},
+    }
+
+
+def _urls(app, data: dict) -> list[str]:
+    from flask import url_for
+    urls = []
+    with app.test_request_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if "GET" not in rule.methods or rule.endpoint == "static":
+                continue
+            references = [None]
+            if "reference" in rule.arguments:
+                references = data["lex_sarah"] if rule.endpoint.startswith("lexsarah.") else data["references"]
+            for reference in references:
+                values = {name: data["ids"][name] for name in rule.arguments if name != "reference"}
+                if reference:
+                    values["reference"] = reference
+                urls.append(url_for(rule.endpoint, **values))
+    return urls
+
+
+# Query parameters the pages read, each set to the payload: what a page echoes back of its URL
+# must be escaped too.
+REFLECTED = urlencode(dict.fromkeys(("q", "next", "person", "object_id", "object_type", "action", "status", "sort",
+                                     "assigned", "text", "code", "reference"), PAYLOAD))
+
+
+def test_no_page_shows_typed_text_as_markup(demo, board_member):
+    app = demo
+    clients = {"anonymous": app.test_client()}
+    for role in ("anna", "erik", "ulla", "sara", "admin", "nils"):
+        clients[role] = app.test_client()
+        assert login(clients[role], role).status_code == 302
+    # A failed login keeps the name typed into the form.
+    clients["anonymous"].post("/logga-in", data={"username": "x", "password": "wrong"})
+    data = _poisoned_data()
+    urls = _urls(app, data)
+    assert len(urls) > 50
+    unescaped, seen_payload, errors = [], 0, []
+    for role, client in clients.items():
+        for url in urls:
+            for full in (url, url + ("&" if "?" in url else "?") + REFLECTED):
+                with frozen(NOW):
+                    response = client.get(full)
+                if response.status_code >= 500:
+                    errors.append(f"GET {full} as {role}: {response.status_code}")
+                if response.mimetype != "text/html":
+                    continue
+                body = response.get_data(as_text=True)
+                seen_payload += "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+                for raw in RAW:
+                    if raw in body:
+                        at = body.index(raw)
+                        unescaped.append(f"GET {full} as {role}: …{body[max(at - 120, 0):at + 60]}…")
+    assert not errors, "\n".join(errors)
+    assert not unescaped, "\n".join(unescaped)
+    assert seen_payload > 100  # the payload did reach the pages, escaped
