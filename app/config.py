@@ -10,6 +10,8 @@ from datetime import timedelta
 import click
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by finish()
+# The key of the audit log's HMAC chain (app/audit.py); refused in production by check_audit_key().
+DEFAULT_AUDIT_KEY = "dev-only-audit-key"
 
 
 class ConfigError(click.ClickException, RuntimeError):
@@ -31,6 +33,7 @@ def defaults(instance_path: str) -> dict:
     return {
         "VARNA_ENV": "development",
         "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "AUDIT_KEY": DEFAULT_AUDIT_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "varna.db"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: cookie-only, signed; the signature's age enforces the inactivity timeout.
@@ -83,7 +86,7 @@ def defaults(instance_path: str) -> dict:
     }
 
 
-_ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+_ENV_STRINGS = ["SECRET_KEY", "AUDIT_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
@@ -146,3 +149,18 @@ def finish(config) -> None:
             )
         if config.get("DEBUG"):
             raise ConfigError("VARNA_ENV=production must not run with debug on.")
+    check_audit_key(config)
+
+
+def check_audit_key(config) -> None:
+    """Production needs its own AUDIT_KEY: with the development key (it is in the source) or the
+    session key, anyone who can write to the database could also forge the audit chain."""
+    if config["VARNA_ENV"] != "production":
+        return
+    key = config.get("AUDIT_KEY") or ""
+    if key == DEFAULT_AUDIT_KEY or len(key) < 32 or key == config.get("SECRET_KEY"):
+        raise ConfigError(
+            "VARNA_ENV=production needs AUDIT_KEY (at least 32 random characters, not the same as "
+            "SECRET_KEY) in the environment or in instance/config.py. Keep it outside the database "
+            "and never change it: the audit log's chain is verified with it."
+        )

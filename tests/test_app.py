@@ -30,7 +30,7 @@ def test_production_refuses_debug(_session_dir):
 
 
 def test_production_makes_the_session_cookie_secure(_session_dir):
-    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY="k" * 40))
+    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY="k" * 40, AUDIT_KEY="a" * 40))
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
