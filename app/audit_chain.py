@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import click
 from flask.cli import AppGroup
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from app import audit
 from app.audit import AuditChainHead, AuditEvent
@@ -144,8 +145,14 @@ def verify_command():
     """
     report = verify_all()
     db.session.rollback()  # end the reading transaction; the result is written in a new one
-    audit.record("audit.verified", detail=report.as_detail())
-    db.session.commit()
     click.echo(report.describe())
+    try:
+        audit.record("audit.verified", detail=report.as_detail())
+        db.session.commit()
+    except SQLAlchemyError as error:
+        # E.g. a row inserted behind Värna's back holds the id the next entry would get.
+        db.session.rollback()
+        click.echo(f"The result could not be written to the audit log: {error.__class__.__name__}.", err=True)
+        raise SystemExit(1) from None
     if not report.ok:
         raise SystemExit(1)
