@@ -52,7 +52,8 @@ class ChainReport:
         if self.ok:
             if not self.checked:
                 return "OK: no chained rows yet." + covered
-            return f"OK: {self.checked} rows verified, {self.first_id} to {self.up_to}." + covered
+            rows = "1 row" if self.checked == 1 else f"{self.checked} rows"
+            return f"OK: {rows} verified, {self.first_id} to {self.up_to}." + covered
         what = {"missing": "missing (deleted)", "changed": "changed (its MAC does not match its content)",
                 "inserted": "inserted (not written by Värna: its MAC does not fit the chain)"}[self.problem]
         intact = f" Rows {self.first_id} to {self.up_to} are intact." if self.up_to else ""
