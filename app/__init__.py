@@ -159,8 +159,19 @@ def _register_errors(app: Flask) -> None:
             return render_template(f"errors/{status}.html"), status
         return handler
 
-    for status in (400, 403, 404, 405, 409, 413, 422, 429, 500):
+    for status in (400, 404, 405, 409, 413, 422, 429, 500):
         app.register_error_handler(status, page(status))
+
+    from app.audit import record_refusal
+    from app.auth.permissions import PermissionDenied
+
+    def forbidden(error):
+        # Every refusal is one audit entry (who, which endpoint, which target); see record_refusal.
+        record_refusal(current_user)
+        return render_template("errors/403.html"), 403
+
+    app.register_error_handler(403, forbidden)
+    app.register_error_handler(PermissionDenied, forbidden)
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
@@ -196,3 +207,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(stats_cli)
     from app.imports.cli import cases_cli
     app.cli.add_command(cases_cli)
+    from app.audit_chain import audit_cli
+    app.cli.add_command(audit_cli)

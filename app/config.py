@@ -14,6 +14,8 @@ from datetime import timedelta
 import click
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production by finish()
+# The key of the audit log's HMAC chain (app/audit.py); refused in production by check_audit_key().
+DEFAULT_AUDIT_KEY = "dev-only-audit-key"
 
 
 class ConfigError(click.ClickException, RuntimeError):
@@ -35,6 +37,7 @@ def defaults(instance_path: str) -> dict:
     return {
         "VARNA_ENV": "production",
         "SECRET_KEY": DEFAULT_SECRET_KEY,
+        "AUDIT_KEY": DEFAULT_AUDIT_KEY,
         "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "varna.db"),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # Sessions: cookie-only, signed; the signature's age enforces the inactivity timeout.
@@ -110,7 +113,7 @@ def defaults(instance_path: str) -> dict:
     }
 
 
-_ENV_STRINGS = ["SECRET_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
+_ENV_STRINGS = ["SECRET_KEY", "AUDIT_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "TWO_FACTOR_KEY", "TWO_FACTOR_ISSUER",
                 "ATTACHMENT_STORAGE", "ATTACHMENT_DIR", "LOG_FORMAT"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
@@ -224,3 +227,19 @@ def _harden_production(config) -> None:
             )
     if config.get("DEBUG"):
         raise ConfigError("VARNA_ENV=production must not run with debug on.")
+    check_audit_key(config)
+
+
+def check_audit_key(config) -> None:
+    """Production needs its own AUDIT_KEY: with the development key (it is in the source) or the
+    session key, anyone who can write to the database could also forge the audit chain."""
+    if config["VARNA_ENV"] != "production":
+        return
+    key = config.get("AUDIT_KEY") or ""
+    if key == DEFAULT_AUDIT_KEY or weak_key(key) or key == config.get("SECRET_KEY"):
+        raise ConfigError(
+            f"VARNA_ENV=production needs AUDIT_KEY (at least {KEY_MIN_LENGTH} random characters, "
+            f"{KEY_MIN_DISTINCT} of them different, not the same as "
+            "SECRET_KEY) in the environment or in instance/config.py. Keep it outside the database "
+            "and never change it: the audit log's chain is verified with it."
+        )

@@ -15,6 +15,8 @@ from tests.conftest import login, make_config
 
 # A key as an operator would make one (secrets.token_urlsafe(48)): long and varied.
 STRONG_KEY = "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE"
+# Production also needs its own audit key (app/audit_chain.py), different from the secret key.
+STRONG_AUDIT_KEY = "Mv3-Rk8_pZq1WnX5cTy0bLs7HdJ2fGa9EuK4oQi6"
 
 
 def test_production_refuses_the_default_secret_key(_session_dir):
@@ -33,7 +35,8 @@ def test_production_refuses_debug(_session_dir):
 
 
 def test_production_makes_the_session_cookie_secure(_session_dir):
-    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY))
+    app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY,
+                                 AUDIT_KEY=STRONG_AUDIT_KEY))
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
@@ -46,7 +49,8 @@ def test_without_varna_env_the_app_is_production_and_needs_a_secret_key(monkeypa
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app(_without_varna_env(make_config(_session_dir, SECRET_KEY="dev-only-not-secret")))
-    app = create_app(_without_varna_env(make_config(_session_dir, SECRET_KEY=STRONG_KEY)))
+    app = create_app(_without_varna_env(make_config(_session_dir, SECRET_KEY=STRONG_KEY,
+                                                             AUDIT_KEY=STRONG_AUDIT_KEY)))
     assert app.config["VARNA_ENV"] == "production"
     assert (app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"],
             app.config["SESSION_COOKIE_SAMESITE"]) == (True, True, "Lax")
@@ -65,7 +69,8 @@ def test_production_refuses_a_secret_key_with_too_little_variety(_session_dir, w
 
 def test_production_cookies_are_secure_httponly_and_samesite_even_if_configured_otherwise(_session_dir):
     app = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY,
-                                 SESSION_COOKIE_HTTPONLY=False, SESSION_COOKIE_SAMESITE=None))
+                                 AUDIT_KEY=STRONG_AUDIT_KEY, SESSION_COOKIE_HTTPONLY=False,
+                                 SESSION_COOKIE_SAMESITE=None))
     assert (app.config["SESSION_COOKIE_SECURE"], app.config["SESSION_COOKIE_HTTPONLY"],
             app.config["SESSION_COOKIE_SAMESITE"]) == (True, True, "Lax")
     assert (app.config["REMEMBER_COOKIE_SECURE"], app.config["REMEMBER_COOKIE_HTTPONLY"]) == (True, True)

@@ -97,7 +97,8 @@ def test_other_log_lines_of_a_request_carry_its_id(_session_dir, capsys):
 def test_production_defaults_to_json_and_development_to_text(tmp_path):
     from app import config as settings
     production = settings.defaults(str(tmp_path)) | {"VARNA_ENV": "production",
-                                                   "SECRET_KEY": "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE"}
+                                                   "SECRET_KEY": "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE",
+                                                   "AUDIT_KEY": "Mv3-Rk8_pZq1WnX5cTy0bLs7HdJ2fGa9EuK4oQi6"}
     settings.finish(production)
     assert production["LOG_FORMAT"] == "json"
     development = settings.defaults(str(tmp_path)) | {"VARNA_ENV": "development"}

@@ -108,8 +108,9 @@ def test_the_public_pages_with_case_data_are_never_stored(demo, client, path):
 
 
 def test_hsts_only_in_production(_schema, _session_dir):
-    from tests.test_app import STRONG_KEY
-    production = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY))
+    from tests.test_app import STRONG_AUDIT_KEY, STRONG_KEY
+    production = create_app(make_config(_session_dir, VARNA_ENV="production", SECRET_KEY=STRONG_KEY,
+                                        AUDIT_KEY=STRONG_AUDIT_KEY))
     response = production.test_client().get("/logga-in")
     assert response.headers["Strict-Transport-Security"] == HSTS
     assert response.headers["Content-Security-Policy"] == CSP

@@ -12,7 +12,7 @@ from app.actions.labels import ORIGIN_LABELS, RESULT_LABELS, STATUS_LABELS
 from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import ActionStatus
 from app.auth.guard import require
-from app.auth.permissions import Action, PermissionDenied, can
+from app.auth.permissions import Action, can
 from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
@@ -38,11 +38,8 @@ def _safe_next(default: str) -> str:
     return safe_next(request.form.get("next") or request.args.get("next"), default)
 
 
-@bp.errorhandler(PermissionDenied)
-def refused(error):
-    # A service said no: the person gets the 403 page, and nothing was stored.
-    db.session.rollback()
-    return render_template("errors/403.html"), 403
+# A service's PermissionDenied is answered by the app-wide handler (app/__init__.py): the 403
+# page, nothing of the request stored, and the refusal in the audit log.
 
 
 # --- template helpers -------------------------------------------------------------------

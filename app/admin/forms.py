@@ -81,8 +81,12 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET search form changes nothing
 
     user = StringField(_l("Person"))
+    person = SelectField(_l("Användare"), coerce=_optional_int, validate_choice=False)
+    date_from = StringField(_l("Från och med datum"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    date_to = StringField(_l("Till och med datum"), render_kw={"inputmode": "numeric", "autocomplete": "off"})
     action = StringField(_l("Händelse"))
     object_type = SelectField(_l("Objekt"), choices=[("", _l("Alla")), ("user", _l("Användare")),
                                                      ("unit", _l("Enhet")), ("case", _l("Ärende")),
-                                                     ("category", _l("Kategori"))])
+                                                     ("category", _l("Kategori")), ("action", _l("Åtgärd")),
+                                                     ("attachment", _l("Bilaga"))])
     object_id = StringField(_l("Objektets id"))

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
-from app import mailer
+from app import audit_labels
 from app.admin import services as admin_services
 from app.admin.forms import ROLE_LABELS, AuditFilterForm, CategoryForm, EditUserForm, NewUserForm, UnitForm
 from app.auth import services as accounts
@@ -84,6 +84,8 @@ def new_user():
 @require(Action.MANAGE_USERS)
 def edit_user(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
+    if request.method == "GET":
+        admin_services.view_user(_me(), user)
     form = _user_form(user)
     if form.validate_on_submit():
         try:
@@ -227,20 +229,50 @@ def edit_category(category_id: int):
 @require(Action.VIEW_AUDIT_LOG)
 def audit_log():
     form = AuditFilterForm(request.args)
-    filters = {name: (form[name].data or "").strip() for name in ("user", "action", "object_type", "object_id")}
-    page = admin_services.audit_events(_me(), person=filters["user"], action=filters["action"],
-                                       object_type=filters["object_type"], object_id=filters["object_id"],
-                                       before=request.args.get("fore", type=db_int))
+    form.person.choices = [("", _("Alla")), *admin_services.people_for_filter()]
+    texts = {name: (request.args.get(name) or "").strip()
+             for name in ("user", "person", "action", "object_type", "object_id", "date_from", "date_to")}
+    filters, errors = _audit_filters(texts)
+    for name, message in errors.items():
+        form[name].errors = [message]
+    page = None
+    if not errors:
+        page = admin_services.audit_page(_me(), filters, before=request.args.get("fore", type=db_int))
     # Only the known filters go on to the next page's link (url_for would take any
     # name, including its own "endpoint" and "_external").
-    first_args = {name: value for name, value in filters.items() if value}
-    next_args = {**first_args, "fore": page.older_than} if page.older_than else None
-    return render_template("admin/audit_log.html", form=form, events=page.events, next_args=next_args,
+    first_args = {name: value for name, value in texts.items() if value}
+    next_args = {**first_args, "fore": page.older_than} if page and page.older_than else None
+    return render_template("admin/audit_log.html", form=form, page=page, next_args=next_args,
+                           events=page.events if page else [],
                            first_args=first_args if "fore" in request.args else None,
-                           object_labels=dict(form.object_type.choices))
+                           object_labels=dict(form.object_type.choices), action_label=audit_labels.label,
+                           problem_labels=audit_labels.PROBLEM_LABELS,
+                           chain=admin_services.chain_state(_me())), 422 if errors else 200
+
+
+def _audit_filters(texts: dict[str, str]) -> tuple[admin_services.AuditFilters, dict[str, str]]:
+    """The log page's filters from the query string, and a Swedish message per field that is wrong."""
+    errors: dict[str, str] = {}
+    days = {}
+    for name in ("date_from", "date_to"):
+        days[name] = admin_services.parse_day(texts[name], last=name == "date_to") if texts[name] else None
+        if texts[name] and days[name] is None:
+            errors[name] = _("Skriv ett datum som 2026-03-01 (år-månad-dag).")
+    if days["date_from"] and days["date_to"] and days["date_to"] < days["date_from"]:
+        errors["date_to"] = _("Slutdatumet ligger före startdatumet.")
+    person_id = None
+    if texts["person"]:
+        if texts["person"].isdigit() and len(texts["person"]) < 10:
+            person_id = int(texts["person"])
+        else:
+            errors["person"] = _("Välj en person i listan.")
+    filters = admin_services.AuditFilters(person=texts["user"], person_id=person_id, action=texts["action"],
+                                          object_type=texts["object_type"], object_id=texts["object_id"],
+                                          date_from=days["date_from"], date_to=days["date_to"])
+    return filters, errors
 
 
 @bp.route("/utkorg")
 @require(Action.VIEW_OUTBOX)
 def outbox():
-    return render_template("admin/outbox.html", messages=mailer.outbox())
+    return render_template("admin/outbox.html", messages=admin_services.view_outbox(_me()))

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import audit
 from app.api import tokens
 from app.api.forms import TokenForm
 from app.auth.guard import require
@@ -36,6 +37,7 @@ def unauthorized(_error):
 
 @bp.errorhandler(403)
 def forbidden(_error):
+    audit.record_refusal(current_user)
     return _json({"error": "forbidden", "message": _("Du har inte behörighet till detta.")}, 403)
 
 

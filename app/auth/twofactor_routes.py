@@ -11,9 +11,10 @@ from app.auth import twofactor
 from app.auth.guard import is_public_endpoint, public, require
 from app.auth.models import User
 from app.auth.permissions import Action
-from app.auth.routes import _safe_next, bp
+from app.auth.routes import bp
 from app.auth.twofactor_forms import CurrentCodeForm, LoginCodeForm, ResetTwoFactorForm
 from app.extensions import db
+from app.safe_redirect import safe_next
 
 # What a person who must enrol first may still reach (besides the public pages).
 _WHILE_ENROLLING = frozenset({"auth.two_factor_enrol", "auth.logout", "main.set_language"})
@@ -67,7 +68,7 @@ def two_factor_login():
                 flash(ngettext("Du loggade in med en reservkod. Du har %(num)d reservkod kvar.",
                                "Du loggade in med en reservkod. Du har %(num)d reservkoder kvar.",
                                twofactor.recovery_codes_left(user)), "info")
-            return redirect(_safe_next(next_url))
+            return redirect(safe_next(next_url))
     return render_template("auth/two_factor_login.html", form=form), 422 if form.errors else 200
 
 

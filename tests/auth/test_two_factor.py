@@ -275,7 +275,8 @@ def test_required_unless_development():
     for env, required in (("development", False), ("production", True), ("staging", True)):
         config = {"VARNA_ENV": env, "TWO_FACTOR_REQUIRED": None, "INACTIVITY_MINUTES": 30,
                   "SQLALCHEMY_DATABASE_URI": "sqlite://",
-                  "SECRET_KEY": "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE"}
+                  "SECRET_KEY": "q8Zr1-Vx_LpT4mWcK0yHs9dNfB2aJ6gUeR7iO3tYh5kQwXzE",
+                  "AUDIT_KEY": "Mv3-Rk8_pZq1WnX5cTy0bLs7HdJ2fGa9EuK4oQi6"}
         settings.finish(config)
         assert config["TWO_FACTOR_REQUIRED"] is required, env
     explicit = {"VARNA_ENV": "development", "TWO_FACTOR_REQUIRED": True, "INACTIVITY_MINUTES": 30,
