@@ -6,8 +6,10 @@ services and the API ask this module. It is pure standard-library Python (no
 Flask, no database) so that it can be tested, and read, on its own.
 
 The caller computes "facts" (booleans such as ``notified``) from the database
-and passes them in; a missing fact counts as False, so forgetting one refuses
-a move rather than allowing it.
+and passes them in (app/facts.py: facts_for, the one place that computes them);
+a missing fact counts as False, so forgetting one refuses a move rather than
+allowing it. REQUIREMENTS lists every fact a move can require; the deadline
+steps (which statuses each one runs in) are in DEADLINE_STEPS.
 """
 
 from __future__ import annotations
@@ -94,6 +96,21 @@ def _move(name, kinds, sources, target=None, requires=(), **by_kind) -> tuple[st
 _D, _C, _L = Kind.DEVIATION, Kind.COMPLAINT, Kind.LEX_SARAH
 _S = Status
 
+# The deadline steps of each kind (app/cases/deadlines.py holds their lengths) and the
+# statuses during which each one runs: from receipt (or reopening) until the case leaves
+# them. In order; a step not running in the case's status is done (or not needed).
+_WHILE_OPEN = frozenset({_S.RECEIVED, _S.INVESTIGATING})
+DEADLINE_STEPS: Mapping[Kind, Mapping[str, frozenset[Status]]] = MappingProxyType({
+    _L: MappingProxyType({"triage": frozenset({_S.RECEIVED}), "investigation": _WHILE_OPEN}),
+    _D: MappingProxyType({"handling": _WHILE_OPEN}),
+    _C: MappingProxyType({"acknowledgement": _WHILE_OPEN, "answer": _WHILE_OPEN}),
+})
+_ACKNOWLEDGEMENT_RUNS = DEADLINE_STEPS[_C]["acknowledgement"]
+# A serious case is notified "snarast", possibly before the investigation is finished.
+_IVO_NOTICE_FROM = frozenset({_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED})
+# IVO's follow-up (supplement, decision) can arrive after the case is closed.
+_IVO_FOLLOW_UP_FROM = _IVO_NOTICE_FROM | {_S.CLOSED}
+
 # The whole table, in the order the UI should offer the moves.
 MOVES: dict[str, Move] = dict([
     # Triage: investigate, or a documented decision not to (with a reason).
@@ -102,29 +119,38 @@ MOVES: dict[str, Move] = dict([
           requires=["not_investigate_reason"]),
 
     # Casework that never changes the status. None of it makes sense on a
-    # closed case, except feedback to the reporter, which often comes last.
+    # closed case, except feedback to the reporter, which often comes last (and
+    # needs a reporter in Värna to go to).
     _move("assign", ALL_KINDS, OPEN_STATUSES),
     _move("declare_disqualified", ALL_KINDS, OPEN_STATUSES),
     _move("add_entry", ALL_KINDS, OPEN_STATUSES),
+    _move("link_case", ALL_KINDS, OPEN_STATUSES),  # link or unlink a similar case
     _move("record_causes_and_risk", ALL_KINDS, OPEN_STATUSES),
-    _move("give_feedback", ALL_KINDS, ALL_STATUSES),
+    _move("give_feedback", ALL_KINDS, ALL_STATUSES, requires=["has_reporter"]),
     _move("add_action", ALL_KINDS, OPEN_STATUSES),
+    # A complaint's acknowledgement runs while its deadline step runs, and only when one
+    # is owed (not from the public form, which gave a receipt; not anonymous; not done).
+    _move("acknowledge", {_C}, _ACKNOWLEDGEMENT_RUNS, requires=["acknowledgement_owed"]),
 
     # Lex Sarah: investigation, then the officer's judgment.
     _move("propose_judgment", {_L}, {_S.INVESTIGATING, _S.AWAITING_JUDGMENT}),
-    _move("finish_investigation", {_L}, {_S.INVESTIGATING}, _S.AWAITING_JUDGMENT),
+    _move("finish_investigation", {_L}, {_S.INVESTIGATING}, _S.AWAITING_JUDGMENT,
+          requires=["has_entries"]),
     _move("record_judgment", {_L}, {_S.AWAITING_JUDGMENT}, _S.JUDGED),
 
-    # IVO. A serious case is notified "snarast", possibly before the
-    # investigation is finished, hence allowed from investigating onwards;
-    # only once. IVO's follow-up (supplement, decision) can arrive after the
-    # case is closed.
-    _move("notify_ivo", {_L}, {_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED},
-          requires=["not_yet_notified"]),
-    _move("record_ivo_decision_not_to_notify", {_L}, {_S.JUDGED}),
-    _move("record_ivo_followup", {_L},
-          {_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED, _S.CLOSED},
-          requires=["notified"]),
+    # IVO: the draft of the notification and the notification itself, only once.
+    _move("save_ivo_draft", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified"]),
+    _move("notify_ivo", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified"]),
+    # Only a serious judgment needs a decision about IVO, and it is made once.
+    _move("record_ivo_decision_not_to_notify", {_L}, {_S.JUDGED},
+          requires=["judged_serious", "ivo_undecided"]),
+    # IVO's follow-up, each recorded once: the investigation sent, IVO's decision.
+    _move("record_investigation_sent", {_L}, _IVO_FOLLOW_UP_FROM,
+          requires=["notified", "investigation_not_sent"]),
+    _move("record_ivo_decision", {_L}, _IVO_FOLLOW_UP_FROM,
+          requires=["notified", "ivo_decision_pending"]),
+    # Who was informed of the report and its outcome: at any time, also once closed.
+    _move("record_informing", {_L}, ALL_STATUSES),
 
     # Moving between kinds. The service layer creates the new, linked case;
     # here we only say what happens to the old one. A lex Sarah report judged
@@ -133,7 +159,8 @@ MOVES: dict[str, Move] = dict([
     # is still owed an answer (answered complaints can still escalate).
     _move("hand_over_to_deviation", {_L}, {_S.JUDGED}, _S.CLOSED, requires=["judged_none"]),
     _move("escalate_to_lex_sarah", {_D, _C}, {_S.RECEIVED, _S.INVESTIGATING, _S.ANSWERED},
-          None, target_by_kind={_D: _S.CLOSED}),
+          None, target_by_kind={_D: _S.CLOSED}, requires=["not_yet_escalated"]),
+    # (A complaint stays open after it became a lex Sarah report, but becomes one once.)
     # (Deviations never reach "answered": FLOWS keeps that source out for them.)
 
     _move("record_answer", {_C}, {_S.INVESTIGATING}, _S.ANSWERED),
@@ -158,6 +185,24 @@ MOVES: dict[str, Move] = dict([
     _move("reopen", ALL_KINDS, {_S.CLOSED}, _S.INVESTIGATING, requires=["reopen_reason"]),
 ])
 
+# Every fact a move can require. Computed from the database by app/facts.py (facts_for),
+# except FORM_FACTS, which the person's form supplies when the move is made.
+REQUIREMENTS: frozenset[str] = frozenset(
+    fact for move in MOVES.values()
+    for fact in (*move.requires, *(f for r in move.requires_by_kind.values() for f in r)))
+FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason"})
+
+
+def deadline_steps(kind: Kind | str) -> tuple[str, ...]:
+    """The deadline steps of a kind, in order (none for a kind without steps)."""
+    return tuple(DEADLINE_STEPS.get(Kind(kind), {}))
+
+
+def step_runs(kind: Kind | str, step: str, status: Status | str) -> bool:
+    """Whether the deadline step runs while the case has this status."""
+    return Status(status) in DEADLINE_STEPS[Kind(kind)][step]
+
+
 # Swedish display labels; the app wraps them in translation (Flask-Babel).
 STATUS_LABELS: dict[Status, str] = {
     Status.RECEIVED: "Mottagen",
@@ -174,15 +219,20 @@ MOVE_LABELS: dict[str, str] = {
     "assign": "Tilldela handläggare",
     "declare_disqualified": "Anmäl jäv",
     "add_entry": "Dokumentera i utredningen",
+    "link_case": "Koppla ett liknande ärende",
     "record_causes_and_risk": "Ange orsaker och risk för upprepning",
     "give_feedback": "Ge återkoppling",
     "add_action": "Lägg till åtgärd",
+    "acknowledge": "Registrera mottagningsbekräftelse",
     "propose_judgment": "Föreslå bedömning",
     "finish_investigation": "Slutför utredningen",
     "record_judgment": "Registrera bedömning",
+    "save_ivo_draft": "Fyll i anmälan till IVO",
     "notify_ivo": "Anmäl till IVO",
     "record_ivo_decision_not_to_notify": "Motivera varför IVO inte underrättas",
-    "record_ivo_followup": "Registrera komplettering och IVO:s beslut",
+    "record_investigation_sent": "Registrera att utredningen är skickad",
+    "record_ivo_decision": "Registrera IVO:s beslut",
+    "record_informing": "Information och återkoppling",
     "hand_over_to_deviation": "Överlämna som avvikelse",
     "escalate_to_lex_sarah": "Gör en lex Sarah-rapport",
     "record_answer": "Registrera svar",

@@ -37,10 +37,11 @@ SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
     "triage_investigate", "triage_not_investigate", "assign", "declare_disqualified",
-    "add_entry", "record_causes_and_risk", "give_feedback", "add_action",
-    "propose_judgment", "finish_investigation", "record_judgment", "notify_ivo",
-    "record_ivo_decision_not_to_notify", "record_ivo_followup", "hand_over_to_deviation",
-    "escalate_to_lex_sarah", "record_answer", "close", "reopen",
+    "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_action",
+    "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
+    "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
+    "record_investigation_sent", "record_ivo_decision", "record_informing",
+    "hand_over_to_deviation", "escalate_to_lex_sarah", "record_answer", "close", "reopen",
 ]
 ALL_KIND_VALUES = ["deviation", "complaint", "lex_sarah"]
 ALL_STATUS_VALUES = ["received", "investigating", "awaiting_judgment", "judged", "answered", "closed"]
@@ -53,9 +54,15 @@ EXPECTED_STATUSES = {
 
 # Casework allowed in every open status of every kind, leaving the status alone.
 OPEN_WORK = {
-    "assign": SAME, "declare_disqualified": SAME, "add_entry": SAME,
+    "assign": SAME, "declare_disqualified": SAME, "add_entry": SAME, "link_case": SAME,
     "record_causes_and_risk": SAME, "give_feedback": SAME, "add_action": SAME,
 }
+# A complaint's acknowledgement: while its deadline step runs (received, investigating).
+ACK = {"acknowledge": SAME}
+# IVO's follow-up, from investigating on and also once closed; informing at any time.
+IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME}
+INFORMING = {"record_informing": SAME}
+IVO_NOTICE = {"save_ivo_draft": SAME, "notify_ivo": SAME}
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
 CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
 
@@ -68,23 +75,23 @@ EXPECTED = {
         "closed": {**CLOSED_WORK},
     },
     "complaint": {
-        "received": {**TRIAGE, **OPEN_WORK, "escalate_to_lex_sarah": SAME},
-        "investigating": {**OPEN_WORK, "escalate_to_lex_sarah": SAME,
+        "received": {**TRIAGE, **OPEN_WORK, **ACK, "escalate_to_lex_sarah": SAME},
+        "investigating": {**OPEN_WORK, **ACK, "escalate_to_lex_sarah": SAME,
                           "record_answer": "answered", "close": "closed"},
         "answered": {**OPEN_WORK, "escalate_to_lex_sarah": SAME, "close": "closed"},
         "closed": {**CLOSED_WORK},
     },
     "lex_sarah": {
-        "received": {**TRIAGE, **OPEN_WORK},
+        "received": {**TRIAGE, **OPEN_WORK, **INFORMING},
         "investigating": {**OPEN_WORK, "propose_judgment": SAME,
                           "finish_investigation": "awaiting_judgment",
-                          "notify_ivo": SAME, "record_ivo_followup": SAME},
+                          **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
         "awaiting_judgment": {**OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
-                              "notify_ivo": SAME, "record_ivo_followup": SAME},
-        "judged": {**OPEN_WORK, "notify_ivo": SAME, "record_ivo_decision_not_to_notify": SAME,
-                   "record_ivo_followup": SAME, "hand_over_to_deviation": "closed",
+                              **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
+        "judged": {**OPEN_WORK, **IVO_NOTICE, "record_ivo_decision_not_to_notify": SAME,
+                   **IVO_FOLLOW_UP, **INFORMING, "hand_over_to_deviation": "closed",
                    "close": "closed"},
-        "closed": {**CLOSED_WORK, "record_ivo_followup": SAME},
+        "closed": {**CLOSED_WORK, **IVO_FOLLOW_UP, **INFORMING},
     },
 }
 
@@ -92,8 +99,16 @@ EXPECTED = {
 EXPECTED_REQUIRES = {
     **{(k, "triage_not_investigate"): ("not_investigate_reason",) for k in ALL_KIND_VALUES},
     **{(k, "reopen"): ("reopen_reason",) for k in ALL_KIND_VALUES},
+    **{(k, "give_feedback"): ("has_reporter",) for k in ALL_KIND_VALUES},
+    ("deviation", "escalate_to_lex_sarah"): ("not_yet_escalated",),
+    ("complaint", "escalate_to_lex_sarah"): ("not_yet_escalated",),
+    ("complaint", "acknowledge"): ("acknowledgement_owed",),
+    ("lex_sarah", "finish_investigation"): ("has_entries",),
+    ("lex_sarah", "save_ivo_draft"): ("not_yet_notified",),
     ("lex_sarah", "notify_ivo"): ("not_yet_notified",),
-    ("lex_sarah", "record_ivo_followup"): ("notified",),
+    ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
+    ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
+    ("lex_sarah", "record_ivo_decision"): ("notified", "ivo_decision_pending"),
     ("lex_sarah", "hand_over_to_deviation"): ("judged_none",),
     ("lex_sarah", "close"): ("ivo_question_settled",),
     ("complaint", "close"): ("answer_recorded_or_not_wanted",),
@@ -198,7 +213,19 @@ REQUIREMENT_CASES = [
 def test_requirement_cases_cover_every_requirement():
     # Guards the parametrization below against silently becoming empty.
     assert {c[3] for c in REQUIREMENT_CASES} == ALL_FACTS
-    assert len(REQUIREMENT_CASES) == 3 + 3 + 3 + 4 + 1 + 1 + 2
+    assert len(REQUIREMENT_CASES) == (3 + 3                # triage_not_investigate, reopen
+                                      + 4 + 3 + 5           # give_feedback in D, C, L
+                                      + 2 + 3               # escalate: D, C
+                                      + 2 + 1               # acknowledge, finish_investigation
+                                      + 3 + 3               # save_ivo_draft, notify_ivo
+                                      + 2 * 1               # not_to_notify: two facts, one status
+                                      + 2 * 4 + 2 * 4       # investigation sent, IVO decision
+                                      + 1 + 2 + 1)          # hand over, close (C: 2, L: 1)
+
+
+def test_requirements_lists_every_fact_of_the_table():
+    assert wf.REQUIREMENTS == ALL_FACTS
+    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason"}
 
 
 @pytest.mark.parametrize("kind,status,move,fact", REQUIREMENT_CASES)
@@ -267,6 +294,37 @@ def test_wrong_status_wins_over_unmet_requirements():
     assert refusal("lex_sarah", "received", "notify_ivo", {}).code == "wrong_status"
 
 
+def test_a_move_with_two_requirements_names_both_when_both_are_unmet():
+    assert wf.check("lex_sarah", "judged", "record_ivo_decision_not_to_notify", {}) == (
+        False, ("judged_serious", "ivo_undecided"))
+    assert wf.check("lex_sarah", "closed", "record_investigation_sent", {"notified": True}) == (
+        False, ("investigation_not_sent",))
+
+
+# --------------------------------------------------------------------------
+# Deadline steps: which statuses each one runs in
+# --------------------------------------------------------------------------
+
+EXPECTED_STEPS = {
+    "lex_sarah": {"triage": {"received"}, "investigation": {"received", "investigating"}},
+    "deviation": {"handling": {"received", "investigating"}},
+    "complaint": {"acknowledgement": {"received", "investigating"}, "answer": {"received", "investigating"}},
+}
+
+
+@pytest.mark.parametrize("kind", ALL_KIND_VALUES)
+def test_deadline_steps_and_the_statuses_they_run_in(kind):
+    assert wf.deadline_steps(kind) == tuple(EXPECTED_STEPS[kind])
+    for step, running in EXPECTED_STEPS[kind].items():
+        for status in ALL_STATUS_VALUES:
+            assert wf.step_runs(kind, step, status) is (status in running), (kind, step, status)
+
+
+def test_acknowledge_runs_exactly_while_the_acknowledgement_step_runs():
+    assert wf.MOVES["acknowledge"].sources_for("complaint") == {
+        Status(s) for s in EXPECTED_STEPS["complaint"]["acknowledgement"]}
+
+
 def test_check_never_raises_on_unknown_values():
     assert wf.check("supervision", "received", "assign") == (False, ())
     assert wf.check("deviation", "lost", "assign") == (False, ())
@@ -304,7 +362,9 @@ def test_move_refused_is_an_exception_with_a_readable_message():
     ("lex_sarah", "judged", "notify_ivo", "judged"),
     ("lex_sarah", "judged", "hand_over_to_deviation", "closed"),
     ("lex_sarah", "judged", "close", "closed"),
-    ("lex_sarah", "closed", "record_ivo_followup", "closed"),
+    ("lex_sarah", "closed", "record_ivo_decision", "closed"),
+    ("lex_sarah", "closed", "record_investigation_sent", "closed"),
+    ("lex_sarah", "closed", "record_informing", "closed"),
     ("complaint", "closed", "reopen", "investigating"),
     ("deviation", "closed", "give_feedback", "closed"),
 ])

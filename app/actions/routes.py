@@ -137,21 +137,14 @@ def _render_action(action: CaseAction, *, status_form=None, follow_up_form=None,
                                             completed_on=today_local())
     follow_up_form = follow_up_form or FollowUpForm(formdata=None, version=action.version,
                                                     followed_up_on=today_local())
-    may_progress = can(me, Action.PROGRESS_ACTION, action)
     may_work = can(me, Action.WORK_CASE, action.case)
-    # Only the moves this person may make from here are offered.
-    offered = []
-    if may_progress and action.status == ActionStatus.PLANNED:
-        offered.append(ActionStatus.IN_PROGRESS.value)
-    if may_progress and action.is_open:
-        offered.append(ActionStatus.DONE.value)
-    if may_work and action.is_open:
-        offered.append(ActionStatus.CANCELLED.value)
+    # Only the moves this person may make from here are offered (the action workflow's answer).
+    offered = services.offered_statuses(me, action)
     status_form.status.choices = [(v, label) for v, label in status_form.status.choices if v in offered]
     return render_template(
         "actions/show.html", action=action, case=action.case, status_form=status_form,
         follow_up_form=follow_up_form, offered=offered, today=today_local(),
-        may_follow_up=may_work and action.status == ActionStatus.DONE and not action.followed_up,
+        may_follow_up=services.may_follow_up(me, action),
         may_edit=may_work and action.is_open and services.case_allows_actions(action.case),
         may_view_case=can(me, Action.VIEW_CASE, action.case)), code
 

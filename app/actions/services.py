@@ -33,7 +33,7 @@ from app.actions.labels import STATUS_LABELS
 from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import OPEN_STATUSES, ActionMoveRefused, ActionStatus, FollowUpResult
 from app.auth.models import User, user_units
-from app.auth.permissions import Action, ensure
+from app.auth.permissions import Action, can, ensure
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
@@ -99,6 +99,28 @@ def case_allows_actions(case: Case) -> bool:
     """Whether the case workflow allows adding (and re-planning) actions now."""
     allowed, _unmet = workflow.check(case.kind, case.status, "add_action")
     return allowed
+
+
+def offered_statuses(actor, action: CaseAction) -> list[str]:
+    """The statuses this person can move the action to now: the action workflow's moves
+    from its status, each with its permission (cancelling is casework; starting and
+    completing may also be done by the person responsible)."""
+    offered = []
+    for move in action_workflow.available_moves(action.status):
+        target = action_workflow.MOVES[move].target
+        if target is None or action_workflow.MOVE_TO_STATUS.get(target) != move:
+            continue
+        needs = (Action.WORK_CASE, action.case) if move == "cancel" else (Action.PROGRESS_ACTION, action)
+        if can(actor, *needs):
+            offered.append(target.value)
+    return offered
+
+
+def may_follow_up(actor, action: CaseAction) -> bool:
+    """Whether the follow-up form applies: the action workflow's `follow_up` (the result is the form's)."""
+    allowed, _unmet = action_workflow.check(action.status, "follow_up",
+                                            {"not_followed_up": not action.followed_up, "follow_up_result": True})
+    return allowed and can(actor, Action.WORK_CASE, action.case)
 
 
 def view_list(actor, scope: str, filters, *, after: str | None = None, before: str | None = None):
@@ -410,7 +432,7 @@ def create_actions_for_ivo_demands(case: Case, actor, *, demands: list[IvoDemand
     (origin "ivo_decision"; the decision is the case's IVO record). Runs in the caller's
     transaction; the caller commits.
 
-    The caller (recording IVO's decision) has checked the workflow move `record_ivo_followup`,
+    The caller (recording IVO's decision) has checked the workflow move `record_ivo_decision`,
     which is allowed on a closed case too: IVO's decision may come after closing, and the
     actions are then followed on the action lists. The responsible person defaults to the
     case's handler, else the person recording the decision; the type to "Övrigt".

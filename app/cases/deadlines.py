@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit
+from app import audit, workflow
 from app.auth.permissions import Action, ensure
 from app.cases import journal
 from app.cases.models import (
@@ -40,14 +40,13 @@ from app.cases.models import (
 from app.cases.services import CaseWorkError, _begin, _commit, _moment_on, _record, _target
 from app.clock import STOCKHOLM, to_local, utcnow
 from app.extensions import db
+from app.facts import acknowledgement_needed
 
 # --- the steps and their defaults (issue 4) -----------------------------------------------
 
-STEPS: dict[str, tuple[str, ...]] = {
-    "lex_sarah": ("triage", "investigation"),
-    "deviation": ("handling",),
-    "complaint": ("acknowledgement", "answer"),
-}
+# The steps of each kind and the statuses they run in are the state machine's
+# (app.workflow.DEADLINE_STEPS); their lengths are set here.
+STEPS: dict[str, tuple[str, ...]] = {kind.value: workflow.deadline_steps(kind) for kind in workflow.DEADLINE_STEPS}
 
 
 @dataclass(frozen=True)
@@ -80,10 +79,6 @@ def rule_text(rule: "Rule") -> str:
         return ngettext("%(num)d arbetsdag", "%(num)d arbetsdagar", rule.amount)
     return ngettext("%(num)d kalenderdag", "%(num)d kalenderdagar", rule.amount)
 
-# The statuses during which each step runs.
-_OPEN = ("received", "investigating")
-_RUNS_WHILE = {"triage": ("received",), "investigation": _OPEN, "handling": _OPEN,
-               "acknowledgement": _OPEN, "answer": _OPEN}
 
 
 # --- working days -------------------------------------------------------------------------
@@ -164,20 +159,13 @@ class StepDeadline:
         return self.state == "running" and self.due_at < now
 
 
-def _acknowledgement_needed(case: Case) -> bool:
-    """A complaint from the public form got its receipt at once; an anonymous one cannot be
-    acknowledged. The others are acknowledged by the handler (record_acknowledgement)."""
-    details = case.complaint
-    return details is not None and details.channel != "web" and not details.anonymous
-
-
 def _state(case: Case, step: str) -> str:
     if step == "acknowledgement":
-        if not _acknowledgement_needed(case):
+        if not acknowledgement_needed(case):
             return "not_needed"
         if case.complaint.acknowledged_at is not None:
             return "done"
-    return "running" if case.status in _RUNS_WHILE[step] else "done"
+    return "running" if workflow.step_runs(case.kind, step, case.status) else "done"
 
 
 def step_deadlines(case: Case, table: dict[tuple[str, str], Rule] | None = None,
@@ -283,30 +271,16 @@ def recompute_open_cases() -> int:
     return len(changes)
 
 
-def acknowledgement_open(case: Case) -> bool:
-    """The complainant is still owed an acknowledgement that the complaint arrived."""
-    return case.kind == "complaint" and _state(case, "acknowledgement") == "running"
-
-
 # --- acknowledging a complaint ------------------------------------------------------------
 
 ACKNOWLEDGEMENT_CHANNELS = ("letter", "email", "phone", "visit")
 
 
-def check_acknowledgement_open(case: Case) -> None:
-    if case.kind != "complaint":
-        raise CaseWorkError(_("Bara klagomål får en mottagningsbekräftelse."))
-    if not acknowledgement_open(case):
-        raise CaseWorkError(_("Klagomålet behöver ingen mottagningsbekräftelse nu."))
-
-
 def record_acknowledgement(actor, reference: str, *, acknowledged_on: date | None, channel: str,
                            expected_version: int) -> Case:
     """The complainant was told that the complaint arrived: when and how. Ends the
-    acknowledgement deadline. It changes no status and is casework on an open case, so the
-    state machine's rule for that ("add_entry") decides whether it fits the case now."""
-    case = _begin(actor, reference, "add_entry", expected_version)
-    check_acknowledgement_open(case)
+    acknowledgement deadline. The state machine's move ``acknowledge`` says when one is owed."""
+    case = _begin(actor, reference, "acknowledge", expected_version)
     if acknowledged_on is None:
         raise CaseWorkError(_("Ange datumet som ÅÅÅÅ-MM-DD."), "acknowledged_on")
     if acknowledged_on > to_local(utcnow()).date():
@@ -315,11 +289,11 @@ def record_acknowledgement(actor, reference: str, *, acknowledged_on: date | Non
         raise CaseWorkError(_("Datumet kan inte vara före den dag klagomålet kom in."), "acknowledged_on")
     if channel not in ACKNOWLEDGEMENT_CHANNELS:
         raise CaseWorkError(_("Välj hur bekräftelsen lämnades."), "channel")
-    _target(case, "add_entry")
+    _target(case, "acknowledge")
     case.complaint.acknowledged_at = _moment_on(acknowledged_on)
     journal.add_event(case, "acknowledged", actor, channel=channel, acknowledged_on=acknowledged_on.isoformat())
     _record("case.acknowledged", actor, case, channel=channel, acknowledged_on=acknowledged_on.isoformat())
-    _commit(actor, case, "add_entry")
+    _commit(actor, case, "acknowledge")
     return case
 
 

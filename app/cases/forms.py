@@ -36,15 +36,20 @@ MOVE_LABELS = {
     "assign": _l("Tilldela handläggare"),
     "declare_disqualified": _l("Anmäl jäv"),
     "add_entry": _l("Dokumentera i utredningen"),
+    "link_case": _l("Koppla ett liknande ärende"),
     "record_causes_and_risk": _l("Ange orsaker och risk för upprepning"),
     "give_feedback": _l("Ge återkoppling"),
     "add_action": _l("Lägg till åtgärd"),
+    "acknowledge": _l("Registrera mottagningsbekräftelse"),
     "propose_judgment": _l("Föreslå bedömning"),
     "finish_investigation": _l("Slutför utredningen"),
     "record_judgment": _l("Registrera bedömning"),
+    "save_ivo_draft": _l("Fyll i anmälan till IVO"),
     "notify_ivo": _l("Anmäl till IVO"),
     "record_ivo_decision_not_to_notify": _l("Motivera varför IVO inte underrättas"),
-    "record_ivo_followup": _l("Registrera komplettering och IVO:s beslut"),
+    "record_investigation_sent": _l("Registrera att utredningen är skickad"),
+    "record_ivo_decision": _l("Registrera IVO:s beslut"),
+    "record_informing": _l("Information och återkoppling"),
     "hand_over_to_deviation": _l("Överlämna som avvikelse"),
     "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
     "record_answer": _l("Registrera svar"),
@@ -57,17 +62,6 @@ REASON_LABELS = {
     "not_own_service": _l("Saknar koppling till den egna verksamheten"),
     "already_investigated": _l("Redan utredd i ett annat ärende"),
     "not_covered_by_duty": _l("Omfattas inte av rapporteringsskyldigheten enligt lex Sarah"),
-}
-
-# What a requirement in app.workflow means, for the message when a move is refused.
-REQUIREMENT_LABELS = {
-    "not_investigate_reason": _l("ett skäl till beslutet att inte utreda"),
-    "reopen_reason": _l("ett skäl till att ärendet öppnas igen"),
-    "answer_recorded_or_not_wanted": _l("att klaganden har fått svar, eller inte vill eller kan få något svar"),
-    "ivo_question_settled": _l("att frågan om anmälan till IVO är avgjord"),
-    "not_yet_notified": _l("att ärendet inte redan är anmält till IVO"),
-    "notified": _l("att ärendet är anmält till IVO"),
-    "judged_none": _l("bedömningen att det inte är ett missförhållande"),
 }
 
 ANSWER_CHANNEL_LABELS = {

@@ -82,12 +82,10 @@ def hand_over_to_deviation(actor, reference: str, *, reason: str, expected_versi
     return deviation
 
 
-def check_not_escalated(case: Case) -> None:
-    """A complaint stays open after it became a lex Sarah report, but becomes one only once."""
-    if case.handover == "to_lex_sarah":
-        made = db.session.scalar(select(Case.reference).where(Case.origin_case_id == case.id,
-                                                              Case.kind == "lex_sarah"))
-        raise CaseWorkError(_("Ärendet har redan blivit en lex Sarah-rapport (%(ref)s).", ref=made or "–"))
+def report_made_from(reference: str) -> str | None:
+    """The reference of the lex Sarah report a case was escalated to (for the refusal's message)."""
+    origin = select(Case.id).where(Case.reference == reference).scalar_subquery()
+    return db.session.scalar(select(Case.reference).where(Case.origin_case_id == origin, Case.kind == "lex_sarah"))
 
 
 def escalate_to_lex_sarah(actor, reference: str, *, lex_sarah_type: str, reason: str,
@@ -95,7 +93,6 @@ def escalate_to_lex_sarah(actor, reference: str, *, lex_sarah_type: str, reason:
     """A deviation or complaint that revealed a misconduct (or a concrete risk of one) becomes a
     lex Sarah report; the officers are told by e-mail. Returns the new report."""
     original = _begin(actor, reference, "escalate_to_lex_sarah", expected_version)
-    check_not_escalated(original)
     if lex_sarah_type not in LEX_SARAH_TYPES:
         raise CaseWorkError(_("Välj om det är ett missförhållande eller en påtaglig risk för ett."),
                             "lex_sarah_type")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.permissions import Action, can
 from app.cases import journal
-from app.cases.deadlines import StepDeadline, acknowledgement_open, step_deadlines
+from app.cases.deadlines import StepDeadline, step_deadlines
 from app.cases.investigation_forms import risk_band
 from app.cases.models import (
     CAUSE_AREAS,
@@ -98,7 +98,7 @@ def view_record(actor, case: Case, moves: list[str]) -> RecordView:
         sections = [(None, entries)]
     risk = db.session.get(CaseRisk, case.id)
     links = linked_cases(actor, case)
-    can_link = "add_entry" in moves
+    can_link = "link_case" in moves
     return RecordView(
         entries=entries, numbers={e.id: n for n, e in enumerate(entries, start=1)}, corrected_by=corrected_by,
         sections=sections, causes=db.session.get(CaseCauses, case.id), areas=cause_areas_of(case), risk=risk,
@@ -107,7 +107,7 @@ def view_record(actor, case: Case, moves: list[str]) -> RecordView:
         deadlines=step_deadlines(case), origin=case.origin_case,
         handed_to=list(db.session.scalars(select(Case).where(Case.origin_case_id == case.id).order_by(Case.id))),
         moves={m for m in moves if m in RECORD_MOVES or m in ("hand_over_to_deviation", "escalate_to_lex_sarah")},
-        can_acknowledge=can_link and acknowledgement_open(case))
+        can_acknowledge="acknowledge" in moves)
 
 
 def linked_cases(actor, case: Case) -> list[LinkedCase]:
@@ -263,44 +263,41 @@ def _link_between(case: Case, other: Case) -> CaseLink | None:
 
 
 def link_similar_case(actor, reference: str, *, other_reference: str, expected_version: int) -> CaseLink:
-    """Link a similar case (a suggestion, or any case the person sees). Shown on both cases;
-    documenting the investigation, so it is the state machine's "add_entry"."""
-    case = _begin(actor, reference, "add_entry", expected_version)
+    """Link a similar case (a suggestion, or any case the person sees). Shown on both cases."""
+    case = _begin(actor, reference, "link_case", expected_version)
     other = _other_case(actor, case, other_reference)
     if _link_between(case, other) is not None:
         raise CaseWorkError(_("%(ref)s är redan kopplat till ärendet.", ref=other.reference), "reference")
-    _target(case, "add_entry")
+    _target(case, "link_case")
     link = CaseLink(case_id=case.id, linked_case_id=other.id, linked_by_id=actor.id, linked_at=utcnow())
     db.session.add(link)
     journal.add_event(case, "case_linked", actor, text=other.reference, linked_case_id=other.id,
                       linked_reference=other.reference)
     _record("case.linked", actor, case, linked_case_id=other.id)
-    _commit(actor, case, "add_entry")
+    _commit(actor, case, "link_case")
     return link
 
 
 def unlink_similar_case(actor, reference: str, *, other_reference: str, expected_version: int) -> None:
-    case = _begin(actor, reference, "add_entry", expected_version)
+    case = _begin(actor, reference, "link_case", expected_version)
     other = _other_case(actor, case, other_reference)
     link = _link_between(case, other)
     if link is None:
         raise CaseWorkError(_("%(ref)s är inte kopplat till ärendet.", ref=other.reference), "reference")
-    _target(case, "add_entry")
+    _target(case, "link_case")
     db.session.delete(link)
     journal.add_event(case, "case_unlinked", actor, text=other.reference, linked_case_id=other.id,
                       linked_reference=other.reference)
     _record("case.unlinked", actor, case, linked_case_id=other.id)
-    _commit(actor, case, "add_entry")
+    _commit(actor, case, "link_case")
 
 
 # --- finishing a lex Sarah investigation --------------------------------------------------
 
 def finish_investigation(actor, reference: str, *, expected_version: int) -> Case:
-    """The investigation goes to the officer for judgment. It must have something in it."""
+    """The investigation goes to the officer for judgment. It must have something in it
+    (the requirement ``has_entries``)."""
     case = _begin(actor, reference, "finish_investigation", expected_version)
-    if not db.session.scalar(select(exists().where(InvestigationEntry.case_id == case.id))):
-        raise CaseWorkError(_("Utredningen har inga anteckningar än. Dokumentera utredningen innan du "
-                              "slutför den."))
     case.status = _target(case, "finish_investigation")
     journal.add_event(case, "investigation_finished", actor)
     _record("case.investigation_finished", actor, case)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import labels
 from app.auth.guard import require
 from app.auth.permissions import Action, PermissionDenied
 from app.cases import deadline_forms, deadlines, forms, handover, handover_forms, investigation, services
@@ -91,7 +92,6 @@ class _Move:
     done: str
     perform: Callable  # (actor, reference, form) -> Case
     intro: str = ""
-    check: Callable | None = None  # (case) -> None or CaseWorkError: whether the page applies to this case
 
 
 def _handle(reference: str, spec: _Move, form):
@@ -107,7 +107,7 @@ def _handle(reference: str, spec: _Move, form):
         except services.CaseConflict as conflict:
             return _conflict(reference, spec, form, conflict)
         except MoveRefused as refusal:
-            return _refused(reference, _refusal_message(spec.move, refusal))
+            return _refused(reference, _refusal_message(spec.move, refusal, reference))
         except services.CaseNotFound:
             abort(404)
         except PermissionDenied:
@@ -117,14 +117,12 @@ def _handle(reference: str, spec: _Move, form):
             return redirect(url_for("cases.case", reference=reference))
     try:
         view = services.open_action(_me(), reference, spec.move)
-        if spec.check is not None:
-            spec.check(view.case)
     except services.CaseNotFound:
         abort(404)
     except PermissionDenied:
         abort(403)
     except MoveRefused as refusal:
-        return _refused(reference, _refusal_message(spec.move, refusal))
+        return _refused(reference, _refusal_message(spec.move, refusal, reference))
     except services.CaseWorkError as error:
         return _refused(reference, error.message)
     if form.version.errors:
@@ -155,10 +153,14 @@ def _set_version(form, version: int) -> None:
     form.version.raw_data = [str(version)]
 
 
-def _refusal_message(move: str, refusal: MoveRefused) -> str:
+def _refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
     label = forms.MOVE_LABELS.get(move, move)
     if refusal.code == "unmet_requirements":
-        needs = ", ".join(str(forms.REQUIREMENT_LABELS.get(r, r)) for r in refusal.unmet)
+        escalated_to = handover.report_made_from(reference) if "not_yet_escalated" in refusal.unmet else None
+        own = labels.refusal_for_unmet(refusal.unmet, escalated_to=escalated_to)
+        if own is not None:
+            return own
+        needs = ", ".join(str(labels.REQUIREMENT_LABELS.get(r, r)) for r in refusal.unmet)
         return _("”%(move)s” kräver först %(needs)s.", move=label, needs=needs)
     if refusal.code == "wrong_kind":
         return _("”%(move)s” finns inte för den här typen av ärende.", move=label)
@@ -314,13 +316,13 @@ RISK = _Move(
     intro=_l("Risken är sannolikheten gånger konsekvensen (1–16): 1–2 låg, 3–6 måttlig, 8–9 hög och 12–16 "
              "mycket hög risk."))
 LINK = _Move(
-    "add_entry", record_forms.LinkForm, _l("Koppla ett liknande ärende"), _l("Koppla ärendet"),
+    "link_case", record_forms.LinkForm, _l("Koppla ett liknande ärende"), _l("Koppla ärendet"),
     _l("Ärendena är kopplade till varandra."),
     lambda actor, ref, f: investigation.link_similar_case(actor, ref, other_reference=f.reference.data,
                                                           expected_version=f.version.data),
     intro=_l("Kopplingen visas i båda ärendena, under ”Har något liknande hänt tidigare?”."))
 UNLINK = _Move(
-    "add_entry", record_forms.LinkForm, _l("Ta bort kopplingen till ett ärende"), _l("Ta bort kopplingen"),
+    "link_case", record_forms.LinkForm, _l("Ta bort kopplingen till ett ärende"), _l("Ta bort kopplingen"),
     _l("Kopplingen är borttagen."),
     lambda actor, ref, f: investigation.unlink_similar_case(actor, ref, other_reference=f.reference.data,
                                                             expected_version=f.version.data))
@@ -356,15 +358,13 @@ ESCALATE = _Move(
     "escalate_to_lex_sarah", handover_forms.EscalateForm, _l("Gör en lex Sarah-rapport"),
     _l("Gör lex Sarah-rapporten"), _l("Lex Sarah-rapporten är gjord och kopplad till ärendet."), _escalate,
     intro=_l("En ny lex Sarah-rapport skapas för samma enhet, med samma beskrivning, och kopplas till ärendet. "
-             "En avvikelse avslutas; ett klagomål fortsätter tills klaganden har fått svar."),
-    check=handover.check_not_escalated)
+             "En avvikelse avslutas; ett klagomål fortsätter tills klaganden har fått svar."))
 ACKNOWLEDGE = _Move(
-    "add_entry", deadline_forms.AcknowledgementForm, _l("Registrera mottagningsbekräftelse"), _l("Spara"),
+    "acknowledge", deadline_forms.AcknowledgementForm, _l("Registrera mottagningsbekräftelse"), _l("Spara"),
     _l("Mottagningsbekräftelsen är registrerad."),
     lambda actor, ref, f: deadlines.record_acknowledgement(actor, ref, acknowledged_on=f.acknowledged_on.data,
                                                            channel=f.channel.data, expected_version=f.version.data),
-    intro=_l("Klaganden ska få veta att klagomålet har kommit fram. Registrera när och hur det gjordes."),
-    check=deadlines.check_acknowledgement_open)
+    intro=_l("Klaganden ska få veta att klagomålet har kommit fram. Registrera när och hur det gjordes."))
 
 
 @bp.route("/<reference>/utredning/anteckning", methods=["GET", "POST"])

@@ -33,12 +33,8 @@ from app.cases.models import (
 )
 from app.clock import STOCKHOLM, to_local, today_local, utcnow
 from app.extensions import db
-from app.lexsarah.facts import lex_sarah_facts
+from app.facts import OFFERED_FORM_FACTS, facts_for
 from app.org.models import Unit
-
-# Requirements of app.workflow that the person's form supplies when the move is made.
-# To decide whether to offer a move they count as met; the service checks the real value.
-FORM_FACTS = {"not_investigate_reason": True, "reopen_reason": True}
 
 ANSWER_CHANNELS = ("letter", "email", "phone", "visit", "web")
 
@@ -67,35 +63,13 @@ class CaseWorkError(Exception):
         self.field = field
 
 
-# --- facts for the state machine ------------------------------------------------------------
-
-def case_facts(case: Case) -> dict[str, bool]:
-    """The facts app.workflow needs, computed from the database.
-
-    The lex Sarah facts (judged_none, notified, not_yet_notified,
-    ivo_question_settled) come from app.lexsarah.facts.
-    """
-    facts: dict[str, bool] = {}
-    if case.kind == "lex_sarah":
-        facts.update(lex_sarah_facts(case))
-    if case.kind == "complaint":
-        details = case.complaint
-        no_answer_possible = details is not None and (details.anonymous or not details.answer_wanted)
-        facts["answer_recorded_or_not_wanted"] = case.status == "answered" or no_answer_possible
-    return facts
-
+# --- the moves this person can make -------------------------------------------------------
 
 def available_moves(user, case: Case) -> list[str]:
     """The workflow moves this person can make on the case now, in the state machine's order."""
-    facts = {**case_facts(case), **FORM_FACTS}
+    facts = {**facts_for(case), **OFFERED_FORM_FACTS}
     return [move.name for move in workflow.available_moves(case.kind, case.status, facts)
-            if can_move(user, move.name, case) and not _already_escalated(case, move.name)]
-
-
-def _already_escalated(case: Case, move: str) -> bool:
-    # A complaint stays open after it became a lex Sarah report, but it becomes one only
-    # once (app.cases.handover refuses a second time; this keeps the button away).
-    return move == "escalate_to_lex_sarah" and case.handover == "to_lex_sarah"
+            if can_move(user, move.name, case)]
 
 
 def not_investigate_reasons(kind: str) -> tuple[str, ...]:
@@ -122,13 +96,13 @@ def _begin(actor, reference: str, move: str, expected_version: int) -> Case:
         raise PermissionDenied(move)
     if case.version != expected_version:
         raise _conflict(actor, case, move)
-    workflow.next_status(case.kind, case.status, move, {**case_facts(case), **FORM_FACTS})
+    workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
     return case
 
 
 def _target(case: Case, move: str, **form_facts: bool) -> str:
     """The status after the move, with the facts the person actually supplied."""
-    return workflow.next_status(case.kind, case.status, move, {**case_facts(case), **form_facts})
+    return workflow.next_status(case.kind, case.status, move, {**facts_for(case), **form_facts})
 
 
 def _conflict(actor, case: Case, move: str) -> CaseConflict:
@@ -266,9 +240,7 @@ def open_action(actor, reference: str, move: str) -> ActionView:
         _record("case.view_denied", actor, case, page=move)
         db.session.commit()
         raise PermissionDenied(move)
-    workflow.next_status(case.kind, case.status, move, {**case_facts(case), **FORM_FACTS})
-    if move == "give_feedback" and case.reporter_id is None:
-        raise CaseWorkError(_("Ärendet har ingen rapportör i Värna att återkoppla till."))
+    workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
     _record("case.viewed", actor, case, page=move)
     db.session.commit()
     return ActionView(case=case, assignees=assignable_people(case) if move == "assign" else [],
@@ -436,8 +408,6 @@ def _moment_on(day: date) -> datetime:
 def give_feedback(actor, reference: str, *, text: str, expected_version: int) -> Case:
     """A short message to the person who filed the report, shown under their "Mina rapporter"."""
     case = _begin(actor, reference, "give_feedback", expected_version)
-    if case.reporter_id is None:
-        raise CaseWorkError(_("Ärendet har ingen rapportör i Värna att återkoppla till."))
     text = _required(text, _("Skriv återkopplingen."), "text", 2000)
     case.feedback.append(Feedback(at=utcnow(), author_id=actor.id, author_name=actor.full_name, text=text))
     journal.add_event(case, "feedback_given", actor, text=text)

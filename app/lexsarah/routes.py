@@ -177,8 +177,9 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            ivo_outcome_labels=IVO_OUTCOME_LABELS,
                            verified=services.verify_frozen_document(ivo) if ivo is not None and ivo.frozen else None,
                            can_notify=services.allowed(case, "notify_ivo"),
-                           can_follow_up=services.allowed(case, "record_ivo_followup"),
-                           can_refuse=services.can_record_not_notifying(case)), status
+                           can_send_investigation=services.allowed(case, "record_investigation_sent"),
+                           can_record_decision=services.allowed(case, "record_ivo_decision"),
+                           can_refuse=services.allowed(case, "record_ivo_decision_not_to_notify")), status
 
 
 @bp.route("/<reference>/anmalan", methods=["GET", "POST"])

@@ -23,8 +23,9 @@ from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
 from app.extensions import db
+from app.facts import facts_for
+from app.labels import refusal_for_unmet
 from app.lexsarah import document
-from app.lexsarah.facts import lex_sarah_facts
 from app.lexsarah.labels import IVO_OUTCOME_LABELS, OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import (
     INFORMING_ITEMS,
@@ -83,6 +84,9 @@ def _refusal_message(refusal: workflow.MoveRefused) -> str:
         return _("Anmälan till IVO är redan registrerad. Den kan inte registreras två gånger.")
     if "notified" in refusal.unmet:
         return _("Ärendet är inte anmält till IVO.")
+    own = refusal_for_unmet(refusal.unmet)
+    if own is not None:
+        return own
     if refusal.code == "wrong_status":
         status = workflow.STATUS_LABELS.get(workflow.Status(refusal.status), refusal.status)
         return _("Det går inte nu: ärendet har status ”%(status)s”.", status=_(status))
@@ -92,7 +96,7 @@ def _refusal_message(refusal: workflow.MoveRefused) -> str:
 def _advance(case: Case, move: str) -> workflow.Status:
     """Ask the state machine; the status after the move, or LexSarahError with the reason in Swedish."""
     try:
-        return workflow.next_status(case.kind, case.status, move, lex_sarah_facts(case))
+        return workflow.next_status(case.kind, case.status, move, facts_for(case))
     except workflow.MoveRefused as refusal:
         raise LexSarahError(_refusal_message(refusal)) from refusal
 
@@ -293,13 +297,7 @@ DRAFT_FIELDS = ("service_description", "contact_name", "contact_title", "contact
 
 def allowed(case: Case, move: str) -> bool:
     """Whether the workflow allows the move now (for showing a form; the services check again)."""
-    return workflow.check(case.kind, case.status, move, lex_sarah_facts(case))[0]
-
-
-def can_record_not_notifying(case: Case) -> bool:
-    judgment, ivo = case.lex_sarah_judgment, case.lex_sarah_ivo
-    return (allowed(case, "record_ivo_decision_not_to_notify")
-            and judgment is not None and bool(judgment.serious) and (ivo is None or ivo.decision is None))
+    return workflow.check(case.kind, case.status, move, facts_for(case))[0]
 
 
 def draft_defaults(case: Case, actor: User) -> dict:
@@ -319,7 +317,7 @@ def draft_defaults(case: Case, actor: User) -> dict:
 def save_notification_draft(case: Case, actor: User, *, version: int | None = None, **fields) -> LexSarahIvo:
     """The officer fills in the notification's own fields; everything else comes from the case."""
     ensure(actor, Action.NOTIFY_IVO, case)
-    _advance(case, "notify_ivo")  # drafting only makes sense while the notification can still be made
+    _advance(case, "save_ivo_draft")
     ivo = case.lex_sarah_ivo
     _check_version(ivo, version)
     unknown = set(fields) - set(DRAFT_FIELDS)
@@ -462,13 +460,8 @@ def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, 
 def record_not_notifying(case: Case, actor: User, *, reason: str) -> LexSarahIvo:
     """A serious judgment that is nevertheless not notified to IVO: the officer records why."""
     ensure(actor, Action.NOTIFY_IVO, case)
-    _advance(case, "record_ivo_decision_not_to_notify")
-    judgment = case.lex_sarah_judgment
-    if judgment is None or not judgment.serious:
-        raise LexSarahError(_("Bara en bedömning som allvarlig behöver ett ställningstagande om anmälan till IVO."))
+    _advance(case, "record_ivo_decision_not_to_notify")  # a serious judgment, no decision yet
     ivo = case.lex_sarah_ivo
-    if ivo is not None and ivo.decision is not None:
-        raise LexSarahError(_("Ställningstagandet om IVO är redan registrerat."))
     reason = _text(reason)
     errors: dict[str, str] = {}
     if not reason:
@@ -488,10 +481,8 @@ def record_not_notifying(case: Case, actor: User, *, reason: str) -> LexSarahIvo
 def record_investigation_sent(case: Case, actor: User, *, sent_on: date | None) -> LexSarahIvo:
     """The investigation (the supplement to the notification) was sent to IVO."""
     ensure(actor, Action.NOTIFY_IVO, case)
-    _advance(case, "record_ivo_followup")
+    _advance(case, "record_investigation_sent")  # notified, not yet recorded
     ivo = case.lex_sarah_ivo
-    if ivo.investigation_sent_on is not None:
-        raise LexSarahError(_("Att utredningen skickats till IVO är redan registrerat."))
     errors: dict[str, str] = {}
     sent_on = _check_day(errors, "sent_on", sent_on, not_before=ivo.sent_on, before_label=_("anmälan till IVO"))
     _raise(errors)
@@ -509,10 +500,8 @@ def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: da
     """IVO's decision. Demands for measures are written to the journal and announced through
     `signals.ivo_demanded_measures`, so the actions feature can create actions in the same transaction."""
     ensure(actor, Action.NOTIFY_IVO, case)
-    _advance(case, "record_ivo_followup")
+    _advance(case, "record_ivo_decision")  # notified, not yet recorded
     ivo = case.lex_sarah_ivo
-    if ivo.ivo_outcome is not None:
-        raise LexSarahError(_("IVO:s beslut är redan registrerat."))
     text = _text(text)
     errors: dict[str, str] = {}
     if outcome not in IVO_OUTCOMES:
@@ -553,7 +542,7 @@ class InformingItem:
 def record_informing(case: Case, actor: User, *, items: dict[str, InformingItem],
                      version: int | None = None) -> LexSarahInforming:
     ensure(actor, Action.WORK_CASE, case)
-    _advance(case, "give_feedback")
+    _advance(case, "record_informing")
     informing = case.lex_sarah_informing
     _check_version(informing, version)
     errors: dict[str, str] = {}

@@ -9,8 +9,8 @@ from pypdf import PdfReader
 from app import clock, workflow
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
+from app.facts import lex_sarah_facts
 from app.lexsarah import services
-from app.lexsarah.facts import lex_sarah_facts
 from app.lexsarah.models import LexSarahIvo
 from app.lexsarah.signals import ivo_demanded_measures
 from tests.lexsarah.helpers import (
@@ -381,7 +381,7 @@ def test_the_whole_round_through_the_pages(case, login_as):
 # --- the case page --------------------------------------------------------------------------
 
 def test_the_case_page_knows_the_lex_sarah_facts_and_shows_the_panel(case, login_as):
-    from app.cases.services import case_facts
+    from app.facts import facts_for as case_facts
     assert case_facts(reload(case))["ivo_question_settled"] is False
     page = login_as("sara").get(f"/arenden/{case.reference}").get_data(as_text=True)
     assert "Lex Sarah: bedömning och IVO" in page

@@ -7,8 +7,8 @@ from app import clock
 from app.auth.permissions import PermissionDenied
 from app.cases.models import JournalEvent
 from app.extensions import db
+from app.facts import lex_sarah_facts
 from app.lexsarah import services
-from app.lexsarah.facts import lex_sarah_facts
 from app.lexsarah.models import LexSarahJudgment
 from tests.lexsarah.helpers import JUDGED, NONE, NOT_SERIOUS, SERIOUS, denials, judge, make_case, reload, user
 

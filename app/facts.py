@@ -1,0 +1,77 @@
+"""The facts app.workflow needs about one case, computed from the database in one place.
+
+app/workflow.py is pure: it receives facts (booleans) and never reads the database. This
+module is the one that reads them, so a rule such as "a complaint becomes a lex Sarah
+report only once" is a requirement in the table (``not_yet_escalated``) and a fact here,
+not a check in a service or a template. Every fact named in ``workflow.REQUIREMENTS``
+is computed here except ``workflow.FORM_FACTS``, which the person's form supplies.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+
+from app.cases.models import Case, InvestigationEntry
+from app.extensions import db
+from app.lexsarah import models as _lexsarah_models  # noqa: F401 - defines case.lex_sarah_judgment/_ivo
+from app.workflow import FORM_FACTS, Kind, Status
+
+# To decide whether to *offer* a move, what the form supplies counts as given; the
+# service checks the real values when the move is made.
+OFFERED_FORM_FACTS: dict[str, bool] = dict.fromkeys(FORM_FACTS, True)
+
+
+def acknowledgement_needed(case: Case) -> bool:
+    """A complaint from the public form got its receipt at once; an anonymous one cannot be
+    acknowledged. The others are acknowledged by the handler (the move ``acknowledge``)."""
+    details = case.complaint if case.kind == Kind.COMPLAINT else None
+    return details is not None and details.channel != "web" and not details.anonymous
+
+
+def _has_entries(case: Case) -> bool:
+    if case.id is None:
+        return False
+    return bool(db.session.scalar(select(exists().where(InvestigationEntry.case_id == case.id))))
+
+
+def lex_sarah_facts(case: Case) -> dict[str, bool]:
+    """The judgment and IVO facts; all False for another kind, so a mistaken use refuses.
+
+    The IVO question is settled once the judgment is recorded and, when it is serious,
+    once the notification or a reason for not notifying is recorded. A notification
+    made before the judgment settles it too.
+    """
+    names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
+             "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending")
+    if case.kind != Kind.LEX_SARAH:
+        return dict.fromkeys(names, False)
+    judgment = case.lex_sarah_judgment
+    ivo = case.lex_sarah_ivo
+    judged = judgment is not None and judgment.judged
+    decided = ivo is not None and ivo.decision is not None
+    notified = ivo is not None and ivo.notified
+    return {
+        "judged_none": judged and judgment.outcome == "none",
+        "judged_serious": judgment is not None and bool(judgment.serious),
+        "notified": notified,
+        "not_yet_notified": not notified,
+        "ivo_undecided": not decided,
+        "ivo_question_settled": judged and (not judgment.serious or decided),
+        "investigation_not_sent": notified and ivo.investigation_sent_on is None,
+        "ivo_decision_pending": notified and ivo.ivo_outcome is None,
+    }
+
+
+def facts_for(case: Case) -> dict[str, bool]:
+    """Every fact of workflow.REQUIREMENTS (less the form's) for this case, now."""
+    details = case.complaint if case.kind == Kind.COMPLAINT else None
+    no_answer_possible = details is not None and (details.anonymous or not details.answer_wanted)
+    return {
+        **lex_sarah_facts(case),
+        "has_reporter": case.reporter_id is not None,
+        "not_yet_escalated": case.handover != "to_lex_sarah",
+        "has_entries": case.kind == Kind.LEX_SARAH and _has_entries(case),
+        "acknowledgement_owed": acknowledgement_needed(case) and details.acknowledged_at is None,
+        "answer_recorded_or_not_wanted": details is not None and (
+            case.status == Status.ANSWERED or no_answer_possible),
+    }
