@@ -36,6 +36,8 @@ def create_app(test_config: dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     mail.init_app(app)
+    from app import mailer
+    mailer.init_app(app)  # queued mail goes out after each commit
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale, timezone_selector=lambda: "Europe/Stockholm")
 
@@ -164,14 +166,34 @@ def _register_errors(app: Flask) -> None:
 
     from app.audit import record_refusal
     from app.auth.permissions import PermissionDenied
+    from app.commands import Conflict, NotFound, Refused
+    from app.workflow import MoveRefused
 
     def forbidden(error):
-        # Every refusal is one audit entry (who, which endpoint, which target); see record_refusal.
-        record_refusal(current_user)
+        # Every refusal is one audit entry (who, which endpoint, which target, and the
+        # permission asked when a service refused); see record_refusal. The one way a
+        # refusal becomes a 403: abort(403), @require and PermissionDenied all end here.
+        asked = error.args[0] if isinstance(error, PermissionDenied) and error.args else None
+        record_refusal(current_user, asked=asked)
         return render_template("errors/403.html"), 403
 
     app.register_error_handler(403, forbidden)
     app.register_error_handler(PermissionDenied, forbidden)
+
+    # What a route does not handle itself (the command contract, app/commands.py): nothing
+    # was stored, so the transaction is rolled back and the page says why.
+    def refused(error):
+        from app.extensions import db
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            from app.api.routes import json_error
+            return json_error(409)
+        return render_template("errors/409.html", message=getattr(error, "message", None)), 409
+
+    app.register_error_handler(Refused, refused)
+    app.register_error_handler(MoveRefused, refused)
+    app.register_error_handler(Conflict, refused)
+    app.register_error_handler(NotFound, page(404))
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

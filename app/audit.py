@@ -70,6 +70,17 @@ class AuditChainHead(db.Model):
     start_id: Mapped[int] = mapped_column(default=1)
 
 
+def _check_named(action: str) -> None:
+    """app/audit_labels.py is the registry of audit events: a name without a label there is a
+    programming error, refused in development and tests (production writes it anyway, and
+    the audit page shows it as stored, rather than lose the entry)."""
+    from app.audit_labels import LABELS
+    if action in LABELS or not has_app_context():
+        return
+    if current_app.config.get("VARNA_ENV") == "development" or current_app.testing:
+        raise ValueError(f"audit action {action!r} has no label in app/audit_labels.py")
+
+
 def record(action: str, *, actor=None, object_type: str = "", object_id: Any = "",
            detail: dict | None = None, keep_ip: bool = True) -> AuditEvent:
     """Add an audit event to the current transaction; the caller commits.
@@ -81,6 +92,7 @@ def record(action: str, *, actor=None, object_type: str = "", object_id: Any = "
     piece of request data every audit entry needs, and passing it through every
     service would add noise without adding safety.
     """
+    _check_named(action)
     # keep_ip=False for what an anonymous citizen does: storing their address would undo the anonymity.
     ip = (request.remote_addr or "") if keep_ip and has_request_context() else ""
     event_row = AuditEvent(
@@ -184,18 +196,18 @@ def _after_transaction_end(session: Session, transaction) -> None:
 
 # --- refusals -------------------------------------------------------------------------------
 
-def record_refusal(actor) -> None:
+def record_refusal(actor, asked=None) -> None:
     """A refused request (403): nothing it did is stored, and one audit entry says who was
     refused, at which endpoint, on which target; committed here.
 
     Called by the app-wide 403 handler; a request whose service already recorded its
-    refusal (case.view_denied, lex Sarah's permission.denied) is not recorded twice.
+    refusal (case.view_denied) is not recorded twice. `asked`: the permission a service asked for.
     """
     db.session.rollback()
     if g.get("audit_denial_recorded"):
         return
     try:
-        _record_denial(actor)
+        _record_denial(actor, asked)
         db.session.commit()
     except SQLAlchemyError:
         # The person is refused either way; a broken database must not turn that into a 500.
@@ -203,7 +215,7 @@ def record_refusal(actor) -> None:
         log.exception("The refusal of %s %s could not be written to the audit log", request.method, request.path)
 
 
-def _record_denial(actor) -> None:
+def _record_denial(actor, asked=None) -> None:
     args = {k: str(v) for k, v in (request.view_args or {}).items()}
     object_type, object_id = "", ""
     if "reference" in args:
@@ -220,4 +232,4 @@ def _record_denial(actor) -> None:
     actor = actor if getattr(actor, "is_authenticated", False) else None
     record("permission.denied", actor=actor, object_type=object_type, object_id=object_id[:64],
            detail={"endpoint": request.endpoint or "", "method": request.method, "path": request.path[:300],
-                   "view_args": args})
+                   "view_args": args, **({"action": str(asked)} if asked is not None else {})})

@@ -5,7 +5,7 @@ follow-ups a month away can be tested in milliseconds.
 """
 
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -27,6 +27,19 @@ def to_local(value: datetime | None) -> datetime | None:
 
 def today_local():
     return to_local(utcnow()).date()
+
+
+def local_moment(day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:
+    """That Swedish wall-clock time on that day, as naive UTC (the stored form): midnight by
+    default, for "from this day on" ranges; 23:59:59 for "until the end of that day"."""
+    local = datetime.combine(day, time(hour, minute, second), tzinfo=STOCKHOLM)
+    return (local - local.utcoffset()).replace(tzinfo=None)
+
+
+def moment_on(day: date) -> datetime:
+    """When something a person says happened on `day` is stored: now, when it is today;
+    otherwise noon that day (Swedish time)."""
+    return utcnow() if day == today_local() else local_moment(day, 12)
 
 
 @contextmanager

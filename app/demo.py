@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.cases.models import Category
 from app.extensions import db
 from app.org.models import Unit
+from app.workflow import Kind
 
 ADMINISTRATION = "Socialförvaltningen"
 DEPARTMENTS = {
@@ -69,8 +70,8 @@ def load_demo_data(env: str) -> list[str]:
             units_by_name[child] = _unit(child, dep)
     created += [f"unit {name}" for name in units_by_name if name not in before]
 
-    for kind, names in (("deviation", DEVIATION_CATEGORIES), ("lex_sarah", DEVIATION_CATEGORIES),
-                        ("complaint", COMPLAINT_CATEGORIES)):
+    for kind, names in ((Kind.DEVIATION, DEVIATION_CATEGORIES), (Kind.LEX_SARAH, DEVIATION_CATEGORIES),
+                        (Kind.COMPLAINT, COMPLAINT_CATEGORIES)):
         existing = set(db.session.scalars(select(Category.name).where(Category.kind == kind)))
         for position, name in enumerate(names, start=1):
             if name not in existing:

@@ -1,10 +1,75 @@
-"""The Swedish words for the state machine: what a refused move says.
+"""The Swedish words for the state machine: kinds, statuses, moves, requirements, and
+what a refused move says. The one place they are written (app.workflow is pure and has
+no words); every page, form and e-mail takes them from here.
 
 (The msgids are Swedish; app/translations/en translates them.)
 """
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from app.workflow import Kind, Status
+
+# One case of the kind ("Avvikelse AV-2026-0001").
+KIND_LABELS = {
+    Kind.DEVIATION: _l("Avvikelse"),
+    Kind.LEX_SARAH: _l("Lex Sarah-rapport"),
+    Kind.COMPLAINT: _l("Klagomål"),
+}
+# The kind as a list of things (the category lists per kind).
+KIND_LIST_LABELS = {
+    Kind.DEVIATION: _l("Avvikelser"),
+    Kind.LEX_SARAH: _l("Lex Sarah"),
+    Kind.COMPLAINT: _l("Klagomål och synpunkter"),
+}
+# Inside a Swedish sentence of a notice ("En ny avvikelse har kommit in"); e-mails are Swedish.
+KIND_WORDS_SV = {Kind.DEVIATION: "avvikelse", Kind.LEX_SARAH: "lex Sarah-rapport", Kind.COMPLAINT: "klagomål"}
+
+# In flow order (app.workflow.Status).
+STATUS_LABELS = {
+    Status.RECEIVED: _l("Mottagen"),
+    Status.INVESTIGATING: _l("Under utredning"),
+    Status.AWAITING_JUDGMENT: _l("Väntar på bedömning"),
+    Status.JUDGED: _l("Bedömd"),
+    Status.ANSWERED: _l("Besvarad"),
+    Status.CLOSED: _l("Avslutad"),
+}
+
+# Every move of app.workflow.MOVES.
+MOVE_LABELS = {
+    "triage_investigate": _l("Inled utredning"),
+    "triage_not_investigate": _l("Beslut att inte inleda utredning"),
+    "assign": _l("Tilldela handläggare"),
+    "declare_disqualified": _l("Anmäl jäv"),
+    "add_entry": _l("Dokumentera i utredningen"),
+    "link_case": _l("Koppla ett liknande ärende"),
+    "record_causes_and_risk": _l("Ange orsaker och risk för upprepning"),
+    "give_feedback": _l("Ge återkoppling"),
+    "add_action": _l("Lägg till åtgärd"),
+    "acknowledge": _l("Registrera mottagningsbekräftelse"),
+    "propose_judgment": _l("Föreslå bedömning"),
+    "finish_investigation": _l("Slutför utredningen"),
+    "record_judgment": _l("Registrera bedömning"),
+    "save_ivo_draft": _l("Fyll i anmälan till IVO"),
+    "notify_ivo": _l("Anmäl till IVO"),
+    "record_ivo_decision_not_to_notify": _l("Motivera varför IVO inte underrättas"),
+    "record_investigation_sent": _l("Registrera att utredningen är skickad"),
+    "record_ivo_decision": _l("Registrera IVO:s beslut"),
+    "record_informing": _l("Information och återkoppling"),
+    "hand_over_to_deviation": _l("Överlämna som avvikelse"),
+    "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
+    "record_answer": _l("Registrera svar"),
+    "close": _l("Avsluta ärendet"),
+    "reopen": _l("Återöppna ärendet"),
+}
+
+
+def status_label(status) -> str:
+    """The status in words, or the value itself for one the machine does not know."""
+    try:
+        return str(STATUS_LABELS[Status(status)])
+    except ValueError:
+        return str(status)
 
 # What a requirement in app.workflow means, for the message "”move” kräver först …".
 REQUIREMENT_LABELS = {

@@ -12,6 +12,13 @@ with SELECT ... FOR UPDATE SKIP LOCKED, so two workers take different rows inste
 for each other; on SQLite the first UPDATE takes the database's one write lock, so claimers
 queue there and the later one finds the row already taken. The lease outlives a crashed
 worker by at most LEASE, after which another process retries the message.
+
+When: a service queues a message in its transaction (`queue_email`) and commits; the
+session's after-commit hook (registered by `init_app` in create_app) delivers it then, in
+a session of its own. No service delivers by hand. A rolled-back transaction sends
+nothing. `deliver="after_response"` defers it until the response has gone out (the
+unlock mail: answering must not be slower for a name that is an account);
+`deliver="by_worker"` leaves it to `flask mail worker` / `flask mail retry`.
 """
 
 import logging
@@ -24,10 +31,10 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_mail import Message
-from sqlalchemy import String, Text, and_, func, or_, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, Text, and_, event, func, inspect, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.clock import utcnow
 from app.extensions import db, mail
@@ -62,14 +69,100 @@ class OutgoingMail(db.Model):
     next_attempt_at: Mapped[datetime | None]
 
 
-def queue_email(recipients: list[str], subject: str, body: str) -> OutgoingMail | None:
-    """Queue a message in the current transaction (the caller commits, then calls deliver_queued)."""
+DELIVERY = ("after_commit", "after_response", "by_worker")
+_QUEUED = "mailer_queued"  # session.info: (message, when) queued in the open transaction
+_COMMITTED = "mailer_committed"  # session.info: ids committed, to be delivered when the transaction ends
+
+
+def queue_email(recipients: list[str], subject: str, body: str, *,
+                deliver: str = "after_commit") -> OutgoingMail | None:
+    """Queue a message in the current transaction; it goes out once that commits (see the
+    module's docstring for `deliver`). Nothing is sent if the transaction rolls back."""
+    assert deliver in DELIVERY, deliver
     addresses = sorted({r.strip() for r in recipients if r and r.strip()})
     if not addresses:
         return None
     message = OutgoingMail(recipients=", ".join(addresses), subject=subject, body=body)
     db.session.add(message)
+    if deliver != "by_worker":
+        db.session.info.setdefault(_QUEUED, []).append((message, deliver))
     return message
+
+
+def _after_commit(session: Session) -> None:
+    if session.get_nested_transaction() is not None:
+        return  # a savepoint was released; the transaction that holds the mail is still open
+    queued = session.info.pop(_QUEUED, None)
+    if not queued:
+        return
+    now, later = [], []
+    for message, deliver in queued:
+        identity = inspect(message).identity  # the id without loading the expired row
+        if identity is None:
+            continue
+        (later if deliver == "after_response" and has_request_context() else now).append(identity[0])
+    if later:
+        g.setdefault("mail_after_response", []).extend(later)
+    if now:
+        # Sent once the transaction has ended and given its connection back (below): holding
+        # it while the delivery takes another would need two connections per request.
+        session.info.setdefault(_COMMITTED, []).extend(now)
+
+
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is None and session.info.get(_COMMITTED):
+        _deliver_in_own_session(session.info.pop(_COMMITTED))
+
+
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop(_QUEUED, None)
+
+
+def _deliver_in_own_session(ids: list[int]) -> None:
+    """The delivery (its claims and results, each committed) runs in a session of its own, so
+    that it never mixes with what the caller's session does next."""
+    session = Session(bind=db.engine)
+    try:
+        deliver_queued(ids, session=session)
+    except Exception:  # the change is committed; the message stays queued for retry
+        session.rollback()
+        log.exception("Delivering mail %s after commit failed; it stays queued", ids)
+    finally:
+        session.close()
+
+
+def deliver_after_response(response):
+    """Hand the mail queued with deliver="after_response" to the response, to be sent once it is closed."""
+    ids = g.pop("mail_after_response", None)
+    if ids:
+        app = current_app._get_current_object()
+
+        def send():
+            with app.app_context():
+                _deliver_in_own_session(ids)
+
+        response.call_on_close(send)
+    return response
+
+
+def init_app(app) -> None:
+    """Deliver queued mail after every commit (create_app)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", _after_soft_rollback)
+        event.listen(Session, "after_transaction_end", _after_transaction_end)
+    app.after_request(deliver_after_response)
+
+
+def outcome(ids: list[int]) -> tuple[int, int]:
+    """(sent, failed) of these messages now: for a command that reports what its mail did."""
+    if not ids:
+        return 0, 0
+    rows = db.session.execute(select(OutgoingMail.sent_at, OutgoingMail.attempts)
+                              .where(OutgoingMail.id.in_(ids))).all()
+    return (sum(1 for sent_at, _n in rows if sent_at is not None),
+            sum(1 for sent_at, attempts in rows if sent_at is None and attempts > 0))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -87,9 +180,10 @@ def _claimable(now: datetime, wait_for_backoff: bool):
 
 
 def claim(ids: list[int] | None = None, *, after_id: int = 0, limit: int = BATCH_SIZE,
-          wait_for_backoff: bool = True) -> list[int]:
+          wait_for_backoff: bool = True, session: Session | None = None) -> list[int]:
     """Claim up to `limit` deliverable messages (of `ids`, if given) with an id above `after_id`
     for this process, and commit the claim. Returns the claimed ids in order."""
+    session = session or db.session
     now = utcnow()
     candidates = (select(OutgoingMail.id)
                   .where(_claimable(now, wait_for_backoff), OutgoingMail.id > after_id)
@@ -98,18 +192,18 @@ def claim(ids: list[int] | None = None, *, after_id: int = 0, limit: int = BATCH
     if ids is not None:
         candidates = candidates.where(OutgoingMail.id.in_(ids))
     claimed = []
-    for message_id in db.session.scalars(candidates).all():
-        taken = db.session.execute(
+    for message_id in session.scalars(candidates).all():
+        taken = session.execute(
             update(OutgoingMail).where(OutgoingMail.id == message_id, _claimable(now, wait_for_backoff))
             .values(claimed_until=now + LEASE), execution_options={"synchronize_session": False})
         if taken.rowcount == 1:
             claimed.append(message_id)
-    db.session.commit()
+    session.commit()
     return claimed
 
 
-def _send_claimed(message_id: int) -> bool:
-    message = db.session.get(OutgoingMail, message_id, populate_existing=True)
+def _send_claimed(message_id: int, session) -> bool:
+    message = session.get(OutgoingMail, message_id, populate_existing=True)
     message.attempts += 1
     try:
         send_email(message.recipients.split(", "), message.subject, message.body)
@@ -124,12 +218,12 @@ def _send_claimed(message_id: int) -> bool:
         message.last_error = ""
         ok = True
     message.claimed_until = None
-    db.session.commit()
+    session.commit()
     return ok
 
 
 def deliver_queued(ids: list[int] | None = None, *, wait_for_backoff: bool = True,
-                   batch_size: int = BATCH_SIZE) -> tuple[int, int]:
+                   batch_size: int = BATCH_SIZE, session: Session | None = None) -> tuple[int, int]:
     """Try to send queued messages (the given ones, or every deliverable one), claiming each
     first so that no other process sends it too. Returns (sent, failed).
 
@@ -140,11 +234,12 @@ def deliver_queued(ids: list[int] | None = None, *, wait_for_backoff: bool = Tru
     sent = failed = 0
     after_id = 0  # each message at most once per call, even when it fails and wait_for_backoff is off
     while True:
-        claimed = claim(ids, after_id=after_id, limit=batch_size, wait_for_backoff=wait_for_backoff)
+        claimed = claim(ids, after_id=after_id, limit=batch_size, wait_for_backoff=wait_for_backoff,
+                        session=session)
         if not claimed:
             return sent, failed
         for message_id in claimed:
-            if _send_claimed(message_id):
+            if _send_claimed(message_id, session or db.session):
                 sent += 1
             else:
                 failed += 1

@@ -203,42 +203,7 @@ def step_runs(kind: Kind | str, step: str, status: Status | str) -> bool:
     return Status(status) in DEADLINE_STEPS[Kind(kind)][step]
 
 
-# Swedish display labels; the app wraps them in translation (Flask-Babel).
-STATUS_LABELS: dict[Status, str] = {
-    Status.RECEIVED: "Mottagen",
-    Status.INVESTIGATING: "Under utredning",
-    Status.AWAITING_JUDGMENT: "Väntar på bedömning",
-    Status.JUDGED: "Bedömd",
-    Status.ANSWERED: "Besvarad",
-    Status.CLOSED: "Avslutad",
-}
-
-MOVE_LABELS: dict[str, str] = {
-    "triage_investigate": "Inled utredning",
-    "triage_not_investigate": "Beslut att inte inleda utredning",
-    "assign": "Tilldela handläggare",
-    "declare_disqualified": "Anmäl jäv",
-    "add_entry": "Dokumentera i utredningen",
-    "link_case": "Koppla ett liknande ärende",
-    "record_causes_and_risk": "Ange orsaker och risk för upprepning",
-    "give_feedback": "Ge återkoppling",
-    "add_action": "Lägg till åtgärd",
-    "acknowledge": "Registrera mottagningsbekräftelse",
-    "propose_judgment": "Föreslå bedömning",
-    "finish_investigation": "Slutför utredningen",
-    "record_judgment": "Registrera bedömning",
-    "save_ivo_draft": "Fyll i anmälan till IVO",
-    "notify_ivo": "Anmäl till IVO",
-    "record_ivo_decision_not_to_notify": "Motivera varför IVO inte underrättas",
-    "record_investigation_sent": "Registrera att utredningen är skickad",
-    "record_ivo_decision": "Registrera IVO:s beslut",
-    "record_informing": "Information och återkoppling",
-    "hand_over_to_deviation": "Överlämna som avvikelse",
-    "escalate_to_lex_sarah": "Gör en lex Sarah-rapport",
-    "record_answer": "Registrera svar",
-    "close": "Avsluta ärendet",
-    "reopen": "Återöppna ärendet",
-}
+# The Swedish words for all of this are in app/labels.py (this module stays free of Flask).
 
 
 class MoveRefused(Exception):

@@ -12,8 +12,7 @@ from wtforms.widgets import HiddenInput
 from app.actions.labels import RESULT_LONG_LABELS, STATUS_CHOICE_LABELS
 from app.actions.queries import SORTS, STATUS_FILTERS
 from app.actions.services import MAX_DESCRIPTION, MAX_TEXT
-
-KIND_LABELS = {"deviation": _l("Avvikelse"), "lex_sarah": _l("Lex Sarah-rapport"), "complaint": _l("Klagomål")}
+from app.labels import KIND_LABELS
 
 
 def int_or_none(value):

@@ -97,5 +97,5 @@ def send_action_reminders(today: date | None = None) -> str:
         # Another run got there first today; it sends them.
         db.session.rollback()
         return "Actions: another run already sent today's reminders."
-    sent, failed = mailer.deliver_queued([m.id for m in queued if m is not None])
+    sent, failed = mailer.outcome([m.id for m in queued if m is not None])  # delivered at the commit
     return f"Actions: {len(queued)} digests queued, {sent} sent, {failed} failed, {skipped} skipped."

@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.actions import queries, services, types
-from app.actions.forms import KIND_LABELS, ActionForm, ActionTypeForm, FilterForm, FollowUpForm, StatusForm
+from app.actions.forms import ActionForm, ActionTypeForm, FilterForm, FollowUpForm, StatusForm
 from app.actions.labels import ORIGIN_LABELS, RESULT_LABELS, STATUS_LABELS
 from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import ActionStatus
@@ -16,6 +16,7 @@ from app.auth.permissions import Action, can
 from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
+from app.labels import KIND_LABELS
 from app.org import services as org
 from app.safe_redirect import safe_next
 

@@ -37,6 +37,7 @@ from app.auth.permissions import Action, can, ensure
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
+from app.commands import Conflict, Refused
 from app.extensions import db
 from app.lexsarah.signals import ivo_demanded_measures
 
@@ -44,26 +45,20 @@ MAX_DESCRIPTION = 4000
 MAX_TEXT = 4000
 
 
-class ActionError(Exception):
+class ActionError(Refused):
     """A refused change, with a Swedish message and the form field it concerns (None: the whole form)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
-
-class ActionConflict(Exception):
+class ActionConflict(Conflict):
     """Someone else changed the action since the form was loaded; nothing was saved."""
 
 
-class OpenActionsNotConfirmed(Exception):
+class OpenActionsNotConfirmed(Refused):
     """The case still has actions planned or in progress; closing needs a confirmation and a reason."""
 
     def __init__(self, count: int, message: str):
-        super().__init__(message)
+        super().__init__(message, "open_actions_reason")
         self.count = count
-        self.message = message
 
 
 # --- reading -------------------------------------------------------------------------------

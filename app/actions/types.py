@@ -6,14 +6,13 @@ from sqlalchemy import func, select
 from app import audit
 from app.actions.models import DEFAULT_ACTION_TYPES, ActionType
 from app.auth.permissions import Action, ensure
+from app.commands import Refused
 from app.extensions import db
 
 
-class ActionTypeError(Exception):
+class ActionTypeError(Refused):
     def __init__(self, message: str, field: str | None = "name"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 def action_types(*, include_inactive: bool = False) -> list[ActionType]:

@@ -1,6 +1,5 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from app import audit_labels
@@ -14,13 +13,13 @@ from app.cases import categories
 from app.cases.models import CASE_KINDS, Category
 from app.extensions import db
 from app.int_params import db_int, db_int_or_none
+from app.labels import KIND_LIST_LABELS
 from app.org import services as org
 from app.org.models import Unit
+from app.workflow import Kind
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-KIND_LABELS = {"deviation": _l("Avvikelser"), "lex_sarah": _l("Lex Sarah"),
-               "complaint": _l("Klagomål och synpunkter")}
 
 
 def _me() -> User:
@@ -189,7 +188,7 @@ def set_unit_active(unit_id: int):
 @bp.route("/kategorier", methods=["GET", "POST"])
 @require(Action.MANAGE_CATEGORIES)
 def category_lists():
-    kind = request.args.get("kind", "deviation")
+    kind = request.args.get("kind", Kind.DEVIATION)
     if kind not in CASE_KINDS:
         abort(404)
     form = CategoryForm()
@@ -201,7 +200,7 @@ def category_lists():
         else:
             flash(_("Kategorin %(name)s är tillagd.", name=category.name), "success")
             return redirect(url_for("admin.category_lists", kind=kind))
-    return render_template("admin/categories.html", form=form, kind=kind, kind_labels=KIND_LABELS,
+    return render_template("admin/categories.html", form=form, kind=kind, kind_labels=KIND_LIST_LABELS,
                            categories=categories.categories_for(kind, include_inactive=True)), \
         422 if form.errors else 200
 
@@ -220,7 +219,7 @@ def edit_category(category_id: int):
             flash(_("Kategorin är sparad."), "success")
             return redirect(url_for("admin.category_lists", kind=category.kind))
     return render_template("admin/category_form.html", form=form, category=category,
-                           kind_labels=KIND_LABELS), 422 if form.errors else 200
+                           kind_labels=KIND_LIST_LABELS), 422 if form.errors else 200
 
 
 # --- audit log and outbox ---------------------------------------------------------------

@@ -12,17 +12,15 @@ from app.api.models import ApiToken
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
 from app.clock import utcnow
+from app.commands import Refused
 from app.extensions import db
 
 PREFIX = "varna_"
 MAX_NAME = 100
 
 
-class TokenError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class TokenError(Refused):
+    pass
 
 
 def _digest(token: str) -> str:

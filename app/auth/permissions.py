@@ -13,6 +13,8 @@ true is history brought from earlier years: it is read, never worked.
 
 from enum import StrEnum
 
+from app.workflow import Kind
+
 
 class Action(StrEnum):
     # no case needed
@@ -149,11 +151,11 @@ def can(user, action: Action, case=None) -> bool:
         return handles
     if action is Action.BE_ASSIGNED:
         # Investigators of the unit (or above); officers only take lex Sarah cases.
-        return handles and (user.role == INVESTIGATOR or case.kind == "lex_sarah")
+        return handles and (user.role == INVESTIGATOR or case.kind == Kind.LEX_SARAH)
     if action is Action.PROPOSE_JUDGMENT:
-        return case.kind == "lex_sarah" and handles
+        return case.kind == Kind.LEX_SARAH and handles
     if action in (Action.JUDGE, Action.NOTIFY_IVO):
-        return case.kind == "lex_sarah" and user.role == OFFICER and not _disqualified(user, case)
+        return case.kind == Kind.LEX_SARAH and user.role == OFFICER and not _disqualified(user, case)
     if action is Action.REOPEN_CASE:
         return user.role in {OFFICER, ADMIN}
     return False  # pragma: no cover - every case action is handled above

@@ -9,7 +9,6 @@ from app.safe_redirect import safe_next
 
 bp = Blueprint("auth", __name__)
 # The unlock mail of a login or password change that locked an account leaves after the response.
-bp.after_request(services.deliver_after_response)
 
 
 @bp.route("/logga-in", methods=["GET", "POST"])

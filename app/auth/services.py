@@ -5,7 +5,7 @@ from datetime import UTC, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
@@ -16,6 +16,7 @@ from app.auth import password_policy, throttle
 from app.auth.models import ROLES, LoginFailure, User, new_session_token
 from app.auth.permissions import Action, ensure
 from app.clock import utcnow
+from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
 
@@ -30,13 +31,8 @@ USERNAME_PATTERN = re.compile(r"[a-z0-9._-]+")
 _DUMMY_HASH_CACHE: dict[str, str] = {}
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A refused account operation, with a message for the person and the field it concerns."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def _hasher() -> PasswordHasher:
@@ -168,12 +164,11 @@ def authenticate(username: str, password: str, address: str | None = None) -> tu
     user = db.session.scalar(select(User).where(User.username == name))
     ok = _verify(user.password_hash if user else _dummy_hash(), password or "")
     if not ok or user is None or not user.active:
-        unlock_mail = _count_account_failure(name, user)
+        _count_account_failure(name, user)
         throttle.count_failure(address)
         audit.record("login.failure", actor=user, object_type="user", object_id=name,
                      detail={"username": name, "reason": "inactive" if ok and user else "bad_credentials"})
         db.session.commit()
-        _deliver(unlock_mail)
         return None, generic
     db.session.execute(delete(LoginFailure).where(LoginFailure.username == name))
     user.last_login_at = utcnow()
@@ -189,7 +184,9 @@ def _count_account_failure(name: str, user: User | None):
 
     The lock keeps guessers away from one account, but anyone can lock anyone; so the owner
     is sent a link that lifts it. Sent once per lock: while locked no failures are counted.
-    Returns the queued message (the caller commits, then delivers) or None.
+    Returns the queued message or None. It goes out after the response (deliver="after_response"):
+    sending it before answering would make the locking attempt slower exactly when the typed
+    name is an account with an e-mail address, which would reveal that it exists.
     """
     failure = LoginFailure(username=name, at=utcnow())
     db.session.add(failure)
@@ -208,40 +205,8 @@ def _count_account_failure(name: str, user: User | None):
               "Var det inte du? Då behöver du inte göra något; kontot låses upp av sig självt. "
               "Berätta gärna för din administratör, och byt lösenord om du tror att någon annan känner till det.\n",
               lock=current_app.config["LOGIN_LOCK_MINUTES"],
-              valid=current_app.config["LOGIN_UNLOCK_LINK_MINUTES"], link=link))
-
-
-def _deliver(message) -> None:
-    """Send the unlock mail after the response has gone out, when there is a request.
-
-    Sending it before answering would make the locking attempt slower exactly when the
-    typed name is an account with an e-mail address, which would reveal that it exists.
-    (routes.py hands the ids to the response; a message not sent stays queued for
-    `flask mail retry`.)
-    """
-    if message is None:
-        return
-    if has_request_context():
-        g.setdefault("mail_after_response", []).append(message.id)
-    else:
-        mailer.deliver_queued([message.id])
-
-
-def deliver_after_response(response):
-    """Attach the mail queued by this request to the response, to be sent once it is closed."""
-    ids = g.pop("mail_after_response", None)
-    if ids:
-        app = current_app._get_current_object()
-
-        def send():
-            with app.app_context():
-                try:
-                    mailer.deliver_queued(ids)
-                finally:
-                    db.session.remove()
-
-        response.call_on_close(send)
-    return response
+              valid=current_app.config["LOGIN_UNLOCK_LINK_MINUTES"], link=link),
+            deliver="after_response")
 
 
 class _ClockSigner(TimestampSigner):
@@ -308,10 +273,9 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError(_("För många felaktiga försök. Vänta %(n)d minuter och försök igen.",
                              n=current_app.config["LOGIN_LOCK_MINUTES"]), "current_password")
     if not _verify(user.password_hash, current or ""):
-        unlock_mail = _count_account_failure(user.username, user)
+        _count_account_failure(user.username, user)
         audit.record("user.password_change_failed", actor=user, object_type="user", object_id=user.id)
         db.session.commit()
-        _deliver(unlock_mail)
         raise AccountError(_("Nuvarande lösenord stämmer inte."), "current_password")
     try:
         user.password_hash = _hash_for(user, new)

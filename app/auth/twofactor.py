@@ -31,6 +31,7 @@ from app.auth import services as accounts
 from app.auth.models import ROLES, LoginFailure, User, new_session_token
 from app.auth.permissions import Action, ensure
 from app.clock import utcnow
+from app.commands import Refused
 from app.extensions import db
 
 STEP_SECONDS = 30
@@ -70,12 +71,8 @@ class RecoveryCode(db.Model):
     used_at: Mapped[datetime | None]
 
 
-class TwoFactorError(Exception):
+class TwoFactorError(Refused):
     """A refused code or step, with a message for the person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 # --- policy ---------------------------------------------------------------------------------

@@ -6,14 +6,13 @@ from sqlalchemy import func, select
 from app import audit
 from app.auth.permissions import Action, ensure
 from app.cases.models import CASE_KINDS, Category
+from app.commands import Refused
 from app.extensions import db
 
 
-class CategoryError(Exception):
+class CategoryError(Refused):
     def __init__(self, message: str, field: str | None = "name"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 def categories_for(kind: str, *, include_inactive: bool = False) -> list[Category]:

@@ -28,10 +28,11 @@ from app import audit, mailer
 from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.cases.deadlines import StepDeadline, end_of_day, rules, step_deadlines
-from app.cases.forms import KIND_LABELS
 from app.cases.models import Case, DeadlineReminderSent
 from app.clock import today_local
 from app.extensions import db
+from app.labels import KIND_LABELS
+from app.workflow import Kind
 
 
 @dataclass
@@ -70,7 +71,7 @@ def recipients(overdue: list[Overdue]) -> dict[int, dict[str, list[Overdue]]]:
             found[handler.id]["mine"].append(item)
             continue
         told = [u for u in investigators if can(u, Action.WORK_CASE, case)]
-        if case.kind == "lex_sarah" or not told:
+        if case.kind == Kind.LEX_SARAH or not told:
             told += [u for u in officers if can(u, Action.WORK_CASE, case)]
         for person in told:
             found[person.id]["unassigned"].append(item)
@@ -130,5 +131,5 @@ def send_deadline_reminders(today: date | None = None) -> str:
         # Another run got there first today; it sends them.
         db.session.rollback()
         return "Cases: another run already sent today's reminders."
-    sent, failed = mailer.deliver_queued([m.id for m in queued if m is not None])
+    sent, failed = mailer.outcome([m.id for m in queued if m is not None])  # delivered at the commit
     return f"Cases: {len(queued)} digests queued, {sent} sent, {failed} failed, {skipped} skipped."

@@ -15,7 +15,7 @@ queue's overdue filter and deadline sort are then plain index ranges on that col
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import holidays
@@ -26,7 +26,7 @@ from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app import audit, workflow
+from app import audit, commands, workflow
 from app.auth.permissions import Action, ensure
 from app.cases import journal
 from app.cases.models import (
@@ -37,10 +37,11 @@ from app.cases.models import (
     DeadlineSetting,
     JournalEvent,
 )
-from app.cases.services import CaseWorkError, _begin, _commit, _moment_on, _record, _target
-from app.clock import STOCKHOLM, to_local, utcnow
+from app.clock import local_moment, moment_on, to_local, utcnow
+from app.commands import CaseWorkError, Refused
 from app.extensions import db
 from app.facts import acknowledgement_needed
+from app.workflow import Kind, Status
 
 # --- the steps and their defaults (issue 4) -----------------------------------------------
 
@@ -56,19 +57,19 @@ class Rule:
 
 
 DEFAULTS: dict[tuple[str, str], Rule] = {
-    ("lex_sarah", "triage"): Rule(1, "working_days"),
-    ("lex_sarah", "investigation"): Rule(14, "days"),
-    ("deviation", "handling"): Rule(30, "days"),
-    ("complaint", "acknowledgement"): Rule(5, "working_days"),
-    ("complaint", "answer"): Rule(28, "days"),
+    (Kind.LEX_SARAH, "triage"): Rule(1, "working_days"),
+    (Kind.LEX_SARAH, "investigation"): Rule(14, "days"),
+    (Kind.DEVIATION, "handling"): Rule(30, "days"),
+    (Kind.COMPLAINT, "acknowledgement"): Rule(5, "working_days"),
+    (Kind.COMPLAINT, "answer"): Rule(28, "days"),
 }
 
 STEP_LABELS = {
-    ("lex_sarah", "triage"): _l("Beslut om utredning"),
-    ("lex_sarah", "investigation"): _l("Utredningen slutförd"),
-    ("deviation", "handling"): _l("Avvikelsen utredd och avslutad"),
-    ("complaint", "acknowledgement"): _l("Mottagandet bekräftat till klaganden"),
-    ("complaint", "answer"): _l("Klaganden besvarad"),
+    (Kind.LEX_SARAH, "triage"): _l("Beslut om utredning"),
+    (Kind.LEX_SARAH, "investigation"): _l("Utredningen slutförd"),
+    (Kind.DEVIATION, "handling"): _l("Avvikelsen utredd och avslutad"),
+    (Kind.COMPLAINT, "acknowledgement"): _l("Mottagandet bekräftat till klaganden"),
+    (Kind.COMPLAINT, "answer"): _l("Klaganden besvarad"),
 }
 UNIT_LABELS = {"days": _l("kalenderdagar"), "working_days": _l("arbetsdagar")}
 
@@ -119,8 +120,7 @@ def due_on(start: date, rule: Rule) -> date:
 
 def end_of_day(day: date) -> datetime:
     """23:59:59 that day in Sweden, as naive UTC: the last moment the step is on time."""
-    local = datetime.combine(day, time(23, 59, 59), tzinfo=STOCKHOLM)
-    return (local - local.utcoffset()).replace(tzinfo=None)
+    return local_moment(day, 23, 59, 59)
 
 
 def due_day_of(moment: datetime) -> date:
@@ -194,7 +194,7 @@ def deadline_start(case: Case, session=None) -> datetime:
     if case.id is None:
         return received
     status = inspect(case).attrs.status.history
-    if status.deleted and status.deleted[0] == "closed" and case.status != "closed":
+    if status.deleted and status.deleted[0] == Status.CLOSED and case.status != Status.CLOSED:
         return utcnow()  # being reopened in this very flush
     with session.no_autoflush:
         reopened = session.scalar(select(func.max(JournalEvent.at)).where(
@@ -251,12 +251,12 @@ def recompute_open_cases() -> int:
     setting must not turn every colleague's open form into a conflict.
     """
     table = rules()
-    cases = list(db.session.scalars(select(Case).where(Case.status != "closed").options(
+    cases = list(db.session.scalars(select(Case).where(Case.status != Status.CLOSED).options(
         selectinload(Case.complaint))))
     reopened = dict(db.session.execute(
         select(JournalEvent.case_id, func.max(JournalEvent.at)).where(
             JournalEvent.event == "reopened", JournalEvent.case_id.in_(
-                select(Case.id).where(Case.status != "closed"))).group_by(JournalEvent.case_id)).all())
+                select(Case.id).where(Case.status != Status.CLOSED))).group_by(JournalEvent.case_id)).all())
     changes = []
     for case in cases:
         start = max(case.received_at, reopened.get(case.id, case.received_at))
@@ -280,7 +280,7 @@ def record_acknowledgement(actor, reference: str, *, acknowledged_on: date | Non
                            expected_version: int) -> Case:
     """The complainant was told that the complaint arrived: when and how. Ends the
     acknowledgement deadline. The state machine's move ``acknowledge`` says when one is owed."""
-    case = _begin(actor, reference, "acknowledge", expected_version)
+    case = commands.begin(actor, reference, "acknowledge", expected_version)
     if acknowledged_on is None:
         raise CaseWorkError(_("Ange datumet som ÅÅÅÅ-MM-DD."), "acknowledged_on")
     if acknowledged_on > to_local(utcnow()).date():
@@ -289,22 +289,26 @@ def record_acknowledgement(actor, reference: str, *, acknowledged_on: date | Non
         raise CaseWorkError(_("Datumet kan inte vara före den dag klagomålet kom in."), "acknowledged_on")
     if channel not in ACKNOWLEDGEMENT_CHANNELS:
         raise CaseWorkError(_("Välj hur bekräftelsen lämnades."), "channel")
-    _target(case, "acknowledge")
-    case.complaint.acknowledged_at = _moment_on(acknowledged_on)
+    commands.target(case, "acknowledge")
+    case.complaint.acknowledged_at = moment_on(acknowledged_on)
     journal.add_event(case, "acknowledged", actor, channel=channel, acknowledged_on=acknowledged_on.isoformat())
-    _record("case.acknowledged", actor, case, channel=channel, acknowledged_on=acknowledged_on.isoformat())
-    _commit(actor, case, "acknowledge")
+    commands.record("case.acknowledged", actor, case, channel=channel, acknowledged_on=acknowledged_on.isoformat())
+    commands.commit(actor, case, "acknowledge")
     return case
 
 
 # --- what the admin does ------------------------------------------------------------------
 
-class DeadlineError(Exception):
+class DeadlineError(Refused):
     """`errors` maps a (kind, step) to a Swedish message."""
 
     def __init__(self, errors: dict[tuple[str, str], str]):
         super().__init__("; ".join(errors.values()))
-        self.errors = errors
+        self._errors = errors
+
+    @property
+    def errors(self) -> dict:
+        return self._errors
 
 
 def view_deadlines(actor) -> dict[tuple[str, str], Rule]:

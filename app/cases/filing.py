@@ -14,18 +14,18 @@ from app.cases.models import Case, Category
 from app.cases.references import next_reference
 from app.clock import to_local, utcnow
 from app.extensions import db
+from app.labels import KIND_WORDS_SV
 from app.org.models import Unit
-
-KIND_NAMES_SV = {"deviation": "avvikelse", "lex_sarah": "lex Sarah-rapport", "complaint": "klagomål"}
+from app.workflow import Kind, Status
 
 
 def _notice_texts(kind: str, reference: str, link: str) -> tuple[str, str]:
     # Whole sentences per kind: "klagomål" is neuter ("ett nytt klagomål"), the others are not.
-    if kind == "complaint":
+    if kind == Kind.COMPLAINT:
         return (_("Nytt klagomål: %(ref)s", ref=reference),
                 _("Ett nytt klagomål har kommit in till Värna: %(ref)s.\n\nÖppna ärendet: %(link)s\n",
                   ref=reference, link=link))
-    kind_name = KIND_NAMES_SV[kind]
+    kind_name = KIND_WORDS_SV[kind]
     return (_("Ny %(kind)s: %(ref)s", kind=kind_name, ref=reference),
             _("En ny %(kind)s har kommit in till Värna: %(ref)s.\n\nÖppna ärendet: %(link)s\n",
               kind=kind_name, ref=reference, link=link))
@@ -38,7 +38,7 @@ def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[
     `fields` are Case columns (summary, description, occurred_on, ...).
     """
     now = utcnow()
-    case = Case(kind=kind, status="received", unit=unit, reporter=reporter, received_at=now,
+    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, reporter=reporter, received_at=now,
                 reference=next_reference(kind, to_local(now).year), categories=categories, **fields)
     db.session.add(case)
     db.session.flush()
@@ -56,14 +56,14 @@ def case_handlers(case: Case) -> list[User]:
     not go to their nearest manager.
     """
     officers = select(User).where(User.active, User.role == "officer").order_by(User.id)
-    if case.kind == "lex_sarah" and case.bypass_manager:
+    if case.kind == Kind.LEX_SARAH and case.bypass_manager:
         return list(db.session.scalars(officers))
     investigators = select(User).join(user_units).where(
         User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
     people = {u.id: u for u in db.session.scalars(investigators)}
     # A unit nobody investigates (yet) must not swallow the report: the officers, who
     # see every case, are told instead.
-    if case.kind == "lex_sarah" or not people:
+    if case.kind == Kind.LEX_SARAH or not people:
         people.update({u.id: u for u in db.session.scalars(officers)})
     return sorted(people.values(), key=lambda u: u.id)
 

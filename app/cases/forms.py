@@ -14,48 +14,10 @@ from wtforms.widgets import HiddenInput
 from app.actions.labels import JOURNAL_EVENT_LABELS
 from app.cases.queue import ASSIGNED, SORTS
 from app.int_params import db_int_or_none
+from app.labels import KIND_LABELS, STATUS_LABELS
 
 # --- words ------------------------------------------------------------------------------------
-# Written out (not taken from app.workflow) so that Babel finds them; a test holds them
-# equal to the Swedish labels in app.workflow.
-
-KIND_LABELS = {"deviation": _l("Avvikelse"), "lex_sarah": _l("Lex Sarah-rapport"), "complaint": _l("Klagomål")}
-
-STATUS_LABELS = {
-    "received": _l("Mottagen"),
-    "investigating": _l("Under utredning"),
-    "awaiting_judgment": _l("Väntar på bedömning"),
-    "judged": _l("Bedömd"),
-    "answered": _l("Besvarad"),
-    "closed": _l("Avslutad"),
-}
-
-MOVE_LABELS = {
-    "triage_investigate": _l("Inled utredning"),
-    "triage_not_investigate": _l("Beslut att inte inleda utredning"),
-    "assign": _l("Tilldela handläggare"),
-    "declare_disqualified": _l("Anmäl jäv"),
-    "add_entry": _l("Dokumentera i utredningen"),
-    "link_case": _l("Koppla ett liknande ärende"),
-    "record_causes_and_risk": _l("Ange orsaker och risk för upprepning"),
-    "give_feedback": _l("Ge återkoppling"),
-    "add_action": _l("Lägg till åtgärd"),
-    "acknowledge": _l("Registrera mottagningsbekräftelse"),
-    "propose_judgment": _l("Föreslå bedömning"),
-    "finish_investigation": _l("Slutför utredningen"),
-    "record_judgment": _l("Registrera bedömning"),
-    "save_ivo_draft": _l("Fyll i anmälan till IVO"),
-    "notify_ivo": _l("Anmäl till IVO"),
-    "record_ivo_decision_not_to_notify": _l("Motivera varför IVO inte underrättas"),
-    "record_investigation_sent": _l("Registrera att utredningen är skickad"),
-    "record_ivo_decision": _l("Registrera IVO:s beslut"),
-    "record_informing": _l("Information och återkoppling"),
-    "hand_over_to_deviation": _l("Överlämna som avvikelse"),
-    "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
-    "record_answer": _l("Registrera svar"),
-    "close": _l("Avsluta ärendet"),
-    "reopen": _l("Återöppna ärendet"),
-}
+# The kinds, statuses and moves are named in app.labels (the case pages read them as words.*).
 
 REASON_LABELS = {
     "not_caused_by_service": _l("Händelsen har inte berott på brister i verksamheten"),

@@ -18,14 +18,15 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app import mailer
+from app import commands, mailer
 from app.auth.models import User
 from app.cases import journal
 from app.cases.models import LEX_SARAH_TYPES, Case, Category
 from app.cases.references import next_reference
-from app.cases.services import CaseWorkError, _begin, _commit, _deliver, _record, _required, _target
 from app.clock import to_local, utcnow
+from app.commands import CaseWorkError
 from app.extensions import db
+from app.workflow import Kind, Status
 
 # What the new case takes over from the original: what happened, when, and the client.
 COPIED = ("summary", "description", "occurred_on", "occurred_time", "noticed_on", "noticed_how",
@@ -48,7 +49,7 @@ def _new_case(original: Case, kind: str, actor, **fields) -> Case:
     now = utcnow()
     values = {name: getattr(original, name) for name in COPIED}
     values.update(fields)
-    case = Case(kind=kind, status="received", unit=original.unit, reporter=original.reporter, received_at=now,
+    case = Case(kind=kind, status=Status.RECEIVED, unit=original.unit, reporter=original.reporter, received_at=now,
                 reference=next_reference(kind, to_local(now).year), origin_case_id=original.id,
                 categories=_categories_as(kind, original.categories), **values)
     db.session.add(case)
@@ -58,16 +59,16 @@ def _new_case(original: Case, kind: str, actor, **fields) -> Case:
 
 def _close(case: Case, actor, status: str, summary: str) -> None:
     case.status = status
-    if status == "closed":
+    if status == Status.CLOSED:
         case.closed_at, case.closed_by, case.closing_summary = utcnow(), actor, summary
 
 
 def hand_over_to_deviation(actor, reference: str, *, reason: str, expected_version: int) -> Case:
     """A lex Sarah report judged not to be a misconduct goes on as a deviation. Returns the new case."""
-    report = _begin(actor, reference, "hand_over_to_deviation", expected_version)
-    reason = _required(reason, _("Skriv varför händelsen ska hanteras som en avvikelse."), "reason", 5000)
-    status = _target(report, "hand_over_to_deviation")
-    deviation = _new_case(report, "deviation", actor)
+    report = commands.begin(actor, reference, "hand_over_to_deviation", expected_version)
+    reason = commands.required(reason, _("Skriv varför händelsen ska hanteras som en avvikelse."), "reason", 5000)
+    status = commands.target(report, "hand_over_to_deviation")
+    deviation = _new_case(report, Kind.DEVIATION, actor)
     report.handover = "to_deviation"
     _close(report, actor, status, reason)
     journal.add_event(report, "handed_over", actor, text=reason, new_case_id=deviation.id,
@@ -75,31 +76,31 @@ def hand_over_to_deviation(actor, reference: str, *, reason: str, expected_versi
     journal.add_event(deviation, "filed", actor,
                       text=_("Överlämnad från lex Sarah-rapport %(ref)s för att hanteras som avvikelse.",
                              ref=report.reference), origin_case_id=report.id, origin_reference=report.reference)
-    _record("case.handed_over", actor, report, new_case_id=deviation.id, new_reference=deviation.reference)
-    _record("case.filed", actor, deviation, kind="deviation", origin_case_id=report.id,
+    commands.record("case.handed_over", actor, report, new_case_id=deviation.id, new_reference=deviation.reference)
+    commands.record("case.filed", actor, deviation, kind=Kind.DEVIATION, origin_case_id=report.id,
             origin_reference=report.reference)
-    _commit(actor, report, "hand_over_to_deviation")
+    commands.commit(actor, report, "hand_over_to_deviation")
     return deviation
 
 
 def report_made_from(reference: str) -> str | None:
     """The reference of the lex Sarah report a case was escalated to (for the refusal's message)."""
     origin = select(Case.id).where(Case.reference == reference).scalar_subquery()
-    return db.session.scalar(select(Case.reference).where(Case.origin_case_id == origin, Case.kind == "lex_sarah"))
+    return db.session.scalar(select(Case.reference).where(Case.origin_case_id == origin, Case.kind == Kind.LEX_SARAH))
 
 
 def escalate_to_lex_sarah(actor, reference: str, *, lex_sarah_type: str, reason: str,
                           expected_version: int) -> Case:
     """A deviation or complaint that revealed a misconduct (or a concrete risk of one) becomes a
     lex Sarah report; the officers are told by e-mail. Returns the new report."""
-    original = _begin(actor, reference, "escalate_to_lex_sarah", expected_version)
+    original = commands.begin(actor, reference, "escalate_to_lex_sarah", expected_version)
     if lex_sarah_type not in LEX_SARAH_TYPES:
         raise CaseWorkError(_("Välj om det är ett missförhållande eller en påtaglig risk för ett."),
                             "lex_sarah_type")
-    reason = _required(reason, _("Skriv vad som gör att det är ett missförhållande eller en påtaglig risk."),
+    reason = commands.required(reason, _("Skriv vad som gör att det är ett missförhållande eller en påtaglig risk."),
                        "reason", 5000)
-    status = _target(original, "escalate_to_lex_sarah")
-    report = _new_case(original, "lex_sarah", actor, lex_sarah_type=lex_sarah_type)
+    status = commands.target(original, "escalate_to_lex_sarah")
+    report = _new_case(original, Kind.LEX_SARAH, actor, lex_sarah_type=lex_sarah_type)
     original.handover = "to_lex_sarah"
     _close(original, actor, status, reason)
     journal.add_event(original, "escalated", actor, text=reason, new_case_id=report.id,
@@ -107,12 +108,11 @@ def escalate_to_lex_sarah(actor, reference: str, *, lex_sarah_type: str, reason:
     journal.add_event(report, "filed", actor,
                       text=_("Lex Sarah-rapport utifrån %(ref)s: %(why)s", ref=original.reference, why=reason),
                       origin_case_id=original.id, origin_reference=original.reference)
-    _record("case.escalated", actor, original, new_case_id=report.id, new_reference=report.reference)
-    _record("case.filed", actor, report, kind="lex_sarah", origin_case_id=original.id,
+    commands.record("case.escalated", actor, original, new_case_id=report.id, new_reference=report.reference)
+    commands.record("case.filed", actor, report, kind=Kind.LEX_SARAH, origin_case_id=original.id,
             origin_reference=original.reference)
-    mail = _tell_officers(report)
-    _commit(actor, original, "escalate_to_lex_sarah")
-    _deliver([mail])
+    _tell_officers(report)
+    commands.commit(actor, original, "escalate_to_lex_sarah")
     return report
 
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from app import commands
 from app.auth.permissions import Action, can
 from app.cases import journal
 from app.cases.deadlines import StepDeadline, step_deadlines
@@ -35,9 +36,10 @@ from app.cases.models import (
     case_categories,
     case_cause_areas,
 )
-from app.cases.services import CaseWorkError, _begin, _clean, _commit, _record, _required, _target
 from app.clock import today_local, utcnow
+from app.commands import CaseWorkError
 from app.extensions import db
+from app.workflow import Kind
 
 SIMILAR_MONTHS = 24
 SIMILAR_LIMIT = 10
@@ -92,7 +94,7 @@ def view_record(actor, case: Case, moves: list[str]) -> RecordView:
     for entry in entries:
         if entry.corrects_id is not None:
             corrected_by.setdefault(entry.corrects_id, []).append(entry.id)
-    if case.kind == "lex_sarah":
+    if case.kind == Kind.LEX_SARAH:
         sections = [(name, [e for e in entries if e.section == name]) for name in RECORD_SECTIONS]
     else:
         sections = [(None, entries)]
@@ -151,14 +153,14 @@ def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: 
 def add_entry(actor, reference: str, *, section: str | None, entry_date: date | None, source: str, nature: str,
               text: str, corrects_id: int | None = None, expected_version: int) -> InvestigationEntry:
     """A new entry; author, title and time come from the account and the clock."""
-    case = _begin(actor, reference, "add_entry", expected_version)
+    case = commands.begin(actor, reference, "add_entry", expected_version)
     corrected = None
     if corrects_id is not None:
         corrected = db.session.get(InvestigationEntry, corrects_id)
         if corrected is None or corrected.case_id != case.id:
             raise CaseWorkError(_("Välj en anteckning i det här ärendet."), "corrects")
         section = corrected.section  # a correction belongs where what it corrects is
-    if case.kind == "lex_sarah":
+    if case.kind == Kind.LEX_SARAH:
         if section not in RECORD_SECTIONS:
             raise CaseWorkError(_("Välj vilket avsnitt anteckningen hör till."), "section")
     else:
@@ -169,11 +171,11 @@ def add_entry(actor, reference: str, *, section: str | None, entry_date: date | 
         raise CaseWorkError(_("Datumet kan inte vara senare än i dag."), "entry_date")
     if entry_date.year < 1900:
         raise CaseWorkError(_("Ange ett rimligt datum."), "entry_date")
-    source = _required(source, _("Skriv vem eller vad uppgiften kommer från."), "source", 300)
+    source = commands.required(source, _("Skriv vem eller vad uppgiften kommer från."), "source", 300)
     if nature not in ENTRY_NATURES:
         raise CaseWorkError(_("Välj om anteckningen är fakta eller en bedömning."), "nature")
-    text = _required(text, _("Skriv anteckningen."), "text", 10000)
-    _target(case, "add_entry")
+    text = commands.required(text, _("Skriv anteckningen."), "text", 10000)
+    commands.target(case, "add_entry")
     entry = InvestigationEntry(case_id=case.id, section=section, entry_date=entry_date, source=source,
                                nature=nature, text=text, author_id=actor.id, author_name=actor.full_name,
                                author_title=actor.title or "", created_at=utcnow(),
@@ -182,8 +184,8 @@ def add_entry(actor, reference: str, *, section: str | None, entry_date: date | 
     db.session.flush()
     journal.add_event(case, "entry_added", actor, entry_id=entry.id, section=section, nature=nature,
                       corrects_id=entry.corrects_id)
-    _record("case.entry_added", actor, case, entry_id=entry.id, section=section, corrects_id=entry.corrects_id)
-    _commit(actor, case, "add_entry")
+    commands.record("case.entry_added", actor, case, entry_id=entry.id, section=section, corrects_id=entry.corrects_id)
+    commands.commit(actor, case, "add_entry")
     return entry
 
 
@@ -192,12 +194,12 @@ def add_entry(actor, reference: str, *, section: str | None, entry_date: date | 
 def record_causes(actor, reference: str, *, areas: list[str], text: str, expected_version: int) -> CaseCauses:
     """The cause areas (one or more) and a description. Recorded again, it replaces the old,
     which the journal keeps."""
-    case = _begin(actor, reference, "record_causes_and_risk", expected_version)
+    case = commands.begin(actor, reference, "record_causes_and_risk", expected_version)
     chosen = [a for a in CAUSE_AREAS if a in set(areas or ())]
     if not chosen or len(chosen) != len(set(areas)):
         raise CaseWorkError(_("Välj minst ett orsaksområde i listan."), "areas")
-    text = _required(text, _("Beskriv orsakerna."), "text", 10000)
-    _target(case, "record_causes_and_risk")
+    text = commands.required(text, _("Beskriv orsakerna."), "text", 10000)
+    commands.target(case, "record_causes_and_risk")
     causes = db.session.get(CaseCauses, case.id)
     previous = {"areas": cause_areas_of(case), "text": causes.text} if causes else None
     if causes is None:
@@ -209,21 +211,21 @@ def record_causes(actor, reference: str, *, areas: list[str], text: str, expecte
     db.session.execute(case_cause_areas.insert(), [{"case_id": case.id, "area": a} for a in chosen])
     journal.add_event(case, "causes_and_risk_recorded", actor, text=text, what="causes", areas=chosen,
                       previous=previous)
-    _record("case.causes_recorded", actor, case, areas=chosen)
-    _commit(actor, case, "record_causes_and_risk")
+    commands.record("case.causes_recorded", actor, case, areas=chosen)
+    commands.commit(actor, case, "record_causes_and_risk")
     return causes
 
 
 def record_risk(actor, reference: str, *, probability: int | None, consequence: int | None, text: str,
                 expected_version: int) -> CaseRisk:
     """The risk that it happens again: probability 1–4 × consequence 1–4, and why."""
-    case = _begin(actor, reference, "record_causes_and_risk", expected_version)
+    case = commands.begin(actor, reference, "record_causes_and_risk", expected_version)
     if probability not in (1, 2, 3, 4):
         raise CaseWorkError(_("Välj sannolikheten."), "probability")
     if consequence not in (1, 2, 3, 4):
         raise CaseWorkError(_("Välj konsekvensen."), "consequence")
-    text = _required(text, _("Motivera riskbedömningen."), "text", 5000)
-    _target(case, "record_causes_and_risk")
+    text = commands.required(text, _("Motivera riskbedömningen."), "text", 5000)
+    commands.target(case, "record_causes_and_risk")
     risk = db.session.get(CaseRisk, case.id)
     previous = ({"probability": risk.probability, "consequence": risk.consequence, "text": risk.text}
                 if risk else None)
@@ -237,15 +239,15 @@ def record_risk(actor, reference: str, *, probability: int | None, consequence: 
                       text=_("Risk: %(p)d × %(c)d = %(score)d, %(band)s. %(why)s", p=probability, c=consequence,
                              score=score, band=risk_band(score).lower(), why=text),
                       what="risk", probability=probability, consequence=consequence, previous=previous)
-    _record("case.risk_recorded", actor, case, probability=probability, consequence=consequence)
-    _commit(actor, case, "record_causes_and_risk")
+    commands.record("case.risk_recorded", actor, case, probability=probability, consequence=consequence)
+    commands.commit(actor, case, "record_causes_and_risk")
     return risk
 
 
 # --- similar cases ------------------------------------------------------------------------
 
 def _other_case(actor, case: Case, reference: str) -> Case:
-    reference = _clean(reference).upper()
+    reference = commands.clean(reference).upper()
     other = db.session.scalar(select(Case).where(Case.reference == reference)) if reference else None
     # An unknown reference and one the person may not see get the same answer.
     if other is None or not can(actor, Action.VIEW_CASE, other):
@@ -264,32 +266,32 @@ def _link_between(case: Case, other: Case) -> CaseLink | None:
 
 def link_similar_case(actor, reference: str, *, other_reference: str, expected_version: int) -> CaseLink:
     """Link a similar case (a suggestion, or any case the person sees). Shown on both cases."""
-    case = _begin(actor, reference, "link_case", expected_version)
+    case = commands.begin(actor, reference, "link_case", expected_version)
     other = _other_case(actor, case, other_reference)
     if _link_between(case, other) is not None:
         raise CaseWorkError(_("%(ref)s är redan kopplat till ärendet.", ref=other.reference), "reference")
-    _target(case, "link_case")
+    commands.target(case, "link_case")
     link = CaseLink(case_id=case.id, linked_case_id=other.id, linked_by_id=actor.id, linked_at=utcnow())
     db.session.add(link)
     journal.add_event(case, "case_linked", actor, text=other.reference, linked_case_id=other.id,
                       linked_reference=other.reference)
-    _record("case.linked", actor, case, linked_case_id=other.id)
-    _commit(actor, case, "link_case")
+    commands.record("case.linked", actor, case, linked_case_id=other.id)
+    commands.commit(actor, case, "link_case")
     return link
 
 
 def unlink_similar_case(actor, reference: str, *, other_reference: str, expected_version: int) -> None:
-    case = _begin(actor, reference, "link_case", expected_version)
+    case = commands.begin(actor, reference, "link_case", expected_version)
     other = _other_case(actor, case, other_reference)
     link = _link_between(case, other)
     if link is None:
         raise CaseWorkError(_("%(ref)s är inte kopplat till ärendet.", ref=other.reference), "reference")
-    _target(case, "link_case")
+    commands.target(case, "link_case")
     db.session.delete(link)
     journal.add_event(case, "case_unlinked", actor, text=other.reference, linked_case_id=other.id,
                       linked_reference=other.reference)
-    _record("case.unlinked", actor, case, linked_case_id=other.id)
-    _commit(actor, case, "link_case")
+    commands.record("case.unlinked", actor, case, linked_case_id=other.id)
+    commands.commit(actor, case, "link_case")
 
 
 # --- finishing a lex Sarah investigation --------------------------------------------------
@@ -297,10 +299,10 @@ def unlink_similar_case(actor, reference: str, *, other_reference: str, expected
 def finish_investigation(actor, reference: str, *, expected_version: int) -> Case:
     """The investigation goes to the officer for judgment. It must have something in it
     (the requirement ``has_entries``)."""
-    case = _begin(actor, reference, "finish_investigation", expected_version)
-    case.status = _target(case, "finish_investigation")
+    case = commands.begin(actor, reference, "finish_investigation", expected_version)
+    case.status = commands.target(case, "finish_investigation")
     journal.add_event(case, "investigation_finished", actor)
-    _record("case.investigation_finished", actor, case)
-    _commit(actor, case, "finish_investigation")
+    commands.record("case.investigation_finished", actor, case)
+    commands.commit(actor, case, "finish_investigation")
     return case
 

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.cases.forms import CaseForm, SwedishDateField, _int_or_none
 from app.intake.forms import CheckboxListField, Mandatory
+from app.workflow import Kind
 
 # SOSFS 2011:5, 5 kap.: the nine items a lex Sarah investigation documents (docs/domain.md, "The investigation").
 SECTION_LABELS = {
@@ -82,7 +83,7 @@ class EntryForm(CaseForm):
 
     def fill_from_case(self, case) -> None:
         from app.cases import investigation
-        if case.kind == "lex_sarah":
+        if case.kind == Kind.LEX_SARAH:
             self.section.choices = [("", _l("Välj avsnitt")), *SECTION_LABELS.items()]
         else:
             del self.section

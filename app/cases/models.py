@@ -7,11 +7,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.extensions import db
 from app.org.models import Unit
+from app.workflow import Kind, Status
 
 if TYPE_CHECKING:
     from app.auth.models import User
 
-CASE_KINDS = ("deviation", "lex_sarah", "complaint")
+CASE_KINDS = (Kind.DEVIATION, Kind.LEX_SARAH, Kind.COMPLAINT)
 
 
 class Category(db.Model):
@@ -47,7 +48,7 @@ COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
 # "to_deviation": a lex Sarah report judged not a misconduct, handled as a deviation;
 # "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
 HANDOVERS = ("to_deviation", "to_lex_sarah")
-REFERENCE_PREFIXES = {"deviation": "AV", "lex_sarah": "LS", "complaint": "KL"}
+REFERENCE_PREFIXES = {Kind.DEVIATION: "AV", Kind.LEX_SARAH: "LS", Kind.COMPLAINT: "KL"}
 # Case.next_deadline_at when no deadline is running: later than every real one, never NULL,
 # so that sorting by deadline is a plain index walk on both databases.
 NO_DEADLINE = datetime(9999, 12, 31)
@@ -91,7 +92,7 @@ class Case(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(30), default="received")  # indexed with assigned_to_id
+    status: Mapped[str] = mapped_column(String(30), default=Status.RECEIVED)  # indexed with assigned_to_id
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -14,7 +14,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import String, and_, exists, false, func, literal, or_, select, true, union_all
 from sqlalchemy.orm import joinedload, load_only
@@ -22,11 +22,11 @@ from sqlalchemy.orm import joinedload, load_only
 from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.cases.models import NO_DEADLINE, Case, case_categories
-from app.clock import STOCKHOLM, to_local, utcnow
+from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
 from app.int_params import db_int
 from app.org.models import Unit
-from app.workflow import Status
+from app.workflow import Kind, Status
 
 OPEN = "open"
 ALL = "all"
@@ -103,7 +103,7 @@ def scope_condition(user, scope: Scope | None = None):
     scope = scope or scope_for(user)
     condition = true() if scope.unit_ids is None else Case.unit_id.in_(scope.unit_ids)
     if scope.every_lex_sarah:
-        condition = or_(condition, Case.kind == "lex_sarah")
+        condition = or_(condition, Case.kind == Kind.LEX_SARAH)
     if not scope.with_bypass:
         condition = and_(condition, Case.bypass_manager.is_(False))
     return condition
@@ -147,10 +147,7 @@ def _sort_key(sort: str):
 
 def _local_year_bounds(year: int) -> tuple[datetime, datetime]:
     """The UTC instants where the Swedish calendar year starts and ends: an index range."""
-    def new_year(y: int) -> datetime:
-        local = datetime(y, 1, 1, tzinfo=STOCKHOLM)
-        return (local - local.utcoffset()).replace(tzinfo=None)
-    return new_year(year), new_year(year + 1)
+    return local_moment(date(year, 1, 1)), local_moment(date(year + 1, 1, 1))
 
 
 def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status: bool = True,
@@ -223,7 +220,7 @@ def _branches(scope: Scope, chosen: tuple[int, ...] | None, statuses: tuple[str,
     branches = [true()] if units is None else [Case.unit_id == u for u in units]
     in_scope = [true()] if units is None else [Case.unit_id.in_(units)] if units else []
     if scope.every_lex_sarah and scope.unit_ids is not None:
-        elsewhere = and_(Case.kind == "lex_sarah", Case.unit_id.not_in(scope.unit_ids))
+        elsewhere = and_(Case.kind == Kind.LEX_SARAH, Case.unit_id.not_in(scope.unit_ids))
         if chosen is not None:
             elsewhere = and_(elsewhere, Case.unit_id.in_(chosen))
         branches.append(elsewhere)

@@ -44,7 +44,7 @@ def _me():
 
 @bp.app_context_processor
 def case_words():
-    return {"case_words": forms, "move_endpoints": MOVE_ENDPOINTS}
+    return {"case_words": forms, "words": labels, "move_endpoints": MOVE_ENDPOINTS}
 
 
 # --- the queue ----------------------------------------------------------------------------
@@ -57,7 +57,7 @@ def queue():
     view = services.view_queue(_me(), filters, after=request.args.get("efter"), before=request.args.get("fore"))
     form.unit.choices = [("", _("Alla enheter"))] + [(u.id, "\u2003" * u.depth + u.name) for u in view.units]
     form.category.choices = [("", _("Alla kategorier"))] + [
-        (c.id, f"{c.name} ({forms.KIND_LABELS[c.kind]})") for c in view.categories]
+        (c.id, f"{c.name} ({labels.KIND_LABELS[c.kind]})") for c in view.categories]
     form.year.choices = [("", _("Alla år"))] + [(y, str(y)) for y in view.years]
     args = {k: v for k, v in request.args.items() if k not in ("efter", "fore") and v}
     return render_template("cases/queue.html", form=form, filters=filters, page=view.page, args=args)
@@ -154,7 +154,7 @@ def _set_version(form, version: int) -> None:
 
 
 def _refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
-    label = forms.MOVE_LABELS.get(move, move)
+    label = labels.MOVE_LABELS.get(move, move)
     if refusal.code == "unmet_requirements":
         escalated_to = handover.report_made_from(reference) if "not_yet_escalated" in refusal.unmet else None
         own = labels.refusal_for_unmet(refusal.unmet, escalated_to=escalated_to)
@@ -165,7 +165,7 @@ def _refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
     if refusal.code == "wrong_kind":
         return _("”%(move)s” finns inte för den här typen av ärende.", move=label)
     return _("”%(move)s” går inte när ärendet har status ”%(status)s”.", move=label,
-             status=forms.STATUS_LABELS.get(str(refusal.status), refusal.status))
+             status=labels.status_label(refusal.status))
 
 
 def _refused(reference: str, message: str):

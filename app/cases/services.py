@@ -7,16 +7,15 @@ writes the journal and the audit log, and commits once. Nothing here reads `requ
 """
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit, mailer, workflow
+from app import audit, commands, mailer, workflow
 from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_confirmed
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
@@ -31,126 +30,25 @@ from app.cases.models import (
     Disqualification,
     Feedback,
 )
-from app.clock import STOCKHOLM, to_local, today_local, utcnow
+from app.clock import moment_on, to_local, today_local, utcnow
+from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401 - the routes catch them here
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for
 from app.org.models import Unit
+from app.workflow import Kind, Status
 
 ANSWER_CHANNELS = ("letter", "email", "phone", "visit", "web")
 
 
-class CaseNotFound(Exception):
-    pass
-
-
-class CaseConflict(Exception):
-    """The case changed after the person loaded the form: nothing was saved. Carries the
-    case as it is now, and whether the move the person tried still fits it."""
-
-    def __init__(self, case: Case, still_possible: bool):
-        super().__init__(case.reference)
-        self.case = case
-        self.still_possible = still_possible
-
-
-class CaseWorkError(Exception):
-    """The request cannot be carried out as asked; `field` is the form field to show it at
-    (None: it concerns the case as a whole)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-# --- the moves this person can make -------------------------------------------------------
-
-def available_moves(user, case: Case) -> list[str]:
-    """The workflow moves this person can make on the case now, in the state machine's order."""
-    facts = {**facts_for(case), **OFFERED_FORM_FACTS}
-    return [move.name for move in workflow.available_moves(case.kind, case.status, facts)
-            if can_move(user, move.name, case)]
-
-
 def not_investigate_reasons(kind: str) -> tuple[str, ...]:
     """Only a lex Sarah report can fall outside the duty to report."""
-    return tuple(r for r in NOT_INVESTIGATE_REASONS if kind == "lex_sarah" or r != "not_covered_by_duty")
+    return tuple(r for r in NOT_INVESTIGATE_REASONS if kind == Kind.LEX_SARAH or r != "not_covered_by_duty")
 
 
 # --- shared steps ---------------------------------------------------------------------------
 
-def _load(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference).options(
-        selectinload(Case.disqualifications), selectinload(Case.unit)))
-    if case is None:
-        raise CaseNotFound(reference)
-    return case
-
-
-def _begin(actor, reference: str, move: str, expected_version: int) -> Case:
-    """Load the case and check, in this order: permission (403), the version the form
-    was loaded with (conflict), and whether the state machine allows the move now
-    (refused), counting what the form supplies as given; _target checks that too."""
-    case = _load(reference)
-    if not can_move(actor, move, case):
-        raise PermissionDenied(move)
-    if case.version != expected_version:
-        raise _conflict(actor, case, move)
-    workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
-    return case
-
-
-def _target(case: Case, move: str, **form_facts: bool) -> str:
-    """The status after the move, with the facts the person actually supplied."""
-    return workflow.next_status(case.kind, case.status, move, {**facts_for(case), **form_facts})
-
-
-def _conflict(actor, case: Case, move: str) -> CaseConflict:
-    # The conflict page shows the case as it is now, so it is a view like any other.
-    _record("case.viewed", actor, case, page="conflict", move=move)
-    db.session.commit()
-    return CaseConflict(case, still_possible=move in available_moves(actor, case))
-
-
-def _commit(actor, case: Case, move: str) -> None:
-    """Commit the change. Touching the case row makes every change, even one that only
-    adds a row elsewhere, bump the version; the versioned UPDATE catches a colleague
-    who committed between our check and now."""
-    case.updated_at = utcnow()
-    reference = case.reference
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _conflict(actor, _load(reference), move) from None
-
-
-def _clean(text: str | None) -> str:
-    return (text or "").strip()
-
-
-def _required(text: str | None, message: str, field: str, max_length: int) -> str:
-    text = _clean(text)
-    if not text:
-        raise CaseWorkError(message, field)
-    if len(text) > max_length:
-        raise CaseWorkError(_("Texten får ha högst %(max)d tecken.", max=max_length), field)
-    return text
-
-
-def _record(action: str, actor, case: Case, **detail) -> None:
-    audit.record(action, actor=actor, object_type="case", object_id=case.id,
-                 detail={"reference": case.reference, **detail})
-
-
 def _case_link(case: Case) -> str:
     return f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{case.reference}"
-
-
-def _deliver(queued) -> None:
-    ids = [m.id for m in queued if m is not None]
-    if ids:
-        mailer.deliver_queued(ids)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -209,18 +107,18 @@ class CaseView:
 
 def view_case(actor, reference: str) -> CaseView:
     """The case page. Every view is written to the audit log, and so is every refusal."""
-    case = _load(reference)
+    case = commands.load_case(reference)
     if can(actor, Action.VIEW_CASE, case):
         full = True
     elif can(actor, Action.VIEW_CASE_AS_REPORTER, case):
         full = False
     else:
-        _record("case.view_denied", actor, case)
+        commands.record("case.view_denied", actor, case)
         db.session.commit()
         raise PermissionDenied(Action.VIEW_CASE)
-    _record("case.viewed", actor, case, view="full" if full else "reporter")
+    commands.record("case.viewed", actor, case, view="full" if full else "reporter")
     db.session.commit()
-    moves = available_moves(actor, case) if full else []
+    moves = commands.moves_for(actor, case) if full else []
     can_take = ("assign" in moves and case.assigned_to_id != actor.id
                 and can(actor, Action.BE_ASSIGNED, case))
     return CaseView(case=case, full=full, moves=moves, can_take=can_take)
@@ -235,13 +133,13 @@ class ActionView:
 
 def open_action(actor, reference: str, move: str) -> ActionView:
     """A form for one move: only for those who may make it, and only when it fits the case now."""
-    case = _load(reference)
+    case = commands.load_case(reference)
     if not can_move(actor, move, case):
-        _record("case.view_denied", actor, case, page=move)
+        commands.record("case.view_denied", actor, case, page=move)
         db.session.commit()
         raise PermissionDenied(move)
     workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
-    _record("case.viewed", actor, case, page=move)
+    commands.record("case.viewed", actor, case, page=move)
     db.session.commit()
     return ActionView(case=case, assignees=assignable_people(case) if move == "assign" else [],
                       reasons=not_investigate_reasons(case.kind))
@@ -251,7 +149,7 @@ def assignable_people(case: Case) -> list[User]:
     """Everyone the permission function allows to be made the case's handler."""
     candidates = select(User).where(User.active, User.role.in_(("investigator", "officer"))).options(
         selectinload(User.units))
-    if case.kind != "lex_sarah":
+    if case.kind != Kind.LEX_SARAH:
         candidates = candidates.where(User.role == "investigator", User.id.in_(
             select(user_units.c.user_id).where(user_units.c.unit_id.in_(case.unit_path))))
     people = [u for u in db.session.scalars(candidates) if can(u, Action.BE_ASSIGNED, case)]
@@ -262,7 +160,7 @@ def assignable_people(case: Case) -> list[User]:
 
 def assign_case(actor, reference: str, *, assignee_id: int | None, expected_version: int) -> Case:
     """Make someone the case's handler (None: nobody). The person must be allowed to handle it."""
-    case = _begin(actor, reference, "assign", expected_version)
+    case = commands.begin(actor, reference, "assign", expected_version)
     assignee = None
     if assignee_id is not None:
         assignee = db.session.get(User, assignee_id)
@@ -282,32 +180,30 @@ def assign_case(actor, reference: str, *, assignee_id: int | None, expected_vers
         journal.add_event(case, "assigned", actor, text=assignee.full_name, assignee_id=assignee.id,
                           assignee_name=assignee.full_name,
                           previous_id=previous.id if previous else None)
-    _record("case.assigned", actor, case, assignee_id=assignee.id if assignee else None,
+    commands.record("case.assigned", actor, case, assignee_id=assignee.id if assignee else None,
             previous_id=previous.id if previous else None)
-    mail = None
     if assignee is not None and assignee.id != actor.id and assignee.email:
         with force_locale("sv"):
-            mail = mailer.queue_email(
+            mailer.queue_email(
                 [assignee.email], _("Du är handläggare för %(ref)s", ref=case.reference),
                 _("%(name)s har gjort dig till handläggare för %(ref)s.\n\nÖppna ärendet: %(link)s\n",
                   name=actor.full_name, ref=case.reference, link=_case_link(case)))
-    _commit(actor, case, "assign")
-    _deliver([mail])
+    commands.commit(actor, case, "assign")
     return case
 
 
 def declare_disqualified(actor, reference: str, *, reason: str, expected_version: int) -> Case:
     """Jäv: the person steps away from the case, with a reason; they are unassigned and can
     never again be assigned to it."""
-    case = _begin(actor, reference, "declare_disqualified", expected_version)
-    reason = _required(reason, _("Skriv varför du inte kan handlägga ärendet."), "reason", 2000)
+    case = commands.begin(actor, reference, "declare_disqualified", expected_version)
+    reason = commands.required(reason, _("Skriv varför du inte kan handlägga ärendet."), "reason", 2000)
     was_assigned = case.assigned_to_id == actor.id
     case.disqualifications.append(Disqualification(user_id=actor.id, reason=reason, declared_at=utcnow()))
     if was_assigned:
         case.assigned_to = None
     journal.add_event(case, "disqualified", actor, text=reason, unassigned=was_assigned)
-    _record("case.disqualification_declared", actor, case, unassigned=was_assigned)
-    _commit(actor, case, "declare_disqualified")
+    commands.record("case.disqualification_declared", actor, case, unassigned=was_assigned)
+    commands.commit(actor, case, "declare_disqualified")
     return case
 
 
@@ -320,38 +216,38 @@ def decide_triage(actor, reference: str, *, decision: str, reason: str | None = 
         raise CaseWorkError(_("Välj om en utredning ska inledas."), "decision")
     investigate = decision == "investigate"
     move = "triage_investigate" if investigate else "triage_not_investigate"
-    text = _clean(text)
+    text = commands.clean(text)
     reason = reason or None
-    case = _begin(actor, reference, move, expected_version)
+    case = commands.begin(actor, reference, move, expected_version)
     linked = None
     if not investigate:
         if not reason:
             raise CaseWorkError(_("Välj ett skäl till att ingen utredning inleds."), "reason")
         if reason not in not_investigate_reasons(case.kind):
             raise CaseWorkError(_("Välj ett av skälen i listan."), "reason")
-        text = _required(text, _("Skriv en motivering till beslutet."), "text", 5000)
+        text = commands.required(text, _("Skriv en motivering till beslutet."), "text", 5000)
         if reason == "already_investigated":
             linked = _linked_case(actor, case, linked_reference)
     else:
         reason, text = None, ""
-    status = _target(case, move, not_investigate_reason=bool(reason and text))
+    status = commands.target(case, move, not_investigate_reason=bool(reason and text))
     now = utcnow()
     case.triage_decision, case.triage_reason, case.triage_text = decision, reason, text
     case.triage_linked_case = linked
     case.triaged_by, case.triaged_at = actor, now
     case.status = status
-    if status == "closed":
+    if status == Status.CLOSED:
         case.closed_at, case.closed_by = now, actor
     journal.add_event(case, "triaged", actor, text=text, decision=decision, reason=reason,
                       linked_reference=linked.reference if linked else None)
-    _record("case.triaged", actor, case, decision=decision, reason=reason,
+    commands.record("case.triaged", actor, case, decision=decision, reason=reason,
             linked_case_id=linked.id if linked else None)
-    _commit(actor, case, move)
+    commands.commit(actor, case, move)
     return case
 
 
 def _linked_case(actor, case: Case, reference: str) -> Case:
-    reference = _clean(reference).upper()
+    reference = commands.clean(reference).upper()
     if not reference:
         raise CaseWorkError(_("Ange diarienumret för ärendet där händelsen redan är utredd."), "linked_reference")
     other = db.session.scalar(select(Case).where(Case.reference == reference))
@@ -370,11 +266,11 @@ def record_answer(actor, reference: str, *, text: str, answered_on: date, channe
                   expected_version: int) -> Case:
     """The answer to the complainant: its text, when it was given and how. The public
     follow-up page shows answer_text and answered_at."""
-    case = _begin(actor, reference, "record_answer", expected_version)
+    case = commands.begin(actor, reference, "record_answer", expected_version)
     details = case.complaint
     if details is None:
         raise CaseWorkError(_("Klagomålet saknar uppgifter om klaganden."))
-    text = _required(text, _("Skriv svaret."), "text", 10000)
+    text = commands.required(text, _("Skriv svaret."), "text", 10000)
     if channel not in ANSWER_CHANNELS:
         raise CaseWorkError(_("Välj hur svaret lämnades."), "channel")
     if answered_on is None:
@@ -383,53 +279,43 @@ def record_answer(actor, reference: str, *, text: str, answered_on: date, channe
         raise CaseWorkError(_("Datumet kan inte vara senare än i dag."), "answered_on")
     if answered_on < to_local(case.received_at).date():
         raise CaseWorkError(_("Datumet kan inte vara före den dag klagomålet kom in."), "answered_on")
-    status = _target(case, "record_answer")
+    status = commands.target(case, "record_answer")
     details.answer_text = text
     details.answer_channel = channel
     details.answered_by = actor
-    details.answered_at = _moment_on(answered_on)
+    details.answered_at = moment_on(answered_on)
     case.status = status
     journal.add_event(case, "answered", actor, text=text, channel=channel, answered_on=answered_on.isoformat())
-    _record("case.answered", actor, case, channel=channel, answered_on=answered_on.isoformat())
-    _commit(actor, case, "record_answer")
+    commands.record("case.answered", actor, case, channel=channel, answered_on=answered_on.isoformat())
+    commands.commit(actor, case, "record_answer")
     return case
-
-
-def _moment_on(day: date) -> datetime:
-    """Now, when the answer was given today; otherwise noon that day (Swedish time), in UTC."""
-    if day == today_local():
-        return utcnow()
-    local = datetime(day.year, day.month, day.day, 12, tzinfo=STOCKHOLM)
-    return (local - local.utcoffset()).replace(tzinfo=None)
 
 
 # --- feedback, closing, reopening -------------------------------------------------------------
 
 def give_feedback(actor, reference: str, *, text: str, expected_version: int) -> Case:
     """A short message to the person who filed the report, shown under their "Mina rapporter"."""
-    case = _begin(actor, reference, "give_feedback", expected_version)
-    text = _required(text, _("Skriv återkopplingen."), "text", 2000)
+    case = commands.begin(actor, reference, "give_feedback", expected_version)
+    text = commands.required(text, _("Skriv återkopplingen."), "text", 2000)
     case.feedback.append(Feedback(at=utcnow(), author_id=actor.id, author_name=actor.full_name, text=text))
     journal.add_event(case, "feedback_given", actor, text=text)
-    _record("case.feedback_given", actor, case)
-    mail = None
+    commands.record("case.feedback_given", actor, case)
     if case.reporter is not None and case.reporter.email:
         # Only that there is feedback, never the feedback itself: e-mail is not for case content.
         with force_locale("sv"):
-            mail = mailer.queue_email(
+            mailer.queue_email(
                 [case.reporter.email], _("Återkoppling på %(ref)s", ref=case.reference),
                 _("Du har fått återkoppling på din rapport %(ref)s.\n\nLäs den under Mina rapporter: %(link)s\n",
                   ref=case.reference, link=f"{current_app.config['BASE_URL'].rstrip('/')}/mina-rapporter"))
-    _commit(actor, case, "give_feedback")
-    _deliver([mail])
+    commands.commit(actor, case, "give_feedback")
     return case
 
 
 def close_case(actor, reference: str, *, summary: str, expected_version: int,
                confirm_open_actions: bool = False, open_actions_reason: str = "") -> Case:
-    case = _begin(actor, reference, "close", expected_version)
-    summary = _required(summary, _("Skriv en sammanfattning av hur ärendet avslutas."), "summary", 5000)
-    status = _target(case, "close")
+    case = commands.begin(actor, reference, "close", expected_version)
+    summary = commands.required(summary, _("Skriv en sammanfattning av hur ärendet avslutas."), "summary", 5000)
+    status = commands.target(case, "close")
     # Actions still planned or in progress: closing needs an explicit confirmation and a
     # reason, which the actions feature journals (app.actions.services).
     try:
@@ -439,8 +325,8 @@ def close_case(actor, reference: str, *, summary: str, expected_version: int,
     case.status = status
     case.closed_at, case.closed_by, case.closing_summary = utcnow(), actor, summary
     journal.add_event(case, "closed", actor, text=summary)
-    _record("case.closed", actor, case)
-    _commit(actor, case, "close")
+    commands.record("case.closed", actor, case)
+    commands.commit(actor, case, "close")
     return case
 
 
@@ -451,9 +337,9 @@ def reopen_case(actor, reference: str, *, reason: str, expected_version: int) ->
     investigated: the decision is replaced (the journal keeps the old one), so the
     statistics do not count it as "not investigated".
     """
-    case = _begin(actor, reference, "reopen", expected_version)
-    reason = _required(reason, _("Skriv varför ärendet öppnas igen."), "reason", 2000)
-    status = _target(case, "reopen", reopen_reason=bool(reason))
+    case = commands.begin(actor, reference, "reopen", expected_version)
+    reason = commands.required(reason, _("Skriv varför ärendet öppnas igen."), "reason", 2000)
+    status = commands.target(case, "reopen", reopen_reason=bool(reason))
     previous = {"closed_at": case.closed_at.isoformat() if case.closed_at else None,
                 "closing_summary": case.closing_summary, "triage_decision": case.triage_decision,
                 "triage_reason": case.triage_reason, "triage_text": case.triage_text}
@@ -465,6 +351,6 @@ def reopen_case(actor, reference: str, *, reason: str, expected_version: int) ->
     case.status = status
     case.closed_at, case.closed_by, case.closing_summary = None, None, ""
     journal.add_event(case, "reopened", actor, text=reason, previous=previous)
-    _record("case.reopened", actor, case)
-    _commit(actor, case, "reopen")
+    commands.record("case.reopened", actor, case)
+    commands.commit(actor, case, "reopen")
     return case

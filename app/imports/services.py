@@ -50,10 +50,11 @@ from app.cases.models import (
     ReferenceCounter,
     case_categories,
 )
-from app.clock import STOCKHOLM, today_local, utcnow
+from app.clock import local_moment, today_local, utcnow
 from app.extensions import db
 from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
 from app.org.models import Unit
+from app.workflow import Kind, Status
 
 COLUMNS = ("reference", "kind", "received_date", "department", "unit", "summary", "categories", "channel",
            "triage", "judgment", "serious", "ivo_notified_date", "handled_as_deviation", "closed_date",
@@ -211,7 +212,7 @@ def _parse_row(line: int, cells: dict[str, str], problems: list, received_label:
             categories.append(name)
 
     channel = _choice(value["channel"], COMPLAINT_CHANNELS, problems, line, "channel")
-    if channel and kind and kind != "complaint":
+    if channel and kind and kind != Kind.COMPLAINT:
         problems.append(Problem(line, "channel", _("Kanal anges bara för klagomål.")))
     triage = _choice(value["triage"], tuple(TRIAGE_VALUES), problems, line, "triage")
     judgment = _choice(value["judgment"], JUDGMENTS, problems, line, "judgment")
@@ -227,7 +228,7 @@ def _parse_row(line: int, cells: dict[str, str], problems: list, received_label:
 
     lex_sarah_only = (("judgment", judgment), ("serious", serious_text), ("ivo_notified_date", ivo_on),
                       ("handled_as_deviation", handed_text))
-    if kind and kind != "lex_sarah":
+    if kind and kind != Kind.LEX_SARAH:
         for column, given in lex_sarah_only:
             if given is not None:
                 problems.append(Problem(line, column, _("Anges bara för lex Sarah-rapporter.")))
@@ -239,9 +240,9 @@ def _parse_row(line: int, cells: dict[str, str], problems: list, received_label:
     if judgment in ("misconduct", "risk") and serious is None:
         problems.append(Problem(line, "serious", _("Ange yes eller no: är missförhållandet eller risken "
                                                    "allvarlig?")))
-    if serious is not None and judgment not in ("misconduct", "risk") and kind == "lex_sarah":
+    if serious is not None and judgment not in ("misconduct", "risk") and kind == Kind.LEX_SARAH:
         problems.append(Problem(line, "serious", _("Allvarlighet anges bara när judgment är misconduct eller risk.")))
-    if handed_over and judgment != "none" and kind == "lex_sarah":
+    if handed_over and judgment != "none" and kind == Kind.LEX_SARAH:
         problems.append(Problem(line, "handled_as_deviation", _("Bara en rapport som bedömts som inget "
                                                                 "missförhållande (judgment none) överlämnas som "
                                                                 "avvikelse.")))
@@ -402,8 +403,7 @@ def check(data: bytes, *, create_units: bool = False) -> tuple[list[Row], list[R
 
 def _noon(day: date) -> datetime:
     """Noon that day in Sweden, as naive UTC: the moment an imported date stands for."""
-    local = datetime(day.year, day.month, day.day, 12, tzinfo=STOCKHOLM)
-    return (local - local.utcoffset()).replace(tzinfo=None)
+    return local_moment(day, 12)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -519,15 +519,15 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
     category_ids = _category_ids(rows, actor, result)
     decider = system_user()
     now = utcnow()
-    kind_names = {"deviation": _("Importerad avvikelse"), "complaint": _("Importerat klagomål"),
-                  "lex_sarah": _("Importerad lex Sarah-rapport")}
+    kind_names = {Kind.DEVIATION: _("Importerad avvikelse"), Kind.COMPLAINT: _("Importerat klagomål"),
+                  Kind.LEX_SARAH: _("Importerad lex Sarah-rapport")}
     html, pdf = _imported_document(_("Anmälan till IVO (importerad)"))
     html_sha, pdf_sha = hashlib.sha256(html.encode()).hexdigest(), hashlib.sha256(pdf).hexdigest()
     journal_text = _("Importerat från tidigare års register (%(source)s).", source=source)
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
         cases = [{
-            "reference": row.reference, "kind": row.kind, "status": "closed", "unit_id": unit_ids[row.line],
+            "reference": row.reference, "kind": row.kind, "status": Status.CLOSED, "unit_id": unit_ids[row.line],
             "received_at": _noon(row.received_on), "summary": row.summary or kind_names[row.kind],
             "description": "", "client_gender": row.client_gender, "triage_decision": row.triage,
             "handover": "to_deviation" if row.handed_over else None,
@@ -544,7 +544,7 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
         for case_id, row in zip(ids, chunk, strict=True):
             links += [{"case_id": case_id, "category_id": category_ids[(row.kind, _key(name))]}
                       for name in row.categories]
-            if row.kind == "complaint" and row.channel:
+            if row.kind == Kind.COMPLAINT and row.channel:
                 details.append({"case_id": case_id, "channel": row.channel})
             if row.judgment:
                 decided = row.closed_on or row.received_on

@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.cases.models import Attachment, Case
+from app.commands import Refused
 from app.extensions import db
 from app.intake import storage
 
@@ -75,9 +76,9 @@ class CheckedFile:
         return len(self.data)
 
 
-class AttachmentRefused(Exception):
+class AttachmentRefused(Refused):
     def __init__(self, messages: list[str]):
-        super().__init__("; ".join(messages))
+        super().__init__(" ".join(messages))
         self.messages = messages
 
 

@@ -24,6 +24,7 @@ from wtforms import (
 )
 
 from app.intake.attachments import ACCEPT
+from app.workflow import Kind
 
 GENDER_LABELS = {"female": _l("Kvinna"), "male": _l("Man"), "other": _l("Annat"), "unknown": _l("Vet inte")}
 AGE_LABELS = {"child": _l("Barn (under 18 år)"), "adult": _l("Vuxen")}
@@ -213,4 +214,4 @@ class ComplaintForm(ReportForm):
                                    description=_l("Om personen inte vet: dagen klagomålet kom in."))
 
 
-FORMS = {"deviation": DeviationForm, "lex_sarah": LexSarahForm, "complaint": ComplaintForm}
+FORMS = {Kind.DEVIATION: DeviationForm, Kind.LEX_SARAH: LexSarahForm, Kind.COMPLAINT: ComplaintForm}

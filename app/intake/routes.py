@@ -1,5 +1,4 @@
 from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.guard import require
@@ -8,13 +7,13 @@ from app.clock import today_local
 from app.int_params import db_int
 from app.intake import attachments, services
 from app.intake.forms import FORMS
-from app.workflow import STATUS_LABELS
+from app.labels import KIND_LABELS, STATUS_LABELS
+from app.workflow import Kind
 
 bp = Blueprint("intake", __name__)
 
 # URL slug -> kind
-SLUGS = {"avvikelse": "deviation", "lex-sarah": "lex_sarah", "klagomal": "complaint"}
-KIND_LABELS = {"deviation": _l("Avvikelse"), "lex_sarah": _l("Lex Sarah-rapport"), "complaint": _l("Klagomål")}
+SLUGS = {"avvikelse": Kind.DEVIATION, "lex-sarah": Kind.LEX_SARAH, "klagomal": Kind.COMPLAINT}
 
 
 def _me():

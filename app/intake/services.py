@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import audit, mailer
+from app import audit, commands
 from app.auth.permissions import Action, PermissionDenied, can, ensure
 from app.cases.categories import categories_for
 from app.cases.filing import open_case, queue_filing_mail
@@ -31,14 +31,16 @@ from app.cases.models import (
     ComplaintDetails,
 )
 from app.clock import to_local, today_local, utcnow
+from app.commands import Refused
 from app.extensions import db
 from app.int_params import db_int_or_none
 from app.intake import attachments, personnummer
 from app.org.models import Unit
 from app.org.services import tree
+from app.workflow import Kind
 
 log = logging.getLogger(__name__)
-KINDS = ("deviation", "lex_sarah", "complaint")
+KINDS = (Kind.DEVIATION, Kind.LEX_SARAH, Kind.COMPLAINT)
 # A staff member registers complaints that came in some other way; "web" is the public form's.
 STAFF_COMPLAINT_CHANNELS = ("phone", "letter", "email", "visit", "ivo")
 CLIENT_AGES = ("child", "adult")
@@ -54,15 +56,19 @@ _PHONE = re.compile(r"^[0-9+()\-. ]{5,40}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class IntakeError(Exception):
+class IntakeError(Refused):
     """The report was not filed; `errors` maps form field names to messages for the person."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(", ".join(errors))
-        self.errors = errors
+        super().__init__(" ".join(m for messages in errors.values() for m in messages))
+        self._errors = errors
+
+    @property
+    def errors(self) -> dict:
+        return self._errors
 
 
-class NotFound(Exception):
+class NotFound(commands.NotFound):
     """No such case or attachment (routes answer 404)."""
 
 
@@ -112,9 +118,9 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
         raise NotFound(kind)
     errors: dict[str, list[str]] = {}
     fields, unit, categories = _clean_common(kind, data, errors)
-    if kind == "lex_sarah":
+    if kind == Kind.LEX_SARAH:
         fields.update(_clean_lex_sarah(data, errors))
-    complaint = _clean_complaint(data, errors) if kind == "complaint" else None
+    complaint = _clean_complaint(data, errors) if kind == Kind.COMPLAINT else None
     try:
         checked_files = attachments.inspect(files)
     except attachments.AttachmentRefused as refused:
@@ -134,14 +140,12 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
             audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
                          detail={"attachment_id": attachment.id, "size": attachment.size,
                                  "content_type": attachment.content_type})
-        mail_ids = queue_filing_mail(case)
+        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
         db.session.commit()
     except BaseException:
         db.session.rollback()
         attachments.discard(written)
         raise
-    # After the commit, never before: a filing that failed has told nobody anything.
-    mailer.deliver_queued(mail_ids)
     return case
 
 

@@ -1,9 +1,6 @@
 """Swedish display names for the lex Sarah codes (translated lazily, so they work in templates and forms)."""
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-
-from app import workflow
 
 OUTCOME_LABELS = {
     "misconduct": _l("Missförhållande"),
@@ -34,8 +31,3 @@ def judgment_label(outcome: str | None, serious: bool | None) -> str:
     return f"{label}, {_l('allvarligt') if serious else _l('inte allvarligt')}"
 
 
-def status_label(status: str) -> str:
-    try:
-        return _(workflow.STATUS_LABELS[workflow.Status(status)])
-    except ValueError:
-        return status

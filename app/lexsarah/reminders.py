@@ -75,5 +75,5 @@ def send_ivo_reminders(today: date | None = None) -> str:
         # Another run got there first today; it sends them.
         db.session.rollback()
         return "Lex Sarah: another run already sent today's reminders."
-    sent, failed = mailer.deliver_queued([m.id for m in queued if m is not None])
+    sent, failed = mailer.outcome([m.id for m in queued if m is not None])  # delivered at the commit
     return f"Lex Sarah: {len(queued)} digests queued, {sent} sent, {failed} failed, {skipped} skipped."

@@ -8,11 +8,10 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
-from app.auth.permissions import Action, PermissionDenied, ensure
+from app.auth.permissions import Action, ensure
 from app.clock import today_local
-from app.extensions import db
 from app.int_params import db_int
+from app.labels import status_label
 from app.lexsarah import services
 from app.lexsarah.forms import (
     InformingForm,
@@ -24,7 +23,7 @@ from app.lexsarah.forms import (
     ProviderSettingsForm,
     SendForm,
 )
-from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label, status_label
+from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import INFORMING_ITEMS
 from app.security_headers import allow_own_stylesheet
 
@@ -40,18 +39,6 @@ def lex_sarah_template_helpers():
     # Also for the case page, which includes lexsarah/_case_panel.html.
     return {"lex_sarah_judgment_label": judgment_label, "lex_sarah_status_label": status_label,
             "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS}
-
-
-@bp.errorhandler(PermissionDenied)
-def permission_denied(error):
-    db.session.rollback()
-    reference = (request.view_args or {}).get("reference", "")
-    audit.record("permission.denied", actor=_me(), object_type="case" if reference else "",
-                 object_id=reference,
-                 detail={"endpoint": request.endpoint, "method": request.method,
-                         "action": str(error.args[0]) if error.args else ""})
-    db.session.commit()
-    return render_template("errors/403.html"), 403
 
 
 def _case(reference: str):

@@ -22,9 +22,10 @@ from app.auth.permissions import Action, ensure
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
+from app.commands import Conflict, Refused
 from app.extensions import db
 from app.facts import facts_for
-from app.labels import refusal_for_unmet
+from app.labels import refusal_for_unmet, status_label
 from app.lexsarah import document
 from app.lexsarah.labels import IVO_OUTCOME_LABELS, OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import (
@@ -38,24 +39,26 @@ from app.lexsarah.models import (
     ProviderSettings,
 )
 from app.lexsarah.signals import ivo_demanded_measures
+from app.workflow import Kind
 
 MAX_TEXT = 20_000
 INVESTIGATION_MONTHS = 2  # SOSFS 2011:5: the investigation reaches IVO within two months of the notification
 
 
-class LexSarahError(Exception):
+class LexSarahError(Refused):
     """A refused operation. `errors` maps a form field (or None: the whole page) to a Swedish message."""
 
     def __init__(self, errors: dict[str | None, str] | str):
-        self.errors = {None: errors} if isinstance(errors, str) else dict(errors)
-        super().__init__("; ".join(self.errors.values()))
+        errors = {None: errors} if isinstance(errors, str) else dict(errors)
+        super().__init__(" ".join(errors.values()), next(iter(errors)) if len(errors) == 1 else None)
+        self._errors = errors
 
     @property
-    def message(self) -> str:
-        return " ".join(self.errors.values())
+    def errors(self) -> dict:
+        return self._errors
 
 
-class LexSarahConflict(LexSarahError):
+class LexSarahConflict(Conflict, LexSarahError):
     """Someone else saved the same thing in the meantime; nothing was overwritten."""
 
 
@@ -63,7 +66,7 @@ class LexSarahConflict(LexSarahError):
 
 def find_case(reference: str) -> Case | None:
     """The lex Sarah case with this reference, or None."""
-    return db.session.scalar(select(Case).where(Case.reference == reference, Case.kind == "lex_sarah"))
+    return db.session.scalar(select(Case).where(Case.reference == reference, Case.kind == Kind.LEX_SARAH))
 
 
 def add_months(day: date, months: int) -> date:
@@ -88,8 +91,7 @@ def _refusal_message(refusal: workflow.MoveRefused) -> str:
     if own is not None:
         return own
     if refusal.code == "wrong_status":
-        status = workflow.STATUS_LABELS.get(workflow.Status(refusal.status), refusal.status)
-        return _("Det går inte nu: ärendet har status ”%(status)s”.", status=_(status))
+        return _("Det går inte nu: ärendet har status ”%(status)s”.", status=status_label(refusal.status))
     return _("Det går inte nu.")
 
 
@@ -647,7 +649,7 @@ DESK_LISTS = ("awaiting_judgment", "not_notified", "investigation_due", "decisio
 
 def _desk_queries():
     # Imported cases are closed history from earlier years: nothing on them is anyone's to do.
-    lex_sarah = (Case.kind == "lex_sarah") & Case.imported.is_(False)
+    lex_sarah = (Case.kind == Kind.LEX_SARAH) & Case.imported.is_(False)
     awaiting = (select(Case, LexSarahJudgment).outerjoin(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
                 .where(lex_sarah, Case.status == workflow.Status.AWAITING_JUDGMENT.value))
     not_notified = (select(Case, LexSarahJudgment).join(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)

@@ -5,15 +5,13 @@ from sqlalchemy import func, literal, select, update
 
 from app import audit
 from app.auth.permissions import Action, ensure
+from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
 
 
-class UnitError(Exception):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class UnitError(Refused):
+    pass
 
 
 def _clean_name(name: str) -> str:

@@ -17,13 +17,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
-from app import audit, mailer
+from app import audit
 from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import COMPLAINANT_RELATIONS, Case, Category, ComplaintDetails, ReferenceCounter
 from app.clock import to_local, utcnow
+from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
 from app.public.models import PublicRateHit
+from app.workflow import Kind
 
 log = logging.getLogger(__name__)
 
@@ -39,13 +41,8 @@ RATE_WINDOW = timedelta(hours=1)
 SUBMIT, LOOKUP = "submit", "lookup"
 
 
-class ComplaintError(Exception):
+class ComplaintError(Refused):
     """A submission the service refuses, with a message for the person and the field it concerns."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class RateLimited(Exception):
@@ -80,7 +77,7 @@ def departments() -> list[Unit]:
 
 
 def complaint_topics() -> list[Category]:
-    return list(db.session.scalars(select(Category).where(Category.kind == "complaint", Category.active)
+    return list(db.session.scalars(select(Category).where(Category.kind == Kind.COMPLAINT, Category.active)
                                    .order_by(Category.position, Category.name)))
 
 
@@ -146,7 +143,7 @@ def _peek_reference() -> str:
     """A reference that looks like the next real one, without taking a number."""
     year = to_local(utcnow()).year
     last = db.session.scalar(select(ReferenceCounter.last).where(
-        ReferenceCounter.kind == "complaint", ReferenceCounter.year == year)) or 0
+        ReferenceCounter.kind == Kind.COMPLAINT, ReferenceCounter.year == year)) or 0
     return f"KL-{year}-{last + 1:04d}"
 
 
@@ -174,7 +171,7 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
     topic = None
     if category_id:
         topic = db.session.get(Category, category_id)
-        if topic is None or topic.kind != "complaint" or not topic.active:
+        if topic is None or topic.kind != Kind.COMPLAINT or not topic.active:
             raise ComplaintError(_("Välj ett ämne i listan, eller inget."), "category_id")
     if relation not in RELATIONS:
         raise ComplaintError(_("Välj vem du är i listan."), "relation")
@@ -202,7 +199,7 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
         log.info("Public complaint form: honeypot filled; nothing stored.")
         return Receipt(reference=reference, code=code, anonymous=anonymous)
 
-    case = open_case(kind="complaint", unit=department, reporter=None, categories=[topic] if topic else [],
+    case = open_case(kind=Kind.COMPLAINT, unit=department, reporter=None, categories=[topic] if topic else [],
                      keep_ip=False,
                      summary=summarise(description), description=description)
     db.session.add(ComplaintDetails(
@@ -210,9 +207,8 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
         complainant_email=email[:254], complainant_phone=phone[:40], complainant_address=address[:300],
         relation=relation, answer_wanted=answer_wanted, wishes=wishes,
         followup_code_hash=hash_code(case.reference, code)))
-    queued = queue_filing_mail(case)
-    db.session.commit()
-    mailer.deliver_queued(queued)
+    queue_filing_mail(case)
+    db.session.commit()  # the mail goes out after it (app.mailer)
     return Receipt(reference=case.reference, code=code, anonymous=anonymous)
 
 
@@ -225,7 +221,7 @@ def look_up_complaint(*, client_ip: str, reference: str, code: str) -> PublicSta
     _take_slot(client_ip, LOOKUP, current_app.config["PUBLIC_LOOKUP_LIMIT_PER_HOUR"])
     reference = normalise_reference(reference)
     details = db.session.scalar(select(ComplaintDetails).join(Case).where(
-        Case.reference == reference, Case.kind == "complaint"))
+        Case.reference == reference, Case.kind == Kind.COMPLAINT))
     stored = details.followup_code_hash if details is not None else ""
     # Compare even when there is nothing to compare with, so both failures cost the same.
     matches = hmac.compare_digest(stored or "0" * 64, hash_code(reference, code)) and bool(stored)

@@ -19,7 +19,7 @@ What is counted (the counting rules of the quality report):
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Integer, and_, case, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
@@ -28,18 +28,18 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.actions.models import ActionType, CaseAction
 from app.cases.models import CASE_KINDS, Case, Category, ComplaintDetails, case_categories
-from app.clock import STOCKHOLM, to_local
+from app.clock import local_moment, to_local
 from app.extensions import db
 from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
 from app.org.models import Unit
+from app.workflow import Kind
 
 MEASURES = ("lex_sarah_to_judgment", "lex_sarah_to_ivo", "complaint_to_answer")
 
 
 def year_start(year: int) -> datetime:
     """1 January 00:00 in Sweden as the naive UTC that the timestamp columns hold."""
-    local = datetime(year, 1, 1, tzinfo=STOCKHOLM)
-    return (local - local.utcoffset()).replace(tzinfo=None)
+    return local_moment(date(year, 1, 1))
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def lex_sarah_outcomes(scope: Scope) -> dict[str, int]:
              .select_from(Case)
              .outerjoin(judgment, judgment.case_id == Case.id)
              .outerjoin(ivo, ivo.case_id == Case.id)
-             .where(scope.cases(), Case.kind == "lex_sarah"))
+             .where(scope.cases(), Case.kind == Kind.LEX_SARAH))
     row = db.session.execute(query).mappings().one()
     return {key: int(value or 0) for key, value in row.items()}
 
@@ -130,7 +130,7 @@ def complaint_channels(scope: Scope) -> list[tuple[str, int, int]]:
     details = ComplaintDetails
     query = (select(details.channel, func.count(), count_if(details.answered_at.is_not(None)))
              .select_from(Case).join(details, details.case_id == Case.id)
-             .where(scope.cases(), Case.kind == "complaint")
+             .where(scope.cases(), Case.kind == Kind.COMPLAINT)
              .group_by(details.channel))
     return [(channel, int(n), int(answered or 0)) for channel, n, answered in db.session.execute(query)]
 
@@ -179,17 +179,17 @@ def _days_query(measure: str, scope: Scope):
         # Imported history carries no date of the judgment, so it is not measured.
         return (select(day_count(LexSarahJudgment.decided_at, Case.received_at).label("days"))
                 .select_from(Case).join(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
-                .where(scope.cases(), Case.kind == "lex_sarah", LexSarahJudgment.outcome.is_not(None),
+                .where(scope.cases(), Case.kind == Kind.LEX_SARAH, LexSarahJudgment.outcome.is_not(None),
                        Case.imported.is_(False)))
     if measure == "lex_sarah_to_ivo":
         return (select(day_count(LexSarahIvo.sent_on, Case.received_at).label("days"))
                 .select_from(Case).join(LexSarahIvo, LexSarahIvo.case_id == Case.id)
-                .where(scope.cases(), Case.kind == "lex_sarah", LexSarahIvo.decision == "notified",
+                .where(scope.cases(), Case.kind == Kind.LEX_SARAH, LexSarahIvo.decision == "notified",
                        LexSarahIvo.sent_on.is_not(None)))
     if measure == "complaint_to_answer":
         return (select(day_count(ComplaintDetails.answered_at, Case.received_at).label("days"))
                 .select_from(Case).join(ComplaintDetails, ComplaintDetails.case_id == Case.id)
-                .where(scope.cases(), Case.kind == "complaint", ComplaintDetails.answered_at.is_not(None)))
+                .where(scope.cases(), Case.kind == Kind.COMPLAINT, ComplaintDetails.answered_at.is_not(None)))
     raise ValueError(measure)
 
 
@@ -228,7 +228,7 @@ def trend_notified(scope: Scope) -> list[tuple[int, int]]:
     """(year, lex Sarah reports notified to IVO) for each year of the scope."""
     rows = (select(_year_of_receipt(scope).label("year"))
             .select_from(LexSarahIvo).join(Case, Case.id == LexSarahIvo.case_id)
-            .where(LexSarahIvo.decision == "notified", Case.kind == "lex_sarah", scope.cases())
+            .where(LexSarahIvo.decision == "notified", Case.kind == Kind.LEX_SARAH, scope.cases())
             .subquery())
     query = select(rows.c.year, func.count()).group_by(rows.c.year)
     return [(int(year), int(n)) for year, n in db.session.execute(query)]

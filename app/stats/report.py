@@ -19,6 +19,7 @@ from flask_babel import ngettext
 
 from app.cases.models import CASE_KINDS, CLIENT_GENDERS, COMPLAINT_CHANNELS
 from app.stats import queries
+from app.workflow import Kind
 
 TREND_YEARS = 5
 
@@ -31,9 +32,9 @@ OUTCOME_LABELS = {"misconduct": _l("Missförhållande"), "risk": _l("Påtaglig r
 MEASURE_LABELS = {"lex_sarah_to_judgment": _l("Lex Sarah: från rapport till bedömning"),
                   "lex_sarah_to_ivo": _l("Lex Sarah: från rapport till anmälan till IVO"),
                   "complaint_to_answer": _l("Klagomål: från att klagomålet kom in till svar")}
-KIND_PLURALS = {"deviation": _l("Avvikelser"), "complaint": _l("Synpunkter och klagomål"),
-                "lex_sarah": _l("Lex Sarah-rapporter")}
-KIND_KEYS = {"deviation": "deviations", "complaint": "complaints", "lex_sarah": "lex_sarah"}
+KIND_PLURALS = {Kind.DEVIATION: _l("Avvikelser"), Kind.COMPLAINT: _l("Synpunkter och klagomål"),
+                Kind.LEX_SARAH: _l("Lex Sarah-rapporter")}
+KIND_KEYS = {Kind.DEVIATION: "deviations", Kind.COMPLAINT: "complaints", Kind.LEX_SARAH: "lex_sarah"}
 # Short names for the tables, for the sheets of the XLSX (Excel allows 31 characters).
 SHEET_NAMES = {
     "trend": _l("Fem år"), "departments": _l("Per avdelning"), "complaints": _l("Klagomål"),
@@ -68,9 +69,9 @@ def statistics(year: int, department_path: str | None = None) -> dict:
     for kind, gender, n, not_inv, handed_over, escalated in queries.kind_counts(scope):
         received[kind] += n
         not_investigated[kind] += int(not_inv or 0)
-        if kind == "lex_sarah":
+        if kind == Kind.LEX_SARAH:
             to_deviation += int(handed_over or 0)
-        if kind == "deviation":
+        if kind == Kind.DEVIATION:
             to_lex_sarah += int(escalated or 0)
         genders[gender if gender in genders else "unknown"] += n
 
@@ -351,7 +352,7 @@ def change_sentence(diff: int, noun: str) -> str:
     if diff == 0:
         return _("Antalet är oförändrat jämfört med föregående år.")
     up = diff > 0
-    if noun == "lex_sarah":
+    if noun == Kind.LEX_SARAH:
         if up:
             return ngettext("Det är en ökning med %(num)d rapport jämfört med föregående år.",
                             "Det är en ökning med %(num)d rapporter jämfört med föregående år.", n)
@@ -384,7 +385,7 @@ def _most(counts: dict[str, int], what: str) -> str:
     if len(counts) < 2:
         return ""
     (name, n), *rest = counts.items()
-    if what == "lex_sarah":
+    if what == Kind.LEX_SARAH:
         first = _("Flest rapporter har inkommit till avdelning %(name)s (%(num)d).", name=name, num=n)
     elif what == "deviations":
         first = _("Flest avvikelser har inkommit till avdelning %(name)s (%(num)d).", name=name, num=n)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.permissions import Action, ensure
 from app.clock import today_local
+from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
 from app.stats import queries, report
@@ -19,13 +20,8 @@ from app.stats import queries, report
 FIRST_YEAR = 1990  # earlier years are not social services history anyone imports
 
 
-class StatisticsError(Exception):
+class StatisticsError(Refused):
     """A year or department that cannot be shown; `field` is the form field to show it at."""
-
-    def __init__(self, message: str, field: str):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def default_year() -> int:
