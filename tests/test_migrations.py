@@ -135,11 +135,25 @@ def test_the_migration_history_is_one_line_with_named_revisions():
     heads = scripts.get_heads()
     # Two developers branching from the same revision: renumber one and point it at the other.
     assert len(heads) == 1, f"several migration heads {heads}: make each new migration revise the latest one"
-    for script in scripts.walk_revisions():
+    oldest_first = list(reversed(list(scripts.walk_revisions())))
+    for position, script in enumerate(oldest_first, start=1):
         filename = Path(script.path).stem
         assert re.fullmatch(r"\d{4}_[a-z0-9_]+", script.revision), (
             f"{filename}: revision id {script.revision!r} should look like 0002_short_name")
-        assert filename == script.revision, f"{filename}.py holds revision {script.revision!r}"
+        # The file's number is its place in the chain; its name is the revision's name. The
+        # id itself never changes (databases store it), so five older ids keep the number
+        # they were written with (migrations/README, "The chain").
+        number, name = script.revision.split("_", 1)
+        assert filename == f"{position:04d}_{name}", (
+            f"{filename}.py holds revision {script.revision!r}, number {position} in the chain: "
+            f"name it {position:04d}_{name}.py")
+        if script.revision not in RENUMBERED_IDS:
+            assert int(number) == position, f"{script.revision}: a new revision id is the file name"
+
+
+# The revision ids whose number is not their place in the chain: written in parallel, chained
+# in the order they were merged, and applied to databases under these ids.
+RENUMBERED_IDS = {"0006_actions", "0005_lex_sarah", "0009_investigation", "0010_deadlines", "0008_statistics"}
 
 
 def test_upgrade_head_builds_exactly_the_models_and_downgrade_removes_it(empty_database_app):

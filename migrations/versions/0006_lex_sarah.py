@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
+# The file name gives the place in the chain; the id keeps the number it was written with,
+# which every database upgraded past it has stored in alembic_version: never change it.
 revision = '0005_lex_sarah'
 down_revision = '0006_actions'
 branch_labels = None
