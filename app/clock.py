@@ -4,6 +4,7 @@ Tests move the clock with `frozen(...)` instead of sleeping, so deadlines and
 follow-ups a month away can be tested in milliseconds.
 """
 
+import calendar
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
@@ -27,6 +28,14 @@ def to_local(value: datetime | None) -> datetime | None:
 
 def today_local():
     return to_local(utcnow()).date()
+
+
+def add_months(value, months: int):
+    """The same day `months` later (earlier when negative), a date or a datetime; the month's
+    last day when it is shorter (31 Dec + 2 = 28/29 Feb)."""
+    index = value.month - 1 + months
+    year, month = value.year + index // 12, index % 12 + 1
+    return value.replace(year=year, month=month, day=min(value.day, calendar.monthrange(year, month)[1]))
 
 
 def local_moment(day: date, hour: int = 0, minute: int = 0, second: int = 0) -> datetime:

@@ -1,17 +1,17 @@
 """The forms of actions. Range rules (due date, responsible person, status moves) are the
 services' job; the forms read what the person typed, keep it, and say in Swedish what is missing."""
 
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from app.actions.labels import RESULT_LONG_LABELS, STATUS_CHOICE_LABELS
 from app.actions.queries import SORTS, STATUS_FILTERS
 from app.actions.services import MAX_DESCRIPTION, MAX_TEXT
+from app.form_fields import SwedishDateField
 from app.labels import KIND_LABELS
 
 
@@ -26,22 +26,6 @@ def int_or_none(value):
 def _text(value):
     # Browsers send line breaks as CRLF but count them as one character towards maxlength.
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
-
-
-class SwedishDateField(DateField):
-    """A date as ÅÅÅÅ-MM-DD; empty is None (the service says whether it is needed), the
-    person's text is kept, and an unreadable date gets a Swedish message."""
-
-    def process_formdata(self, valuelist):
-        text = " ".join(valuelist or []).strip()
-        self.raw_data = valuelist
-        self.data = None
-        if not text:
-            return
-        try:
-            self.data = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError as error:
-            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-14.")) from error
 
 
 class VersionedForm(FlaskForm):

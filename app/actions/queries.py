@@ -11,8 +11,6 @@ reporter bypassed the manager) sees its actions. `_visible` states that rule in
 SQL for lists; tests check it against `can()`.
 """
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -26,8 +24,8 @@ from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
 from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
-from app.int_params import db_int
 from app.org.models import Unit
+from app.paging import decode_cursor, encode_cursor
 
 SCOPES = ("mine", "units", "overdue", "follow_up")
 SORTS = ("due", "due_desc", "newest", "oldest")
@@ -137,23 +135,6 @@ def _sort_spec(sort: str) -> tuple[bool, bool]:
             "oldest": (False, False)}.get(sort, (True, False))
 
 
-def encode_cursor(action: CaseAction) -> str:
-    raw = f"{action.due_on.isoformat()}|{action.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(token: str | None) -> tuple[date, int] | None:
-    """The (due_on, id) a cursor points at; None for anything that is not one of ours."""
-    if not token:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        day, _sep, identifier = raw.partition("|")
-        return date.fromisoformat(day), db_int(identifier)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-
-
 def _beyond(cursor: tuple[date, int], by_due: bool, descending: bool):
     """Rows after the cursor in the given direction. The plain range on due_on (redundant
     with the OR) lets the database seek in the index."""
@@ -173,7 +154,7 @@ def list_actions(user, scope: str, filters: Filters, *, after: str | None = None
     by_due, descending = _sort_spec(filters.sort)
     base = _base(user, scope, filters, today)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    after_at, before_at = decode_cursor(after), decode_cursor(before)
+    after_at, before_at = decode_cursor(after, date.fromisoformat), decode_cursor(before, date.fromisoformat)
     backwards = before_at is not None and after_at is None
     # Going back is going forward in the opposite order, then turning the page around.
     direction = descending != backwards
@@ -195,8 +176,8 @@ def list_actions(user, scope: str, filters: Filters, *, after: str | None = None
     if rows:
         has_next = more if not backwards else True
         has_previous = (after_at is not None) if not backwards else more
-        page.next_cursor = encode_cursor(rows[-1]) if has_next else None
-        page.previous_cursor = encode_cursor(rows[0]) if has_previous else None
+        page.next_cursor = encode_cursor(rows[-1].due_on, rows[-1].id) if has_next else None
+        page.previous_cursor = encode_cursor(rows[0].due_on, rows[0].id) if has_previous else None
     return page
 
 

@@ -14,7 +14,6 @@ nothing. The e-mail carries references, types, dates and links, never descriptio
 from collections import defaultdict
 from datetime import date
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -27,10 +26,7 @@ from app.actions.queries import follow_up_condition, follow_up_days, overdue_con
 from app.auth.models import User
 from app.clock import today_local
 from app.extensions import db
-
-
-def _base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
+from app.urls import external_url
 
 
 def due_reminders(today: date) -> dict[int, dict[str, list[CaseAction]]]:
@@ -50,7 +46,7 @@ def due_reminders(today: date) -> dict[int, dict[str, list[CaseAction]]]:
 
 
 def _line(action: CaseAction, when: str) -> str:
-    return f"- {action.case.reference}, {action.type.name}, {when}: {_base_url()}/atgarder/{action.id}"
+    return f"- {action.case.reference}, {action.type.name}, {when}: {external_url('actions.show', action_id=action.id)}"
 
 
 def digest(user: User, overdue: list[CaseAction], follow_up: list[CaseAction], today: date) -> tuple[str, str]:
@@ -67,8 +63,8 @@ def digest(user: User, overdue: list[CaseAction], follow_up: list[CaseAction], t
                            "genomfördes (%(n)d):", days=follow_up_days(), n=len(follow_up)))
             parts += [_line(a, _("genomförd %(date)s", date=a.completed_on.isoformat())) for a in follow_up]
             parts.append("")
-        parts.append(_("Alla dina åtgärder: %(link)s", link=f"{_base_url()}/atgarder"))
-        parts.append(_("Försenade åtgärder: %(link)s", link=f"{_base_url()}/atgarder/forsenade"))
+        parts.append(_("Alla dina åtgärder: %(link)s", link=external_url("actions.mine")))
+        parts.append(_("Försenade åtgärder: %(link)s", link=external_url("actions.overdue")))
     return subject, "\n".join(parts) + "\n"
 
 

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from app.form_fields import CheckboxListField
 from app.int_params import db_int
 
 ROLE_LABELS = {
@@ -12,11 +13,6 @@ ROLE_LABELS = {
     "admin": _l("Administratör"),
     "board": _l("Nämndsekreterare (läser statistiken)"),
 }
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 def _optional_int(value):

@@ -19,6 +19,7 @@ from app.clock import utcnow
 from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
+from app.urls import external_url
 
 MIN_PASSWORD, MAX_PASSWORD = 12, 128
 MAX_USERNAME = 64
@@ -194,7 +195,7 @@ def _count_account_failure(name: str, user: User | None):
     if user is None or not user.active or not user.email or not _locked(name):
         return None
     token = _unlock_serializer().dumps([user.id, failure.id])
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/konto/las-upp/{token}"
+    link = external_url("auth.unlock", token=token)
     with force_locale("sv"):
         return mailer.queue_email(
             [user.email], _("Ditt konto i Värna är låst"),

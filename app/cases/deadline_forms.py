@@ -52,7 +52,7 @@ def settings_form_class():
 
 
 class AcknowledgementForm(CaseForm):
-    acknowledged_on = SwedishDateField(_l("Datum då bekräftelsen lämnades"), validators=[
+    acknowledged_on = SwedishDateField(_l("Datum då bekräftelsen lämnades"), empty_is_error=True, validators=[
         InputRequired(_l("Ange datumet som ÅÅÅÅ-MM-DD."))], description=_l("ÅÅÅÅ-MM-DD"))
     channel = RadioField(_l("Hur lämnades bekräftelsen?"), choices=[
         ("letter", _l("Brev")), ("email", _l("E-post")), ("phone", _l("Telefon")), ("visit", _l("Vid ett möte"))],

@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -32,6 +31,7 @@ from app.cases.models import Case, DeadlineReminderSent
 from app.clock import today_local
 from app.extensions import db
 from app.labels import KIND_LABELS
+from app.urls import external_url
 from app.workflow import Kind
 
 
@@ -79,17 +79,16 @@ def recipients(overdue: list[Overdue]) -> dict[int, dict[str, list[Overdue]]]:
 
 
 def _line(item: Overdue, today: date) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
     steps = "; ".join(ngettext("%(step)s senast %(date)s (%(num)d dag sen)",
                                "%(step)s senast %(date)s (%(num)d dagar sen)",
                                (today - d.due_on).days, step=d.label, date=d.due_on.isoformat())
                       for d in item.steps)
-    return f"- {item.case.reference} ({KIND_LABELS[item.case.kind]}): {steps} {base}/arenden/{item.case.reference}"
+    link = external_url("cases.case", reference=item.case.reference)
+    return f"- {item.case.reference} ({KIND_LABELS[item.case.kind]}): {steps} {link}"
 
 
 def digest(user: User, mine: list[Overdue], unassigned: list[Overdue], today: date) -> tuple[str, str]:
     """(subject, body) in Swedish."""
-    base = current_app.config["BASE_URL"].rstrip("/")
     with force_locale("sv"):
         subject = _("Värna: försenade ärenden %(date)s", date=today.isoformat())
         parts = [_("Hej %(name)s!", name=user.full_name.split(" ")[0]), ""]
@@ -101,7 +100,8 @@ def digest(user: User, mine: list[Overdue], unassigned: list[Overdue], today: da
             parts.append(_("Ärenden utan handläggare där en tidsfrist har gått ut (%(n)d):", n=len(unassigned)))
             parts += [_line(item, today) for item in unassigned]
             parts.append("")
-        parts.append(_("Alla försenade ärenden: %(link)s", link=f"{base}/arenden?overdue=y&sort=deadline"))
+        parts.append(_("Alla försenade ärenden: %(link)s",
+                       link=external_url("cases.queue", overdue="y", sort="deadline")))
     return subject, "\n".join(parts) + "\n"
 
 

@@ -2,7 +2,6 @@
 creates the case with its reference, first journal event and audit entry, and
 queues the e-mails; the e-mails go out only after the commit."""
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from app.clock import to_local, utcnow
 from app.extensions import db
 from app.labels import KIND_WORDS_SV
 from app.org.models import Unit
+from app.urls import external_url
 from app.workflow import Kind, Status
 
 
@@ -69,7 +69,7 @@ def case_handlers(case: Case) -> list[User]:
 
 
 def case_link(case: Case) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{case.reference}"
+    return external_url("cases.case", reference=case.reference)
 
 
 def queue_filing_mail(case: Case) -> list[int]:
@@ -87,7 +87,7 @@ def queue_filing_mail(case: Case) -> list[int]:
                 [case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference),
                 _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
                   "Du kan följa den under Mina rapporter: %(link)s\n",
-                  ref=case.reference, link=f"{current_app.config['BASE_URL'].rstrip('/')}/mina-rapporter"))
+                  ref=case.reference, link=external_url("intake.my_reports")))
     db.session.flush()
     queued += [m.id for m in (notice, receipt) if m is not None]
     return queued

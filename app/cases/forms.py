@@ -7,12 +7,13 @@ conflict instead of a silent overwrite.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from app.actions.labels import JOURNAL_EVENT_LABELS
 from app.cases.queue import ASSIGNED, SORTS
+from app.form_fields import SwedishDateField
 from app.int_params import db_int_or_none
 from app.labels import KIND_LABELS, STATUS_LABELS
 
@@ -137,16 +138,6 @@ class CaseForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
-class SwedishDateField(DateField):
-    """A date as ÅÅÅÅ-MM-DD, with the error in Swedish and the person's text kept."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(_l("Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2026-03-14.")) from error
-
-
 def _text(label, message, max_length, **kwargs):
     return TextAreaField(label, validators=[DataRequired(message), Length(max=max_length, message=_l(
         "Texten får ha högst %(max)d tecken.", max=max_length))], **kwargs)
@@ -204,7 +195,7 @@ class TriageForm(CaseForm):
 class AnswerForm(CaseForm):
     text = _text(_l("Svaret till klaganden"), _l("Skriv svaret."), 10000, render_kw={"rows": 10},
                  description=_l("Har klaganden använt webbformuläret visas svaret också på hens uppföljningssida."))
-    answered_on = SwedishDateField(_l("Datum då svaret lämnades"),
+    answered_on = SwedishDateField(_l("Datum då svaret lämnades"), empty_is_error=True,
                             validators=[InputRequired(_l("Ange datumet som ÅÅÅÅ-MM-DD."))],
                             description=_l("ÅÅÅÅ-MM-DD"))
     channel = RadioField(_l("Hur lämnades svaret?"), choices=list(ANSWER_CHANNEL_LABELS.items()),

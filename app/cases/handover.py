@@ -13,7 +13,6 @@ The new case has `origin_case_id`; statistics count the original (under its own 
 and the hand-over, never the new case as a new report. Both are journaled on both cases.
 """
 
-from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -26,6 +25,7 @@ from app.cases.references import next_reference
 from app.clock import to_local, utcnow
 from app.commands import CaseWorkError
 from app.extensions import db
+from app.urls import external_url
 from app.workflow import Kind, Status
 
 # What the new case takes over from the original: what happened, when, and the client.
@@ -119,7 +119,7 @@ def escalate_to_lex_sarah(actor, reference: str, *, lex_sarah_type: str, reason:
 def _tell_officers(report: Case):
     """Reference, kind and link only: e-mail is not for case content."""
     officers = db.session.scalars(select(User).where(User.active, User.role == "officer").order_by(User.id))
-    link = f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{report.reference}"
+    link = external_url("cases.case", reference=report.reference)
     with force_locale("sv"):
         return mailer.queue_email(
             [u.email for u in officers if u.email], _("Ny lex Sarah-rapport: %(ref)s", ref=report.reference),

@@ -10,7 +10,6 @@ Like every case service: permission, the version the form was loaded with, the s
 machine's answer for the move, journal, audit, one commit (app.cases.services' helpers).
 """
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -36,7 +35,7 @@ from app.cases.models import (
     case_categories,
     case_cause_areas,
 )
-from app.clock import today_local, utcnow
+from app.clock import add_months, today_local, utcnow
 from app.commands import CaseWorkError
 from app.extensions import db
 from app.workflow import Kind
@@ -125,12 +124,6 @@ def linked_cases(actor, case: Case) -> list[LinkedCase]:
     return [LinkedCase(loaded[i], at, can(actor, Action.VIEW_CASE, loaded[i])) for i, at in others.items()]
 
 
-def _months_back(moment: datetime, months: int) -> datetime:
-    index = moment.month - 1 - months
-    year, month = moment.year + index // 12, index % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
-
-
 def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: int = SIMILAR_LIMIT) -> list[Case]:
     """"Has something similar happened before?": cases of the same unit that share a category
     (by name, so a deviation and a lex Sarah report of the same kind of event meet), received
@@ -141,7 +134,7 @@ def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: 
     shared = exists().where(case_categories.c.case_id == Case.id, case_categories.c.category_id.in_(
         select(Category.id).where(Category.name.in_(names))))
     query = (select(Case).where(Case.unit_id == case.unit_id, Case.id != case.id,
-                                Case.received_at >= _months_back(case.received_at, SIMILAR_MONTHS), shared)
+                                Case.received_at >= add_months(case.received_at, -SIMILAR_MONTHS), shared)
              .options(selectinload(Case.unit), selectinload(Case.categories), selectinload(Case.disqualifications))
              .order_by(Case.received_at.desc(), Case.id.desc()).limit(limit + len(exclude) + 10))
     found = [c for c in db.session.scalars(query) if c.id not in exclude and can(actor, Action.VIEW_CASE, c)]

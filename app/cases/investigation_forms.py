@@ -11,7 +11,7 @@ from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.cases.forms import CaseForm, SwedishDateField, _int_or_none
-from app.intake.forms import CheckboxListField, Mandatory
+from app.form_fields import CheckboxListField, Mandatory
 from app.workflow import Kind
 
 # SOSFS 2011:5, 5 kap.: the nine items a lex Sarah investigation documents (docs/domain.md, "The investigation").
@@ -63,7 +63,7 @@ class EntryForm(CaseForm):
     # Lex Sarah only (fill_from_case removes it for the other kinds, after validation has run,
     # which is why the service, not a validator here, requires it).
     section = SelectField(_l("Avsnitt i utredningen"), validate_choice=False, validators=[Mandatory()])
-    entry_date = SwedishDateField(_l("Datum för uppgiften"), validators=[
+    entry_date = SwedishDateField(_l("Datum för uppgiften"), empty_is_error=True, validators=[
         InputRequired(_l("Ange datumet som ÅÅÅÅ-MM-DD."))],
         description=_l("När det som står i anteckningen hände eller kom fram, som ÅÅÅÅ-MM-DD."))
     source = StringField(_l("Källa"), validators=[

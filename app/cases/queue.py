@@ -10,8 +10,6 @@ filter and the deadline sort are index ranges too. benchmarks/queue_benchmark.py
 measures it with a million cases.
 """
 
-import base64
-import binascii
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,8 +22,8 @@ from app.auth.permissions import Action, can
 from app.cases.models import NO_DEADLINE, Case, case_categories
 from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
-from app.int_params import db_int
 from app.org.models import Unit
+from app.paging import decode_cursor, encode_cursor
 from app.workflow import Kind, Status
 
 OPEN = "open"
@@ -244,23 +242,6 @@ def _statuses(filters: QueueFilters) -> tuple[str, ...] | None:
 
 
 # --- cursors ------------------------------------------------------------------------------
-
-def encode_cursor(sort_value: datetime, identifier: int) -> str:
-    raw = f"{sort_value.isoformat()}|{identifier}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(token: str | None) -> tuple[datetime, int] | None:
-    """The (sort value, id) a cursor points at; None for anything that is not one of ours."""
-    if not token:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        moment, _, identifier = raw.partition("|")
-        return datetime.fromisoformat(moment), db_int(identifier)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-
 
 def _beyond(cursor: tuple[datetime, int], descending: bool, column=Case.received_at):
     """Rows after the cursor in the given direction, on the sort column. The plain range

@@ -35,6 +35,7 @@ from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for
 from app.org.models import Unit
+from app.urls import external_url
 from app.workflow import Kind, Status
 
 ANSWER_CHANNELS = ("letter", "email", "phone", "visit", "web")
@@ -48,7 +49,7 @@ def not_investigate_reasons(kind: str) -> tuple[str, ...]:
 # --- shared steps ---------------------------------------------------------------------------
 
 def _case_link(case: Case) -> str:
-    return f"{current_app.config['BASE_URL'].rstrip('/')}/arenden/{case.reference}"
+    return external_url("cases.case", reference=case.reference)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -306,7 +307,7 @@ def give_feedback(actor, reference: str, *, text: str, expected_version: int) ->
             mailer.queue_email(
                 [case.reporter.email], _("Återkoppling på %(ref)s", ref=case.reference),
                 _("Du har fått återkoppling på din rapport %(ref)s.\n\nLäs den under Mina rapporter: %(link)s\n",
-                  ref=case.reference, link=f"{current_app.config['BASE_URL'].rstrip('/')}/mina-rapporter"))
+                  ref=case.reference, link=external_url("intake.my_reports")))
     commands.commit(actor, case, "give_feedback")
     return case
 

@@ -24,7 +24,6 @@ The writing is done in bulk (executemany, chunks of CHUNK rows), so 100,000 rows
 seconds rather than minutes.
 """
 
-import calendar
 import csv
 import hashlib
 import io
@@ -50,9 +49,10 @@ from app.cases.models import (
     ReferenceCounter,
     case_categories,
 )
-from app.clock import local_moment, today_local, utcnow
+from app.clock import add_months, local_moment, today_local, utcnow
 from app.extensions import db
 from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
+from app.lexsarah.services import INVESTIGATION_MONTHS
 from app.org.models import Unit
 from app.workflow import Kind, Status
 
@@ -66,7 +66,6 @@ ADMINISTRATION_NAME = "Socialförvaltningen"  # the top of the tree when --creat
 SYSTEM_USERNAME = "varna-import"
 CHUNK = 5000
 MAX_REFERENCE, MAX_SUMMARY, MAX_NAME = 20, 200, 200
-INVESTIGATION_MONTHS = 2  # SOSFS 2011:5: the investigation reaches IVO two months after the notification
 
 
 @dataclass(frozen=True)
@@ -406,12 +405,6 @@ def _noon(day: date) -> datetime:
     return local_moment(day, 12)
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def system_user() -> User:
     """The account imported decisions are recorded under: never active, no usable password."""
     user = db.session.scalar(select(User).where(User.username == SYSTEM_USERNAME))
@@ -559,7 +552,7 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                     "decided_at": _noon(row.ivo_notified_on), "sent_via": "e_service",
                     "sent_on": row.ivo_notified_on, "ivo_reference": _("Uppgift saknas (importerad)"),
                     "document_html": html, "document_pdf": pdf, "html_sha256": html_sha, "pdf_sha256": pdf_sha,
-                    "investigation_due_on": _add_months(row.ivo_notified_on, INVESTIGATION_MONTHS), "version": 1})
+                    "investigation_due_on": add_months(row.ivo_notified_on, INVESTIGATION_MONTHS), "version": 1})
             elif row.serious:
                 not_notified.append({
                     "case_id": case_id, "decision": "not_notified", "decided_by_id": decider.id,

@@ -13,16 +13,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from wtforms import (
     BooleanField,
-    DateField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
-    widgets,
 )
 
+from app.form_fields import CheckboxListField, Mandatory, SwedishDateField
 from app.intake.attachments import ACCEPT
 from app.workflow import Kind
 
@@ -39,34 +37,10 @@ RELATION_LABELS = {"client": _l("Brukaren själv"), "relative": _l("Anhörig"),
                    "anonymous": _l("Vill vara anonym")}
 
 
-class Mandatory:
-    """Marks a field as required (label and screen readers); the service enforces it."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        return None
-
-
-class CheckboxListField(SelectMultipleField):
-    # The name matters: the field macro renders this type as a fieldset of checkboxes.
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class LenientDateField(DateField):
+def LenientDateField(*args, **kwargs):
     """Empty is None; unreadable text is passed on as text, and the service, which says
     what is wrong with every field at once, explains it next to the field."""
-
-    def process_formdata(self, valuelist):
-        text = " ".join(valuelist or []).strip()
-        self.data = None
-        if not text:
-            return
-        try:
-            self.data = datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError:
-            self.data = text
+    return SwedishDateField(*args, pass_text=True, **kwargs)
 
 
 class LenientTimeField(TimeField):

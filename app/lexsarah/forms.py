@@ -1,35 +1,21 @@
 """The lex Sarah forms. They read and re-show what the person typed; the rules live in the
 services, which answer with a Swedish message per field (see routes._show_errors)."""
 
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 
+from app import form_fields
+from app.form_fields import Mandatory
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS
 from app.lexsarah.models import INFORMING_ITEMS
 
 
-class Mandatory:
-    """Marks a field as required for the label and screen readers; the service enforces it."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form, field):
-        return None
-
-
-class SwedishDateField(DateField):
+def SwedishDateField(*args, **kwargs):
     """A date, or else the text as typed: the service answers with a Swedish message then, together with
     every other message of the form, and the text is shown again for correcting."""
-
-    def process_formdata(self, valuelist):
-        text = " ".join(valuelist or []).strip()
-        try:
-            self.data = datetime.strptime(text, "%Y-%m-%d").date() if text else None
-        except ValueError:
-            self.data = text
+    return form_fields.SwedishDateField(*args, pass_text=True, **kwargs)
 
 
 def _version(form) -> int | None:

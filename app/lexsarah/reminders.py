@@ -23,10 +23,7 @@ from app.clock import today_local
 from app.extensions import db
 from app.lexsarah.models import IvoReminderSent
 from app.lexsarah.services import due_investigations
-
-
-def _base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
+from app.urls import external_url
 
 
 def digest(user: User, due: list[tuple[str, date]], today: date) -> tuple[str, str]:
@@ -45,8 +42,8 @@ def digest(user: User, due: list[tuple[str, date]], today: date) -> tuple[str, s
             else:
                 when = ngettext("om %(num)d dag", "om %(num)d dagar", days)
             lines.append(f"- {reference}: " + _("senast %(date)s (%(when)s)", date=due_on.isoformat(), when=when)
-                         + f" {_base_url()}/lex-sarah/{reference}/anmalan")
-        lines += ["", _("Lex Sarah-översikten: %(link)s", link=f"{_base_url()}/lex-sarah")]
+                         + " " + external_url("lexsarah.notification", reference=reference))
+        lines += ["", _("Lex Sarah-översikten: %(link)s", link=external_url("lexsarah.desk"))]
     return subject, "\n".join(lines) + "\n"
 
 

@@ -7,7 +7,6 @@ whether the person may, asks app.workflow whether the move fits the case now, wr
 the journal and the audit log and commits once. None of them reads the request.
 """
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -21,7 +20,7 @@ from app.auth.models import User
 from app.auth.permissions import Action, ensure
 from app.cases import journal
 from app.cases.models import Case
-from app.clock import to_local, today_local, utcnow
+from app.clock import add_months, to_local, today_local, utcnow
 from app.commands import Conflict, Refused
 from app.extensions import db
 from app.facts import facts_for
@@ -42,7 +41,8 @@ from app.lexsarah.signals import ivo_demanded_measures
 from app.workflow import Kind
 
 MAX_TEXT = 20_000
-INVESTIGATION_MONTHS = 2  # SOSFS 2011:5: the investigation reaches IVO within two months of the notification
+# SOSFS 2011:5: the investigation reaches IVO within two months of the notification (imports use it too).
+INVESTIGATION_MONTHS = 2
 
 
 class LexSarahError(Refused):
@@ -67,13 +67,6 @@ class LexSarahConflict(Conflict, LexSarahError):
 def find_case(reference: str) -> Case | None:
     """The lex Sarah case with this reference, or None."""
     return db.session.scalar(select(Case).where(Case.reference == reference, Case.kind == Kind.LEX_SARAH))
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it is shorter (31 Dec + 2 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def report_date(case: Case) -> date:

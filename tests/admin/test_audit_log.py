@@ -48,7 +48,7 @@ def events(demo):
     with clock.frozen(datetime(2026, 3, 1, 9, 0)):
         for i in range(250):
             audit.record("case.viewed", actor=erik if i % 2 else ulla, object_type="case", object_id=i % 7)
-        audit.record("case.updated", actor=erik, object_type="case", object_id=3, detail={"status": "triage"})
+        audit.record("case.triaged", actor=erik, object_type="case", object_id=3, detail={"status": "triage"})
         audit.record("unit.updated", actor=_user("admin"), object_type="unit", object_id=5, detail={"name": "X"})
     db.session.commit()
     return db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).all()
@@ -115,8 +115,8 @@ def test_filter_by_person_folds_swedish_capitals(login_as, events):
 
 def test_filter_by_action_prefix(login_as, events):
     admin = login_as("admin")
-    ids = _ids_on(admin.get("/admin/logg?action=case.upd").get_data(as_text=True))
-    assert ids == [e.id for e in events if e.action == "case.updated"]
+    ids = _ids_on(admin.get("/admin/logg?action=case.tri").get_data(as_text=True))
+    assert ids == [e.id for e in events if e.action == "case.triaged"]
     unit_ids = _ids_on(admin.get("/admin/logg?action=unit").get_data(as_text=True))
     assert unit_ids == [e.id for e in events if e.action.startswith("unit")]
     logins = _ids_on(admin.get("/admin/logg?action=login.").get_data(as_text=True))
