@@ -38,7 +38,9 @@ _SETTINGS = {"deadline": None, "database": None, "derandomize": False,
 text_with_controls = st.text(st.characters(exclude_categories=("Cs",)), max_size=60)
 ascii_controls = st.text(st.sampled_from([chr(c) for c in range(32)] + ["\x7f", "\u2028", "\ufeff", "a", "="]),
                          max_size=20)
+# Form fields take ids past 64 bits too (the forms answer with a message; see the tests at the end).
 numbers = st.one_of(st.integers(min_value=-BIG_INT, max_value=BIG_INT), st.integers(-5, 5),
+                    st.integers(min_value=-(2**80), max_value=2**80), st.sampled_from([2**63, -(2**63) - 1, 2**64]),
                     st.floats(allow_nan=True, allow_infinity=True)).map(str)
 odd = st.sampled_from([
     "", " ", "-1", "0", "-0", "1e308", "NaN", "inf", "2026-02-30", "0000-01-01", "9999-12-31", "2026-13-01",
@@ -157,7 +159,15 @@ def test_generated_form_input_never_gets_a_5xx(app, world, target):
 
 # --- the API's query parameters ---------------------------------------------------------------
 
-query_values = st.one_of(garbage.filter(lambda v: len(v) < 2000), st.integers(-BIG_INT, BIG_INT).map(str))
+def _fits_64_bits(value: str) -> bool:
+    try:
+        return -BIG_INT - 1 <= int(value) <= BIG_INT
+    except ValueError:
+        return True
+
+
+query_values = st.one_of(garbage.filter(lambda v: len(v) < 2000), st.integers(-BIG_INT, BIG_INT).map(str)).filter(
+    _fits_64_bits)
 queries = st.dictionaries(st.sampled_from(["department", "year", "format", "unit", "ar", "avdelning", "x"]),
                           query_values, max_size=4)
 
@@ -182,3 +192,31 @@ def test_a_sample_of_generated_api_queries_never_gets_a_5xx(demo):
 @pytest.mark.fuzz
 def test_generated_api_queries_never_gets_a_5xx(demo):
     _fuzz_api(demo, HEAVY)
+
+
+# --- ids past 64 bits -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("target", "field"), [
+    ("deviation report", "unit_id"), ("deviation report", "category_ids"), ("staff complaint", "unit_id"),
+    ("edit unit", "parent_id"), ("new unit", "parent_id"), ("public complaint", "department_id"),
+])
+@pytest.mark.parametrize("big", [2**63, -(2**63) - 1, 10**30])
+def test_an_id_past_64_bits_in_a_form_is_refused_not_a_5xx(app, world, target, field, big):
+    """Found by the fuzzing: the database driver raised OverflowError (a 500) for such an id."""
+    username, path_of = TARGETS[target]
+    path = path_of(world)
+    client = _client(app, username)
+    with frozen(NOW):
+        fields = form_fields(client.get(path).get_data(as_text=True), path)
+        data = {name: values[0] for name, values in fields.items()}
+        data[field] = str(big)
+        response = client.post(path, data=data)
+    assert response.status_code == 422, (target, field, response.status_code)
+
+
+@pytest.mark.xfail(reason="ids past 64 bits in ?department= (and ?unit=/?fore= and paths) answer 500: the "
+                          "finding another helper fixes in parallel", raises=Exception, strict=False)
+@pytest.mark.parametrize("big", [2**63, -(2**63) - 1])
+def test_an_id_past_64_bits_in_the_api_department_is_not_a_5xx(demo, big):
+    response = _client(demo, "sara").get("/api/v1/statistics/2018", query_string={"department": str(big)})
+    assert response.status_code < 500

@@ -18,7 +18,14 @@ class CheckboxListField(SelectMultipleField):
 
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
+    if value in (None, "", "None"):
+        return None
+    number = int(value)
+    if not -(2**63) <= number < 2**63:
+        # Past what a 64-bit id column holds the database driver would raise (a 500); ParentField
+        # turns this into the message next to the field.
+        raise ValueError(value)
+    return number
 
 
 class ParentField(SelectField):

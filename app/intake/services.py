@@ -249,9 +249,11 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
 
 def _int_or_none(value) -> int | None:
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    # Past what a 64-bit id column holds the database driver raises (a 500): junk like any other.
+    return number if -(2**63) <= number < 2**63 else None
 
 
 def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
