@@ -3,7 +3,7 @@
 import logging
 import os
 
-from flask import Flask, render_template, request, session
+from flask import Flask, abort, render_template, request, session
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -130,6 +130,18 @@ def _register_login(app: Flask) -> None:
     # API tokens (Authorization: Bearer), accepted on /api/ paths only.
     from app.api.tokens import load_user_from_request
     login_manager.request_loader(load_user_from_request)
+
+    @app.before_request
+    def refuse_nul_characters():
+        # Nobody types a NUL character, and PostgreSQL refuses one in any text (a 500 where a lookup
+        # or a save meets it): a request that carries one is malformed.
+        def has_nul(values) -> bool:
+            return any("\x00" in value for value in values)
+
+        if (has_nul(v for values in request.args.listvalues() for v in values)
+                or has_nul(v for values in request.form.listvalues() for v in values)
+                or has_nul(f.filename or "" for f in request.files.values())):
+            abort(400)
 
     app.before_request(require_login)
 

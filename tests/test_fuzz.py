@@ -139,8 +139,11 @@ def _fuzz_form(app, world, target: str, examples: int):
     @settings(max_examples=examples, **_SETTINGS)
     @given(data=fuzzed_data(fields))
     def post(data):
-        with frozen(NOW):
-            response = client.post(path, data=data)
+        try:
+            with frozen(NOW):
+                response = client.post(path, data=data)
+        finally:
+            db.session.rollback()  # after an error, so that the next example starts clean (as a request does)
         assert response.status_code < 500, (target, data, response.status_code)
 
     post()
@@ -178,9 +181,13 @@ def _fuzz_api(app, examples: int, values=queries):
     @settings(max_examples=examples, **_SETTINGS)
     @given(year=st.one_of(st.integers(-5, 10000), st.integers(0, BIG_INT)), query=values)
     def get(year, query):
-        response = client.get(f"/api/v1/statistics/{year}", query_string=query)
+        try:
+            response = client.get(f"/api/v1/statistics/{year}", query_string=query)
+        finally:
+            db.session.rollback()
         assert response.status_code < 500, (year, query, response.status_code)
-        assert response.mimetype == "application/json"
+        if year >= 0:  # a negative year matches no route: the site's own 404 page
+            assert response.mimetype == "application/json"
 
     get()
 
@@ -194,15 +201,33 @@ def test_generated_api_queries_never_gets_a_5xx(demo):
     _fuzz_api(demo, HEAVY)
 
 
-# --- ids past 64 bits -----------------------------------------------------------------------------
+# --- what the fuzzing found ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["deviation report", "public complaint", "complaint status", "login", "new unit"])
+def test_a_nul_character_is_a_bad_request_not_a_5xx(app, world, target):
+    """Found by the fuzzing: PostgreSQL refuses a NUL in text ("cannot contain NUL (0x00) bytes"), a 500.
+    No person types one; the request is malformed."""
+    username, path_of = TARGETS[target]
+    path = path_of(world)
+    client = _client(app, username)
+    with frozen(NOW):
+        fields = form_fields(client.get(path).get_data(as_text=True), path)
+        for name in fields:
+            data = {key: values[0] for key, values in fields.items()}
+            data[name] = "Före\x00efter"
+            response = client.post(path, data=data)
+            assert response.status_code == 400, (target, name, response.status_code)
+        assert client.get(path, query_string={"q": "a\x00"}).status_code == 400
+
 
 @pytest.mark.parametrize(("target", "field"), [
     ("deviation report", "unit_id"), ("deviation report", "category_ids"), ("staff complaint", "unit_id"),
     ("edit unit", "parent_id"), ("new unit", "parent_id"), ("public complaint", "department_id"),
 ])
-@pytest.mark.parametrize("big", [2**63, -(2**63) - 1, 10**30])
-def test_an_id_past_64_bits_in_a_form_is_refused_not_a_5xx(app, world, target, field, big):
-    """Found by the fuzzing: the database driver raised OverflowError (a 500) for such an id."""
+@pytest.mark.parametrize("big", [2**31, -(2**31) - 1, 2**63, -(2**63) - 1, 10**30])
+def test_an_id_past_what_the_column_holds_is_refused_not_a_5xx(app, world, target, field, big):
+    """Found by the fuzzing: SQLite's driver raised OverflowError past 64 bits, PostgreSQL "integer out
+    of range" past 32 bits (its INTEGER ids), both a 500."""
     username, path_of = TARGETS[target]
     path = path_of(world)
     client = _client(app, username)
@@ -214,7 +239,7 @@ def test_an_id_past_64_bits_in_a_form_is_refused_not_a_5xx(app, world, target, f
     assert response.status_code == 422, (target, field, response.status_code)
 
 
-@pytest.mark.xfail(reason="ids past 64 bits in ?department= (and ?unit=/?fore= and paths) answer 500: the "
+@pytest.mark.xfail(reason="huge ids in ?department= (and ?unit=/?fore= and paths) answer 500: the "
                           "finding another helper fixes in parallel", raises=Exception, strict=False)
 @pytest.mark.parametrize("big", [2**63, -(2**63) - 1])
 def test_an_id_past_64_bits_in_the_api_department_is_not_a_5xx(demo, big):

@@ -21,9 +21,9 @@ def _optional_int(value):
     if value in (None, "", "None"):
         return None
     number = int(value)
-    if not -(2**63) <= number < 2**63:
-        # Past what a 64-bit id column holds the database driver would raise (a 500); ParentField
-        # turns this into the message next to the field.
+    if not -(2**31) <= number < 2**31:
+        # Past what an id column holds (PostgreSQL's INTEGER: 32 bits) the database would raise (a 500);
+        # ParentField turns this into the message next to the field.
         raise ValueError(value)
     return number
 

@@ -252,8 +252,8 @@ def _int_or_none(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         return None
-    # Past what a 64-bit id column holds the database driver raises (a 500): junk like any other.
-    return number if -(2**63) <= number < 2**63 else None
+    # Past what an id column holds (PostgreSQL's INTEGER: 32 bits) the database raises (a 500): junk like any other.
+    return number if -(2**31) <= number < 2**31 else None
 
 
 def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
