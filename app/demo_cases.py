@@ -950,7 +950,8 @@ def _received_days(d: Demo, kind: str, per_month: float) -> Iterator[tuple[int, 
         first = date(d.start.year + (d.start.month - 1 + month) // 12, (d.start.month - 1 + month) % 12 + 1, 1)
         rng = d.rng(kind, "month", first.isoformat())
         growth = 0.85 + 0.3 * month / max(months - 1, 1)
-        count = round(per_month * growth * d.scale * rng.uniform(0.7, 1.3))
+        expected = per_month * growth * d.scale * rng.uniform(0.7, 1.3)
+        count = int(expected) + (rng.random() < expected % 1)  # a small scale still gets some
         span = ((first.replace(day=28) + timedelta(days=4)).replace(day=1) - first).days
         for _ in range(count):
             day = deadlines.next_working_day(first + timedelta(days=rng.randrange(span)))
@@ -1028,7 +1029,7 @@ def _lex_sarah_plan(rng: random.Random, start: int) -> dict:
 
 
 def background_deviations(d: Demo) -> Iterator[Story]:
-    for number, received in _received_days(d, "deviation", 5.5):
+    for number, received in _received_days(d, "deviation", 4.5):
         rng = d.rng("deviation", number)
         scenario = rng.choice(DEVIATIONS)
         unit = rng.choice(scenario.units)
@@ -1044,7 +1045,7 @@ def background_deviations(d: Demo) -> Iterator[Story]:
             p["escalate"] = p["triage"] + rng.randint(1, 4)
             p["lex_sarah"] = _lex_sarah_plan(rng, p["escalate"] + 1)
         else:
-            p["entries"] = sorted(p["triage"] + rng.randint(1, 12) for _ in range(rng.randint(1, 3)))
+            p["entries"] = sorted(p["triage"] + rng.randint(1, 12) for _ in range(rng.randint(1, 2)))
             if rng.random() < 0.5:
                 p["causes"] = p["entries"][-1] + rng.randint(0, 3)
             p["action"] = _with_due_date(_background_action(d, rng, unit, handler, p["entries"][-1] + 1),
@@ -1056,7 +1057,7 @@ def background_deviations(d: Demo) -> Iterator[Story]:
 
 
 def background_complaints(d: Demo) -> Iterator[Story]:
-    for number, received in _received_days(d, "complaint", 2.6):
+    for number, received in _received_days(d, "complaint", 2.2):
         rng = d.rng("complaint", number)
         text = rng.choice(COMPLAINTS)
         channel = rng.choices(("web", "phone", "letter", "email", "visit", "ivo"), weights=(50, 15, 10, 15, 5, 5))[0]
@@ -1081,7 +1082,7 @@ def background_complaints(d: Demo) -> Iterator[Story]:
 
 
 def background_lex_sarah(d: Demo) -> Iterator[Story]:
-    for number, received in _received_days(d, "lex_sarah", 1.5):
+    for number, received in _received_days(d, "lex_sarah", 1.4):
         rng = d.rng("lex_sarah", number)
         scenario = rng.choice(LEX_SARAH)
         unit = rng.choice(scenario.units)
@@ -1203,7 +1204,7 @@ STORY_BUILDERS: tuple[tuple[str, Callable[[Demo], Iterable[Story]]], ...] = (
 
 # --- earlier years: the import ---------------------------------------------------------------------------
 
-IMPORTED_PER_YEAR = {"deviation": (46, 51, 56, 60), "complaint": (22, 24, 26, 28), "lex_sarah": (10, 12, 13, 15)}
+IMPORTED_PER_YEAR = {"deviation": (40, 44, 48, 51), "complaint": (19, 21, 23, 24), "lex_sarah": (9, 11, 12, 14)}
 
 
 def earlier_years_csv(d: Demo) -> bytes:
