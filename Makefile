@@ -30,6 +30,7 @@ run: export VARNA_ENV := development
 run: translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load
+	$(BIN)/flask --app wsgi demo cases
 	@echo "Värna: http://127.0.0.1:$(PORT)"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
