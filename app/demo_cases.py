@@ -465,10 +465,6 @@ def previous_working_day(day: date) -> date:
     return day
 
 
-def add_months(day: date, months: int) -> date:
-    return lexsarah.add_months(day, months)
-
-
 # --- the context every story uses -------------------------------------------------------------------
 
 class Demo:
@@ -496,6 +492,9 @@ class Demo:
 
     def unit(self, name: str) -> Unit:
         return db.session.get(Unit, self._units[name])
+
+    def has_unit(self, name: str) -> bool:
+        return name in self._units
 
     def department_of(self, unit_name: str) -> str:
         return self._departments[unit_name]
@@ -1194,7 +1193,10 @@ def showcase(d: Demo) -> Iterator[Story]:
 
 # --- the builders per kind ---------------------------------------------------------------------------
 
-# One entry per kind of case: the stories of the last two years. A new kind adds its builder here.
+# One entry per kind of case: its background stories of the last two years, built from plans like
+# _lex_sarah_plan and a story like lex_sarah_story. A new kind of case (supervision cases, say) adds
+# its builder here, its yearly numbers to IMPORTED_PER_YEAR if the old register had it, and, for rows
+# its users should find today, its stories to showcase().
 STORY_BUILDERS: tuple[tuple[str, Callable[[Demo], Iterable[Story]]], ...] = (
     ("deviation", background_deviations),
     ("complaint", background_complaints),
@@ -1273,7 +1275,7 @@ def fill_in_details(d: Demo) -> list[str]:
         lexsarah.save_provider_settings(admin, **PROVIDER)
         done.append("provider settings")
     for name, address in UNIT_ADDRESSES.items():
-        unit = d.unit(name) if name in d._units else None
+        unit = d.unit(name) if d.has_unit(name) else None  # an admin may have renamed it
         if unit is not None and not unit.address:
             org.update_unit(admin, unit, name=unit.name, parent_id=unit.parent_id, address=address)
             done.append(f"address of {name}")
