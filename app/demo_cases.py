@@ -964,6 +964,8 @@ def _background_action(d: Demo, rng: random.Random, unit: str, handler: str, sta
         return None
     responsible = "anna" if unit == "Boendestöd" and rng.random() < 0.6 else \
         ("admin" if rng.random() < 0.15 else handler)
+    if handler == "sara":
+        responsible = "sara"  # a report that bypassed the managers: only the officers answer for its actions
     due = start + rng.randint(14, 45)
     plan = {"add": start, "responsible": responsible, "due": due}
     fate = rng.random()
