@@ -1030,7 +1030,7 @@ def _lex_sarah_plan(rng: random.Random, start: int) -> dict:
 
 
 def background_deviations(d: Demo) -> Iterator[Story]:
-    for number, received in _received_days(d, "deviation", 4.5):
+    for number, received in _received_days(d, "deviation", 3.7):
         rng = d.rng("deviation", number)
         scenario = rng.choice(DEVIATIONS)
         unit = rng.choice(scenario.units)
@@ -1058,7 +1058,7 @@ def background_deviations(d: Demo) -> Iterator[Story]:
 
 
 def background_complaints(d: Demo) -> Iterator[Story]:
-    for number, received in _received_days(d, "complaint", 2.2):
+    for number, received in _received_days(d, "complaint", 1.8):
         rng = d.rng("complaint", number)
         text = rng.choice(COMPLAINTS)
         channel = rng.choices(("web", "phone", "letter", "email", "visit", "ivo"), weights=(50, 15, 10, 15, 5, 5))[0]
@@ -1083,7 +1083,7 @@ def background_complaints(d: Demo) -> Iterator[Story]:
 
 
 def background_lex_sarah(d: Demo) -> Iterator[Story]:
-    for number, received in _received_days(d, "lex_sarah", 1.4):
+    for number, received in _received_days(d, "lex_sarah", 1.2):
         rng = d.rng("lex_sarah", number)
         scenario = rng.choice(LEX_SARAH)
         unit = rng.choice(scenario.units)
@@ -1208,7 +1208,7 @@ STORY_BUILDERS: tuple[tuple[str, Callable[[Demo], Iterable[Story]]], ...] = (
 
 # --- earlier years: the import ---------------------------------------------------------------------------
 
-IMPORTED_PER_YEAR = {"deviation": (40, 44, 48, 51), "complaint": (19, 21, 23, 24), "lex_sarah": (9, 11, 12, 14)}
+IMPORTED_PER_YEAR = {"deviation": (34, 37, 40, 43), "complaint": (16, 18, 19, 21), "lex_sarah": (8, 9, 11, 12)}
 
 
 def earlier_years_csv(d: Demo) -> bytes:

@@ -91,7 +91,7 @@ def test_the_default_load_once_then_nothing(app):
     made = db.session.scalar(select(func.count()).select_from(Case).where(Case.imported.is_(False)))
     imported = db.session.scalar(select(func.count()).select_from(Case).where(Case.imported.is_(True)))
     assert 150 <= made <= 300 and first.cases == made + imported
-    assert imported >= 250 and first.run.stopped == []
+    assert imported >= 150 and first.run.stopped == []  # three years (and in December nearly four)
     assert db.session.scalar(select(func.min(Case.received_at))).year == now.year - 5
     _check_history(now)
 
