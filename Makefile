@@ -5,7 +5,7 @@ PORT   ?= 5000
 PYTEST := $(BIN)/pytest -q -p no:cacheprovider
 export CHROMIUM_PATH ?= /usr/bin/chromium
 
-.PHONY: run test e2e lint translations messages install clean-db test-pg
+.PHONY: run test e2e fuzz lint translations messages install clean-db test-pg
 
 $(BIN)/activate:
 	@python3 -m venv $(VENV) || { echo "python3 -m venv failed: on Debian, install python3-venv (apt-get install python3-venv)."; exit 1; }
@@ -30,6 +30,7 @@ run: export VARNA_ENV := development
 run: translations
 	$(BIN)/flask --app wsgi db upgrade
 	$(BIN)/flask --app wsgi demo load
+	$(BIN)/flask --app wsgi demo cases
 	@echo "Värna: http://127.0.0.1:$(PORT)"
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
@@ -49,6 +50,12 @@ test: translations lint
 e2e: translations
 	@[ -x "$(CHROMIUM_PATH)" ] || echo "(Browser tests SKIPPED: Chromium is not installed at $(CHROMIUM_PATH); as root: apt-get install chromium)"
 	env -u TEST_DATABASE_URL $(PYTEST) -m e2e tests/e2e
+
+# The long fuzzing run (tests marked fuzz: thousands of generated inputs per form and for the API's
+# query parameters; a few minutes). `make test` runs only a small sample of each. On PostgreSQL too
+# when TEST_DATABASE_URL is set.
+fuzz: translations
+	$(PYTEST) -m fuzz tests/test_fuzz.py
 
 # Starts a throwaway PostgreSQL on loopback, runs `make test` against both databases, stops it.
 test-pg:

@@ -8,14 +8,16 @@ from flask_wtf.csrf import CSRFError
 
 from app import config as settings
 from app import security_headers
-from app.body_limit import LimitedRequest
 from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.logging_setup import configure_logging
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
-    app.request_class = LimitedRequest  # a view's @body_limit holds before anything reads the body
+    from app.requests import VarnaRequest
+    # A view's @body_limit holds before anything reads the body, and no NUL character reaches a
+    # query or a form (app/body_limit.py, app/requests.py).
+    app.request_class = VarnaRequest
     os.makedirs(app.instance_path, mode=0o700, exist_ok=True)  # the database, the outbox: owner only
     app.config.from_mapping(settings.defaults(app.instance_path))
     if test_config is None:

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask --app wsgi demo load`, `flask --app wsgi users create`."""
+"""Command-line tools: `flask --app wsgi demo load`, `demo cases`, `flask --app wsgi users create`."""
 
 import click
 from flask import current_app
@@ -24,7 +24,29 @@ def demo_load():
     click.echo(f"Demo data: {len(created)} new rows." if created else "Demo data already loaded.")
     click.echo(f"Demo logins (password '{DEMO_PASSWORD}'):")
     for username, name, _title, role, units in DEMO_USERS:
-        click.echo(f"  {username:<6} {role:<13} {name}, {', '.join(units)}")
+        click.echo(f"  {username:<6} {role:<13} {name}" + (f", {', '.join(units)}" if units else ""))
+
+
+@demo_cli.command("cases")
+@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0, 10),
+              help="Multiplies the background cases of the last two years (the showcase and the imported "
+                   "years stay whole).")
+def demo_cases(scale):
+    """Load five years of demo cases through the services (only into a database without cases)."""
+    from app.demo_cases import load_demo_cases
+    try:
+        result = load_demo_cases(current_app.config["VARNA_ENV"], scale=scale)
+    except DemoRefused as error:
+        raise click.ClickException(str(error)) from error
+    for line in result.details:
+        click.echo(f"Filled in: {line}.")
+    if result.skipped_because:
+        click.echo(f"Demo cases: none added ({result.skipped_because}).")
+        return
+    click.echo(f"Demo cases: {result.imported} imported from earlier years, {result.cases - result.imported} "
+               f"made through the services in {result.run.steps} steps.")
+    for line in result.run.stopped:
+        click.echo(f"Stopped early (a service refused): {line}", err=True)
 
 
 @users_cli.command("create")

@@ -33,6 +33,8 @@ DEMO_USERS = [
     ("ulla", "Ulla Ullsson", "Enhetschef", "investigator", ["Unga"]),
     ("sara", "Sara Svensson", "Lex Sarah-ansvarig", "officer", [ADMINISTRATION]),
     ("admin", "Adam Admin", "Kvalitetsutvecklare", "admin", [ADMINISTRATION]),
+    # The nämnd's secretary reads the statistics only; no unit, so no case or action is ever theirs.
+    ("board", "Birgitta Berg", "Nämndsekreterare", "board", []),
 ]
 
 

@@ -185,19 +185,26 @@ def claim(ids: list[int] | None = None, *, after_id: int = 0, limit: int = BATCH
     for this process, and commit the claim. Returns the claimed ids in order."""
     session = session or db.session
     now = utcnow()
-    candidates = (select(OutgoingMail.id)
-                  .where(_claimable(now, wait_for_backoff), OutgoingMail.id > after_id)
-                  .order_by(OutgoingMail.id).limit(limit)
-                  .with_for_update(skip_locked=True))  # SQLite has no row locks and leaves this out
-    if ids is not None:
-        candidates = candidates.where(OutgoingMail.id.in_(ids))
-    claimed = []
-    for message_id in session.scalars(candidates).all():
-        taken = session.execute(
-            update(OutgoingMail).where(OutgoingMail.id == message_id, _claimable(now, wait_for_backoff))
-            .values(claimed_until=now + LEASE), execution_options={"synchronize_session": False})
-        if taken.rowcount == 1:
-            claimed.append(message_id)
+    claimed: list[int] = []
+    while not claimed:
+        candidates = (select(OutgoingMail.id)
+                      .where(_claimable(now, wait_for_backoff), OutgoingMail.id > after_id)
+                      .order_by(OutgoingMail.id).limit(limit)
+                      .with_for_update(skip_locked=True))  # SQLite has no row locks and leaves this out
+        if ids is not None:
+            candidates = candidates.where(OutgoingMail.id.in_(ids))
+        found = session.scalars(candidates).all()
+        if not found:
+            break
+        for message_id in found:
+            taken = session.execute(
+                update(OutgoingMail).where(OutgoingMail.id == message_id, _claimable(now, wait_for_backoff))
+                .values(claimed_until=now + LEASE), execution_options={"synchronize_session": False})
+            if taken.rowcount == 1:
+                claimed.append(message_id)
+        # Every one found was taken by another worker between our read and our update (SQLite's
+        # snapshot): look further on rather than report an empty queue.
+        after_id = found[-1]
     session.commit()
     return claimed
 

@@ -25,6 +25,21 @@ from app.extensions import db
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fuzz: the long fuzzing run (thousands of examples); only with `-m fuzz` "
+                                       "(`make fuzz`), left out of every other run")
+
+
+def pytest_collection_modifyitems(config, items):
+    # The long fuzzing run takes many minutes: a run selects it only by naming it in -m.
+    if "fuzz" in (config.getoption("markexpr") or ""):
+        return
+    deselected = [item for item in items if item.get_closest_marker("fuzz")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("fuzz")]
+
+
 @event.listens_for(Engine, "connect")
 def _no_fsync_for_test_sqlite(dbapi_connection, _record):
     # Test databases are thrown away, so a crash-safe commit buys nothing; waiting for

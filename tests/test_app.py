@@ -163,7 +163,7 @@ def _counts():
 def test_demo_loader_is_idempotent(app):
     load_demo_data("development")
     first = _counts()
-    assert first[0] == 11 and first[2] == 5
+    assert first[0] == 11 and first[2] == 6  # anna, erik, ulla, sara, admin, board
     assert load_demo_data("development") == []
     assert _counts() == first
 
@@ -177,6 +177,8 @@ def test_demo_loader_refuses_production(app):
 def test_demo_users_have_their_units(demo):
     erik = db.session.scalar(select(User).where(User.username == "erik"))
     assert [u.name for u in erik.units] == ["Vuxna"]
+    board = db.session.scalar(select(User).where(User.username == "board"))
+    assert board.role == "board" and board.units == []  # statistics only: no unit, no case, no action
     boende = db.session.scalar(select(Unit).where(Unit.name == "Boendestöd"))
     assert boende.depth == 2 and boende.level == "unit"
     assert boende.department_id == erik.units[0].id

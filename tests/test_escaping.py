@@ -41,7 +41,16 @@ NOT_TYPED = {
     "follow_up_result", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256", "step", "unit",
     # The frozen IVO document is generated from the (already poisoned) case when it is sent.
     "document_html", "org_number",
+    # Written by Värna itself: the name of a scheduled job, an encrypted TOTP secret, a hashed recovery code.
+    "job_runs.name", "secret_encrypted", "code_hash",
 }
+
+
+def _typed(table, column) -> bool:
+    """A text column a person types into (NOT_TYPED names a column, or one table's column)."""
+    import sqlalchemy as sa
+    return (isinstance(column.type, sa.String) and not column.foreign_keys
+            and column.name not in NOT_TYPED and f"{table.name}.{column.name}" not in NOT_TYPED)
 PAYLOAD = SCRIPT + BREAKER
 RAW = ("<script>alert", "<img src=x")
 NOW = datetime(2026, 3, 25, 9, 0)
@@ -49,9 +58,8 @@ YEAR = 2026
 
 
 def _typed_columns() -> set[str]:
-    import sqlalchemy as sa
     return {f"{table.name}.{column.name}" for table in db.metadata.sorted_tables for column in table.columns
-            if isinstance(column.type, sa.String) and column.name not in NOT_TYPED and not column.foreign_keys}
+            if _typed(table, column)}
 
 
 def _poison_every_text_column() -> list[str]:
@@ -59,8 +67,7 @@ def _poison_every_text_column() -> list[str]:
     import sqlalchemy as sa
     poisoned, counter = [], 0
     for table in db.metadata.sorted_tables:
-        columns = [c for c in table.columns if isinstance(c.type, sa.String) and c.name not in NOT_TYPED
-                   and not c.foreign_keys]
+        columns = [c for c in table.columns if _typed(table, c)]
         if not columns:
             continue
         keys = list(table.primary_key.columns)
@@ -184,7 +191,9 @@ def _poisoned_data() -> dict:
                 "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),
                 "type_id": type_id, "action_id": action.id,
                 "attachment_id": db.session.scalar(db.select(Attachment.id)),
-                "year": YEAR, "key": "lex_sarah", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css"},
+                "year": YEAR, "key": "lex_sarah", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css",
+                # the unlock link of the locked-account e-mail; a forged one shows its own page
+                "token": "forged"},
     }
 
 

@@ -6,6 +6,7 @@ claim reads with FOR UPDATE SKIP LOCKED; on SQLite the write lock serialises the
 """
 
 import asyncio
+import contextlib
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -22,9 +23,26 @@ COUNT = 50
 
 
 class SlowSmtpServer(SmtpServer):
-    """Takes a moment per message, as a real relay does, so the two workers overlap."""
+    """Takes a moment per message, as a real relay does, so the two workers overlap. With
+    `hold_until_second_peer`, holds the first message until a second connection delivers, so that
+    on a loaded machine one worker cannot empty the queue before the other has started."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hold_until_second_peer = False
+        self.peers: set = set()
+        self.second_peer: asyncio.Event | None = None
 
     async def handle_DATA(self, server, session, envelope):
+        if self.hold_until_second_peer:
+            if self.second_peer is None:  # made here, inside the server's event loop
+                self.second_peer = asyncio.Event()
+            self.peers.add(session.peer)
+            if len(self.peers) >= 2:
+                self.second_peer.set()
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.second_peer.wait(), timeout=10)
         await asyncio.sleep(0.01)
         return await super().handle_DATA(server, session, envelope)
 
@@ -50,6 +68,7 @@ def _queue(count: int) -> None:
 
 
 def test_two_workers_deliver_each_message_exactly_once(app, smtp):
+    smtp.hold_until_second_peer = True
     _queue(COUNT)
     barrier = threading.Barrier(2)
     results, errors = {}, []

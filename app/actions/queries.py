@@ -6,8 +6,9 @@ page and the thousandth.
 
 Who sees which actions, as the permission function says (VIEW_ACTION): the
 person responsible sees their own; everyone who may see the case (VIEW_CASE:
-officers and admins all, investigators their units and below unless the
-reporter bypassed the manager) sees its actions. `_visible` states that rule in
+officers all, admins all but the reports whose reporter bypassed the manager,
+investigators their units and below unless the reporter bypassed the manager)
+sees its actions. `_visible` states that rule in
 SQL for lists; tests check it against `can()`.
 """
 
@@ -73,8 +74,10 @@ def _under(paths: list[str]):
 
 def _sees_case(user):
     """SQL for can(user, VIEW_CASE, case)."""
-    if user.role in (OFFICER, ADMIN):
+    if user.role == OFFICER:
         return true()
+    if user.role == ADMIN:
+        return Case.bypass_manager.is_(False)
     if user.role == INVESTIGATOR:
         return and_(Case.bypass_manager.is_(False), _under(_unit_paths(user)))
     return false()

@@ -69,10 +69,11 @@ def report_date(case: Case) -> date:
 
 
 def responsible_candidates(case: Case) -> list[User]:
-    """Who may answer for an action on the case: active users of the case's unit or a unit above it."""
+    """Who may answer for an action on the case (BE_RESPONSIBLE): active users of the case's unit or a
+    unit above it, as the permission function narrows them (a report that bypassed the manager)."""
     statement = (select(User).join(user_units).where(User.active, user_units.c.unit_id.in_(case.unit_path))
                  .distinct().order_by(User.full_name, User.id))
-    return list(db.session.scalars(statement))
+    return [user for user in db.session.scalars(statement) if can(user, Action.BE_RESPONSIBLE, case)]
 
 
 def actions_of_case(case: Case) -> list[CaseAction]:
@@ -180,7 +181,10 @@ def _responsible(case: Case, responsible_id: int | None) -> User:
     user = db.session.get(User, responsible_id) if responsible_id else None
     if user is None:
         raise ActionError(_("Välj vem som är ansvarig för åtgärden."), "responsible_id")
-    if not user.active or not (set(user.unit_ids) & set(case.unit_path)):
+    if not can(user, Action.BE_RESPONSIBLE, case):
+        if case.bypass_manager:
+            raise ActionError(_("Rapporten har gått förbi närmaste chef; bara lex Sarah-ansvariga kan vara "
+                                "ansvariga för dess åtgärder."), "responsible_id")
         raise ActionError(_("Den ansvariga måste vara en aktiv användare på ärendets enhet eller en enhet "
                             "ovanför den."), "responsible_id")
     return user
@@ -438,7 +442,7 @@ def create_actions_for_ivo_demands(case: Case, actor, *, demands: list[IvoDemand
         responsible_id = demand.responsible_id
         if responsible_id is None:
             handler = case.assigned_to
-            usable = handler is not None and handler.active and set(handler.unit_ids) & set(case.unit_path)
+            usable = handler is not None and can(handler, Action.BE_RESPONSIBLE, case)
             responsible_id = handler.id if usable else getattr(actor, "id", None)
         created.append(_new_action(actor, case, type_id=demand.type_id or _fallback_type_id(),
                                    description=demand.description, responsible_id=responsible_id,

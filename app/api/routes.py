@@ -95,7 +95,8 @@ def index():
     new_token, status = None, 200
     if form.validate_on_submit():
         try:
-            _row, new_token = tokens.create_token(_me(), user_id=form.user_id.data, name=form.name.data)
+            _row, new_token = tokens.create_token(_me(), user_id=form.user_id.data, name=form.name.data,
+                                                  expires_on=form.expires_on.data)
             form = _form(formdata=None)  # an empty form for the next one
         except tokens.TokenError as error:
             form[error.field or "name"].errors.append(error.message)

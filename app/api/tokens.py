@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from datetime import date, timedelta
 
 from flask import g
 from flask_babel import gettext as _
@@ -11,12 +12,14 @@ from app import audit
 from app.api.models import ApiToken
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
-from app.clock import utcnow
+from app.clock import today_local, utcnow
 from app.commands import Refused
 from app.extensions import db
 
 PREFIX = "varna_"
 MAX_NAME = 100
+# A system polling the API would otherwise cost a database write on every request.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 class TokenError(Refused):
@@ -33,8 +36,9 @@ def list_tokens(actor) -> list[ApiToken]:
                                                              ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
-def create_token(actor, *, user_id: int | None, name: str) -> tuple[ApiToken, str]:
-    """A new token for a person; returns the row and the token itself, which is never shown again."""
+def create_token(actor, *, user_id: int | None, name: str, expires_on: date | None = None) -> tuple[ApiToken, str]:
+    """A new token for a person, working through `expires_on` (Stockholm) or, without it, until revoked;
+    returns the row and the token itself, which is never shown again."""
     ensure(actor, Action.MANAGE_USERS)
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active:
@@ -44,12 +48,16 @@ def create_token(actor, *, user_id: int | None, name: str) -> tuple[ApiToken, st
         raise TokenError(_("Ange vad nyckeln ska användas till."), "name")
     if len(name) > MAX_NAME:
         raise TokenError(_("Högst %(n)d tecken.", n=MAX_NAME), "name")
+    if expires_on is not None and expires_on < today_local():
+        raise TokenError(_("Sista giltighetsdagen kan inte ha passerat."), "expires_on")
     token = PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, name=name, token_hash=_digest(token), prefix=token[:12], created_by_id=actor.id)
+    row = ApiToken(user=user, name=name, token_hash=_digest(token), prefix=token[:12], created_by_id=actor.id,
+                   expires_on=expires_on)
     db.session.add(row)
     db.session.flush()
     audit.record("api_token.created", actor=actor, object_type="api_token", object_id=row.id,
-                 detail={"user_id": user.id, "name": name, "prefix": row.prefix})
+                 detail={"user_id": user.id, "name": name, "prefix": row.prefix,
+                         "expires_on": expires_on.isoformat() if expires_on else None})
     db.session.commit()
     return row, token
 
@@ -68,13 +76,18 @@ def revoke_token(actor, token_id: int) -> ApiToken:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active person a valid, unrevoked token belongs to (and note when it was used)."""
+    """The active person a valid, unrevoked, unexpired token belongs to (and note when it was used)."""
     if not token.startswith(PREFIX):
         return None
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
+    if row is None or row.revoked_at is not None or row.expired or not row.user.active:
         return None
-    row.last_used_at = utcnow()  # committed with the request's audit entry
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_EVERY:
+        # Its own small commit, so that the use is noted whatever the request does next; nothing
+        # else is pending yet (this runs when the request first asks who is calling).
+        row.last_used_at = now
+        db.session.commit()
     g.api_token_id = row.id
     return row.user
 

@@ -40,6 +40,8 @@ class Action(StrEnum):
     JUDGE = "judge"                         # lex Sarah judgment
     NOTIFY_IVO = "notify_ivo"
     REOPEN_CASE = "reopen_case"
+    BE_RESPONSIBLE = "be_responsible"       # be made the person responsible for an action on the case
+    KNOW_OF_CASE = "know_of_case"           # see the case's reference where another case links to it
     # actions (åtgärder); adding, editing, cancelling and following up one is WORK_CASE on its case
     VIEW_OWN_ACTIONS = "view_own_actions"    # "Mina åtgärder"; overdue and follow-up lists of what one sees
     VIEW_UNIT_ACTIONS = "view_unit_actions"  # "Min enhets åtgärder"
@@ -74,6 +76,7 @@ ON_AN_ACTION = frozenset({Action.VIEW_ACTION, Action.PROGRESS_ACTION})
 CASE_ACTIONS = frozenset({
     Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.WORK_CASE, Action.BE_ASSIGNED,
     Action.DECLARE_DISQUALIFIED, Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
+    Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
 })
 
 # Which permission each workflow move (app.workflow.MOVES) needs. The state machine
@@ -112,9 +115,14 @@ def _investigates(user, case) -> bool:
     When the reporter asked to bypass the nearest manager, only the officers
     handle the report, so unit investigators do not see it at all.
     """
-    if user.role != INVESTIGATOR or getattr(case, "bypass_manager", False):
+    if user.role != INVESTIGATOR or _for_officers_only(case):
         return False
     return bool(set(user.unit_ids) & set(case.unit_path))
+
+
+def _for_officers_only(case) -> bool:
+    """The reporter bypassed the nearest manager: the report is for the lex Sarah officers' eyes only."""
+    return bool(getattr(case, "bypass_manager", False))
 
 
 def _disqualified(user, case) -> bool:
@@ -130,22 +138,37 @@ def can(user, action: Action, case=None) -> bool:
     action = Action(action)
     if action not in CASE_ACTIONS and action not in ON_AN_ACTION:
         return user.role in _GENERAL[action]
-    if case is None:
-        return False
+    if case is None or user.role == BOARD:
+        return False  # the board reads the yearly statistics and nothing else
     if action in ON_AN_ACTION:
         # `case` is an action here. Its responsible person sees it and reports progress even
         # without access to the case (staff are often responsible); all else follows the case.
         responsible = case.responsible_id is not None and case.responsible_id == user.id
         return responsible or can(user, Action.VIEW_CASE if action is Action.VIEW_ACTION
                                   else Action.WORK_CASE, case.case)
-    if getattr(case, "imported", False) and action not in (Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER):
+    if getattr(case, "imported", False) and action not in (Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER,
+                                                          Action.KNOW_OF_CASE):
         return False  # imported history is read-only for everyone
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
     if action is Action.VIEW_CASE_AS_REPORTER:
         return is_reporter
     if action is Action.VIEW_CASE:
-        # Officers answer for every case towards the nämnd; admins answer for the data (read-only).
+        # Officers answer for every case towards the nämnd; admins answer for the data (read-only),
+        # except the reports that bypassed the nearest manager, which only the officers read.
+        if _for_officers_only(case):
+            return user.role == OFFICER
         return user.role in {OFFICER, ADMIN} or _investigates(user, case)
+    if action is Action.KNOW_OF_CASE:
+        # Another case's page names a linked case by its reference even to those who cannot open it,
+        # but not a report that bypassed the manager: that it exists is already for the officers only.
+        return not _for_officers_only(case) or can(user, Action.VIEW_CASE, case)
+    if action is Action.BE_RESPONSIBLE:
+        # Someone of the case's unit or a unit above it (staff too: they often carry out the action).
+        # On a report that bypassed the manager, only those who see it, and never its reporter: the
+        # responsible person sees the action, and through it the report.
+        if not set(user.unit_ids) & set(case.unit_path):
+            return False
+        return not _for_officers_only(case) or (can(user, Action.VIEW_CASE, case) and not is_reporter)
     handles = (user.role == OFFICER or _investigates(user, case)) and not _disqualified(user, case)
     if action in (Action.WORK_CASE, Action.DECLARE_DISQUALIFIED):
         return handles

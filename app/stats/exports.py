@@ -12,6 +12,7 @@ import os
 from flask import render_template
 from flask_babel import gettext as _
 
+from app.spreadsheet import force_text_cells, safe_cell, safe_row
 from app.stats import charts
 from app.stats.report import Report, Table
 
@@ -36,9 +37,10 @@ def _cell(value) -> str | int | float:
 
 
 def _write_table(writer, table: Table) -> None:
-    writer.writerow(table.columns)
+    # Names of units, categories and action types are typed by people: never a live formula.
+    writer.writerow(safe_row(table.columns))
     for row in table.rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(safe_row(_cell(value) for value in row))
 
 
 def table_csv(table: Table) -> str:
@@ -54,7 +56,7 @@ def as_csv(report: Report) -> str:
     for index, table in enumerate(report.tables):
         if index:
             writer.writerow([])
-        writer.writerow([table.title])
+        writer.writerow([safe_cell(table.title)])
         _write_table(writer, table)
     return BOM + out.getvalue()
 
@@ -79,6 +81,12 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return candidate
 
 
+def _append(sheet, values) -> None:
+    """One row, every text neutralised and stored as a string cell (app.spreadsheet), numbers as numbers."""
+    sheet.append(safe_row(values))
+    force_text_cells(sheet[sheet.max_row])
+
+
 def as_xlsx(report: Report) -> bytes:
     """A workbook: the text of the report first, then one sheet per table."""
     from openpyxl import Workbook
@@ -88,27 +96,27 @@ def as_xlsx(report: Report) -> bytes:
     text = workbook.active
     used: set[str] = set()
     text.title = _sheet_name(_("Text"), used)
-    text.append([report.title])
+    _append(text, [report.title])
     text["A1"].font = Font(bold=True, size=14)
     text.column_dimensions["A"].width = 110
     for chapter in report.chapters:
         if not chapter.paragraphs:
             continue
         text.append([])
-        text.append([chapter.title])
+        _append(text, [chapter.title])
         text.cell(row=text.max_row, column=1).font = Font(bold=True)
         for paragraph in chapter.paragraphs:
-            text.append([paragraph])
+            _append(text, [paragraph])
             text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     for table in report.tables:
         sheet = workbook.create_sheet(_sheet_name(table.sheet_name, used))
-        sheet.append([table.title])
+        _append(sheet, [table.title])
         sheet["A1"].font = Font(bold=True)
-        sheet.append(table.columns)
+        _append(sheet, table.columns)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows:
-            sheet.append([_cell(value) for value in row])
+            _append(sheet, [_cell(value) for value in row])
         sheet.column_dimensions["A"].width = max([len(str(r[0])) for r in table.rows] + [len(table.columns[0]), 12]) + 2
         for column in "BCDE":
             sheet.column_dimensions[column].width = 16

@@ -66,7 +66,9 @@ def test_every_action_is_in_a_table_here():
 CASE_TABLE = [
     # action, kind, bypass, staff, inv-unit, inv-dept, inv-other, officer, admin
     (Action.VIEW_CASE, "deviation", False, False, True, True, False, True, True),
-    (Action.VIEW_CASE, "lex_sarah", True, False, False, False, False, True, True),
+    # A report that bypassed the nearest manager is for the officers' eyes: not the admins' either.
+    (Action.VIEW_CASE, "lex_sarah", True, False, False, False, False, True, False),
+    (Action.VIEW_CASE, "lex_sarah", False, False, True, True, False, True, True),
     (Action.WORK_CASE, "deviation", False, False, True, True, False, True, False),
     (Action.WORK_CASE, "complaint", False, False, True, True, False, True, False),
     (Action.WORK_CASE, "lex_sarah", True, False, False, False, False, True, False),
@@ -81,6 +83,12 @@ CASE_TABLE = [
     (Action.NOTIFY_IVO, "lex_sarah", False, False, False, False, False, True, False),
     (Action.REOPEN_CASE, "deviation", False, False, False, False, False, True, True),
     (Action.VIEW_CASE_AS_REPORTER, "deviation", False, False, False, False, False, False, False),
+    # Responsible for an action: anyone of the case's unit or above; on a bypass report only the officers.
+    (Action.BE_RESPONSIBLE, "deviation", False, True, True, True, False, True, True),
+    (Action.BE_RESPONSIBLE, "lex_sarah", True, False, False, False, False, True, False),
+    # A linked case's reference: shown to all, except a bypass report's to those who may not open it.
+    (Action.KNOW_OF_CASE, "deviation", False, True, True, True, True, True, True),
+    (Action.KNOW_OF_CASE, "lex_sarah", True, False, False, False, False, True, False),
 ]
 
 
@@ -112,6 +120,13 @@ def test_jav_the_reporter_and_the_disqualified_never_handle_the_case(user):
     assert can(user, Action.WORK_CASE, FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({999})))
 
 
+def test_the_reporter_of_a_bypass_report_never_answers_for_its_actions():
+    case = FakeCase(kind="lex_sarah", bypass_manager=True, reporter_id=OFFICER.id)
+    assert can(OFFICER, Action.VIEW_CASE, case)
+    assert not can(OFFICER, Action.BE_RESPONSIBLE, case)
+    assert can(OFFICER, Action.BE_RESPONSIBLE, FakeCase(kind="lex_sarah", reporter_id=OFFICER.id))
+
+
 def test_the_board_role_reads_the_statistics_and_nothing_else():
     board = FakeUser("board", id=16, unit_ids=frozenset({1}))
     assert [action for action, *_roles in GENERAL if can(board, action)] == [Action.VIEW_STATISTICS]
@@ -125,10 +140,12 @@ def test_an_imported_case_is_read_but_never_worked(user):
     case = FakeCase(kind="lex_sarah")
     case.imported = True
     assert can(user, Action.VIEW_CASE, case)
-    for action in CASE_ACTIONS - {Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER}:
+    assert can(user, Action.KNOW_OF_CASE, case)
+    reading = {Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.KNOW_OF_CASE}
+    for action in CASE_ACTIONS - reading:
         assert not can(user, action, case), action
     case.imported = False
-    assert any(can(user, action, case) for action in CASE_ACTIONS - {Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER})
+    assert any(can(user, action, case) for action in CASE_ACTIONS - reading)
 
 
 def test_every_workflow_move_names_the_permission_it_needs():

@@ -70,3 +70,10 @@ def test_unknown_attachments_are_not_found_and_need_a_login(login_as, demo):
     attachment_id = _file_with_attachment(login_as("anna"))
     response = demo.test_client().get(f"/bilagor/{attachment_id}")
     assert response.status_code == 302 and "/logga-in" in response.headers["Location"]
+
+
+def test_an_admin_cannot_download_from_a_bypassed_lex_sarah_report(login_as):
+    # A report that bypassed the nearest manager is for the officers' eyes; admins read every other case.
+    attachment_id = _file_with_attachment(login_as("anna"), "lex_sarah", bypass_manager="y")
+    assert login_as("admin").get(f"/bilagor/{attachment_id}").status_code == 403
+    assert login_as("anna").get(f"/bilagor/{attachment_id}").status_code == 200  # the reporter, as before
