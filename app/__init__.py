@@ -190,7 +190,10 @@ def _register_errors(app: Flask) -> None:
         if request.path.startswith("/api/"):
             from app.api.routes import json_error
             return json_error(409)
-        return render_template("errors/409.html", message=getattr(error, "message", None)), 409
+        message = getattr(error, "message", None)
+        if message is None:  # MoveRefused, Conflict: the page in general words
+            return render_template("errors/409.html"), 409
+        return render_template("errors/refused.html", message=message), 409
 
     app.register_error_handler(Refused, refused)
     app.register_error_handler(MoveRefused, refused)

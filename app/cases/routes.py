@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app import labels
 from app.auth.guard import require
-from app.auth.permissions import Action, PermissionDenied
+from app.auth.permissions import Action
 from app.cases import deadline_forms, deadlines, forms, handover, handover_forms, investigation, services
 from app.cases import investigation_forms as record_forms
 from app.cases.models import NOT_INVESTIGATE_REASONS
@@ -71,8 +71,6 @@ def case(reference: str):
         view = services.view_case(_me(), reference)
     except services.CaseNotFound:
         abort(404)
-    except PermissionDenied:
-        abort(403)
     if not view.full:
         return render_template("cases/reporter_view.html", case=view.case)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
@@ -110,8 +108,6 @@ def _handle(reference: str, spec: _Move, form):
             return _refused(reference, _refusal_message(spec.move, refusal, reference))
         except services.CaseNotFound:
             abort(404)
-        except PermissionDenied:
-            abort(403)
         else:
             flash(str(spec.done), "success")
             return redirect(url_for("cases.case", reference=reference))
@@ -119,8 +115,6 @@ def _handle(reference: str, spec: _Move, form):
         view = services.open_action(_me(), reference, spec.move)
     except services.CaseNotFound:
         abort(404)
-    except PermissionDenied:
-        abort(403)
     except MoveRefused as refusal:
         return _refused(reference, _refusal_message(spec.move, refusal, reference))
     except services.CaseWorkError as error:

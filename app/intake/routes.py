@@ -2,7 +2,7 @@ from flask import Blueprint, abort, redirect, render_template, request, send_fil
 from flask_login import current_user
 
 from app.auth.guard import require
-from app.auth.permissions import Action, PermissionDenied
+from app.auth.permissions import Action
 from app.clock import today_local
 from app.int_params import db_int
 from app.intake import attachments, services
@@ -42,8 +42,6 @@ def report(slug: str):
             case = services.file_report(_me(), kind, form.report_data(), form.uploads())
         except services.IntakeError as error:
             form.add_errors(error.errors)
-        except PermissionDenied:
-            abort(403)
         else:
             return redirect(url_for("intake.receipt", reference=case.reference))
     return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug,
@@ -56,8 +54,6 @@ def receipt(reference: str):
         case = services.receipt(_me(), reference)
     except services.NotFound:
         abort(404)
-    except PermissionDenied:
-        abort(403)
     return render_template("intake/receipt.html", case=case, kind_label=KIND_LABELS[case.kind])
 
 
@@ -75,8 +71,6 @@ def download(attachment_id: int):
         attachment, content = services.attachment_for_download(_me(), attachment_id)
     except services.NotFound:
         abort(404)
-    except PermissionDenied:
-        abort(403)
     response = send_file(content, mimetype=attachment.content_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=0, conditional=False, etag=False)
     response.content_length = attachment.size
