@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload, load_only
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
+from app.cases import search
 from app.cases.models import NO_DEADLINE, Case, case_categories
 from app.clock import STOCKHOLM, to_local, utcnow
 from app.extensions import db
@@ -190,9 +191,15 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
         if REFERENCE.match(text):
             conditions.append(Case.reference == text.upper())
         else:
-            # SQLite folds only A–Z in LIKE; "Åsa" finds "Åsa" but not "åsa" there (PostgreSQL finds both).
-            conditions.append(or_(Case.reference.icontains(text, autoescape=True),
-                                  Case.summary.icontains(text, autoescape=True)))
+            # From the search index (app.cases.search): words of the summary, description and
+            # client name, and fragments of the reference.
+            found = search.text_condition(text)
+            if found is None:
+                # No word at all ("%"): a substring of the reference or summary, read row by row.
+                # SQLite folds only A–Z in LIKE; "Åsa" finds "Åsa" but not "åsa" there (PostgreSQL finds both).
+                found = or_(Case.reference.icontains(text, autoescape=True),
+                            Case.summary.icontains(text, autoescape=True))
+            conditions.append(found)
     return conditions
 
 
