@@ -21,7 +21,6 @@ from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_co
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
 from app.cases import journal, queue
-from app.cases.categories import categories_for
 from app.cases.models import (
     CASE_KINDS,
     NOT_INVESTIGATE_REASONS,
@@ -184,8 +183,8 @@ def _deliver(queued) -> None:
 @dataclass
 class QueueView:
     page: queue.QueuePage
-    units: list[Unit]
-    categories: list[Category]
+    units: list  # rows: id, name, depth, parent_id
+    categories: list  # rows: id, name, kind
     years: list[int]
 
 
@@ -201,16 +200,20 @@ def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
                  detail={"case_ids": page.ids, "filters": asdict(filters)})
     db.session.commit()
     queue.load_cases(page)
-    units_query = select(Unit)
+    # Plain rows for the filter's choices (id, name, depth, parent_id; id, name, kind), no entities.
+    units_query = select(Unit.id, Unit.name, Unit.depth, Unit.parent_id)
     # An officer's queue holds lex Sarah reports from every unit, so every unit is a filter.
     if scope.unit_ids is not None and not scope.every_lex_sarah:
         units_query = units_query.where(Unit.id.in_(scope.unit_ids))
-    units = list(db.session.scalars(units_query))
-    categories = [c for kind in CASE_KINDS for c in categories_for(kind, include_inactive=True)]
+    units = db.session.execute(units_query).all()
+    # Every kind's categories in one query, in the order categories_for() gives each kind.
+    rows = db.session.execute(select(Category.id, Category.name, Category.kind)
+                              .order_by(Category.position, Category.name)).all()
+    categories = [c for kind in CASE_KINDS for c in rows if c.kind == kind]
     return QueueView(page=page, units=_tree_order(units), categories=categories, years=queue.years_received())
 
 
-def _tree_order(units: list[Unit]) -> list[Unit]:
+def _tree_order(units: list) -> list:
     by_parent: dict[int | None, list[Unit]] = {}
     ids = {u.id for u in units}
     for unit in units:
