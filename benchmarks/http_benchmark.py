@@ -344,6 +344,16 @@ def run_wrk(url: str, seconds: int, connections: int, *, cookie: str | None = No
                   requests=requests, bad=bad, cpu_ms=cpu * 1000 / per, db_cpu_ms=db_cpu * 1000 / per)
 
 
+def drain(port: int) -> None:
+    """Wait until the workers have answered what wrk left behind: sync workers keep serving
+    the requests already sent when wrk stops, and a slow page's backlog would otherwise eat
+    into the next page's round."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=600)
+    connection.request("GET", "/healthz")
+    connection.getresponse().read()
+    connection.close()
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 @dataclass
@@ -381,6 +391,7 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
                 before = count_cases(url, args.dir) if page.post else 0
                 sample = run_wrk(base + page.path, args.seconds, args.connections, cookie=cookie,
                                  body=form if page.post else None, cpu_pids=server.pids(), db_pids=db_pids)
+                drain(server.port)
                 result = results[page.name]
                 if page.post:
                     time.sleep(1)  # requests wrk gave up on at the end may still be committing
