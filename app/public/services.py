@@ -60,6 +60,7 @@ class Receipt:
     anonymous: bool
     answer_due: date  # the last day of the answer deadline (app.cases.deadlines)
     answer_wanted: bool
+    emailed: bool = False  # a receipt went to the address the person gave
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,8 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
         db.session.commit()  # the rate-limit hit only
         log.info("Public complaint form: honeypot filled; nothing stored.")
         return Receipt(reference=reference, code=code, anonymous=anonymous,
-                       answer_due=notices.answer_due(utcnow()), answer_wanted=answer_wanted)
+                       answer_due=notices.answer_due(utcnow()), answer_wanted=answer_wanted,
+                       emailed=bool(email))
 
     case = open_case(kind="complaint", unit=department, reporter=None, categories=[topic] if topic else [],
                      keep_ip=False,
@@ -224,7 +226,7 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
     db.session.commit()
     mailer.deliver_queued(queued)
     return Receipt(reference=case.reference, code=code, anonymous=anonymous, answer_due=due,
-                   answer_wanted=answer_wanted)
+                   answer_wanted=answer_wanted, emailed=receipt_mail is not None)
 
 
 def look_up_complaint(*, client_ip: str, reference: str, code: str) -> PublicStatus | None:

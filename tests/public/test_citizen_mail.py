@@ -67,8 +67,9 @@ def test_no_answer_wanted_gets_the_handling_date_instead(demo, client, smtp_serv
 
 
 def test_no_receipt_mail_when_anonymous_or_without_an_address(demo, client, smtp_server):
-    _file(client, anonymous="yes", email="anonym@example.se")
-    _file(client, email="", phone="070-123 45 67")
+    *_, anonymous_page = _file(client, anonymous="yes", email="anonym@example.se")
+    *_, phone_page = _file(client, email="", phone="070-123 45 67")
+    assert 'id="receipt-emailed"' not in anonymous_page and 'id="receipt-emailed"' not in phone_page
     assert smtp_server.to("anonym@example.se") == []
     assert smtp_server.to("karin@example.se") == []
 
@@ -76,6 +77,7 @@ def test_no_receipt_mail_when_anonymous_or_without_an_address(demo, client, smtp
 def test_the_receipt_page_says_when_to_expect_an_answer_and_links_to_the_filled_in_status_page(demo, client):
     reference, code, html = _file(client)
     assert "Du kan räkna med ett svar senast 7 april 2026." in html
+    assert "Vi har också skickat diarienumret till din e-post. Koden finns inte med där." in html
     link = f'href="/klagomal/status?referens={reference}"'
     assert link in html and code not in link
 
