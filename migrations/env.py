@@ -87,6 +87,10 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The free-text search's FTS5 tables and indexes are made by 0018_search, not by models:
+    # autogenerate must not offer to drop them.
+    from app.cases.search import include_name
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -25,6 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
 from app import create_app
+from app.cases.search import include_name
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL, make_config
 
@@ -96,7 +97,8 @@ def _tables() -> set[str]:
 
 def _schema_differences() -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        # The search's FTS5 tables and PostgreSQL-only indexes are not models (app.cases.search).
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, db.metadata)
 
 
@@ -189,3 +191,33 @@ def test_every_migration_downgrades_and_upgrades_again_on_its_own(empty_database
         assert _tables() == tables_after_upgrade, f"{revision}: upgrade after downgrade built other tables"
         previous = revision
     assert _schema_differences() == []
+
+
+def test_the_search_index_is_built_by_its_migration_and_removed_by_its_downgrade(empty_database_app):
+    """The search structures are left out of the comparison with the models (app.cases.search):
+    check here that the migration makes them, fills them, and that its downgrade removes them."""
+    from app.cases.search import PG_INDEXES, SQLITE_TABLES
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0015_login_throttle")
+    from app.cases.models import Case
+    from app.org.models import Unit
+    with db.engine.begin() as conn:  # a case filed before the search existed (the defaults fill the rest)
+        unit_id = conn.execute(db.insert(Unit.__table__).values(name="Enhet", path="/1/", depth=0, active=True,
+                                                                address="")).inserted_primary_key[0]
+        conn.execute(db.insert(Case.__table__).values(
+            reference="AV-2026-0001", kind="deviation", unit_id=unit_id, summary="Fallolycka",
+            description="Brukaren halkade i badrummet.", imported=False, bypass_manager=False))
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0018_search")
+    from app.cases.search import text_condition
+    assert db.session.scalars(db.select(Case.reference).where(text_condition("badrummet"))).all() == ["AV-2026-0001"]
+    db.session.rollback()
+    with db.engine.connect() as conn:
+        inspector = inspect(conn)
+        if db.engine.dialect.name == "sqlite":
+            assert SQLITE_TABLES & set(inspector.get_table_names())
+        else:
+            assert PG_INDEXES <= {index["name"] for index in inspector.get_indexes("cases")}
+    flask_migrate.downgrade(directory=str(MIGRATIONS), revision="0015_login_throttle")
+    with db.engine.connect() as conn:
+        inspector = inspect(conn)
+        assert not SQLITE_TABLES & set(inspector.get_table_names())
+        assert not PG_INDEXES & {index["name"] for index in inspector.get_indexes("cases")}

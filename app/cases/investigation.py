@@ -84,11 +84,14 @@ class RecordView:
     can_acknowledge: bool = False
     now: datetime = field(default_factory=utcnow)
     unknown_case_ids: set[int] = field(default_factory=set)  # named in the events; the page leaves them out
+    suggestions_asked: bool = False  # the person asked for suggestions (they cost a search; not on every view)
 
 
-def view_record(actor, case: Case, moves: list[str]) -> RecordView:
+def view_record(actor, case: Case, moves: list[str], *, with_suggestions: bool = False) -> RecordView:
     """What the case page shows of the investigation. Called after services.view_case, which
-    checked that the person sees the whole case and wrote the audit entry."""
+    checked that the person sees the whole case and wrote the audit entry. The similar cases
+    are looked for only when the person asks (`with_suggestions`): on every view they were a
+    fifth of the page's cost."""
     entries = entries_of(case)
     corrected_by: dict[int, list[int]] = {}
     for entry in entries:
@@ -105,7 +108,8 @@ def view_record(actor, case: Case, moves: list[str]) -> RecordView:
         entries=entries, numbers={e.id: n for n, e in enumerate(entries, start=1)}, corrected_by=corrected_by,
         sections=sections, causes=db.session.get(CaseCauses, case.id), areas=cause_areas_of(case), risk=risk,
         risk_label=risk_band(risk.score) if risk else "", links=links,
-        suggestions=similar_cases(actor, case, exclude={link.case.id for link in links}) if can_link else [],
+        suggestions=similar_cases(actor, case, exclude={link.case.id for link in links})
+        if can_link and with_suggestions else [], suggestions_asked=with_suggestions,
         deadlines=step_deadlines(case), origin=case.origin_case,
         handed_to=list(db.session.scalars(select(Case).where(Case.origin_case_id == case.id).order_by(Case.id))),
         moves={m for m in moves if m in RECORD_MOVES or m in ("hand_over_to_deviation", "escalate_to_lex_sarah")},

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import String, and_, exists, false, func, literal, or_, select, true, union_all
-from sqlalchemy.orm import joinedload, load_only
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
+from app.cases import search
 from app.cases.models import NO_DEADLINE, Case, case_categories
 from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
@@ -52,7 +52,7 @@ class QueueFilters:
 class QueuePage:
     ids: list[int]                         # the page's cases, in order
     counts: dict[str, int]                 # open statuses only (see status_counts)
-    cases: list[Case] = field(default_factory=list)  # loaded by load_cases()
+    cases: list["Card"] = field(default_factory=list)  # loaded by load_cases()
     next_cursor: str | None = None
     previous_cursor: str | None = None
     overdue_ids: frozenset[int] = field(default_factory=frozenset)
@@ -76,8 +76,11 @@ def scope_unit_ids(user) -> tuple[int, ...] | None:
     paths = [unit.path for unit in user.units if unit.path]
     if not paths:
         return ()
-    ids = tuple(db.session.scalars(select(Unit.id).where(or_(*(Unit.path.startswith(p) for p in paths)))))
-    if len(ids) == db.session.scalar(select(func.count()).select_from(Unit)):
+    # The organisation is a few hundred units at most: one small read, matched here, costs
+    # less than building a condition per path and counting the units in a second query.
+    units = db.session.execute(select(Unit.id, Unit.path)).all()
+    ids = tuple(i for i, path in units if path.startswith(tuple(paths)))
+    if len(ids) == len(units):
         return None  # no unit condition at all lets the database walk one index in order
     return ids
 
@@ -186,9 +189,15 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
         if REFERENCE.match(text):
             conditions.append(Case.reference == text.upper())
         else:
-            # SQLite folds only A–Z in LIKE; "Åsa" finds "Åsa" but not "åsa" there (PostgreSQL finds both).
-            conditions.append(or_(Case.reference.icontains(text, autoescape=True),
-                                  Case.summary.icontains(text, autoescape=True)))
+            # From the search index (app.cases.search): words of the summary, description and
+            # client name, and fragments of the reference.
+            found = search.text_condition(text)
+            if found is None:
+                # No word at all ("%"): a substring of the reference or summary, read row by row.
+                # SQLite folds only A–Z in LIKE; "Åsa" finds "Åsa" but not "åsa" there (PostgreSQL finds both).
+                found = or_(Case.reference.icontains(text, autoescape=True),
+                            Case.summary.icontains(text, autoescape=True))
+            conditions.append(found)
     return conditions
 
 
@@ -343,14 +352,43 @@ CARD_COLUMNS = (Case.reference, Case.kind, Case.status, Case.summary, Case.recei
                 Case.assigned_to_id, Case.next_deadline_at)
 
 
+@dataclass(frozen=True)
+class Named:
+    name: str = ""
+    full_name: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a card in the queue shows of a case: plain values, not a Case (see load_cases)."""
+
+    id: int
+    reference: str
+    kind: str
+    status: str
+    summary: str
+    received_at: datetime
+    unit_id: int
+    assigned_to_id: int | None
+    next_deadline_at: datetime | None
+    unit: Named
+    assigned_to: Named | None
+
+
+_CARDS = (select(Case.id, *CARD_COLUMNS, Unit.name, User.full_name)
+          .join(Unit, Unit.id == Case.unit_id).outerjoin(User, User.id == Case.assigned_to_id))
+
+
 def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     """The page's cases with their units and handlers, in one query, and their deadlines."""
     now = now or utcnow()
-    # Only what a card shows: a case has some fifty columns, and building fifty whole cases
-    # cost more than finding them.
-    loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(page.ids)).options(
-        load_only(*CARD_COLUMNS), joinedload(Case.unit).load_only(Unit.name),
-        joinedload(Case.assigned_to).load_only(User.full_name)))}
+    # Only what a card shows, as plain rows: a case has some fifty columns, and building fifty
+    # ORM entities (identity map, attribute instrumentation) cost more than finding them.
+    loaded = {}
+    for row in db.session.execute(_CARDS.where(Case.id.in_(page.ids))):
+        *values, unit_name, handler_name = row
+        loaded[row.id] = Card(*values, unit=Named(name=unit_name),
+                              assigned_to=Named(full_name=handler_name) if values[7] is not None else None)
     page.cases = [loaded[i] for i in page.ids]
     page.deadlines = {c.id: d for c in page.cases if (d := next_deadline(c)) is not None}
     page.overdue_ids = frozenset(c.id for c in page.cases if is_overdue(c, now))

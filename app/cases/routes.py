@@ -74,7 +74,8 @@ def case(reference: str):
     if not view.full:
         return render_template("cases/reporter_view.html", case=view.case)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
-                           record=investigation.view_record(_me(), view.case, view.moves),
+                           record=investigation.view_record(_me(), view.case, view.moves,
+                                                            with_suggestions=request.args.get("liknande") == "1"),
                            take_form=forms.AssignToMeForm(version=view.case.version),
                            investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))
 

@@ -20,7 +20,6 @@ from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_co
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
 from app.cases import journal, queue
-from app.cases.categories import categories_for
 from app.cases.models import (
     CASE_KINDS,
     NOT_INVESTIGATE_REASONS,
@@ -35,6 +34,7 @@ from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for
 from app.org.models import Unit
+from app.public import notices as public_notices
 from app.urls import external_url
 from app.workflow import Kind, Status
 
@@ -48,6 +48,19 @@ def not_investigate_reasons(kind: str) -> tuple[str, ...]:
 
 # --- shared steps ---------------------------------------------------------------------------
 
+def _commit_keeping_loaded() -> None:
+    """Commit a transaction that only added rows (an audit entry), without expiring what was
+    read: the page shows the case as it was read, and reloading the case, its unit and jäv
+    and the person and their units one by one after every view's commit was a fifth of the
+    case page's statements."""
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 def _case_link(case: Case) -> str:
     return external_url("cases.case", reference=case.reference)
 
@@ -57,8 +70,8 @@ def _case_link(case: Case) -> str:
 @dataclass
 class QueueView:
     page: queue.QueuePage
-    units: list[Unit]
-    categories: list[Category]
+    units: list  # rows: id, name, depth, parent_id
+    categories: list  # rows: id, name, kind
     years: list[int]
 
 
@@ -74,16 +87,20 @@ def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
                  detail={"case_ids": page.ids, "filters": asdict(filters)})
     db.session.commit()
     queue.load_cases(page)
-    units_query = select(Unit)
+    # Plain rows for the filter's choices (id, name, depth, parent_id; id, name, kind), no entities.
+    units_query = select(Unit.id, Unit.name, Unit.depth, Unit.parent_id)
     # An officer's queue holds lex Sarah reports from every unit, so every unit is a filter.
     if scope.unit_ids is not None and not scope.every_lex_sarah:
         units_query = units_query.where(Unit.id.in_(scope.unit_ids))
-    units = list(db.session.scalars(units_query))
-    categories = [c for kind in CASE_KINDS for c in categories_for(kind, include_inactive=True)]
+    units = db.session.execute(units_query).all()
+    # Every kind's categories in one query, in the order categories_for() gives each kind.
+    rows = db.session.execute(select(Category.id, Category.name, Category.kind)
+                              .order_by(Category.position, Category.name)).all()
+    categories = [c for kind in CASE_KINDS for c in rows if c.kind == kind]
     return QueueView(page=page, units=_tree_order(units), categories=categories, years=queue.years_received())
 
 
-def _tree_order(units: list[Unit]) -> list[Unit]:
+def _tree_order(units: list) -> list:
     by_parent: dict[int | None, list[Unit]] = {}
     ids = {u.id for u in units}
     for unit in units:
@@ -118,7 +135,7 @@ def view_case(actor, reference: str) -> CaseView:
         db.session.commit()
         raise PermissionDenied(Action.VIEW_CASE)
     commands.record("case.viewed", actor, case, view="full" if full else "reporter")
-    db.session.commit()
+    _commit_keeping_loaded()
     moves = commands.moves_for(actor, case) if full else []
     can_take = ("assign" in moves and case.assigned_to_id != actor.id
                 and can(actor, Action.BE_ASSIGNED, case))
@@ -288,6 +305,9 @@ def record_answer(actor, reference: str, *, text: str, answered_on: date, channe
     case.status = status
     journal.add_event(case, "answered", actor, text=text, channel=channel, answered_on=answered_on.isoformat())
     commands.record("case.answered", actor, case, channel=channel, answered_on=answered_on.isoformat())
+    # A complainant who used the web form and gave an e-mail address is told that the answer
+    # can be read on the follow-up page: a link only, never the answer (app/public/notices.py).
+    public_notices.queue_answer_published(case)
     commands.commit(actor, case, "record_answer")
     return case
 

@@ -62,7 +62,7 @@ def test_a_case_without_category_gets_no_suggestions(cases, login_as):
     db.session.commit()
     assert _suggested(bare) == []
     with frozen(NOW):
-        page = login_as("erik").get(f"/arenden/{bare.reference}").get_data(as_text=True)
+        page = login_as("erik").get(f"/arenden/{bare.reference}?liknande=1").get_data(as_text=True)
     assert "Ärendet har ingen kategori, så det finns inga förslag." in page
 
 
@@ -76,7 +76,7 @@ def test_linking_a_suggestion_shows_the_link_on_both_cases(cases, login_as):
     this, same = cases["this"], cases["same"]
     erik = login_as("erik")
     with frozen(NOW):
-        page = erik.get(f"/arenden/{this.reference}").get_data(as_text=True)
+        page = erik.get(f"/arenden/{this.reference}?liknande=1").get_data(as_text=True)
     suggestions = page.split("Förslag: samma enhet och kategori")[1]
     assert same.reference in suggestions and cases["too_old"].reference not in suggestions
     assert re.search(rf'name="reference" value="{same.reference}"', suggestions), "one click links it"
@@ -85,7 +85,7 @@ def test_linking_a_suggestion_shows_the_link_on_both_cases(cases, login_as):
     assert (link.case_id, link.linked_case_id, link.linked_by_id) == (this.id, same.id, user("erik").id)
     assert reload(this).journal[-1].event == "case_linked"
     with frozen(NOW):
-        this_page = erik.get(f"/arenden/{this.reference}").get_data(as_text=True)
+        this_page = erik.get(f"/arenden/{this.reference}?liknande=1").get_data(as_text=True)
         same_page = erik.get(f"/arenden/{same.reference}").get_data(as_text=True)
     linked_here = this_page.split("Kopplade liknande ärenden")[1].split("Förslag:")[0]
     assert f'href="/arenden/{same.reference}"' in linked_here
@@ -134,3 +134,18 @@ def test_suggestions_and_links_are_for_those_who_work_the_case(cases, login_as):
     with frozen(NOW):
         page = login_as("admin").get(f"/arenden/{cases['this'].reference}").get_data(as_text=True)
     assert "Förslag: samma enhet och kategori" not in page and "utredning/liknande" not in page
+    with frozen(NOW):
+        asked = login_as("admin").get(f"/arenden/{cases['this'].reference}?liknande=1").get_data(as_text=True)
+    assert "Förslag: samma enhet och kategori" not in asked and "liknande=1" not in page
+
+
+def test_suggestions_are_looked_for_only_when_asked(cases, login_as):
+    """Looking for similar cases is a search: the case page offers it as a link instead of
+    running it on every view."""
+    erik = login_as("erik")
+    with frozen(NOW):
+        page = erik.get(f"/arenden/{cases['this'].reference}").get_data(as_text=True)
+        asked = erik.get(f"/arenden/{cases['this'].reference}?liknande=1").get_data(as_text=True)
+    assert "Förslag: samma enhet och kategori" not in page and cases["same"].reference not in page
+    assert f'href="/arenden/{cases["this"].reference}?liknande=1#liknande"' in page
+    assert cases["same"].reference in asked.split("Förslag: samma enhet och kategori")[1]
