@@ -420,3 +420,16 @@ def test_a_case_not_notified_may_still_be_notified_when_something_new_comes_up(c
     notify(case, at=LATER)
     ivo = reload(case).lex_sarah_ivo
     assert ivo.notified and ivo.not_notifying_reason == "Bedömdes som redan åtgärdat."  # the history stays
+
+
+def test_line_breaks_in_typed_text_are_line_breaks_in_the_pdf_and_markup_stays_text(case, login_as):
+    """The PDF's paragraphs are reportlab markup: typed text is escaped, its line breaks become <br/>
+    (with markupsafe's escape instead of xml.sax's, Markup.replace would escape the <br/> too)."""
+    from app.lexsarah.document import _text
+    assert _text("Första raden.\nAndra <b>raden</b>.") == "Första raden.<br/>Andra &lt;b&gt;raden&lt;/b&gt;."
+    case.description = "Första raden om händelsen.\nAndra raden om händelsen."
+    db.session.commit()
+    draft(case)
+    text = _pdf_text(login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan.pdf").data)
+    assert "Första raden om händelsen." in text and "Andra raden om händelsen." in text
+    assert "<br" not in text and "&lt;" not in text
