@@ -2,8 +2,13 @@
 a case page headed by its reference and kind, and wording that says what is true."""
 
 import re
+from datetime import date, datetime
 
+import pytest
+
+from app import clock
 from tests.cases.helpers import file_case
+from tests.lexsarah.helpers import draft, judge, make_case, notify, set_provider
 
 
 def test_the_menu_button_controls_the_menu_and_the_menu_is_in_the_page_without_javascript(login_as):
@@ -38,3 +43,63 @@ def test_a_case_page_is_headed_by_reference_and_kind_with_the_summary_below(logi
     heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
     assert re.sub(r"<[^>]+>", "", heading).strip() == f"{case.reference} – Avvikelse"
     assert f'<p class="case-summary">{summary}</p>' in page
+
+
+# --- the queue's empty list says what is true ------------------------------------------------
+
+def _queue_text(client, query: str = "") -> str:
+    page = client.get("/arenden" + query).get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page[page.index("</details>"):]))
+
+
+def test_an_empty_queue_without_a_filter_says_there_are_no_cases(login_as):
+    ulla = login_as("ulla")
+    assert "Du har inga öppna ärenden." in _queue_text(ulla)
+    assert "matchar" not in _queue_text(ulla)
+    assert "Du har inga avslutade ärenden." in _queue_text(ulla, "?status=closed")
+    assert "Du har inga ärenden." in _queue_text(ulla, "?status=all")
+    assert "Du har inga ärenden med status under utredning." in _queue_text(ulla, "?status=investigating")
+    # Sorting narrows nothing.
+    assert "Du har inga öppna ärenden." in _queue_text(ulla, "?sort=oldest")
+
+
+@pytest.mark.parametrize("query", ["?q=fall", "?kind=complaint", "?assigned=me", "?overdue=y", "?year=2020",
+                                   "?status=closed&kind=deviation"])
+def test_an_empty_queue_with_a_filter_says_nothing_matches(login_as, query):
+    text = _queue_text(login_as("ulla"), query)
+    assert "Inga ärenden matchar urvalet." in text
+    assert "Du har inga" not in text
+
+
+def test_the_category_filter_groups_its_categories_by_kind(login_as):
+    page = login_as("erik").get("/arenden").get_data(as_text=True)
+    select = page[page.index('<select id="category"'):]
+    select = select[:select.index("</select>")]
+    assert select.startswith('<select id="category" name="category">'
+                             '<option selected value="">Alla kategorier</option><optgroup'), select[:200]
+    groups = re.findall(r'<optgroup label="([^"]+)">', select)
+    assert groups == ["Avvikelse", "Lex Sarah-rapport", "Klagomål"]
+    # The kind is the group's label, no longer repeated after every name.
+    assert "(Avvikelse)" not in select
+    chosen = re.search(r'<option value="(\d+)">', select).group(1)
+    again = login_as("erik").get(f"/arenden?category={chosen}").get_data(as_text=True)
+    assert f'<option selected value="{chosen}">' in again
+
+
+# --- the lex Sarah desk: days since the notification --------------------------------------------
+
+@pytest.mark.parametrize(("today", "words"), [(datetime(2026, 3, 20, 15, 0), "i dag"),
+                                              (datetime(2026, 3, 21, 9, 0), "i går"),
+                                              (datetime(2026, 3, 25, 9, 0), "för 5 dagar sedan")])
+def test_the_desk_says_today_and_yesterday_instead_of_zero_and_one_days_ago(login_as, today, words):
+    set_provider()
+    notified = make_case()
+    judge(notified)
+    draft(notified)
+    notify(notified, sent_on=date(2026, 3, 20))
+    with clock.frozen(today):
+        page = login_as("sara").get("/lex-sarah").get_data(as_text=True)
+    link = page.index(f'href="/lex-sarah/{notified.reference}/anmalan#beslut"')
+    row = page[page.rindex("<tr", 0, link):link]
+    assert f'<div class="muted">{words}</div>' in row
+    assert "för 0 dagar" not in page and "för 1 dag sedan" not in page
