@@ -103,3 +103,36 @@ def test_the_desk_says_today_and_yesterday_instead_of_zero_and_one_days_ago(logi
     row = page[page.rindex("<tr", 0, link):link]
     assert f'<div class="muted">{words}</div>' in row
     assert "för 0 dagar" not in page and "för 1 dag sedan" not in page
+
+
+# --- the staff report forms: every required field says so, and only those --------------------
+
+@pytest.mark.parametrize("slug", ["avvikelse", "lex-sarah", "klagomal"])
+def test_every_field_an_empty_report_is_refused_for_is_marked_obligatorisk(login_as, slug):
+    anna = login_as("anna")
+    form = anna.get(f"/rapportera/{slug}").get_data(as_text=True)
+    marked = set()
+    for mark in re.finditer(r"\(obligatorisk\)", form):
+        field = form[form.rindex('<div class="field', 0, mark.start()):]
+        marked.add(re.search(r'(?:for|id)="([a-z_]+?)(?:-\d+)?"', field).group(1))
+    refused = set(re.findall(r'<p class="error" id="([a-z_]+)-error">',
+                             anna.post(f"/rapportera/{slug}", data={}).get_data(as_text=True)))
+    # "Personen vill ha svar" needs contact details only when ticked: a condition, not a required field.
+    assert marked == refused - {"answer_wanted"}
+    assert marked >= {"unit_id", "occurred_on", "description", "category_ids"}
+
+
+# --- the public complaint form states its limits before the error -----------------------------
+
+def test_the_complaint_form_states_the_length_of_the_description_under_the_field(client, demo):
+    page = client.get("/klagomal").get_data(as_text=True)
+    textarea = re.search(r"<textarea[^>]*id=\"description\"[^>]*>", page).group(0)
+    hint_ids = re.search(r'aria-describedby="([^"]+)"', textarea).group(1).split()
+    hint = re.search(rf'<p class="hint" id="{hint_ids[0]}">([^<]*)</p>', page).group(1)
+    assert "Minst 20 och högst 10 000 tecken." in hint
+    assert "10000" not in re.sub(r'maxlength="10000"', "", page)
+
+
+def test_the_numbers_in_the_texts_are_the_limits_the_form_enforces():
+    from app.public.services import DESCRIPTION_MAX, DESCRIPTION_MIN, WISHES_MAX
+    assert (DESCRIPTION_MIN, DESCRIPTION_MAX, WISHES_MAX) == (20, 10_000, 5_000)
