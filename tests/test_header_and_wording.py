@@ -136,3 +136,31 @@ def test_the_complaint_form_states_the_length_of_the_description_under_the_field
 def test_the_numbers_in_the_texts_are_the_limits_the_form_enforces():
     from app.public.services import DESCRIPTION_MAX, DESCRIPTION_MIN, WISHES_MAX
     assert (DESCRIPTION_MIN, DESCRIPTION_MAX, WISHES_MAX) == (20, 10_000, 5_000)
+
+
+# --- the draft IVO notification as PDF says UTKAST as plainly as the HTML ---------------------
+
+def _pdf_pages(data: bytes) -> list[str]:
+    import io
+
+    from pypdf import PdfReader
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_the_draft_pdf_says_utkast_on_every_page_and_the_sent_one_does_not(login_as):
+    from tests.lexsarah.helpers import reload
+    set_provider()
+    case = make_case()
+    judge(case)
+    draft(case)
+    pdf = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    pages = _pdf_pages(pdf.data)
+    assert all("UTKAST" in page for page in pages), pages
+    # The same warning as the HTML's red box, in full, on the first page.
+    html = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan/dokument").get_data(as_text=True)
+    warning = re.search(r'<p class="draft"><strong class="draft-word">UTKAST</strong> ([^<]+)</p>', html).group(1)
+    assert "UTKAST " + warning in " ".join(pages[0].split())
+    notify(case)
+    sent = _pdf_pages(reload(case).lex_sarah_ivo.document_pdf)
+    assert not any("UTKAST" in page.upper() for page in sent)

@@ -488,7 +488,7 @@ class Officer(Investigator):
         # The printable document, every field filled from the case, marked as a draft.
         self.follow(self.main.get_by_role("link", name="Visa anmälan (utskriftsvänlig webbsida)"),
                     shot="notification-document")
-        expect(self.main).to_contain_text("Utkast – inte skickat till IVO")
+        expect(self.main.locator(".draft")).to_contain_text("UTKAST Inte skickat till IVO")
         for text in (reference, "Allvarligt missförhållande", "Socialnämnden i Exempelby kommun", measures):
             expect(self.page.locator("body")).to_contain_text(text)
         self.page.go_back()
