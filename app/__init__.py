@@ -103,8 +103,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.intake.routes import bp as intake_bp
     from app.main.routes import bp as main_bp
     from app.public.routes import bp as public_bp
+    from app.public.routes import info_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, intake_bp, cases_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, info_bp, intake_bp, cases_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(actions_bp)
     from app.lexsarah.routes import bp as lexsarah_bp
@@ -190,6 +191,11 @@ def _register_templates(app: Flask) -> None:
     def localtime(value, fmt: str = "%Y-%m-%d %H:%M"):
         local = clock.to_local(value)
         return local.strftime(fmt) if local else ""
+
+    @app.template_filter("long_date")
+    def long_date(value):
+        from app.public.notices import long_date
+        return long_date(value) if value else ""
 
     @app.context_processor
     def helpers():

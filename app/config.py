@@ -108,6 +108,9 @@ def defaults(instance_path: str) -> dict:
         # The public complaint form and its status page: per client IP and hour.
         "PUBLIC_RATE_LIMIT_PER_HOUR": 10,
         "PUBLIC_LOOKUP_LIMIT_PER_HOUR": 20,
+        # Shown on /tillganglighet and /personuppgifter as where to write; empty: MAIL_DEFAULT_SENDER.
+        "ACCESSIBILITY_CONTACT": "",
+        "DATA_PROTECTION_CONTACT": "",
         # "json" (one object per line; the default in production) or "text": app/logging_setup.py
         "LOG_FORMAT": None,
     }
@@ -115,7 +118,8 @@ def defaults(instance_path: str) -> dict:
 
 _ENV_STRINGS = ["SECRET_KEY", "AUDIT_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "TWO_FACTOR_KEY", "TWO_FACTOR_ISSUER",
-                "ATTACHMENT_STORAGE", "ATTACHMENT_DIR", "LOG_FORMAT", "OUTBOX_DIR"]
+                "ATTACHMENT_STORAGE", "ATTACHMENT_DIR", "LOG_FORMAT", "OUTBOX_DIR", "ACCESSIBILITY_CONTACT",
+                "DATA_PROTECTION_CONTACT"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS"]

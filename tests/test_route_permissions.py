@@ -27,7 +27,7 @@ REFUSED = 403
 
 # Endpoints reachable without logging in. Adding one is a deliberate act: change this set.
 PUBLIC = {"auth.login", "auth.two_factor_login", "auth.unlock", "main.healthz", "main.set_language", "static",
-          "public.complaint", "public.status"}
+          "public.complaint", "public.status", "info.accessibility", "info.personal_data"}
 
 
 def everyone(result):
@@ -91,6 +91,9 @@ EXPECTED = {
     # the public complaint form and its follow-up (no login)
     "public.complaint": everyone(200),
     "public.status": everyone(200),
+    # the accessibility statement and the personal data page, linked from every footer
+    "info.accessibility": everyone(200),
+    "info.personal_data": everyone(200),
     # the case queue and case work, on a received deviation anna filed in Boendestöd (_demo_case;
     # who may see which case is tested in tests/cases). 409: the state machine refuses the move now.
     "cases.queue": only({"erik", "sara", "admin"}, 200),

@@ -34,6 +34,7 @@ from app.clock import STOCKHOLM, to_local, today_local, utcnow
 from app.extensions import db
 from app.lexsarah.facts import lex_sarah_facts
 from app.org.models import Unit
+from app.public import notices as public_notices
 
 # Requirements of app.workflow that the person's form supplies when the move is made.
 # To decide whether to offer a move they count as met; the service checks the real value.
@@ -435,7 +436,11 @@ def record_answer(actor, reference: str, *, text: str, answered_on: date, channe
     case.status = status
     journal.add_event(case, "answered", actor, text=text, channel=channel, answered_on=answered_on.isoformat())
     _record("case.answered", actor, case, channel=channel, answered_on=answered_on.isoformat())
+    # A complainant who used the web form and gave an e-mail address is told that the answer
+    # can be read on the follow-up page: a link only, never the answer (app/public/notices.py).
+    mail = public_notices.queue_answer_published(case)
     _commit(actor, case, "record_answer")
+    _deliver([mail])
     return case
 
 

@@ -1,4 +1,4 @@
-from flask import Blueprint, make_response, render_template, request
+from flask import Blueprint, current_app, make_response, render_template, request
 
 from app.auth.guard import public
 from app.body_limit import body_limit
@@ -60,6 +60,10 @@ def complaint():
 def status():
     form = StatusForm()
     result, not_found, code = None, False, 200
+    if request.method == "GET" and request.args.get("referens"):
+        # The link in the receipt (page and e-mail) fills in the reference; the code is
+        # never taken from a URL, the person types it.
+        form.reference.data = services.normalise_reference(request.args.get("referens", ""))
     if form.validate_on_submit():
         try:
             result = services.look_up_complaint(client_ip=request.remote_addr or "",
@@ -74,3 +78,23 @@ def status():
     response = make_response(render_template("public/status.html", form=form, result=result,
                                              not_found=not_found, rate_limited=code == 429), code)
     return _private(response)
+
+
+# The information pages every public service must have; outside /klagomal, linked from every footer.
+info_bp = Blueprint("info", __name__)
+
+
+def _contact(setting: str) -> str:
+    return current_app.config.get(setting) or current_app.config["MAIL_DEFAULT_SENDER"]
+
+
+@info_bp.route("/tillganglighet")
+@public
+def accessibility():
+    return render_template("public/accessibility.html", contact=_contact("ACCESSIBILITY_CONTACT"))
+
+
+@info_bp.route("/personuppgifter")
+@public
+def personal_data():
+    return render_template("public/personal_data.html", contact=_contact("DATA_PROTECTION_CONTACT"))

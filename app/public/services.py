@@ -11,7 +11,7 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +23,7 @@ from app.cases.models import COMPLAINANT_RELATIONS, Case, Category, ComplaintDet
 from app.clock import to_local, utcnow
 from app.extensions import db
 from app.org.models import Unit
+from app.public import notices
 from app.public.models import PublicRateHit
 
 log = logging.getLogger(__name__)
@@ -57,6 +58,9 @@ class Receipt:
     reference: str
     code: str  # grouped for reading, e.g. "ABCD-EFGH-JKMN"; shown once, never stored
     anonymous: bool
+    answer_due: date  # the last day of the answer deadline (app.cases.deadlines)
+    answer_wanted: bool
+    emailed: bool = False  # a receipt went to the address the person gave
 
 
 @dataclass(frozen=True)
@@ -200,7 +204,9 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
         reference = _peek_reference()
         db.session.commit()  # the rate-limit hit only
         log.info("Public complaint form: honeypot filled; nothing stored.")
-        return Receipt(reference=reference, code=code, anonymous=anonymous)
+        return Receipt(reference=reference, code=code, anonymous=anonymous,
+                       answer_due=notices.answer_due(utcnow()), answer_wanted=answer_wanted,
+                       emailed=bool(email))
 
     case = open_case(kind="complaint", unit=department, reporter=None, categories=[topic] if topic else [],
                      keep_ip=False,
@@ -211,9 +217,16 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
         relation=relation, answer_wanted=answer_wanted, wishes=wishes,
         followup_code_hash=hash_code(case.reference, code)))
     queued = queue_filing_mail(case)
+    due = notices.answer_due(case.received_at)
+    # The complainant's own receipt: reference, answer date and link, never the code or the text.
+    receipt_mail = notices.queue_receipt(email, case.reference, due, answer_wanted)
+    if receipt_mail is not None:
+        db.session.flush()
+        queued.append(receipt_mail.id)
     db.session.commit()
     mailer.deliver_queued(queued)
-    return Receipt(reference=case.reference, code=code, anonymous=anonymous)
+    return Receipt(reference=case.reference, code=code, anonymous=anonymous, answer_due=due,
+                   answer_wanted=answer_wanted, emailed=receipt_mail is not None)
 
 
 def look_up_complaint(*, client_ip: str, reference: str, code: str) -> PublicStatus | None:

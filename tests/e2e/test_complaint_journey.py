@@ -20,6 +20,23 @@ def test_citizens_complain_on_a_phone_and_the_named_one_reads_the_answer(journey
                                                        email="karin.karlsson@example.se")
     assert reference != anonymous_reference and code != anonymous_code
 
+    # The receipt says when to expect an answer; its link opens the follow-up page with the
+    # reference filled in, and the code left for the person to type.
+    expect(relative.main.locator("#answer-due")).to_contain_text("Du kan räkna med ett svar senast")
+    relative.follow("Följ ditt klagomål")
+    expect(relative.field("Diarienummer")).to_have_value(reference)
+    expect(relative.field("Personlig kod")).to_have_value("")
+    # The receipt by e-mail: reference and link, never the code.
+    [receipt] = journey.varna.mail_to("karin.karlsson@example.se", reference)
+    assert code not in receipt.get_body(("plain",)).get_content()
+
+    # Every public page's footer leads to the accessibility statement and the personal data page.
+    footer = anonymous.page.locator("footer")
+    anonymous.go(footer.get_by_role("link", name="Tillgänglighetsredogörelse").click)
+    anonymous.expect_heading("Tillgänglighetsredogörelse")
+    anonymous.go(anonymous.page.locator("footer").get_by_role("link", name="Personuppgifter").click)
+    anonymous.expect_heading("Så hanterar vi dina personuppgifter")
+
     # Each went to the investigators of the department it concerns.
     assert journey.varna.mail_to("erik@varna.example", reference)
     assert journey.varna.mail_to("ulla@varna.example", anonymous_reference)
@@ -37,6 +54,9 @@ def test_citizens_complain_on_a_phone_and_the_named_one_reads_the_answer(journey
     erik.investigator_triages()
     erik.investigator_answers_complaint(reference, ANSWER)
 
+    # Told by e-mail that the answer can be read on the follow-up page; the answer itself is not in it.
+    [notice] = journey.varna.mail_to("karin.karlsson@example.se", f"Svar på ditt klagomål {reference}")
+    assert ANSWER[:40] not in notice.get_body(("plain",)).get_content()
     status = relative.citizen_follows_complaint(reference, code, shot="answer")
     expect(status).to_contain_text("Status: Besvarat.")
     expect(status.locator(".answer-text")).to_have_text(ANSWER)
