@@ -23,7 +23,10 @@ HSTS = "max-age=31536000; includeSubDomains"
 TEMPLATES = Path(__file__).resolve().parent.parent / "app" / "templates"
 
 INLINE = {
-    "a <script> element": re.compile(r"<script", re.I),
+    # The one kind of script allowed: an empty element that loads a file of Värna's own.
+    "an inline <script> element": re.compile(
+        r"<script(?!\s+src=\"(\{\{ url_for\('static', filename='js/[\w.-]+'\) \}\}|/static/js/[\w.-]+)\""
+        r"(\s+defer)?></script>)", re.I),
     "a <style> element": re.compile(r"<style", re.I),
     "a style attribute": re.compile(r"\sstyle\s*=", re.I),
     "an event-handler attribute": re.compile(r"\son[a-z]+\s*=", re.I),
@@ -135,3 +138,12 @@ def test_the_charts_use_attributes_and_classes_not_inline_style():
     for svg in (charts.render(bars, "bars"), charts.render(line, "trend")):
         assert _inline_problems(str(svg)) == []
         assert 'class="chart"' in svg and "font-family=" in svg
+
+
+def test_only_an_empty_script_element_loading_an_own_file_passes_the_inline_check():
+    own = '<script src="/static/js/menu.js" defer></script>'
+    assert _inline_problems(own) == []
+    for bad in ("<script>alert(1)</script>", '<script src="/static/js/menu.js">alert(1)</script>',
+                '<script src="https://example.org/x.js"></script>', "<SCRIPT>x</SCRIPT>",
+                '<script src="/static/js/../../x.js"></script>'):
+        assert _inline_problems(bad) == ["an inline <script> element"], bad

@@ -7,9 +7,11 @@ conflict instead of a silent overwrite.
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, Select
+from wtforms.widgets.core import html_params
 
 from app.actions.labels import JOURNAL_EVENT_LABELS
 from app.cases.queue import ASSIGNED, SORTS
@@ -96,6 +98,28 @@ def _int_or_none(value):
     return db_int_or_none(value) if value not in (None, "", "None") else None
 
 
+class GroupedSelect(Select):
+    """A <select> whose choices may be a dict of groups, each an <optgroup>; the group with the
+    empty label ("Alla kategorier") stays a plain option before the groups, which WTForms'
+    own widget cannot do."""
+
+    def __call__(self, field, **kwargs):
+        if not field.has_groups():
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        for group, choices in field.iter_groups():
+            if group:
+                html.append(f"<optgroup {html_params(label=group)}>")
+            html += [self.render_option(value, label, selected, **render_kw)
+                     for value, label, selected, render_kw in choices]
+            if group:
+                html.append("</optgroup>")
+        html.append("</select>")
+        # As WTForms' own Select: html_params and render_option escaped every value and label.
+        return Markup("".join(html))  # noqa: S704
+
+
 class QueueFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
@@ -105,7 +129,7 @@ class QueueFilterForm(FlaskForm):
     status = SelectField(_l("Status"), validate_choice=False, choices=[
         ("open", _l("Alla öppna")), *STATUS_LABELS.items(), ("all", _l("Alla, även avslutade"))])
     unit = SelectField(_l("Enhet"), coerce=_int_or_none, validate_choice=False)
-    category = SelectField(_l("Kategori"), coerce=_int_or_none, validate_choice=False)
+    category = SelectField(_l("Kategori"), coerce=_int_or_none, validate_choice=False, widget=GroupedSelect())
     assigned = SelectField(_l("Handläggare"), validate_choice=False, choices=[
         ("", _l("Alla")), ("me", _l("Tilldelade mig")), ("none", _l("Utan handläggare"))])
     year = SelectField(_l("År"), coerce=_int_or_none, validate_choice=False)

@@ -56,8 +56,10 @@ def queue():
     filters = QueueFilters(**form.cleaned())
     view = services.view_queue(_me(), filters, after=request.args.get("efter"), before=request.args.get("fore"))
     form.unit.choices = [("", _("Alla enheter"))] + [(u.id, "\u2003" * u.depth + u.name) for u in view.units]
-    form.category.choices = [("", _("Alla kategorier"))] + [
-        (c.id, f"{c.name} ({labels.KIND_LABELS[c.kind]})") for c in view.categories]
+    # Grouped by kind (an <optgroup> each), so the same name under two kinds is told apart.
+    form.category.choices = {"": [("", _("Alla kategorier"))]}
+    for c in view.categories:
+        form.category.choices.setdefault(str(labels.KIND_LABELS[c.kind]), []).append((c.id, c.name))
     form.year.choices = [("", _("Alla år"))] + [(y, str(y)) for y in view.years]
     args = {k: v for k, v in request.args.items() if k not in ("efter", "fore") and v}
     return render_template("cases/queue.html", form=form, filters=filters, page=view.page, args=args)

@@ -166,6 +166,7 @@ def render_html(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None,
 # --- PDF ---------------------------------------------------------------------------------
 
 _FONT, _FONT_BOLD = "VarnaVera", "VarnaVera-Bold"
+_DRAFT_RED = colors.HexColor("#b00020")
 
 
 def _register_fonts() -> None:
@@ -187,7 +188,8 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
     _register_fonts()
     with force_locale("sv"):
         sections = document_sections(case, ivo, provider, signed_on)
-        draft_note = _("Utkast – inte skickat till IVO") if draft else ""
+        draft_word = _("UTKAST") if draft else ""
+        draft_note = _("Inte skickat till IVO. Uppgifterna hämtas från ärendet som det ser ut nu.") if draft else ""
         page_label = _("sida")
     title = ParagraphStyle("title", fontName=_FONT_BOLD, fontSize=17, leading=21, spaceAfter=3 * mm)
     heading = ParagraphStyle("heading", fontName=_FONT_BOLD, fontSize=12, leading=15, spaceBefore=5 * mm,
@@ -197,8 +199,13 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
     value = ParagraphStyle("value", fontName=_FONT, fontSize=10.5, leading=14, spaceAfter=2 * mm, alignment=TA_LEFT)
     note = ParagraphStyle("note", parent=value, textColor=colors.HexColor("#333333"))
 
-    story = [Paragraph(_text(TITLE), title),
-             Paragraph(_text(f"{case.reference}{'  ·  ' + draft_note if draft_note else ''}"), note)]
+    story = [Paragraph(_text(TITLE), title), Paragraph(_text(case.reference), note)]
+    if draft:
+        # As plain as the HTML's red dashed box: a printed draft must not pass for the sent notification.
+        warning = ParagraphStyle("draft", fontName=_FONT_BOLD, fontSize=11, leading=15, textColor=_DRAFT_RED,
+                                 borderColor=_DRAFT_RED, borderWidth=1.5, borderPadding=3 * mm, spaceBefore=3 * mm,
+                                 spaceAfter=6 * mm)
+        story.append(Paragraph(f'<font size="18">{_text(draft_word)}</font><br/>{_text(draft_note)}', warning))
     for section in sections:
         # keepWithNext holds a heading to its first field and a label to its value.
         story.append(Paragraph(_text(section.heading), heading))
@@ -212,6 +219,16 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
         canvas.saveState()
         canvas.setFont(_FONT, 8)
         canvas.drawString(20 * mm, 12 * mm, f"{TITLE} · {case.reference} · {page_label} {doc.page}")
+        if draft:
+            # Every page of a draft says so, also a page printed or copied on its own.
+            canvas.setFillColor(_DRAFT_RED)
+            canvas.setFont(_FONT_BOLD, 10)
+            canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, draft_word)
+            canvas.setFillAlpha(0.12)
+            canvas.setFont(_FONT_BOLD, 96)
+            canvas.translate(A4[0] / 2, A4[1] / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, -30, draft_word)
         canvas.restoreState()
 
     buffer = io.BytesIO()

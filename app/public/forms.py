@@ -92,14 +92,16 @@ class ComplaintForm(FlaskForm):
     description = TextAreaField(
         _l("Berätta vad som hänt"), filters=[_text],
         validators=[DataRequired(_l("Berätta vad som hänt.")),
+                    # The numbers written as the staff forms write them ("10 000"); the hint states
+                    # the limits before anyone runs into them.
                     Length(min=DESCRIPTION_MIN, max=DESCRIPTION_MAX,
-                           message=_l("Skriv minst %(min)d och högst %(max)d tecken."))],
-        description=_l("Skriv med egna ord: vad hände, när och var? Skriv inte mer om andra personer "
-                       "än det som behövs."),
+                           message=_l("Skriv minst 20 och högst 10 000 tecken."))],
+        description=_l("Skriv med egna ord: vad hände, när och var? Minst 20 och högst 10 000 tecken. "
+                       "Skriv inte mer om andra personer än det som behövs."),
         render_kw={"rows": 8, "maxlength": DESCRIPTION_MAX})
     wishes = TextAreaField(
         _l("Vad vill du ska hända?"), filters=[_text],
-        validators=[Length(max=WISHES_MAX, message=_l("Skriv högst %(max)d tecken."))],
+        validators=[Length(max=WISHES_MAX, message=_l("Skriv högst 5 000 tecken."))],
         description=_l("Frivilligt. Till exempel att något rättas, att du får en förklaring eller att "
                        "det inte händer igen."),
         render_kw={"rows": 4, "maxlength": WISHES_MAX})

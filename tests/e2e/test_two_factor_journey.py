@@ -48,7 +48,7 @@ def test_ulla_enrols_logs_out_and_logs_in_with_a_code(journey):
 
     # She lost her phone: the admin resets her enrolment, and her session ends.
     admin = journey.admin()
-    admin.follow(admin.page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Administration"))
+    admin.follow(admin.menu_link("Administration"))
     admin.follow("Ulla Ullsson")
     admin.press("Återställ tvåstegsverifiering", shot="reset")
     admin.expect_flash("Tvåstegsverifieringen för ulla är återställd.")

@@ -248,7 +248,7 @@ def test_the_pdf_is_a_real_pdf_with_the_case_in_it(case, login_as):
     assert "Socialnämnden i Exempelby" in text and "212000-0142" in text
     assert "Storgatan 1, 123 45 Exempelby" in text  # the unit's address decides the IVO region
     assert "åäö – och tankstreck" in text.replace("\n", " ")
-    assert "Utkast" in text  # not sent yet
+    assert "UTKAST" in text  # not sent yet
 
 
 def test_the_html_document_has_every_part_and_a_print_stylesheet(case, login_as):
