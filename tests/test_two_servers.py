@@ -124,8 +124,10 @@ def servers(database_url):
     processes: list[subprocess.Popen] = []
     try:
         found = {}
-        for name in ("A", "B"):
-            port = free_port()
+        ports = {free_port()}
+        while len(ports) < 2:  # the OS could hand out A's port again before A has bound it
+            ports.add(free_port())
+        for name, port in zip(("A", "B"), sorted(ports), strict=True):
             env = dict(base, ATTACHMENT_DIR=os.path.join(tmp_dir, name, "attachments"),
                        OUTBOX_DIR=os.path.join(tmp_dir, name, "outbox"), BASE_URL=f"http://127.0.0.1:{port}")
             log_path = os.path.join(tmp_dir, f"server-{name}.log")
