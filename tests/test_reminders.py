@@ -66,7 +66,7 @@ def test_one_person_gets_one_digest_with_every_section_once_a_day(app, everythin
     assert sorted(logged) == ["actions", "cases", "lexsarah"]
     # the features' audit entries are still written
     events = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "user",
-                                                               AuditEvent.object_id == user("sara").id)).all()
+                                                               AuditEvent.object_id == str(user("sara").id))).all()
     assert "cases.deadline_reminder_queued" in events and "lexsarah.reminder_queued" in events
 
     total = len(smtp_server.messages)
