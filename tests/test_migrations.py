@@ -221,3 +221,38 @@ def test_the_search_index_is_built_by_its_migration_and_removed_by_its_downgrade
         inspector = inspect(conn)
         assert not SQLITE_TABLES & set(inspector.get_table_names())
         assert not PG_INDEXES & {index["name"] for index in inspector.get_indexes("cases")}
+
+
+def test_the_reminder_log_takes_over_what_the_three_reminder_tables_remembered(empty_database_app):
+    """0019_reminder_log copies who was reminded on which day from the three old tables, so
+    nobody is reminded twice on the day of the upgrade; its downgrade copies them back."""
+    from datetime import date, datetime
+
+    from app.auth.models import User
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0018_search")
+    at = datetime(2026, 5, 13, 4, 0)
+    with db.engine.begin() as conn:
+        user_id = conn.execute(db.insert(User.__table__).values(
+            username="sara", full_name="Sara Svensson", role="officer",
+            password_hash="x")).inserted_primary_key[0]
+        conn.execute(text("INSERT INTO case_deadline_reminders (user_id, day, sent_at, case_count) "
+                          "VALUES (:u, :d, :at, 2)"), {"u": user_id, "d": date(2026, 5, 13), "at": at})
+        conn.execute(text("INSERT INTO lex_sarah_reminders (user_id, sent_on, at, case_count) "
+                          "VALUES (:u, :d, :at, 1)"), {"u": user_id, "d": date(2026, 5, 13), "at": at})
+        conn.execute(text("INSERT INTO action_reminders_sent (user_id, day, sent_at, overdue_count, follow_up_count) "
+                          "VALUES (:u, :d, :at, 1, 2)"), {"u": user_id, "d": date(2026, 5, 12), "at": at})
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0019_reminder_log")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT user_id, day, section, item_count FROM reminder_log "
+                                 "ORDER BY section")).all()
+        assert not {"case_deadline_reminders", "lex_sarah_reminders", "action_reminders_sent"} & _tables()
+    assert [(u, date.fromisoformat(str(d)), s, n) for u, d, s, n in rows] == [
+        (user_id, date(2026, 5, 12), "actions", 3), (user_id, date(2026, 5, 13), "cases", 2),
+        (user_id, date(2026, 5, 13), "lexsarah", 1)]
+    flask_migrate.downgrade(directory=str(MIGRATIONS), revision="0018_search")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT user_id, case_count FROM case_deadline_reminders")).all() == [(user_id, 2)]
+        assert conn.execute(text("SELECT user_id, case_count FROM lex_sarah_reminders")).all() == [(user_id, 1)]
+        assert conn.execute(text("SELECT user_id, overdue_count, follow_up_count FROM action_reminders_sent")
+                            ).all() == [(user_id, 3, 0)]
+        assert "reminder_log" not in _tables()

@@ -101,16 +101,3 @@ class CaseAction(db.Model):
 
     def __repr__(self) -> str:
         return f"<CaseAction {self.id} {self.status} case={self.case_id}>"
-
-
-class ActionReminderSent(db.Model):
-    """One row per person and day a digest of their actions was queued: `flask remind`
-    run twice on the same day sends nothing the second time."""
-
-    __tablename__ = "action_reminders_sent"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    overdue_count: Mapped[int] = mapped_column(default=0)
-    follow_up_count: Mapped[int] = mapped_column(default=0)

@@ -6,26 +6,23 @@ Who gets what:
 - waiting for follow-up (done more than ACTION_FOLLOW_UP_DAYS days ago, no follow-up):
   the person responsible and the person who added the action (who usually follows up).
 
-Idempotent per day: a row per person and day (ActionReminderSent) is written in the
-same transaction that queues the e-mail, so a second run that day finds it and sends
-nothing. The e-mail carries references, types, dates and links, never descriptions.
+The engine in app/reminders.py puts this section into each person's one digest of the
+day and remembers what it sent. The e-mail carries references, types, dates and links,
+never descriptions.
 """
 
 from collections import defaultdict
 from datetime import date
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app import mailer
-from app.actions.models import ActionReminderSent, CaseAction
+from app.actions.models import CaseAction
 from app.actions.queries import follow_up_condition, follow_up_days, overdue_condition
 from app.auth.models import User
-from app.clock import today_local
 from app.extensions import db
+from app.reminders import Section
 from app.urls import external_url
 
 
@@ -49,49 +46,35 @@ def _line(action: CaseAction, when: str) -> str:
     return f"- {action.case.reference}, {action.type.name}, {when}: {external_url('actions.show', action_id=action.id)}"
 
 
-def digest(user: User, overdue: list[CaseAction], follow_up: list[CaseAction], today: date) -> tuple[str, str]:
-    """(subject, body) in Swedish."""
-    with force_locale("sv"):
-        subject = _("Värna: dina åtgärder %(date)s", date=today.isoformat())
-        parts = [_("Hej %(name)s!", name=user.full_name.split(" ")[0]), ""]
-        if overdue:
-            parts.append(_("Försenade åtgärder där du är ansvarig (%(n)d):", n=len(overdue)))
-            parts += [_line(a, _("skulle vara klar %(date)s", date=a.due_on.isoformat())) for a in overdue]
-            parts.append("")
-        if follow_up:
-            parts.append(_("Genomförda åtgärder som väntar på uppföljning, mer än %(days)d dagar efter att de "
-                           "genomfördes (%(n)d):", days=follow_up_days(), n=len(follow_up)))
-            parts += [_line(a, _("genomförd %(date)s", date=a.completed_on.isoformat())) for a in follow_up]
-            parts.append("")
-        parts.append(_("Alla dina åtgärder: %(link)s", link=external_url("actions.mine")))
-        parts.append(_("Försenade åtgärder: %(link)s", link=external_url("actions.overdue")))
-    return subject, "\n".join(parts) + "\n"
-
-
-def send_action_reminders(today: date | None = None) -> str:
-    """Queue and send today's digests; returns a line for the command's output."""
-    today = today or today_local()
-    reminders = due_reminders(today)
-    if not reminders:
-        return "Actions: nothing overdue or waiting for follow-up."
-    already = set(db.session.scalars(select(ActionReminderSent.user_id).where(ActionReminderSent.day == today)))
-    people = db.session.scalars(select(User).where(User.id.in_(reminders), User.active).order_by(User.id))
-    queued, skipped = [], 0
+def due_items(today: date):
+    """(user, ("overdue" | "follow_up", action)) for every active person with something due."""
+    found = due_reminders(today)
+    people = db.session.scalars(select(User).where(User.id.in_(found), User.active).order_by(User.id))
     for user in people:
-        if user.id in already or not user.email:
-            skipped += 1
-            continue
-        lists = reminders[user.id]
-        subject, body = digest(user, lists["overdue"], lists["follow_up"], today)
-        message = mailer.queue_email([user.email], subject, body)
-        db.session.add(ActionReminderSent(user_id=user.id, day=today, overdue_count=len(lists["overdue"]),
-                                          follow_up_count=len(lists["follow_up"])))
-        queued.append(message)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another run got there first today; it sends them.
-        db.session.rollback()
-        return "Actions: another run already sent today's reminders."
-    sent, failed = mailer.outcome([m.id for m in queued if m is not None])  # delivered at the commit
-    return f"Actions: {len(queued)} digests queued, {sent} sent, {failed} failed, {skipped} skipped."
+        for which in ("overdue", "follow_up"):
+            for action in found[user.id][which]:
+                yield user, (which, action)
+
+
+def render(user: User, items: list, today: date) -> tuple[str, list[str]]:
+    """(subject when alone, lines) in Swedish."""
+    overdue = [a for which, a in items if which == "overdue"]
+    follow_up = [a for which, a in items if which == "follow_up"]
+    subject = _("Värna: dina åtgärder %(date)s", date=today.isoformat())
+    parts = []
+    if overdue:
+        parts.append(_("Försenade åtgärder där du är ansvarig (%(n)d):", n=len(overdue)))
+        parts += [_line(a, _("skulle vara klar %(date)s", date=a.due_on.isoformat())) for a in overdue]
+        parts.append("")
+    if follow_up:
+        parts.append(_("Genomförda åtgärder som väntar på uppföljning, mer än %(days)d dagar efter att de "
+                       "genomfördes (%(n)d):", days=follow_up_days(), n=len(follow_up)))
+        parts += [_line(a, _("genomförd %(date)s", date=a.completed_on.isoformat())) for a in follow_up]
+        parts.append("")
+    parts.append(_("Alla dina åtgärder: %(link)s", link=external_url("actions.mine")))
+    parts.append(_("Försenade åtgärder: %(link)s", link=external_url("actions.overdue")))
+    return subject, parts
+
+
+SECTION = Section(name="actions", label="Actions", nothing="Actions: nothing overdue or waiting for follow-up.",
+                  due_items=due_items, render=render)

@@ -8,29 +8,28 @@ Who gets what:
   and only them when the reporter bypassed the nearest manager; the officers when
   nobody investigates the unit), each only if the permission function lets them work it.
 
-Idempotent per day: a row per person and day (DeadlineReminderSent) is written in the
-same transaction that queues the e-mail, so a second run that day sends nothing. The
-e-mail carries references, kinds, steps, dates and links, never what the case is about.
+The engine in app/reminders.py puts this section into each person's one digest of the
+day and remembers what it sent. The e-mail carries references, kinds, steps, dates and
+links, never what the case is about.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app import audit, mailer
+from app import audit
 from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.cases.deadlines import StepDeadline, end_of_day, rules, step_deadlines
-from app.cases.models import Case, DeadlineReminderSent
-from app.clock import today_local
+from app.cases.models import Case
 from app.extensions import db
 from app.labels import KIND_LABELS
+from app.reminders import Section
 from app.urls import external_url
 from app.workflow import Kind
 
@@ -87,49 +86,39 @@ def _line(item: Overdue, today: date) -> str:
     return f"- {item.case.reference} ({KIND_LABELS[item.case.kind]}): {steps} {link}"
 
 
-def digest(user: User, mine: list[Overdue], unassigned: list[Overdue], today: date) -> tuple[str, str]:
-    """(subject, body) in Swedish."""
-    with force_locale("sv"):
-        subject = _("Värna: försenade ärenden %(date)s", date=today.isoformat())
-        parts = [_("Hej %(name)s!", name=user.full_name.split(" ")[0]), ""]
-        if mine:
-            parts.append(_("Ärenden där du är handläggare och en tidsfrist har gått ut (%(n)d):", n=len(mine)))
-            parts += [_line(item, today) for item in mine]
-            parts.append("")
-        if unassigned:
-            parts.append(_("Ärenden utan handläggare där en tidsfrist har gått ut (%(n)d):", n=len(unassigned)))
-            parts += [_line(item, today) for item in unassigned]
-            parts.append("")
-        parts.append(_("Alla försenade ärenden: %(link)s",
-                       link=external_url("cases.queue", overdue="y", sort="deadline")))
-    return subject, "\n".join(parts) + "\n"
-
-
-def send_deadline_reminders(today: date | None = None) -> str:
-    """Queue and send today's digests; returns a line for the command's output."""
-    today = today or today_local()
+def due_items(today: date):
+    """(user, ("mine" | "unassigned", Overdue)) for every person told of an overdue case."""
     lists = recipients(overdue_cases(today))
-    if not lists:
-        return "Cases: nothing overdue."
-    already = set(db.session.scalars(select(DeadlineReminderSent.user_id).where(DeadlineReminderSent.day == today)))
-    people = db.session.scalars(select(User).where(User.id.in_(lists)).order_by(User.id))
-    queued, skipped = [], 0
-    for user in people:
-        if user.id in already or not user.email:
-            skipped += 1
-            continue
-        mine, unassigned = lists[user.id]["mine"], lists[user.id]["unassigned"]
-        subject, body = digest(user, mine, unassigned, today)
-        queued.append(mailer.queue_email([user.email], subject, body))
-        db.session.add(DeadlineReminderSent(user_id=user.id, day=today, case_count=len(mine) + len(unassigned)))
-        audit.record("cases.deadline_reminder_queued", object_type="user", object_id=user.id,
-                     detail={"day": today.isoformat(),
-                             "references": [item.case.reference for item in mine + unassigned]})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Another run got there first today; it sends them.
-        db.session.rollback()
-        return "Cases: another run already sent today's reminders."
-    sent, failed = mailer.outcome([m.id for m in queued if m is not None])  # delivered at the commit
-    return f"Cases: {len(queued)} digests queued, {sent} sent, {failed} failed, {skipped} skipped."
+    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(lists)))}
+    for user_id, found in lists.items():
+        for which in ("mine", "unassigned"):
+            for item in found[which]:
+                yield people[user_id], (which, item)
+
+
+def render(user: User, items: list, today: date) -> tuple[str, list[str]]:
+    """(subject when alone, lines) in Swedish."""
+    mine = [item for which, item in items if which == "mine"]
+    unassigned = [item for which, item in items if which == "unassigned"]
+    subject = _("Värna: försenade ärenden %(date)s", date=today.isoformat())
+    parts = []
+    if mine:
+        parts.append(_("Ärenden där du är handläggare och en tidsfrist har gått ut (%(n)d):", n=len(mine)))
+        parts += [_line(item, today) for item in mine]
+        parts.append("")
+    if unassigned:
+        parts.append(_("Ärenden utan handläggare där en tidsfrist har gått ut (%(n)d):", n=len(unassigned)))
+        parts += [_line(item, today) for item in unassigned]
+        parts.append("")
+    parts.append(_("Alla försenade ärenden: %(link)s",
+                   link=external_url("cases.queue", overdue="y", sort="deadline")))
+    return subject, parts
+
+
+def record(user: User, items: list, today: date) -> None:
+    audit.record("cases.deadline_reminder_queued", object_type="user", object_id=user.id,
+                 detail={"day": today.isoformat(), "references": [item.case.reference for _w, item in items]})
+
+
+SECTION = Section(name="cases", label="Cases", nothing="Cases: nothing overdue.",
+                  due_items=due_items, render=render, record=record)

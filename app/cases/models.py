@@ -434,15 +434,3 @@ class DeadlineSetting(db.Model):
     unit: Mapped[str] = mapped_column(String(20))
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-
-class DeadlineReminderSent(db.Model):
-    """One row per person and day a digest of their overdue cases was queued: `flask remind`
-    run twice on the same day sends nothing the second time."""
-
-    __tablename__ = "case_deadline_reminders"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    day: Mapped[date] = mapped_column(primary_key=True)
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    case_count: Mapped[int] = mapped_column(default=0)

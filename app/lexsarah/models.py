@@ -1,6 +1,6 @@
 """Lex Sarah: the officer's judgment, the decision about IVO (the notification or a reason
-not to), the informing of those concerned, the provider's details for the notification,
-and which reminders went out.
+not to), the informing of those concerned, the provider's details for the notification.
+Which reminders went out is in app/reminders.py (ReminderLog).
 
 Each per-case table is one-to-one with the case (the case id is the primary key) and
 hangs off it as ``case.lex_sarah_judgment``, ``case.lex_sarah_ivo`` and
@@ -245,14 +245,3 @@ class ProviderSettings(db.Model):
     @property
     def complete(self) -> bool:
         return bool(self.board_name and self.org_number and self.address)
-
-
-class IvoReminderSent(db.Model):
-    """One row per officer and day a reminder digest was queued: `flask remind` sends once a day."""
-
-    __tablename__ = "lex_sarah_reminders"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    sent_on: Mapped[date] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    case_count: Mapped[int] = mapped_column(default=0)

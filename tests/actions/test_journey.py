@@ -68,9 +68,10 @@ def test_erik_adds_two_actions_completes_one_follows_it_up_and_is_reminded_of_th
         result = app.test_cli_runner().invoke(args=["remind"])
         assert result.exit_code == 0, result.output
 
-    # `flask remind` runs every feature's reminders; this is the actions' digest.
-    [digest] = [m for m in smtp_server.to("erik@varna.example") if m["Subject"].startswith("Värna: dina åtgärder")]
+    # `flask remind` runs every feature's reminders, in one digest per person and day.
+    [digest] = smtp_server.to("erik@varna.example")
     body = digest.get_body(("plain",)).get_content()
+    assert "Alla dina åtgärder:" in body
     assert f"{case.reference}, Reviderad rutin, skulle vara klar 2026-03-31" in body
     assert "Samtal med berörd personal" not in body  # done and followed up
     db.session.refresh(talk)

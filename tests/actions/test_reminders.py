@@ -8,10 +8,9 @@ from sqlalchemy import select
 
 from app import clock
 from app.actions import services
-from app.actions.models import ActionReminderSent
-from app.actions.reminders import send_action_reminders
 from app.extensions import db
 from app.mailer import OutgoingMail
+from app.reminders import ReminderLog, run_reminders
 from tests.actions.conftest import SOON, add, make_case, user
 
 DAY = datetime(2026, 5, 4, 5, 0)  # 07:00 in Stockholm, when the daily job runs
@@ -36,14 +35,15 @@ def world(demo):
 
 
 def _digests(smtp_server) -> list:
-    """The actions' digests (`flask remind` also runs the other features' reminders)."""
-    return [m for m in smtp_server.messages if m["Subject"].startswith("Värna: dina åtgärder")]
+    """The digests with an actions section (`flask remind` also runs the other features'
+    reminders, and a person with something due in several gets them in one e-mail)."""
+    return [m for m in smtp_server.messages if "Alla dina åtgärder:" in m.get_body(("plain",)).get_content()]
 
 
 def _run(runner=None, when: datetime = DAY) -> str:
     with clock.frozen(when):
         if runner is None:
-            return send_action_reminders()
+            return "\n".join(run_reminders(only=("actions",)))
         result = runner.invoke(args=["remind"])
         assert result.exit_code == 0, result.output
         return result.output
@@ -74,9 +74,11 @@ def test_twice_the_same_day_sends_nothing_new_but_the_next_day_does(world, smtp_
     assert "2 digests queued, 2 sent" in _run(runner)
     assert "0 digests queued" in _run(runner, DAY.replace(hour=15))
     assert len(_digests(smtp_server)) == 2
-    sent = db.session.scalars(select(ActionReminderSent).order_by(ActionReminderSent.user_id)).all()
-    assert [(r.user_id, r.day, r.overdue_count, r.follow_up_count) for r in sent] == [
-        (user("anna").id, date(2026, 5, 4), 1, 1), (user("erik").id, date(2026, 5, 4), 1, 1)]
+    sent = db.session.scalars(select(ReminderLog).where(ReminderLog.section == "actions")
+                              .order_by(ReminderLog.user_id)).all()
+    # one overdue and one waiting for follow-up each
+    assert [(r.user_id, r.day, r.item_count) for r in sent] == [
+        (user("anna").id, date(2026, 5, 4), 2), (user("erik").id, date(2026, 5, 4), 2)]
     _run(runner, datetime(2026, 5, 5, 5, 0))
     assert len(_digests(smtp_server)) == 4
 

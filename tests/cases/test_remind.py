@@ -6,9 +6,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.cases.models import DeadlineReminderSent, Disqualification
+from app.cases.models import Disqualification
 from app.clock import frozen
 from app.extensions import db
+from app.reminders import ReminderLog
 from tests.cases.helpers import file_case, reload, user
 
 SUBJECT = "Värna: försenade ärenden"
@@ -85,7 +86,7 @@ def test_each_person_gets_one_digest_of_their_overdue_cases(app, overdue, smtp_s
     assert refs["unassigned"] not in sara_body and refs["erik_s"] not in sara_body
 
     assert _digests(smtp_server, "anna") == [] and _digests(smtp_server, "admin") == []
-    assert db.session.scalar(select(func.count()).select_from(DeadlineReminderSent)) == 3
+    assert db.session.scalar(select(func.count()).select_from(ReminderLog).where(ReminderLog.section == "cases")) == 3
 
 
 def test_running_twice_a_day_sends_once_and_the_next_day_again(app, overdue, smtp_server):

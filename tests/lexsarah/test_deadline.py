@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.lexsarah import services
-from app.lexsarah.models import IvoReminderSent
+from app.reminders import ReminderLog
 from tests.lexsarah.helpers import draft, judge, make_case, notify, reload, set_provider, user
 
 NOTIFIED_DAY = date(2026, 3, 20)  # due 2026-05-20
@@ -75,7 +75,8 @@ def test_a_reminder_a_week_before_once_a_day(notified, app, smtp_server):
 
     _remind(app, date(2026, 5, 13))  # the same day again: nothing new
     assert len(_reminders(smtp_server)) == 1
-    assert db.session.scalar(select(func.count()).select_from(IvoReminderSent)) == 1
+    logged = select(func.count()).select_from(ReminderLog).where(ReminderLog.section == "lexsarah")
+    assert db.session.scalar(logged) == 1
 
     _remind(app, date(2026, 5, 14))  # the next day: the next reminder
     assert len(_reminders(smtp_server)) == 2
