@@ -27,12 +27,14 @@ messages: install
 
 # Without VARNA_ENV=development Värna is production (it would refuse the development key).
 run: export VARNA_ENV := development
+# Links in e-mails (BASE_URL) point at the port Värna is served on, unless BASE_URL is set.
+RUN_ENV = BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}"
 run: translations
-	$(BIN)/flask --app wsgi db upgrade
-	$(BIN)/flask --app wsgi demo load
-	$(BIN)/flask --app wsgi demo cases
+	$(RUN_ENV) $(BIN)/flask --app wsgi db upgrade
+	$(RUN_ENV) $(BIN)/flask --app wsgi demo load
+	$(RUN_ENV) $(BIN)/flask --app wsgi demo cases
 	@echo "Värna: http://127.0.0.1:$(PORT)"
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(RUN_ENV) $(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
