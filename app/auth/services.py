@@ -77,7 +77,8 @@ def _hash_for(user: User, password: str) -> str:
     return hash_password(password, username=user.username, full_name=user.full_name, email=user.email)
 
 
-def _verify(stored_hash: str, password: str) -> bool:
+def verify_hash(stored_hash: str, password: str) -> bool:
+    """Whether `password` matches an argon2 hash (passwords, and two-factor recovery codes)."""
     if len(password) > MAX_PASSWORD:
         return False
     try:
@@ -97,7 +98,7 @@ def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 
 
-def _locked(username: str) -> bool:
+def is_locked(username: str) -> bool:
     cfg = current_app.config
     now = utcnow()
     horizon = now - timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"] + cfg["LOGIN_LOCK_MINUTES"])
@@ -158,12 +159,12 @@ def authenticate(username: str, password: str, address: str | None = None) -> tu
             message = _("För många misslyckade inloggningar från din adress. Försök igen om %(n)d min.",
                         n=max(1, -(-refused.seconds // 60)))
         raise LoginThrottled(message, refused.seconds)
-    if _locked(name):
+    if is_locked(name):
         audit.record("login.locked", object_type="user", object_id=name, detail={"username": name})
         db.session.commit()
         return None, _lock_message()
     user = db.session.scalar(select(User).where(User.username == name))
-    ok = _verify(user.password_hash if user else _dummy_hash(), password or "")
+    ok = verify_hash(user.password_hash if user else _dummy_hash(), password or "")
     if not ok or user is None or not user.active:
         _count_account_failure(name, user)
         throttle.count_failure(address)
@@ -192,7 +193,7 @@ def _count_account_failure(name: str, user: User | None):
     failure = LoginFailure(username=name, at=utcnow())
     db.session.add(failure)
     db.session.flush()
-    if user is None or not user.active or not user.email or not _locked(name):
+    if user is None or not user.active or not user.email or not is_locked(name):
         return None
     token = _unlock_serializer().dumps([user.id, failure.id])
     link = external_url("auth.unlock", token=token)
@@ -268,12 +269,12 @@ def end_all_sessions(user: User, reason: str, actor: User | None = None) -> None
 def change_password(user: User, current: str, new: str) -> None:
     # Wrong current passwords count against the same lock as failed logins: a session left
     # open must not become a way to guess the password.
-    if _locked(user.username):
+    if is_locked(user.username):
         audit.record("user.password_change_refused", actor=user, object_type="user", object_id=user.id)
         db.session.commit()
         raise AccountError(_("För många felaktiga försök. Vänta %(n)d minuter och försök igen.",
                              n=current_app.config["LOGIN_LOCK_MINUTES"]), "current_password")
-    if not _verify(user.password_hash, current or ""):
+    if not verify_hash(user.password_hash, current or ""):
         _count_account_failure(user.username, user)
         audit.record("user.password_change_failed", actor=user, object_type="user", object_id=user.id)
         db.session.commit()

@@ -1,6 +1,6 @@
 """Throttling of failed logins per client address and across all addresses.
 
-The per-account lock (services._locked) stops many guesses at one account; this stops
+The per-account lock (services.is_locked) stops many guesses at one account; this stops
 one address from guessing a few passwords at each of many accounts, and a crowd of
 addresses from doing so together:
 

@@ -195,7 +195,7 @@ def _use_recovery_code(user: User, code: str) -> bool:
     unused = list(db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                                                 RecoveryCode.used_at.is_(None))))
     for candidate in unused:
-        if accounts._verify(candidate.code_hash, raw):
+        if accounts.verify_hash(candidate.code_hash, raw):
             # Conditional, like the time step: a code used twice at once works only once.
             result = db.session.execute(
                 update(RecoveryCode).where(RecoveryCode.id == candidate.id, RecoveryCode.used_at.is_(None))
@@ -217,7 +217,7 @@ def _throttle_key(user: User) -> str:
 
 
 def _refuse_if_locked(user: User) -> None:
-    if accounts._locked(_throttle_key(user)):
+    if accounts.is_locked(_throttle_key(user)):
         audit.record("two_factor.locked", actor=user, object_type="user", object_id=user.id)
         db.session.commit()
         raise TwoFactorError(_("För många felaktiga koder. Vänta %(n)d minuter och försök igen.",
