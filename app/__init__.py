@@ -89,8 +89,8 @@ def _import_models() -> None:
     from app.actions import models as action_models  # noqa: F401
     from app.api import models as api_models  # noqa: F401
     from app.auth import models as auth_models  # noqa: F401
-    from app.cases import deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.cases import models as case_models  # noqa: F401
+    from app.cases.deadlines import services as deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.intake import storage  # noqa: F401 - attachment_blobs
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
@@ -101,13 +101,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.actions.routes import bp as actions_bp
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
-    from app.cases.routes import bp as cases_bp
+    from app.cases import blueprint as cases_blueprint
     from app.intake.routes import bp as intake_bp
     from app.main.routes import bp as main_bp
     from app.public.routes import bp as public_bp
     from app.public.routes import info_bp
 
-    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, info_bp, intake_bp, cases_bp):
+    for blueprint in (main_bp, auth_bp, admin_bp, public_bp, info_bp, intake_bp, cases_blueprint()):
         app.register_blueprint(blueprint)
     app.register_blueprint(actions_bp)
     from app.lexsarah.routes import bp as lexsarah_bp

@@ -38,8 +38,10 @@ from app import clock
 from app.actions import services as actions
 from app.actions.models import ActionType, CaseAction
 from app.auth.models import User
-from app.cases import deadlines, handover, investigation
-from app.cases import services as casework
+from app.cases.casework import services as casework
+from app.cases.deadlines import services as deadlines
+from app.cases.handover import services as handover
+from app.cases.investigation import services as investigation
 from app.cases.models import Case, Category
 from app.clock import STOCKHOLM, to_local, today_local, utcnow
 from app.demo import ADMINISTRATION, DemoRefused, load_demo_data

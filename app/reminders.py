@@ -36,7 +36,7 @@ from app.clock import today_local, utcnow
 from app.extensions import db
 
 SECTIONS = [
-    "app.cases.deadline_reminders:SECTION",
+    "app.cases.deadlines.reminders:SECTION",
     "app.lexsarah.reminders:SECTION",
     "app.actions.reminders:SECTION",
 ]

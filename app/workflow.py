@@ -96,7 +96,7 @@ def _move(name, kinds, sources, target=None, requires=(), **by_kind) -> tuple[st
 _D, _C, _L = Kind.DEVIATION, Kind.COMPLAINT, Kind.LEX_SARAH
 _S = Status
 
-# The deadline steps of each kind (app/cases/deadlines.py holds their lengths) and the
+# The deadline steps of each kind (app/cases/deadlines/services.py holds their lengths) and the
 # statuses during which each one runs: from receipt (or reopening) until the case leaves
 # them. In order; a step not running in the case's status is done (or not needed).
 _WHILE_OPEN = frozenset({_S.RECEIVED, _S.INVESTIGATING})

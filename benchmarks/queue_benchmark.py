@@ -33,7 +33,7 @@ from sqlalchemy import func, insert, select
 from app import create_app
 from app.auth import services as accounts
 from app.auth.models import User
-from app.cases import deadlines
+from app.cases.deadlines import services as deadlines
 from app.cases.models import REFERENCE_PREFIXES, Case, Category, case_categories
 from app.clock import to_local, utcnow
 from app.demo import load_demo_data

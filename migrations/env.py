@@ -89,7 +89,7 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
     # The free-text search's FTS5 tables and indexes are made by 0018_search, not by models:
     # autogenerate must not offer to drop them.
-    from app.cases.search import include_name
+    from app.cases.queue.search import include_name
     conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()

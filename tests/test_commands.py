@@ -34,7 +34,7 @@ def test_every_feature_error_is_a_refused_or_a_conflict():
     from app.actions.services import ActionConflict, ActionError, OpenActionsNotConfirmed
     from app.api.tokens import TokenError
     from app.auth.services import AccountError
-    from app.cases.services import CaseConflict, CaseNotFound, CaseWorkError
+    from app.cases.casework.services import CaseConflict, CaseNotFound, CaseWorkError
     from app.intake.services import IntakeError
     from app.intake.services import NotFound as IntakeNotFound
     from app.lexsarah.services import LexSarahConflict, LexSarahError

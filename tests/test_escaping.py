@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from app.cases import investigation
+from app.cases.investigation import services as investigation
 from app.clock import frozen
 from app.extensions import db
 from tests.cases.helpers import file_case, reload, user
@@ -95,7 +95,7 @@ def _poisoned_data() -> dict:
     from app.actions import services as actions
     from app.actions.models import ActionType
     from app.api.models import ApiToken
-    from app.cases import services as cases
+    from app.cases.casework import services as cases
     from app.cases.models import Attachment
     from app.lexsarah import services as lexsarah
     from app.lexsarah.services import InformingItem

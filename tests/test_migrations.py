@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ProgrammingError
 
 from app import create_app
-from app.cases.search import include_name
+from app.cases.queue.search import include_name
 from app.extensions import db
 from tests.conftest import TEST_DATABASE_URL, make_config
 
@@ -97,7 +97,7 @@ def _tables() -> set[str]:
 
 def _schema_differences() -> list:
     with db.engine.connect() as conn:
-        # The search's FTS5 tables and PostgreSQL-only indexes are not models (app.cases.search).
+        # The search's FTS5 tables and PostgreSQL-only indexes are not models (app.cases.queue.search).
         context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         return compare_metadata(context, db.metadata)
 
@@ -194,9 +194,9 @@ def test_every_migration_downgrades_and_upgrades_again_on_its_own(empty_database
 
 
 def test_the_search_index_is_built_by_its_migration_and_removed_by_its_downgrade(empty_database_app):
-    """The search structures are left out of the comparison with the models (app.cases.search):
+    """The search structures are left out of the comparison with the models (app.cases.queue.search):
     check here that the migration makes them, fills them, and that its downgrade removes them."""
-    from app.cases.search import PG_INDEXES, SQLITE_TABLES
+    from app.cases.queue.search import PG_INDEXES, SQLITE_TABLES
     flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0015_login_throttle")
     from app.cases.models import Case
     from app.org.models import Unit
@@ -207,7 +207,7 @@ def test_the_search_index_is_built_by_its_migration_and_removed_by_its_downgrade
             reference="AV-2026-0001", kind="deviation", unit_id=unit_id, summary="Fallolycka",
             description="Brukaren halkade i badrummet.", imported=False, bypass_manager=False))
     flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0018_search")
-    from app.cases.search import text_condition
+    from app.cases.queue.search import text_condition
     assert db.session.scalars(db.select(Case.reference).where(text_condition("badrummet"))).all() == ["AV-2026-0001"]
     db.session.rollback()
     with db.engine.connect() as conn:

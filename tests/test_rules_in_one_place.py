@@ -51,9 +51,9 @@ def test_no_workflow_rule_is_decided_outside_the_machine(what, pattern):
 
 # The services that used to borrow another move's row, and the one move each asks now.
 OWN_MOVES = {
-    ("cases/deadlines.py", "record_acknowledgement"): "acknowledge",
-    ("cases/investigation.py", "link_similar_case"): "link_case",
-    ("cases/investigation.py", "unlink_similar_case"): "link_case",
+    ("cases/deadlines/services.py", "record_acknowledgement"): "acknowledge",
+    ("cases/investigation/services.py", "link_similar_case"): "link_case",
+    ("cases/investigation/services.py", "unlink_similar_case"): "link_case",
     ("lexsarah/services.py", "save_notification_draft"): "save_ivo_draft",
     ("lexsarah/services.py", "record_investigation_sent"): "record_investigation_sent",
     ("lexsarah/services.py", "record_ivo_decision"): "record_ivo_decision",

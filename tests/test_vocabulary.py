@@ -20,8 +20,8 @@ VALUES = {k.value for k in workflow.Kind} | {s.value for s in workflow.Status}
 ALLOWED = {
     "stats/report.py": (55, "keys of the statistics contract (docs/statistics.md, version 1): "
                             "'received', 'answered', 'lex_sarah' name counts in the JSON, not a case's state"),
-    "cases/services.py": (2, "journal event names 'answered' and 'closed' (journal.add_event)"),
-    "cases/forms.py": (2, "EVENT_LABELS keys for those journal events"),
+    "cases/casework/services.py": (2, "journal event names 'answered' and 'closed' (journal.add_event)"),
+    "cases/casework/forms.py": (2, "EVENT_LABELS keys for those journal events"),
     "cases/models.py": (1, "relationship(back_populates='complaint'): the attribute's name"),
     "lexsarah/models.py": (1, "CheckConstraint(name='judged'): the constraint's name"),
     "lexsarah/services.py": (2, "the officer's desk list 'awaiting_judgment' (DESK_LISTS)"),
@@ -98,7 +98,7 @@ def test_statuses_are_labelled_in_flow_order():
 
 def test_the_labels_are_written_nowhere_else():
     # The duplicates the vocabulary replaced: KIND_LABELS four times, the status and move
-    # labels in app/cases/forms.py and app/workflow.py.
+    # labels in app/cases/casework/forms.py and app/workflow.py.
     for path in APP.rglob("*.py"):
         if path == APP / "labels.py":
             continue

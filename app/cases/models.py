@@ -65,7 +65,7 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         CheckConstraint("kind IN ('deviation', 'lex_sarah', 'complaint')", name="kind"),
-        # The queue walks one range per status in received or deadline order (app.cases.queue.
+        # The queue walks one range per status in received or deadline order (app.cases.queue.services.
         # _branches) and counts the open statuses; the trailing columns let it check the scope
         # and the filters in the index alone, without reading the rows.
         Index("ix_cases_status_received_cover", "status", "received_at", "id", "unit_id", "kind",
@@ -134,7 +134,7 @@ class Case(db.Model):
     origin_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
     # When the nearest running deadline falls (the last second of its day, Swedish time, in
-    # UTC), or NO_DEADLINE when none is running. Derived: app.cases.deadlines recomputes it
+    # UTC), or NO_DEADLINE when none is running. Derived: app.cases.deadlines.services recomputes it
     # whenever a case is flushed, so the overdue filter and the deadline sort are index ranges.
     next_deadline_at: Mapped[datetime] = mapped_column(default=lambda: NO_DEADLINE)
 
@@ -308,7 +308,7 @@ class ReferenceCounter(db.Model):
     last: Mapped[int] = mapped_column(default=0)
 
 
-# --- the investigation record (app.cases.investigation) ----------------------------------------
+# --- the investigation record (app.cases.investigation.services) ----------------------------------------
 
 # SOSFS 2011:5, 5 kap.: what a lex Sarah investigation documents, in this order. Entries
 # of other kinds have no section.
@@ -413,14 +413,14 @@ class CaseLink(db.Model):
     linked_case: Mapped[Case] = relationship(foreign_keys=[linked_case_id])
 
 
-# --- deadlines (app.cases.deadlines) ------------------------------------------------------------
+# --- deadlines (app.cases.deadlines.services) ------------------------------------------------------------
 
 DEADLINE_UNITS = ("days", "working_days")
 
 
 class DeadlineSetting(db.Model):
     """How long a step of a kind may take, as the admin set it. A missing row means the default
-    in app.cases.deadlines.DEFAULTS."""
+    in app.cases.deadlines.services.DEFAULTS."""
 
     __tablename__ = "deadline_settings"
     __table_args__ = (

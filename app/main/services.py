@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
-from app.cases.queue import start_counts
+from app.cases.queue.services import start_counts
 from app.extensions import db
 from app.org.models import Unit
 

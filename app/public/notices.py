@@ -28,7 +28,7 @@ def status_link(reference: str) -> str:
 
 def answer_due(received_at: datetime) -> date:
     """The last day of the answer step for a complaint received then (the admin's deadline setting)."""
-    from app.cases.deadlines import due_on, rules  # imported here: app.cases imports this module
+    from app.cases.deadlines.services import due_on, rules  # imported here: app.cases imports this module
     return due_on(to_local(received_at).date(), rules()[(Kind.COMPLAINT, "answer")])
 
 

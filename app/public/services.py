@@ -55,7 +55,7 @@ class Receipt:
     reference: str
     code: str  # grouped for reading, e.g. "ABCD-EFGH-JKMN"; shown once, never stored
     anonymous: bool
-    answer_due: date  # the last day of the answer deadline (app.cases.deadlines)
+    answer_due: date  # the last day of the answer deadline (app.cases.deadlines.services)
     answer_wanted: bool
     emailed: bool = False  # a receipt went to the address the person gave
 

@@ -64,7 +64,7 @@ def downgrade():
 
 
 # The next deadline of the cases open when this migration runs, by the default rules as they
-# were written here (app.cases.deadlines keeps it current from then on). Closed cases keep
+# were written here (app.cases.deadlines.services keeps it current from then on). Closed cases keep
 # the server default, 9999-12-31: no deadline running.
 
 _DEFAULTS = {  # kind: [(step, amount, unit, statuses it runs in)]

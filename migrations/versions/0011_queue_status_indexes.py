@@ -1,7 +1,7 @@
 """queue: one covering range per status
 
 The queue walks one index range per status, in received or deadline order, and checks
-scope and filters in the index (app.cases.queue._branches). These two indexes replace
+scope and filters in the index (app.cases.queue.services._branches). These two indexes replace
 the per-unit (status, received) and the three deadline indexes of 0002 and 0010.
 
 Revision ID: 0011_queue_status_indexes

@@ -4,7 +4,7 @@ Revision ID: 0018_search
 Revises: 0017_api_token_expiry
 Create Date: 2026-12-05 08:00:00
 
-The statements are copied from app/cases/search.py as it was written (a migration must not
+The statements are copied from app/cases/queue/search.py as it was written (a migration must not
 import the application). SQLite: a later batch_alter_table on `cases` copies the table into
 a new one and drops the old one, and the three triggers go with it: such a migration must
 create them again (the CREATE TRIGGER statements below) and rebuild the index.

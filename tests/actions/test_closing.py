@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import clock
 from app.actions import services
 from app.audit import AuditEvent
-from app.cases import services as case_services
+from app.cases.casework import services as case_services
 from app.cases.models import Case, JournalEvent
 from app.extensions import db
 from tests.actions.conftest import SOON, add, user

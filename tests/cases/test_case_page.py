@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
-from app.cases.forms import EVENT_LABELS
+from app.cases.casework.forms import EVENT_LABELS
 from app.cases.models import Attachment
 from app.extensions import db
 from app.labels import MOVE_LABELS, STATUS_LABELS
@@ -101,7 +101,7 @@ def test_the_journal_shows_every_event_in_swedish(login_as):
 
 def test_every_event_the_services_write_has_a_label():
     written = set()
-    for path in ("app/cases/services.py", "app/cases/filing.py"):
+    for path in ("app/cases/casework/services.py", "app/cases/filing.py"):
         with open(path, encoding="utf-8") as source:
             written |= set(re.findall(r'add_event\(\s*case,\s*"([a-z_]+)"', source.read()))
     assert written >= {"filed", "assigned", "unassigned", "disqualified", "triaged", "answered",

@@ -6,7 +6,7 @@ import re
 from sqlalchemy import func, select, update
 
 from app.audit import AuditEvent
-from app.cases import services
+from app.cases.casework import services
 from app.cases.models import Case, Feedback
 from app.extensions import db
 from tests.cases.helpers import file_case, reload, user, version_on

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
-from app.cases import deadlines
-from app.cases.deadlines import Rule, add_working_days, due_on, end_of_day, is_working_day
+from app.cases.deadlines import services as deadlines
+from app.cases.deadlines.services import Rule, add_working_days, due_on, end_of_day, is_working_day
 from app.cases.models import NO_DEADLINE, DeadlineSetting
 from app.clock import frozen
 from app.extensions import db

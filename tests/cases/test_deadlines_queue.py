@@ -1,4 +1,4 @@
-"""The queue's walk split per status (app.cases.queue._branches) is an optimisation only: with
+"""The queue's walk split per status (app.cases.queue.services._branches) is an optimisation only: with
 every sort and status filter it pages exactly like one plain ORDER BY; and the deadline sort
 and the overdue filter read index ranges, never the whole table."""
 
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases import queue
 from app.cases.models import Case
+from app.cases.queue import services as queue
 from app.clock import frozen
 from app.extensions import db
 from app.workflow import statuses_for

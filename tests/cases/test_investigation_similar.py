@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from app.cases import investigation
+from app.cases.investigation import services as investigation
 from app.cases.models import CaseLink
 from app.clock import frozen
 from app.extensions import db

@@ -12,8 +12,8 @@ from app.audit import AuditEvent
 from app.auth import services as accounts
 from app.auth.models import User
 from app.auth.permissions import Action, can
-from app.cases import queue
 from app.cases.models import Case
+from app.cases.queue import services as queue
 from app.clock import frozen, utcnow
 from app.extensions import db
 from tests.cases.helpers import file_case, unit, user

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.cases import queue
 from app.cases.models import Case
+from app.cases.queue import services as queue
 from app.clock import utcnow
 from app.extensions import db
 from tests.cases.helpers import file_case, unit, user

@@ -1,4 +1,4 @@
-"""Free-text search in the queue (app.cases.search): from an index on both databases (FTS5 on
+"""Free-text search in the queue (app.cases.queue.search): from an index on both databases (FTS5 on
 SQLite, Swedish full text and trigrams on PostgreSQL), never showing a case the person may
 not see, over every status too, and kept current in the same transaction as the case."""
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from app.audit import AuditEvent
 from app.auth.models import User
+from app.cases.casework.services import give_feedback
 from app.cases.models import Case
-from app.cases.services import give_feedback
 from app.clock import frozen
 from app.extensions import db
 from tests.intake.conftest import post_report, valid_form

@@ -9,7 +9,7 @@ from datetime import datetime
 import pytest
 
 from app import clock
-from app.cases import services as casework
+from app.cases.casework import services as casework
 from app.imports.services import COLUMNS
 from tests.cases.helpers import file_case, user
 

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from app import clock
 from app.actions import services as actions
 from app.actions.models import ActionType
-from app.cases import handover, investigation
-from app.cases import services as casework
+from app.cases.casework import services as casework
+from app.cases.handover import services as handover
+from app.cases.investigation import services as investigation
 from app.cases.models import Case, Category
 from app.extensions import db
 from app.intake.services import file_report

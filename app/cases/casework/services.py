@@ -19,7 +19,7 @@ from app import audit, commands, mailer, workflow
 from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_confirmed
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
-from app.cases import journal, queue
+from app.cases import journal
 from app.cases.models import (
     CASE_KINDS,
     NOT_INVESTIGATE_REASONS,
@@ -29,6 +29,7 @@ from app.cases.models import (
     Disqualification,
     Feedback,
 )
+from app.cases.queue import services as queue
 from app.clock import moment_on, to_local, today_local, utcnow
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401 - the routes catch them here
 from app.extensions import db

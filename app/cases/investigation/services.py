@@ -7,7 +7,7 @@ mistake is corrected by a later entry that points at it. A lex Sarah record is k
 the nine sections of SOSFS 2011:5, 5 kap.; the other kinds keep one list.
 
 Like every case service: permission, the version the form was loaded with, the state
-machine's answer for the move, journal, audit, one commit (app.cases.services' helpers).
+machine's answer for the move, journal, audit, one commit (app.cases.casework.services' helpers).
 """
 
 from dataclasses import dataclass, field
@@ -20,8 +20,8 @@ from sqlalchemy.orm import selectinload
 from app import commands
 from app.auth.permissions import Action, can
 from app.cases import journal
-from app.cases.deadlines import StepDeadline, step_deadlines
-from app.cases.investigation_forms import risk_band
+from app.cases.deadlines.services import StepDeadline, step_deadlines
+from app.cases.investigation.forms import risk_band
 from app.cases.models import (
     CAUSE_AREAS,
     ENTRY_NATURES,

@@ -2,7 +2,7 @@
 
 Every form carries the case version it was loaded with (CaseForm), like all case forms.
 Choices that depend on the case (the sections of a lex Sarah record, the entries one can
-correct) are filled by `fill_from_case`, which app.cases.routes calls for every move page.
+correct) are filled by `fill_from_case`, which app.cases.pages calls for every move page.
 """
 
 from flask_babel import gettext as _
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.cases.forms import CaseForm, SwedishDateField, _int_or_none
+from app.cases.casework.forms import CaseForm, SwedishDateField, _int_or_none
 from app.form_fields import CheckboxListField, Mandatory
 from app.workflow import Kind
 
@@ -82,7 +82,7 @@ class EntryForm(CaseForm):
                                           "kvar och visas som rättad, och rättelsen hamnar i samma avsnitt."))
 
     def fill_from_case(self, case) -> None:
-        from app.cases import investigation
+        from app.cases.investigation import services as investigation
         if case.kind == Kind.LEX_SARAH:
             self.section.choices = [("", _l("Välj avsnitt")), *SECTION_LABELS.items()]
         else:

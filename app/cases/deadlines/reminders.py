@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from app import audit
 from app.auth.models import User
 from app.auth.permissions import Action, can
-from app.cases.deadlines import StepDeadline, end_of_day, rules, step_deadlines
+from app.cases.deadlines.services import StepDeadline, end_of_day, rules, step_deadlines
 from app.cases.models import Case
 from app.extensions import db
 from app.labels import KIND_LABELS

@@ -5,7 +5,7 @@ Paging is by keyset, a cursor on (sort value, id) rather than an OFFSET, so page
 open ones) is walked one range per status on (status, received_at | next_deadline_at,
 id, ...) with scope and filters checked in the index; every status in received order is
 walked per unit on (unit_id, received_at, id), or (kind, received_at, id) over the whole
-table. `next_deadline_at` is a column app.cases.deadlines keeps current, so the overdue
+table. `next_deadline_at` is a column app.cases.deadlines.services keeps current, so the overdue
 filter and the deadline sort are index ranges too. benchmarks/queue_benchmark.py
 measures it with a million cases.
 """
@@ -18,8 +18,8 @@ from sqlalchemy import String, and_, exists, false, func, literal, or_, select, 
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
-from app.cases import search
 from app.cases.models import NO_DEADLINE, Case, case_categories
+from app.cases.queue import search
 from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
 from app.org.models import Unit
@@ -115,7 +115,7 @@ def in_queue(user, case: Case) -> bool:
         Case.id == case.id, scope_condition(user))) == 1
 
 
-# --- deadlines (app.cases.deadlines keeps Case.next_deadline_at current) ----------------------
+# --- deadlines (app.cases.deadlines.services keeps Case.next_deadline_at current) ----------------------
 
 def overdue_condition(now: datetime):
     """SQL: a running deadline has passed. NO_DEADLINE (nothing running) is never passed."""
@@ -189,7 +189,7 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
         if REFERENCE.match(text):
             conditions.append(Case.reference == text.upper())
         else:
-            # From the search index (app.cases.search): words of the summary, description and
+            # From the search index (app.cases.queue.search): words of the summary, description and
             # client name, and fragments of the reference.
             found = search.text_condition(text)
             if found is None:

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.cases.forms import CaseForm
+from app.cases.casework.forms import CaseForm
 
 
 class HandOverForm(CaseForm):

@@ -5,8 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField
 from wtforms.validators import InputRequired, StopValidation, ValidationError
 
-from app.cases.deadlines import DEFAULTS, UNIT_LABELS
-from app.cases.forms import CaseForm, SwedishDateField
+from app.cases.casework.forms import CaseForm, SwedishDateField
+from app.cases.deadlines.services import DEFAULTS, UNIT_LABELS
 
 
 def field_names(kind: str, step: str) -> tuple[str, str]:

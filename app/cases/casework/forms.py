@@ -14,7 +14,7 @@ from wtforms.widgets import HiddenInput, Select
 from wtforms.widgets.core import html_params
 
 from app.actions.labels import JOURNAL_EVENT_LABELS
-from app.cases.queue import ASSIGNED, SORTS
+from app.cases.queue.services import ASSIGNED, SORTS
 from app.form_fields import SwedishDateField
 from app.int_params import db_int_or_none
 from app.labels import KIND_LABELS, STATUS_LABELS
