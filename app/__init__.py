@@ -219,7 +219,7 @@ def _register_templates(app: Flask) -> None:
 
     @app.template_filter("long_date")
     def long_date(value):
-        from app.public.notices import long_date
+        from app.cases.complainant_notices import long_date
         return long_date(value) if value else ""
 
     @app.context_processor

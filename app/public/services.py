@@ -18,13 +18,13 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app import audit
+from app.cases import complainant_notices as notices
 from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import COMPLAINANT_RELATIONS, Case, Category, ComplaintDetails, ReferenceCounter
 from app.clock import to_local, utcnow
 from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
-from app.public import notices
 from app.public.models import PublicRateHit
 from app.workflow import Kind
 

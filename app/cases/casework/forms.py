@@ -224,7 +224,7 @@ class AnswerForm(CaseForm):
                             description=_l("ÅÅÅÅ-MM-DD"))
     channel = RadioField(_l("Hur lämnades svaret?"), choices=list(ANSWER_CHANNEL_LABELS.items()),
                          validators=[InputRequired(_l("Välj hur svaret lämnades."))],
-                         # Värna mails only that an answer exists (app/public/notices.py), never the answer.
+                         # Värna mails only that an answer exists (app/cases/complainant_notices.py), never the answer.
                          description=_l("Värna skickar inte svaret, varken med e-post eller brev. Skicka det "
                                         "från kommunens vanliga e-post eller post och registrera här hur och "
                                         "när det lämnades. Har klaganden lämnat en e-postadress i "

@@ -19,7 +19,7 @@ from app import audit, commands, mailer, workflow
 from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_confirmed
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
-from app.cases import journal
+from app.cases import complainant_notices, journal
 from app.cases.models import (
     CASE_KINDS,
     NOT_INVESTIGATE_REASONS,
@@ -35,7 +35,6 @@ from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for
 from app.org.models import Unit
-from app.public import notices as public_notices
 from app.urls import external_url
 from app.workflow import Kind, Status
 
@@ -307,8 +306,8 @@ def record_answer(actor, reference: str, *, text: str, answered_on: date, channe
     journal.add_event(case, "answered", actor, text=text, channel=channel, answered_on=answered_on.isoformat())
     commands.record("case.answered", actor, case, channel=channel, answered_on=answered_on.isoformat())
     # A complainant who used the web form and gave an e-mail address is told that the answer
-    # can be read on the follow-up page: a link only, never the answer (app/public/notices.py).
-    public_notices.queue_answer_published(case)
+    # can be read on the follow-up page: a link only, never the answer (app/cases/complainant_notices.py).
+    complainant_notices.queue_answer_published(case)
     commands.commit(actor, case, "record_answer")
     return case
 

@@ -15,6 +15,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from app import mailer
+from app.cases.deadlines.services import due_on, rules
 from app.clock import to_local
 from app.mailer import OutgoingMail
 from app.urls import external_url
@@ -28,7 +29,6 @@ def status_link(reference: str) -> str:
 
 def answer_due(received_at: datetime) -> date:
     """The last day of the answer step for a complaint received then (the admin's deadline setting)."""
-    from app.cases.deadlines.services import due_on, rules  # imported here: app.cases imports this module
     return due_on(to_local(received_at).date(), rules()[(Kind.COMPLAINT, "answer")])
 
 
