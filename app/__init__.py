@@ -48,6 +48,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.int_params import DbIntConverter
     app.url_map.converters["int"] = DbIntConverter
     _register_blueprints(app)
+    _register_case_panels()
+    _connect_signals()
     _register_login(app)
     _register_errors(app)
     security_headers.init_app(app)
@@ -95,6 +97,32 @@ def _import_models() -> None:
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
+
+
+def _register_case_panels() -> None:
+    """What the case page shows below the case's own details, in order (app.cases.panels)."""
+    from app.actions.routes import case_panel as actions_panel
+    from app.cases import panels
+    from app.cases.investigation.services import view_record
+    from app.cases.journal import view_journal
+    from app.workflow import Kind
+
+    panels.register(panels.Panel(
+        "investigation", "cases/_investigation.html", order=10,
+        load=lambda user, case, moves, args: view_record(user, case, moves,
+                                                         with_suggestions=args.get("liknande") == "1")))
+    panels.register(panels.Panel("actions", "actions/_case_panel.html", actions_panel, order=20))
+    panels.register(panels.Panel("journal", "cases/_journal.html", order=30,
+                                 load=lambda user, case, moves, args: view_journal(user, case)))
+    panels.register(panels.Panel("lex_sarah", "lexsarah/_case_panel.html", order=40,
+                                 load=lambda user, case, moves, args: True if case.kind == Kind.LEX_SARAH else None))
+
+
+def _connect_signals() -> None:
+    """Features that react to another's events, connected here rather than as a side effect of an import."""
+    from app.actions.services import actions_for_ivo_demands
+    from app.lexsarah.signals import ivo_demanded_measures
+    ivo_demanded_measures.connect(actions_for_ivo_demands)
 
 
 def _register_blueprints(app: Flask) -> None:

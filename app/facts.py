@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
+from app.actions.models import CaseAction
+from app.actions.workflow import OPEN_STATUSES as OPEN_ACTION_STATUSES
 from app.cases.models import Case, InvestigationEntry
 from app.extensions import db
 from app.lexsarah import models as _lexsarah_models  # noqa: F401 - defines case.lex_sarah_judgment/_ivo
@@ -32,6 +34,15 @@ def _has_entries(case: Case) -> bool:
     if case.id is None:
         return False
     return bool(db.session.scalar(select(exists().where(InvestigationEntry.case_id == case.id))))
+
+
+def open_action_ids(case: Case) -> list[int]:
+    """The case's actions still planned or in progress, oldest first."""
+    if case.id is None:
+        return []
+    return list(db.session.scalars(select(CaseAction.id).where(
+        CaseAction.case_id == case.id, CaseAction.status.in_([s.value for s in OPEN_ACTION_STATUSES]))
+        .order_by(CaseAction.id)))
 
 
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
@@ -69,6 +80,7 @@ def facts_for(case: Case) -> dict[str, bool]:
     return {
         **lex_sarah_facts(case),
         "has_reporter": case.reporter_id is not None,
+        "no_open_actions": not open_action_ids(case),
         "not_yet_escalated": case.handover != "to_lex_sarah",
         "has_entries": case.kind == Kind.LEX_SARAH and _has_entries(case),
         "acknowledgement_owed": acknowledgement_needed(case) and details.acknowledged_at is None,

@@ -179,18 +179,32 @@ MOVES: dict[str, Move] = dict([
           sources_by_kind={_D: frozenset({_S.INVESTIGATING}),
                            _C: frozenset({_S.INVESTIGATING, _S.ANSWERED}),
                            _L: frozenset({_S.JUDGED})},
-          requires_by_kind={_C: ("answer_recorded_or_not_wanted",),
-                            _L: ("ivo_question_settled",)}),
+          requires_by_kind={_D: ("open_actions_settled",),
+                            _C: ("answer_recorded_or_not_wanted", "open_actions_settled"),
+                            _L: ("ivo_question_settled", "open_actions_settled")}),
+    # Every kind: a case with actions still planned or in progress closes only when the
+    # person confirms it with a reason (EITHER below), which the journal keeps.
 
     _move("reopen", ALL_KINDS, {_S.CLOSED}, _S.INVESTIGATING, requires=["reopen_reason"]),
 ])
 
-# Every fact a move can require. Computed from the database by app/facts.py (facts_for),
-# except FORM_FACTS, which the person's form supplies when the move is made.
+# A requirement that either of two facts meets: the case's own state, or the person's
+# explicit confirmation on the form (a form fact: the service checks it has its reason).
+EITHER: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "open_actions_settled": ("no_open_actions", "open_actions_confirmed"),
+})
+
+# Every requirement a move can have. Each is a fact computed from the database by
+# app/facts.py (facts_for), except FORM_FACTS, which the person's form supplies when the
+# move is made, and those of EITHER, met by one of their facts.
 REQUIREMENTS: frozenset[str] = frozenset(
     fact for move in MOVES.values()
     for fact in (*move.requires, *(f for r in move.requires_by_kind.values() for f in r)))
-FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason"})
+FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason", "open_actions_confirmed"})
+
+
+def _met(requirement: str, facts: Mapping[str, bool]) -> bool:
+    return bool(facts.get(requirement, False)) or any(facts.get(fact, False) for fact in EITHER.get(requirement, ()))
 
 
 def deadline_steps(kind: Kind | str) -> tuple[str, ...]:
@@ -235,7 +249,7 @@ def _refusal(kind, status, move_name, facts) -> MoveRefused | None:
         return MoveRefused("wrong_kind", move_name, kind, status)
     if status not in FLOWS[kind] or status not in move.sources_for(kind):
         return MoveRefused("wrong_status", move_name, kind, status)
-    unmet = tuple(r for r in move.requires_for(kind) if not facts.get(r, False))
+    unmet = tuple(r for r in move.requires_for(kind) if not _met(r, facts))
     if unmet:
         return MoveRefused("unmet_requirements", move_name, kind, status, unmet)
     return None

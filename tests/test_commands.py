@@ -31,7 +31,7 @@ def test_a_refused_move_and_a_conflict_are_409_and_not_found_is_404(app):
 
 
 def test_every_feature_error_is_a_refused_or_a_conflict():
-    from app.actions.services import ActionConflict, ActionError, OpenActionsNotConfirmed
+    from app.actions.services import ActionConflict, ActionError
     from app.api.tokens import TokenError
     from app.auth.services import AccountError
     from app.cases.casework.services import CaseConflict, CaseNotFound, CaseWorkError
@@ -40,7 +40,7 @@ def test_every_feature_error_is_a_refused_or_a_conflict():
     from app.lexsarah.services import LexSarahConflict, LexSarahError
     from app.org.services import UnitError
     from app.public.services import ComplaintError
-    for refused in (ActionError, OpenActionsNotConfirmed, TokenError, AccountError, CaseWorkError, IntakeError,
+    for refused in (ActionError, TokenError, AccountError, CaseWorkError, IntakeError,
                     LexSarahError, UnitError, ComplaintError):
         assert issubclass(refused, Refused), refused
     for conflict in (ActionConflict, CaseConflict, LexSarahConflict):

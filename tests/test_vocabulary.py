@@ -21,7 +21,7 @@ ALLOWED = {
     "stats/report.py": (55, "keys of the statistics contract (docs/statistics.md, version 1): "
                             "'received', 'answered', 'lex_sarah' name counts in the JSON, not a case's state"),
     "cases/casework/services.py": (2, "journal event names 'answered' and 'closed' (journal.add_event)"),
-    "cases/casework/forms.py": (2, "EVENT_LABELS keys for those journal events"),
+    "journal_labels.py": (2, "EVENT_LABELS keys for those journal events"),
     "cases/models.py": (1, "relationship(back_populates='complaint'): the attribute's name"),
     "lexsarah/models.py": (1, "CheckConstraint(name='judged'): the constraint's name"),
     "lexsarah/services.py": (2, "the officer's desk list 'awaiting_judgment' (DESK_LISTS)"),

@@ -110,8 +110,9 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
     ("lex_sarah", "record_ivo_decision"): ("notified", "ivo_decision_pending"),
     ("lex_sarah", "hand_over_to_deviation"): ("judged_none",),
-    ("lex_sarah", "close"): ("ivo_question_settled",),
-    ("complaint", "close"): ("answer_recorded_or_not_wanted",),
+    ("lex_sarah", "close"): ("ivo_question_settled", "open_actions_settled"),
+    ("complaint", "close"): ("answer_recorded_or_not_wanted", "open_actions_settled"),
+    ("deviation", "close"): ("open_actions_settled",),
 }
 ALL_FACTS = {fact for facts in EXPECTED_REQUIRES.values() for fact in facts}
 ALL_TRUE = dict.fromkeys(ALL_FACTS, True)
@@ -220,12 +221,25 @@ def test_requirement_cases_cover_every_requirement():
                                       + 3 + 3               # save_ivo_draft, notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4       # investigation sent, IVO decision
-                                      + 1 + 2 + 1)          # hand over, close (C: 2, L: 1)
+                                      + 1                   # hand over
+                                      + 2 * 2 + 1 * 2 + 1)  # close: C two facts in 2 statuses, L two in 1, D one in 1
 
 
 def test_requirements_lists_every_fact_of_the_table():
     assert wf.REQUIREMENTS == ALL_FACTS
-    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason"}
+    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason", "open_actions_confirmed"}
+
+
+@pytest.mark.parametrize("kind,status", [("deviation", "investigating"), ("complaint", "answered"),
+                                         ("lex_sarah", "judged")])
+def test_open_actions_are_settled_by_none_open_or_by_the_persons_confirmation(kind, status):
+    # Moved into the table from app.actions.services (the rule itself is unchanged).
+    facts = {f: True for f in ALL_FACTS if f != "open_actions_settled"}
+    assert wf.check(kind, status, "close", facts) == (False, ("open_actions_settled",))
+    assert wf.check(kind, status, "close", {**facts, "no_open_actions": True}) == (True, ())
+    assert wf.check(kind, status, "close", {**facts, "open_actions_confirmed": True}) == (True, ())
+    assert wf.check(kind, status, "close", {**facts, "no_open_actions": False,
+                                            "open_actions_confirmed": False}) == (False, ("open_actions_settled",))
 
 
 @pytest.mark.parametrize("kind,status,move,fact", REQUIREMENT_CASES)
@@ -246,8 +260,8 @@ def test_unmet_requirement_refuses_and_is_named(kind, status, move, fact, absent
 
 
 def test_truthy_fact_values_count_as_true():
-    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 1}) == (True, ())
-    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 0}) == (
+    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 1, "no_open_actions": 1}) == (True, ())
+    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 0, "no_open_actions": 1}) == (
         False, ("ivo_question_settled",))
 
 
@@ -387,7 +401,7 @@ def test_per_kind_targets_are_readable_from_the_move():
     assert move.target_for(Kind.COMPLAINT) is None
     close = wf.MOVES["close"]
     assert close.sources_for("lex_sarah") == {Status.JUDGED}
-    assert close.requires_for("deviation") == ()
+    assert close.requires_for("deviation") == ("open_actions_settled",)
 
 
 # --------------------------------------------------------------------------

@@ -27,15 +27,6 @@ RESULT_LONG_LABELS = {
     FollowUpResult.NO: _l("Nej, åtgärden fick inte avsedd effekt"),
 }
 # Journal events this package writes on the case (for the case page's timeline).
-JOURNAL_EVENT_LABELS = {
-    "action_added": _l("Åtgärd tillagd"),
-    "action_updated": _l("Åtgärd ändrad"),
-    "action_started": _l("Åtgärd påbörjad"),
-    "action_completed": _l("Åtgärd genomförd"),
-    "action_cancelled": _l("Åtgärd avbruten"),
-    "action_followed_up": _l("Åtgärd uppföljd"),
-    "closed_with_open_actions": _l("Avslutat med öppna åtgärder"),
-}
 ORIGIN_LABELS = {
     "case": _l("Tillagd i ärendet"),
     "ivo_decision": _l("Krav på åtgärder i IVO:s beslut"),

@@ -54,16 +54,13 @@ def action_status_label(status: str) -> str:
 
 
 @bp.app_context_processor
-def action_helpers():
-    def panel(case: Case) -> dict:
-        """What actions/_case_panel.html shows for a case (it is included in the case page)."""
-        return _panel_data(case, None)
+def action_words():
+    return {"action_result_labels": RESULT_LABELS, "action_origin_labels": ORIGIN_LABELS}
 
-    def action_counts() -> dict:
-        return queries.counts(_me()) if current_user.is_authenticated else {}
 
-    return {"actions_panel": panel, "action_counts": action_counts, "action_result_labels": RESULT_LABELS,
-            "action_origin_labels": ORIGIN_LABELS}
+def case_panel(user, case: Case, _moves, _args) -> dict:
+    """The actions panel on the case page (app.cases.panels; registered in create_app)."""
+    return _panel_data(case, None, user)
 
 
 def _add_form(case: Case, form: ActionForm | None = None) -> ActionForm:
@@ -73,8 +70,8 @@ def _add_form(case: Case, form: ActionForm | None = None) -> ActionForm:
     return form
 
 
-def _panel_data(case: Case, form: ActionForm | None) -> dict:
-    may_add = can(_me(), Action.WORK_CASE, case) and services.case_allows_actions(case)
+def _panel_data(case: Case, form: ActionForm | None, user=None) -> dict:
+    may_add = can(user or _me(), Action.WORK_CASE, case) and services.case_allows_actions(case)
     return {"actions": services.actions_of_case(case), "open_count": services.open_actions_count(case),
             "form": _add_form(case, form) if may_add else None, "today": today_local(),
             "report_date": services.report_date(case)}
@@ -254,7 +251,7 @@ def _case_or_404(reference: str) -> Case:
 
 
 def _render_case(case: Case, form: ActionForm | None = None, code: int = 200):
-    return render_template("actions/case.html", case=case, actions_panel_data=_panel_data(case, form),
+    return render_template("actions/case.html", case=case, panel_data=_panel_data(case, form),
                            kind_labels=KIND_LABELS, next_url=_safe_next("")), code
 
 

@@ -6,22 +6,17 @@ completing may also be done by the person responsible), asks the case workflow
 whether the case allows actions (`add_action`) and the action workflow whether
 the move fits, writes the case journal and the audit log, and commits once.
 
-Two hooks for other features, which never commit (they run inside the caller's
-transaction):
-- `ensure_open_actions_confirmed(case, actor, confirmed=, reason=)`: the closing
-  service calls it before it closes a case; it refuses unless a case with actions
-  still planned or in progress is closed with an explicit confirmation and a
-  reason, and journals that confirmation.
-- `create_actions_for_ivo_demands(case, actor, demands=)`: plans actions for IVO's
-  demands for measures. It is connected to app.lexsarah's `ivo_demanded_measures`
-  signal (bottom of this module), which the IVO decision service sends.
+A hook for another feature, which never commits (it runs inside the caller's
+transaction): `create_actions_for_ivo_demands(case, actor, demands=)` plans actions for
+IVO's demands for measures; `actions_for_ivo_demands` is connected to app.lexsarah's
+`ivo_demanded_measures` signal by create_app(). (Closing a case with open actions is a
+requirement of the case table, app.workflow: "open_actions_settled".)
 """
 
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,7 +34,6 @@ from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
 from app.commands import Conflict, Refused
 from app.extensions import db
-from app.lexsarah.signals import ivo_demanded_measures
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT = 4000
@@ -51,14 +45,6 @@ class ActionError(Refused):
 
 class ActionConflict(Conflict):
     """Someone else changed the action since the form was loaded; nothing was saved."""
-
-
-class OpenActionsNotConfirmed(Refused):
-    """The case still has actions planned or in progress; closing needs a confirmation and a reason."""
-
-    def __init__(self, count: int, message: str):
-        super().__init__(message, "open_actions_reason")
-        self.count = count
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -379,31 +365,14 @@ def record_follow_up(actor, action: CaseAction, *, result: str, text: str, follo
 
 # --- hooks for other features (no commit: they run in the caller's transaction) -------------
 
-def ensure_open_actions_confirmed(case: Case, actor, *, confirmed: bool, reason: str) -> int:
-    """The closing rule: a case with actions still planned or in progress closes only with an
-    explicit confirmation and a reason, which are journaled. Returns the number of open actions
-    (0: nothing to confirm, nothing journaled). Raises OpenActionsNotConfirmed otherwise.
-
-    The closing service calls this after its own permission and workflow checks and before
-    it changes the status, inside its transaction (it commits).
-    """
-    open_ids = list(db.session.scalars(select(CaseAction.id).where(
-        CaseAction.case_id == case.id, CaseAction.status.in_([s.value for s in OPEN_STATUSES]))
-        .order_by(CaseAction.id)))
-    if not open_ids:
-        return 0
-    reason = (reason or "").strip()
-    if not confirmed or not reason:
-        raise OpenActionsNotConfirmed(len(open_ids), ngettext(
-            "Ärendet har %(num)d åtgärd som är planerad eller pågår. Markera den som genomförd eller avbryt "
-            "den först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.",
-            "Ärendet har %(num)d åtgärder som är planerade eller pågår. Markera dem som genomförda eller avbryt "
-            "dem först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.", len(open_ids)))
-    journal.add_event(case, "closed_with_open_actions", actor, text=reason[:MAX_TEXT],
-                      open_actions=len(open_ids), action_ids=open_ids)
-    audit.record("case.closed_with_open_actions", actor=actor, object_type="case", object_id=case.id,
-                 detail={"reference": case.reference, "action_ids": open_ids})
-    return len(open_ids)
+def _fallback_type_id() -> int | None:
+    """"Övrigt" when it is in use, else the last active type in the list."""
+    types = list(db.session.scalars(select(ActionType).where(ActionType.active)
+                                    .order_by(ActionType.position, ActionType.name)))
+    for action_type in types:
+        if action_type.name.lower() in {"övrigt", "other"}:
+            return action_type.id
+    return types[-1].id if types else None
 
 
 @dataclass(frozen=True)
@@ -414,16 +383,6 @@ class IvoDemand:
     due_on: date
     responsible_id: int | None = None
     type_id: int | None = None
-
-
-def _fallback_type_id() -> int | None:
-    """"Övrigt" when it is in use, else the last active type in the list."""
-    types = list(db.session.scalars(select(ActionType).where(ActionType.active)
-                                    .order_by(ActionType.position, ActionType.name)))
-    for action_type in types:
-        if action_type.name.lower() in {"övrigt", "other"}:
-            return action_type.id
-    return types[-1].id if types else None
 
 
 def create_actions_for_ivo_demands(case: Case, actor, *, demands: list[IvoDemand]) -> list[CaseAction]:
@@ -455,10 +414,10 @@ def create_actions_for_ivo_demands(case: Case, actor, *, demands: list[IvoDemand
 IVO_DEMAND_DUE_DAYS = 30
 
 
-@ivo_demanded_measures.connect
-def _actions_for_ivo_demands(case: Case, *, actor, text: str, decided_on: date, **_ignored) -> None:
-    """app.lexsarah records IVO's decision and, when IVO demands measures, sends this signal inside
-    its transaction: one action is planned for the demand, committed with the decision or not at all."""
+def actions_for_ivo_demands(case: Case, *, actor, text: str, decided_on: date, **_ignored) -> None:
+    """app.lexsarah records IVO's decision and, when IVO demands measures, sends its signal inside
+    its transaction: one action is planned for the demand, committed with the decision or not at all.
+    Connected to `ivo_demanded_measures` by create_app() (app/__init__.py: _connect_signals)."""
     description = _("Åtgärder som IVO kräver i sitt beslut %(date)s: %(text)s",
                     date=decided_on.isoformat(), text=(text or "").strip())
     if len(description) > MAX_DESCRIPTION:

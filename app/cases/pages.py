@@ -10,7 +10,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import labels
+from app import journal_labels, labels
 from app.cases.casework import forms, services
 from app.cases.deadlines import services as deadlines
 from app.cases.handover import services as handover
@@ -43,7 +43,7 @@ def me():
 
 @bp.app_context_processor
 def case_words():
-    return {"case_words": forms, "words": labels, "move_endpoints": MOVE_ENDPOINTS}
+    return {"case_words": forms, "words": labels, "journal_words": journal_labels, "move_endpoints": MOVE_ENDPOINTS}
 
 
 

@@ -2,6 +2,7 @@
 
 from sqlalchemy import func, select
 
+from app.actions import queries as action_queries
 from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.cases.queue.services import start_counts
@@ -13,6 +14,8 @@ def start_page(user: User) -> dict:
     page: dict = {"tasks": []}
     if can(user, Action.VIEW_QUEUE):
         page["queue_counts"] = start_counts(user)
+    if can(user, Action.VIEW_OWN_ACTIONS):
+        page["action_counts"] = action_queries.counts(user)
     if can(user, Action.MANAGE_USERS):
         page["user_count"] = db.session.scalar(select(func.count()).select_from(User).where(User.active))
         page["unit_count"] = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.active))

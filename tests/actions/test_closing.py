@@ -1,6 +1,6 @@
 """Closing a case with actions still planned or in progress needs an explicit confirmation
-with a reason, which is journaled (the rule lives in app.actions.services; the case-closing
-service calls it)."""
+with a reason, which is journaled (the requirement "open_actions_settled" of the case table,
+app/workflow.py, met by no open action or by the person's confirmation with a reason)."""
 
 from datetime import date
 

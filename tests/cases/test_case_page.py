@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEvent
-from app.cases.casework.forms import EVENT_LABELS
 from app.cases.models import Attachment
 from app.extensions import db
+from app.journal_labels import EVENT_LABELS
 from app.labels import MOVE_LABELS, STATUS_LABELS
 from app.workflow import MOVES, Status
 from tests.cases.helpers import file_case, user

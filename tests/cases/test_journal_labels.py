@@ -3,7 +3,7 @@
 import pathlib
 import re
 
-from app.cases.casework.forms import EVENT_LABELS
+from app.journal_labels import EVENT_LABELS
 
 APP = pathlib.Path(__file__).resolve().parents[2] / "app"
 

@@ -13,8 +13,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.widgets import HiddenInput, Select
 from wtforms.widgets.core import html_params
 
-from app.actions.labels import JOURNAL_EVENT_LABELS
 from app.cases.queue.services import ASSIGNED, SORTS
+from app.facts import open_action_ids
 from app.form_fields import SwedishDateField
 from app.int_params import db_int_or_none
 from app.labels import KIND_LABELS, STATUS_LABELS
@@ -44,53 +44,6 @@ RELATION_LABELS = {"client": _l("Brukaren själv"), "relative": _l("Anhörig"),
                    "anonymous": _l("Anonym")}
 GENDER_LABELS = {"female": _l("Kvinna"), "male": _l("Man"), "other": _l("Annat"), "unknown": _l("Vet inte")}
 LEX_SARAH_TYPE_LABELS = {"misconduct": _l("Missförhållande"), "risk": _l("Påtaglig risk för missförhållande")}
-
-# The case timeline. Events written by later work are named here already, so that
-# nothing in a journal is ever shown as a bare code.
-EVENT_LABELS = {
-    "filed": _l("Ärendet registrerades"),
-    "assigned": _l("Handläggare tilldelades"),
-    "unassigned": _l("Handläggaren togs bort"),
-    "disqualified": _l("Jäv anmäldes"),
-    "triaged": _l("Beslut om utredning"),
-    "triaged_investigate": _l("Beslut: utredning inleds"),
-    "triaged_not_investigate": _l("Beslut att inte inleda utredning"),
-    "entry_added": _l("Anteckning i utredningen"),
-    "causes_and_risk_recorded": _l("Orsaker och risk bedömdes"),
-    "action_added": _l("Åtgärd lades till"),
-    "judgment_proposed": _l("Bedömning föreslogs"),
-    "investigation_finished": _l("Utredningen slutfördes"),
-    "judgment_recorded": _l("Bedömning registrerades"),
-    "ivo_notified": _l("Anmälan till IVO"),
-    "reclassified": _l("Ärendetypen ändrades"),
-    "handed_over": _l("Överlämnades som avvikelse"),
-    "escalated": _l("En lex Sarah-rapport gjordes"),
-    "answered": _l("Svar till klaganden registrerades"),
-    "acknowledged": _l("Klagomålet bekräftades"),
-    "feedback_given": _l("Återkoppling till rapportören"),
-    "closed": _l("Ärendet avslutades"),
-    "reopened": _l("Ärendet öppnades igen"),
-    "case_linked": _l("Ett liknande ärende kopplades"),
-    "case_unlinked": _l("Kopplingen till ett liknande ärende togs bort"),
-    # lex Sarah (app.lexsarah)
-    "ivo_draft_saved": _l("Utkast till anmälan till IVO sparades"),
-    "ivo_not_notified": _l("Beslut att inte anmäla till IVO"),
-    "ivo_investigation_sent": _l("Utredningen skickades till IVO"),
-    "ivo_decision": _l("IVO:s beslut registrerades"),
-    "ivo_demands_measures": _l("IVO kräver åtgärder"),
-    "informing_recorded": _l("Information till berörda registrerades"),
-    # actions (app.actions), one list so the journal never shows a bare code
-    **JOURNAL_EVENT_LABELS,
-}
-
-
-def event_label(event) -> str:
-    """The Swedish words for a journal event; triage says which way it went."""
-    if event.event == "triaged":
-        decision = (event.detail or {}).get("decision")
-        return str(EVENT_LABELS.get(f"triaged_{decision}", EVENT_LABELS["triaged"]))
-    return str(EVENT_LABELS.get(event.event, event.event))
-
 
 # --- the queue's filters (GET, changes nothing) -------------------------------------------------
 
@@ -251,9 +204,8 @@ class CloseForm(CaseForm):
         description=_l("Åtgärderna följs upp ändå; skälet skrivs in i ärendets händelser."))
 
     def fill_from_case(self, case) -> None:
-        # Only a case with open actions asks for the confirmation (app.actions.services).
-        from app.actions.services import open_actions_count
-        if not open_actions_count(case):
+        # Only a case with open actions asks for the confirmation (workflow.EITHER).
+        if not open_action_ids(case):
             del self.confirm_open_actions
             del self.open_actions_reason
 

@@ -5,8 +5,8 @@ from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.cases import panels
 from app.cases.casework import forms, services
-from app.cases.investigation import services as investigation
 from app.cases.models import NOT_INVESTIGATE_REASONS
 from app.cases.pages import MovePage, bp, handle, me
 from app.clock import today_local
@@ -21,8 +21,7 @@ def case(reference: str):
     if not view.full:
         return render_template("cases/reporter_view.html", case=view.case)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
-                           record=investigation.view_record(me(), view.case, view.moves,
-                                                            with_suggestions=request.args.get("liknande") == "1"),
+                           panels=panels.for_case(me(), view.case, view.moves, request.args),
                            take_form=forms.AssignToMeForm(version=view.case.version),
                            investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))
 

@@ -10,13 +10,12 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import audit, commands, mailer, workflow
-from app.actions.services import OpenActionsNotConfirmed, ensure_open_actions_confirmed
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
 from app.cases import complainant_notices, journal
@@ -33,7 +32,7 @@ from app.cases.queue import services as queue
 from app.clock import moment_on, to_local, today_local, utcnow
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401 - the routes catch them here
 from app.extensions import db
-from app.facts import OFFERED_FORM_FACTS, facts_for
+from app.facts import OFFERED_FORM_FACTS, facts_for, open_action_ids
 from app.org.models import Unit
 from app.urls import external_url
 from app.workflow import Kind, Status
@@ -336,13 +335,25 @@ def close_case(actor, reference: str, *, summary: str, expected_version: int,
                confirm_open_actions: bool = False, open_actions_reason: str = "") -> Case:
     case = commands.begin(actor, reference, "close", expected_version)
     summary = commands.required(summary, _("Skriv en sammanfattning av hur ärendet avslutas."), "summary", 5000)
-    status = commands.target(case, "close")
-    # Actions still planned or in progress: closing needs an explicit confirmation and a
-    # reason, which the actions feature journals (app.actions.services).
+    # Actions still planned or in progress: the table requires the person's confirmation
+    # with a reason (workflow.EITHER "open_actions_settled"); the journal keeps it.
+    open_ids = open_action_ids(case)
+    reason = (open_actions_reason or "").strip()
     try:
-        ensure_open_actions_confirmed(case, actor, confirmed=confirm_open_actions, reason=open_actions_reason)
-    except OpenActionsNotConfirmed as unconfirmed:
-        raise CaseWorkError(unconfirmed.message, "open_actions_reason") from None
+        status = commands.target(case, "close", open_actions_confirmed=bool(confirm_open_actions and reason))
+    except workflow.MoveRefused as refusal:
+        if refusal.unmet != ("open_actions_settled",):
+            raise
+        raise CaseWorkError(ngettext(
+            "Ärendet har %(num)d åtgärd som är planerad eller pågår. Markera den som genomförd eller avbryt "
+            "den först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.",
+            "Ärendet har %(num)d åtgärder som är planerade eller pågår. Markera dem som genomförda eller avbryt "
+            "dem först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.", len(open_ids)),
+            "open_actions_reason") from None
+    if open_ids:
+        journal.add_event(case, "closed_with_open_actions", actor, text=reason[:2000],
+                          open_actions=len(open_ids), action_ids=open_ids)
+        commands.record("case.closed_with_open_actions", actor, case, action_ids=open_ids)
     case.status = status
     case.closed_at, case.closed_by, case.closing_summary = utcnow(), actor, summary
     journal.add_event(case, "closed", actor, text=summary)

@@ -83,7 +83,6 @@ class RecordView:
     moves: set[str] = field(default_factory=set)  # of RECORD_MOVES and the hand-overs, what the person can do
     can_acknowledge: bool = False
     now: datetime = field(default_factory=utcnow)
-    unknown_case_ids: set[int] = field(default_factory=set)  # named in the events; the page leaves them out
     suggestions_asked: bool = False  # the person asked for suggestions (they cost a search; not on every view)
 
 
@@ -113,7 +112,7 @@ def view_record(actor, case: Case, moves: list[str], *, with_suggestions: bool =
         deadlines=step_deadlines(case), origin=case.origin_case,
         handed_to=list(db.session.scalars(select(Case).where(Case.origin_case_id == case.id).order_by(Case.id))),
         moves={m for m in moves if m in RECORD_MOVES or m in ("hand_over_to_deviation", "escalate_to_lex_sarah")},
-        can_acknowledge="acknowledge" in moves, unknown_case_ids=unknown_linked_case_ids(actor, case))
+        can_acknowledge="acknowledge" in moves)
 
 
 def linked_cases(actor, case: Case) -> list[LinkedCase]:
@@ -129,17 +128,6 @@ def linked_cases(actor, case: Case) -> list[LinkedCase]:
     # A link to a case the person may not even know of (a report that bypassed the manager) is left out.
     return [LinkedCase(loaded[i], at, can(actor, Action.VIEW_CASE, loaded[i])) for i, at in others.items()
             if can(actor, Action.KNOW_OF_CASE, loaded[i])]
-
-
-def unknown_linked_case_ids(actor, case: Case) -> set[int]:
-    """The cases named in this case's events (linked, unlinked) that the person may not know of:
-    the page leaves out their references."""
-    ids = {event.detail.get("linked_case_id") for event in case.journal if isinstance(event.detail, dict)}
-    ids.discard(None)
-    if not ids:
-        return set()
-    return {other.id for other in db.session.scalars(select(Case).where(Case.id.in_(ids)))
-            if not can(actor, Action.KNOW_OF_CASE, other)}
 
 
 def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: int = SIMILAR_LIMIT) -> list[Case]:

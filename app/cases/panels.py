@@ -1,0 +1,49 @@
+"""The case page's panels: what each feature shows on a case page.
+
+Each feature registers a `Panel` in create_app() (app/__init__.py: _register_case_panels):
+a template and a loader. The case page's route asks `for_case(...)` for the panels and
+their data, in order, and case.html includes each panel's template with its data as
+`panel_data`. So the case page knows no feature by name, a new kind of case adds its panel
+without touching it, and no template queries the database through a context processor.
+A loader returns None when the panel has nothing to show for this case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    name: str
+    template: str
+    # (user, case, moves, args) -> the panel's data, or None to leave the panel out.
+    # `moves` are the moves the person may make now; `args` the page's query parameters.
+    load: Callable[[Any, Any, list[str], Mapping[str, str]], Any]
+    order: int = 100  # smaller first
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    name: str
+    template: str
+    data: Any
+
+
+_PANELS: dict[str, Panel] = {}
+
+
+def register(panel: Panel) -> None:
+    """Idempotent by name: create_app() runs more than once in a process (the tests)."""
+    _PANELS[panel.name] = panel
+
+
+def for_case(user, case, moves: list[str], args: Mapping[str, str]) -> list[ShownPanel]:
+    shown = []
+    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+        data = panel.load(user, case, moves, args)
+        if data is not None:
+            shown.append(ShownPanel(panel.name, panel.template, data))
+    return shown
