@@ -8,12 +8,10 @@ the database; services.notify_ivo freezes what these functions return.
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass, field
 from datetime import date
 from xml.sax.saxutils import escape
 
-import reportlab
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -22,13 +20,14 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.cases.models import Case
 from app.clock import to_local
 from app.lexsarah.models import LexSarahIvo, ProviderSettings
+from app.pdf_fonts import FONT as _FONT
+from app.pdf_fonts import FONT_BOLD as _FONT_BOLD
+from app.pdf_fonts import register as _register_fonts
 
 TITLE = "Anmälan – lex Sarah"  # the name of IVO's form, the same in every language
 
@@ -165,18 +164,7 @@ def render_html(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None,
 
 # --- PDF ---------------------------------------------------------------------------------
 
-_FONT, _FONT_BOLD = "VarnaVera", "VarnaVera-Bold"
 _DRAFT_RED = colors.HexColor("#b00020")
-
-
-def _register_fonts() -> None:
-    # Bitstream Vera ships inside the reportlab package: å, ä, ö and "–" without system fonts.
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    pdfmetrics.registerFont(TTFont(_FONT, os.path.join(folder, "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(_FONT_BOLD, os.path.join(folder, "VeraBd.ttf")))
-    pdfmetrics.registerFontFamily(_FONT, normal=_FONT, bold=_FONT_BOLD, italic=_FONT, boldItalic=_FONT_BOLD)
 
 
 def _text(value: str) -> str:

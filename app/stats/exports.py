@@ -7,11 +7,13 @@ Nothing here touches the database or reads the request.
 import csv
 import io
 import json
-import os
 
 from flask import render_template
 from flask_babel import gettext as _
 
+from app.pdf_fonts import FONT as _FONT
+from app.pdf_fonts import FONT_BOLD as _FONT_BOLD
+from app.pdf_fonts import register as _register_fonts
 from app.spreadsheet import force_text_cells, safe_cell, safe_row
 from app.stats import charts
 from app.stats.report import Report, Table
@@ -139,22 +141,6 @@ def as_html(report: Report) -> str:
 
 
 # --- PDF ---------------------------------------------------------------------------------------
-
-_FONT, _FONT_BOLD = "VarnaStatsVera", "VarnaStatsVera-Bold"
-
-
-def _register_fonts() -> None:
-    # Bitstream Vera ships inside reportlab: å, ä, ö and "–" without any system font.
-    import reportlab
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    if _FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    folder = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    pdfmetrics.registerFont(TTFont(_FONT, os.path.join(folder, "Vera.ttf")))
-    pdfmetrics.registerFont(TTFont(_FONT_BOLD, os.path.join(folder, "VeraBd.ttf")))
-
 
 def _bar_drawing(chart, width: float):
     """The same bar chart as the page's SVG, drawn with reportlab's graphics for the PDF."""
