@@ -114,7 +114,7 @@ def _register_case_panels() -> None:
     panels.register(panels.Panel("actions", "actions/_case_panel.html", actions_panel, order=20))
     panels.register(panels.Panel("journal", "cases/_journal.html", order=30,
                                  load=lambda user, case, moves, args: view_journal(user, case)))
-    panels.register(panels.Panel("lex_sarah", "lexsarah/_case_panel.html", order=40,
+    panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", order=40,
                                  load=lambda user, case, moves, args: True if case.kind == Kind.LEX_SARAH else None))
 
 
