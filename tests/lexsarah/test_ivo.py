@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from app import clock, workflow
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
-from app.facts import lex_sarah_facts
+from app.facts import facts_for, lex_sarah_facts
 from app.lexsarah import services
 from app.lexsarah.models import LexSarahIvo
 from app.lexsarah.signals import ivo_demanded_measures
@@ -42,7 +42,7 @@ def case(demo):
 
 def _close_allowed(case) -> tuple[bool, tuple[str, ...]]:
     case = reload(case)
-    return workflow.check(case.kind, case.status, "close", lex_sarah_facts(case))
+    return workflow.check(case.kind, case.status, "close", facts_for(case))
 
 
 def _pdf_text(data: bytes) -> str:
@@ -73,7 +73,7 @@ def test_a_case_judged_not_serious_may_close_at_once(demo):
 def test_an_unjudged_case_has_not_settled_the_question(demo):
     case = make_case()
     assert lex_sarah_facts(case)["ivo_question_settled"] is False
-    assert workflow.check(case.kind, "judged", "close", lex_sarah_facts(case)) == (False, ("ivo_question_settled",))
+    assert workflow.check(case.kind, "judged", "close", facts_for(case)) == (False, ("ivo_question_settled",))
 
 
 # --- notifying ---------------------------------------------------------------------------
