@@ -98,6 +98,8 @@ LABELS = {
     "unit.updated": _l("Enhet ändrad"),
     "unit.activated": _l("Enhet aktiverad"),
     "unit.deactivated": _l("Enhet inaktiverad"),
+    "public_text.updated": _l("Text på en allmän sida ändrad"),
+    "public_text.reset": _l("Text på en allmän sida återställd till standardtexten"),
     "category.created": _l("Kategori skapad"),
     "category.updated": _l("Kategori ändrad"),
     # statistics, API

@@ -58,6 +58,7 @@ EXPECTED = {
     "admin.units": only(ADMIN, 200),
     "admin.new_unit": only(ADMIN, 200),
     "admin.edit_unit": only(ADMIN, 200),
+    "admin.personal_data_text": only(ADMIN, 200),
     "admin.set_unit_active": only(ADMIN, ALLOWED),
     "admin.category_lists": only(ADMIN, 200),
     "admin.edit_category": only(ADMIN, 200),
