@@ -38,6 +38,7 @@ LABELS = {
     "case.listed": _l("Ärendekön visad"),
     "case.listed_own": _l("Egna rapporter visade"),
     "case.receipt_viewed": _l("Kvitto på rapport visat"),
+    "case.reporter_added_information": _l("Rapportören lade till information i sin rapport"),
     "case.viewed": _l("Ärende läst"),
     "case.view_denied": _l("Nekad läsning av ärende"),
     "case.assigned": _l("Handläggare tilldelad"),

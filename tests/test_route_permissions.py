@@ -88,6 +88,8 @@ EXPECTED = {
     "intake.report": working(200),
     "intake.receipt": only({"anna"}, 200),
     "intake.my_reports": working(200),
+    # the reporter adds information to their own report (the demo case is anna's; empty text: 422)
+    "intake.add_information": only({"anna"}, ALLOWED),
     "intake.download": logged_in(404),
     # the public complaint form and its follow-up (no login)
     "public.complaint": everyone(200),
@@ -227,7 +229,7 @@ def _demo_action() -> int:
 def _url(app, endpoint: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     ids = _demo_ids()
-    if endpoint.startswith("cases.") or endpoint == "intake.receipt":
+    if endpoint.startswith("cases.") or endpoint in ("intake.receipt", "intake.add_information"):
         ids["reference"] = _demo_case()
     if endpoint.startswith("actions."):
         ids["reference"], ids["action_id"] = _demo_case(), _demo_action()

@@ -68,6 +68,7 @@ EVENT_LABELS = {
     "answered": _l("Svar till klaganden registrerades"),
     "acknowledged": _l("Klagomålet bekräftades"),
     "feedback_given": _l("Återkoppling till rapportören"),
+    "reporter_added_information": _l("Rapportören lade till information"),
     "closed": _l("Ärendet avslutades"),
     "reopened": _l("Ärendet öppnades igen"),
     "case_linked": _l("Ett liknande ärende kopplades"),

@@ -74,7 +74,8 @@ def case(reference: str):
     except services.CaseNotFound:
         abort(404)
     if not view.full:
-        return render_template("cases/reporter_view.html", case=view.case)
+        from app.intake.routes import reporter_page  # the reporter's page belongs to "Mina rapporter"
+        return reporter_page(view.case)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
                            record=investigation.view_record(_me(), view.case, view.moves,
                                                             with_suggestions=request.args.get("liknande") == "1"),

@@ -1,12 +1,14 @@
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import commands
 from app.auth.guard import require
 from app.auth.permissions import Action
 from app.clock import today_local
 from app.int_params import db_int
-from app.intake import attachments, services
-from app.intake.forms import FORMS
+from app.intake import attachments, follow_up, services
+from app.intake.forms import FORMS, AddInformationForm
 from app.labels import KIND_LABELS, STATUS_LABELS
 from app.workflow import Kind
 
@@ -63,6 +65,28 @@ def my_reports():
     page = services.my_reports(_me(), before=request.args.get("fore", type=db_int))
     return render_template("intake/my_reports.html", page=page, kind_labels=KIND_LABELS,
                            status_labels=STATUS_LABELS)
+
+
+def reporter_page(case, form=None) -> str:
+    """The reporter's own page of a report (the case page renders it for them too)."""
+    return render_template("cases/reporter_view.html", case=case, page=follow_up.reporter_page(_me(), case),
+                           form=form or AddInformationForm())
+
+
+@bp.route("/arenden/<reference>/komplettera", methods=["POST"])
+def add_information(reference: str):
+    form = AddInformationForm()
+    if not form.validate_on_submit():
+        abort(400)  # only a missing or stale CSRF token gets here
+    try:
+        case = follow_up.add_information(_me(), reference, text=form.text.data)
+    except commands.NotFound:
+        abort(404)
+    except commands.Refused as error:
+        form.text.errors.append(error.message)
+        return reporter_page(commands.load_case(reference), form), 422
+    flash(_("Det du lade till är sparat, och den som handlägger rapporten har fått besked."), "success")
+    return redirect(url_for("cases.case", reference=case.reference))
 
 
 @bp.route("/bilagor/<int:attachment_id>")
