@@ -62,7 +62,15 @@ def action_helpers():
     def action_counts() -> dict:
         return queries.counts(_me()) if current_user.is_authenticated else {}
 
-    return {"actions_panel": panel, "action_counts": action_counts, "action_result_labels": RESULT_LABELS,
+    def my_open_actions() -> list[tuple]:
+        """(action, overdue) for the start page's list."""
+        if not current_user.is_authenticated:
+            return []
+        today = today_local()
+        return [(action, action.due_on < today) for action in queries.my_open_actions(_me())]
+
+    return {"actions_panel": panel, "action_counts": action_counts, "my_open_actions": my_open_actions,
+            "action_result_labels": RESULT_LABELS,
             "action_origin_labels": ORIGIN_LABELS}
 
 
