@@ -225,8 +225,10 @@ def _register_templates(app: Flask) -> None:
     @app.context_processor
     def helpers():
         from flask_babel import get_locale
+
+        from app.safe_redirect import current_path
         return {"can": lambda action, case=None: can(current_user, action, case), "Action": Action,
-                "current_language": str(get_locale() or "sv")}
+                "current_language": str(get_locale() or "sv"), "current_path": current_path}
 
 
 def _register_cli(app: Flask) -> None:

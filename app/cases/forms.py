@@ -57,6 +57,9 @@ EVENT_LABELS = {
     "triaged_not_investigate": _l("Beslut att inte inleda utredning"),
     "entry_added": _l("Anteckning i utredningen"),
     "causes_and_risk_recorded": _l("Orsaker och risk bedömdes"),
+    # One event for both (app.cases.investigation), told apart by its detail "what".
+    "causes_and_risk_recorded_causes": _l("Orsakerna analyserades"),
+    "causes_and_risk_recorded_risk": _l("Risken att det händer igen bedömdes"),
     "action_added": _l("Åtgärd lades till"),
     "judgment_proposed": _l("Bedömning föreslogs"),
     "investigation_finished": _l("Utredningen slutfördes"),
@@ -90,6 +93,9 @@ def event_label(event) -> str:
     if event.event == "triaged":
         decision = (event.detail or {}).get("decision")
         return str(EVENT_LABELS.get(f"triaged_{decision}", EVENT_LABELS["triaged"]))
+    if event.event == "causes_and_risk_recorded":
+        what = (event.detail or {}).get("what")
+        return str(EVENT_LABELS.get(f"causes_and_risk_recorded_{what}", EVENT_LABELS["causes_and_risk_recorded"]))
     return str(EVENT_LABELS.get(event.event, event.event))
 
 
