@@ -91,7 +91,10 @@ def _import_models() -> None:
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
     from app.cases import models as case_models  # noqa: F401
-    from app.intake import storage  # noqa: F401 - attachment_blobs
+    from app.intake import (
+        drafts,  # noqa: F401 - report_drafts
+        storage,  # noqa: F401 - attachment_blobs
+    )
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
@@ -244,3 +247,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(cases_cli)
     from app.audit_chain import audit_cli
     app.cli.add_command(audit_cli)
+    from app.intake.drafts import drafts_cli
+    app.cli.add_command(drafts_cli)

@@ -39,6 +39,7 @@ LABELS = {
     "case.listed_own": _l("Egna rapporter visade"),
     "case.receipt_viewed": _l("Kvitto på rapport visat"),
     "case.reporter_added_information": _l("Rapportören lade till information i sin rapport"),
+    "report_draft.cleaned": _l("Gamla utkast till rapporter togs bort"),
     "case.viewed": _l("Ärende läst"),
     "case.view_denied": _l("Nekad läsning av ärende"),
     "case.assigned": _l("Handläggare tilldelad"),

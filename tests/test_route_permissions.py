@@ -90,6 +90,9 @@ EXPECTED = {
     "intake.my_reports": working(200),
     # the reporter adds information to their own report (the demo case is anna's; empty text: 422)
     "intake.add_information": only({"anna"}, ALLOWED),
+    # the server-side draft of a report being written: its writer's own
+    "intake.save_draft": working(ALLOWED),
+    "intake.discard_draft": working(ALLOWED),
     "intake.download": logged_in(404),
     # the public complaint form and its follow-up (no login)
     "public.complaint": everyone(200),

@@ -7,7 +7,7 @@ from app.auth.guard import require
 from app.auth.permissions import Action
 from app.clock import today_local
 from app.int_params import db_int
-from app.intake import attachments, follow_up, services
+from app.intake import attachments, drafts, follow_up, services
 from app.intake.forms import FORMS, AddInformationForm
 from app.labels import KIND_LABELS, STATUS_LABELS
 from app.workflow import Kind
@@ -32,22 +32,45 @@ def choose():
 @require(Action.FILE_REPORT)
 def report(slug: str):
     kind = SLUGS[slug]
-    form = FORMS[kind]()
+    draft = drafts.draft_for(_me(), kind) if request.method == "GET" else None
+    # A saved draft fills the form as it was typed (raw text, not yet checked).
+    form = FORMS[kind](formdata=drafts.as_formdata(draft)) if draft else FORMS[kind]()
     options = services.form_options(_me(), kind)
     today = today_local()
     form.set_options(options, today)
-    if request.method == "GET":
+    if request.method == "POST" and request.form.get("save_draft"):
+        # "Spara utkast" without JavaScript: keep what is typed, check nothing yet.
+        draft = drafts.save(_me(), kind, request.form)
+        flash(_("Utkastet är sparat. Bara du kan se det. Filer sparas inte i ett utkast."), "success")
+        return redirect(url_for("intake.report", slug=slug))
+    if request.method == "GET" and not draft:
         form.unit_id.data = options.default_unit_id
         form.occurred_on.data = today
-    elif form.validate_on_submit():
+    elif request.method == "POST" and form.validate_on_submit():
         try:
             case = services.file_report(_me(), kind, form.report_data(), form.uploads())
         except services.IntakeError as error:
             form.add_errors(error.errors)
         else:
             return redirect(url_for("intake.receipt", reference=case.reference))
-    return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug,
+    return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug, draft=draft,
                            limits=attachments.limits()), 422 if form.errors else 200
+
+
+@bp.route("/rapportera/<any(avvikelse, 'lex-sarah', klagomal):slug>/utkast", methods=["POST"])
+@require(Action.FILE_REPORT)
+def save_draft(slug: str):
+    """The form's own script keeps what is typed (after a pause, and when the phone locks): 204."""
+    drafts.save(_me(), SLUGS[slug], request.form)
+    return "", 204
+
+
+@bp.route("/rapportera/<any(avvikelse, 'lex-sarah', klagomal):slug>/utkast/ta-bort", methods=["POST"])
+@require(Action.FILE_REPORT)
+def discard_draft(slug: str):
+    drafts.discard(_me(), SLUGS[slug])
+    flash(_("Utkastet är borttaget."), "success")
+    return redirect(url_for("intake.report", slug=slug))
 
 
 @bp.route("/rapportera/kvitto/<reference>")

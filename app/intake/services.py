@@ -34,7 +34,7 @@ from app.clock import to_local, today_local, utcnow
 from app.commands import Refused
 from app.extensions import db
 from app.int_params import db_int_or_none
-from app.intake import attachments, personnummer
+from app.intake import attachments, drafts, personnummer
 from app.intake.follow_up import handed_over_to
 from app.org.models import Unit
 from app.org.services import tree
@@ -142,6 +142,7 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
                          detail={"attachment_id": attachment.id, "size": attachment.size,
                                  "content_type": attachment.content_type})
         queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
+        drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
         db.session.commit()
     except BaseException:
         db.session.rollback()
