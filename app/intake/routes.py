@@ -40,7 +40,7 @@ def report(slug: str):
     form.set_options(options, today)
     if request.method == "POST" and request.form.get("save_draft"):
         # "Spara utkast" without JavaScript: keep what is typed, check nothing yet.
-        draft = drafts.save(_me(), kind, request.form)
+        drafts.save(_me(), kind, request.form)
         flash(_("Utkastet är sparat. Bara du kan se det. Filer sparas inte i ett utkast."), "success")
         return redirect(url_for("intake.report", slug=slug))
     if request.method == "GET" and not draft:
