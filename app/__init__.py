@@ -93,7 +93,10 @@ def _import_models() -> None:
     from app.auth import models as auth_models  # noqa: F401
     from app.cases import models as case_models  # noqa: F401
     from app.cases.deadlines import services as deadlines  # noqa: F401 - keeps Case.next_deadline_at current on every flush
-    from app.intake import storage  # noqa: F401 - attachment_blobs
+    from app.intake import (
+        drafts,  # noqa: F401 - report_drafts
+        storage,  # noqa: F401 - attachment_blobs
+    )
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
@@ -114,6 +117,9 @@ def _register_case_panels() -> None:
     panels.register(panels.Panel("actions", "actions/_case_panel.html", actions_panel, order=20))
     panels.register(panels.Panel("journal", "cases/_journal.html", order=30,
                                  load=lambda user, case, moves, args: view_journal(user, case)))
+    from app.cases.pages import set_reporter_page
+    from app.intake.routes import reporter_page
+    set_reporter_page(reporter_page)  # a reporter's view of their own report is "Mina rapporter"'s page
     panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", order=40,
                                  load=lambda user, case, moves, args: True if case.kind == Kind.LEX_SARAH else None))
 
@@ -253,8 +259,10 @@ def _register_templates(app: Flask) -> None:
     @app.context_processor
     def helpers():
         from flask_babel import get_locale
+
+        from app.safe_redirect import current_path
         return {"can": lambda action, case=None: can(current_user, action, case), "Action": Action,
-                "current_language": str(get_locale() or "sv")}
+                "current_language": str(get_locale() or "sv"), "current_path": current_path}
 
 
 def _register_cli(app: Flask) -> None:
@@ -270,3 +278,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(cases_cli)
     from app.audit_chain import audit_cli
     app.cli.add_command(audit_cli)
+    from app.intake.drafts import drafts_cli
+    app.cli.add_command(drafts_cli)

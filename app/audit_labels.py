@@ -38,6 +38,8 @@ LABELS = {
     "case.listed": _l("Ärendekön visad"),
     "case.listed_own": _l("Egna rapporter visade"),
     "case.receipt_viewed": _l("Kvitto på rapport visat"),
+    "case.reporter_added_information": _l("Rapportören lade till information i sin rapport"),
+    "report_draft.cleaned": _l("Gamla utkast till rapporter togs bort"),
     "case.viewed": _l("Ärende läst"),
     "case.view_denied": _l("Nekad läsning av ärende"),
     "case.assigned": _l("Handläggare tilldelad"),
@@ -98,6 +100,8 @@ LABELS = {
     "unit.updated": _l("Enhet ändrad"),
     "unit.activated": _l("Enhet aktiverad"),
     "unit.deactivated": _l("Enhet inaktiverad"),
+    "public_text.updated": _l("Text på en allmän sida ändrad"),
+    "public_text.reset": _l("Text på en allmän sida återställd till standardtexten"),
     "category.created": _l("Kategori skapad"),
     "category.updated": _l("Kategori ändrad"),
     # statistics, API

@@ -46,6 +46,8 @@ def defaults(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "SESSION_COOKIE_NAME": "varna_session",
         "INACTIVITY_MINUTES": 30,
+        # Server-side drafts of staff reports are removed after this many days (`flask drafts clean`).
+        "REPORT_DRAFT_DAYS": 14,
         "REMEMBER_COOKIE_DURATION": timedelta(seconds=0),
         # Login throttling
         "LOGIN_MAX_FAILURES": 5,
@@ -122,7 +124,7 @@ _ENV_STRINGS = ["SECRET_KEY", "AUDIT_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAI
                 "DATA_PROTECTION_CONTACT"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
-             "ACTION_FOLLOW_UP_DAYS"]
+             "ACTION_FOLLOW_UP_DAYS", "REPORT_DRAFT_DAYS"]
 # Throttling per client address and across all addresses, and the unlock link.
 _ENV_INTS += ["LOGIN_UNLOCK_LINK_MINUTES", "LOGIN_ADDRESS_MAX_FAILURES", "LOGIN_ADDRESS_WINDOW_MINUTES",
               "LOGIN_ADDRESS_BLOCK_MINUTES", "LOGIN_ADDRESS_BLOCK_MAX_MINUTES",

@@ -20,7 +20,8 @@ writes a case table directly.
 
 Cases are loaded only into a database that has none, so running it twice changes nothing
 (and demo history never mixes with cases someone made by hand). The nämnd's details and the
-units' addresses, which the notification to IVO needs, are filled in where they are empty.
+units' addresses, which the notification to IVO needs, are filled in where they are empty, and so are
+the departments' names and sentences for citizens (/klagomal).
 It refuses to run in production.
 """
 
@@ -77,6 +78,15 @@ UNIT_ADDRESSES = {
     "Socialpsykiatri": "Parkgatan 22, 123 45 Exempelby",
     "Stab": "Storgatan 1, 123 80 Exempelby",
     "Administration": "Storgatan 1, 123 80 Exempelby",
+}
+# What /klagomal tells a citizen about each department (Administration → Organisation).
+DEPARTMENT_WORDS = {
+    "Unga": ("Barn, unga och familjer",
+             "Stöd till barn, unga och föräldrar, till exempel familjebehandling, utredningar och boende för unga."),
+    "Vuxna": ("Stöd till vuxna",
+              "Ekonomiskt bistånd, missbruks- och beroendevård, boendestöd och stöd vid psykisk ohälsa."),
+    "Stab": ("Övrigt eller vet inte",
+             "Välj det här om det gäller socialtjänsten i stort, bemötande i växeln eller om du inte vet."),
 }
 HANDLERS = {"Vuxna": "erik", "Unga": "ulla"}  # the investigator of each department
 
@@ -1283,6 +1293,12 @@ def fill_in_details(d: Demo) -> list[str]:
         if unit is not None and not unit.address:
             org.update_unit(admin, unit, name=unit.name, parent_id=unit.parent_id, address=address)
             done.append(f"address of {name}")
+    for name, (public_name, sentence) in DEPARTMENT_WORDS.items():
+        unit = d.unit(name) if d.has_unit(name) else None
+        if unit is not None and not unit.public_name:
+            org.update_unit(admin, unit, name=unit.name, parent_id=unit.parent_id, address=unit.address,
+                            public_name=public_name, public_description=sentence)
+            done.append(f"public words of {name}")
     return done
 
 

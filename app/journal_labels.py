@@ -19,6 +19,9 @@ EVENT_LABELS = {
     "triaged_not_investigate": _l("Beslut att inte inleda utredning"),
     "entry_added": _l("Anteckning i utredningen"),
     "causes_and_risk_recorded": _l("Orsaker och risk bedömdes"),
+    # One event for both (app.cases.investigation.services), told apart by its detail "what".
+    "causes_and_risk_recorded_causes": _l("Orsakerna analyserades"),
+    "causes_and_risk_recorded_risk": _l("Risken att det händer igen bedömdes"),
     "judgment_proposed": _l("Bedömning föreslogs"),
     "investigation_finished": _l("Utredningen slutfördes"),
     "judgment_recorded": _l("Bedömning registrerades"),
@@ -29,6 +32,7 @@ EVENT_LABELS = {
     "answered": _l("Svar till klaganden registrerades"),
     "acknowledged": _l("Klagomålet bekräftades"),
     "feedback_given": _l("Återkoppling till rapportören"),
+    "reporter_added_information": _l("Rapportören lade till information"),
     "closed": _l("Ärendet avslutades"),
     "reopened": _l("Ärendet öppnades igen"),
     "case_linked": _l("Ett liknande ärende kopplades"),
@@ -56,4 +60,7 @@ def event_label(event) -> str:
     if event.event == "triaged":
         decision = (event.detail or {}).get("decision")
         return str(EVENT_LABELS.get(f"triaged_{decision}", EVENT_LABELS["triaged"]))
+    if event.event == "causes_and_risk_recorded":
+        what = (event.detail or {}).get("what")
+        return str(EVENT_LABELS.get(f"causes_and_risk_recorded_{what}", EVENT_LABELS["causes_and_risk_recorded"]))
     return str(EVENT_LABELS.get(event.event, event.event))

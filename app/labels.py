@@ -45,6 +45,7 @@ MOVE_LABELS = {
     "link_case": _l("Koppla ett liknande ärende"),
     "record_causes_and_risk": _l("Ange orsaker och risk för upprepning"),
     "give_feedback": _l("Ge återkoppling"),
+    "add_reporter_information": _l("Lägg till information"),
     "add_action": _l("Lägg till åtgärd"),
     "acknowledge": _l("Registrera mottagningsbekräftelse"),
     "propose_judgment": _l("Föreslå bedömning"),

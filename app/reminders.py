@@ -39,6 +39,7 @@ SECTIONS = [
     "app.cases.deadlines.reminders:SECTION",
     "app.lexsarah.reminders:SECTION",
     "app.actions.reminders:SECTION",
+    "app.actions.reminders:DUE_SOON_SECTION",
 ]
 
 

@@ -11,9 +11,9 @@ character is not. Anything else gives the fallback, the start page unless told o
 """
 
 import unicodedata
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
-from flask import url_for
+from flask import request, url_for
 
 # Nobody encodes a link back more than twice; deeper nesting is someone trying something.
 _MAX_DECODINGS = 4
@@ -51,3 +51,13 @@ def _plain(text: str, *, decoded_query: bool = False) -> bool:
         if not decoded_query and (character == "\\" or character.isspace() or category[0] == "Z"):
             return False
     return True
+
+
+def current_path() -> str:
+    """This request's path and query, as sent (percent-encoded), for a form that brings the person
+    back here (the language switch's hidden `next`): never the scheme or host, and only what
+    `safe_next` accepts, else the start page. So the form never carries a value the POST would
+    refuse, nor a control character or backslash the person's own URL smuggled in."""
+    path = quote(request.path, safe="/!$&'()*+,;=:@-._~")
+    query = request.query_string.decode("ascii", "replace")
+    return safe_next(path + ("?" + query if query else ""))

@@ -127,6 +127,8 @@ MOVES: dict[str, Move] = dict([
     _move("link_case", ALL_KINDS, OPEN_STATUSES),  # link or unlink a similar case
     _move("record_causes_and_risk", ALL_KINDS, OPEN_STATUSES),
     _move("give_feedback", ALL_KINDS, ALL_STATUSES, requires=["has_reporter"]),
+    # The reporter adds information to their own report while it is open (a journal entry).
+    _move("add_reporter_information", ALL_KINDS, OPEN_STATUSES),
     _move("add_action", ALL_KINDS, OPEN_STATUSES),
     # A complaint's acknowledgement runs while its deadline step runs, and only when one
     # is owed (not from the public form, which gave a receipt; not anonymous; not done).

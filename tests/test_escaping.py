@@ -43,6 +43,8 @@ NOT_TYPED = {
     "document_html", "org_number",
     # Written by Värna itself: the name of a scheduled job, an encrypted TOTP secret, a hashed recovery code.
     "job_runs.name", "secret_encrypted", "code_hash",
+    # Which public page a text belongs to ("personal_data").
+    "public_texts.key",
 }
 
 
@@ -174,6 +176,11 @@ def _poisoned_data() -> dict:
         mail.last_error = "x"
     provider = lexsarah.provider_settings()
     provider.contact_email, provider.contact_title = "x", "x"
+    # The words citizens read on /klagomal and /personuppgifter, set by the admin.
+    from app.public.models import PublicText
+    for department in db.session.scalars(db.select(Unit).where(Unit.depth == 1)):
+        department.public_name, department.public_description = "x", "x"
+    db.session.add(PublicText(key="personal_data", body="x\n\nx"))
     db.session.commit()
     poisoned = _poison_every_text_column()
     unfilled = sorted(_typed_columns() - set(poisoned))

@@ -13,10 +13,12 @@ import os
 import re
 import uuid
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import flask_migrate
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -199,10 +201,13 @@ def test_the_search_index_is_built_by_its_migration_and_removed_by_its_downgrade
     from app.cases.queue.search import PG_INDEXES, SQLITE_TABLES
     flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0015_login_throttle")
     from app.cases.models import Case
-    from app.org.models import Unit
     with db.engine.begin() as conn:  # a case filed before the search existed (the defaults fill the rest)
-        unit_id = conn.execute(db.insert(Unit.__table__).values(name="Enhet", path="/1/", depth=0, active=True,
-                                                                address="")).inserted_primary_key[0]
+        # The units table as it was at that revision (the model's table has later columns).
+        units_then = sa.table("units", sa.column("id"), sa.column("name"), sa.column("path"), sa.column("depth"),
+                              sa.column("active"), sa.column("address"), sa.column("created_at"))
+        unit_id = conn.execute(db.insert(units_then).values(name="Enhet", path="/1/", depth=0, active=True,
+                                                            address="", created_at=datetime(2026, 1, 1))
+                               .returning(units_then.c.id)).scalar_one()
         conn.execute(db.insert(Case.__table__).values(
             reference="AV-2026-0001", kind="deviation", unit_id=unit_id, summary="Fallolycka",
             description="Brukaren halkade i badrummet.", imported=False, bypass_manager=False))

@@ -58,6 +58,7 @@ EXPECTED = {
     "admin.units": only(ADMIN, 200),
     "admin.new_unit": only(ADMIN, 200),
     "admin.edit_unit": only(ADMIN, 200),
+    "admin.personal_data_text": only(ADMIN, 200),
     "admin.set_unit_active": only(ADMIN, ALLOWED),
     "admin.category_lists": only(ADMIN, 200),
     "admin.edit_category": only(ADMIN, 200),
@@ -87,6 +88,11 @@ EXPECTED = {
     "intake.report": working(200),
     "intake.receipt": only({"anna"}, 200),
     "intake.my_reports": working(200),
+    # the reporter adds information to their own report (the demo case is anna's; empty text: 422)
+    "intake.add_information": only({"anna"}, ALLOWED),
+    # the server-side draft of a report being written: its writer's own
+    "intake.save_draft": working(ALLOWED),
+    "intake.discard_draft": working(ALLOWED),
     "intake.download": logged_in(404),
     # the public complaint form and its follow-up (no login)
     "public.complaint": everyone(200),
@@ -226,7 +232,7 @@ def _demo_action() -> int:
 def _url(app, endpoint: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     ids = _demo_ids()
-    if endpoint.startswith("cases.") or endpoint == "intake.receipt":
+    if endpoint.startswith("cases.") or endpoint in ("intake.receipt", "intake.add_information"):
         ids["reference"] = _demo_case()
     if endpoint.startswith("actions."):
         ids["reference"], ids["action_id"] = _demo_case(), _demo_action()

@@ -37,7 +37,7 @@ SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
     "triage_investigate", "triage_not_investigate", "assign", "declare_disqualified",
-    "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_action",
+    "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_reporter_information", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
     "record_investigation_sent", "record_ivo_decision", "record_informing",
@@ -56,6 +56,7 @@ EXPECTED_STATUSES = {
 OPEN_WORK = {
     "assign": SAME, "declare_disqualified": SAME, "add_entry": SAME, "link_case": SAME,
     "record_causes_and_risk": SAME, "give_feedback": SAME, "add_action": SAME,
+    "add_reporter_information": SAME,  # the reporter adds to their own report
 }
 # A complaint's acknowledgement: while its deadline step runs (received, investigating).
 ACK = {"acknowledge": SAME}

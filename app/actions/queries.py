@@ -201,3 +201,14 @@ def counts(user, today: date | None = None) -> dict[str, int]:
         "my_overdue": count(and_(CaseAction.responsible_id == user.id, overdue_condition(today))),
     }
     return result
+
+
+START_PAGE_ACTIONS = 5
+
+
+def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[CaseAction]:
+    """The person's open actions (they are responsible), soonest due first, for the start page."""
+    statement = (select(CaseAction).where(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))
+                 .options(joinedload(CaseAction.case), joinedload(CaseAction.type))
+                 .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
+    return list(db.session.scalars(statement).unique())

@@ -12,14 +12,14 @@ never descriptions.
 """
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.actions.models import CaseAction
-from app.actions.queries import follow_up_condition, follow_up_days, overdue_condition
+from app.actions.queries import OPEN_VALUES, follow_up_condition, follow_up_days, overdue_condition
 from app.auth.models import User
 from app.extensions import db
 from app.reminders import Section
@@ -78,3 +78,34 @@ def render(user: User, items: list, today: date) -> tuple[str, list[str]]:
 
 SECTION = Section(name="actions", label="Actions", nothing="Actions: nothing overdue or waiting for follow-up.",
                   due_items=due_items, render=render)
+
+
+# --- due soon: the person responsible, a week before the due date and on the day ------------------
+
+DUE_SOON_DAYS = 7
+
+
+def due_soon_items(today: date):
+    """(user, action) for every open action due in a week or today, to its (active) responsible person."""
+    statement = (select(CaseAction).join(User, User.id == CaseAction.responsible_id)
+                 .where(CaseAction.status.in_(OPEN_VALUES), User.active,
+                        CaseAction.due_on.in_((today, today + timedelta(days=DUE_SOON_DAYS))))
+                 .options(joinedload(CaseAction.case), joinedload(CaseAction.type),
+                          joinedload(CaseAction.responsible))
+                 .order_by(CaseAction.responsible_id, CaseAction.due_on, CaseAction.id))
+    for action in db.session.scalars(statement).unique():
+        yield action.responsible, action
+
+
+def render_due_soon(user: User, items: list, today: date) -> tuple[str, list[str]]:
+    """(subject when alone, lines) in Swedish."""
+    subject = _("Värna: åtgärder som snart ska vara klara %(date)s", date=today.isoformat())
+    lines = [_("Åtgärder där du är ansvarig som ska vara klara i dag eller om en vecka (%(n)d):", n=len(items))]
+    lines += [_line(a, _("ska vara klar %(date)s", date=a.due_on.isoformat())) for a in items]
+    lines.append(_("Dina åtgärder i Värna: %(link)s", link=external_url("actions.mine")))
+    return subject, lines
+
+
+DUE_SOON_SECTION = Section(name="actions_due", label="Actions due",
+                           nothing="Actions due: nothing due today or in a week.",
+                           due_items=due_soon_items, render=render_due_soon)

@@ -16,12 +16,13 @@ requirement of the case table, app.workflow: "open_actions_settled".)
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit, workflow
+from app import audit, mailer, workflow
 from app.actions import queries
 from app.actions import workflow as action_workflow
 from app.actions.labels import STATUS_LABELS
@@ -34,6 +35,7 @@ from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
 from app.commands import Conflict, Refused
 from app.extensions import db
+from app.urls import external_url
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT = 4000
@@ -206,6 +208,22 @@ def _summary(action: CaseAction) -> dict:
 
 # --- adding and changing -------------------------------------------------------------------
 
+def _tell_responsible(action: CaseAction, actor) -> None:
+    """The person made responsible is told by e-mail (after the commit): the case's reference, the
+    type, the due date and a link; never the description. Nobody is told of what they gave themselves."""
+    person = action.responsible
+    if person is None or not person.active or not person.email or person.id == getattr(actor, "id", None):
+        return
+    with force_locale("sv"):
+        mailer.queue_email(
+            [person.email], _("Värna: du är ansvarig för en åtgärd i %(ref)s", ref=action.case.reference),
+            _("Hej %(name)s!\n\n%(by)s har gjort dig ansvarig för en åtgärd i %(ref)s: %(type)s, som ska vara "
+              "klar senast %(date)s.\n\nÖppna åtgärden: %(link)s\nDina åtgärder i Värna: %(mine)s\n",
+              name=person.full_name.split(" ")[0], by=getattr(actor, "full_name", "") or _("Värna"),
+              ref=action.case.reference, type=action.type.name, date=action.due_on.isoformat(),
+              link=external_url("actions.show", action_id=action.id), mine=external_url("actions.mine")))
+
+
 def _new_action(actor, case: Case, *, type_id: int | None, description: str, responsible_id: int | None,
                 due_on: date | None, origin: str = "case") -> CaseAction:
     """Validate and add an action to the current transaction, with journal and audit entries."""
@@ -224,6 +242,7 @@ def _new_action(actor, case: Case, *, type_id: int | None, description: str, res
     journal.add_event(case, "action_added", actor, text=description, **detail)
     audit.record("action.added", actor=actor, object_type="action", object_id=action.id,
                  detail=detail | {"case": case.reference})
+    _tell_responsible(action, actor)
     return action
 
 
@@ -268,6 +287,8 @@ def update_action(actor, action: CaseAction, *, type_id: int | None, description
     journal.add_event(case, "action_updated", actor, action_id=action.id, changes=changes)
     audit.record("action.updated", actor=actor, object_type="action", object_id=action.id,
                  detail={"case": case.reference, "changes": changes})
+    if "responsible" in changes:
+        _tell_responsible(action, actor)
     _commit()
 
 

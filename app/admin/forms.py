@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from app.form_fields import CheckboxListField
@@ -65,6 +65,21 @@ class UnitForm(FlaskForm):
     parent_id = ParentField(_l("Ligger under"), coerce=_optional_int, validate_choice=False)
     address = StringField(_l("Besöksadress"), validators=[Length(max=300)],
                           description=_l("Används i anmälan till IVO."))
+    # Checked by the service (app.org.services), which keeps the text and says what is wrong.
+    public_name = StringField(_l("Namn för allmänheten"),
+                              description=_l("Visas för avdelningar i formuläret för klagomål. Skriv med ord som "
+                                             "invånare känner igen, till exempel ”Barn, unga och familjer”. "
+                                             "Tomt: enhetens namn."))
+    public_description = TextAreaField(_l("En mening om vad avdelningen gör"),
+                                       description=_l("Visas under namnet i formuläret för klagomål. Högst 300 "
+                                                      "tecken."), render_kw={"rows": 2})
+
+
+class PublicTextForm(FlaskForm):
+    # Checked by the service (app.public.texts): at most 20 000 characters; empty brings back the default.
+    body = TextAreaField(_l("Text"), render_kw={"rows": 24},
+                         description=_l("Vanlig text, ingen HTML. Skriv en tom rad mellan stycken. Lämna "
+                                        "fältet tomt för att visa standardtexten igen."))
 
 
 class CategoryForm(FlaskForm):

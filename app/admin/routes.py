@@ -4,7 +4,15 @@ from flask_login import current_user, login_user
 
 from app import audit_labels
 from app.admin import services as admin_services
-from app.admin.forms import ROLE_LABELS, AuditFilterForm, CategoryForm, EditUserForm, NewUserForm, UnitForm
+from app.admin.forms import (
+    ROLE_LABELS,
+    AuditFilterForm,
+    CategoryForm,
+    EditUserForm,
+    NewUserForm,
+    PublicTextForm,
+    UnitForm,
+)
 from app.auth import services as accounts
 from app.auth.guard import require
 from app.auth.models import User
@@ -16,6 +24,7 @@ from app.int_params import db_int, db_int_or_none
 from app.labels import KIND_LIST_LABELS
 from app.org import services as org
 from app.org.models import Unit
+from app.public import texts as public_texts
 from app.workflow import Kind
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -142,7 +151,8 @@ def new_unit():
     if form.validate_on_submit():
         try:
             unit = org.create_unit(_me(), name=form.name.data, parent_id=form.parent_id.data,
-                                   address=form.address.data)
+                                   address=form.address.data, public_name=form.public_name.data or "",
+                                   public_description=form.public_description.data or "")
         except org.UnitError as error:
             getattr(form, error.field or "name").errors.append(error.message)
         else:
@@ -158,8 +168,12 @@ def edit_unit(unit_id: int):
     form = _unit_form(unit)
     if form.validate_on_submit():
         try:
+            # The public words are offered for departments only; a form without them leaves them as they are.
+            public = request.form.get("public_name"), request.form.get("public_description")
             org.update_unit(_me(), unit, name=form.name.data, parent_id=form.parent_id.data,
-                            address=form.address.data)
+                            address=form.address.data,
+                            public_name=None if public[0] is None else form.public_name.data or "",
+                            public_description=None if public[1] is None else form.public_description.data or "")
         except org.UnitError as error:
             getattr(form, error.field or "name").errors.append(error.message)
         else:
@@ -181,6 +195,25 @@ def set_unit_active(unit_id: int):
         flash(_("Enheten %(name)s är aktiverad.", name=unit.name) if activate
               else _("Enheten %(name)s är inaktiverad.", name=unit.name), "success")
     return redirect(url_for("admin.units"))
+
+
+# --- the texts of the public pages ----------------------------------------------------------
+
+@bp.route("/personuppgifter", methods=["GET", "POST"])
+@require(Action.MANAGE_SETTINGS)
+def personal_data_text():
+    form = PublicTextForm()
+    if request.method == "GET":
+        form.body.data = public_texts.text_of(public_texts.PERSONAL_DATA)
+    elif form.validate_on_submit():
+        try:
+            public_texts.set_text(_me(), public_texts.PERSONAL_DATA, form.body.data)
+        except public_texts.PublicTextError as error:
+            form.body.errors.append(error.message)
+        else:
+            flash(_("Texten om personuppgifter är sparad."), "success")
+            return redirect(url_for("admin.personal_data_text"))
+    return render_template("admin/public_text.html", form=form), 422 if form.errors else 200
 
 
 # --- categories -----------------------------------------------------------------------

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from app.form_fields import Mandatory
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Användarnamn"), validators=[DataRequired(_l("Ange ditt användarnamn.")),
@@ -23,7 +25,7 @@ class ChangePasswordForm(FlaskForm):
         description=_l("Minst 12 tecken. En fras av flera ord är lätt att minnas och svår att gissa."),
         render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Upprepa det nya lösenordet"),
-                            validators=[EqualTo("new_password", _l("Lösenorden är inte lika."))],
+                            validators=[Mandatory(), EqualTo("new_password", _l("Lösenorden är inte lika."))],
                             render_kw={"autocomplete": "new-password"})
 
 

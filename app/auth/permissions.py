@@ -33,6 +33,7 @@ class Action(StrEnum):
     # on a case
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
+    ADD_TO_OWN_REPORT = "add_to_own_report"  # the reporter adds information to what they filed
     WORK_CASE = "work_case"                 # assign, triage, investigate, answer, close
     BE_ASSIGNED = "be_assigned"             # may be made the case's handler
     DECLARE_DISQUALIFIED = "declare_disqualified"  # jäv: step away from a case one could handle
@@ -74,7 +75,7 @@ _GENERAL = {
 ON_AN_ACTION = frozenset({Action.VIEW_ACTION, Action.PROGRESS_ACTION})
 
 CASE_ACTIONS = frozenset({
-    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.WORK_CASE, Action.BE_ASSIGNED,
+    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.WORK_CASE, Action.BE_ASSIGNED,
     Action.DECLARE_DISQUALIFIED, Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
     Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
 })
@@ -90,6 +91,7 @@ MOVE_ACTIONS: dict[str, Action] = {
     "link_case": Action.WORK_CASE,
     "record_causes_and_risk": Action.WORK_CASE,
     "give_feedback": Action.WORK_CASE,
+    "add_reporter_information": Action.ADD_TO_OWN_REPORT,
     "add_action": Action.WORK_CASE,
     "acknowledge": Action.WORK_CASE,
     "propose_judgment": Action.PROPOSE_JUDGMENT,
@@ -150,8 +152,8 @@ def can(user, action: Action, case=None) -> bool:
                                                           Action.KNOW_OF_CASE):
         return False  # imported history is read-only for everyone
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
-    if action is Action.VIEW_CASE_AS_REPORTER:
-        return is_reporter
+    if action in (Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT):
+        return is_reporter  # (imported history, read-only, was refused the second above)
     if action is Action.VIEW_CASE:
         # Officers answer for every case towards the nämnd; admins answer for the data (read-only),
         # except the reports that bypassed the nearest manager, which only the officers read.

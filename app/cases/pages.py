@@ -19,6 +19,19 @@ from app.workflow import MoveRefused
 
 bp = Blueprint("cases", __name__, url_prefix="/arenden")
 
+# What a reporter sees at /arenden/<reference> of their own report: "Mina rapporter"'s page
+# (app.intake.routes.reporter_page), set by create_app() so that cases does not import intake.
+_reporter_page: Callable | None = None
+
+
+def set_reporter_page(render: Callable) -> None:
+    global _reporter_page
+    _reporter_page = render
+
+
+def reporter_page(case):
+    return _reporter_page(case)
+
 # The page that makes each move. A move without a page here is not offered; later
 # work (the investigation record, judgment, hand-overs) adds its own.
 MOVE_ENDPOINTS = {

@@ -189,3 +189,12 @@ class ComplaintForm(ReportForm):
 
 
 FORMS = {Kind.DEVIATION: DeviationForm, Kind.LEX_SARAH: LexSarahForm, Kind.COMPLAINT: ComplaintForm}
+
+
+class AddInformationForm(FlaskForm):
+    """The reporter adds to their own report; the service checks the text (app.intake.follow_up)."""
+
+    text = TextAreaField(_l("Det du vill lägga till"), validators=[Mandatory()],
+                         description=_l("Till exempel något du kom på efteråt. Den som handlägger rapporten får "
+                                        "ett e-postmeddelande om att det finns ny information. Högst 5 000 tecken."),
+                         render_kw={"rows": 5, "maxlength": 5000})

@@ -1,12 +1,14 @@
-from flask import Blueprint, abort, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import commands
 from app.auth.guard import require
 from app.auth.permissions import Action
 from app.clock import today_local
 from app.int_params import db_int
-from app.intake import attachments, services
-from app.intake.forms import FORMS
+from app.intake import attachments, drafts, follow_up, services
+from app.intake.forms import FORMS, AddInformationForm
 from app.labels import KIND_LABELS, STATUS_LABELS
 from app.workflow import Kind
 
@@ -30,22 +32,45 @@ def choose():
 @require(Action.FILE_REPORT)
 def report(slug: str):
     kind = SLUGS[slug]
-    form = FORMS[kind]()
+    draft = drafts.draft_for(_me(), kind) if request.method == "GET" else None
+    # A saved draft fills the form as it was typed (raw text, not yet checked).
+    form = FORMS[kind](formdata=drafts.as_formdata(draft)) if draft else FORMS[kind]()
     options = services.form_options(_me(), kind)
     today = today_local()
     form.set_options(options, today)
-    if request.method == "GET":
+    if request.method == "POST" and request.form.get("save_draft"):
+        # "Spara utkast" without JavaScript: keep what is typed, check nothing yet.
+        drafts.save(_me(), kind, request.form)
+        flash(_("Utkastet är sparat. Bara du kan se det. Filer sparas inte i ett utkast."), "success")
+        return redirect(url_for("intake.report", slug=slug))
+    if request.method == "GET" and not draft:
         form.unit_id.data = options.default_unit_id
         form.occurred_on.data = today
-    elif form.validate_on_submit():
+    elif request.method == "POST" and form.validate_on_submit():
         try:
             case = services.file_report(_me(), kind, form.report_data(), form.uploads())
         except services.IntakeError as error:
             form.add_errors(error.errors)
         else:
             return redirect(url_for("intake.receipt", reference=case.reference))
-    return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug,
+    return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug, draft=draft,
                            limits=attachments.limits()), 422 if form.errors else 200
+
+
+@bp.route("/rapportera/<any(avvikelse, 'lex-sarah', klagomal):slug>/utkast", methods=["POST"])
+@require(Action.FILE_REPORT)
+def save_draft(slug: str):
+    """The form's own script keeps what is typed (after a pause, and when the phone locks): 204."""
+    drafts.save(_me(), SLUGS[slug], request.form)
+    return "", 204
+
+
+@bp.route("/rapportera/<any(avvikelse, 'lex-sarah', klagomal):slug>/utkast/ta-bort", methods=["POST"])
+@require(Action.FILE_REPORT)
+def discard_draft(slug: str):
+    drafts.discard(_me(), SLUGS[slug])
+    flash(_("Utkastet är borttaget."), "success")
+    return redirect(url_for("intake.report", slug=slug))
 
 
 @bp.route("/rapportera/kvitto/<reference>")
@@ -63,6 +88,28 @@ def my_reports():
     page = services.my_reports(_me(), before=request.args.get("fore", type=db_int))
     return render_template("intake/my_reports.html", page=page, kind_labels=KIND_LABELS,
                            status_labels=STATUS_LABELS)
+
+
+def reporter_page(case, form=None) -> str:
+    """The reporter's own page of a report (the case page renders it for them too)."""
+    return render_template("cases/reporter_view.html", case=case, page=follow_up.reporter_page(_me(), case),
+                           form=form or AddInformationForm())
+
+
+@bp.route("/arenden/<reference>/komplettera", methods=["POST"])
+def add_information(reference: str):
+    form = AddInformationForm()
+    if not form.validate_on_submit():
+        abort(400)  # only a missing or stale CSRF token gets here
+    try:
+        case = follow_up.add_information(_me(), reference, text=form.text.data)
+    except commands.NotFound:
+        abort(404)
+    except commands.Refused as error:
+        form.text.errors.append(error.message)
+        return reporter_page(commands.load_case(reference), form), 422
+    flash(_("Det du lade till är sparat, och den som handlägger rapporten har fått besked."), "success")
+    return redirect(url_for("cases.case", reference=case.reference))
 
 
 @bp.route("/bilagor/<int:attachment_id>")

@@ -34,7 +34,8 @@ from app.clock import to_local, today_local, utcnow
 from app.commands import Refused
 from app.extensions import db
 from app.int_params import db_int_or_none
-from app.intake import attachments, personnummer
+from app.intake import attachments, drafts, personnummer
+from app.intake.follow_up import handed_over_to
 from app.org.models import Unit
 from app.org.services import tree
 from app.workflow import Kind
@@ -141,6 +142,7 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
                          detail={"attachment_id": attachment.id, "size": attachment.size,
                                  "content_type": attachment.content_type})
         queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
+        drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -345,6 +347,8 @@ class ReportRow:
     summary: str
     # The feedback the investigator chose to give the reporter (cases.services.give_feedback).
     feedback: str | None = None
+    # After a hand-over: the sentence saying which case the report goes on as, instead of "Avslutad".
+    handed_over: str | None = None
 
 
 @dataclass
@@ -368,8 +372,10 @@ def my_reports(user, before: int | None = None, page_size: int | None = None) ->
         audit.record("case.listed_own", actor=user, object_type="case", object_id="",
                      detail={"case_ids": [c.id for c in cases]})
     db.session.commit()
+    went_to = handed_over_to([c.id for c in cases if c.handover])
     rows = [ReportRow(reference=c.reference, kind=c.kind, status=c.status, received_at=c.received_at,
-                      summary=c.summary, feedback=feedback_for_reporter(c)) for c in cases]
+                      summary=c.summary, feedback=feedback_for_reporter(c),
+                      handed_over=went_to[c.id].sentence if c.id in went_to else None) for c in cases]
     return ReportPage(rows=rows, next_before=cases[-1].id if more else None)
 
 

@@ -6,6 +6,7 @@ from app.actions import queries as action_queries
 from app.auth.models import User
 from app.auth.permissions import Action, can
 from app.cases.queue.services import start_counts
+from app.clock import today_local
 from app.extensions import db
 from app.org.models import Unit
 
@@ -16,6 +17,9 @@ def start_page(user: User) -> dict:
         page["queue_counts"] = start_counts(user)
     if can(user, Action.VIEW_OWN_ACTIONS):
         page["action_counts"] = action_queries.counts(user)
+        today = today_local()
+        # (action, overdue) of the person's own open actions, soonest due first.
+        page["my_open_actions"] = [(action, action.due_on < today) for action in action_queries.my_open_actions(user)]
     if can(user, Action.MANAGE_USERS):
         page["user_count"] = db.session.scalar(select(func.count()).select_from(User).where(User.active))
         page["unit_count"] = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.active))

@@ -26,6 +26,10 @@ class Unit(db.Model):
     depth: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    # What /klagomal shows for a department: a name a citizen knows and one sentence of what it
+    # does. Empty: the unit's own name and no sentence.
+    public_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    public_description: Mapped[str] = mapped_column(String(300), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     parent: Mapped["Unit | None"] = relationship(remote_side=[id], back_populates="children")
@@ -44,6 +48,10 @@ class Unit(db.Model):
     def department_id(self) -> int | None:
         ids = self.ancestor_ids
         return ids[1] if len(ids) > 1 else None
+
+    @property
+    def name_for_public(self) -> str:
+        return self.public_name or self.name
 
     def place_under(self, parent: "Unit | None") -> None:
         """Set parent, path and depth of a unit that has its id (after a flush)."""

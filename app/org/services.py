@@ -23,6 +23,20 @@ def _clean_name(name: str) -> str:
     return name
 
 
+PUBLIC_NAME_MAX, PUBLIC_DESCRIPTION_MAX = 200, 300
+
+
+def _clean_public(public_name: str, public_description: str) -> tuple[str, str]:
+    """A department's name and sentence for citizens (/klagomal): one line each, plain text."""
+    public_name = " ".join((public_name or "").split())
+    public_description = " ".join((public_description or "").split())
+    if len(public_name) > PUBLIC_NAME_MAX:
+        raise UnitError(_("Skriv högst %(max)d tecken.", max=PUBLIC_NAME_MAX), "public_name")
+    if len(public_description) > PUBLIC_DESCRIPTION_MAX:
+        raise UnitError(_("Skriv högst %(max)d tecken.", max=PUBLIC_DESCRIPTION_MAX), "public_description")
+    return public_name, public_description
+
+
 def _check_sibling_name(name: str, parent_id: int | None, exclude_id: int | None = None) -> None:
     # Compared in Python: SQLite's lower() folds only A–Z, so "Öppenvård" and
     # "öppenvård" would pass there and fail on PostgreSQL. Siblings are few.
@@ -83,16 +97,19 @@ def member_counts() -> dict[int, int]:
     return {row.unit_id: row.members for row in rows}
 
 
-def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -> Unit:
+def create_unit(actor, *, name: str, parent_id: int | None, address: str = "", public_name: str = "",
+                public_description: str = "") -> Unit:
     if actor is not None:
         ensure(actor, Action.MANAGE_UNITS)
     name = _clean_name(name)
+    public_name, public_description = _clean_public(public_name, public_description)
     has_root = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None)))
     # Only the very first unit of an installation, the administration itself, has no parent.
     parent = _parent(parent_id) if has_root or parent_id is not None else None
     parent_id = parent.id if parent else None
     _check_sibling_name(name, parent_id)
-    unit = Unit(name=name, address=(address or "").strip()[:300])
+    unit = Unit(name=name, address=(address or "").strip()[:300], public_name=public_name,
+                public_description=public_description)
     db.session.add(unit)
     db.session.flush()
     unit.place_under(parent)
@@ -102,10 +119,14 @@ def create_unit(actor, *, name: str, parent_id: int | None, address: str = "") -
     return unit
 
 
-def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address: str = "") -> None:
-    """Rename and/or move a unit; a move carries its whole subtree along."""
+def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address: str = "",
+                public_name: str | None = None, public_description: str | None = None) -> None:
+    """Rename and/or move a unit; a move carries its whole subtree along. `public_name` and
+    `public_description` None: unchanged."""
     ensure(actor, Action.MANAGE_UNITS)
     name = _clean_name(name)
+    public = _clean_public(unit.public_name if public_name is None else public_name,
+                           unit.public_description if public_description is None else public_description)
     changes: dict = {}
     if parent_id != unit.parent_id:
         if unit.parent_id is None:
@@ -135,6 +156,10 @@ def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address:
     if address != unit.address:
         changes["address"] = address
         unit.address = address
+    for column, value in zip(("public_name", "public_description"), public, strict=True):
+        if value != getattr(unit, column):
+            changes[column] = value
+            setattr(unit, column, value)
     if changes:
         audit.record("unit.updated", actor=actor, object_type="unit", object_id=unit.id, detail=changes)
     db.session.commit()

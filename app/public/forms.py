@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, Regexp, StopValidation
 
+from app.form_fields import Mandatory
 from app.public.services import DESCRIPTION_MAX, DESCRIPTION_MIN, RELATIONS, WISHES_MAX
 
 RELATION_LABELS = {
@@ -56,8 +57,11 @@ class ComplaintForm(FlaskForm):
         default="no", validate_choice=False,
         validators=[InputRequired(_l("Välj om du vill lämna ditt namn eller vara anonym.")),
                     AnyOf(["no", "yes"], message=_l("Välj om du vill lämna ditt namn eller vara anonym."))])
+    # Marked "(obligatorisk)" (Mandatory): the form asks for a name by default; the hint says an
+    # anonymous person leaves it out, and WhenNamed then ignores it.
     name = StringField(_l("Ditt namn"), filters=[_line],
-                       validators=[WhenNamed(DataRequired(_l("Skriv ditt namn, eller välj att vara anonym.")),
+                       validators=[Mandatory(),
+                                   WhenNamed(DataRequired(_l("Skriv ditt namn, eller välj att vara anonym.")),
                                              Length(max=200, message=_l("Skriv högst 200 tecken.")))],
                        render_kw={"autocomplete": "name", "maxlength": 200})
     email = EmailField(_l("E-post"), filters=[_line],

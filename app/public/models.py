@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
@@ -23,3 +23,16 @@ class PublicRateHit(db.Model):
     ip_hash: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(20))  # "submit" or "lookup"
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PublicText(db.Model):
+    """A text of a public page that an admin edits (today the personal-data page, key
+    "personal_data"). Plain text: paragraphs separated by a blank line, shown escaped, never
+    as HTML. No row: the page shows its built-in default."""
+
+    __tablename__ = "public_texts"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -2,7 +2,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 
 from app.auth.guard import public
 from app.body_limit import body_limit
-from app.public import services
+from app.public import services, texts
 from app.public.forms import ComplaintForm, StatusForm
 
 bp = Blueprint("public", __name__, url_prefix="/klagomal")
@@ -21,7 +21,8 @@ def _private(response):
 
 def _complaint_form() -> ComplaintForm:
     form = ComplaintForm()
-    form.department_id.choices = [(unit.id, unit.name) for unit in services.departments()]
+    # The name a citizen knows (set by the admin), else the unit's own name.
+    form.department_id.choices = [(unit.id, unit.name_for_public) for unit in services.departments()]
     form.category_id.choices = [("", "–")] + [(c.id, c.name) for c in services.complaint_topics()]
     return form
 
@@ -51,7 +52,8 @@ def complaint():
             return _private(make_response(render_template("public/receipt.html", receipt=receipt)))
     if form.errors:
         status = 422
-    return render_template("public/complaint.html", form=form, rate_limited=rate_limited), status
+    return render_template("public/complaint.html", form=form, rate_limited=rate_limited,
+                           departments=services.departments()), status
 
 
 @bp.route("/status", methods=["GET", "POST"])
@@ -97,4 +99,7 @@ def accessibility():
 @info_bp.route("/personuppgifter")
 @public
 def personal_data():
-    return render_template("public/personal_data.html", contact=_contact("DATA_PROTECTION_CONTACT"))
+    # The admin's own text when there is one (plain text, shown escaped), else the built-in default.
+    text = texts.text_of(texts.PERSONAL_DATA)
+    return render_template("public/personal_data.html", contact=_contact("DATA_PROTECTION_CONTACT"),
+                           paragraphs=texts.paragraphs(text) if text else None)

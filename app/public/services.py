@@ -180,8 +180,8 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
     if relation not in RELATIONS:
         raise ComplaintError(_("Välj vem du är i listan."), "relation")
     if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
-        raise ComplaintError(_("Beskriv vad som hänt med %(min)d–%(max)d tecken.",
-                               min=DESCRIPTION_MIN, max=DESCRIPTION_MAX), "description")
+        # The same words as the form's own message and hint ("10 000", as the staff forms write it).
+        raise ComplaintError(_("Skriv minst 20 och högst 10 000 tecken."), "description")
     if len(wishes) > WISHES_MAX:
         raise ComplaintError(_("Skriv högst %(max)d tecken.", max=WISHES_MAX), "wishes")
     if anonymous:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from app.auth.permissions import CASE_ACTIONS, Action, can
+from app.auth.permissions import CASE_ACTIONS, Action, can, can_move
 
 
 @dataclass
@@ -83,6 +83,7 @@ CASE_TABLE = [
     (Action.NOTIFY_IVO, "lex_sarah", False, False, False, False, False, True, False),
     (Action.REOPEN_CASE, "deviation", False, False, False, False, False, True, True),
     (Action.VIEW_CASE_AS_REPORTER, "deviation", False, False, False, False, False, False, False),
+    (Action.ADD_TO_OWN_REPORT, "deviation", False, False, False, False, False, False, False),
     # Responsible for an action: anyone of the case's unit or above; on a bypass report only the officers.
     (Action.BE_RESPONSIBLE, "deviation", False, True, True, True, False, True, True),
     (Action.BE_RESPONSIBLE, "lex_sarah", True, False, False, False, False, True, False),
@@ -106,6 +107,16 @@ def test_the_reporter_sees_their_own_report_in_the_limited_view_only():
     assert can(STAFF, Action.VIEW_CASE_AS_REPORTER, case)
     assert not can(STAFF, Action.VIEW_CASE, case)
     assert not can(STAFF, Action.WORK_CASE, case)
+
+
+def test_only_the_reporter_adds_to_their_report_and_never_to_imported_history():
+    case = FakeCase(reporter_id=STAFF.id)
+    assert can(STAFF, Action.ADD_TO_OWN_REPORT, case)
+    assert can_move(STAFF, "add_reporter_information", case)
+    for other in (INVESTIGATOR_UNIT, OFFICER, ADMIN):
+        assert not can(other, Action.ADD_TO_OWN_REPORT, case)
+    case.imported = True
+    assert not can(STAFF, Action.ADD_TO_OWN_REPORT, case)
 
 
 @pytest.mark.parametrize("user", [INVESTIGATOR_UNIT, OFFICER])

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -144,6 +145,14 @@ def _wait_until_up(url: str, process: subprocess.Popen, log_path: str, timeout: 
 @pytest.fixture(scope="session")
 def varna(chromium_path):
     """Värna in its own process on 127.0.0.1, on a fresh database with the demo data."""
+    with serve_varna() as running:
+        yield running
+
+
+@contextmanager
+def serve_varna(**extra_env):
+    """Start Värna as the `varna` fixture does; `extra_env` adds E2E_* settings (tests/e2e/serve.py),
+    e.g. E2E_SMTP_PORT for a journey that reads its e-mail from a real SMTP server."""
     tmp_dir = tempfile.mkdtemp(prefix="varna-e2e-")
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -154,6 +163,7 @@ def varna(chromium_path):
         "E2E_SECRET_KEY": os.urandom(24).hex(),
         "E2E_BASE_URL": url,
         "PYTHONUNBUFFERED": "1",
+        **extra_env,
     })
     log_path = os.path.join(tmp_dir, "server.log")
     process = None

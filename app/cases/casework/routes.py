@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.cases import panels
 from app.cases.casework import forms, services
 from app.cases.models import NOT_INVESTIGATE_REASONS
-from app.cases.pages import MovePage, bp, handle, me
+from app.cases.pages import MovePage, bp, handle, me, reporter_page
 from app.clock import today_local
 
 
@@ -19,7 +19,7 @@ def case(reference: str):
     except services.CaseNotFound:
         abort(404)
     if not view.full:
-        return render_template("cases/reporter_view.html", case=view.case)
+        return reporter_page(view.case)  # "Mina rapporter"'s page (app.intake)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
                            panels=panels.for_case(me(), view.case, view.moves, request.args),
                            take_form=forms.AssignToMeForm(version=view.case.version),
