@@ -95,6 +95,7 @@ def _import_models() -> None:
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
+    from app.supervision import models as supervision_models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -116,6 +117,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stats_bp)
     from app.imports.routes import bp as imports_bp
     app.register_blueprint(imports_bp)
+    from app.supervision.routes import bp as supervision_bp
+    app.register_blueprint(supervision_bp)
     from app.api.routes import admin_bp as api_tokens_bp
     from app.api.routes import bp as api_bp
     app.register_blueprint(api_bp)

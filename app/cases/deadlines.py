@@ -183,6 +183,9 @@ def step_deadlines(case: Case, table: dict[tuple[str, str], Rule] | None = None,
 
 
 def next_deadline_for(case: Case, table: dict[tuple[str, str], Rule], start: datetime) -> datetime:
+    if case.kind == Kind.SUPERVISION:  # the authority's dates, not steps of fixed length
+        from app.supervision.deadlines import next_deadline
+        return next_deadline(case)
     running = [d.due_at for d in step_deadlines(case, table, start) if d.state == "running"]
     return min(running, default=NO_DEADLINE)
 

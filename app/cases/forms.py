@@ -18,6 +18,7 @@ from app.cases.queue import ASSIGNED, SORTS
 from app.form_fields import SwedishDateField
 from app.int_params import db_int_or_none
 from app.labels import KIND_LABELS, STATUS_LABELS
+from app.supervision.labels import JOURNAL_EVENT_LABELS as SUPERVISION_EVENT_LABELS
 
 # --- words ------------------------------------------------------------------------------------
 # The kinds, statuses and moves are named in app.labels (the case pages read them as words.*).
@@ -81,6 +82,7 @@ EVENT_LABELS = {
     "informing_recorded": _l("Information till berörda registrerades"),
     # actions (app.actions), one list so the journal never shows a bare code
     **JOURNAL_EVENT_LABELS,
+    **SUPERVISION_EVENT_LABELS,
 }
 
 
