@@ -23,7 +23,9 @@ ALLOWED = {
     "cases/services.py": (2, "journal event names 'answered' and 'closed' (journal.add_event)"),
     "cases/forms.py": (2, "EVENT_LABELS keys for those journal events"),
     "cases/models.py": (1, "relationship(back_populates='complaint'): the attribute's name"),
-    "lexsarah/models.py": (1, "CheckConstraint(name='judged'): the constraint's name"),
+    "lexsarah/models.py": (2, "CheckConstraint(name='judged'), CheckConstraint(name='decided'): the constraints' names"),
+    "supervision/models.py": (1, "backref('supervision'): the attribute's name (case.supervision)"),
+    "supervision/routes.py": (1, "Blueprint('supervision'): the blueprint's name"),
     "lexsarah/services.py": (2, "the officer's desk list 'awaiting_judgment' (DESK_LISTS)"),
     # Not yet converted: the demo data was written in parallel with the vocabulary and merged
     # with it; any count until it uses Kind/Status (a follow-up, not a rule).
@@ -87,6 +89,9 @@ def test_status_labels():
         workflow.Status.AWAITING_JUDGMENT: "Väntar på bedömning",
         workflow.Status.JUDGED: "Bedömd",
         workflow.Status.ANSWERED: "Besvarad",
+        workflow.Status.ANSWERING: "Besvaras",
+        workflow.Status.AWAITING_DECISION: "Väntar på myndighetens beslut",
+        workflow.Status.DECIDED: "Beslut fattat",
         workflow.Status.CLOSED: "Avslutad",
     }
 
