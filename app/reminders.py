@@ -39,6 +39,7 @@ SECTIONS = [
     "app.cases.deadline_reminders:SECTION",
     "app.lexsarah.reminders:SECTION",
     "app.actions.reminders:SECTION",
+    "app.supervision.reminders:SECTION",
 ]
 
 

@@ -30,7 +30,7 @@ class Row:
         return self.next_day is not None and self.next_day < today
 
 
-def _open_supervision_cases() -> list[Case]:
+def open_supervision_cases() -> list[Case]:
     return list(db.session.scalars(
         select(Case).where(Case.kind == Kind.SUPERVISION, Case.status != Status.CLOSED)
         .options(selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.assigned_to),
@@ -42,7 +42,7 @@ def open_cases(actor, *, working: bool = False) -> list[Row]:
     """The open supervision cases the person sees (or, `working`, may work), nearest deadline first."""
     action = Action.WORK_CASE if working else Action.VIEW_CASE
     return [Row(case, [r for r in case.supervision.requests if r.is_open])
-            for case in _open_supervision_cases() if can(actor, action, case)]
+            for case in open_supervision_cases() if can(actor, action, case)]
 
 
 def deadlines_for(actor) -> list[tuple[Row, SupervisionRequest]]:
