@@ -1,0 +1,174 @@
+"""The supervision block of the yearly statistics (docs/statistics.md, "supervision"), its
+column of the five-year trend, and the quality report's chapter. app/stats/report.py calls
+`block`, `add_to_trend` and `chapter`, one line each; everything about the kind is here.
+
+Counted like the other kinds: the supervision cases received (the authority's letter) in the
+year, for the whole administration or one department (the case's unit, the nearest unit above
+every unit concerned). `decisions` are the authority's decisions on those cases, so
+`received` = `pending` + the decisions. Imported earlier years count the same way."""
+
+from collections import Counter
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import aliased
+
+from app.cases.models import Case
+from app.clock import to_local
+from app.extensions import db
+from app.org.models import Unit
+from app.stats.queries import year_start
+from app.supervision.labels import DECISION_LABELS, ORIGIN_LABELS, SUBJECT_LABELS
+from app.supervision.models import DECISIONS, DEMANDING, SupervisionDetails, supervision_links
+from app.workflow import Kind
+
+KEY = Kind.SUPERVISION.value  # the contract's key, in the block and in each trend row
+
+# Numbers up to twelve are written as words in running Swedish text ("tio tillsynsärenden").
+_WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
+
+
+def number_word(n: int, *, common_gender: bool = False) -> str:
+    """"tio", "ett" (ett ärende) or "en" (en tillsyn), 13 and above as digits."""
+    if n == 1 and common_gender:
+        return "en"
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+
+
+def _conditions(first_year: int, last_year: int, department_path: str | None) -> list:
+    conditions = [Case.kind == Kind.SUPERVISION, Case.received_at >= year_start(first_year),
+                  Case.received_at < year_start(last_year + 1)]
+    if department_path:
+        conditions.append(Case.unit_id.in_(select(Unit.id).where(Unit.path.startswith(department_path))))
+    return conditions
+
+
+def _ordered(counts: Counter) -> dict[str, int]:
+    return dict(sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0].casefold())))
+
+
+def block(year: int, department_path: str | None = None) -> dict:
+    """The contract's "supervision" block for one year."""
+    rows = db.session.execute(
+        select(Case.id, Case.unit_id, SupervisionDetails.origin, SupervisionDetails.subject,
+               SupervisionDetails.decision)
+        .join(SupervisionDetails, SupervisionDetails.case_id == Case.id)
+        .where(*_conditions(year, year, department_path))).all()
+    ids = [row.id for row in rows]
+    linked = aliased(Case)
+    from_complaints = db.session.scalar(
+        select(func.count(distinct(supervision_links.c.linked_case_id)))
+        .join(linked, linked.id == supervision_links.c.linked_case_id)
+        .where(supervision_links.c.case_id.in_(ids), linked.kind == Kind.COMPLAINT)) if ids else 0
+    decisions = Counter(row.decision for row in rows if row.decision)
+    return {
+        "received": len(rows),
+        "pending": sum(1 for row in rows if row.decision is None),
+        "by_origin": _ordered(Counter(row.origin for row in rows)),
+        "by_subject": _ordered(Counter(row.subject for row in rows)),
+        "decisions": {decision: decisions[decision] for decision in DECISIONS if decisions[decision]},
+        "from_complaints": int(from_complaints or 0),
+        "by_department": _ordered(_departments([row.unit_id for row in rows])),
+    }
+
+
+def _departments(unit_ids: list[int]) -> Counter:
+    """Per department (the unit at depth 1 above the case's unit; the root counts as itself)."""
+    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(unit_ids))))} if unit_ids else {}
+    wanted = {u.ancestor_ids[1] if u.depth >= 1 else u.id for u in units.values()}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted)))) if wanted else {}
+    counts = Counter()
+    for unit_id in unit_ids:
+        unit = units[unit_id]
+        counts[names[unit.ancestor_ids[1] if unit.depth >= 1 else unit.id]] += 1
+    return counts
+
+
+def add_to_trend(rows: dict[int, dict], department_path: str | None = None) -> None:
+    """Each trend row (year -> row) gains the year's supervision cases."""
+    first, last = min(rows), max(rows)
+    received = db.session.scalars(select(Case.received_at).where(*_conditions(first, last, department_path)))
+    per_year = Counter(to_local(moment).year for moment in received)
+    for year, row in rows.items():
+        row[KEY] = per_year[year]
+
+
+# --- the quality report -----------------------------------------------------------------------
+
+def sentences(data: dict) -> list[str]:
+    """"Under 2013 inkom tio tillsynsärenden. Det är åtta fler än året före." and how IVO decided."""
+    year, sv = data["year"], data[KEY]
+    received, change = sv["received"], data["change"][KEY]
+    if received:
+        opening = ngettext("Under %(year)d inkom ett tillsynsärende.",
+                           "Under %(year)d inkom %(words)s tillsynsärenden.",
+                           received, year=year, words=number_word(received))
+    else:
+        opening = _("Under %(year)d inkom inga tillsynsärenden.", year=year)
+    if change > 0:
+        compared = _("Det är %(words)s fler än året före.", words=number_word(change))
+    elif change < 0:
+        compared = _("Det är %(words)s färre än året före.", words=number_word(-change))
+    else:
+        compared = _("Det är lika många som året före.")
+    paragraphs = [f"{opening} {compared}"]
+    decided = sum(sv["decisions"].values())
+    if decided:
+        closed = sv["decisions"].get("no_criticism", 0) + sv["decisions"].get("criticism", 0)
+        parts = []
+        if closed == decided:
+            parts.append(ngettext("IVO beslutade att avsluta ärendet.",
+                                  "Vid alla %(words)s tillsyner beslutade IVO att avsluta ärendet.",
+                                  decided, words=number_word(decided, common_gender=True)))
+        elif closed:
+            parts.append(_("Vid %(closed)s av %(decided)s tillsyner beslutade IVO att avsluta ärendet.",
+                           closed=number_word(closed, common_gender=True),
+                           decided=number_word(decided, common_gender=True)))
+        criticism = sv["decisions"].get("criticism", 0)
+        if criticism:
+            parts.append(ngettext("I ett ärende gav IVO nämnden kritik.",
+                                  "I %(words)s ärenden gav IVO nämnden kritik.", criticism,
+                                  words=number_word(criticism)))
+        demands = sv["decisions"].get("demands", 0)
+        if demands:
+            parts.append(ngettext("I ett ärende ställde IVO krav på åtgärder.",
+                                  "I %(words)s ärenden ställde IVO krav på åtgärder.", demands,
+                                  words=number_word(demands)))
+        injunctions = sum(sv["decisions"].get(d, 0) for d in DEMANDING - {"demands"})
+        if injunctions:
+            parts.append(ngettext("I ett ärende förelade IVO nämnden att vidta åtgärder.",
+                                  "I %(words)s ärenden förelade IVO nämnden att vidta åtgärder.", injunctions,
+                                  words=number_word(injunctions)))
+        paragraphs.append(" ".join(parts))
+    if sv["pending"] and received:
+        paragraphs.append(ngettext("Ett av årets tillsynsärenden väntar på beslut.",
+                                   "%(words)s av årets tillsynsärenden väntar på beslut.", sv["pending"],
+                                   words=number_word(sv["pending"]).capitalize()))
+    if sv["from_complaints"]:
+        paragraphs.append(ngettext(
+            "Ett registrerat klagomål avser tillsyn som IVO har genomfört med anledning av klagomål till IVO.",
+            "%(words)s registrerade klagomål avser tillsyner som IVO har genomfört med anledning av klagomål "
+            "till IVO.", sv["from_complaints"], words=number_word(sv["from_complaints"]).capitalize()))
+    return paragraphs
+
+
+def chapter(data: dict):
+    """The report's chapter "Tillsyn": the sentences, the year's table and the five years."""
+    from app.stats.report import Chapter, Table, _count_table
+    year, sv = data["year"], data[KEY]
+    part = Chapter("supervision", _("Tillsyn"), paragraphs=sentences(data))
+    part.tables += [
+        Table("supervision", _("Tillsynsärenden %(year)d", year=year), [_("Uppgift"), _("Antal")], [
+            [_("Inkomna tillsynsärenden"), sv["received"]],
+            [_("Väntar på beslut"), sv["pending"]],
+            *[[str(DECISION_LABELS[d]), n] for d, n in sv["decisions"].items()],
+            [_("Klagomål som tillsynen avser"), sv["from_complaints"]]]),
+        _count_table("supervision_origins", _("Tillsynsärenden efter hur de inleddes %(year)d", year=year),
+                     _("Inleddes genom"), sv["by_origin"], ORIGIN_LABELS),
+        _count_table("supervision_subjects", _("Tillsynsärenden efter vad de gäller %(year)d", year=year),
+                     _("Gäller"), sv["by_subject"], SUBJECT_LABELS),
+        Table("supervision_trend", _("Tillsynsärenden per år"), [_("År"), _("Antal")],
+              [[str(row["year"]), row[KEY]] for row in data["trend"]]),
+    ]
+    return part
