@@ -77,7 +77,7 @@ def _departments(unit_ids: list[int]) -> Counter:
     """Per department (the unit at depth 1 above the case's unit; the root counts as itself)."""
     units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(unit_ids))))} if unit_ids else {}
     wanted = {u.ancestor_ids[1] if u.depth >= 1 else u.id for u in units.values()}
-    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted)))) if wanted else {}
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted))).all()) if wanted else {}
     counts = Counter()
     for unit_id in unit_ids:
         unit = units[unit_id]
