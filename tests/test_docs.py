@@ -11,8 +11,7 @@ from app.stats.report import statistics
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "statistics.md"
 # Objects whose keys are data (names of departments, categories, action types; the channels
 # and genders that occur), not part of the contract's shape.
-DATA_KEYED = {"by_department", "by_category", "by_channel", "by_type", "client_gender", "by_origin", "by_subject",
-              "decisions"}
+DATA_KEYED = {"by_department", "by_category", "by_channel", "by_type", "client_gender"}
 
 
 def _shape(value, name: str = ""):

@@ -136,7 +136,7 @@ def statistics(year: int, department_path: str | None = None) -> dict:
 def _trend(year: int, department_path: str | None) -> list[dict]:
     """Five years, oldest first, ending with `year`; years without cases are zeros."""
     scope = queries.Scope(year - TREND_YEARS + 1, year, department_path)
-    rows = {y: {"year": y, "deviations": 0, "complaints": 0, "lex_sarah": 0, "notified_to_ivo": 0}
+    rows = {y: {"year": y, "deviations": 0, "complaints": 0, "lex_sarah": 0, supervision.KEY: 0, "notified_to_ivo": 0}
             for y in range(scope.first_year, year + 1)}
     for y, kind, n in queries.trend_counts(scope):
         rows[y][KIND_KEYS[kind]] += n

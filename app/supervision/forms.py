@@ -4,7 +4,7 @@ whether it is acceptable (the Swedish messages come from there, next to the fiel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import IntegerField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired
 from wtforms.widgets import HiddenInput
 
@@ -84,6 +84,7 @@ class ReplyForm(CaseForm):
 class DecisionForm(CaseForm):
     decision = RadioField(_l("Myndighetens beslut"), choices=_choices(DECISION_LABELS), validators=[Mandatory()],
                           validate_choice=False)
+    with_fine = BooleanField(_l("Föreläggandet är förenat med vite"))
     decided_on = SwedishDateField(_l("Beslutsdatum"), validators=[Mandatory()],
                                   description=_l("ÅÅÅÅ-MM-DD"))
     text = TextAreaField(_l("Vad beslutet säger"), validators=[Mandatory()], render_kw={"rows": 5})

@@ -36,7 +36,6 @@ DECISION_LABELS = {
     "criticism": _l("Kritik"),
     "demands": _l("Krav på åtgärder"),
     "injunction": _l("Föreläggande"),
-    "injunction_fine": _l("Föreläggande med vite"),
 }
 # The case journal (app/cases/forms.py: EVENT_LABELS takes these).
 JOURNAL_EVENT_LABELS = {

@@ -23,9 +23,9 @@ ORIGINS = ("initiative", Kind.COMPLAINT.value, Kind.LEX_SARAH.value)
 # recorded like a reply to a request.
 REQUEST_PURPOSES = ("statement", "documents", "information", "report_back")
 REPLY_CHANNELS = ("e_service", "email", "letter")
-DECISIONS = ("no_criticism", "criticism", "demands", "injunction", "injunction_fine")
+DECISIONS = ("no_criticism", "criticism", "demands", "injunction")  # an injunction with or without a fine
 # Decisions that demand measures: actions are planned and reported back by a date.
-DEMANDING = frozenset({"demands", "injunction", "injunction_fine"})
+DEMANDING = frozenset({"demands", "injunction"})
 
 supervision_units = Table(
     "supervision_units", db.metadata,
@@ -52,8 +52,10 @@ class SupervisionDetails(db.Model):
         CheckConstraint("subject IN ('activity', 'individual_case', 'theme')", name="subject"),
         CheckConstraint("origin IN ('initiative', 'complaint', 'lex_sarah')", name="origin"),
         CheckConstraint("decision IS NULL OR decision IN "
-                        "('no_criticism', 'criticism', 'demands', 'injunction', 'injunction_fine')",
-                        name="decision_value"),
+                        "('no_criticism', 'criticism', 'demands', 'injunction')", name="decision_value"),
+        # Whether an injunction carries a fine (vite): said for an injunction, and only for one.
+        CheckConstraint("(with_fine IS NULL AND (decision IS NULL OR decision <> 'injunction')) OR "
+                        "(with_fine IS NOT NULL AND decision = 'injunction')", name="fine_with_injunction"),
         # A decision is complete (when and what) or absent.
         CheckConstraint("(decision IS NULL AND decided_on IS NULL) OR "
                         "(decision IS NOT NULL AND decided_on IS NOT NULL)", name="decision_complete"),
@@ -71,6 +73,7 @@ class SupervisionDetails(db.Model):
 
     decision: Mapped[str | None] = mapped_column(String(20))
     decided_on: Mapped[date | None]
+    with_fine: Mapped[bool | None]
     decision_text: Mapped[str] = mapped_column(Text, default="")
     decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

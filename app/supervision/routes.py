@@ -203,6 +203,6 @@ def decision(reference: str):
     form = forms.DecisionForm()
     return _page(reference, "record_supervision_decision", form, lambda f: services.record_decision(
         _me(), reference, decision=f.decision.data or "", decided_on=f.decided_on.data, text=f.text.data or "",
-        report_back_on=f.report_back_on.data, expected_version=f.version.data),
+        report_back_on=f.report_back_on.data, with_fine=bool(f.with_fine.data), expected_version=f.version.data),
         title=labels.MOVE_LABELS["record_supervision_decision"], submit=_l("Spara beslutet"),
         done=_l("Beslutet är registrerat."))

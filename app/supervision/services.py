@@ -354,7 +354,7 @@ def _check(case: Case, move: str):
 # --- the decision ------------------------------------------------------------------------------
 
 def record_decision(actor, reference: str, *, decision: str, decided_on: date | None, text: str,
-                    report_back_on: date | None, expected_version: int) -> Case:
+                    report_back_on: date | None, expected_version: int, with_fine: bool = False) -> Case:
     """The authority's decision; demands and injunctions set the day the measures must be
     reported back by, which runs as a deadline like a request's."""
     move = "record_supervision_decision"
@@ -374,19 +374,23 @@ def record_decision(actor, reference: str, *, decision: str, decided_on: date | 
                                         day=decided_on.isoformat()))
     elif report_back_on is not None:
         _refuse("report_back_on", _("Ett datum för redovisning anges bara när myndigheten kräver åtgärder."))
+    if with_fine and decision != "injunction":
+        _refuse("with_fine", _("Vite hör bara till ett föreläggande."))
     status = commands.target(case, move)
     details = case.supervision
     details.decision, details.decided_on, details.decision_text = decision, decided_on, text
+    details.with_fine = bool(with_fine) if decision == "injunction" else None
     details.decision_recorded_by_id = actor.id
     if decision in DEMANDING:
         db.session.add(SupervisionRequest(case_id=case.id, purpose="report_back", requested_on=decided_on,
                                           due_on=report_back_on, recorded_by_id=actor.id, recorded_at=utcnow()))
     case.status = status
     _keep_deadline(case)
-    journal.add_event(case, "supervision_decision", actor, text=text, decision=decision,
+    journal.add_event(case, "supervision_decision", actor, text=text, decision=decision, with_fine=details.with_fine,
                       decided_on=decided_on.isoformat(),
                       report_back_on=report_back_on.isoformat() if report_back_on else None)
-    commands.record("supervision.decision_recorded", actor, case, decision=decision)
+    commands.record("supervision.decision_recorded", actor, case, decision=decision,
+                    with_fine=details.with_fine)
     commands.commit(actor, case, move)
     return case
 

@@ -4,8 +4,10 @@ column of the five-year trend, and the quality report's chapter. app/stats/repor
 
 Counted like the other kinds: the supervision cases received (the authority's letter) in the
 year, for the whole administration or one department (the case's unit, the nearest unit above
-every unit concerned). `decisions` are the authority's decisions on those cases, so
-`received` = `pending` + the decisions. Imported earlier years count the same way."""
+every unit concerned; `by_department` counts a case once under each department it concerns).
+`decisions` are the authority's decisions on those cases, so `received` = `pending` + the
+decisions; `from_complaints` the cases linked to at least one complaint in Värna. Imported
+earlier years count the same way."""
 
 from collections import Counter
 
@@ -20,7 +22,14 @@ from app.extensions import db
 from app.org.models import Unit
 from app.stats.queries import year_start
 from app.supervision.labels import DECISION_LABELS, ORIGIN_LABELS, SUBJECT_LABELS
-from app.supervision.models import DECISIONS, DEMANDING, SupervisionDetails, supervision_links
+from app.supervision.models import (
+    DECISIONS,
+    ORIGINS,
+    SUBJECTS,
+    SupervisionDetails,
+    supervision_links,
+    supervision_units,
+)
 from app.workflow import Kind
 
 KEY = Kind.SUPERVISION.value  # the contract's key, in the block and in each trend row
@@ -49,40 +58,51 @@ def _ordered(counts: Counter) -> dict[str, int]:
 
 
 def block(year: int, department_path: str | None = None) -> dict:
-    """The contract's "supervision" block for one year."""
+    """The contract's "supervision" block for one year (docs/statistics.md)."""
     rows = db.session.execute(
-        select(Case.id, Case.unit_id, SupervisionDetails.origin, SupervisionDetails.subject,
-               SupervisionDetails.decision)
+        select(Case.id, SupervisionDetails.origin, SupervisionDetails.subject, SupervisionDetails.decision)
         .join(SupervisionDetails, SupervisionDetails.case_id == Case.id)
         .where(*_conditions(year, year, department_path))).all()
     ids = [row.id for row in rows]
-    linked = aliased(Case)
-    from_complaints = db.session.scalar(
-        select(func.count(distinct(supervision_links.c.linked_case_id)))
-        .join(linked, linked.id == supervision_links.c.linked_case_id)
-        .where(supervision_links.c.case_id.in_(ids), linked.kind == Kind.COMPLAINT)) if ids else 0
+    origins, subjects = Counter(row.origin for row in rows), Counter(row.subject for row in rows)
     decisions = Counter(row.decision for row in rows if row.decision)
     return {
         "received": len(rows),
         "pending": sum(1 for row in rows if row.decision is None),
-        "by_origin": _ordered(Counter(row.origin for row in rows)),
-        "by_subject": _ordered(Counter(row.subject for row in rows)),
-        "decisions": {decision: decisions[decision] for decision in DECISIONS if decisions[decision]},
-        "from_complaints": int(from_complaints or 0),
-        "by_department": _ordered(_departments([row.unit_id for row in rows])),
+        "by_origin": {origin: origins[origin] for origin in ORIGINS},
+        "by_subject": {subject: subjects[subject] for subject in SUBJECTS},
+        "decisions": {decision: decisions[decision] for decision in DECISIONS},
+        "from_complaints": _linked_to_a_complaint(ids),
+        "by_department": _ordered(_departments(ids)),
     }
 
 
-def _departments(unit_ids: list[int]) -> Counter:
-    """Per department (the unit at depth 1 above the case's unit; the root counts as itself)."""
-    units = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(set(unit_ids))))} if unit_ids else {}
-    wanted = {u.ancestor_ids[1] if u.depth >= 1 else u.id for u in units.values()}
+def _linked_to_a_complaint(ids: list[int]) -> int:
+    """How many of these supervision cases are linked to at least one complaint in Värna."""
+    if not ids:
+        return 0
+    linked = aliased(Case)
+    return int(db.session.scalar(
+        select(func.count(distinct(supervision_links.c.case_id)))
+        .join(linked, linked.id == supervision_links.c.linked_case_id)
+        .where(supervision_links.c.case_id.in_(ids), linked.kind == Kind.COMPLAINT)) or 0)
+
+
+def _departments(ids: list[int]) -> Counter:
+    """A case once under each department it concerns (the units concerned; a unit at the top
+    counts as itself)."""
+    if not ids:
+        return Counter()
+    pairs = db.session.execute(select(supervision_units.c.case_id, Unit.path, Unit.depth)
+                               .join(Unit, Unit.id == supervision_units.c.unit_id)
+                               .where(supervision_units.c.case_id.in_(ids))).all()
+    department_of = {case_id: set() for case_id in ids}
+    for case_id, path, depth in pairs:
+        parts = [int(part) for part in path.strip("/").split("/")]
+        department_of[case_id].add(parts[1] if depth >= 1 else parts[0])
+    wanted = set().union(*department_of.values())
     names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(wanted))).all()) if wanted else {}
-    counts = Counter()
-    for unit_id in unit_ids:
-        unit = units[unit_id]
-        counts[names[unit.ancestor_ids[1] if unit.depth >= 1 else unit.id]] += 1
-    return counts
+    return Counter(names[unit_id] for found in department_of.values() for unit_id in found)
 
 
 def add_to_trend(rows: dict[int, dict], department_path: str | None = None) -> None:
@@ -135,7 +155,7 @@ def sentences(data: dict) -> list[str]:
             parts.append(ngettext("I ett ärende ställde IVO krav på åtgärder.",
                                   "I %(words)s ärenden ställde IVO krav på åtgärder.", demands,
                                   words=number_word(demands)))
-        injunctions = sum(sv["decisions"].get(d, 0) for d in DEMANDING - {"demands"})
+        injunctions = sv["decisions"].get("injunction", 0)
         if injunctions:
             parts.append(ngettext("I ett ärende förelade IVO nämnden att vidta åtgärder.",
                                   "I %(words)s ärenden förelade IVO nämnden att vidta åtgärder.", injunctions,
@@ -147,9 +167,9 @@ def sentences(data: dict) -> list[str]:
                                    words=number_word(sv["pending"]).capitalize()))
     if sv["from_complaints"]:
         paragraphs.append(ngettext(
-            "Ett registrerat klagomål avser tillsyn som IVO har genomfört med anledning av klagomål till IVO.",
-            "%(words)s registrerade klagomål avser tillsyner som IVO har genomfört med anledning av klagomål "
-            "till IVO.", sv["from_complaints"], words=number_word(sv["from_complaints"]).capitalize()))
+            "En tillsyn har IVO genomfört med anledning av klagomål som också är registrerade hos nämnden.",
+            "%(words)s tillsyner har IVO genomfört med anledning av klagomål som också är registrerade hos nämnden.",
+            sv["from_complaints"], words=number_word(sv["from_complaints"], common_gender=True).capitalize()))
     return paragraphs
 
 
@@ -163,11 +183,11 @@ def chapter(data: dict):
             [_("Inkomna tillsynsärenden"), sv["received"]],
             [_("Väntar på beslut"), sv["pending"]],
             *[[str(DECISION_LABELS[d]), n] for d, n in sv["decisions"].items()],
-            [_("Klagomål som tillsynen avser"), sv["from_complaints"]]]),
+            [_("Tillsyner med anledning av registrerade klagomål"), sv["from_complaints"]]]),
         _count_table("supervision_origins", _("Tillsynsärenden efter hur de inleddes %(year)d", year=year),
-                     _("Inleddes genom"), sv["by_origin"], ORIGIN_LABELS),
+                     _("Inleddes genom"), _ordered(Counter(sv["by_origin"])), ORIGIN_LABELS),
         _count_table("supervision_subjects", _("Tillsynsärenden efter vad de gäller %(year)d", year=year),
-                     _("Gäller"), sv["by_subject"], SUBJECT_LABELS),
+                     _("Gäller"), _ordered(Counter(sv["by_subject"])), SUBJECT_LABELS),
         Table("supervision_trend", _("Tillsynsärenden per år"), [_("År"), _("Antal")],
               [[str(row["year"]), row[KEY]] for row in data["trend"]]),
     ]

@@ -67,6 +67,7 @@ def upgrade():
     sa.Column('registered_by_id', sa.Integer(), nullable=True),
     sa.Column('decision', sa.String(length=20), nullable=True),
     sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('with_fine', sa.Boolean(), nullable=True),
     sa.Column('decision_text', sa.Text(), nullable=False),
     sa.Column('decision_recorded_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("authority IN ('ivo', 'socialstyrelsen', 'jo', 'other')",
@@ -76,8 +77,11 @@ def upgrade():
     sa.CheckConstraint("origin IN ('initiative', 'complaint', 'lex_sarah')",
                        name=op.f('ck_supervision_details_origin')),
     sa.CheckConstraint("decision IS NULL OR decision IN "
-                       "('no_criticism', 'criticism', 'demands', 'injunction', 'injunction_fine')",
+                       "('no_criticism', 'criticism', 'demands', 'injunction')",
                        name=op.f('ck_supervision_details_decision_value')),
+    sa.CheckConstraint("(with_fine IS NULL AND (decision IS NULL OR decision <> 'injunction')) OR "
+                        "(with_fine IS NOT NULL AND decision = 'injunction')",
+                       name=op.f('ck_supervision_details_fine_with_injunction')),
     sa.CheckConstraint("(decision IS NULL AND decided_on IS NULL) OR "
                        "(decision IS NOT NULL AND decided_on IS NOT NULL)",
                        name=op.f('ck_supervision_details_decision_complete')),

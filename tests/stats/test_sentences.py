@@ -20,7 +20,7 @@ ALINGSAS_2018 = {
     # tillsyner beslutade IVO avsluta ärendet. I ett ärende fann IVO däremot skäl att ställa krav på åtgärder."
     "supervision": {"received": 4, "pending": 0, "by_origin": {"complaint": 3, "initiative": 1},
                     "by_subject": {"activity": 4}, "decisions": {"no_criticism": 3, "demands": 1},
-                    "from_complaints": 7, "by_department": {"Unga": 4}},
+                    "from_complaints": 3, "by_department": {"Unga": 4}},
     "actions": {"by_type": {"Ny rutin": 5, "Samtal med berörd personal": 3}},
     "client_gender": {"female": 30, "male": 29},
     "median_days": {"lex_sarah_to_judgment": 21, "lex_sarah_to_ivo": 3.5, "complaint_to_answer": None},
