@@ -53,9 +53,8 @@ class SupervisionDetails(db.Model):
         CheckConstraint("origin IN ('initiative', 'complaint', 'lex_sarah')", name="origin"),
         CheckConstraint("decision IS NULL OR decision IN "
                         "('no_criticism', 'criticism', 'demands', 'injunction')", name="decision_value"),
-        # Whether an injunction carries a fine (vite): said for an injunction, and only for one.
-        CheckConstraint("(with_fine IS NULL AND (decision IS NULL OR decision <> 'injunction')) OR "
-                        "(with_fine IS NOT NULL AND decision = 'injunction')", name="fine_with_injunction"),
+        # Whether an injunction carries a fine (vite): only for an injunction (NULL: not known, imported).
+        CheckConstraint("with_fine IS NULL OR decision = 'injunction'", name="fine_with_injunction"),
         # A decision is complete (when and what) or absent.
         CheckConstraint("(decision IS NULL AND decided_on IS NULL) OR "
                         "(decision IS NOT NULL AND decided_on IS NOT NULL)", name="decision_complete"),

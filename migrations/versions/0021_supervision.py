@@ -79,8 +79,7 @@ def upgrade():
     sa.CheckConstraint("decision IS NULL OR decision IN "
                        "('no_criticism', 'criticism', 'demands', 'injunction')",
                        name=op.f('ck_supervision_details_decision_value')),
-    sa.CheckConstraint("(with_fine IS NULL AND (decision IS NULL OR decision <> 'injunction')) OR "
-                        "(with_fine IS NOT NULL AND decision = 'injunction')",
+    sa.CheckConstraint("with_fine IS NULL OR decision = 'injunction'",
                        name=op.f('ck_supervision_details_fine_with_injunction')),
     sa.CheckConstraint("(decision IS NULL AND decided_on IS NULL) OR "
                        "(decision IS NOT NULL AND decided_on IS NOT NULL)",
