@@ -79,3 +79,25 @@ def test_the_whole_journey(login_as):
     actions = {e.action for e in db.session.scalars(select(AuditEvent))}
     assert {"supervision.registered", "supervision.request_recorded", "supervision.reply_recorded",
             "supervision.decision_recorded", "supervision.report_back_recorded", "case.closed"} <= actions
+
+
+def test_the_queue_filters_and_counts_supervision_cases_and_shows_the_overdue(login_as):
+    from tests.supervision.helpers import register
+    case = register(on=date(2026, 3, 2), units=("Boendestöd",))
+    other = register(on=date(2026, 3, 2), units=("HVB Solrosen",))
+    with at(date(2026, 3, 3)):
+        from app.supervision import services
+        from tests.cases.helpers import user
+        services.record_request(user("sara"), case.reference, purpose="statement", requested_on=date(2026, 3, 3),
+                                due_on=date(2026, 3, 6), text="", expected_version=reload(case).version)
+    erik = login_as("erik")
+    with at(date(2026, 3, 10)):
+        page = erik.get("/arenden?kind=supervision").get_data(as_text=True)
+        assert case.reference in page and other.reference not in page  # HVB Solrosen is Unga's
+        overdue = erik.get("/arenden?overdue=y").get_data(as_text=True)
+        assert case.reference in overdue
+        assert "Tillsynsärende" in erik.get("/arenden").get_data(as_text=True)
+        start = erik.get("/").get_data(as_text=True)
+        assert case.reference in start and "Försenad" in start
+        desk = login_as("sara").get("/lex-sarah").get_data(as_text=True)
+        assert case.reference in desk
