@@ -11,8 +11,8 @@ earlier years count the same way."""
 
 from collections import Counter
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased
 
@@ -39,7 +39,10 @@ _WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "n
 
 
 def number_word(n: int, *, common_gender: bool = False) -> str:
-    """"tio", "ett" (ett ärende) or "en" (en tillsyn), 13 and above as digits."""
+    """"tio", "ett" (ett ärende) or "en" (en tillsyn), 13 and above as digits; digits in English."""
+    locale = get_locale()
+    if locale is not None and locale.language != "sv":
+        return str(n)
     if n == 1 and common_gender:
         return "en"
     return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
@@ -116,14 +119,25 @@ def add_to_trend(rows: dict[int, dict], department_path: str | None = None) -> N
 
 # --- the quality report -----------------------------------------------------------------------
 
+def N_(text: str) -> str:
+    """Marks a text for pybabel (it extracts N_); _one_or_more translates it."""
+    return text
+
+
+def _one_or_more(n: int, one: str, more: str, **values) -> str:
+    """The sentence for one ("I ett ärende ...") or for more ("I tre ärenden ..."), each whole:
+    the Swedish says "ett"/"en" where a plural form would need the number."""
+    return _(one, **values) if n == 1 else _(more, **values)
+
+
 def sentences(data: dict) -> list[str]:
     """"Under 2013 inkom tio tillsynsärenden. Det är åtta fler än året före." and how IVO decided."""
     year, sv = data["year"], data[KEY]
     received, change = sv["received"], data["change"][KEY]
-    if received:
-        opening = ngettext("Under %(year)d inkom ett tillsynsärende.",
-                           "Under %(year)d inkom %(words)s tillsynsärenden.",
-                           received, year=year, words=number_word(received))
+    if received == 1:
+        opening = _("Under %(year)d inkom ett tillsynsärende.", year=year)
+    elif received:
+        opening = _("Under %(year)d inkom %(words)s tillsynsärenden.", year=year, words=number_word(received))
     else:
         opening = _("Under %(year)d inkom inga tillsynsärenden.", year=year)
     if change > 0:
@@ -133,43 +147,42 @@ def sentences(data: dict) -> list[str]:
     else:
         compared = _("Det är lika många som året före.")
     paragraphs = [f"{opening} {compared}"]
-    decided = sum(sv["decisions"].values())
+    decisions = sv["decisions"]
+    decided = sum(decisions.values())
     if decided:
-        closed = sv["decisions"].get("no_criticism", 0) + sv["decisions"].get("criticism", 0)
+        closed = decisions.get("no_criticism", 0) + decisions.get("criticism", 0)
         parts = []
-        if closed == decided:
-            parts.append(ngettext("IVO beslutade att avsluta ärendet.",
-                                  "Vid alla %(words)s tillsyner beslutade IVO att avsluta ärendet.",
-                                  decided, words=number_word(decided, common_gender=True)))
+        if closed == decided == 1:
+            parts.append(_("IVO beslutade att avsluta ärendet."))
+        elif closed == decided:
+            parts.append(_("Vid alla %(words)s tillsyner beslutade IVO att avsluta ärendet.",
+                           words=number_word(decided, common_gender=True)))
         elif closed:
             parts.append(_("Vid %(closed)s av %(decided)s tillsyner beslutade IVO att avsluta ärendet.",
                            closed=number_word(closed, common_gender=True),
                            decided=number_word(decided, common_gender=True)))
-        criticism = sv["decisions"].get("criticism", 0)
-        if criticism:
-            parts.append(ngettext("I ett ärende gav IVO nämnden kritik.",
-                                  "I %(words)s ärenden gav IVO nämnden kritik.", criticism,
-                                  words=number_word(criticism)))
-        demands = sv["decisions"].get("demands", 0)
-        if demands:
-            parts.append(ngettext("I ett ärende ställde IVO krav på åtgärder.",
-                                  "I %(words)s ärenden ställde IVO krav på åtgärder.", demands,
-                                  words=number_word(demands)))
-        injunctions = sv["decisions"].get("injunction", 0)
-        if injunctions:
-            parts.append(ngettext("I ett ärende förelade IVO nämnden att vidta åtgärder.",
-                                  "I %(words)s ärenden förelade IVO nämnden att vidta åtgärder.", injunctions,
-                                  words=number_word(injunctions)))
+        for key, one, more in (
+                ("criticism", N_("I ett ärende gav IVO nämnden kritik."),
+                 N_("I %(words)s ärenden gav IVO nämnden kritik.")),
+                ("demands", N_("I ett ärende ställde IVO krav på åtgärder."),
+                 N_("I %(words)s ärenden ställde IVO krav på åtgärder.")),
+                ("injunction", N_("I ett ärende förelade IVO nämnden att vidta åtgärder."),
+                 N_("I %(words)s ärenden förelade IVO nämnden att vidta åtgärder."))):
+            n = decisions.get(key, 0)
+            if n:
+                parts.append(_one_or_more(n, one, more, words=number_word(n)))
         paragraphs.append(" ".join(parts))
     if sv["pending"] and received:
-        paragraphs.append(ngettext("Ett av årets tillsynsärenden väntar på beslut.",
-                                   "%(words)s av årets tillsynsärenden väntar på beslut.", sv["pending"],
-                                   words=number_word(sv["pending"]).capitalize()))
+        paragraphs.append(_one_or_more(sv["pending"], N_("Ett av årets tillsynsärenden väntar på beslut."),
+                                       N_("%(words)s av årets tillsynsärenden väntar på beslut."),
+                                       words=number_word(sv["pending"]).capitalize()))
     if sv["from_complaints"]:
-        paragraphs.append(ngettext(
-            "En tillsyn har IVO genomfört med anledning av klagomål som också är registrerade hos nämnden.",
-            "%(words)s tillsyner har IVO genomfört med anledning av klagomål som också är registrerade hos nämnden.",
-            sv["from_complaints"], words=number_word(sv["from_complaints"], common_gender=True).capitalize()))
+        paragraphs.append(_one_or_more(
+            sv["from_complaints"],
+            N_("En tillsyn har IVO genomfört med anledning av klagomål som också är registrerade hos nämnden."),
+            N_("%(words)s tillsyner har IVO genomfört med anledning av klagomål som också är registrerade hos "
+               "nämnden."),
+            words=number_word(sv["from_complaints"], common_gender=True).capitalize()))
     return paragraphs
 
 
