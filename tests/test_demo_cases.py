@@ -34,6 +34,9 @@ EVENT_MOVES = {
     "ivo_decision": "record_ivo_decision", "ivo_demands_measures": "record_ivo_decision",
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
     "closed": "close", "reopened": "reopen",
+    "supervision_request": "record_supervision_request", "supervision_extended": "extend_supervision_deadline",
+    "supervision_reply": "record_supervision_reply", "supervision_all_answered": "await_supervision_decision",
+    "supervision_decision": "record_supervision_decision", "supervision_report_back": "record_report_back",
 }
 NOT_CASE_MOVES = {"action_updated", "action_started", "action_completed", "action_cancelled",
                   "action_followed_up", "closed_with_open_actions", "imported"}

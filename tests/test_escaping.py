@@ -179,7 +179,8 @@ def _poisoned_data() -> dict:
             subject="individual_case", summary=PAYLOAD, description=PAYLOAD, unit_ids=[boende.id],
             origin="initiative", board_reference=PAYLOAD, client_name=PAYLOAD))
         request = supervision.record_request(sara, sv.reference, purpose="statement", requested_on=date(2026, 3, 3),
-                                             due_on=date(2026, 3, 20), text=PAYLOAD, expected_version=reload(sv).version)
+                                             due_on=date(2026, 3, 20), text=PAYLOAD,
+                                             expected_version=reload(sv).version)
         supervision.extend_deadline(sara, sv.reference, request_id=request.id, new_due_on=date(2026, 3, 27),
                                     note=PAYLOAD, expected_version=reload(sv).version)
         supervision.record_reply(sara, sv.reference, request_id=request.id, replied_on=date(2026, 3, 24),

@@ -190,7 +190,7 @@ def _demo_case() -> str:
     """The reference of a deviation anna filed in Boendestöd (filed on first use)."""
     from app.cases.filing import open_case
     from app.cases.models import Case
-    reference = db.session.scalar(select(Case.reference).order_by(Case.id))
+    reference = db.session.scalar(select(Case.reference).where(Case.kind == "deviation").order_by(Case.id))
     if reference is None:
         anna = db.session.scalar(select(User).where(User.username == "anna"))
         case = open_case(kind="deviation", unit=anna.units[0], reporter=anna, categories=[],

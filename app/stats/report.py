@@ -43,7 +43,7 @@ SHEET_NAMES = {
     "deviations": _l("Avvikelser"), "deviation_categories": _l("Avvikelser per kategori"),
     "lex_sarah_comparison": _l("Lex Sarah, två år"), "lex_sarah": _l("Lex Sarah"),
     "lex_sarah_categories": _l("Lex Sarah per kategori"), "actions": _l("Åtgärder"), "client_gender": _l("Kön"),
-    "median_days": _l("Handläggningstider"), "supervision": _l("Tillsyn"),
+    "median_days": _l("Handläggningstider"), supervision.KEY: _l("Tillsyn"),
     "supervision_origins": _l("Tillsyn per start"), "supervision_subjects": _l("Tillsyn per slag"),
     "supervision_trend": _l("Tillsyn, fem år"),
 }
@@ -123,7 +123,7 @@ def statistics(year: int, department_path: str | None = None) -> dict:
             "by_department": _ordered(by_department["complaint"]),
             "by_category": _ordered(by_category["complaint"]),
         },
-        "supervision": supervision.block(year, department_path),
+        supervision.KEY: supervision.block(year, department_path),
         "actions": {"by_type": _ordered(dict(queries.action_counts(scope)))},
         "client_gender": {gender: n for gender, n in genders.items() if n},
         "median_days": {measure: _median(queries.median_days(measure, scope)) for measure in queries.MEASURES},

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from app.clock import today_local
 from app.supervision import services
+from app.workflow import Kind
 
 
 def _register(d, who: str, *, authority: str, reference: str, subject: str, summary: str, units: list[str],
@@ -37,7 +38,7 @@ def stories(d):
     from app.demo_cases import Story, _backward, close, plan_action, take
 
     def story(label: str, days_ago: int):
-        made = Story(label, d.rng("supervision", label))
+        made = Story(label, d.rng(Kind.SUPERVISION.value, label))
         return made, made.state, _backward(d, days_ago)
 
     def due(days_from_today: int) -> date:
@@ -67,7 +68,7 @@ def stories(d):
     child.on(at2(0), lambda: setattr(s2, "case", _register(
         d, "sara", authority="ivo", reference="8.1-3301/2026", subject="individual_case",
         summary="Klagomål på handläggningen av en utredning", units=["Utredning barn och unga"],
-        origin="complaint")))
+        origin=Kind.COMPLAINT.value)))
     child.on(at2(1), lambda: _request(d, "sara", s2.case, "documents", due(3),
                                       "Kopia av utredningen och journalanteckningar."))
     yield child

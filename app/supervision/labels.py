@@ -39,10 +39,10 @@ DECISION_LABELS = {
 }
 # The case journal (app/cases/forms.py: EVENT_LABELS takes these).
 JOURNAL_EVENT_LABELS = {
-    "supervision_registered": _l("Tillsynsärendet registrerades"),
     "supervision_request": _l("Begäran från myndigheten registrerades"),
     "supervision_extended": _l("Myndigheten förlängde svarstiden"),
     "supervision_reply": _l("Nämndens svar registrerades"),
+    "supervision_all_answered": _l("Allt som myndigheten begärt är besvarat; ärendet väntar på beslut"),
     "supervision_decision": _l("Myndighetens beslut registrerades"),
     "supervision_report_back": _l("Redovisningen av åtgärderna registrerades"),
 }

@@ -23,6 +23,7 @@ from app.supervision import queries
 from app.supervision.deadlines import last_day
 from app.supervision.labels import PURPOSE_LABELS
 from app.urls import external_url
+from app.workflow import Kind
 
 # A deadline is reminded of from this many working days before its last day, and every day after.
 WORKING_DAYS_AHEAD = 3
@@ -76,5 +77,5 @@ def record(user: User, items: list, today: date) -> None:
                  detail={"day": today.isoformat(), "references": sorted({case.reference for case, _r in items})})
 
 
-SECTION = Section(name="supervision", label="Supervision", nothing="Supervision: no deadline near.",
+SECTION = Section(name=Kind.SUPERVISION.value, label="Supervision", nothing="Supervision: no deadline near.",
                   due_items=due_items, render=render, record=record)

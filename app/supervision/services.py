@@ -171,7 +171,7 @@ def register(actor, data: Registration, letter_files=()) -> Case:
                            [{"case_id": case.id, "linked_case_id": other.id} for other in linked])
     written = attachments.store(case, checked, actor) if checked else []
     try:
-        journal.add_event(case, "supervision_registered", actor, authority=data.authority,
+        journal.add_event(case, "filed", actor, authority=data.authority,
                           authority_reference=reference, letter_on=data.letter_on.isoformat())
         audit.record("supervision.registered", actor=actor, object_type="case", object_id=case.id,
                      detail={"reference": case.reference, "authority": data.authority,
@@ -340,6 +340,7 @@ def record_reply(actor, reference: str, *, request_id: int, replied_on: date | N
             allowed, _unmet = _check(case, "await_supervision_decision")
             if allowed:
                 case.status = commands.target(case, "await_supervision_decision")
+                journal.add_event(case, "supervision_all_answered", actor)
         commands.commit(actor, case, move)
     except BaseException:
         attachments.discard(written)

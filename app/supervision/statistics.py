@@ -190,9 +190,9 @@ def chapter(data: dict):
     """The report's chapter "Tillsyn": the sentences, the year's table and the five years."""
     from app.stats.report import Chapter, Table, _count_table
     year, sv = data["year"], data[KEY]
-    part = Chapter("supervision", _("Tillsyn"), paragraphs=sentences(data))
+    part = Chapter(KEY, _("Tillsyn"), paragraphs=sentences(data))
     part.tables += [
-        Table("supervision", _("Tillsynsärenden %(year)d", year=year), [_("Uppgift"), _("Antal")], [
+        Table(KEY, _("Tillsynsärenden %(year)d", year=year), [_("Uppgift"), _("Antal")], [
             [_("Inkomna tillsynsärenden"), sv["received"]],
             [_("Väntar på beslut"), sv["pending"]],
             *[[str(DECISION_LABELS[d]), n] for d, n in sv["decisions"].items()],

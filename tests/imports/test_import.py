@@ -112,7 +112,8 @@ def test_errors_on_several_lines_import_nothing_and_every_error_is_reported(demo
         (6, "channel"), (6, "closed_date"), (6, "reference"),
     }
     messages = [str(p) for p in result.problems]
-    assert "Rad 3, kolumn kind: Okänt värde deviaton. Tillåtna värden: deviation, lex_sarah, complaint, supervision." in messages
+    assert ("Rad 3, kolumn kind: Okänt värde deviaton. Tillåtna värden: deviation, lex_sarah, complaint, "
+            "supervision.") in messages
     assert "Rad 6, kolumn reference: Samma diarienummer som på rad 2." in messages
     assert any(m.startswith("Rad 5, kolumn unit: Enheten Mottagning barn och familj finns inte under avdelningen Vuxna")
                for m in messages)

@@ -10,7 +10,7 @@ from app.audit import AuditEvent
 from app.cases.models import Case
 from app.extensions import db
 from app.supervision.models import SupervisionDetails, SupervisionRequest
-from tests.cases.helpers import error_for, file_case, reload, unit, version_on
+from tests.cases.helpers import error_for, file_case, reload, unit
 from tests.supervision.helpers import at, register
 
 LETTER = {"authority": "ivo", "authority_reference": "3.5.1-07/2026", "letter_on": "2026-03-02",

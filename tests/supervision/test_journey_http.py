@@ -65,7 +65,7 @@ def test_the_whole_journey(login_as):
         # Closing before the report-back is refused.
         response = ulla.post(f"/arenden/{ref}/avsluta", data={"version": case.version, "summary": "Klart."})
         assert response.status_code == 409
-    report_back = [r for r in case.supervision.requests if r.purpose == "report_back"][0]
+    report_back = next(r for r in case.supervision.requests if r.purpose == "report_back")
 
     with at(date(2026, 6, 25)):
         response = ulla.post(f"/tillsyn/{ref}/begaran/{report_back.id}/svar", data={
