@@ -6,10 +6,13 @@ the change, the journal, the audit entry and one commit; refused input stores no
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
+from sqlalchemy.orm import selectinload
 
-from app import audit, commands, workflow
+from app import audit, commands, mailer, workflow
+from app.auth.models import User
 from app.auth.permissions import Action, PermissionDenied, can, may_register_supervision_for
 from app.cases import journal
 from app.cases.models import Case
@@ -34,6 +37,7 @@ from app.supervision.models import (
     supervision_links,
     supervision_units,
 )
+from app.urls import external_url
 from app.workflow import Kind, Status
 
 
@@ -173,6 +177,7 @@ def register(actor, data: Registration, letter_files=()) -> Case:
     try:
         journal.add_event(case, "filed", actor, authority=data.authority,
                           authority_reference=reference, letter_on=data.letter_on.isoformat())
+        _queue_notice(case, actor)
         audit.record("supervision.registered", actor=actor, object_type="case", object_id=case.id,
                      detail={"reference": case.reference, "authority": data.authority,
                              "units": [u.id for u in units], "links": [c.reference for c in linked]})
@@ -182,6 +187,21 @@ def register(actor, data: Registration, letter_files=()) -> Case:
         attachments.discard(written)
         raise
     return case
+
+
+def _queue_notice(case: Case, actor) -> None:
+    """Tell those who may work the case (the unit's investigators and the officers) that it was
+    registered: the reference and a link, never what it is about. Sent after the commit."""
+    people = db.session.scalars(select(User).where(User.active, User.role.in_(("investigator", "officer")))
+                                .options(selectinload(User.units)).order_by(User.id))
+    addresses = [u.email for u in people if u.email and u.id != actor.id and can(u, Action.WORK_CASE, case)]
+    if not addresses:
+        return
+    with force_locale("sv"):
+        mailer.queue_email(addresses, _("Nytt tillsynsärende: %(ref)s", ref=case.reference),
+                           _("Ett nytt tillsynsärende har registrerats i Värna: %(ref)s.\n\n"
+                             "Öppna ärendet: %(link)s\n", ref=case.reference,
+                             link=external_url("cases.case", reference=case.reference)))
 
 
 def _linked_cases(actor, data: Registration, errors: dict) -> list[Case]:

@@ -85,3 +85,13 @@ def test_a_fine_belongs_only_to_an_injunction(demo):
         else:
             raise AssertionError("a fine on criticism was stored")
     assert reload(case).supervision.decision is None
+
+
+def test_those_who_may_work_it_are_told_of_a_new_supervision_case(demo):
+    from app.mailer import OutgoingMail
+    case = register(by="sara", on=date(2026, 3, 2), units=("Boendestöd",))
+    [mail] = db.session.scalars(select(OutgoingMail)).all()
+    # erik (Vuxna) may work it; sara registered it; ulla (Unga), the admin and anna may not.
+    assert mail.recipients == "erik@varna.example"
+    assert mail.subject == f"Nytt tillsynsärende: {case.reference}"
+    assert f"/arenden/{case.reference}" in mail.body and "Inspektion" not in mail.body
