@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from app import audit, commands, labels
 from app.auth.guard import require
-from app.auth.permissions import Action, PermissionDenied, can_move
+from app.auth.permissions import Action, PermissionDenied, can_move, may_register_supervision_for
 from app.cases.routes import MOVE_ENDPOINTS, _refusal_message
 from app.clock import today_local
 from app.extensions import db
@@ -58,8 +58,9 @@ def overview():
 # --- registering ------------------------------------------------------------------------------
 
 def _unit_choices(actor):
-    units = list(db.session.scalars(db.select(Unit).where(Unit.active).order_by(Unit.path)))
-    return [(u.id, "\u2003" * u.depth + u.name) for u in units]
+    """The units this person may register supervision for (an investigator: their own and below)."""
+    units = db.session.scalars(db.select(Unit).where(Unit.active).order_by(Unit.path))
+    return [(u.id, "\u2003" * u.depth + u.name) for u in units if may_register_supervision_for(actor, u.ancestor_ids)]
 
 
 @bp.route("/ny", methods=["GET", "POST"])

@@ -179,3 +179,9 @@ def test_malformed_ids_and_references_are_404_and_a_missing_version_400(login_as
     assert sara.get(f"/tillsyn/{deviation.reference}/beslut").status_code == 404
     assert sara.post(f"/tillsyn/{case.reference}/begaran", data={"purpose": "documents"}).status_code == 400
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) > 0
+
+
+def test_an_investigator_is_offered_only_their_own_units(login_as):
+    page = login_as("erik").get("/tillsyn/ny").get_data(as_text=True)
+    assert "Boendestöd" in page and "HVB Solrosen" not in page
+    assert "HVB Solrosen" in login_as("sara").get("/tillsyn/ny").get_data(as_text=True)
