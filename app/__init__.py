@@ -100,28 +100,40 @@ def _import_models() -> None:
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
+    from app.supervision import models as supervision_models  # noqa: F401
 
 
 def _register_case_panels() -> None:
-    """What the case page shows below the case's own details, in order (app.cases.panels)."""
+    """What the case page shows below its heading, in order, per kind (app.cases.panels); the
+    page a reporter sees of their own report instead ("Mina rapporter", app.intake); and what
+    the supervision kind adds to the case pages and deadlines."""
     from app.actions.routes import case_panel as actions_panel
     from app.cases import panels
+    from app.cases.deadlines.services import register_dated_kind
     from app.cases.investigation.services import view_record
     from app.cases.journal import view_journal
+    from app.cases.pages import register_move_pages, set_reporter_page
+    from app.intake.routes import reporter_page
+    from app.supervision.deadlines import next_deadline as supervision_next_deadline
+    from app.supervision.routes import MOVE_PAGES as supervision_move_pages
     from app.workflow import Kind
 
+    reports = frozenset({Kind.DEVIATION, Kind.COMPLAINT, Kind.LEX_SARAH})
+    panels.register(panels.Panel("report", "cases/_report.html", panels.shown, order=0, kinds=reports))
+    panels.register(panels.Panel("supervision_case", "supervision/_case_page.html", panels.shown, order=0,
+                                 kinds=frozenset({Kind.SUPERVISION})))
     panels.register(panels.Panel(
-        "investigation", "cases/_investigation.html", order=10,
+        "investigation", "cases/_investigation.html", order=10, kinds=reports,
         load=lambda user, case, moves, args: view_record(user, case, moves,
                                                          with_suggestions=args.get("liknande") == "1")))
     panels.register(panels.Panel("actions", "actions/_case_panel.html", actions_panel, order=20))
     panels.register(panels.Panel("journal", "cases/_journal.html", order=30,
                                  load=lambda user, case, moves, args: view_journal(user, case)))
-    from app.cases.pages import set_reporter_page
-    from app.intake.routes import reporter_page
-    set_reporter_page(reporter_page)  # a reporter's view of their own report is "Mina rapporter"'s page
-    panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", order=40,
-                                 load=lambda user, case, moves, args: True if case.kind == Kind.LEX_SARAH else None))
+    panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", panels.shown, order=40,
+                                 kinds=frozenset({Kind.LEX_SARAH})))
+    register_move_pages(supervision_move_pages)
+    register_dated_kind(Kind.SUPERVISION, supervision_next_deadline)
+    set_reporter_page(reporter_page)
 
 
 def _connect_signals() -> None:
@@ -150,6 +162,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(stats_bp)
     from app.imports.routes import bp as imports_bp
     app.register_blueprint(imports_bp)
+    from app.supervision.routes import bp as supervision_bp
+    app.register_blueprint(supervision_bp)
     from app.api.routes import admin_bp as api_tokens_bp
     from app.api.routes import bp as api_bp
     app.register_blueprint(api_bp)

@@ -113,6 +113,15 @@ LABELS = {
     "audit.viewed": _l("Loggen läst"),
     "audit.verified": _l("Loggens kedja kontrollerad"),
     "outbox.viewed": _l("Utkorgen visad"),
+    # supervision cases (app/supervision)
+    "supervision.registered": _l("Tillsynsärende registrerat"),
+    "supervision.listed": _l("Tillsynsärenden listade"),
+    "supervision.request_recorded": _l("Begäran från tillsynsmyndigheten registrerad"),
+    "supervision.deadline_extended": _l("Förlängd svarstid till tillsynsmyndigheten registrerad"),
+    "supervision.reply_recorded": _l("Svar till tillsynsmyndigheten registrerat"),
+    "supervision.decision_recorded": _l("Tillsynsmyndighetens beslut registrerat"),
+    "supervision.report_back_recorded": _l("Redovisning av åtgärder till tillsynsmyndigheten registrerad"),
+    "supervision.reminder_queued": _l("Påminnelse om svar till tillsynsmyndigheten köad"),
 }
 
 PROBLEM_LABELS = {

@@ -53,6 +53,7 @@ from app.lexsarah import services as lexsarah
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
+from app.supervision import demo as supervision_demo
 
 SEED = 20240601
 DETAIL_YEARS = 2      # stories: the last two years
@@ -1215,6 +1216,7 @@ STORY_BUILDERS: tuple[tuple[str, Callable[[Demo], Iterable[Story]]], ...] = (
     ("deviation", background_deviations),
     ("complaint", background_complaints),
     ("lex_sarah", background_lex_sarah),
+    ("supervision", supervision_demo.stories),
 )
 
 

@@ -16,6 +16,7 @@ from app.actions.workflow import OPEN_STATUSES as OPEN_ACTION_STATUSES
 from app.cases.models import Case, InvestigationEntry
 from app.extensions import db
 from app.lexsarah import models as _lexsarah_models  # noqa: F401 - defines case.lex_sarah_judgment/_ivo
+from app.supervision.facts import supervision_facts
 from app.workflow import FORM_FACTS, Kind, Status
 
 # To decide whether to *offer* a move, what the form supplies counts as given; the
@@ -79,6 +80,7 @@ def facts_for(case: Case) -> dict[str, bool]:
     no_answer_possible = details is not None and (details.anonymous or not details.answer_wanted)
     return {
         **lex_sarah_facts(case),
+        **supervision_facts(case),
         "has_reporter": case.reporter_id is not None,
         "no_open_actions": not open_action_ids(case),
         "not_yet_escalated": case.handover != "to_lex_sarah",

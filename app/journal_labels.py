@@ -6,6 +6,8 @@ actions, ...), so the journal and the conflict page show words, never a code.
 
 from flask_babel import lazy_gettext as _l
 
+from app.supervision.labels import JOURNAL_EVENT_LABELS as SUPERVISION_EVENT_LABELS
+
 # Every event any feature writes into a case's journal (app.cases.journal.add_event), so
 # that nothing in a journal is ever shown as a bare code (tests/cases/test_journal_labels.py
 # reads the source for every event written).
@@ -52,6 +54,8 @@ EVENT_LABELS = {
     "action_cancelled": _l("Åtgärd avbruten"),
     "action_followed_up": _l("Åtgärd uppföljd"),
     "closed_with_open_actions": _l("Avslutat med öppna åtgärder"),
+    # supervision cases (app.supervision)
+    **SUPERVISION_EVENT_LABELS,
 }
 
 

@@ -15,15 +15,18 @@ KIND_LABELS = {
     Kind.DEVIATION: _l("Avvikelse"),
     Kind.LEX_SARAH: _l("Lex Sarah-rapport"),
     Kind.COMPLAINT: _l("Klagomål"),
+    Kind.SUPERVISION: _l("Tillsynsärende"),
 }
 # The kind as a list of things (the category lists per kind).
 KIND_LIST_LABELS = {
     Kind.DEVIATION: _l("Avvikelser"),
     Kind.LEX_SARAH: _l("Lex Sarah"),
     Kind.COMPLAINT: _l("Klagomål och synpunkter"),
+    Kind.SUPERVISION: _l("Tillsynsärenden"),
 }
 # Inside a Swedish sentence of a notice ("En ny avvikelse har kommit in"); e-mails are Swedish.
-KIND_WORDS_SV = {Kind.DEVIATION: "avvikelse", Kind.LEX_SARAH: "lex Sarah-rapport", Kind.COMPLAINT: "klagomål"}
+KIND_WORDS_SV = {Kind.DEVIATION: "avvikelse", Kind.LEX_SARAH: "lex Sarah-rapport", Kind.COMPLAINT: "klagomål",
+                 Kind.SUPERVISION: "tillsynsärende"}
 
 # In flow order (app.workflow.Status).
 STATUS_LABELS = {
@@ -32,6 +35,9 @@ STATUS_LABELS = {
     Status.AWAITING_JUDGMENT: _l("Väntar på bedömning"),
     Status.JUDGED: _l("Bedömd"),
     Status.ANSWERED: _l("Besvarad"),
+    Status.ANSWERING: _l("Besvaras"),
+    Status.AWAITING_DECISION: _l("Väntar på myndighetens beslut"),
+    Status.DECIDED: _l("Beslut fattat"),
     Status.CLOSED: _l("Avslutad"),
 }
 
@@ -60,6 +66,12 @@ MOVE_LABELS = {
     "hand_over_to_deviation": _l("Överlämna som avvikelse"),
     "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
     "record_answer": _l("Registrera svar"),
+    "record_supervision_request": _l("Registrera begäran från myndigheten"),
+    "extend_supervision_deadline": _l("Registrera förlängd svarstid"),
+    "record_supervision_reply": _l("Registrera nämndens svar"),
+    "await_supervision_decision": _l("Invänta myndighetens beslut"),
+    "record_supervision_decision": _l("Registrera myndighetens beslut"),
+    "record_report_back": _l("Registrera redovisningen av åtgärderna"),
     "close": _l("Avsluta ärendet"),
     "reopen": _l("Återöppna ärendet"),
 }
@@ -81,6 +93,7 @@ REQUIREMENT_LABELS = {
     "not_yet_notified": _l("att ärendet inte redan är anmält till IVO"),
     "notified": _l("att ärendet är anmält till IVO"),
     "judged_none": _l("bedömningen att det inte är ett missförhållande"),
+    "report_back_settled": _l("att myndighetens beslut är registrerat och åtgärderna redovisade"),
 }
 
 
@@ -96,6 +109,9 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "ivo_undecided": _("Ställningstagandet om IVO är redan registrerat."),
         "investigation_not_sent": _("Att utredningen skickats till IVO är redan registrerat."),
         "ivo_decision_pending": _("IVO:s beslut är redan registrerat."),
+        "request_open": _("Det finns ingen obesvarad begäran från myndigheten."),
+        "requests_answered": _("Besvara myndighetens öppna begäran först."),
+        "report_back_owed": _("Det finns ingen redovisning av åtgärder att registrera."),
     }
     return messages.get(fact)
 

@@ -40,6 +40,7 @@ SECTIONS = [
     "app.lexsarah.reminders:SECTION",
     "app.actions.reminders:SECTION",
     "app.actions.reminders:DUE_SOON_SECTION",
+    "app.supervision.reminders:SECTION",
 ]
 
 

@@ -24,6 +24,7 @@ class Kind(StrEnum):
     DEVIATION = "deviation"
     COMPLAINT = "complaint"
     LEX_SARAH = "lex_sarah"
+    SUPERVISION = "supervision"  # a supervising authority's (IVO's) case about the nämnd
 
 
 class Status(StrEnum):
@@ -33,6 +34,10 @@ class Status(StrEnum):
     AWAITING_JUDGMENT = "awaiting_judgment"
     JUDGED = "judged"
     ANSWERED = "answered"
+    # A supervision case: the authority's requests being answered, then its decision.
+    ANSWERING = "answering"
+    AWAITING_DECISION = "awaiting_decision"
+    DECIDED = "decided"
     CLOSED = "closed"
 
 
@@ -49,6 +54,8 @@ FLOWS: Mapping[Kind, tuple[Status, ...]] = MappingProxyType({
     Kind.COMPLAINT: (Status.RECEIVED, Status.INVESTIGATING, Status.ANSWERED, Status.CLOSED),
     Kind.LEX_SARAH: (Status.RECEIVED, Status.INVESTIGATING, Status.AWAITING_JUDGMENT,
                      Status.JUDGED, Status.CLOSED),
+    Kind.SUPERVISION: (Status.RECEIVED, Status.ANSWERING, Status.AWAITING_DECISION, Status.DECIDED,
+                       Status.CLOSED),
 })
 
 
@@ -93,8 +100,11 @@ def _move(name, kinds, sources, target=None, requires=(), **by_kind) -> tuple[st
     return name, Move(name, frozenset(kinds), frozenset(sources), target, tuple(requires), **by_kind)
 
 
-_D, _C, _L = Kind.DEVIATION, Kind.COMPLAINT, Kind.LEX_SARAH
+_D, _C, _L, _T = Kind.DEVIATION, Kind.COMPLAINT, Kind.LEX_SARAH, Kind.SUPERVISION
 _S = Status
+# The three kinds of report (filed by staff or citizens); a supervision case is none of them:
+# it is not triaged or investigated by the nämnd, it answers the authority's requests.
+_REPORTS = frozenset({_D, _C, _L})
 
 # The deadline steps of each kind (app/cases/deadlines/services.py holds their lengths) and the
 # statuses during which each one runs: from receipt (or reopening) until the case leaves
@@ -104,6 +114,8 @@ DEADLINE_STEPS: Mapping[Kind, Mapping[str, frozenset[Status]]] = MappingProxyTyp
     _L: MappingProxyType({"triage": frozenset({_S.RECEIVED}), "investigation": _WHILE_OPEN}),
     _D: MappingProxyType({"handling": _WHILE_OPEN}),
     _C: MappingProxyType({"acknowledgement": _WHILE_OPEN, "answer": _WHILE_OPEN}),
+    # A supervision case has no steps of fixed length: its deadlines are the dates the
+    # authority sets for each request and for the report-back (app/supervision/deadlines.py).
 })
 _ACKNOWLEDGEMENT_RUNS = DEADLINE_STEPS[_C]["acknowledgement"]
 # A serious case is notified "snarast", possibly before the investigation is finished.
@@ -114,8 +126,8 @@ _IVO_FOLLOW_UP_FROM = _IVO_NOTICE_FROM | {_S.CLOSED}
 # The whole table, in the order the UI should offer the moves.
 MOVES: dict[str, Move] = dict([
     # Triage: investigate, or a documented decision not to (with a reason).
-    _move("triage_investigate", ALL_KINDS, {_S.RECEIVED}, _S.INVESTIGATING),
-    _move("triage_not_investigate", ALL_KINDS, {_S.RECEIVED}, _S.CLOSED,
+    _move("triage_investigate", _REPORTS, {_S.RECEIVED}, _S.INVESTIGATING),
+    _move("triage_not_investigate", _REPORTS, {_S.RECEIVED}, _S.CLOSED,
           requires=["not_investigate_reason"]),
 
     # Casework that never changes the status. None of it makes sense on a
@@ -123,12 +135,12 @@ MOVES: dict[str, Move] = dict([
     # needs a reporter in Värna to go to).
     _move("assign", ALL_KINDS, OPEN_STATUSES),
     _move("declare_disqualified", ALL_KINDS, OPEN_STATUSES),
-    _move("add_entry", ALL_KINDS, OPEN_STATUSES),
-    _move("link_case", ALL_KINDS, OPEN_STATUSES),  # link or unlink a similar case
-    _move("record_causes_and_risk", ALL_KINDS, OPEN_STATUSES),
+    _move("add_entry", _REPORTS, OPEN_STATUSES),
+    _move("link_case", _REPORTS, OPEN_STATUSES),  # link or unlink a similar case
+    _move("record_causes_and_risk", _REPORTS, OPEN_STATUSES),
     _move("give_feedback", ALL_KINDS, ALL_STATUSES, requires=["has_reporter"]),
     # The reporter adds information to their own report while it is open (a journal entry).
-    _move("add_reporter_information", ALL_KINDS, OPEN_STATUSES),
+    _move("add_reporter_information", _REPORTS, OPEN_STATUSES),  # a supervision case has no reporter
     _move("add_action", ALL_KINDS, OPEN_STATUSES),
     # A complaint's acknowledgement runs while its deadline step runs, and only when one
     # is owed (not from the public form, which gave a receipt; not anonymous; not done).
@@ -167,6 +179,22 @@ MOVES: dict[str, Move] = dict([
 
     _move("record_answer", {_C}, {_S.INVESTIGATING}, _S.ANSWERED),
 
+    # Supervision (tillsyn): the authority's requests (each with its deadline) and the
+    # nämnd's replies, the authority's decision, and the report-back of the measures.
+    # A new request may come at any time before the decision; once every request is
+    # answered the case awaits the decision (the reply's service makes that move itself).
+    _move("record_supervision_request", {_T}, {_S.RECEIVED, _S.ANSWERING, _S.AWAITING_DECISION},
+          _S.ANSWERING),
+    _move("extend_supervision_deadline", {_T}, {_S.ANSWERING, _S.DECIDED}, requires=["request_open"]),
+    _move("record_supervision_reply", {_T}, {_S.ANSWERING}, requires=["request_open"]),
+    _move("await_supervision_decision", {_T}, {_S.ANSWERING}, _S.AWAITING_DECISION,
+          requires=["requests_answered"]),
+    # The decision may come without any request (an inspection), never while one is open.
+    _move("record_supervision_decision", {_T}, {_S.RECEIVED, _S.AWAITING_DECISION}, _S.DECIDED,
+          requires=["requests_answered"]),
+    # Demands and injunctions: the measures reported back by the date the decision set.
+    _move("record_report_back", {_T}, {_S.DECIDED}, requires=["report_back_owed"]),
+
     # One "close" for every kind, so the UI has one button; kinds differ in
     # where it may start and what must be settled first:
     # - deviation: after the investigation;
@@ -177,17 +205,22 @@ MOVES: dict[str, Move] = dict([
     # - lex Sarah: after judgment, once the IVO question is settled (serious:
     #   notified or a recorded reason not to; True when not serious).
     # (sources holds the union, for anyone reading Move.sources directly.)
-    _move("close", ALL_KINDS, {_S.INVESTIGATING, _S.ANSWERED, _S.JUDGED}, _S.CLOSED,
+    # - supervision: once decided and any report-back sent.
+    _move("close", ALL_KINDS, {_S.INVESTIGATING, _S.ANSWERED, _S.JUDGED, _S.DECIDED}, _S.CLOSED,
           sources_by_kind={_D: frozenset({_S.INVESTIGATING}),
                            _C: frozenset({_S.INVESTIGATING, _S.ANSWERED}),
-                           _L: frozenset({_S.JUDGED})},
+                           _L: frozenset({_S.JUDGED}),
+                           _T: frozenset({_S.DECIDED})},
           requires_by_kind={_D: ("open_actions_settled",),
                             _C: ("answer_recorded_or_not_wanted", "open_actions_settled"),
-                            _L: ("ivo_question_settled", "open_actions_settled")}),
+                            _L: ("ivo_question_settled", "open_actions_settled"),
+                            _T: ("report_back_settled", "open_actions_settled")}),
     # Every kind: a case with actions still planned or in progress closes only when the
     # person confirms it with a reason (EITHER below), which the journal keeps.
 
-    _move("reopen", ALL_KINDS, {_S.CLOSED}, _S.INVESTIGATING, requires=["reopen_reason"]),
+    # A reopened supervision case goes back to its decision (e.g. a report-back IVO asks again for).
+    _move("reopen", ALL_KINDS, {_S.CLOSED}, _S.INVESTIGATING, requires=["reopen_reason"],
+          target_by_kind={_T: _S.DECIDED}),
 ])
 
 # A requirement that either of two facts meets: the case's own state, or the person's

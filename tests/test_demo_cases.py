@@ -34,6 +34,9 @@ EVENT_MOVES = {
     "ivo_decision": "record_ivo_decision", "ivo_demands_measures": "record_ivo_decision",
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
     "closed": "close", "reopened": "reopen",
+    "supervision_request": "record_supervision_request", "supervision_extended": "extend_supervision_deadline",
+    "supervision_reply": "record_supervision_reply", "supervision_all_answered": "await_supervision_decision",
+    "supervision_decision": "record_supervision_decision", "supervision_report_back": "record_report_back",
 }
 NOT_CASE_MOVES = {"action_updated", "action_started", "action_completed", "action_cancelled",
                   "action_followed_up", "closed_with_open_actions", "imported"}
@@ -172,6 +175,20 @@ def test_cases_actions_and_desk_lists_at_every_step(loaded):
     _deadlines_near_and_past_for_both_investigators()
     _the_officers_desk_has_a_case_at_every_step()
     _actions_and_complaints_in_every_state()
+    _supervision_cases_in_different_states()
+
+
+def _supervision_cases_in_different_states():
+    from app.supervision.models import SupervisionDetails
+    from app.supervision.queries import deadlines_for
+    statuses = set(db.session.scalars(select(Case.status).where(Case.kind == "supervision")))
+    assert {"answering", "decided", "closed"} <= statuses
+    assert db.session.scalar(select(func.count()).select_from(SupervisionDetails).where(
+        SupervisionDetails.decision == "demands")) >= 1
+    # A deadline on ulla's start page (the report-back, the documents) and a late one for erik.
+    today = clock.today_local()
+    assert any(row.case.unit.name == "HVB Solrosen" for row, _r in deadlines_for(_user("ulla")))
+    assert any(row.overdue(today) for row, _r in deadlines_for(_user("erik")))
 
 
 def _deadlines_near_and_past_for_both_investigators():

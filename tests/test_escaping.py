@@ -39,6 +39,8 @@ NOT_TYPED = {
     "client_pin", "handover", "section", "nature", "area", "event", "channel", "relation", "followup_code_hash",
     "answer_channel", "decision", "sent_via", "outcome", "ivo_outcome", "proposed_outcome", "origin",
     "follow_up_result", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256", "step", "unit",
+    # supervision cases: codes from a list
+    "authority", "subject", "purpose", "reply_channel",
     # The frozen IVO document is generated from the (already poisoned) case when it is sent.
     "document_html", "org_number",
     # Written by Värna itself: the name of a scheduled job, an encrypted TOTP secret, a hashed recovery code.
@@ -171,6 +173,22 @@ def _poisoned_data() -> dict:
         lexsarah.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
     none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
+    from app.supervision import services as supervision
+    with frozen(NOW):
+        boende = db.session.scalar(db.select(Unit).where(Unit.name == "Boendestöd"))
+        sv = supervision.register(sara, supervision.Registration(
+            authority="other", authority_name=PAYLOAD, authority_reference=PAYLOAD, letter_on=date(2026, 3, 2),
+            subject="individual_case", summary=PAYLOAD, description=PAYLOAD, unit_ids=[boende.id],
+            origin="initiative", board_reference=PAYLOAD, client_name=PAYLOAD))
+        request = supervision.record_request(sara, sv.reference, purpose="statement", requested_on=date(2026, 3, 3),
+                                             due_on=date(2026, 3, 20), text=PAYLOAD,
+                                             expected_version=reload(sv).version)
+        supervision.extend_deadline(sara, sv.reference, request_id=request.id, new_due_on=date(2026, 3, 27),
+                                    note=PAYLOAD, expected_version=reload(sv).version)
+        supervision.record_reply(sara, sv.reference, request_id=request.id, replied_on=date(2026, 3, 24),
+                                 channel="letter", signed_by=PAYLOAD, note=PAYLOAD, expected_version=reload(sv).version)
+        supervision.record_decision(sara, sv.reference, decision="criticism", decided_on=date(2026, 3, 25),
+                                    text=PAYLOAD, report_back_on=None, expected_version=reload(sv).version)
     db.session.add(ApiToken(user_id=sara.id, name="x", token_hash="0" * 64, prefix="varna_xxxx"))
     for mail in db.session.scalars(db.select(OutgoingMail)):
         mail.last_error = "x"
@@ -191,12 +209,12 @@ def _poisoned_data() -> dict:
     from app.cases.models import Category
     return {
         "references": [c.reference for c in (deviation, closed, complaint, proposed, notified, not_serious,
-                                             not_notified, none)],
+                                             not_notified, none, sv)],
         "lex_sarah": [c.reference for c in (proposed, notified, not_serious, not_notified, none)],
         "ids": {"user_id": db.session.scalar(db.select(User.id).where(User.id == erik.id)),
                 "unit_id": unit.id,
                 "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),
-                "type_id": type_id, "action_id": action.id,
+                "type_id": type_id, "action_id": action.id, "request_id": request.id,
                 "attachment_id": db.session.scalar(db.select(Attachment.id)),
                 "year": YEAR, "key": "lex_sarah", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css",
                 # the unlock link of the locked-account e-mail; a forged one shows its own page

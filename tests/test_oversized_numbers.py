@@ -14,7 +14,7 @@ import pytest
 
 from app.int_params import DB_INT_MAX, db_int
 from tests.conftest import login
-from tests.test_route_permissions import ALLOWED, EXPECTED, _demo_action, _demo_ids, _url
+from tests.test_route_permissions import ALLOWED, EXPECTED, _demo_action, _demo_ids, _demo_supervision_case, _url
 
 TOO_LARGE = [2**63, 10**30, 2**31, 2**63 - 1]
 EDGE = [DB_INT_MAX]
@@ -29,6 +29,8 @@ def _with(app, rule, number) -> str:
     """The rule's URL with the demo's values, and `number` for every int."""
     url = _url(app, rule.endpoint)
     ids = {**_demo_ids(), "action_id": _demo_action()}
+    if rule.endpoint.startswith("supervision."):
+        ids["request_id"] = _demo_supervision_case()[1]
     for name, converter in rule._converters.items():
         if type(converter).__name__.startswith(("Integer", "DbInt")):
             url = re.sub(rf"/{ids[name]}(?=/|$)", f"/{number}", url, count=1)

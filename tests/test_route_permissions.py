@@ -164,6 +164,14 @@ EXPECTED = {
     "api.statistics": {**only({"sara", "admin", "nils"}, 200), "anonymous": 401},
     "api_tokens.index": only(ADMIN, 200),
     "api_tokens.revoke": only(ADMIN, ALLOWED),  # no such token in the demo: 404
+    # supervision cases, on IVO's case about Boendestöd that sara registered, with one request
+    # open (_demo_supervision_case; tests/supervision checks the steps and the refusals)
+    "supervision.overview": only({"erik", "sara", "admin"}, 200),
+    "supervision.register": only({"erik", "sara", "admin"}, 200),
+    "supervision.add_request": only({"erik", "sara"}, 200),
+    "supervision.extend": only({"erik", "sara"}, 200),
+    "supervision.reply": only({"erik", "sara"}, 200),
+    "supervision.decision": only({"erik", "sara"}, 409),  # not while a request is open
 }
 
 
@@ -188,7 +196,7 @@ def _demo_case() -> str:
     """The reference of a deviation anna filed in Boendestöd (filed on first use)."""
     from app.cases.filing import open_case
     from app.cases.models import Case
-    reference = db.session.scalar(select(Case.reference).order_by(Case.id))
+    reference = db.session.scalar(select(Case.reference).where(Case.kind == "deviation").order_by(Case.id))
     if reference is None:
         anna = db.session.scalar(select(User).where(User.username == "anna"))
         case = open_case(kind="deviation", unit=anna.units[0], reporter=anna, categories=[],
@@ -229,6 +237,24 @@ def _demo_action() -> int:
     return identifier
 
 
+def _demo_supervision_case() -> tuple[str, int]:
+    """IVO's case about Boendestöd that sara registered, with one open request (made on first use)."""
+    from app.clock import today_local
+    from app.supervision import services as supervision
+    from app.supervision.models import SupervisionRequest
+    found = db.session.scalar(select(SupervisionRequest).order_by(SupervisionRequest.id))
+    if found is None:
+        sara = db.session.scalar(select(User).where(User.username == "sara"))
+        today = today_local()
+        case = supervision.register(sara, supervision.Registration(
+            authority="ivo", authority_reference="3.5.1-1/2026", letter_on=today, subject="activity",
+            summary="Tillsyn av Boendestöd", origin="initiative",
+            unit_ids=[_demo_ids()["unit_id"]]))
+        found = supervision.record_request(sara, case.reference, purpose="statement", requested_on=today,
+                                           due_on=today, text="", expected_version=case.version)
+    return found.case.reference, found.id
+
+
 def _url(app, endpoint: str) -> str:
     rule = next(app.url_map.iter_rules(endpoint))
     ids = _demo_ids()
@@ -238,6 +264,8 @@ def _url(app, endpoint: str) -> str:
         ids["reference"], ids["action_id"] = _demo_case(), _demo_action()
     if endpoint.startswith("lexsarah."):
         ids["reference"] = _demo_lex_sarah_case()
+    if endpoint.startswith("supervision."):
+        ids["reference"], ids["request_id"] = _demo_supervision_case()
     missing = rule.arguments - ids.keys()
     if missing:
         pytest.fail(f"{endpoint}: add a demo value for {sorted(missing)} in _demo_ids()")

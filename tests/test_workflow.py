@@ -41,15 +41,20 @@ ALL_MOVE_NAMES = [
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
     "record_investigation_sent", "record_ivo_decision", "record_informing",
-    "hand_over_to_deviation", "escalate_to_lex_sarah", "record_answer", "close", "reopen",
+    "hand_over_to_deviation", "escalate_to_lex_sarah", "record_answer",
+    "record_supervision_request", "extend_supervision_deadline", "record_supervision_reply",
+    "await_supervision_decision", "record_supervision_decision", "record_report_back",
+    "close", "reopen",
 ]
-ALL_KIND_VALUES = ["deviation", "complaint", "lex_sarah"]
-ALL_STATUS_VALUES = ["received", "investigating", "awaiting_judgment", "judged", "answered", "closed"]
+ALL_KIND_VALUES = ["deviation", "complaint", "lex_sarah", "supervision"]
+ALL_STATUS_VALUES = ["received", "investigating", "awaiting_judgment", "judged", "answered",
+                     "answering", "awaiting_decision", "decided", "closed"]
 
 EXPECTED_STATUSES = {
     "deviation": ("received", "investigating", "closed"),
     "complaint": ("received", "investigating", "answered", "closed"),
     "lex_sarah": ("received", "investigating", "awaiting_judgment", "judged", "closed"),
+    "supervision": ("received", "answering", "awaiting_decision", "decided", "closed"),
 }
 
 # Casework allowed in every open status of every kind, leaving the status alone.
@@ -66,6 +71,10 @@ INFORMING = {"record_informing": SAME}
 IVO_NOTICE = {"save_ivo_draft": SAME, "notify_ivo": SAME}
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
 CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
+# A supervision case is neither triaged nor investigated by the nämnd: of the casework it has
+# the handler, jäv, feedback (never offered: no reporter) and actions.
+SUPERVISION_WORK = {"assign": SAME, "declare_disqualified": SAME, "give_feedback": SAME, "add_action": SAME}
+NEW_REQUEST = {"record_supervision_request": "answering"}
 
 # kind -> status -> {move allowed with every fact True: resulting status}.
 # A status missing for a kind allows nothing.
@@ -94,6 +103,15 @@ EXPECTED = {
                    "close": "closed"},
         "closed": {**CLOSED_WORK, **IVO_FOLLOW_UP, **INFORMING},
     },
+    "supervision": {
+        "received": {**SUPERVISION_WORK, **NEW_REQUEST, "record_supervision_decision": "decided"},
+        "answering": {**SUPERVISION_WORK, **NEW_REQUEST, "extend_supervision_deadline": SAME,
+                      "record_supervision_reply": SAME, "await_supervision_decision": "awaiting_decision"},
+        "awaiting_decision": {**SUPERVISION_WORK, **NEW_REQUEST, "record_supervision_decision": "decided"},
+        "decided": {**SUPERVISION_WORK, "extend_supervision_deadline": SAME, "record_report_back": SAME,
+                    "close": "closed"},
+        "closed": {"give_feedback": SAME, "reopen": "decided"},
+    },
 }
 
 # (kind, move) -> the facts it requires; anything not listed requires none.
@@ -114,6 +132,12 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "close"): ("ivo_question_settled", "open_actions_settled"),
     ("complaint", "close"): ("answer_recorded_or_not_wanted", "open_actions_settled"),
     ("deviation", "close"): ("open_actions_settled",),
+    ("supervision", "extend_supervision_deadline"): ("request_open",),
+    ("supervision", "record_supervision_reply"): ("request_open",),
+    ("supervision", "await_supervision_decision"): ("requests_answered",),
+    ("supervision", "record_supervision_decision"): ("requests_answered",),
+    ("supervision", "record_report_back"): ("report_back_owed",),
+    ("supervision", "close"): ("report_back_settled", "open_actions_settled"),
 }
 ALL_FACTS = {fact for facts in EXPECTED_REQUIRES.values() for fact in facts}
 ALL_TRUE = dict.fromkeys(ALL_FACTS, True)
@@ -223,7 +247,10 @@ def test_requirement_cases_cover_every_requirement():
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4       # investigation sent, IVO decision
                                       + 1                   # hand over
-                                      + 2 * 2 + 1 * 2 + 1)  # close: C two facts in 2 statuses, L two in 1, D one in 1
+                                      + 2 * 2 + 1 * 2 + 1   # close: C two facts in 2 statuses, L two in 1, D one in 1
+                                      # supervision: reopen, give_feedback, extension, reply,
+                                      # awaiting the decision, decision, report-back, close (two facts)
+                                      + 1 + 5 + 2 + 1 + 1 + 2 + 1 + 2)
 
 
 def test_requirements_lists_every_fact_of_the_table():
@@ -324,6 +351,7 @@ EXPECTED_STEPS = {
     "lex_sarah": {"triage": {"received"}, "investigation": {"received", "investigating"}},
     "deviation": {"handling": {"received", "investigating"}},
     "complaint": {"acknowledgement": {"received", "investigating"}, "answer": {"received", "investigating"}},
+    "supervision": {},  # the authority's dates, per request (app/supervision/deadlines.py)
 }
 
 
@@ -341,13 +369,13 @@ def test_acknowledge_runs_exactly_while_the_acknowledgement_step_runs():
 
 
 def test_check_never_raises_on_unknown_values():
-    assert wf.check("supervision", "received", "assign") == (False, ())
+    assert wf.check("inspection", "received", "assign") == (False, ())
     assert wf.check("deviation", "lost", "assign") == (False, ())
 
 
 def test_next_status_rejects_unknown_kind_or_status_values():
     with pytest.raises(ValueError):
-        wf.next_status("supervision", "received", "assign")
+        wf.next_status("inspection", "received", "assign")
     with pytest.raises(ValueError):
         wf.next_status("deviation", "lost", "assign")
 
@@ -382,6 +410,15 @@ def test_move_refused_is_an_exception_with_a_readable_message():
     ("lex_sarah", "closed", "record_informing", "closed"),
     ("complaint", "closed", "reopen", "investigating"),
     ("deviation", "closed", "give_feedback", "closed"),
+    ("supervision", "received", "record_supervision_request", "answering"),
+    ("supervision", "answering", "record_supervision_reply", "answering"),
+    ("supervision", "answering", "await_supervision_decision", "awaiting_decision"),
+    ("supervision", "awaiting_decision", "record_supervision_request", "answering"),
+    ("supervision", "received", "record_supervision_decision", "decided"),
+    ("supervision", "awaiting_decision", "record_supervision_decision", "decided"),
+    ("supervision", "decided", "record_report_back", "decided"),
+    ("supervision", "decided", "close", "closed"),
+    ("supervision", "closed", "reopen", "decided"),
 ])
 def test_next_status(kind, status, move, want):
     assert wf.next_status(kind, status, move, ALL_TRUE) == Status(want)

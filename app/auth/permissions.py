@@ -30,6 +30,9 @@ class Action(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     VIEW_LEX_SARAH_DESK = "view_lex_sarah_desk"  # the lex Sarah officer's desk
     IMPORT_CASES = "import_cases"           # bring earlier years' cases in from CSV
+    # Register a supervising authority's letter as a supervision case. An investigator only for
+    # their own units: the service checks the unit chosen with REGISTER_SUPERVISION_FOR.
+    REGISTER_SUPERVISION = "register_supervision"
     # on a case
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
@@ -68,6 +71,7 @@ _GENERAL = {
     Action.VIEW_STATISTICS: {OFFICER, ADMIN, BOARD},
     Action.VIEW_LEX_SARAH_DESK: {OFFICER},
     Action.IMPORT_CASES: {ADMIN},
+    Action.REGISTER_SUPERVISION: {INVESTIGATOR, OFFICER, ADMIN},
     Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
     Action.VIEW_UNIT_ACTIONS: {INVESTIGATOR, OFFICER, ADMIN},
 }
@@ -108,6 +112,12 @@ MOVE_ACTIONS: dict[str, Action] = {
     "record_answer": Action.WORK_CASE,
     "close": Action.WORK_CASE,
     "reopen": Action.REOPEN_CASE,
+    "record_supervision_request": Action.WORK_CASE,
+    "extend_supervision_deadline": Action.WORK_CASE,
+    "record_supervision_reply": Action.WORK_CASE,
+    "await_supervision_decision": Action.WORK_CASE,
+    "record_supervision_decision": Action.WORK_CASE,
+    "record_report_back": Action.WORK_CASE,
 }
 
 
@@ -175,8 +185,8 @@ def can(user, action: Action, case=None) -> bool:
     if action in (Action.WORK_CASE, Action.DECLARE_DISQUALIFIED):
         return handles
     if action is Action.BE_ASSIGNED:
-        # Investigators of the unit (or above); officers only take lex Sarah cases.
-        return handles and (user.role == INVESTIGATOR or case.kind == Kind.LEX_SARAH)
+        # Investigators of the unit (or above); officers only take lex Sarah and supervision cases.
+        return handles and (user.role == INVESTIGATOR or case.kind in (Kind.LEX_SARAH, Kind.SUPERVISION))
     if action is Action.PROPOSE_JUDGMENT:
         return case.kind == Kind.LEX_SARAH and handles
     if action in (Action.JUDGE, Action.NOTIFY_IVO):
@@ -194,6 +204,14 @@ def can_move(user, move: str, case) -> bool:
     """May the user make this workflow move on the case (whether it fits now is app.workflow's answer)?"""
     action = MOVE_ACTIONS.get(move)
     return action is not None and can(user, action, case)
+
+
+def may_register_supervision_for(user, unit_path) -> bool:
+    """A supervision case about the unit with these ancestor ids: officers and admins for any
+    unit, an investigator only for a unit of theirs (or below one)."""
+    if not can(user, Action.REGISTER_SUPERVISION):
+        return False
+    return user.role != INVESTIGATOR or bool(set(user.unit_ids) & set(unit_path))
 
 
 def ensure(user, action: Action, case=None) -> None:

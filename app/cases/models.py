@@ -12,7 +12,7 @@ from app.workflow import Kind, Status
 if TYPE_CHECKING:
     from app.auth.models import User
 
-CASE_KINDS = (Kind.DEVIATION, Kind.LEX_SARAH, Kind.COMPLAINT)
+CASE_KINDS = (Kind.DEVIATION, Kind.LEX_SARAH, Kind.COMPLAINT)  # the reports (categories, statistics)
 
 
 class Category(db.Model):
@@ -48,7 +48,7 @@ COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
 # "to_deviation": a lex Sarah report judged not a misconduct, handled as a deviation;
 # "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
 HANDOVERS = ("to_deviation", "to_lex_sarah")
-REFERENCE_PREFIXES = {Kind.DEVIATION: "AV", Kind.LEX_SARAH: "LS", Kind.COMPLAINT: "KL"}
+REFERENCE_PREFIXES = {Kind.DEVIATION: "AV", Kind.LEX_SARAH: "LS", Kind.COMPLAINT: "KL", Kind.SUPERVISION: "TS"}
 # Case.next_deadline_at when no deadline is running: later than every real one, never NULL,
 # so that sorting by deadline is a plain index walk on both databases.
 NO_DEADLINE = datetime(9999, 12, 31)
@@ -64,7 +64,7 @@ class Case(db.Model):
 
     __tablename__ = "cases"
     __table_args__ = (
-        CheckConstraint("kind IN ('deviation', 'lex_sarah', 'complaint')", name="kind"),
+        CheckConstraint("kind IN ('deviation', 'lex_sarah', 'complaint', 'supervision')", name="kind"),
         # The queue walks one range per status in received or deadline order (app.cases.queue.services.
         # _branches) and counts the open statuses; the trailing columns let it check the scope
         # and the filters in the index alone, without reading the rows.

@@ -24,6 +24,11 @@ bp = Blueprint("cases", __name__, url_prefix="/arenden")
 _reporter_page: Callable | None = None
 
 
+def register_move_pages(endpoints: dict[str, str]) -> None:
+    """Another feature's pages for its moves, offered on the case page (set by create_app)."""
+    MOVE_ENDPOINTS.update(endpoints)
+
+
 def set_reporter_page(render: Callable) -> None:
     global _reporter_page
     _reporter_page = render
@@ -89,7 +94,7 @@ def handle(reference: str, spec: MovePage, form):
         except services.CaseConflict as conflict:
             return _conflict(reference, spec, form, conflict)
         except MoveRefused as refusal:
-            return _refused(reference, _refusal_message(spec.move, refusal, reference))
+            return _refused(reference, refusal_message(spec.move, refusal, reference))
         except services.CaseNotFound:
             abort(404)
         else:
@@ -100,7 +105,7 @@ def handle(reference: str, spec: MovePage, form):
     except services.CaseNotFound:
         abort(404)
     except MoveRefused as refusal:
-        return _refused(reference, _refusal_message(spec.move, refusal, reference))
+        return _refused(reference, refusal_message(spec.move, refusal, reference))
     except services.CaseWorkError as error:
         return _refused(reference, error.message)
     if form.version.errors:
@@ -131,7 +136,7 @@ def _set_version(form, version: int) -> None:
     form.version.raw_data = [str(version)]
 
 
-def _refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
+def refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
     label = labels.MOVE_LABELS.get(move, move)
     if refusal.code == "unmet_requirements":
         escalated_to = handover.report_made_from(reference) if "not_yet_escalated" in refusal.unmet else None

@@ -23,6 +23,7 @@ class Panel:
     # `moves` are the moves the person may make now; `args` the page's query parameters.
     load: Callable[[Any, Any, list[str], Mapping[str, str]], Any]
     order: int = 100  # smaller first
+    kinds: frozenset[str] | None = None  # the kinds of case it is for (None: every kind)
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,16 @@ def register(panel: Panel) -> None:
     _PANELS[panel.name] = panel
 
 
+def shown(user, case, moves: list[str], args: Mapping[str, str]) -> bool:
+    """Always shown (for the panels that need no data of their own)."""
+    return True
+
+
 def for_case(user, case, moves: list[str], args: Mapping[str, str]) -> list[ShownPanel]:
     shown = []
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):
+        if panel.kinds is not None and case.kind not in panel.kinds:
+            continue
         data = panel.load(user, case, moves, args)
         if data is not None:
             shown.append(ShownPanel(panel.name, panel.template, data))

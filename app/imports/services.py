@@ -6,6 +6,9 @@ The file is UTF-8 CSV with a header naming these columns (in any order; an empty
     reference,kind,received_date,department,unit,summary,categories,channel,triage,judgment,
     serious,ivo_notified_date,handled_as_deviation,closed_date,client_gender
 
+and, optionally (a file without them imports as before), for kind `supervision`: origin,
+subject and ivo_decision (app/supervision/imports.py checks and writes those rows).
+
 Every row is checked before anything is written, and every problem is reported with its
 line and column; one bad row means nothing is imported. The reference identifies a case:
 a row whose reference was imported before is left as it is, so importing the same file
@@ -54,6 +57,7 @@ from app.extensions import db
 from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
 from app.lexsarah.services import INVESTIGATION_MONTHS
 from app.org.models import Unit
+from app.supervision import imports as supervision_imports
 from app.workflow import Kind, Status
 
 COLUMNS = ("reference", "kind", "received_date", "department", "unit", "summary", "categories", "channel",
@@ -66,6 +70,8 @@ ADMINISTRATION_NAME = "Socialförvaltningen"  # the top of the tree when --creat
 SYSTEM_USERNAME = "varna-import"
 CHUNK = 5000
 MAX_REFERENCE, MAX_SUMMARY, MAX_NAME = 20, 200, 200
+OPTIONAL_COLUMNS = supervision_imports.COLUMNS
+IMPORTED_KINDS = (*CASE_KINDS, Kind.SUPERVISION)
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,7 @@ class Row:
     line: int
     reference: str
     kind: str
+    supervision: dict | None
     received_on: date
     department: str
     unit: str
@@ -174,7 +181,7 @@ def _choice(value: str, allowed, problems: list, line: int, column: str) -> str 
 def _parse_row(line: int, cells: dict[str, str], problems: list, received_label: str, today: date) -> Row:
     """One row, checked on its own (the organisation and the database are checked later, for every
     row, so that a file's problems are all reported at once); a bad value becomes None."""
-    value = {name: (cells.get(name) or "").strip() for name in COLUMNS}
+    value = {name: (cells.get(name) or "").strip() for name in (*COLUMNS, *OPTIONAL_COLUMNS)}
     reference = value["reference"]
     if not reference:
         problems.append(Problem(line, "reference", _("Diarienummer saknas.")))
@@ -182,9 +189,9 @@ def _parse_row(line: int, cells: dict[str, str], problems: list, received_label:
         problems.append(Problem(line, "reference", _("Diarienumret får ha högst %(n)d tecken.", n=MAX_REFERENCE)))
     kind = value["kind"]
     if not kind:
-        problems.append(Problem(line, "kind", _("Ange ärendetyp: deviation, complaint eller lex_sarah.")))
+        problems.append(Problem(line, "kind", _("Ange ärendetyp: deviation, complaint, lex_sarah eller supervision.")))
     else:
-        kind = _choice(kind, CASE_KINDS, problems, line, "kind")
+        kind = _choice(kind, IMPORTED_KINDS, problems, line, "kind")
     received_on = None
     if not value["received_date"]:
         problems.append(Problem(line, "received_date", _("Ange datumet då ärendet kom in.")))
@@ -245,7 +252,9 @@ def _parse_row(line: int, cells: dict[str, str], problems: list, received_label:
         problems.append(Problem(line, "handled_as_deviation", _("Bara en rapport som bedömts som inget "
                                                                 "missförhållande (judgment none) överlämnas som "
                                                                 "avvikelse.")))
-    return Row(line, reference, kind, received_on, department, unit, summary or "", categories, channel,
+    supervision = supervision_imports.parse(kind, value, lambda column, message: problems.append(
+        Problem(line, column, message)), triage=triage)
+    return Row(line, reference, kind, supervision, received_on, department, unit, summary or "", categories, channel,
                TRIAGE_VALUES[triage] if triage else None, judgment, serious, ivo_on, handed_over, closed_on, gender)
 
 
@@ -264,7 +273,7 @@ def read_rows(data: bytes) -> tuple[list[Row], list[Problem]]:
     names = [name.strip().lower() for name in header]
     problems: list[Problem] = []
     missing = [name for name in COLUMNS if name not in names]
-    unknown = [name for name in names if name not in COLUMNS]
+    unknown = [name for name in names if name not in COLUMNS and name not in OPTIONAL_COLUMNS]
     for name in missing:
         problems.append(Problem(1, name, _("Kolumnen saknas i rubrikraden.")))
     for name in unknown:
@@ -513,7 +522,7 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
     decider = system_user()
     now = utcnow()
     kind_names = {Kind.DEVIATION: _("Importerad avvikelse"), Kind.COMPLAINT: _("Importerat klagomål"),
-                  Kind.LEX_SARAH: _("Importerad lex Sarah-rapport")}
+                  Kind.LEX_SARAH: _("Importerad lex Sarah-rapport"), Kind.SUPERVISION: _("Importerat tillsynsärende")}
     html, pdf = _imported_document(_("Anmälan till IVO (importerad)"))
     html_sha, pdf_sha = hashlib.sha256(html.encode()).hexdigest(), hashlib.sha256(pdf).hexdigest()
     journal_text = _("Importerat från tidigare års register (%(source)s).", source=source)
@@ -568,6 +577,8 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                               (JournalEvent.__table__, events)):
             if values:
                 db.session.execute(insert(table), values)
+        supervision_imports.write([(case_id, row) for case_id, row in zip(ids, chunk, strict=True)
+                                   if row.kind == Kind.SUPERVISION], unit_ids, decider)
     _bump_reference_counters(rows)
 
 

@@ -9,12 +9,14 @@ from app.cases.queue.services import start_counts
 from app.clock import today_local
 from app.extensions import db
 from app.org.models import Unit
+from app.supervision import queries as supervision_queries
 
 
 def start_page(user: User) -> dict:
     page: dict = {"tasks": []}
     if can(user, Action.VIEW_QUEUE):
         page["queue_counts"] = start_counts(user)
+        page["supervision_deadlines"] = supervision_queries.deadlines_for(user)
     if can(user, Action.VIEW_OWN_ACTIONS):
         page["action_counts"] = action_queries.counts(user)
         today = today_local()

@@ -19,6 +19,7 @@ from flask_babel import ngettext
 
 from app.cases.models import CASE_KINDS, CLIENT_GENDERS, COMPLAINT_CHANNELS
 from app.stats import queries
+from app.supervision import statistics as supervision
 from app.workflow import Kind
 
 TREND_YEARS = 5
@@ -42,7 +43,9 @@ SHEET_NAMES = {
     "deviations": _l("Avvikelser"), "deviation_categories": _l("Avvikelser per kategori"),
     "lex_sarah_comparison": _l("Lex Sarah, två år"), "lex_sarah": _l("Lex Sarah"),
     "lex_sarah_categories": _l("Lex Sarah per kategori"), "actions": _l("Åtgärder"), "client_gender": _l("Kön"),
-    "median_days": _l("Handläggningstider"),
+    "median_days": _l("Handläggningstider"), supervision.KEY: _l("Tillsyn"),
+    "supervision_origins": _l("Tillsyn per start"), "supervision_subjects": _l("Tillsyn per slag"),
+    "supervision_trend": _l("Tillsyn, fem år"),
 }
 
 
@@ -120,11 +123,12 @@ def statistics(year: int, department_path: str | None = None) -> dict:
             "by_department": _ordered(by_department["complaint"]),
             "by_category": _ordered(by_category["complaint"]),
         },
+        supervision.KEY: supervision.block(year, department_path),
         "actions": {"by_type": _ordered(dict(queries.action_counts(scope)))},
         "client_gender": {gender: n for gender, n in genders.items() if n},
         "median_days": {measure: _median(queries.median_days(measure, scope)) for measure in queries.MEASURES},
         "change": {key: this[key] - before[key] for key in ("lex_sarah", "deviations", "complaints",
-                                                             "notified_to_ivo")},
+                                                             "notified_to_ivo", supervision.KEY)},
         "trend": trend,
     }
 
@@ -132,12 +136,13 @@ def statistics(year: int, department_path: str | None = None) -> dict:
 def _trend(year: int, department_path: str | None) -> list[dict]:
     """Five years, oldest first, ending with `year`; years without cases are zeros."""
     scope = queries.Scope(year - TREND_YEARS + 1, year, department_path)
-    rows = {y: {"year": y, "deviations": 0, "complaints": 0, "lex_sarah": 0, "notified_to_ivo": 0}
+    rows = {y: {"year": y, "deviations": 0, "complaints": 0, "lex_sarah": 0, supervision.KEY: 0, "notified_to_ivo": 0}
             for y in range(scope.first_year, year + 1)}
     for y, kind, n in queries.trend_counts(scope):
         rows[y][KIND_KEYS[kind]] += n
     for y, n in queries.trend_notified(scope):
         rows[y]["notified_to_ivo"] += n
+    supervision.add_to_trend(rows, department_path)
     return list(rows.values())
 
 
@@ -315,7 +320,8 @@ def build_report(data: dict, department: str | None = None) -> Report:
     times.tables.append(Table("median_days", _("Handläggningstid i dagar (median) %(year)d", year=year),
                               [_("Mått"), _("Dagar (median)")],
                               [[str(MEASURE_LABELS[m]), data["median_days"][m]] for m in queries.MEASURES]))
-    chapters = [overview, complaints, deviations, lex_sarah, by_department, actions, gender, times]
+    chapters = [overview, complaints, deviations, lex_sarah, supervision.chapter(data), by_department, actions, gender,
+                times]
     for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
         chart.ident = f"chart-{n}"
     return Report(year, department, data, chapters)

@@ -39,7 +39,7 @@ def test_a_logged_in_officer_gets_the_contract_json(login_as):
     assert response.mimetype == "application/json"
     data = response.get_json()
     assert data == statistics(2018)
-    assert list(data) == ["year", "lex_sarah", "deviations", "complaints", "actions", "client_gender",
+    assert list(data) == ["year", "lex_sarah", "deviations", "complaints", "supervision", "actions", "client_gender",
                           "median_days", "change", "trend"]
     assert data["lex_sarah"]["notified_to_ivo"] == 1 and data["complaints"]["via_ivo"] == 1
 

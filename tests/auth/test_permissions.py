@@ -49,6 +49,8 @@ GENERAL = [
     (Action.IMPORT_CASES, False, False, False, True),
     (Action.VIEW_OWN_ACTIONS, True, True, True, True),
     (Action.VIEW_UNIT_ACTIONS, False, True, True, True),
+    # An investigator only for their own units (may_register_supervision_for, below).
+    (Action.REGISTER_SUPERVISION, False, True, True, True),
 ]
 
 
@@ -90,6 +92,12 @@ CASE_TABLE = [
     # A linked case's reference: shown to all, except a bypass report's to those who may not open it.
     (Action.KNOW_OF_CASE, "deviation", False, True, True, True, True, True, True),
     (Action.KNOW_OF_CASE, "lex_sarah", True, False, False, False, False, True, False),
+    # Supervision: the unit's handlers and the officers work it (and may be its handler),
+    # admins read it, staff never see it.
+    (Action.VIEW_CASE, "supervision", False, False, True, True, False, True, True),
+    (Action.WORK_CASE, "supervision", False, False, True, True, False, True, False),
+    (Action.BE_ASSIGNED, "supervision", False, False, True, True, False, True, False),
+    (Action.JUDGE, "supervision", False, False, False, False, False, False, False),
 ]
 
 
@@ -205,3 +213,12 @@ def test_nobody_anonymous_or_deactivated_may_do_anything():
         assert not can(anonymous, action, FakeCase())
         assert not can(deactivated, action, FakeCase())
     assert not can(None, Action.FILE_REPORT)
+
+
+def test_an_investigator_registers_supervision_only_for_their_own_units():
+    from app.auth.permissions import may_register_supervision_for
+    board = FakeUser("board", id=16)
+    path = (1, 2, 5)
+    assert [may_register_supervision_for(u, path) for u in
+            (STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, INVESTIGATOR_OTHER, OFFICER, ADMIN, board)] == [
+        False, True, True, False, True, True, False]

@@ -112,7 +112,8 @@ def test_errors_on_several_lines_import_nothing_and_every_error_is_reported(demo
         (6, "channel"), (6, "closed_date"), (6, "reference"),
     }
     messages = [str(p) for p in result.problems]
-    assert "Rad 3, kolumn kind: Okänt värde deviaton. Tillåtna värden: deviation, lex_sarah, complaint." in messages
+    assert ("Rad 3, kolumn kind: Okänt värde deviaton. Tillåtna värden: deviation, lex_sarah, complaint, "
+            "supervision.") in messages
     assert "Rad 6, kolumn reference: Samma diarienummer som på rad 2." in messages
     assert any(m.startswith("Rad 5, kolumn unit: Enheten Mottagning barn och familj finns inte under avdelningen Vuxna")
                for m in messages)
@@ -183,7 +184,8 @@ def test_create_units_on_an_empty_database_through_the_command_line(app, tmp_pat
     assert root.name == "Socialförvaltningen" and root.depth == 0 and root.path == f"/{root.id}/"
     assert sorted(u.name for u in db.session.scalars(select(Unit).where(Unit.depth == 1))) == ["Unga", "Vuxna"]
     assert statistics(2018)["lex_sarah"]["handled_as_deviation"] == 1
-    assert statistics(2018)["change"] == {"lex_sarah": 1, "deviations": -1, "complaints": 0, "notified_to_ivo": 0}
+    assert statistics(2018)["change"] == {"lex_sarah": 1, "deviations": -1, "complaints": 0, "notified_to_ivo": 0,
+                                          "supervision": 0}
 
 
 def test_the_command_line_reports_every_error_and_exits_non_zero(app, tmp_path):

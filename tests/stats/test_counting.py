@@ -210,7 +210,8 @@ def test_change_is_this_year_minus_the_year_before():
     case("complaint", 2017)
     case("complaint", 2018)
 
-    assert statistics(2018)["change"] == {"lex_sarah": -4, "deviations": 1, "complaints": 0, "notified_to_ivo": -1}
+    assert statistics(2018)["change"] == {"lex_sarah": -4, "deviations": 1, "complaints": 0, "notified_to_ivo": -1,
+                                          "supervision": 0}
 
 
 def test_actions_count_by_type_in_the_year_of_their_case():
@@ -233,7 +234,8 @@ def test_the_trend_is_five_years_oldest_first_ending_with_the_year():
 
     trend = statistics(2018)["trend"]
     assert [row["year"] for row in trend] == [2014, 2015, 2016, 2017, 2018]
-    assert trend[0] == {"year": 2014, "deviations": 1, "complaints": 0, "lex_sarah": 0, "notified_to_ivo": 0}
+    assert trend[0] == {"year": 2014, "deviations": 1, "complaints": 0, "lex_sarah": 0, "notified_to_ivo": 0,
+                        "supervision": 0}
     assert trend[2]["complaints"] == 1 and trend[4]["lex_sarah"] == 1
 
 

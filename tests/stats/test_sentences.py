@@ -16,13 +16,18 @@ ALINGSAS_2018 = {
                    "by_department": {"Unga": 16, "Vuxna": 15, "Stab": 4}, "by_category": {}},
     "complaints": {"received": 31, "by_channel": {"web": 10, "email": 15, "ivo": 6}, "via_ivo": 6, "answered": 31,
                    "by_department": {}, "by_category": {"Handläggning": 12}},
+    # "IVO genomförde under året tillsyn vid fyra av socialnämndens verksamheter ... Vid tre av fyra
+    # tillsyner beslutade IVO avsluta ärendet. I ett ärende fann IVO däremot skäl att ställa krav på åtgärder."
+    "supervision": {"received": 4, "pending": 0, "by_origin": {"complaint": 3, "initiative": 1},
+                    "by_subject": {"activity": 4}, "decisions": {"no_criticism": 3, "demands": 1},
+                    "from_complaints": 3, "by_department": {"Unga": 4}},
     "actions": {"by_type": {"Ny rutin": 5, "Samtal med berörd personal": 3}},
     "client_gender": {"female": 30, "male": 29},
     "median_days": {"lex_sarah_to_judgment": 21, "lex_sarah_to_ivo": 3.5, "complaint_to_answer": None},
-    "change": {"lex_sarah": -9, "deviations": 3, "complaints": 0, "notified_to_ivo": -4},
-    "trend": [{"year": y, "deviations": d, "complaints": c, "lex_sarah": ls, "notified_to_ivo": n}
-              for y, d, c, ls, n in ((2014, 20, 25, 9, 2), (2015, 28, 22, 12, 3), (2016, 30, 27, 15, 2),
-                                     (2017, 32, 31, 20, 5), (2018, 35, 31, 11, 1))],
+    "change": {"lex_sarah": -9, "deviations": 3, "complaints": 0, "notified_to_ivo": -4, "supervision": 2},
+    "trend": [{"year": y, "deviations": d, "complaints": c, "lex_sarah": ls, "notified_to_ivo": n, "supervision": t}
+              for y, d, c, ls, n, t in ((2014, 20, 25, 9, 2, 1), (2015, 28, 22, 12, 3, 0), (2016, 30, 27, 15, 2, 3),
+                                        (2017, 32, 31, 20, 5, 2), (2018, 35, 31, 11, 1, 4))],
 }
 
 

@@ -134,8 +134,15 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     assert data["actions"] == {"by_type": {"Ny rutin": 1}}
     assert data["client_gender"] == {"female": 4, "male": 1, "unknown": 1}
     assert data["median_days"] == {"lex_sarah_to_judgment": 12, "lex_sarah_to_ivo": 14, "complaint_to_answer": 14}
-    assert data["change"] == {"lex_sarah": 1, "deviations": 2, "complaints": 1, "notified_to_ivo": 1}
-    assert data["trend"][-2] == {"year": 2024, "deviations": 0, "complaints": 0, "lex_sarah": 2, "notified_to_ivo": 0}
+    assert data["supervision"] == {
+        "received": 0, "pending": 0, "by_origin": {"initiative": 0, "complaint": 0, "lex_sarah": 0},
+        "by_subject": {"activity": 0, "individual_case": 0, "theme": 0},
+        "decisions": {"no_criticism": 0, "criticism": 0, "demands": 0, "injunction": 0},
+        "from_complaints": 0, "by_department": {}}
+    assert data["change"] == {"lex_sarah": 1, "deviations": 2, "complaints": 1, "notified_to_ivo": 1,
+                              "supervision": 0}
+    assert data["trend"][-2] == {"year": 2024, "deviations": 0, "complaints": 0, "lex_sarah": 2, "notified_to_ivo": 0,
+                                 "supervision": 0}
 
     # The hand-overs made two more cases; they exist, and are not counted as received.
     assert db.session.scalar(select(Case).where(Case.origin_case_id == none.id)).kind == "deviation"

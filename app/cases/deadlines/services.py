@@ -14,6 +14,7 @@ to; `update_deadlines` recomputes the open cases when the admin changes a settin
 queue's overdue filter and deadline sort are then plain index ranges on that column.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -182,7 +183,18 @@ def step_deadlines(case: Case, table: dict[tuple[str, str], Rule] | None = None,
     return result
 
 
+# Kinds whose deadlines are dates someone else sets (a supervising authority's letter), not
+# steps of a fixed length: each gives its own next_deadline(case), registered by create_app().
+_DATED_KINDS: dict[str, Callable[[Case], datetime]] = {}
+
+
+def register_dated_kind(kind: str, next_deadline: Callable[[Case], datetime]) -> None:
+    _DATED_KINDS[kind] = next_deadline
+
+
 def next_deadline_for(case: Case, table: dict[tuple[str, str], Rule], start: datetime) -> datetime:
+    if case.kind in _DATED_KINDS:
+        return _DATED_KINDS[case.kind](case)
     running = [d.due_at for d in step_deadlines(case, table, start) if d.state == "running"]
     return min(running, default=NO_DEADLINE)
 

@@ -1,0 +1,60 @@
+"""Lists of supervision cases: the overview, the officer's desk and the handler's start page.
+Supervision cases are few (a handful a year), so the permission function filters them in
+Python rather than as SQL."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.auth.permissions import Action, can
+from app.cases.models import Case
+from app.clock import today_local
+from app.extensions import db
+from app.supervision.deadlines import last_day
+from app.supervision.models import SupervisionDetails, SupervisionRequest
+from app.workflow import Kind, Status
+
+
+@dataclass
+class Row:
+    case: Case
+    open_requests: list[SupervisionRequest]
+
+    @property
+    def next_day(self) -> date | None:
+        return min((last_day(r) for r in self.open_requests), default=None)
+
+    def overdue(self, today: date) -> bool:
+        return self.next_day is not None and self.next_day < today
+
+
+def open_supervision_cases() -> list[Case]:
+    return list(db.session.scalars(
+        select(Case).where(Case.kind == Kind.SUPERVISION, Case.status != Status.CLOSED)
+        .options(selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.assigned_to),
+                 selectinload(Case.supervision).selectinload(SupervisionDetails.requests))
+        .order_by(Case.next_deadline_at, Case.id)))
+
+
+def open_cases(actor, *, working: bool = False) -> list[Row]:
+    """The open supervision cases the person sees (or, `working`, may work), nearest deadline first."""
+    action = Action.WORK_CASE if working else Action.VIEW_CASE
+    return [Row(case, [r for r in case.supervision.requests if r.is_open])
+            for case in open_supervision_cases() if can(actor, action, case)]
+
+
+def deadlines_for(actor) -> list[tuple[Row, SupervisionRequest]]:
+    """The unanswered requests of the cases this person works (the start page and the desk):
+    their own cases, and those without a handler."""
+    found = []
+    for row in open_cases(actor, working=True):
+        if row.case.assigned_to_id not in (None, actor.id):
+            continue
+        found += [(row, r) for r in row.open_requests]
+    return sorted(found, key=lambda pair: (last_day(pair[1]), pair[0].case.id))
+
+
+def today() -> date:
+    return today_local()
