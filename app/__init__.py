@@ -95,6 +95,7 @@ def _import_models() -> None:
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
+    from app.stats import models as stats_models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

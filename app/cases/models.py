@@ -44,6 +44,8 @@ case_categories = Table(
 CLIENT_GENDERS = ("female", "male", "other", "unknown")
 LEX_SARAH_TYPES = ("misconduct", "risk")  # a misconduct that happened, or a concrete risk of one
 COMPLAINT_CHANNELS = ("web", "email", "letter", "phone", "visit", "ivo")
+# A klagomål (something went wrong) or a synpunkt (a suggestion); the statistics count them apart.
+COMPLAINT_TYPES = ("complaint", "suggestion")
 COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
 # "to_deviation": a lex Sarah report judged not a misconduct, handled as a deviation;
 # "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
@@ -197,10 +199,12 @@ class ComplaintDetails(db.Model):
     __tablename__ = "complaint_details"
     __table_args__ = (
         CheckConstraint("channel IN ('web', 'email', 'letter', 'phone', 'visit', 'ivo')", name="channel"),
+        CheckConstraint("complaint_type IN ('complaint', 'suggestion')", name="complaint_type"),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))
+    complaint_type: Mapped[str] = mapped_column(String(12), default="complaint", server_default="complaint")
     ivo_reference: Mapped[str] = mapped_column(String(60), default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
     complainant_name: Mapped[str] = mapped_column(String(200), default="")

@@ -16,9 +16,13 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import select
 
-from app.cases.models import CASE_KINDS, CLIENT_GENDERS, COMPLAINT_CHANNELS
+from app.cases.models import CLIENT_GENDERS, COMPLAINT_CHANNELS, COMPLAINT_TYPES
+from app.extensions import db
+from app.lexsarah.models import IVO_OUTCOMES
 from app.stats import queries
+from app.stats.models import DataFromYear
 from app.workflow import Kind
 
 TREND_YEARS = 5
@@ -59,85 +63,199 @@ def _median(value: float | None) -> int | float | None:
     return int(value) if float(value).is_integer() else round(value * 2) / 2
 
 
-def statistics(year: int, department_path: str | None = None) -> dict:
-    """The contract JSON for one year, for the whole administration or one department."""
-    scope = queries.Scope(year, year, department_path)
-    received = dict.fromkeys(CASE_KINDS, 0)
-    not_investigated = dict.fromkeys(CASE_KINDS, 0)
-    to_deviation = to_lex_sarah = 0
-    genders = dict.fromkeys(CLIENT_GENDERS, 0)
-    for kind, gender, n, not_inv, handed_over, escalated in queries.kind_counts(scope):
-        received[kind] += n
-        not_investigated[kind] += int(not_inv or 0)
-        if kind == Kind.LEX_SARAH:
-            to_deviation += int(handed_over or 0)
-        if kind == Kind.DEVIATION:
-            to_lex_sarah += int(escalated or 0)
-        genders[gender if gender in genders else "unknown"] += n
+# The reasons of a decision not to investigate that the contract counts, per kind (lex Sarah: the
+# officer's ställningstagande not to investigate).
+NOT_INVESTIGATED_REASONS = {
+    Kind.LEX_SARAH: ("no_misconduct", "already_investigated", "not_own_service", "health_care"),
+    Kind.DEVIATION: ("not_caused_by_service", "not_own_service", "already_investigated"),
+}
+FOLLOW_UP_RESULTS = ("yes", "partly", "no")
+# The yearly series of `trend` and `change`, each the `received` of one kind. A new kind adds its line here.
+TREND_KINDS = {"deviations": Kind.DEVIATION, "complaints": Kind.COMPLAINT, "lex_sarah": Kind.LEX_SARAH}
 
-    by_department = {kind: {} for kind in CASE_KINDS}
+
+@dataclass
+class Counts:
+    """The aggregate rows of one year, read once and shared by the blocks of the JSON."""
+
+    year: int
+    scope: queries.Scope
+    first_years: dict[str, int | None]
+    received: dict[str, int] = field(default_factory=dict)
+    not_investigated: dict[str, int] = field(default_factory=dict)
+    to_deviation: dict[str, int] = field(default_factory=dict)
+    to_lex_sarah: dict[str, int] = field(default_factory=dict)
+    from_handover: dict[str, int] = field(default_factory=dict)
+    genders: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_department: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_category: dict[str, dict[str, int]] = field(default_factory=dict)
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def known(self, kind: str, year: int | None = None) -> bool:
+        """Whether the kind has data for the year: on or after its first year of data."""
+        first = self.first_years.get(kind)
+        return first is not None and (self.year if year is None else year) >= first
+
+    def received_or_null(self, kind: str) -> int | None:
+        return self.received.get(kind, 0) if self.known(kind) else None
+
+    def gender(self, kind: str) -> dict[str, int]:
+        return {gender: n for gender, n in self.genders.get(kind, {}).items() if n}
+
+
+def first_years_of_data() -> dict[str, int | None]:
+    """Per kind, the first year of data: the year of its earliest case, or the earlier year an admin
+    set ("uppgifter finns från och med"); None for a kind with neither."""
+    years: dict[str, int | None] = dict.fromkeys(KIND_KEYS, None)
+    for kind, year in queries.first_years().items():
+        years[kind] = year
+    for row in db.session.scalars(select(DataFromYear)):
+        if row.kind in years:
+            years[row.kind] = row.year if years[row.kind] is None else min(years[row.kind], row.year)
+    return years
+
+
+def _read(year: int, unit_path: str | None) -> Counts:
+    scope = queries.Scope(year, year, unit_path)
+    counts = Counts(year, scope, first_years_of_data())
+    for kind in KIND_KEYS:
+        for name in ("received", "not_investigated", "to_deviation", "to_lex_sarah", "from_handover"):
+            getattr(counts, name)[kind] = 0
+        counts.genders[kind] = dict.fromkeys(CLIENT_GENDERS, 0)
+        counts.by_department[kind], counts.by_category[kind], counts.reasons[kind] = {}, {}, {}
+    for kind, gender, n, not_inv, handed_over, escalated, from_handover in queries.kind_counts(scope):
+        counts.received[kind] += n
+        counts.not_investigated[kind] += int(not_inv or 0)
+        counts.to_deviation[kind] += int(handed_over or 0)
+        counts.to_lex_sarah[kind] += int(escalated or 0)
+        counts.from_handover[kind] += int(from_handover or 0)
+        counts.genders[kind][gender if gender in CLIENT_GENDERS else "unknown"] += n
     for name, kind, n in queries.department_counts(scope):
-        by_department[kind][name] = by_department[kind].get(name, 0) + n
-    by_category = {kind: {} for kind in CASE_KINDS}
+        counts.by_department[kind][name] = counts.by_department[kind].get(name, 0) + n
     for kind, name, n in queries.category_counts(scope):
-        by_category[kind][name] = n
+        counts.by_category[kind][name] = n
+    for kind, reason, n in queries.not_investigated_reasons(scope):
+        counts.reasons[kind][reason] = counts.reasons[kind].get(reason, 0) + n
+    return counts
 
-    outcomes = queries.lex_sarah_outcomes(scope)
+
+def _reasons(counts: Counts, kind: str) -> dict[str, int]:
+    return {reason: counts.reasons[kind].get(reason, 0) for reason in NOT_INVESTIGATED_REASONS[kind]}
+
+
+def _lex_sarah_block(counts: Counts) -> dict:
+    kind = Kind.LEX_SARAH
+    outcomes = queries.lex_sarah_outcomes(counts.scope)
     judged = outcomes["misconduct"] + outcomes["risk"] + outcomes["none"]
-    channels = dict.fromkeys(COMPLAINT_CHANNELS, 0)
-    answered = 0
-    for channel, n, answered_n in queries.complaint_channels(scope):
-        channels[channel] = n
-        answered += answered_n
-
-    trend = _trend(year, department_path)
-    this, before = trend[-1], trend[-2]
+    received = counts.received[kind]
     return {
-        "year": year,
-        "lex_sarah": {
-            "received": received["lex_sarah"],
-            "not_investigated": not_investigated["lex_sarah"],
-            "pending": received["lex_sarah"] - not_investigated["lex_sarah"] - judged,
-            "judgments": {key: outcomes[key] for key in ("misconduct", "risk", "none")},
-            "serious": outcomes["serious"],
-            "notified_to_ivo": outcomes["notified"],
-            "handled_as_deviation": to_deviation,
-            "by_department": _ordered(by_department["lex_sarah"]),
-            "by_category": _ordered(by_category["lex_sarah"]),
-        },
-        "deviations": {
-            "received": received["deviation"],
-            "not_investigated": not_investigated["deviation"],
-            "escalated_to_lex_sarah": to_lex_sarah,
-            "by_department": _ordered(by_department["deviation"]),
-            "by_category": _ordered(by_category["deviation"]),
-        },
-        "complaints": {
-            "received": received["complaint"],
-            "by_channel": {channel: n for channel, n in channels.items() if n},
-            "via_ivo": channels["ivo"],
-            "answered": answered,
-            "by_department": _ordered(by_department["complaint"]),
-            "by_category": _ordered(by_category["complaint"]),
-        },
-        "actions": {"by_type": _ordered(dict(queries.action_counts(scope)))},
-        "client_gender": {gender: n for gender, n in genders.items() if n},
-        "median_days": {measure: _median(queries.median_days(measure, scope)) for measure in queries.MEASURES},
-        "change": {key: this[key] - before[key] for key in ("lex_sarah", "deviations", "complaints",
-                                                             "notified_to_ivo")},
-        "trend": trend,
+        "received": counts.received_or_null(kind),
+        "not_investigated": counts.not_investigated[kind],
+        "pending": received - counts.not_investigated[kind] - judged,
+        "judgments": {key: outcomes[key] for key in ("misconduct", "risk", "none")},
+        "serious": outcomes["serious"],
+        "notified_to_ivo": outcomes["notified"],
+        "handled_as_deviation": counts.to_deviation[kind],
+        "by_department": _ordered(counts.by_department[kind]),
+        "by_category": _ordered(counts.by_category[kind]),
+        "from_handover": counts.from_handover[kind],
+        "not_investigated_by_reason": _reasons(counts, kind),
+        "ivo_decisions": {outcome: outcomes[f"ivo_{outcome}"] for outcome in IVO_OUTCOMES},
+        "client_gender": counts.gender(kind),
     }
 
 
-def _trend(year: int, department_path: str | None) -> list[dict]:
-    """Five years, oldest first, ending with `year`; years without cases are zeros."""
-    scope = queries.Scope(year - TREND_YEARS + 1, year, department_path)
-    rows = {y: {"year": y, "deviations": 0, "complaints": 0, "lex_sarah": 0, "notified_to_ivo": 0}
+def _deviations_block(counts: Counts) -> dict:
+    kind = Kind.DEVIATION
+    return {
+        "received": counts.received_or_null(kind),
+        "not_investigated": counts.not_investigated[kind],
+        "escalated_to_lex_sarah": counts.to_lex_sarah[kind],
+        "by_department": _ordered(counts.by_department[kind]),
+        "by_category": _ordered(counts.by_category[kind]),
+        "from_handover": counts.from_handover[kind],
+        "not_investigated_by_reason": _reasons(counts, kind),
+        "client_gender": counts.gender(kind),
+    }
+
+
+def _complaints_block(counts: Counts) -> dict:
+    kind = Kind.COMPLAINT
+    channels = dict.fromkeys(COMPLAINT_CHANNELS, 0)
+    types = dict.fromkeys(COMPLAINT_TYPES, 0)
+    answered = 0
+    for channel, complaint_type, n, answered_n in queries.complaint_channels(counts.scope):
+        channels[channel] += n
+        types[complaint_type] += n
+        answered += answered_n
+    return {
+        "received": counts.received_or_null(kind),
+        "by_channel": {channel: n for channel, n in channels.items() if n},
+        "via_ivo": channels["ivo"],
+        "answered": answered,
+        "by_department": _ordered(counts.by_department[kind]),
+        "by_category": _ordered(counts.by_category[kind]),
+        "by_type": types,
+        "escalated_to_lex_sarah": counts.to_lex_sarah[kind],
+        "client_gender": counts.gender(kind),
+    }
+
+
+def _actions_block(counts: Counts) -> dict:
+    followed_up = dict.fromkeys(FOLLOW_UP_RESULTS, 0)
+    for result, n in queries.follow_up_counts(counts.scope):
+        followed_up[result] += n
+    return {"by_type": _ordered(dict(queries.action_counts(counts.scope))), "followed_up": followed_up}
+
+
+# The blocks of the JSON between "year" and "client_gender", in the contract's order. A new block
+# (supervision, after complaints) is one line here.
+BLOCKS = [
+    ("lex_sarah", _lex_sarah_block),
+    ("deviations", _deviations_block),
+    ("complaints", _complaints_block),
+    ("actions", _actions_block),
+]
+
+
+def statistics(year: int, unit_path: str | None = None) -> dict:
+    """The contract JSON for one year, for the whole administration or one unit and all under it."""
+    counts = _read(year, unit_path)
+    data: dict = {"year": year}
+    for key, block in BLOCKS:
+        data[key] = block(counts)
+    genders = dict.fromkeys(CLIENT_GENDERS, 0)
+    for per_kind in counts.genders.values():
+        for gender, n in per_kind.items():
+            genders[gender] += n
+    data["client_gender"] = {gender: n for gender, n in genders.items() if n}
+    data["median_days"] = {measure: _median(queries.median_days(measure, counts.scope))
+                           for measure in queries.MEASURES}
+    trend = _trend(year, unit_path, counts.first_years)
+    this, before = trend[-1], trend[-2]
+    data["change"] = {key: None if this[key] is None or before[key] is None else this[key] - before[key]
+                      for key in (*TREND_KINDS, "notified_to_ivo")}
+    data["trend"] = trend
+    return data
+
+
+def _trend(year: int, unit_path: str | None, first_years: dict[str, int | None]) -> list[dict]:
+    """Five years, oldest first, ending with `year`; a kind's years before its first year of data are null."""
+    scope = queries.Scope(year - TREND_YEARS + 1, year, unit_path)
+    rows = {y: {"year": y, **dict.fromkeys(TREND_KINDS, 0), "notified_to_ivo": 0}
             for y in range(scope.first_year, year + 1)}
     for y, kind, n in queries.trend_counts(scope):
-        rows[y][KIND_KEYS[kind]] += n
+        if KIND_KEYS.get(kind) in rows[y]:
+            rows[y][KIND_KEYS[kind]] += n
     for y, n in queries.trend_notified(scope):
         rows[y]["notified_to_ivo"] += n
+    for y, row in rows.items():
+        for key, kind in TREND_KINDS.items():
+            first = first_years.get(kind)
+            if first is None or y < first:
+                row[key] = None
+                if kind == Kind.LEX_SARAH:
+                    row["notified_to_ivo"] = None  # notifications follow lex Sarah
     return list(rows.values())
 
 
