@@ -99,13 +99,17 @@ def as_xlsx(report: Report) -> bytes:
     _append(text, [report.title])
     text["A1"].font = Font(bold=True, size=14)
     text.column_dimensions["A"].width = 110
+    if report.board_name:
+        _append(text, [report.board_name])
+    for label, value in report.adoption.lines:
+        _append(text, [f"{label}: {value}"])
     for chapter in report.chapters:
-        if not chapter.paragraphs:
+        if not chapter.paragraphs and not chapter.texts:
             continue
         text.append([])
         _append(text, [chapter.title])
         text.cell(row=text.max_row, column=1).font = Font(bold=True)
-        for paragraph in chapter.paragraphs:
+        for paragraph in chapter.paragraphs + [f"{heading}: {body}" for heading, body in chapter.texts]:
             _append(text, [paragraph])
             text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     for table in report.tables:
@@ -196,7 +200,7 @@ def _line_drawing(chart, width: float):
 
     height, left, bottom, legend = 170, 30, 18, 16
     plot_w, plot_h = width - left - 10, height - bottom - legend - 8
-    largest = charts._nice_top(max([v for _name, values in chart.series for v in values] + [0]))
+    largest = charts._nice_top(max([v for _name, values in chart.series for v in values if v is not None] + [0]))
     count = max(len(chart.labels) - 1, 1)
     drawing = Drawing(width, height)
 
@@ -217,9 +221,11 @@ def _line_drawing(chart, width: float):
     for index, (name, values) in enumerate(chart.series):
         colour = colors.HexColor(charts.COLOURS[index % len(charts.COLOURS)])
         dash = [float(d) for d in charts.DASHES[index % len(charts.DASHES)].split()] or None
-        points = [coordinate for i, v in enumerate(values) for coordinate in (x(i), y(v))]
-        drawing.add(PolyLine(points, strokeColor=colour, strokeWidth=1.6, strokeDashArray=dash))
-        for i, v in enumerate(values):
+        known = [(i, v) for i, v in enumerate(values) if v is not None]  # no point for a year without data
+        points = [coordinate for i, v in known for coordinate in (x(i), y(v))]
+        if len(known) > 1:
+            drawing.add(PolyLine(points, strokeColor=colour, strokeWidth=1.6, strokeDashArray=dash))
+        for i, v in known:
             drawing.add(Circle(x(i), y(v), 2.2, fillColor=colour, strokeColor=None))
         drawing.add(Line(legend_x, height - 6, legend_x + 16, height - 6, strokeColor=colour, strokeWidth=1.6,
                          strokeDashArray=dash))
@@ -253,6 +259,9 @@ def as_pdf(report: Report) -> bytes:
     width = A4[0] - 40 * mm
 
     story = [Paragraph(escape(report.title), title)]
+    if report.board_name:
+        story.append(Paragraph(escape(report.board_name), body))
+    story += [Paragraph(escape(f"{label}: {value}"), body) for label, value in report.adoption.lines]
     for chapter in report.chapters:
         story.append(Paragraph(escape(chapter.title), heading))
         story += [Paragraph(escape(p), body) for p in chapter.paragraphs]
@@ -275,6 +284,9 @@ def as_pdf(report: Report) -> bytes:
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]))
             story += [Paragraph(escape(table.title), caption), pdf_table, Spacer(1, 3 * mm)]
+        for text_heading, text in chapter.texts:
+            story.append(Paragraph(escape(text_heading), caption))
+            story += [Paragraph(escape(part), body) for part in text.split("\n\n") if part.strip()]
 
     def footer(canvas, doc):
         canvas.saveState()

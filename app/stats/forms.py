@@ -39,5 +39,5 @@ class StatisticsForm(FlaskForm):
 
     year = ChoiceField(_l("År"), coerce=db_int, validators=[InputRequired(_l("Välj ett år."))],
                        junk_message=_l("Välj ett år i listan."), name="ar")
-    department = ChoiceField(_l("Avdelning"), coerce=_optional_int, validators=[Optional()],
-                             junk_message=_l("Välj en avdelning i listan."), name="avdelning")
+    department = ChoiceField(_l("Enhet"), coerce=_optional_int, validators=[Optional()],
+                             junk_message=_l("Välj en enhet i listan."), name="unit")

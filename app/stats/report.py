@@ -21,12 +21,15 @@ from sqlalchemy import select
 from app.cases.models import CLIENT_GENDERS, COMPLAINT_CHANNELS, COMPLAINT_TYPES
 from app.extensions import db
 from app.lexsarah.models import IVO_OUTCOMES
-from app.stats import queries
+from app.stats import queries, wording
 from app.stats.models import DataFromYear
 from app.workflow import Kind
 
 TREND_YEARS = 5
 
+# The channels as a list in running text names them after "via": "via brev (10), webbformuläret (8) och IVO (6)".
+CHANNEL_NAMES = {"web": _l("webbformuläret"), "email": _l("e-post"), "letter": _l("brev"), "phone": _l("telefon"),
+                 "visit": _l("besök"), "ivo": _l("IVO")}
 CHANNEL_LABELS = {"web": _l("Webbformuläret"), "email": _l("E-post"), "letter": _l("Brev"),
                   "phone": _l("Telefon"), "visit": _l("Besök"), "ivo": _l("Via IVO")}
 GENDER_LABELS = {"female": _l("Kvinna eller flicka"), "male": _l("Man eller pojke"), "other": _l("Annat"),
@@ -39,6 +42,12 @@ MEASURE_LABELS = {"lex_sarah_to_judgment": _l("Lex Sarah: från rapport till bed
 KIND_PLURALS = {Kind.DEVIATION: _l("Avvikelser"), Kind.COMPLAINT: _l("Synpunkter och klagomål"),
                 Kind.LEX_SARAH: _l("Lex Sarah-rapporter")}
 KIND_KEYS = {Kind.DEVIATION: "deviations", Kind.COMPLAINT: "complaints", Kind.LEX_SARAH: "lex_sarah"}
+# The sections that take an analysis and an improvement-work text, and the chapter each is printed in.
+SECTION_CHAPTERS = {"lex_sarah": "lex_sarah", "deviations": "deviations", "complaints": "complaints",
+                    "supervision": "supervision", "actions": "actions"}
+SECTION_LABELS = {"lex_sarah": _l("Lex Sarah"), "deviations": _l("Avvikelser"),
+                  "complaints": _l("Synpunkter och klagomål"), "supervision": _l("Tillsyn"), "actions": _l("Åtgärder")}
+TEXT_HEADINGS = {"analysis": _l("Analys"), "improvement": _l("Förbättringsarbete")}
 # Short names for the tables, for the sheets of the XLSX (Excel allows 31 characters).
 SHEET_NAMES = {
     "trend": _l("Fem år"), "departments": _l("Per avdelning"), "complaints": _l("Klagomål"),
@@ -299,6 +308,23 @@ class Chapter:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # (heading, text): the year's analysis and improvement work, printed under the figures.
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Adoption:
+    """How the nämnd adopted the chapter of the year (entered by an admin), printed under its title."""
+
+    adopted_by: str = ""
+    decided_on: str = ""  # already written as a date, "2019-02-26"
+    diary_number: str = ""
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        return [(label, value) for label, value in ((_("Fastställd av"), self.adopted_by),
+                                                    (_("Beslutsdatum"), self.decided_on),
+                                                    (_("Diarienummer"), self.diary_number)) if value]
 
 
 @dataclass
@@ -307,6 +333,8 @@ class Report:
     department: str | None
     data: dict
     chapters: list[Chapter]
+    board_name: str = ""
+    adoption: Adoption = field(default_factory=Adoption)
 
     @property
     def tables(self) -> list[Table]:
@@ -317,9 +345,11 @@ class Report:
 
     @property
     def title(self) -> str:
+        # One chapter of the nämnd's kvalitetsberättelse, titled as the chapter it is.
         if self.department:
-            return _("Kvalitetsberättelse %(year)d – avdelning %(name)s", year=self.year, name=self.department)
-        return _("Kvalitetsberättelse %(year)d", year=self.year)
+            return _("Avvikelser, klagomål, lex Sarah och tillsyn %(year)d – %(name)s", year=self.year,
+                     name=self.department)
+        return _("Avvikelser, klagomål, lex Sarah och tillsyn %(year)d", year=self.year)
 
 
 def _count_table(key: str, title: str, what: str, counts: dict[str, int], labels: dict | None = None) -> Table:
@@ -327,11 +357,14 @@ def _count_table(key: str, title: str, what: str, counts: dict[str, int], labels
     return Table(key, title, [what, _("Antal")], [[str(labels.get(k, k)), n] for k, n in counts.items()])
 
 
-def build_report(data: dict, department: str | None = None) -> Report:
-    """The chapters of the quality report, from the contract JSON."""
+def build_report(data: dict, department: str | None = None, *, board_name: str = "",
+                 adoption: Adoption | None = None, texts: dict[str, tuple[str, str]] | None = None) -> Report:
+    """The chapters of the quality report, from the contract JSON; `texts` holds the analysis and the
+    improvement work per section (app.stats.models.TEXT_SECTIONS), printed under its figures."""
     year = data["year"]
     ls, dev, com = data["lex_sarah"], data["deviations"], data["complaints"]
-    where = _("avdelning %(name)s", name=department) if department else _("socialnämnden")
+    # Units are named as the report's readers know them: by their name, without a prefix.
+    where = department if department else _("socialnämnden")
     trend = data["trend"]
     previous = trend[-2]
 
@@ -436,212 +469,296 @@ def build_report(data: dict, department: str | None = None) -> Report:
     chapters = [overview, complaints, deviations, lex_sarah, by_department, actions, gender, times]
     for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
         chart.ident = f"chart-{n}"
-    return Report(year, department, data, chapters)
+    by_key = {chapter.key: chapter for chapter in chapters}
+    for section, (analysis, improvement) in (texts or {}).items():
+        chapter = by_key.get(SECTION_CHAPTERS.get(section, ""))
+        if chapter is None:
+            continue
+        # Empty texts are left out, not printed as empty headings.
+        chapter.texts += [(str(heading), text) for heading, text in ((TEXT_HEADINGS["analysis"], analysis),
+                                                                     (TEXT_HEADINGS["improvement"], improvement))
+                          if text.strip()]
+    return Report(year, department, data, chapters, board_name=board_name, adoption=adoption or Adoption())
 
 
 # --- the sentences ----------------------------------------------------------------------------
+# The rules (app.stats.wording, tests/stats/test_sentence_rules.py): no sentence starts with a
+# figure, numbers up to twelve in words, no "(0)", lists joined once, ties said as ties, zero in
+# both years said plainly, a missing year said as missing, never as a change.
 
 def _number(value: float | int) -> str:
-    """12 or 12,5: Swedish decimal comma."""
+    """12 or 12,5: Swedish decimal comma (tables and parentheses)."""
     return str(value).replace(".", ",")
 
 
-def _lower_first(name: str) -> str:
-    # "Brister i bemötande" reads "brister i bemötande" mid-sentence, "E-post" "e-post"; "IVO" stays "IVO".
-    return name[0].lower() + name[1:] if len(name) > 1 and not name[1].isupper() else name
-
-
-def _join(parts: list[str]) -> str:
-    """"a", "a och b", "a, b och c"."""
-    if len(parts) < 2:
-        return "".join(parts)
-    return _("%(first)s och %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
-
-
-def _listing(counts: dict[str, int], limit: int = 5, labels: dict | None = None) -> str:
-    """"brister i bemötande (3), sekretess (2) och dokumentation (1)": the largest first."""
-    labels = labels or {}
-    return _join([f"{_lower_first(str(labels.get(k, k)))} ({n})" for k, n in list(counts.items())[:limit]])
-
-
-def change_sentence(diff: int, noun: str) -> str:
-    """The change from last year: "en ökning med N", "en minskning med N" or "oförändrat"."""
+def change_sentence(diff: int | None, noun: str, previous_year: int | None = None) -> str:
+    """The change from last year: "en ökning med N", "en minskning med N", "oförändrat", or no comparison."""
+    if diff is None:
+        if previous_year is None:
+            return _("Det finns inga uppgifter för föregående år att jämföra med.")
+        return _("Det finns inga uppgifter för %(year)d att jämföra med.", year=previous_year)
     n = abs(diff)
     if diff == 0:
         return _("Antalet är oförändrat jämfört med föregående år.")
     up = diff > 0
     if noun == Kind.LEX_SARAH:
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d rapport jämfört med föregående år.",
-                            "Det är en ökning med %(num)d rapporter jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d rapport jämfört med föregående år.",
-                        "Det är en minskning med %(num)d rapporter jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s rapport jämfört med föregående år.",
+                            "Det är en ökning med %(n)s rapporter jämfört med föregående år.", n, n=word)
+        return ngettext("Det är en minskning med %(n)s rapport jämfört med föregående år.",
+                        "Det är en minskning med %(n)s rapporter jämfört med föregående år.", n, n=word)
     if noun == "deviations":
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d avvikelse jämfört med föregående år.",
-                            "Det är en ökning med %(num)d avvikelser jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d avvikelse jämfört med föregående år.",
-                        "Det är en minskning med %(num)d avvikelser jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s avvikelse jämfört med föregående år.",
+                            "Det är en ökning med %(n)s avvikelser jämfört med föregående år.", n, n=word)
+        return ngettext("Det är en minskning med %(n)s avvikelse jämfört med föregående år.",
+                        "Det är en minskning med %(n)s avvikelser jämfört med föregående år.", n, n=word)
     if noun == "complaints":
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d synpunkt eller klagomål jämfört med föregående år.",
-                            "Det är en ökning med %(num)d synpunkter och klagomål jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d synpunkt eller klagomål jämfört med föregående år.",
-                        "Det är en minskning med %(num)d synpunkter och klagomål jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s synpunkt eller klagomål jämfört med föregående år.",
+                            "Det är en ökning med %(n)s synpunkter och klagomål jämfört med föregående år.", n,
+                            n=word)
+        return ngettext("Det är en minskning med %(n)s synpunkt eller klagomål jämfört med föregående år.",
+                        "Det är en minskning med %(n)s synpunkter och klagomål jämfört med föregående år.", n,
+                        n=word)
     if noun == "notified_to_ivo":
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d anmälan jämfört med föregående år.",
-                            "Det är en ökning med %(num)d anmälningar jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d anmälan jämfört med föregående år.",
-                        "Det är en minskning med %(num)d anmälningar jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s anmälan jämfört med föregående år.",
+                            "Det är en ökning med %(n)s anmälningar jämfört med föregående år.", n, n=word)
+        return ngettext("Det är en minskning med %(n)s anmälan jämfört med föregående år.",
+                        "Det är en minskning med %(n)s anmälningar jämfört med föregående år.", n, n=word)
     raise ValueError(noun)
 
 
-def _most(counts: dict[str, int], what: str) -> str:
-    """"Flest rapporter har inkommit till avdelning Vuxna (8). Därefter följer Unga (2) och Stab (1)."
-    Only when there are two departments or more; department names keep their capitals."""
-    if len(counts) < 2:
-        return ""
-    (name, n), *rest = counts.items()
-    if what == Kind.LEX_SARAH:
-        first = _("Flest rapporter har inkommit till avdelning %(name)s (%(num)d).", name=name, num=n)
-    elif what == "deviations":
-        first = _("Flest avvikelser har inkommit till avdelning %(name)s (%(num)d).", name=name, num=n)
+def _opening(data: dict, key: str, where: str) -> str:
+    """The first paragraph of a kind's section: how many came in, and the change from last year."""
+    year, this, previous = data["year"], data[key]["received"], data["trend"][-2]
+    before = previous.get(key)
+    if this is None:
+        return {"lex_sarah": _("Det finns inga uppgifter om lex Sarah-rapporter för %(year)d.", year=year),
+                "deviations": _("Det finns inga uppgifter om avvikelser för %(year)d.", year=year),
+                "complaints": _("Det finns inga uppgifter om synpunkter och klagomål för %(year)d.", year=year),
+                }[key]
+    if this == 0 and before == 0:
+        return {"lex_sarah": _("Varken %(previous)d eller %(year)d har några lex Sarah-rapporter inkommit till "
+                               "%(where)s.", previous=previous["year"], year=year, where=where),
+                "deviations": _("Varken %(previous)d eller %(year)d har några avvikelser inkommit till %(where)s.",
+                                previous=previous["year"], year=year, where=where),
+                "complaints": _("Varken %(previous)d eller %(year)d har några synpunkter eller klagomål "
+                                "registrerats.", previous=previous["year"], year=year),
+                }[key]
+    word = wording.number(this)
+    if key == "lex_sarah":
+        opening = (ngettext("Under %(year)d har totalt %(n)s lex Sarah-rapport inkommit till %(where)s.",
+                            "Under %(year)d har totalt %(n)s lex Sarah-rapporter inkommit till %(where)s.",
+                            this, n=word, year=year, where=where)
+                   if this else _("Under %(year)d har inga lex Sarah-rapporter inkommit till %(where)s.",
+                                  year=year, where=where))
+    elif key == "deviations":
+        opening = (ngettext("Under %(year)d har totalt %(n)s avvikelse inkommit till %(where)s.",
+                            "Under %(year)d har totalt %(n)s avvikelser inkommit till %(where)s.",
+                            this, n=word, year=year, where=where)
+                   if this else _("Under %(year)d har inga avvikelser inkommit till %(where)s.",
+                                  year=year, where=where))
     else:
-        first = _("Flest synpunkter och klagomål har registrerats inom avdelning %(name)s (%(num)d).",
-                  name=name, num=n)
-    return first + " " + _("Därefter följer %(list)s.", list=_join([f"{k} ({v})" for k, v in rest]))
+        opening = (ngettext("Under %(year)d har %(n)s synpunkt eller klagomål registrerats.",
+                            "Under %(year)d har %(n)s synpunkter och klagomål registrerats.", this, n=word,
+                            year=year)
+                   if this else _("Under %(year)d har inga synpunkter eller klagomål registrerats.", year=year))
+    diff = data["change"][key]
+    return f"{opening} {change_sentence(diff, key, previous['year'])}"
+
+
+def _most(counts: dict[str, int], what: str) -> str:
+    """"Flest rapporter har inkommit till Vuxna (8). Därefter följer Unga (2) och Stab (1)." Only with two
+    departments or more; a shared first place is said as a tie. Departments are named by their names."""
+    if len([n for n in counts.values() if n]) < 2:
+        return ""
+    first, top, rest = wording.leaders(counts)
+    if len(first) == 1:
+        names = _("%(name)s (%(num)d)", name=first[0], num=top)
+    else:
+        names = _("%(names)s (%(num)d vardera)", names=wording.join(first), num=top)
+    if what == Kind.LEX_SARAH:
+        sentence = _("Flest rapporter har inkommit till %(names)s.", names=names)
+    elif what == "deviations":
+        sentence = _("Flest avvikelser har inkommit till %(names)s.", names=names)
+    else:
+        sentence = _("Flest synpunkter och klagomål har registrerats inom %(names)s.", names=names)
+    if rest:
+        sentence += " " + _("Därefter följer %(list)s.", list=wording.listing(rest, limit=len(rest), lower=False))
+    return sentence
+
+
+def _found(misconduct: int, risk: int) -> str:
+    found = misconduct + risk
+    word = wording.number(found, neuter=True)
+    if misconduct and risk:
+        return _("I %(n)s fall har missförhållande (%(misconduct)d) eller påtaglig risk för missförhållande "
+                 "(%(risk)d) konstaterats.", n=word, misconduct=misconduct, risk=risk)
+    if misconduct:
+        return _("I %(n)s fall har missförhållande konstaterats.", n=word)
+    return _("I %(n)s fall har påtaglig risk för missförhållande konstaterats.", n=word)
 
 
 def lex_sarah_sentences(data: dict, where: str) -> list[str]:
-    year, ls = data["year"], data["lex_sarah"]
-    received = ls["received"]
-    if received:
-        opening = ngettext("Under %(year)d har totalt %(num)d lex Sarah-rapport inkommit till %(where)s.",
-                           "Under %(year)d har totalt %(num)d lex Sarah-rapporter inkommit till %(where)s.",
-                           received, year=year, where=where)
-    else:
-        opening = _("Under %(year)d har inga lex Sarah-rapporter inkommit till %(where)s.", year=year, where=where)
-    paragraphs = [f"{opening} {change_sentence(data['change']['lex_sarah'], 'lex_sarah')}"]
+    ls = data["lex_sarah"]
+    paragraphs = [_opening(data, "lex_sarah", where)]
+    if ls["received"] is None:
+        return paragraphs
     notified = ls["notified_to_ivo"]
-    ivo = (ngettext("%(num)d rapport har anmälts till Inspektionen för vård och omsorg (IVO).",
-                    "%(num)d rapporter har anmälts till Inspektionen för vård och omsorg (IVO).", notified)
+    ivo = (ngettext("Till Inspektionen för vård och omsorg (IVO) har %(n)s rapport anmälts.",
+                    "Till Inspektionen för vård och omsorg (IVO) har %(n)s rapporter anmälts.", notified,
+                    n=wording.number(notified))
            if notified else _("Ingen rapport har anmälts till Inspektionen för vård och omsorg (IVO)."))
-    paragraphs.append(f"{ivo} {change_sentence(data['change']['notified_to_ivo'], 'notified_to_ivo')}")
+    previous = data["trend"][-2]
+    if not notified and previous["notified_to_ivo"] == 0:
+        paragraphs.append(_("Varken %(previous)d eller %(year)d har någon rapport anmälts till Inspektionen för "
+                            "vård och omsorg (IVO).", previous=previous["year"], year=data["year"]))
+    else:
+        change = change_sentence(data["change"]["notified_to_ivo"], "notified_to_ivo", previous["year"])
+        paragraphs.append(f"{ivo} {change}")
     most = _most(ls["by_department"], "lex_sarah")
     if most:
         paragraphs.append(most)
     judged = []
-    found = ls["judgments"]["misconduct"] + ls["judgments"]["risk"]
-    if found:
-        judged.append(ngettext(
-            "I %(num)d fall har missförhållande (%(misconduct)d) eller påtaglig risk för missförhållande "
-            "(%(risk)d) konstaterats.",
-            "I %(num)d fall har missförhållande (%(misconduct)d) eller påtaglig risk för missförhållande "
-            "(%(risk)d) konstaterats.", found,
-            misconduct=ls["judgments"]["misconduct"], risk=ls["judgments"]["risk"]))
+    if ls["judgments"]["misconduct"] + ls["judgments"]["risk"]:
+        judged.append(_found(ls["judgments"]["misconduct"], ls["judgments"]["risk"]))
     if ls["serious"]:
         judged.append(ngettext(
-            "%(num)d händelse har bedömts som så allvarlig att den omfattas av anmälningsskyldigheten till IVO.",
-            "%(num)d händelser har bedömts som så allvarliga att de omfattas av anmälningsskyldigheten till IVO.",
-            ls["serious"]))
+            "I %(n)s fall har händelsen bedömts som så allvarlig att den omfattas av anmälningsskyldigheten "
+            "till IVO.",
+            "I %(n)s fall har händelserna bedömts som så allvarliga att de omfattas av anmälningsskyldigheten "
+            "till IVO.", ls["serious"], n=wording.number(ls["serious"], neuter=True)))
     if ls["judgments"]["none"]:
         judged.append(ngettext(
-            "I %(num)d fall konstaterades att händelsen inte utgjorde något missförhållande.",
-            "I %(num)d fall konstaterades att händelserna inte utgjorde något missförhållande.",
-            ls["judgments"]["none"]))
+            "I %(n)s fall konstaterades att händelsen inte utgjorde något missförhållande.",
+            "I %(n)s fall konstaterades att händelserna inte utgjorde något missförhållande.",
+            ls["judgments"]["none"], n=wording.number(ls["judgments"]["none"], neuter=True)))
     if ls["handled_as_deviation"]:
-        judged.append(ngettext("%(num)d rapport har i stället utretts som avvikelse.",
-                               "%(num)d rapporter har i stället utretts som avvikelser.", ls["handled_as_deviation"]))
+        judged.append(ngettext("I %(n)s fall har rapporten i stället utretts som avvikelse.",
+                               "I %(n)s fall har rapporterna i stället utretts som avvikelser.",
+                               ls["handled_as_deviation"], n=wording.number(ls["handled_as_deviation"],
+                                                                              neuter=True)))
     if ls["not_investigated"]:
-        judged.append(ngettext("Vid %(num)d tillfälle beslutades att inte inleda utredning.",
-                               "Vid %(num)d tillfällen beslutades att inte inleda utredning.", ls["not_investigated"]))
+        judged.append(ngettext("Vid %(n)s tillfälle beslutades att inte inleda utredning.",
+                               "Vid %(n)s tillfällen beslutades att inte inleda utredning.", ls["not_investigated"],
+                               n=wording.number(ls["not_investigated"], neuter=True)))
     if ls["pending"]:
-        judged.append(ngettext("%(num)d rapport är ännu inte bedömd.", "%(num)d rapporter är ännu inte bedömda.",
-                               ls["pending"]))
+        judged.append(ngettext("Än så länge är %(n)s rapport inte bedömd.",
+                               "Än så länge är %(n)s rapporter inte bedömda.", ls["pending"],
+                               n=wording.number(ls["pending"])))
+    if ls["from_handover"]:
+        judged.append(ngettext(
+            "Av årets rapporter har %(n)s upprättats utifrån en avvikelse eller ett klagomål.",
+            "Av årets rapporter har %(n)s upprättats utifrån avvikelser eller klagomål.", ls["from_handover"],
+            n=wording.number(ls["from_handover"])))
     if judged:
         paragraphs.append(" ".join(judged))
     if ls["by_category"]:
-        paragraphs.append(_("Rapporterna rör bland annat %(list)s.", list=_listing(ls["by_category"])))
+        paragraphs.append(_("Rapporterna rör bland annat %(list)s.", list=wording.listing(ls["by_category"])))
     return paragraphs
 
 
 def deviation_sentences(data: dict, where: str) -> list[str]:
-    year, dev = data["year"], data["deviations"]
-    received = dev["received"]
-    if received:
-        opening = ngettext("Under %(year)d har totalt %(num)d avvikelse inkommit till %(where)s.",
-                           "Under %(year)d har totalt %(num)d avvikelser inkommit till %(where)s.",
-                           received, year=year, where=where)
-    else:
-        opening = _("Under %(year)d har inga avvikelser inkommit till %(where)s.", year=year, where=where)
-    paragraphs = [f"{opening} {change_sentence(data['change']['deviations'], 'deviations')}"]
+    dev = data["deviations"]
+    paragraphs = [_opening(data, "deviations", where)]
+    if dev["received"] is None:
+        return paragraphs
     most = _most(dev["by_department"], "deviations")
     if most:
         paragraphs.append(most)
     more = []
     if dev["not_investigated"]:
         more.append(ngettext(
-            "%(num)d avvikelse har avslutats med beslut om att inte inleda utredning.",
-            "%(num)d avvikelser har avslutats med beslut om att inte inleda utredning.", dev["not_investigated"]))
+            "I %(n)s fall har avvikelsen avslutats med beslut om att inte inleda utredning.",
+            "I %(n)s fall har avvikelserna avslutats med beslut om att inte inleda utredning.",
+            dev["not_investigated"], n=wording.number(dev["not_investigated"], neuter=True)))
     if dev["escalated_to_lex_sarah"]:
-        more.append(ngettext("%(num)d avvikelse har lett till en lex Sarah-rapport.",
-                             "%(num)d avvikelser har lett till en lex Sarah-rapport.", dev["escalated_to_lex_sarah"]))
+        more.append(ngettext("I %(n)s fall har avvikelsen lett till en lex Sarah-rapport.",
+                             "I %(n)s fall har avvikelserna lett till lex Sarah-rapporter.",
+                             dev["escalated_to_lex_sarah"],
+                             n=wording.number(dev["escalated_to_lex_sarah"], neuter=True)))
     if more:
         paragraphs.append(" ".join(more))
     if dev["by_category"]:
-        paragraphs.append(_("Rapporterna rör bland annat %(list)s.", list=_listing(dev["by_category"])))
+        paragraphs.append(_("Avvikelserna rör bland annat %(list)s.", list=wording.listing(dev["by_category"])))
     return paragraphs
 
 
 def complaint_sentences(data: dict, where: str) -> list[str]:
-    year, com = data["year"], data["complaints"]
-    received = com["received"]
-    if received:
-        opening = ngettext("Under %(year)d har %(num)d synpunkt eller klagomål registrerats.",
-                           "Under %(year)d har %(num)d synpunkter och klagomål registrerats.", received, year=year)
-    else:
-        opening = _("Under %(year)d har inga synpunkter eller klagomål registrerats.", year=year)
-    paragraphs = [f"{opening} {change_sentence(data['change']['complaints'], 'complaints')}"]
+    com = data["complaints"]
+    paragraphs = [_opening(data, "complaints", where)]
+    if com["received"] is None:
+        return paragraphs
     more = []
+    types = com["by_type"]
+    if types["suggestion"]:
+        more.append(_("Av dessa är %(complaints)s klagomål och %(suggestions)s synpunkter.",
+                      complaints=wording.number(types["complaint"], neuter=True),
+                      suggestions=wording.number(types["suggestion"])))
     if com["via_ivo"]:
         more.append(ngettext(
-            "%(num)d klagomål har inkommit till Inspektionen för vård och omsorg (IVO) som sedan lämnat det vidare "
+            "Via Inspektionen för vård och omsorg (IVO) har %(n)s klagomål kommit in, som IVO lämnat vidare "
             "till %(where)s.",
-            "%(num)d klagomål har inkommit till Inspektionen för vård och omsorg (IVO) som sedan lämnat dem vidare "
-            "till %(where)s.", com["via_ivo"], where=where))
+            "Via Inspektionen för vård och omsorg (IVO) har %(n)s klagomål kommit in, som IVO lämnat vidare "
+            "till %(where)s.", com["via_ivo"], n=wording.number(com["via_ivo"], neuter=True), where=where))
     if com["answered"]:
-        more.append(ngettext("Av årets synpunkter och klagomål har %(num)d besvarats.",
-                             "Av årets synpunkter och klagomål har %(num)d besvarats.", com["answered"]))
+        more.append(_("Av årets synpunkter och klagomål har %(n)s besvarats.",
+                      n=wording.number(com["answered"])))
+    if com["escalated_to_lex_sarah"]:
+        more.append(ngettext("I %(n)s fall har klagomålet lett till en lex Sarah-rapport.",
+                             "I %(n)s fall har klagomålen lett till lex Sarah-rapporter.",
+                             com["escalated_to_lex_sarah"],
+                             n=wording.number(com["escalated_to_lex_sarah"], neuter=True)))
     if more:
         paragraphs.append(" ".join(more))
     most = _most(com["by_department"], "complaints")
     if most:
         paragraphs.append(most)
     if com["by_channel"]:
+        ordered = dict(sorted(com["by_channel"].items(), key=lambda kv: -kv[1]))
         paragraphs.append(_("Synpunkterna och klagomålen har kommit in via %(list)s.",
-                            list=_listing(dict(sorted(com["by_channel"].items(), key=lambda kv: -kv[1])), limit=6,
-                                          labels=CHANNEL_LABELS)))
+                            list=wording.listing(ordered, limit=6, labels=CHANNEL_NAMES)))
     if com["by_category"]:
-        paragraphs.append(_("Klagomålen avser i huvudsak %(list)s.", list=_listing(com["by_category"])))
+        paragraphs.append(_("Klagomålen avser i huvudsak %(list)s.", list=wording.listing(com["by_category"])))
     return paragraphs
 
 
 def action_sentences(data: dict) -> list[str]:
-    by_type = data["actions"]["by_type"]
-    if not by_type:
+    actions = data["actions"]
+    if not actions["by_type"]:
         return [_("Inga åtgärder har registrerats på årets ärenden.")]
-    return [_("Åtgärder som har vidtagits för att avhjälpa och förhindra att liknande händelser inträffar igen "
-              "är främst %(list)s.", list=_listing(by_type, limit=4))]
+    paragraphs = [_("Åtgärder som har vidtagits för att avhjälpa och förhindra att liknande händelser inträffar "
+                    "igen är främst %(list)s.", list=wording.listing(actions["by_type"], limit=4))]
+    followed = actions["followed_up"]
+    total = sum(followed.values())
+    if total:
+        paragraphs.append(ngettext(
+            "Av åtgärderna har %(n)s följts upp; den hade effekt i %(list)s.",
+            "Av åtgärderna har %(n)s följts upp; de hade effekt i %(list)s.", total,
+            n=wording.number(total),
+            list=wording.join([text for n, text in (
+                (followed["yes"], ngettext("%(n)s fall", "%(n)s fall", followed["yes"],
+                                           n=wording.number(followed["yes"], neuter=True))),
+                (followed["partly"], ngettext("delvis i %(n)s fall", "delvis i %(n)s fall", followed["partly"],
+                                              n=wording.number(followed["partly"], neuter=True))),
+                (followed["no"], ngettext("inte i %(n)s fall", "inte i %(n)s fall", followed["no"],
+                                          n=wording.number(followed["no"], neuter=True))),
+            ) if n])))
+    return paragraphs
 
 
 def gender_sentences(data: dict) -> list[str]:
     genders = data["client_gender"]
     if not genders:
         return [_("Inga ärenden har kommit in under året.")]
-    listing = ", ".join(f"{_lower_first(str(GENDER_LABELS[g]))} {n}" for g, n in genders.items())
-    return [_("Årets ärenden (avvikelser, synpunkter och klagomål och lex Sarah-rapporter) fördelar sig så här "
-              "efter den enskildes kön: %(list)s.", list=listing)]
+    listing = wording.join([f"{wording.lower_first(str(GENDER_LABELS[g]))} ({n})" for g, n in genders.items()])
+    return [_("Årets ärenden fördelar sig så här efter den enskildes kön: %(list)s.", list=listing)]
 
 
 def median_sentences(data: dict) -> list[str]:
@@ -650,7 +767,7 @@ def median_sentences(data: dict) -> list[str]:
         days = data["median_days"][measure]
         if days is None:
             continue
-        shown, plural = _number(days), 1 if days == 1 else 2
+        shown, plural = wording.number(days), 1 if days == 1 else 2
         if measure == "lex_sarah_to_judgment":
             sentences.append(ngettext("Mediantiden från lex Sarah-rapport till bedömning var %(days)s dag.",
                                       "Mediantiden från lex Sarah-rapport till bedömning var %(days)s dagar.",
@@ -668,7 +785,26 @@ def median_sentences(data: dict) -> list[str]:
 
 def trend_sentences(data: dict) -> list[str]:
     first, last = data["trend"][0], data["trend"][-1]
-    return [_("Tabellen visar antalet inkomna ärenden per år %(first)d–%(last)d. Under %(last)d kom det in "
-              "%(deviations)d avvikelser, %(complaints)d synpunkter och klagomål och %(lex_sarah)d lex "
-              "Sarah-rapporter.", first=first["year"], last=last["year"], deviations=last["deviations"],
-              complaints=last["complaints"], lex_sarah=last["lex_sarah"])]
+    sentences = [_("Tabellen visar antalet inkomna ärenden per år %(first)d–%(last)d.", first=first["year"],
+                   last=last["year"])]
+    parts = []
+    if last["deviations"] is not None:
+        parts.append(ngettext("%(n)s avvikelse", "%(n)s avvikelser", last["deviations"],
+                              n=wording.number(last["deviations"])))
+    if last["lex_sarah"] is not None:
+        parts.append(ngettext("%(n)s lex Sarah-rapport", "%(n)s lex Sarah-rapporter", last["lex_sarah"],
+                              n=wording.number(last["lex_sarah"])))
+    if parts:
+        received = wording.join(parts)
+        if last["complaints"] is not None:
+            received = _("%(list)s samt %(n)s synpunkter och klagomål", list=received,
+                         n=wording.number(last["complaints"]))
+        sentences.append(_("Under %(year)d kom det in %(list)s.", year=last["year"], list=received))
+    elif last["complaints"] is not None:
+        sentences.append(_("Under %(year)d kom det in %(n)s synpunkter och klagomål.", year=last["year"],
+                           n=wording.number(last["complaints"])))
+    missing = [row["year"] for row in data["trend"] if any(row[key] is None for key in TREND_KINDS)]
+    if missing:
+        sentences.append(_("För år utan uppgifter är cellen tom; det betyder att uppgifter saknas, inte att "
+                           "antalet var noll."))
+    return [" ".join(sentences)]

@@ -23,8 +23,15 @@ def _me():
 
 
 def _department_choices() -> list[tuple]:
+    # Every unit of the tree, indented by its depth: each unit may ask for its own compilation.
     return [("", _("Hela förvaltningen"))] + [
-        (unit.id, unit.name + ("" if unit.active else " " + _("(inaktiv)"))) for unit in services.departments()]
+        (unit.id, "\u2003" * max(unit.depth - 1, 0) + unit.name + ("" if unit.active else " " + _("(inaktiv)")))
+        for unit in services.units() if unit.depth > 0]
+
+
+def _unit_arg(args) -> str | None:
+    """?unit=<id>, or ?avdelning=<id>, its synonym from version 1."""
+    return args.get("unit", args.get("avdelning"))
 
 
 @bp.route("/")
@@ -32,6 +39,8 @@ def _department_choices() -> list[tuple]:
 def index():
     args = request.args.copy()
     args.setdefault("ar", str(services.default_year()))
+    if "unit" not in args and "avdelning" in args:
+        args["unit"] = args["avdelning"]
     form = StatisticsForm(args)
     form.year.choices = [(year, str(year)) for year in services.year_choices()]
     form.department.choices = _department_choices()
@@ -46,8 +55,18 @@ def index():
                            department_id=form.department.data if report else None), 200 if report else 422
 
 
+def _unit_id() -> int | None:
+    value = _unit_arg(request.args)
+    if value in (None, ""):
+        return None
+    try:
+        return db_int(value)
+    except ValueError:
+        abort(404)
+
+
 def _report(year: int, shown_as: str):
-    department_id = request.args.get("avdelning", type=db_int)
+    department_id = _unit_id()
     try:
         return services.view_statistics(_me(), year, department_id, shown_as=shown_as)
     except StatisticsError:
@@ -67,7 +86,7 @@ def _download(content: str | bytes, fmt: str, name: str, *, inline: bool = False
 def report_html(year: int):
     report = _report(year, "html")
     page = render_template("stats/report.html", report=report, svgs=exports.chart_svgs(report), standalone=False,
-                           department_id=request.args.get("avdelning", type=db_int))
+                           department_id=_unit_id())
     return allow_own_stylesheet(make_response(page))  # one self-contained page, its stylesheet inside
 
 
