@@ -242,8 +242,9 @@ def statistics(year: int, unit_path: str | None = None) -> dict:
                            for measure in queries.MEASURES}
     trend = _trend(year, unit_path, counts.first_years)
     this, before = trend[-1], trend[-2]
+    first = ("lex_sarah", "deviations", "complaints")  # the order of version 1, then any newer series
     data["change"] = {key: None if this[key] is None or before[key] is None else this[key] - before[key]
-                      for key in (*TREND_KINDS, "notified_to_ivo")}
+                      for key in (*first, *(k for k in TREND_KINDS if k not in first), "notified_to_ivo")}
     data["trend"] = trend
     return data
 
