@@ -38,7 +38,8 @@ NOT_TYPED = {
     "ip_hash", "action", "object_type", "triage_decision", "triage_reason", "lex_sarah_type", "client_gender",
     "client_pin", "handover", "section", "nature", "area", "event", "channel", "relation", "followup_code_hash",
     "answer_channel", "decision", "sent_via", "outcome", "ivo_outcome", "proposed_outcome", "origin",
-    "follow_up_result", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256", "step", "unit",
+    "follow_up_result", "complaint_type", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256",
+    "step", "unit",
     # The frozen IVO document is generated from the (already poisoned) case when it is sent.
     "document_html", "org_number",
     # Written by Värna itself: the name of a scheduled job, an encrypted TOTP secret, a hashed recovery code.
@@ -174,6 +175,9 @@ def _poisoned_data() -> dict:
         mail.last_error = "x"
     provider = lexsarah.provider_settings()
     provider.contact_email, provider.contact_title = "x", "x"
+    from app.stats.models import ChapterAdoption, ChapterText
+    db.session.add(ChapterAdoption(year=YEAR, adopted_by="x", diary_number="x"))
+    db.session.add(ChapterText(year=YEAR, section="lex_sarah", analysis="x", improvement="x"))
     db.session.commit()
     poisoned = _poison_every_text_column()
     unfilled = sorted(_typed_columns() - set(poisoned))

@@ -24,6 +24,7 @@ from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
+    COMPLAINT_TYPES,
     LEX_SARAH_TYPES,
     Attachment,
     Case,
@@ -317,7 +318,12 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
         _add(errors, "answer_wanted", _("Ange e-post, telefon eller adress så att svaret kan nå fram, "
                                         "eller kryssa ur att svar önskas."))
     wishes = _limit(errors, data, "wishes", TEXT_MAX)
-    return {"channel": channel, "ivo_reference": ivo_reference, "anonymous": anonymous,
+    # Klagomål or synpunkt: the statistics count them apart. Not asked (an older client): a complaint.
+    complaint_type = _text(data, "complaint_type") or "complaint"
+    if complaint_type not in COMPLAINT_TYPES:
+        _add(errors, "complaint_type", _("Ange om det är ett klagomål eller en synpunkt."))
+    return {"channel": channel, "complaint_type": complaint_type if complaint_type in COMPLAINT_TYPES else "complaint",
+            "ivo_reference": ivo_reference, "anonymous": anonymous,
             "relation": relation if relation in COMPLAINANT_RELATIONS else "other",
             "answer_wanted": answer_wanted, "wishes": wishes, **contact}
 

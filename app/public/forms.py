@@ -78,6 +78,14 @@ class ComplaintForm(FlaskForm):
                             render_kw={"autocomplete": "street-address", "rows": 3, "maxlength": 300})
     answer_wanted = BooleanField(_l("Jag vill ha ett svar"), default=True)
 
+    complaint_type = RadioField(
+        _l("Vill du klaga eller lämna en synpunkt?"),
+        choices=[("complaint", _l("Klaga – något har inte fungerat som det ska")),
+                 ("suggestion", _l("Lämna en synpunkt – ett förslag eller en åsikt"))],
+        default="complaint", validate_choice=False,
+        # Optional: a form sent without it (an older page still open) is a complaint, the default.
+        validators=[Optional(),
+                    AnyOf(["complaint", "suggestion"], message=_l("Välj om du vill klaga eller lämna en synpunkt."))])
     relation = RadioField(
         _l("Vem är du?"), choices=list(RELATION_LABELS.items()), validate_choice=False,
         validators=[InputRequired(_l("Välj det alternativ som stämmer bäst.")),

@@ -40,6 +40,7 @@ def complaint():
                 relation=form.relation.data, wishes=form.wishes.data or "", category_id=form.category_id.data,
                 name=form.name.data or "", email=form.email.data or "", phone=form.phone.data or "",
                 address=form.address.data or "", answer_wanted=form.answer_wanted.data,
+                complaint_type=form.complaint_type.data or "complaint",
                 trap=form.website.data or "")
         except services.ComplaintError as error:
             getattr(form, error.field).errors.append(error.message)
