@@ -30,6 +30,7 @@ class Action(StrEnum):
     VIEW_STATISTICS = "view_statistics"
     VIEW_LEX_SARAH_DESK = "view_lex_sarah_desk"  # the lex Sarah officer's desk
     IMPORT_CASES = "import_cases"           # bring earlier years' cases in from CSV
+    WRITE_STATISTICS_TEXTS = "write_statistics_texts"  # the yearly chapter's analysis and improvement work
     # on a case
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
@@ -67,6 +68,7 @@ _GENERAL = {
     Action.VIEW_STATISTICS: {OFFICER, ADMIN, BOARD},
     Action.VIEW_LEX_SARAH_DESK: {OFFICER},
     Action.IMPORT_CASES: {ADMIN},
+    Action.WRITE_STATISTICS_TEXTS: {OFFICER, ADMIN},
     Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
     Action.VIEW_UNIT_ACTIONS: {INVESTIGATOR, OFFICER, ADMIN},
 }
