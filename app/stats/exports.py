@@ -234,6 +234,28 @@ def _line_drawing(chart, width: float):
     return drawing
 
 
+_HEADING_SIZE, _CELL_PADDING = 9, 13  # the table heading's font size; left and right padding together
+
+
+def _longest_word(text: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return max((stringWidth(word, _FONT_BOLD, _HEADING_SIZE) for word in str(text).split()), default=0)
+
+
+def _column_widths(table: Table, width: float) -> list[float]:
+    """The first (label) column and equal number columns, each at least as wide as its heading's longest word."""
+    count = len(table.columns)
+    if count == 1:
+        return [width]
+    needed = [_longest_word(column) + _CELL_PADDING for column in table.columns]
+    first = max(width * (0.3 if count > 3 else 0.7), needed[0])
+    rest = [max((width - first) / (count - 1), need) for need in needed[1:]]
+    if first + sum(rest) > width:  # the number columns take what they need; the label column wraps more
+        first = max(width - sum(rest), needed[0])
+    return [first, *rest]
+
+
 def as_pdf(report: Report) -> bytes:
     from xml.sax.saxutils import escape
 
@@ -253,9 +275,11 @@ def as_pdf(report: Report) -> bytes:
     caption = ParagraphStyle("caption", fontName=_FONT_BOLD, fontSize=9.5, leading=12, spaceBefore=2 * mm,
                              spaceAfter=1 * mm, keepWithNext=1)
     cell = ParagraphStyle("cell", fontName=_FONT, fontSize=9, leading=11)
-    cell_bold = ParagraphStyle("cell_bold", parent=cell, fontName=_FONT_BOLD)
+    # A heading is wrapped between words only, never inside one ("Lex Sarah-rap porter"): the columns are
+    # made wide enough for each heading's longest word (_column_widths).
+    cell_bold = ParagraphStyle("cell_bold", parent=cell, fontName=_FONT_BOLD, splitLongWords=0)
     number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
-    number_bold = ParagraphStyle("number_bold", parent=cell_bold, alignment=TA_RIGHT)
+    number_bold = ParagraphStyle("number_bold", parent=cell_bold, alignment=TA_RIGHT, splitLongWords=0)
     width = A4[0] - 40 * mm
 
     story = [Paragraph(escape(report.title), title)]
@@ -275,9 +299,7 @@ def as_pdf(report: Report) -> bytes:
                       for i, v in enumerate(row)] for row in table.rows]
             if not table.rows:
                 rows.append([Paragraph(escape(_("Inga ärenden.")), cell)] + [""] * (len(table.columns) - 1))
-            first = width * (0.3 if len(table.columns) > 3 else 0.7)
-            rest = (width - first) / max(len(table.columns) - 1, 1)
-            pdf_table = PdfTable(rows, colWidths=[first] + [rest] * (len(table.columns) - 1), repeatRows=1)
+            pdf_table = PdfTable(rows, colWidths=_column_widths(table, width), repeatRows=1)
             pdf_table.setStyle(TableStyle([
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9cfd6")),

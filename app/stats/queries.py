@@ -266,3 +266,32 @@ def years_with_cases() -> tuple[int, int] | None:
     if first is None:
         return None
     return to_local(first).year, to_local(last).year
+
+
+def reasons_by_department(scope: Scope) -> list[tuple[str, str, str | None, int]]:
+    """(department name, kind, reason, cases) of the decisions not to investigate: counted per unit first,
+    then summed per department through the tree's paths, as department_counts."""
+    per_unit = (select(Case.unit_id, Case.kind, Case.triage_reason, func.count().label("n"))
+                .where(scope.cases(), Case.triage_decision == "not_investigate")
+                .group_by(Case.kind, Case.unit_id, Case.triage_reason).subquery())
+    unit, department = aliased(Unit), aliased(Unit)
+    above = or_(and_(department.depth == 1, unit.path.startswith(department.path)),
+                and_(unit.depth == 0, department.id == unit.id))
+    query = (select(department.name, per_unit.c.kind, per_unit.c.triage_reason, func.sum(per_unit.c.n))
+             .select_from(per_unit)
+             .join(unit, unit.id == per_unit.c.unit_id)
+             .join(department, above)
+             .group_by(department.name, per_unit.c.kind, per_unit.c.triage_reason))
+    return [(name, kind, reason, int(n)) for name, kind, reason, n in db.session.execute(query)]
+
+
+def category_trend(scope: Scope) -> list[tuple[int, str, str, int]]:
+    """(year, kind, category name, cases) for each year of the scope: which categories grow."""
+    rows = (select(_year_of_receipt(scope).label("year"), Case.kind, Category.name.label("category"))
+            .select_from(Case)
+            .join(case_categories, case_categories.c.case_id == Case.id)
+            .join(Category, Category.id == case_categories.c.category_id)
+            .where(scope.cases()).subquery())
+    query = select(rows.c.year, rows.c.kind, rows.c.category, func.count()).group_by(rows.c.year, rows.c.kind,
+                                                                                      rows.c.category)
+    return [(int(year), kind, name, int(n)) for year, kind, name, n in db.session.execute(query)]

@@ -48,6 +48,14 @@ SECTION_CHAPTERS = {"lex_sarah": "lex_sarah", "deviations": "deviations", "compl
 SECTION_LABELS = {"lex_sarah": _l("Lex Sarah"), "deviations": _l("Avvikelser"),
                   "complaints": _l("Synpunkter och klagomål"), "supervision": _l("Tillsyn"), "actions": _l("Åtgärder")}
 TEXT_HEADINGS = {"analysis": _l("Analys"), "improvement": _l("Förbättringsarbete")}
+REASON_LABELS = {
+    "not_caused_by_service": _l("Inte orsakad av brister i verksamheten"),
+    "not_own_service": _l("Annan verksamhet"), "already_investigated": _l("Redan utredd"),
+    "no_misconduct": _l("Inte ett missförhållande"), "health_care": _l("Hälso- och sjukvård"),
+}
+IVO_DECISION_LABELS = {"no_criticism": _l("Avslutat utan kritik"), "criticism": _l("Kritik"),
+                       "demands": _l("Krav på åtgärder")}
+FOLLOW_UP_LABELS = {"yes": _l("Hade effekt"), "partly": _l("Hade delvis effekt"), "no": _l("Hade ingen effekt")}
 # Short names for the tables, for the sheets of the XLSX (Excel allows 31 characters).
 SHEET_NAMES = {
     "trend": _l("Fem år"), "departments": _l("Per avdelning"), "complaints": _l("Klagomål"),
@@ -56,6 +64,12 @@ SHEET_NAMES = {
     "lex_sarah_comparison": _l("Lex Sarah, två år"), "lex_sarah": _l("Lex Sarah"),
     "lex_sarah_categories": _l("Lex Sarah per kategori"), "actions": _l("Åtgärder"), "client_gender": _l("Kön"),
     "median_days": _l("Handläggningstider"),
+    "lex_sarah_reasons": _l("Lex Sarah, ej utredda"), "deviation_reasons": _l("Avvikelser, ej utredda"),
+    "ivo_decisions": _l("Beslut från IVO"), "action_effect": _l("Effekt av åtgärder"),
+    "client_gender_by_kind": _l("Kön per ärendetyp"),
+    "lex_sarah_category_trend": _l("Lex Sarah, kategorier 5 år"),
+    "deviation_category_trend": _l("Avvikelser, kategorier 5 år"),
+    "complaint_category_trend": _l("Klagomål, kategorier 5 år"),
 }
 
 
@@ -358,8 +372,46 @@ def _count_table(key: str, title: str, what: str, counts: dict[str, int], labels
     return Table(key, title, [what, _("Antal")], [[str(labels.get(k, k)), n] for k, n in counts.items()])
 
 
+def details(year: int, unit_path: str | None = None) -> dict:
+    """What some tables show beyond the contract JSON: the reasons not to investigate per department,
+    and the categories of each kind over the five years."""
+    scope = queries.Scope(year, year, unit_path)
+    reasons: dict[str, dict[str, dict[str, int]]] = {kind: {} for kind in NOT_INVESTIGATED_REASONS}
+    for name, kind, reason, n in queries.reasons_by_department(scope):
+        if kind in reasons and reason in NOT_INVESTIGATED_REASONS[kind]:
+            per_reason = reasons[kind].setdefault(name, {})
+            per_reason[reason] = per_reason.get(reason, 0) + n
+    categories: dict[str, dict[str, dict[int, int]]] = {kind: {} for kind in KIND_KEYS}
+    for y, kind, name, n in queries.category_trend(queries.Scope(year - TREND_YEARS + 1, year, unit_path)):
+        if kind in categories:
+            categories[kind].setdefault(name, {})[y] = n
+    return {"reasons_by_department": reasons, "category_trend": categories}
+
+
+def _reason_table(key: str, title: str, kind: str, part: dict, by_department: dict) -> Table:
+    codes = NOT_INVESTIGATED_REASONS[kind]
+    rows = [[name, *(counts.get(code, 0) for code in codes)]
+            for name, counts in sorted(by_department.items(), key=lambda kv: (-sum(kv[1].values()),
+                                                                               kv[0].casefold()))]
+    if rows:
+        rows.append([_("Totalt"), *(part["not_investigated_by_reason"][code] for code in codes)])
+    return Table(key, title, [_("Avdelning"), *(str(REASON_LABELS[code]) for code in codes)], rows)
+
+
+def _category_trend_table(key: str, title: str, kind: str, trend: list[dict], per_category: dict) -> Table:
+    """Categories over the five years, the year's largest first; a year without data is empty (null)."""
+    series = KIND_KEYS[kind]
+    years = [row["year"] for row in trend]
+    known = {row["year"]: row[series] is not None for row in trend}
+    last = years[-1]
+    ordered = sorted(per_category.items(), key=lambda kv: (-kv[1].get(last, 0), kv[0].casefold()))
+    return Table(key, title, [_("Kategori"), *(str(y) for y in years)],
+                 [[name, *(counts.get(y, 0) if known[y] else None for y in years)] for name, counts in ordered])
+
+
 def build_report(data: dict, department: str | None = None, *, board_name: str = "",
-                 adoption: Adoption | None = None, texts: dict[str, tuple[str, str]] | None = None) -> Report:
+                 adoption: Adoption | None = None, texts: dict[str, tuple[str, str]] | None = None,
+                 extra: dict | None = None) -> Report:
     """The chapters of the quality report, from the contract JSON; `texts` holds the analysis and the
     improvement work per section (app.stats.models.TEXT_SECTIONS), printed under its figures."""
     year = data["year"]
@@ -467,6 +519,40 @@ def build_report(data: dict, department: str | None = None, *, board_name: str =
     times.tables.append(Table("median_days", _("Handläggningstid i dagar (median) %(year)d", year=year),
                               [_("Mått"), _("Dagar (median)")],
                               [[str(MEASURE_LABELS[m]), data["median_days"][m]] for m in queries.MEASURES]))
+    first, last = trend[0]["year"], year
+    extra = extra or {}
+    reasons = extra.get("reasons_by_department", {})
+    categories = extra.get("category_trend", {})
+    lex_sarah.tables += [
+        _reason_table("lex_sarah_reasons", _("Lex Sarah-rapporter som inte utreddes, per skäl och avdelning "
+                                             "%(year)d", year=year), Kind.LEX_SARAH, ls,
+                      reasons.get(Kind.LEX_SARAH, {})),
+        _count_table("ivo_decisions", _("IVO:s beslut om årets anmälda lex Sarah-rapporter %(year)d", year=year),
+                     _("Beslut"), ls["ivo_decisions"], IVO_DECISION_LABELS),
+        _category_trend_table("lex_sarah_category_trend", _("Lex Sarah-rapporter per kategori %(first)d–%(last)d",
+                                                            first=first, last=last),
+                              Kind.LEX_SARAH, trend, categories.get(Kind.LEX_SARAH, {})),
+    ]
+    deviations.tables += [
+        _reason_table("deviation_reasons", _("Avvikelser som inte utreddes, per skäl och avdelning %(year)d",
+                                             year=year), Kind.DEVIATION, dev, reasons.get(Kind.DEVIATION, {})),
+        _category_trend_table("deviation_category_trend", _("Avvikelser per kategori %(first)d–%(last)d",
+                                                            first=first, last=last),
+                              Kind.DEVIATION, trend, categories.get(Kind.DEVIATION, {})),
+    ]
+    complaints.tables.append(_category_trend_table(
+        "complaint_category_trend", _("Synpunkter och klagomål per kategori %(first)d–%(last)d", first=first,
+                                      last=last), Kind.COMPLAINT, trend, categories.get(Kind.COMPLAINT, {})))
+    actions.tables.append(_count_table("action_effect", _("Effekt av uppföljda åtgärder %(year)d", year=year),
+                                       _("Resultat av uppföljningen"), data["actions"]["followed_up"],
+                                       FOLLOW_UP_LABELS))
+    gender.tables.append(Table(
+        "client_gender_by_kind", _("Ärenden per ärendetyp och kön på den enskilde %(year)d", year=year),
+        [_("Kön"), str(KIND_PLURALS[Kind.DEVIATION]), str(KIND_PLURALS[Kind.COMPLAINT]),
+         str(KIND_PLURALS[Kind.LEX_SARAH])],
+        [[str(GENDER_LABELS[g]), dev["client_gender"].get(g, 0), com["client_gender"].get(g, 0),
+          ls["client_gender"].get(g, 0)] for g in CLIENT_GENDERS if g in data["client_gender"]]))
+
     chapters = [overview, complaints, deviations, lex_sarah, by_department, actions, gender, times]
     for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
         chart.ident = f"chart-{n}"

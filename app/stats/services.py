@@ -90,7 +90,7 @@ def statistics_report(year: int, department_id: int | None = None) -> report.Rep
     board_name, adoption, texts = chapter_details(year)
     # A unit's compilation carries the unit's own figures only; the texts are the whole administration's.
     return report.build_report(data, unit.name if unit else None, board_name=board_name, adoption=adoption,
-                               texts=None if unit else texts)
+                               texts=None if unit else texts, extra=report.details(year, unit.path if unit else None))
 
 
 def view_statistics(actor, year: int | None, department_id: int | None = None, *, shown_as: str = "page"
