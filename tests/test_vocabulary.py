@@ -18,11 +18,12 @@ VALUES = {k.value for k in workflow.Kind} | {s.value for s in workflow.Status}
 
 # file -> (how many literals are allowed, why they are not kinds or statuses)
 ALLOWED = {
-    "stats/report.py": (55, "keys of the statistics contract (docs/statistics.md, version 1): "
+    "stats/report.py": (52, "keys of the statistics contract (docs/statistics.md, version 1): "
                             "'received', 'answered', 'lex_sarah' name counts in the JSON, not a case's state"),
     "cases/services.py": (2, "journal event names 'answered' and 'closed' (journal.add_event)"),
     "cases/forms.py": (2, "EVENT_LABELS keys for those journal events"),
-    "cases/models.py": (1, "relationship(back_populates='complaint'): the attribute's name"),
+    "cases/models.py": (2, "relationship(back_populates='complaint'): the attribute's name; COMPLAINT_TYPE, "
+                           "the type of a complaint case (klagomål, not synpunkt), spelt like the kind"),
     "lexsarah/models.py": (1, "CheckConstraint(name='judged'): the constraint's name"),
     "lexsarah/services.py": (2, "the officer's desk list 'awaiting_judgment' (DESK_LISTS)"),
     # Not yet converted: the demo data was written in parallel with the vocabulary and merged

@@ -45,7 +45,9 @@ CLIENT_GENDERS = ("female", "male", "other", "unknown")
 LEX_SARAH_TYPES = ("misconduct", "risk")  # a misconduct that happened, or a concrete risk of one
 COMPLAINT_CHANNELS = ("web", "email", "letter", "phone", "visit", "ivo")
 # A klagomål (something went wrong) or a synpunkt (a suggestion); the statistics count them apart.
-COMPLAINT_TYPES = ("complaint", "suggestion")
+# COMPLAINT_TYPE is spelt like the kind (the contract's key), but it is the type of a complaint case.
+COMPLAINT_TYPE, SUGGESTION_TYPE = "complaint", "suggestion"
+COMPLAINT_TYPES = (COMPLAINT_TYPE, SUGGESTION_TYPE)
 COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
 # "to_deviation": a lex Sarah report judged not a misconduct, handled as a deviation;
 # "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
@@ -204,7 +206,7 @@ class ComplaintDetails(db.Model):
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))
-    complaint_type: Mapped[str] = mapped_column(String(12), default="complaint", server_default="complaint")
+    complaint_type: Mapped[str] = mapped_column(String(12), default=COMPLAINT_TYPE, server_default=COMPLAINT_TYPE)
     ivo_reference: Mapped[str] = mapped_column(String(60), default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
     complainant_name: Mapped[str] = mapped_column(String(200), default="")

@@ -47,6 +47,7 @@ from app.cases.models import (
     CASE_KINDS,
     CLIENT_GENDERS,
     COMPLAINT_CHANNELS,
+    COMPLAINT_TYPE,
     COMPLAINT_TYPES,
     REFERENCE_PREFIXES,
     Case,
@@ -708,7 +709,7 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                       for name in row.categories]
             if row.kind == Kind.COMPLAINT and row.channel:
                 details.append({"case_id": case_id, "channel": row.channel,
-                                "complaint_type": row.complaint_type or "complaint",
+                                "complaint_type": row.complaint_type or COMPLAINT_TYPE,
                                 "answered_at": _noon(row.answered_on) if row.answered_on else None})
             if row.judgment:
                 decided = row.closed_on or row.received_on

@@ -24,6 +24,7 @@ from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
+    COMPLAINT_TYPE,
     COMPLAINT_TYPES,
     LEX_SARAH_TYPES,
     Attachment,
@@ -319,10 +320,12 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
                                         "eller kryssa ur att svar önskas."))
     wishes = _limit(errors, data, "wishes", TEXT_MAX)
     # Klagomål or synpunkt: the statistics count them apart. Not asked (an older client): a complaint.
-    complaint_type = _text(data, "complaint_type") or "complaint"
+    complaint_type = _text(data, "complaint_type") or COMPLAINT_TYPE
     if complaint_type not in COMPLAINT_TYPES:
         _add(errors, "complaint_type", _("Ange om det är ett klagomål eller en synpunkt."))
-    return {"channel": channel, "complaint_type": complaint_type if complaint_type in COMPLAINT_TYPES else "complaint",
+    if complaint_type not in COMPLAINT_TYPES:
+        complaint_type = COMPLAINT_TYPE
+    return {"channel": channel, "complaint_type": complaint_type,
             "ivo_reference": ivo_reference, "anonymous": anonymous,
             "relation": relation if relation in COMPLAINANT_RELATIONS else "other",
             "answer_wanted": answer_wanted, "wishes": wishes, **contact}

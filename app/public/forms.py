@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, Regexp, StopValidation
 
+from app.cases.models import COMPLAINT_TYPE, COMPLAINT_TYPES, SUGGESTION_TYPE
 from app.public.services import DESCRIPTION_MAX, DESCRIPTION_MIN, RELATIONS, WISHES_MAX
 
 RELATION_LABELS = {
@@ -80,12 +81,12 @@ class ComplaintForm(FlaskForm):
 
     complaint_type = RadioField(
         _l("Vill du klaga eller lämna en synpunkt?"),
-        choices=[("complaint", _l("Klaga – något har inte fungerat som det ska")),
-                 ("suggestion", _l("Lämna en synpunkt – ett förslag eller en åsikt"))],
-        default="complaint", validate_choice=False,
+        choices=[(COMPLAINT_TYPE, _l("Klaga – något har inte fungerat som det ska")),
+                 (SUGGESTION_TYPE, _l("Lämna en synpunkt – ett förslag eller en åsikt"))],
+        default=COMPLAINT_TYPE, validate_choice=False,
         # Optional: a form sent without it (an older page still open) is a complaint, the default.
         validators=[Optional(),
-                    AnyOf(["complaint", "suggestion"], message=_l("Välj om du vill klaga eller lämna en synpunkt."))])
+                    AnyOf(list(COMPLAINT_TYPES), message=_l("Välj om du vill klaga eller lämna en synpunkt."))])
     relation = RadioField(
         _l("Vem är du?"), choices=list(RELATION_LABELS.items()), validate_choice=False,
         validators=[InputRequired(_l("Välj det alternativ som stämmer bäst.")),

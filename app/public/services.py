@@ -19,7 +19,15 @@ from sqlalchemy import delete, func, select
 
 from app import audit
 from app.cases.filing import open_case, queue_filing_mail
-from app.cases.models import COMPLAINANT_RELATIONS, COMPLAINT_TYPES, Case, Category, ComplaintDetails, ReferenceCounter
+from app.cases.models import (
+    COMPLAINANT_RELATIONS,
+    COMPLAINT_TYPE,
+    COMPLAINT_TYPES,
+    Case,
+    Category,
+    ComplaintDetails,
+    ReferenceCounter,
+)
 from app.clock import to_local, utcnow
 from app.commands import Refused
 from app.extensions import db
@@ -156,7 +164,7 @@ def _peek_reference() -> str:
 def submit_complaint(*, client_ip: str, department_id: int | None, description: str, anonymous: bool,
                      relation: str, wishes: str = "", category_id: int | None = None, name: str = "",
                      email: str = "", phone: str = "", address: str = "", answer_wanted: bool = True,
-                     trap: str = "", complaint_type: str = "complaint") -> Receipt:
+                     trap: str = "", complaint_type: str = COMPLAINT_TYPE) -> Receipt:
     """File a complaint from the public form: case, complaint details, journal, audit and the
     notice to the department's investigators, in one transaction; the mail goes after the commit.
 

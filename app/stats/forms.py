@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from app.form_fields import SwedishDateField
 from app.int_params import db_int
+from app.workflow import Kind
 
 
 def _optional_int(value):
@@ -76,7 +77,7 @@ class DataFromForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
-        for name in ("lex_sarah", "deviation", "complaint"):
+        for name in (Kind.LEX_SARAH, Kind.DEVIATION, Kind.COMPLAINT):
             if self[name].data is not None and not isinstance(self[name].data, int):
                 self[name].errors = [*self[name].errors, _l("Skriv ett årtal med fyra siffror, till exempel 2016.")]
                 ok = False

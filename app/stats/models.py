@@ -7,10 +7,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
+from app.workflow import Kind
 
 # The sections of the chapter that take an analysis and an improvement-work text. "supervision"
 # is here so that its texts can be written as soon as the supervision block is counted.
-TEXT_SECTIONS = ("lex_sarah", "deviations", "complaints", "supervision", "actions")
+TEXT_SECTIONS = (Kind.LEX_SARAH.value, "deviations", "complaints", "supervision", "actions")
 
 
 class DataFromYear(db.Model):
