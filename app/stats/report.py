@@ -670,15 +670,19 @@ def _most(counts: dict[str, int], what: str) -> str:
         names = _("%(name)s (%(num)d)", name=first[0], num=top)
     else:
         names = _("%(names)s (%(num)d vardera)", names=wording.join(first), num=top)
+    if not rest:  # every department the same: not "most", but as many
+        if what == Kind.LEX_SARAH:
+            return _("Lika många rapporter har inkommit till %(names)s.", names=names)
+        if what == "deviations":
+            return _("Lika många avvikelser har inkommit till %(names)s.", names=names)
+        return _("Lika många synpunkter och klagomål har registrerats inom %(names)s.", names=names)
     if what == Kind.LEX_SARAH:
         sentence = _("Flest rapporter har inkommit till %(names)s.", names=names)
     elif what == "deviations":
         sentence = _("Flest avvikelser har inkommit till %(names)s.", names=names)
     else:
         sentence = _("Flest synpunkter och klagomål har registrerats inom %(names)s.", names=names)
-    if rest:
-        sentence += " " + _("Därefter följer %(list)s.", list=wording.listing(rest, limit=len(rest), lower=False))
-    return sentence
+    return sentence + " " + _("Därefter följer %(list)s.", list=wording.listing(rest, limit=len(rest), lower=False))
 
 
 def _found(misconduct: int, risk: int) -> str:
@@ -825,18 +829,14 @@ def action_sentences(data: dict) -> list[str]:
     followed = actions["followed_up"]
     total = sum(followed.values())
     if total:
-        paragraphs.append(ngettext(
-            "Av åtgärderna har %(n)s följts upp; den hade effekt i %(list)s.",
-            "Av åtgärderna har %(n)s följts upp; de hade effekt i %(list)s.", total,
-            n=wording.number(total),
-            list=wording.join([text for n, text in (
-                (followed["yes"], ngettext("%(n)s fall", "%(n)s fall", followed["yes"],
-                                           n=wording.number(followed["yes"], neuter=True))),
-                (followed["partly"], ngettext("delvis i %(n)s fall", "delvis i %(n)s fall", followed["partly"],
-                                              n=wording.number(followed["partly"], neuter=True))),
-                (followed["no"], ngettext("inte i %(n)s fall", "inte i %(n)s fall", followed["no"],
-                                          n=wording.number(followed["no"], neuter=True))),
-            ) if n])))
+        results = [text for n, text in (
+            (followed["yes"], _("effekt i %(n)s fall", n=wording.number(followed["yes"], neuter=True))),
+            (followed["partly"], _("delvis effekt i %(n)s fall", n=wording.number(followed["partly"], neuter=True))),
+            (followed["no"], _("ingen effekt i %(n)s fall", n=wording.number(followed["no"], neuter=True))),
+        ) if n]
+        paragraphs.append(ngettext("Av åtgärderna har %(n)s följts upp. Uppföljningen visade %(list)s.",
+                                   "Av åtgärderna har %(n)s följts upp. Uppföljningen visade %(list)s.", total,
+                                   n=wording.number(total), list=wording.join(results)))
     return paragraphs
 
 

@@ -116,6 +116,20 @@ def test_a_tie_is_said_as_a_tie(report):
     assert "Därefter följer Vuxna (5)" not in text
 
 
+def test_an_even_split_is_not_called_most(report):
+    data = _small()
+    data["deviations"]["by_department"] = {"Unga": 1, "Vuxna": 1}
+    text = " ".join(_sentences(report(data)))
+    assert "Lika många avvikelser har inkommit till Unga och Vuxna (1 vardera)." in text
+    assert "Flest avvikelser" not in text
+
+
+def test_the_follow_up_of_actions_reads_as_a_sentence(report):
+    text = " ".join(_sentences(report(_small())))
+    assert "Av åtgärderna har tre följts upp. Uppföljningen visade effekt i två fall och delvis effekt i ett fall." \
+        in text
+
+
 def test_zero_in_both_years_is_said_plainly(report):
     text = " ".join(_sentences(report(_zeros())))
     assert "Varken 2017 eller 2018 har några avvikelser inkommit till socialnämnden." in text
