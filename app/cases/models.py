@@ -89,8 +89,9 @@ class Case(db.Model):
         Index("ix_cases_kind_status", "kind", "status"),
         # The yearly statistics (app.stats.queries): every column they filter and group the
         # cases by, so a year of each kind is one range of this index and the table is never read.
+        # triage_reason since statistics v2 (not_investigated_by_reason).
         Index("ix_cases_statistics", "kind", "received_at", "origin_case_id", "unit_id", "client_gender",
-              "triage_decision", "handover", "imported", "id"),
+              "triage_decision", "triage_reason", "handover", "imported", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

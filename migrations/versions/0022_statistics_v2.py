@@ -5,8 +5,10 @@ Revises: 0019_reminder_log
 Create Date: 2026-12-05 10:30:00
 
 complaint_details gets complaint_type (existing complaints become 'complaint', the default);
-three small tables hold what an admin or officer writes for the yearly chapter. Nothing here
-touches `cases` (on SQLite a batch alter of it would drop the full-text-search triggers).
+three small tables hold what an admin or officer writes for the yearly chapter; the covering
+index of the statistics, ix_cases_statistics, gets triage_reason (not_investigated_by_reason
+reads it). The index is dropped and created with plain DROP/CREATE INDEX, never a batch alter
+of `cases` (on SQLite that would drop the full-text-search triggers).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -19,7 +21,15 @@ branch_labels = None
 depends_on = None
 
 
+STATISTICS_INDEX = ['kind', 'received_at', 'origin_case_id', 'unit_id', 'client_gender', 'triage_decision',
+                    'handover', 'imported', 'id']
+STATISTICS_INDEX_V2 = ['kind', 'received_at', 'origin_case_id', 'unit_id', 'client_gender', 'triage_decision',
+                       'triage_reason', 'handover', 'imported', 'id']
+
+
 def upgrade():
+    op.drop_index('ix_cases_statistics', table_name='cases')
+    op.create_index('ix_cases_statistics', 'cases', STATISTICS_INDEX_V2, unique=False)
     with op.batch_alter_table('complaint_details', schema=None) as batch_op:
         batch_op.add_column(sa.Column('complaint_type', sa.String(length=12), server_default='complaint',
                                       nullable=False))
@@ -58,6 +68,8 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_cases_statistics', table_name='cases')
+    op.create_index('ix_cases_statistics', 'cases', STATISTICS_INDEX, unique=False)
     op.drop_table('statistics_texts')
     op.drop_table('statistics_adoptions')
     op.drop_table('statistics_data_from')
