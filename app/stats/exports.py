@@ -295,7 +295,9 @@ def as_pdf(report: Report) -> bytes:
                 story.append(KeepTogether([Paragraph(escape(chart.title), caption), drawing]))
         for table in chapter.tables:
             rows = [[Paragraph(escape(str(c)), number_bold if i else cell_bold) for i, c in enumerate(table.columns)]]
-            rows += [[Paragraph(escape(str(_cell(v)).replace(".", ",") if i else str(v)), number if i else cell)
+            # A null (no data for the year) is a dash, as on the page: missing, not zero.
+            rows += [[Paragraph(escape(("–" if v is None else str(v).replace(".", ",")) if i else str(v)),
+                                number if i else cell)
                       for i, v in enumerate(row)] for row in table.rows]
             if not table.rows:
                 rows.append([Paragraph(escape(_("Inga ärenden.")), cell)] + [""] * (len(table.columns) - 1))

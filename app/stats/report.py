@@ -892,6 +892,6 @@ def trend_sentences(data: dict) -> list[str]:
                            n=wording.number(last["complaints"])))
     missing = [row["year"] for row in data["trend"] if any(row[key] is None for key in TREND_KINDS)]
     if missing:
-        sentences.append(_("För år utan uppgifter är cellen tom; det betyder att uppgifter saknas, inte att "
-                           "antalet var noll."))
+        sentences.append(_("Ett streck eller en tom ruta i tabellen betyder att det saknas uppgifter för året, "
+                           "inte att antalet var noll."))
     return [" ".join(sentences)]
