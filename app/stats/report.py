@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from app.cases.models import CLIENT_GENDERS, COMPLAINT_CHANNELS, COMPLAINT_TYPES
+from app.cases.models import CASE_KINDS, CLIENT_GENDERS, COMPLAINT_CHANNELS, COMPLAINT_TYPES
 from app.extensions import db
 from app.lexsarah.models import IVO_OUTCOMES
 from app.stats import queries, wording
@@ -141,7 +141,7 @@ def first_years_of_data() -> dict[str, int | None]:
 def _read(year: int, unit_path: str | None) -> Counts:
     scope = queries.Scope(year, year, unit_path)
     counts = Counts(year, scope, first_years_of_data())
-    for kind in KIND_KEYS:
+    for kind in (*KIND_KEYS, *(k for k in CASE_KINDS if k not in KIND_KEYS)):  # every kind the queries count
         for name in ("received", "not_investigated", "to_deviation", "to_lex_sarah", "from_handover"):
             getattr(counts, name)[kind] = 0
         counts.genders[kind] = dict.fromkeys(CLIENT_GENDERS, 0)
