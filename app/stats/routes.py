@@ -64,7 +64,7 @@ def _unit_id() -> int | None:
     try:
         return db_int(value)
     except ValueError:
-        abort(404)
+        abort(400)  # malformed, or a number no id column holds
 
 
 def _report(year: int, shown_as: str):

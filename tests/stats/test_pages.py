@@ -88,9 +88,10 @@ def test_any_unit_of_the_tree_has_its_own_compilation(login_as):
     assert "Avvikelser, klagomål, lex Sarah och tillsyn 2018 – Boendestöd" in _text(response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("query", ["unit=999999", "unit=abc", "avdelning=99999999999999999999"])
-def test_an_unknown_or_malformed_unit_is_not_found(login_as, query):
-    assert login_as("admin").get(f"/statistik/2018/kvalitetsberattelse?{query}").status_code == 404
+@pytest.mark.parametrize(("query", "status"), [("unit=999999", 404), ("unit=abc", 400),
+                                               ("avdelning=99999999999999999999", 400)])
+def test_an_unknown_unit_is_not_found_and_a_malformed_one_a_bad_request(login_as, query, status):
+    assert login_as("admin").get(f"/statistik/2018/kvalitetsberattelse?{query}").status_code == status
 
 
 def test_the_printable_report_is_one_self_contained_page(login_as):
