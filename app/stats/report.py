@@ -409,6 +409,21 @@ def _category_trend_table(key: str, title: str, kind: str, trend: list[dict], pe
                  [[name, *(counts.get(y, 0) if known[y] else None for y in years)] for name, counts in ordered])
 
 
+def _growth_sentence(per_category: dict[str, dict[int, int]], trend: list[dict], kind: str) -> str:
+    """Which category grew most since last year, when both years have data: "which categories grow"."""
+    series = KIND_KEYS[kind]
+    if len(trend) < 2 or trend[-1][series] is None or trend[-2][series] is None:
+        return ""
+    this, before = trend[-1]["year"], trend[-2]["year"]
+    grown = sorted(((counts.get(this, 0) - counts.get(before, 0), name, counts.get(before, 0), counts.get(this, 0))
+                    for name, counts in per_category.items()), key=lambda g: (-g[0], g[1].casefold()))
+    if not grown or grown[0][0] <= 0 or (len(grown) > 1 and grown[1][0] == grown[0][0]):
+        return ""  # nothing grew, or a tie: the table says it better
+    _diff, name, was, now = grown[0]
+    return _("Mest har kategorin %(name)s ökat, från %(before)s till %(after)s.", name=wording.lower_first(name),
+             before=wording.number(was), after=wording.number(now))
+
+
 def build_report(data: dict, department: str | None = None, *, board_name: str = "",
                  adoption: Adoption | None = None, texts: dict[str, tuple[str, str]] | None = None,
                  extra: dict | None = None) -> Report:
@@ -540,6 +555,10 @@ def build_report(data: dict, department: str | None = None, *, board_name: str =
                                                             first=first, last=last),
                               Kind.DEVIATION, trend, categories.get(Kind.DEVIATION, {})),
     ]
+    for chapter, kind in ((lex_sarah, Kind.LEX_SARAH), (deviations, Kind.DEVIATION), (complaints, Kind.COMPLAINT)):
+        growth = _growth_sentence(categories.get(kind, {}), trend, kind)
+        if growth:
+            chapter.paragraphs.append(growth)
     complaints.tables.append(_category_trend_table(
         "complaint_category_trend", _("Synpunkter och klagomål per kategori %(first)d–%(last)d", first=first,
                                       last=last), Kind.COMPLAINT, trend, categories.get(Kind.COMPLAINT, {})))

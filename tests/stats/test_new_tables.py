@@ -4,6 +4,7 @@ and no word broken inside a table heading in the PDF."""
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -60,6 +61,9 @@ def test_the_new_tables_hold_their_figures(login_as):
     gender = {row[0]: row[1:] for row in _rows(client, "client_gender_by_kind")[1:]}
     assert gender["Kvinna eller flicka"] == ["0", "0", "1"]
 
+    text = " ".join(re.sub(r"<[^>]+>", " ", client.get("/statistik/?ar=2018").get_data(as_text=True)).split())
+    assert "Mest har kategorin sekretess ökat, från noll till en." in text  # which categories grow
+    assert "Mest har kategorin dokumentation" not in text  # one in 2017, one in 2018: no growth
     workbook = load_workbook(io.BytesIO(client.get("/statistik/2018/statistik.xlsx").data))
     assert {"Lex Sarah, ej utredda", "Beslut från IVO", "Effekt av åtgärder", "Kön per ärendetyp",
             "Lex Sarah, kategorier 5 år"} <= set(workbook.sheetnames)
