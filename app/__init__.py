@@ -100,6 +100,7 @@ def _import_models() -> None:
     from app.lexsarah import models as lexsarah_models  # noqa: F401
     from app.org import models as org_models  # noqa: F401
     from app.public import models as public_models  # noqa: F401
+    from app.stats import models as stats_models  # noqa: F401
     from app.supervision import models as supervision_models  # noqa: F401
 
 
@@ -114,6 +115,10 @@ def _register_case_panels() -> None:
     from app.cases.journal import view_journal
     from app.cases.pages import register_move_pages, set_reporter_page
     from app.intake.routes import reporter_page
+    from app.lexsarah.routes import DESK_EXTRAS
+    from app.stats import report as statistics
+    from app.supervision import queries as supervision_queries
+    from app.supervision import statistics as supervision_statistics
     from app.supervision.deadlines import next_deadline as supervision_next_deadline
     from app.supervision.routes import MOVE_PAGES as supervision_move_pages
     from app.workflow import Kind
@@ -132,6 +137,11 @@ def _register_case_panels() -> None:
     panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", panels.shown, order=40,
                                  kinds=frozenset({Kind.LEX_SARAH})))
     register_move_pages(supervision_move_pages)
+    DESK_EXTRAS["supervision_deadlines"] = supervision_queries.deadlines_for
+    statistics.register_kind(statistics.KindStatistics(Kind.SUPERVISION, supervision_statistics.KEY,
+                                                       supervision_statistics.statistics_block,
+                                                       supervision_statistics.chapter,
+                                                       supervision_statistics.SHEET_NAMES))
     register_dated_kind(Kind.SUPERVISION, supervision_next_deadline)
     set_reporter_page(reporter_page)
 

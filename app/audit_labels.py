@@ -107,6 +107,9 @@ LABELS = {
     # statistics, API
     "statistics.viewed": _l("Statistik visad"),
     "statistics.exported": _l("Statistik exporterad"),
+    "statistics.text_saved": _l("Analys eller förbättringsarbete i kvalitetsberättelsen sparat"),
+    "statistics.adoption_saved": _l("Kvalitetsberättelsens fastställande sparat"),
+    "statistics.data_from_set": _l("Första år med uppgifter ändrat"),
     "api_token.created": _l("API-nyckel skapad"),
     "api_token.revoked": _l("API-nyckel återkallad"),
     # the administration itself

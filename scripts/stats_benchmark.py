@@ -112,15 +112,24 @@ def seed(cases: int, rng: random.Random) -> None:
             handover = None
             if kind == "deviation" and rng.random() < 0.01:
                 handover = "to_lex_sarah"
+            reason = None
+            if triage == "not_investigate" and kind != "complaint":
+                reason = rng.choice(("not_own_service", "already_investigated",
+                                     "not_caused_by_service" if kind == "deviation" else "no_misconduct"))
+            # Version 2: some cases were made by a hand-over (an earlier case as origin) and count as received.
+            origin = rng.randint(1, case_id - 1) if case_id > 1 and kind != "complaint" and rng.random() < 0.02 \
+                else None
             row = {"id": case_id, "reference": f"B-{case_id:08d}", "kind": kind, "status": "closed",
                    "unit_id": rng.choice(unit_ids), "received_at": received, "summary": "Genererat ärende",
                    "description": "", "client_gender": rng.choice(GENDERS), "triage_decision": triage,
-                   "handover": handover, "imported": False, "version": 1}
+                   "triage_reason": reason, "handover": handover, "origin_case_id": origin, "imported": False,
+                   "version": 1}
             for category_id in rng.sample(categories[kind], rng.choice((0, 1, 1, 2))):
                 links.append({"case_id": case_id, "category_id": category_id})
             if kind == "complaint":
                 answered = received + timedelta(days=rng.randint(2, 45)) if rng.random() < 0.7 else None
-                details.append({"case_id": case_id, "channel": rng.choice(CHANNELS), "answered_at": answered})
+                details.append({"case_id": case_id, "channel": rng.choice(CHANNELS), "answered_at": answered,
+                                "complaint_type": "suggestion" if rng.random() < 0.2 else "complaint"})
             if kind == "lex_sarah" and triage != "not_investigate" and rng.random() < 0.8:
                 outcome = rng.choices(("misconduct", "risk", "none"), (4, 2, 4))[0]
                 serious = None if outcome == "none" else rng.random() < 0.3
@@ -136,12 +145,18 @@ def seed(cases: int, rng: random.Random) -> None:
                                     "decided_at": _noon(sent), "sent_via": "e_service", "sent_on": sent,
                                     "ivo_reference": "IVO-1", "document_html": "<p>A</p>", "document_pdf": b"%PDF",
                                     "html_sha256": "0" * 64, "pdf_sha256": "0" * 64, "investigation_due_on": sent,
-                                    "version": 1})
+                                    "version": 1, **({"ivo_outcome": rng.choice(("no_criticism", "criticism",
+                                                                                 "demands")),
+                                                      "ivo_decided_on": sent, "ivo_decision_text": "Beslut"}
+                                                     if rng.random() < 0.6 else
+                                                     {"ivo_outcome": None, "ivo_decided_on": None,
+                                                      "ivo_decision_text": ""})})
             if rng.random() < 0.2:
+                status = rng.choice(("planned", "in_progress", "done", "done", "cancelled"))
+                followed = rng.choice(("yes", "partly", "no")) if status == "done" and rng.random() < 0.5 else None
                 actions.append({"case_id": case_id, "type_id": rng.choice(type_ids), "description": "Åtgärd",
-                                "responsible_id": officer.id, "due_on": received.date(),
-                                "status": rng.choice(("planned", "in_progress", "done", "done", "cancelled")),
-                                "origin": "case", "version": 1})
+                                "responsible_id": officer.id, "due_on": received.date(), "status": status,
+                                "follow_up_result": followed, "origin": "case", "version": 1})
             batch.append(row)
         db.session.execute(insert(Case.__table__), batch)
         for table, values in ((case_categories, links), (ComplaintDetails.__table__, details),
@@ -167,7 +182,7 @@ def analyze() -> None:
 # --- the same queries, by hand ----------------------------------------------------------------------
 
 def raw_queries(dialect: str) -> list[str]:
-    """The eleven GROUP BY queries of app.stats.queries, written by hand."""
+    """The fifteen queries of app.stats.report.statistics (app.stats.queries), written by hand."""
     if dialect == "sqlite":
         def days(end: str, start: str) -> str:
             return f"CAST(julianday(date({end})) - julianday(date({start})) AS INTEGER)"
@@ -175,7 +190,7 @@ def raw_queries(dialect: str) -> list[str]:
         def days(end: str, start: str) -> str:
             return f"(CAST({end} AS DATE) - CAST({start} AS DATE))"
     kinds = "c.kind IN ('deviation', 'lex_sarah', 'complaint')"
-    base = f"{kinds} AND c.received_at >= :start AND c.received_at < :end AND c.origin_case_id IS NULL"
+    base = f"{kinds} AND c.received_at >= :start AND c.received_at < :end"
 
     def median(inner: str) -> str:
         return ("SELECT avg(days) FROM (SELECT days, row_number() OVER (ORDER BY days) AS position, "
@@ -185,24 +200,34 @@ def raw_queries(dialect: str) -> list[str]:
     trend_year = ("CASE WHEN c.received_at < :y1 THEN :first WHEN c.received_at < :y2 THEN :first + 1 "
                   "WHEN c.received_at < :y3 THEN :first + 2 WHEN c.received_at < :y4 THEN :first + 3 "
                   "ELSE :first + 4 END")
-    trend_base = f"{kinds} AND c.received_at >= :trend_start AND c.received_at < :end AND c.origin_case_id IS NULL"
+    trend_base = f"{kinds} AND c.received_at >= :trend_start AND c.received_at < :end"
     return [
         "SELECT c.kind, c.client_gender, count(*), "
         "sum(CASE WHEN c.triage_decision = 'not_investigate' THEN 1 ELSE 0 END), "
         "sum(CASE WHEN c.handover = 'to_deviation' THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN c.handover = 'to_lex_sarah' THEN 1 ELSE 0 END) "
+        "sum(CASE WHEN c.handover = 'to_lex_sarah' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN c.origin_case_id IS NOT NULL THEN 1 ELSE 0 END) "
         f"FROM cases c WHERE {base} GROUP BY c.kind, c.client_gender",
+
+        f"SELECT c.kind, min(c.received_at) FROM cases c WHERE {kinds} GROUP BY c.kind",
+        "SELECT kind, year FROM statistics_data_from",
+
+        "SELECT c.kind, c.triage_reason, count(*) FROM cases c "
+        f"WHERE {base} AND c.triage_decision = 'not_investigate' GROUP BY c.kind, c.triage_reason",
 
         "SELECT sum(CASE WHEN j.outcome = 'misconduct' THEN 1 ELSE 0 END), "
         "sum(CASE WHEN j.outcome = 'risk' THEN 1 ELSE 0 END), sum(CASE WHEN j.outcome = 'none' THEN 1 ELSE 0 END), "
         "sum(CASE WHEN j.outcome IN ('misconduct', 'risk') AND j.serious IS TRUE THEN 1 ELSE 0 END), "
-        "sum(CASE WHEN i.decision = 'notified' THEN 1 ELSE 0 END) "
+        "sum(CASE WHEN i.decision = 'notified' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.ivo_outcome = 'no_criticism' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.ivo_outcome = 'criticism' THEN 1 ELSE 0 END), "
+        "sum(CASE WHEN i.ivo_outcome = 'demands' THEN 1 ELSE 0 END) "
         "FROM cases c LEFT JOIN lex_sarah_judgments j ON j.case_id = c.id "
         f"LEFT JOIN lex_sarah_ivo i ON i.case_id = c.id WHERE {base} AND c.kind = 'lex_sarah'",
 
-        "SELECT d.channel, count(*), sum(CASE WHEN d.answered_at IS NOT NULL THEN 1 ELSE 0 END) "
+        "SELECT d.channel, d.complaint_type, count(*), sum(CASE WHEN d.answered_at IS NOT NULL THEN 1 ELSE 0 END) "
         f"FROM cases c JOIN complaint_details d ON d.case_id = c.id WHERE {base} AND c.kind = 'complaint' "
-        "GROUP BY d.channel",
+        "GROUP BY d.channel, d.complaint_type",
 
         "SELECT dep.name, x.kind, sum(x.n) FROM (SELECT c.unit_id, c.kind, count(*) AS n FROM cases c "
         f"WHERE {base} GROUP BY c.kind, c.unit_id) x JOIN units u ON u.id = x.unit_id "
@@ -215,6 +240,8 @@ def raw_queries(dialect: str) -> list[str]:
         "SELECT t.name, count(*) FROM actions a JOIN cases c ON c.id = a.case_id "
         f"JOIN action_types t ON t.id = a.type_id WHERE {kinds} AND c.received_at >= :start AND c.received_at < :end "
         "AND a.status <> 'cancelled' GROUP BY t.name",
+        "SELECT a.follow_up_result, count(*) FROM actions a JOIN cases c ON c.id = a.case_id "
+        f"WHERE {base} AND a.follow_up_result IS NOT NULL GROUP BY a.follow_up_result",
 
         median(f"SELECT {days('j.decided_at', 'c.received_at')} AS days FROM cases c "
                f"JOIN lex_sarah_judgments j ON j.case_id = c.id WHERE {base} AND c.kind = 'lex_sarah' "

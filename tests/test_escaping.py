@@ -38,7 +38,8 @@ NOT_TYPED = {
     "ip_hash", "action", "object_type", "triage_decision", "triage_reason", "lex_sarah_type", "client_gender",
     "client_pin", "handover", "section", "nature", "area", "event", "channel", "relation", "followup_code_hash",
     "answer_channel", "decision", "sent_via", "outcome", "ivo_outcome", "proposed_outcome", "origin",
-    "follow_up_result", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256", "step", "unit",
+    "follow_up_result", "complaint_type", "stored_name", "content_type", "sha256", "html_sha256", "pdf_sha256",
+    "step", "unit",
     # supervision cases: codes from a list
     "authority", "subject", "purpose", "reply_channel",
     # The frozen IVO document is generated from the (already poisoned) case when it is sent.
@@ -199,6 +200,9 @@ def _poisoned_data() -> dict:
     for department in db.session.scalars(db.select(Unit).where(Unit.depth == 1)):
         department.public_name, department.public_description = "x", "x"
     db.session.add(PublicText(key="personal_data", body="x\n\nx"))
+    from app.stats.models import ChapterAdoption, ChapterText
+    db.session.add(ChapterAdoption(year=YEAR, adopted_by="x", diary_number="x"))
+    db.session.add(ChapterText(year=YEAR, section="lex_sarah", analysis="x", improvement="x"))
     db.session.commit()
     poisoned = _poison_every_text_column()
     unfilled = sorted(_typed_columns() - set(poisoned))

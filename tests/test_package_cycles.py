@@ -15,9 +15,6 @@ KNOWN = {
     # org.services asks the permission function; auth.models builds on org's Unit. Breaking it
     # means moving the permission function out of app/auth, which every feature imports.
     ("app/auth", "app/org"),
-    # the statistics report asks supervision for its block; supervision's chapter uses the
-    # report's tables. To go with the statistics v2 merge (a block registry in app/stats).
-    ("app/stats", "app/supervision"),
 }
 
 

@@ -157,6 +157,10 @@ EXPECTED = {
     "stats.report_pdf": only({"sara", "admin", "nils"}, 200),
     "stats.report_xlsx": only({"sara", "admin", "nils"}, 200),
     "stats.table_csv": only({"sara", "admin", "nils"}, 200),
+    # what people write for the yearly chapter (tests/stats/test_chapter_texts.py)
+    "stats.texts": only({"sara", "admin"}, 200),
+    "stats.adoption": only(ADMIN, 200),
+    "stats.data_from": only(ADMIN, 200),
     # the import of earlier years (tests/imports)
     "imports.upload": only(ADMIN, 200),
     "imports.template": only(ADMIN, 200),

@@ -60,12 +60,12 @@ def json_error(status: int) -> Response:
 
 @bp.route("/statistics/<int:year>")
 def statistics(year: int):
-    """The contract JSON of issue 7 for one year (optionally ?department=<unit id>)."""
+    """The contract JSON for one year (optionally ?unit=<unit id>, or ?department=<unit id>, its synonym)."""
     if not can(current_user, Action.VIEW_STATISTICS):
         abort(403)
-    department = request.args.get("department")
+    department = request.args.get("unit", request.args.get("department"))
     if department is not None and db_int_or_none(department) is None:
-        return _json({"error": "bad_request", "message": _("department ska vara id:t för en enhet, ett heltal.")},
+        return _json({"error": "bad_request", "message": _("unit ska vara id:t för en enhet, ett heltal.")},
                      400)
     try:
         report = stats.view_statistics(current_user._get_current_object(), year,

@@ -33,6 +33,7 @@ class Action(StrEnum):
     # Register a supervising authority's letter as a supervision case. An investigator only for
     # their own units: the service checks the unit chosen with REGISTER_SUPERVISION_FOR.
     REGISTER_SUPERVISION = "register_supervision"
+    WRITE_STATISTICS_TEXTS = "write_statistics_texts"  # the yearly chapter's analysis and improvement work
     # on a case
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
@@ -72,6 +73,7 @@ _GENERAL = {
     Action.VIEW_LEX_SARAH_DESK: {OFFICER},
     Action.IMPORT_CASES: {ADMIN},
     Action.REGISTER_SUPERVISION: {INVESTIGATOR, OFFICER, ADMIN},
+    Action.WRITE_STATISTICS_TEXTS: {OFFICER, ADMIN},
     Action.VIEW_OWN_ACTIONS: {STAFF, INVESTIGATOR, OFFICER, ADMIN},
     Action.VIEW_UNIT_ACTIONS: {INVESTIGATOR, OFFICER, ADMIN},
 }

@@ -44,6 +44,10 @@ case_categories = Table(
 CLIENT_GENDERS = ("female", "male", "other", "unknown")
 LEX_SARAH_TYPES = ("misconduct", "risk")  # a misconduct that happened, or a concrete risk of one
 COMPLAINT_CHANNELS = ("web", "email", "letter", "phone", "visit", "ivo")
+# A klagomål (something went wrong) or a synpunkt (a suggestion); the statistics count them apart.
+# COMPLAINT_TYPE is spelt like the kind (the contract's key), but it is the type of a complaint case.
+COMPLAINT_TYPE, SUGGESTION_TYPE = "complaint", "suggestion"
+COMPLAINT_TYPES = (COMPLAINT_TYPE, SUGGESTION_TYPE)
 COMPLAINANT_RELATIONS = ("client", "relative", "guardian", "other", "anonymous")
 # "to_deviation": a lex Sarah report judged not a misconduct, handled as a deviation;
 # "to_lex_sarah": a deviation or complaint that revealed a misconduct, escalated.
@@ -85,8 +89,9 @@ class Case(db.Model):
         Index("ix_cases_kind_status", "kind", "status"),
         # The yearly statistics (app.stats.queries): every column they filter and group the
         # cases by, so a year of each kind is one range of this index and the table is never read.
+        # triage_reason since statistics v2 (not_investigated_by_reason).
         Index("ix_cases_statistics", "kind", "received_at", "origin_case_id", "unit_id", "client_gender",
-              "triage_decision", "handover", "imported", "id"),
+              "triage_decision", "triage_reason", "handover", "imported", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,10 +202,12 @@ class ComplaintDetails(db.Model):
     __tablename__ = "complaint_details"
     __table_args__ = (
         CheckConstraint("channel IN ('web', 'email', 'letter', 'phone', 'visit', 'ivo')", name="channel"),
+        CheckConstraint("complaint_type IN ('complaint', 'suggestion')", name="complaint_type"),
     )
 
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))
+    complaint_type: Mapped[str] = mapped_column(String(12), default=COMPLAINT_TYPE, server_default=COMPLAINT_TYPE)
     ivo_reference: Mapped[str] = mapped_column(String(60), default="")
     anonymous: Mapped[bool] = mapped_column(default=False)
     complainant_name: Mapped[str] = mapped_column(String(200), default="")

@@ -5,10 +5,11 @@ from wtforms import BooleanField
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV-fil"), validators=[FileRequired(_l("Välj en CSV-fil att importera."))],
-                     render_kw={"accept": ".csv,text/csv"},
-                     description=_l("UTF-8, med rubrikraden först. Filen kontrolleras i sin helhet: finns ett fel "
-                                    "importeras ingenting."))
+    file = FileField(_l("Fil (Excel eller CSV)"), validators=[FileRequired(_l("Välj en fil att importera."))],
+                     render_kw={"accept": ".csv,.xlsx,text/csv,"
+                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+                     description=_l("Excel-arbetsbok (.xlsx) eller CSV, med rubrikraden först. Filen kontrolleras i "
+                                    "sin helhet: finns ett fel importeras ingenting."))
     create_units = BooleanField(_l("Skapa avdelningar och enheter som saknas"),
                                 description=_l("Annars måste varje avdelning och enhet i filen redan finnas under "
                                                "Organisation."))

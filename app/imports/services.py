@@ -1,13 +1,19 @@
-"""The import of earlier years' cases from CSV (issue 7): check the whole file, then import it all or nothing.
+"""The import of earlier years' cases (issues 7 and 15): check the whole file, then import it all or nothing.
 
-The file is UTF-8 CSV with a header naming these columns (in any order; an empty cell means
-"not known"):
+The file is what a Swedish office really has: CSV separated by `;` (Swedish Excel) or `,`, in
+UTF-8 (with or without a byte order mark) or Windows-1252 (what Swedish Excel saves), or an
+Excel workbook (XLSX, its first sheet). Its header names these columns (in any order; an empty
+cell means "not known"):
 
     reference,kind,received_date,department,unit,summary,categories,channel,triage,judgment,
     serious,ivo_notified_date,handled_as_deviation,closed_date,client_gender
 
-and, optionally (a file without them imports as before), for kind `supervision`: origin,
-subject and ivo_decision (app/supervision/imports.py checks and writes those rows).
+and, optionally (a file without them imports as before), OPTIONAL_COLUMNS:
+
+    complaint_type,answered_date,triage_reason,ivo_decision,origin_reference
+
+and, for kind `supervision`, origin and subject (with ivo_decision, which for a supervision
+case may also be `injunction`); app/supervision/imports.py checks and writes those rows.
 
 Every row is checked before anything is written, and every problem is reported with its
 line and column; one bad row means nothing is imported. The reference identifies a case:
@@ -44,6 +50,8 @@ from app.cases.models import (
     CASE_KINDS,
     CLIENT_GENDERS,
     COMPLAINT_CHANNELS,
+    COMPLAINT_TYPE,
+    COMPLAINT_TYPES,
     REFERENCE_PREFIXES,
     Case,
     Category,
@@ -63,14 +71,24 @@ from app.workflow import Kind, Status
 COLUMNS = ("reference", "kind", "received_date", "department", "unit", "summary", "categories", "channel",
            "triage", "judgment", "serious", "ivo_notified_date", "handled_as_deviation", "closed_date",
            "client_gender")
+# Optional columns (issue 15): present or not, each on its own.
+OPTIONAL_COLUMNS = ("complaint_type", "answered_date", "triage_reason", "ivo_decision", "origin_reference",
+                    *(c for c in supervision_imports.COLUMNS if c != "ivo_decision"))
+ALL_COLUMNS = COLUMNS + OPTIONAL_COLUMNS
 TRIAGE_VALUES = {"investigate": "investigate", "not_investigated": "not_investigate"}
+# The reasons not to investigate the statistics count (app.stats.report.NOT_INVESTIGATED_REASONS), per kind.
+TRIAGE_REASONS = {Kind.DEVIATION: ("not_caused_by_service", "not_own_service", "already_investigated"),
+                  Kind.LEX_SARAH: ("no_misconduct", "already_investigated", "not_own_service", "health_care")}
+IVO_DECISIONS = ("no_criticism", "criticism", "demands")
+# Which kind a hand-over may make from which: a lex Sarah report from a deviation or a complaint, a
+# deviation from a lex Sarah report (handled as a deviation).
+HANDOVER_FROM = {Kind.LEX_SARAH: (Kind.DEVIATION, Kind.COMPLAINT), Kind.DEVIATION: (Kind.LEX_SARAH,)}
 JUDGMENTS = ("misconduct", "risk", "none")
 YES_NO = {"yes": True, "no": False}
 ADMINISTRATION_NAME = "Socialförvaltningen"  # the top of the tree when --create-units starts from nothing
 SYSTEM_USERNAME = "varna-import"
 CHUNK = 5000
 MAX_REFERENCE, MAX_SUMMARY, MAX_NAME = 20, 200, 200
-OPTIONAL_COLUMNS = supervision_imports.COLUMNS
 IMPORTED_KINDS = (*CASE_KINDS, Kind.SUPERVISION)
 
 
@@ -110,6 +128,11 @@ class Row:
     handed_over: bool
     closed_on: date | None
     client_gender: str | None
+    complaint_type: str | None = None
+    answered_on: date | None = None
+    triage_reason: str | None = None
+    ivo_decision: str | None = None
+    origin_reference: str = ""
 
 
 @dataclass
@@ -139,11 +162,56 @@ def _clean(value: str | None) -> str:
 
 
 def _decode(data: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 (a byte order mark is dropped), else Windows-1252, what Swedish Excel saves as "CSV"."""
     try:
         return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), None
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        return None, Problem(line, "", _("Filen är inte UTF-8. Spara den som CSV (UTF-8) och försök igen."))
+        return None, Problem(line, "", _("Filen går inte att läsa som text. Spara den som CSV (UTF-8) eller som "
+                                         "Excel-arbetsbok (.xlsx) och försök igen."))
+
+
+def _delimiter(text: str) -> str:
+    """`;` or `,`, whichever the header line holds more of (Swedish Excel separates with `;`)."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _xlsx_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx_records(data: bytes) -> tuple[list[list[str]] | None, Problem | None]:
+    """The rows of the workbook's first sheet, every cell as the text a CSV would hold (dates as YYYY-MM-DD)."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any damage to the file is the same problem for the person uploading it
+        return None, Problem(0, "", _("Excel-filen går inte att läsa. Spara den på nytt som Excel-arbetsbok "
+                                      "(.xlsx) eller som CSV och försök igen."))
+    sheet = workbook.worksheets[0]
+    records = [[_xlsx_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    # Excel keeps formatted but empty cells to the right: cut every row to the header's width.
+    if records:
+        width = len(records[0])
+        while width and not records[0][width - 1].strip():
+            width -= 1
+        records = [record[:width] + [""] * (width - len(record[:width])) for record in records]
+    return records, None
 
 
 def _day(value: str, problems: list, line: int, column: str, today: date, *, not_before: date | None = None,
@@ -181,7 +249,7 @@ def _choice(value: str, allowed, problems: list, line: int, column: str) -> str 
 def _parse_row(line: int, cells: dict[str, str], problems: list, received_label: str, today: date) -> Row:
     """One row, checked on its own (the organisation and the database are checked later, for every
     row, so that a file's problems are all reported at once); a bad value becomes None."""
-    value = {name: (cells.get(name) or "").strip() for name in (*COLUMNS, *OPTIONAL_COLUMNS)}
+    value = {name: (cells.get(name) or "").strip() for name in ALL_COLUMNS}
     reference = value["reference"]
     if not reference:
         problems.append(Problem(line, "reference", _("Diarienummer saknas.")))
@@ -252,18 +320,82 @@ def _parse_row(line: int, cells: dict[str, str], problems: list, received_label:
         problems.append(Problem(line, "handled_as_deviation", _("Bara en rapport som bedömts som inget "
                                                                 "missförhållande (judgment none) överlämnas som "
                                                                 "avvikelse.")))
+    complaint_type = _choice(value["complaint_type"], COMPLAINT_TYPES, problems, line, "complaint_type")
+    answered_on = _day(value["answered_date"], problems, line, "answered_date", today, not_before=received_on,
+                       before_label=received_label)
+    for column, given in (("complaint_type", complaint_type), ("answered_date", answered_on)):
+        if given is not None and kind and kind != Kind.COMPLAINT:
+            problems.append(Problem(line, column, _("Anges bara för klagomål.")))
+        elif given is not None and kind == Kind.COMPLAINT and not channel:
+            problems.append(Problem(line, "channel", _("Ange kanalen (channel) för ett klagomål med %(column)s.",
+                                                       column=column)))
+    reason = None
+    if value["triage_reason"]:
+        if kind and kind not in TRIAGE_REASONS:
+            problems.append(Problem(line, "triage_reason", _("Anges bara för avvikelser och lex Sarah-rapporter.")))
+        elif kind:
+            reason = _choice(value["triage_reason"], TRIAGE_REASONS[kind], problems, line, "triage_reason")
+            if reason and triage == "investigate":
+                problems.append(Problem(line, "triage_reason", _("Skäl att inte utreda anges bara när triage är "
+                                                                 "not_investigated.")))
+            elif reason:
+                triage = "not_investigated"  # a reason not to investigate says the case was not investigated
+    # A supervision case's decision is read with its other columns (app/supervision/imports.py).
+    ivo_decision = None if kind == Kind.SUPERVISION else _choice(value["ivo_decision"], IVO_DECISIONS, problems,
+                                                                   line, "ivo_decision")
+    if ivo_decision and kind and kind != Kind.LEX_SARAH:
+        problems.append(Problem(line, "ivo_decision", _("Anges bara för lex Sarah-rapporter och tillsynsärenden.")))
+    elif ivo_decision and ivo_on is None and not value["ivo_notified_date"]:
+        problems.append(Problem(line, "ivo_decision", _("IVO:s beslut förutsätter en anmälan till IVO: ange "
+                                                        "ivo_notified_date.")))
+    origin_reference = value["origin_reference"]
+    if origin_reference and origin_reference == reference:
+        problems.append(Problem(line, "origin_reference", _("Ett ärende kan inte vara upprättat utifrån sig "
+                                                            "självt.")))
+    elif origin_reference and kind and kind not in HANDOVER_FROM:
+        problems.append(Problem(line, "origin_reference", _("Bara en lex Sarah-rapport eller en avvikelse kan vara "
+                                                            "upprättad utifrån ett annat ärende.")))
     supervision = supervision_imports.parse(kind, value, lambda column, message: problems.append(
         Problem(line, column, message)), triage=triage)
     return Row(line, reference, kind, supervision, received_on, department, unit, summary or "", categories, channel,
-               TRIAGE_VALUES[triage] if triage else None, judgment, serious, ivo_on, handed_over, closed_on, gender)
+               TRIAGE_VALUES[triage] if triage else None, judgment, serious, ivo_on, handed_over, closed_on, gender,
+               complaint_type, answered_on, reason, ivo_decision, origin_reference)
+
+
+class _Records:
+    """The file's records one by one, with the line each ends on (CSV) or its row (XLSX)."""
+
+    def __init__(self, data: bytes):
+        self.problem: Problem | None = None
+        self._xlsx: list[list[str]] | None = None
+        self._csv = None
+        self.line_num = 0
+        if data[:4] == b"PK\x03\x04":  # a ZIP: an Excel workbook
+            self._xlsx, self.problem = _xlsx_records(data)
+            return
+        text, self.problem = _decode(data)
+        if text is not None:
+            self._csv = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> list[str]:
+        if self._csv is not None:
+            record = next(self._csv)
+            self.line_num = self._csv.line_num
+            return record
+        if self.line_num >= len(self._xlsx or []):
+            raise StopIteration
+        self.line_num += 1
+        return self._xlsx[self.line_num - 1]
 
 
 def read_rows(data: bytes) -> tuple[list[Row], list[Problem]]:
     """Every row of the file checked on its own; the problems of all rows."""
-    text, problem = _decode(data)
-    if problem:
-        return [], [problem]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = _Records(data)
+    if reader.problem:
+        return [], [reader.problem]
     try:
         header = next(reader)
     except StopIteration:
@@ -273,12 +405,13 @@ def read_rows(data: bytes) -> tuple[list[Row], list[Problem]]:
     names = [name.strip().lower() for name in header]
     problems: list[Problem] = []
     missing = [name for name in COLUMNS if name not in names]
-    unknown = [name for name in names if name not in COLUMNS and name not in OPTIONAL_COLUMNS]
+    unknown = [name for name in names if name not in ALL_COLUMNS]
     for name in missing:
         problems.append(Problem(1, name, _("Kolumnen saknas i rubrikraden.")))
     for name in unknown:
-        problems.append(Problem(1, name or "?", _("Okänd kolumn. Kolumnerna ska vara: %(columns)s.",
-                                                  columns=",".join(COLUMNS))))
+        problems.append(Problem(1, name or "?", _("Okänd kolumn. Kolumnerna ska vara: %(columns)s (och, om de "
+                                                  "behövs, %(optional)s).", columns=",".join(COLUMNS),
+                                                  optional=",".join(OPTIONAL_COLUMNS))))
     duplicated = {name for name in names if names.count(name) > 1}
     for name in sorted(duplicated):
         problems.append(Problem(1, name, _("Kolumnen finns två gånger.")))
@@ -335,7 +468,7 @@ class _Tree:
         return cls(roots[0] if roots else None, len(roots), departments, below)
 
 
-def _check_organisation(rows: list[Row], tree: _Tree, create_units: bool, problems: list) -> None:
+def _check_organisation(rows: list[Row], tree: _Tree, create_units: bool, problems: list, via: str) -> None:
     for row in rows:
         if not row.department:
             continue
@@ -346,10 +479,12 @@ def _check_organisation(rows: list[Row], tree: _Tree, create_units: bool, proble
             continue
         if not found:
             if not create_units:
+                # Named as the person sees them: the page has a menu and a checkbox, the command line a flag.
                 problems.append(Problem(row.line, "department", _(
-                    "Avdelningen %(name)s finns inte. Lägg upp den under Administration → Enheter, eller importera "
-                    "med --create-units (kryssrutan ”Skapa avdelningar och enheter som saknas”).",
-                    name=row.department)))
+                    "Avdelningen %(name)s finns inte. Lägg upp den under Organisation, eller kryssa i ”Skapa "
+                    "avdelningar och enheter som saknas”.", name=row.department) if via == "page" else _(
+                    "Avdelningen %(name)s finns inte. Lägg upp den under Organisation, eller importera med "
+                    "--create-units.", name=row.department)))
             elif tree.roots > 1:
                 problems.append(Problem(row.line, "department", _(
                     "Avdelningen %(name)s finns inte, och det går inte att avgöra under vilken förvaltning den ska "
@@ -362,23 +497,53 @@ def _check_organisation(rows: list[Row], tree: _Tree, create_units: bool, proble
                                                             department=row.department, name=row.unit)))
             elif not units and not create_units:
                 problems.append(Problem(row.line, "unit", _(
-                    "Enheten %(name)s finns inte under avdelningen %(department)s.", name=row.unit,
-                    department=row.department)))
+                    "Enheten %(name)s finns inte under avdelningen %(department)s. Lägg upp den under Organisation, "
+                    "eller kryssa i ”Skapa avdelningar och enheter som saknas”.", name=row.unit,
+                    department=row.department) if via == "page" else _(
+                    "Enheten %(name)s finns inte under avdelningen %(department)s. Lägg upp den under Organisation, "
+                    "eller importera med --create-units.", name=row.unit, department=row.department)))
 
 
 def _existing_references(references: list[str]) -> dict[str, bool]:
     """reference -> imported, for the references of the file that are already in the database."""
-    found: dict[str, bool] = {}
+    return {reference: imported for reference, (imported, _kind) in _existing_cases(references).items()}
+
+
+def _existing_cases(references: list[str]) -> dict[str, tuple[bool, str]]:
+    """reference -> (imported, kind), for the references that are already in the database."""
+    found: dict[str, tuple[bool, str]] = {}
     for start in range(0, len(references), 900):
         chunk = references[start:start + 900]
-        for reference, imported in db.session.execute(
-                select(Case.reference, Case.imported).where(Case.reference.in_(chunk))):
-            found[reference] = bool(imported)
+        for reference, imported, kind in db.session.execute(
+                select(Case.reference, Case.imported, Case.kind).where(Case.reference.in_(chunk))):
+            found[reference] = (bool(imported), kind)
     return found
 
 
-def check(data: bytes, *, create_units: bool = False) -> tuple[list[Row], list[Row], list[Problem]]:
-    """(rows to import, rows already imported, problems). Writes nothing."""
+def _check_origins(rows: list[Row], problems: list) -> None:
+    """origin_reference names a case in the same file or already in Värna, of a kind a hand-over makes this from."""
+    in_file = {row.reference: row.kind for row in rows}
+    wanted = sorted({row.origin_reference for row in rows if row.origin_reference} - set(in_file))
+    in_db = {reference: kind for reference, (_imported, kind) in _existing_cases(wanted).items()}
+    for row in rows:
+        if not row.origin_reference or row.kind not in HANDOVER_FROM or row.origin_reference == row.reference:
+            continue
+        kind = in_file.get(row.origin_reference) or in_db.get(row.origin_reference)
+        if kind is None:
+            problems.append(Problem(row.line, "origin_reference", _(
+                "Det finns inget ärende med diarienumret %(reference)s, varken i filen eller i Värna.",
+                reference=row.origin_reference)))
+        elif kind not in HANDOVER_FROM[row.kind]:
+            problems.append(Problem(row.line, "origin_reference", _(
+                "En lex Sarah-rapport kan upprättas utifrån en avvikelse eller ett klagomål, och en avvikelse "
+                "utifrån en lex Sarah-rapport; %(reference)s är inte ett sådant ärende.",
+                reference=row.origin_reference)))
+
+
+def check(data: bytes, *, create_units: bool = False, via: str = "cli"
+          ) -> tuple[list[Row], list[Row], list[Problem]]:
+    """(rows to import, rows already imported, problems). Writes nothing. `via` ("page" or "cli") decides
+    how the error texts name what to do."""
     rows, problems = read_rows(data)
     first_line: dict[str, int] = {}
     unique: list[Row] = []
@@ -391,7 +556,8 @@ def check(data: bytes, *, create_units: bool = False) -> tuple[list[Row], list[R
         else:
             first_line[row.reference] = row.line
             unique.append(row)
-    _check_organisation(unique, _Tree.load(), create_units, problems)
+    _check_organisation(unique, _Tree.load(), create_units, problems, via)
+    _check_origins(unique, problems)
     existing = _existing_references([row.reference for row in unique])
     new, already = [], []
     for row in unique:
@@ -403,7 +569,7 @@ def check(data: bytes, *, create_units: bool = False) -> tuple[list[Row], list[R
             problems.append(Problem(row.line, "reference", _(
                 "Diarienumret %(reference)s finns redan som ett ärende som handläggs i Värna.",
                 reference=row.reference)))
-    problems.sort(key=lambda p: (p.line, COLUMNS.index(p.column) if p.column in COLUMNS else -1))
+    problems.sort(key=lambda p: (p.line, ALL_COLUMNS.index(p.column) if p.column in ALL_COLUMNS else -1))
     return new, already, problems
 
 
@@ -526,13 +692,19 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
     html, pdf = _imported_document(_("Anmälan till IVO (importerad)"))
     html_sha, pdf_sha = hashlib.sha256(html.encode()).hexdigest(), hashlib.sha256(pdf).hexdigest()
     journal_text = _("Importerat från tidigare års register (%(source)s).", source=source)
+    # The originals in the file of the rows made by a hand-over: a complaint or a deviation that led to a
+    # lex Sarah report counts as escalated (a lex Sarah report handed over says so in handled_as_deviation).
+    kinds = {row.reference: row.kind for row in rows}
+    escalated = {row.origin_reference: "to_lex_sarah" for row in rows
+                 if row.origin_reference and row.kind == Kind.LEX_SARAH and row.origin_reference in kinds}
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start:start + CHUNK]
         cases = [{
             "reference": row.reference, "kind": row.kind, "status": Status.CLOSED, "unit_id": unit_ids[row.line],
             "received_at": _noon(row.received_on), "summary": row.summary or kind_names[row.kind],
             "description": "", "client_gender": row.client_gender, "triage_decision": row.triage,
-            "handover": "to_deviation" if row.handed_over else None,
+            "triage_reason": row.triage_reason,
+            "handover": "to_deviation" if row.handed_over else escalated.get(row.reference),
             "closed_at": _noon(row.closed_on) if row.closed_on else None, "imported": True, "version": 1,
         } for row in chunk]
         # Plain executemany, then the new ids by their (unique, indexed) references: RETURNING from a
@@ -547,7 +719,9 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
             links += [{"case_id": case_id, "category_id": category_ids[(row.kind, _key(name))]}
                       for name in row.categories]
             if row.kind == Kind.COMPLAINT and row.channel:
-                details.append({"case_id": case_id, "channel": row.channel})
+                details.append({"case_id": case_id, "channel": row.channel,
+                                "complaint_type": row.complaint_type or COMPLAINT_TYPE,
+                                "answered_at": _noon(row.answered_on) if row.answered_on else None})
             if row.judgment:
                 decided = row.closed_on or row.received_on
                 judgments.append({
@@ -561,7 +735,12 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                     "decided_at": _noon(row.ivo_notified_on), "sent_via": "e_service",
                     "sent_on": row.ivo_notified_on, "ivo_reference": _("Uppgift saknas (importerad)"),
                     "document_html": html, "document_pdf": pdf, "html_sha256": html_sha, "pdf_sha256": pdf_sha,
-                    "investigation_due_on": add_months(row.ivo_notified_on, INVESTIGATION_MONTHS), "version": 1})
+                    "investigation_due_on": add_months(row.ivo_notified_on, INVESTIGATION_MONTHS), "version": 1,
+                    # IVO's decision, when the register has it; its date is not known, so the notification's stands.
+                    "ivo_outcome": row.ivo_decision,
+                    "ivo_decided_on": row.ivo_notified_on if row.ivo_decision else None,
+                    "ivo_decision_text": _("Importerat beslut från IVO; beslutets datum är inte känt.")
+                    if row.ivo_decision else ""})
             elif row.serious:
                 not_notified.append({
                     "case_id": case_id, "decision": "not_notified", "decided_by_id": decider.id,
@@ -579,15 +758,36 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                 db.session.execute(insert(table), values)
         supervision_imports.write([(case_id, row) for case_id, row in zip(ids, chunk, strict=True)
                                    if row.kind == Kind.SUPERVISION], unit_ids, decider)
+    _link_origins(rows)
     _bump_reference_counters(rows)
 
 
-def import_file(data: bytes, *, actor=None, source: str = "", create_units: bool = False) -> ImportResult:
+def _link_origins(rows: list[Row]) -> None:
+    """origin_case_id of the rows made by a hand-over; an earlier imported original that led to a lex Sarah
+    report is marked escalated. A case handled in Värna keeps its own record of its hand-overs."""
+    linked = [row for row in rows if row.origin_reference]
+    if not linked:
+        return
+    references = sorted({row.origin_reference for row in linked} | {row.reference for row in linked})
+    ids: dict[str, int] = {}
+    for start in range(0, len(references), 900):
+        ids.update(db.session.execute(select(Case.reference, Case.id)
+                                      .where(Case.reference.in_(references[start:start + 900]))).all())
+    for row in linked:
+        db.session.execute(update(Case).where(Case.id == ids[row.reference])
+                           .values(origin_case_id=ids[row.origin_reference]))
+        if row.kind == Kind.LEX_SARAH:
+            db.session.execute(update(Case).where(Case.id == ids[row.origin_reference], Case.imported.is_(True),
+                                                  Case.handover.is_(None)).values(handover="to_lex_sarah"))
+
+
+def import_file(data: bytes, *, actor=None, source: str = "", create_units: bool = False,
+                via: str = "cli") -> ImportResult:
     """Check the file and, when it has no problems, import it in one transaction (the caller needs no commit).
 
     `actor` is the admin who uploaded it, or None for the command line.
     """
-    new, already, problems = check(data, create_units=create_units)
+    new, already, problems = check(data, create_units=create_units, via=via)
     result = ImportResult(problems=problems, rows=len(new) + len(already), already_imported=len(already))
     if problems:
         db.session.rollback()
@@ -610,4 +810,4 @@ def import_file(data: bytes, *, actor=None, source: str = "", create_units: bool
 def import_cases(actor, data: bytes, *, source: str, create_units: bool = False) -> ImportResult:
     """An admin uploads a file in the interface."""
     ensure(actor, Action.IMPORT_CASES)
-    return import_file(data, actor=actor, source=source, create_units=create_units)
+    return import_file(data, actor=actor, source=source, create_units=create_units, via="page")

@@ -20,6 +20,7 @@ from wtforms import (
     TimeField,
 )
 
+from app.cases.models import COMPLAINT_TYPE, SUGGESTION_TYPE
 from app.form_fields import CheckboxListField, Mandatory, SwedishDateField
 from app.intake.attachments import ACCEPT
 from app.workflow import Kind
@@ -32,6 +33,8 @@ LEX_SARAH_TYPE_LABELS = {
 }
 CHANNEL_LABELS = {"phone": _l("Telefon"), "letter": _l("Brev"), "email": _l("E-post"),
                   "visit": _l("Besök"), "ivo": _l("Vidarebefordrat från IVO")}
+COMPLAINT_TYPE_LABELS = {COMPLAINT_TYPE: _l("Klagomål – något har inte fungerat som det ska"),
+                         SUGGESTION_TYPE: _l("Synpunkt – ett förslag eller en åsikt")}
 RELATION_LABELS = {"client": _l("Brukaren själv"), "relative": _l("Anhörig"),
                    "guardian": _l("God man, förvaltare eller vårdnadshavare"), "other": _l("Annan"),
                    "anonymous": _l("Vill vara anonym")}
@@ -166,6 +169,8 @@ class LexSarahForm(ReportForm):
 
 
 class ComplaintForm(ReportForm):
+    complaint_type = RadioField(_l("Klagomål eller synpunkt?"), choices=list(COMPLAINT_TYPE_LABELS.items()),
+                                coerce=_choice, default=COMPLAINT_TYPE, validate_choice=False)
     channel = RadioField(_l("Hur kom klagomålet in?"), choices=list(CHANNEL_LABELS.items()), coerce=_choice,
                          validate_choice=False, validators=[Mandatory()])
     ivo_reference = StringField(_l("IVO:s diarienummer"), description=_l("Fyll i om IVO skickade klagomålet."),

@@ -24,6 +24,8 @@ from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
+    COMPLAINT_TYPE,
+    COMPLAINT_TYPES,
     LEX_SARAH_TYPES,
     Attachment,
     Case,
@@ -319,7 +321,14 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
         _add(errors, "answer_wanted", _("Ange e-post, telefon eller adress så att svaret kan nå fram, "
                                         "eller kryssa ur att svar önskas."))
     wishes = _limit(errors, data, "wishes", TEXT_MAX)
-    return {"channel": channel, "ivo_reference": ivo_reference, "anonymous": anonymous,
+    # Klagomål or synpunkt: the statistics count them apart. Not asked (an older client): a complaint.
+    complaint_type = _text(data, "complaint_type") or COMPLAINT_TYPE
+    if complaint_type not in COMPLAINT_TYPES:
+        _add(errors, "complaint_type", _("Ange om det är ett klagomål eller en synpunkt."))
+    if complaint_type not in COMPLAINT_TYPES:
+        complaint_type = COMPLAINT_TYPE
+    return {"channel": channel, "complaint_type": complaint_type,
+            "ivo_reference": ivo_reference, "anonymous": anonymous,
             "relation": relation if relation in COMPLAINANT_RELATIONS else "other",
             "answer_wanted": answer_wanted, "wishes": wishes, **contact}
 

@@ -26,9 +26,13 @@ from app.lexsarah.forms import (
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import INFORMING_ITEMS
 from app.security_headers import allow_own_stylesheet
-from app.supervision import queries as supervision_queries
 
 bp = Blueprint("lexsarah", __name__, url_prefix="/lex-sarah")
+
+
+# What other features add to the officer's desk: template variable -> load(person), set by
+# create_app() (the supervision cases' deadlines), so lex Sarah imports none of them.
+DESK_EXTRAS: dict = {}
 
 
 def _me():
@@ -78,8 +82,8 @@ def _status_for(form, error=None) -> int:
 def desk():
     pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in services.DESK_LISTS}
     lists = services.desk(_me(), pages)
-    return render_template("lexsarah/desk.html", lists=lists,
-                           supervision_deadlines=supervision_queries.deadlines_for(_me()))
+    extras = {name: load(_me()) for name, load in DESK_EXTRAS.items()}
+    return render_template("lexsarah/desk.html", lists=lists, **extras)
 
 
 # --- judgment -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Email, InputRequired, Length, Optional, Regexp, StopValidation
 
+from app.cases.models import COMPLAINT_TYPE, COMPLAINT_TYPES, SUGGESTION_TYPE
 from app.form_fields import Mandatory
 from app.public.services import DESCRIPTION_MAX, DESCRIPTION_MIN, RELATIONS, WISHES_MAX
 
@@ -82,6 +83,14 @@ class ComplaintForm(FlaskForm):
                             render_kw={"autocomplete": "street-address", "rows": 3, "maxlength": 300})
     answer_wanted = BooleanField(_l("Jag vill ha ett svar"), default=True)
 
+    complaint_type = RadioField(
+        _l("Vill du klaga eller lämna en synpunkt?"),
+        choices=[(COMPLAINT_TYPE, _l("Klaga – något har inte fungerat som det ska")),
+                 (SUGGESTION_TYPE, _l("Lämna en synpunkt – ett förslag eller en åsikt"))],
+        default=COMPLAINT_TYPE, validate_choice=False,
+        # Optional: a form sent without it (an older page still open) is a complaint, the default.
+        validators=[Optional(),
+                    AnyOf(list(COMPLAINT_TYPES), message=_l("Välj om du vill klaga eller lämna en synpunkt."))])
     relation = RadioField(
         _l("Vem är du?"), choices=list(RELATION_LABELS.items()), validate_choice=False,
         validators=[InputRequired(_l("Välj det alternativ som stämmer bäst.")),

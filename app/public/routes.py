@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, make_response, render_template, reques
 
 from app.auth.guard import public
 from app.body_limit import body_limit
+from app.cases.models import COMPLAINT_TYPE
 from app.public import services, texts
 from app.public.forms import ComplaintForm, StatusForm
 
@@ -41,6 +42,7 @@ def complaint():
                 relation=form.relation.data, wishes=form.wishes.data or "", category_id=form.category_id.data,
                 name=form.name.data or "", email=form.email.data or "", phone=form.phone.data or "",
                 address=form.address.data or "", answer_wanted=form.answer_wanted.data,
+                complaint_type=form.complaint_type.data or COMPLAINT_TYPE,
                 trap=form.website.data or "")
         except services.ComplaintError as error:
             getattr(form, error.field).errors.append(error.message)

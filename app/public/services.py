@@ -20,7 +20,15 @@ from sqlalchemy import delete, func, select
 from app import audit
 from app.cases import complainant_notices as notices
 from app.cases.filing import open_case, queue_filing_mail
-from app.cases.models import COMPLAINANT_RELATIONS, Case, Category, ComplaintDetails, ReferenceCounter
+from app.cases.models import (
+    COMPLAINANT_RELATIONS,
+    COMPLAINT_TYPE,
+    COMPLAINT_TYPES,
+    Case,
+    Category,
+    ComplaintDetails,
+    ReferenceCounter,
+)
 from app.clock import to_local, utcnow
 from app.commands import Refused
 from app.extensions import db
@@ -156,7 +164,7 @@ def _peek_reference() -> str:
 def submit_complaint(*, client_ip: str, department_id: int | None, description: str, anonymous: bool,
                      relation: str, wishes: str = "", category_id: int | None = None, name: str = "",
                      email: str = "", phone: str = "", address: str = "", answer_wanted: bool = True,
-                     trap: str = "") -> Receipt:
+                     trap: str = "", complaint_type: str = COMPLAINT_TYPE) -> Receipt:
     """File a complaint from the public form: case, complaint details, journal, audit and the
     notice to the department's investigators, in one transaction; the mail goes after the commit.
 
@@ -179,6 +187,8 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
             raise ComplaintError(_("Välj ett ämne i listan, eller inget."), "category_id")
     if relation not in RELATIONS:
         raise ComplaintError(_("Välj vem du är i listan."), "relation")
+    if complaint_type not in COMPLAINT_TYPES:
+        raise ComplaintError(_("Välj om du vill klaga eller lämna en synpunkt."), "complaint_type")
     if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
         # The same words as the form's own message and hint ("10 000", as the staff forms write it).
         raise ComplaintError(_("Skriv minst 20 och högst 10 000 tecken."), "description")
@@ -209,7 +219,7 @@ def submit_complaint(*, client_ip: str, department_id: int | None, description: 
                      keep_ip=False,
                      summary=summarise(description), description=description)
     db.session.add(ComplaintDetails(
-        case=case, channel="web", anonymous=anonymous, complainant_name=name[:200],
+        case=case, channel="web", complaint_type=complaint_type, anonymous=anonymous, complainant_name=name[:200],
         complainant_email=email[:254], complainant_phone=phone[:40], complainant_address=address[:300],
         relation=relation, answer_wanted=answer_wanted, wishes=wishes,
         followup_code_hash=hash_code(case.reference, code)))

@@ -116,7 +116,7 @@ def line_chart(chart: Chart, ident: str) -> Markup:
     left, right, bottom, top = 44, 16, 30, legend_height + 16
     height = top + 230 + bottom
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    largest = _nice_top(max([v for _name, values in chart.series for v in values] + [0]))
+    largest = _nice_top(max([v for _name, values in chart.series for v in values if v is not None] + [0]))
     count = max(len(chart.labels) - 1, 1)
 
     def x(i: int) -> float:
@@ -137,10 +137,13 @@ def line_chart(chart: Chart, ident: str) -> Markup:
                      f'fill="#1b1f24">{escape(label)}</text>')
     for index, (_name, values) in enumerate(chart.series):
         colour, dash = COLOURS[index % len(COLOURS)], DASHES[index % len(DASHES)]
-        points = " ".join(f"{_n(x(i))},{_n(y(v))}" for i, v in enumerate(values))
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
-                     f'stroke-dasharray="{dash}"/>')
-        parts += [_marker(index, x(i), y(v)) for i, v in enumerate(values)]
+        # A year without data (null) has no point: the line starts at the first year of data.
+        known = [(i, v) for i, v in enumerate(values) if v is not None]
+        points = " ".join(f"{_n(x(i))},{_n(y(v))}" for i, v in known)
+        if points:
+            parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5" '
+                         f'stroke-dasharray="{dash}"/>')
+        parts += [_marker(index, x(i), y(v)) for i, v in known]
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
 

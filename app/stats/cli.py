@@ -22,16 +22,21 @@ stats_cli = AppGroup("stats", help="Yearly statistics and the quality report.")
 @stats_cli.command("export")
 @click.option("--year", type=int, default=None, help="The year (default: the last full year).")
 @click.option("--format", "fmt", type=click.Choice(exports.FORMATS), default="json", show_default=True)
-@click.option("--department", default=None, help="Only this department (its name).")
+@click.option("--unit", "unit_name", default=None,
+              help="Only this unit and everything under it (its exact name, or its id).")
+@click.option("--department", default=None, help="Only this department (its name); a synonym of --unit.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of standard output.")
-def export_command(year, fmt, department, output):
+def export_command(year, fmt, unit_name, department, output):
     """Export the statistics of a year."""
     department_id = None
-    if department:
-        department_id = db.session.scalar(select(Unit.id).where(Unit.depth == 1, Unit.name == department))
+    wanted = unit_name or department
+    if wanted:
+        department_id = db.session.scalar(select(Unit.id).where(Unit.name == wanted).order_by(Unit.depth).limit(1))
+        if department_id is None and wanted.isdigit():
+            department_id = db.session.scalar(select(Unit.id).where(Unit.id == int(wanted)))
         if department_id is None:
-            raise click.ClickException(f"No department named {department!r}.")
+            raise click.ClickException(f"No unit named {wanted!r}.")
     try:
         report = services.statistics_report(year if year is not None else services.default_year(), department_id)
     except StatisticsError as error:

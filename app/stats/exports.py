@@ -101,13 +101,17 @@ def as_xlsx(report: Report) -> bytes:
     _append(text, [report.title])
     text["A1"].font = Font(bold=True, size=14)
     text.column_dimensions["A"].width = 110
+    if report.board_name:
+        _append(text, [report.board_name])
+    for label, value in report.adoption.lines:
+        _append(text, [f"{label}: {value}"])
     for chapter in report.chapters:
-        if not chapter.paragraphs:
+        if not chapter.paragraphs and not chapter.texts:
             continue
         text.append([])
         _append(text, [chapter.title])
         text.cell(row=text.max_row, column=1).font = Font(bold=True)
-        for paragraph in chapter.paragraphs:
+        for paragraph in chapter.paragraphs + [f"{heading}: {body}" for heading, body in chapter.texts]:
             _append(text, [paragraph])
             text.cell(row=text.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
     for table in report.tables:
@@ -182,7 +186,7 @@ def _line_drawing(chart, width: float):
 
     height, left, bottom, legend = 170, 30, 18, 16
     plot_w, plot_h = width - left - 10, height - bottom - legend - 8
-    largest = charts._nice_top(max([v for _name, values in chart.series for v in values] + [0]))
+    largest = charts._nice_top(max([v for _name, values in chart.series for v in values if v is not None] + [0]))
     count = max(len(chart.labels) - 1, 1)
     drawing = Drawing(width, height)
 
@@ -203,15 +207,39 @@ def _line_drawing(chart, width: float):
     for index, (name, values) in enumerate(chart.series):
         colour = colors.HexColor(charts.COLOURS[index % len(charts.COLOURS)])
         dash = [float(d) for d in charts.DASHES[index % len(charts.DASHES)].split()] or None
-        points = [coordinate for i, v in enumerate(values) for coordinate in (x(i), y(v))]
-        drawing.add(PolyLine(points, strokeColor=colour, strokeWidth=1.6, strokeDashArray=dash))
-        for i, v in enumerate(values):
+        known = [(i, v) for i, v in enumerate(values) if v is not None]  # no point for a year without data
+        points = [coordinate for i, v in known for coordinate in (x(i), y(v))]
+        if len(known) > 1:
+            drawing.add(PolyLine(points, strokeColor=colour, strokeWidth=1.6, strokeDashArray=dash))
+        for i, v in known:
             drawing.add(Circle(x(i), y(v), 2.2, fillColor=colour, strokeColor=None))
         drawing.add(Line(legend_x, height - 6, legend_x + 16, height - 6, strokeColor=colour, strokeWidth=1.6,
                          strokeDashArray=dash))
         drawing.add(String(legend_x + 20, height - 9, name, fontName=_FONT, fontSize=7))
         legend_x += 20 + 4.2 * len(name) + 14
     return drawing
+
+
+_HEADING_SIZE, _CELL_PADDING = 9, 13  # the table heading's font size; left and right padding together
+
+
+def _longest_word(text: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return max((stringWidth(word, _FONT_BOLD, _HEADING_SIZE) for word in str(text).split()), default=0)
+
+
+def _column_widths(table: Table, width: float) -> list[float]:
+    """The first (label) column and equal number columns, each at least as wide as its heading's longest word."""
+    count = len(table.columns)
+    if count == 1:
+        return [width]
+    needed = [_longest_word(column) + _CELL_PADDING for column in table.columns]
+    first = max(width * (0.3 if count > 3 else 0.7), needed[0])
+    rest = [max((width - first) / (count - 1), need) for need in needed[1:]]
+    if first + sum(rest) > width:  # the number columns take what they need; the label column wraps more
+        first = max(width - sum(rest), needed[0])
+    return [first, *rest]
 
 
 def as_pdf(report: Report) -> bytes:
@@ -233,12 +261,17 @@ def as_pdf(report: Report) -> bytes:
     caption = ParagraphStyle("caption", fontName=_FONT_BOLD, fontSize=9.5, leading=12, spaceBefore=2 * mm,
                              spaceAfter=1 * mm, keepWithNext=1)
     cell = ParagraphStyle("cell", fontName=_FONT, fontSize=9, leading=11)
-    cell_bold = ParagraphStyle("cell_bold", parent=cell, fontName=_FONT_BOLD)
+    # A heading is wrapped between words only, never inside one ("Lex Sarah-rap porter"): the columns are
+    # made wide enough for each heading's longest word (_column_widths).
+    cell_bold = ParagraphStyle("cell_bold", parent=cell, fontName=_FONT_BOLD, splitLongWords=0)
     number = ParagraphStyle("number", parent=cell, alignment=TA_RIGHT)
-    number_bold = ParagraphStyle("number_bold", parent=cell_bold, alignment=TA_RIGHT)
+    number_bold = ParagraphStyle("number_bold", parent=cell_bold, alignment=TA_RIGHT, splitLongWords=0)
     width = A4[0] - 40 * mm
 
     story = [Paragraph(escape(report.title), title)]
+    if report.board_name:
+        story.append(Paragraph(escape(report.board_name), body))
+    story += [Paragraph(escape(f"{label}: {value}"), body) for label, value in report.adoption.lines]
     for chapter in report.chapters:
         story.append(Paragraph(escape(chapter.title), heading))
         story += [Paragraph(escape(p), body) for p in chapter.paragraphs]
@@ -248,19 +281,22 @@ def as_pdf(report: Report) -> bytes:
                 story.append(KeepTogether([Paragraph(escape(chart.title), caption), drawing]))
         for table in chapter.tables:
             rows = [[Paragraph(escape(str(c)), number_bold if i else cell_bold) for i, c in enumerate(table.columns)]]
-            rows += [[Paragraph(escape(str(_cell(v)).replace(".", ",") if i else str(v)), number if i else cell)
+            # A null (no data for the year) is a dash, as on the page: missing, not zero.
+            rows += [[Paragraph(escape(("–" if v is None else str(v).replace(".", ",")) if i else str(v)),
+                                number if i else cell)
                       for i, v in enumerate(row)] for row in table.rows]
             if not table.rows:
                 rows.append([Paragraph(escape(_("Inga ärenden.")), cell)] + [""] * (len(table.columns) - 1))
-            first = width * (0.3 if len(table.columns) > 3 else 0.7)
-            rest = (width - first) / max(len(table.columns) - 1, 1)
-            pdf_table = PdfTable(rows, colWidths=[first] + [rest] * (len(table.columns) - 1), repeatRows=1)
+            pdf_table = PdfTable(rows, colWidths=_column_widths(table, width), repeatRows=1)
             pdf_table.setStyle(TableStyle([
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef1f4")),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#c9cfd6")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]))
             story += [Paragraph(escape(table.title), caption), pdf_table, Spacer(1, 3 * mm)]
+        for text_heading, text in chapter.texts:
+            story.append(Paragraph(escape(text_heading), caption))
+            story += [Paragraph(escape(part), body) for part in text.split("\n\n") if part.strip()]
 
     def footer(canvas, doc):
         canvas.saveState()

@@ -9,11 +9,12 @@ What is counted (the counting rules of the quality report):
 - A case counts in the year of the day it was received, in Swedish time. The year's
   bounds are turned into UTC before the query, so the condition is a plain range on the
   indexed `received_at`, the same on both databases.
-- A case counts under the kind it was filed as. A case created by a hand-over (a lex Sarah
-  report escalated from a deviation, a deviation handed over from a lex Sarah report) has
-  `origin_case_id` set and is not counted again: the hand-over is counted on the original
-  (`handover`). Actions are the exception: they are counted on whichever case they were
-  recorded on, hand-over or not, since the work done on the new case is still work done.
+- Every case counts under its own kind, in the year it was received. A case created by a
+  hand-over (a lex Sarah report made from a deviation or a complaint, a deviation handed over
+  from a lex Sarah report) is a case of its kind like any other: it was received when it was
+  created, and its judgment, notification to IVO and actions count. `origin_case_id` only
+  says how many of the received came that way (`from_handover`); the original keeps its
+  kind and records where it went (`handover`).
 - "By department" is the second level of the organisation tree above the case's unit; a
   case filed at the administration itself counts under the administration's name.
 """
@@ -30,7 +31,7 @@ from app.actions.models import ActionType, CaseAction
 from app.cases.models import CASE_KINDS, Case, Category, ComplaintDetails, case_categories
 from app.clock import local_moment, to_local
 from app.extensions import db
-from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
+from app.lexsarah.models import IVO_OUTCOMES, LexSarahIvo, LexSarahJudgment
 from app.org.models import Unit
 from app.workflow import Kind
 
@@ -42,24 +43,27 @@ def year_start(year: int) -> datetime:
     return local_moment(date(year, 1, 1))
 
 
+# The kinds counted: the three kinds of report, and those other features register
+# (app.stats.report.register_kind: the supervision cases).
+COUNTED_KINDS: list[str] = list(CASE_KINDS)
+
+
 @dataclass(frozen=True)
 class Scope:
     """Which cases to count: those received in the years first..last (inclusive), optionally
-    only those of one department (the path of the department's unit, e.g. "/1/4/")."""
+    only those of one unit and everything under it (the unit's path, e.g. "/1/4/")."""
 
     first_year: int
     last_year: int
     department_path: str | None = None
 
-    def cases(self, *, with_handovers: bool = False):
+    def cases(self):
         """The WHERE condition on `cases` for this scope."""
-        # The three kinds the quality report counts. Stated although they are all the kinds there
-        # are today: it lets both databases read the year of each kind as a range of the
-        # covering index ix_cases_statistics (kind, received_at, ...) without visiting the table.
-        conditions = [Case.kind.in_(CASE_KINDS), Case.received_at >= year_start(self.first_year),
+        # The kinds the quality report counts, stated: it lets both databases read the year of
+        # each kind as a range of the covering index ix_cases_statistics (kind, received_at, ...)
+        # without visiting the table.
+        conditions = [Case.kind.in_(COUNTED_KINDS), Case.received_at >= year_start(self.first_year),
                       Case.received_at < year_start(self.last_year + 1)]
-        if not with_handovers:
-            conditions.append(Case.origin_case_id.is_(None))
         if self.department_path:
             conditions.append(Case.unit_id.in_(select(Unit.id).where(Unit.path.startswith(self.department_path))))
         return and_(*conditions)
@@ -97,12 +101,13 @@ def _day_count_postgresql(element, compiler, **kw):
 # --- the queries -------------------------------------------------------------------------------
 
 def kind_counts(scope: Scope) -> list[tuple]:
-    """(kind, client_gender, received, not_investigated, handed_over_to_deviation, escalated_to_lex_sarah)
-    per kind and client gender (NULL gender is its own row)."""
+    """(kind, client_gender, received, not_investigated, handed_over_to_deviation, escalated_to_lex_sarah,
+    from_handover) per kind and client gender (NULL gender is its own row)."""
     query = (select(Case.kind, Case.client_gender, func.count(),
                     count_if(Case.triage_decision == "not_investigate"),
                     count_if(Case.handover == "to_deviation"),
-                    count_if(Case.handover == "to_lex_sarah"))
+                    count_if(Case.handover == "to_lex_sarah"),
+                    count_if(Case.origin_case_id.is_not(None)))
              .where(scope.cases())
              .group_by(Case.kind, Case.client_gender))
     return [tuple(row) for row in db.session.execute(query)]
@@ -116,7 +121,8 @@ def lex_sarah_outcomes(scope: Scope) -> dict[str, int]:
                     count_if(judgment.outcome == "none").label("none"),
                     count_if(and_(judgment.outcome.in_(("misconduct", "risk")), judgment.serious.is_(True)))
                     .label("serious"),
-                    count_if(ivo.decision == "notified").label("notified"))
+                    count_if(ivo.decision == "notified").label("notified"),
+                    *(count_if(ivo.ivo_outcome == outcome).label(f"ivo_{outcome}") for outcome in IVO_OUTCOMES))
              .select_from(Case)
              .outerjoin(judgment, judgment.case_id == Case.id)
              .outerjoin(ivo, ivo.case_id == Case.id)
@@ -125,14 +131,14 @@ def lex_sarah_outcomes(scope: Scope) -> dict[str, int]:
     return {key: int(value or 0) for key, value in row.items()}
 
 
-def complaint_channels(scope: Scope) -> list[tuple[str, int, int]]:
-    """(channel, complaints, of which answered) per channel of the complaints in scope."""
+def complaint_channels(scope: Scope) -> list[tuple[str, str, int, int]]:
+    """(channel, complaint type, complaints, of which answered) per channel and type of the complaints in scope."""
     details = ComplaintDetails
-    query = (select(details.channel, func.count(), count_if(details.answered_at.is_not(None)))
+    query = (select(details.channel, details.complaint_type, func.count(), count_if(details.answered_at.is_not(None)))
              .select_from(Case).join(details, details.case_id == Case.id)
              .where(scope.cases(), Case.kind == Kind.COMPLAINT)
-             .group_by(details.channel))
-    return [(channel, int(n), int(answered or 0)) for channel, n, answered in db.session.execute(query)]
+             .group_by(details.channel, details.complaint_type))
+    return [(channel, kind, int(n), int(answered or 0)) for channel, kind, n, answered in db.session.execute(query)]
 
 
 def department_counts(scope: Scope) -> list[tuple[str, str, int]]:
@@ -168,9 +174,34 @@ def action_counts(scope: Scope) -> list[tuple[str, int]]:
              .select_from(CaseAction)
              .join(Case, Case.id == CaseAction.case_id)
              .join(ActionType, ActionType.id == CaseAction.type_id)
-             .where(scope.cases(with_handovers=True), CaseAction.status != "cancelled")
+             .where(scope.cases(), CaseAction.status != "cancelled")
              .group_by(ActionType.name))
     return [(name, int(n)) for name, n in db.session.execute(query)]
+
+
+def follow_up_counts(scope: Scope) -> list[tuple[str, int]]:
+    """(follow-up result, actions) of the actions on the cases in scope that have been followed up."""
+    query = (select(CaseAction.follow_up_result, func.count())
+             .select_from(CaseAction)
+             .join(Case, Case.id == CaseAction.case_id)
+             .where(scope.cases(), CaseAction.follow_up_result.is_not(None))
+             .group_by(CaseAction.follow_up_result))
+    return [(result, int(n)) for result, n in db.session.execute(query)]
+
+
+def not_investigated_reasons(scope: Scope) -> list[tuple[str, str | None, int]]:
+    """(kind, reason, cases) of the decisions not to investigate in scope."""
+    query = (select(Case.kind, Case.triage_reason, func.count())
+             .where(scope.cases(), Case.triage_decision == "not_investigate")
+             .group_by(Case.kind, Case.triage_reason))
+    return [(kind, reason, int(n)) for kind, reason, n in db.session.execute(query)]
+
+
+def first_years() -> dict[str, int]:
+    """The year (Swedish time) of the earliest case of each kind, handled or imported: one index
+    range per kind (ix_cases_statistics begins with kind, received_at)."""
+    query = select(Case.kind, func.min(Case.received_at)).where(Case.kind.in_(COUNTED_KINDS)).group_by(Case.kind)
+    return {kind: to_local(first).year for kind, first in db.session.execute(query) if first is not None}
 
 
 def _days_query(measure: str, scope: Scope):
@@ -240,3 +271,32 @@ def years_with_cases() -> tuple[int, int] | None:
     if first is None:
         return None
     return to_local(first).year, to_local(last).year
+
+
+def reasons_by_department(scope: Scope) -> list[tuple[str, str, str | None, int]]:
+    """(department name, kind, reason, cases) of the decisions not to investigate: counted per unit first,
+    then summed per department through the tree's paths, as department_counts."""
+    per_unit = (select(Case.unit_id, Case.kind, Case.triage_reason, func.count().label("n"))
+                .where(scope.cases(), Case.triage_decision == "not_investigate")
+                .group_by(Case.kind, Case.unit_id, Case.triage_reason).subquery())
+    unit, department = aliased(Unit), aliased(Unit)
+    above = or_(and_(department.depth == 1, unit.path.startswith(department.path)),
+                and_(unit.depth == 0, department.id == unit.id))
+    query = (select(department.name, per_unit.c.kind, per_unit.c.triage_reason, func.sum(per_unit.c.n))
+             .select_from(per_unit)
+             .join(unit, unit.id == per_unit.c.unit_id)
+             .join(department, above)
+             .group_by(department.name, per_unit.c.kind, per_unit.c.triage_reason))
+    return [(name, kind, reason, int(n)) for name, kind, reason, n in db.session.execute(query)]
+
+
+def category_trend(scope: Scope) -> list[tuple[int, str, str, int]]:
+    """(year, kind, category name, cases) for each year of the scope: which categories grow."""
+    rows = (select(_year_of_receipt(scope).label("year"), Case.kind, Category.name.label("category"))
+            .select_from(Case)
+            .join(case_categories, case_categories.c.case_id == Case.id)
+            .join(Category, Category.id == case_categories.c.category_id)
+            .where(scope.cases()).subquery())
+    query = select(rows.c.year, rows.c.kind, rows.c.category, func.count()).group_by(rows.c.year, rows.c.kind,
+                                                                                      rows.c.category)
+    return [(int(year), kind, name, int(n)) for year, kind, name, n in db.session.execute(query)]

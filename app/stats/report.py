@@ -11,19 +11,26 @@ and when each is produced"): "Under 2018 har totalt 11 lex Sarah-rapporter inkom
 Det är en minskning med 9 rapporter jämfört med föregående år."
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import select
 
-from app.cases.models import CASE_KINDS, CLIENT_GENDERS, COMPLAINT_CHANNELS
-from app.stats import queries
-from app.supervision import statistics as supervision
+from app.cases.models import CASE_KINDS, CLIENT_GENDERS, COMPLAINT_CHANNELS, COMPLAINT_TYPES
+from app.extensions import db
+from app.lexsarah.models import IVO_OUTCOMES
+from app.stats import queries, wording
+from app.stats.models import DataFromYear
 from app.workflow import Kind
 
 TREND_YEARS = 5
 
+# The channels as a list in running text names them after "via": "via brev (10), webbformuläret (8) och IVO (6)".
+CHANNEL_NAMES = {"web": _l("webbformuläret"), "email": _l("e-post"), "letter": _l("brev"), "phone": _l("telefon"),
+                 "visit": _l("besök"), "ivo": _l("IVO")}
 CHANNEL_LABELS = {"web": _l("Webbformuläret"), "email": _l("E-post"), "letter": _l("Brev"),
                   "phone": _l("Telefon"), "visit": _l("Besök"), "ivo": _l("Via IVO")}
 GENDER_LABELS = {"female": _l("Kvinna eller flicka"), "male": _l("Man eller pojke"), "other": _l("Annat"),
@@ -36,6 +43,20 @@ MEASURE_LABELS = {"lex_sarah_to_judgment": _l("Lex Sarah: från rapport till bed
 KIND_PLURALS = {Kind.DEVIATION: _l("Avvikelser"), Kind.COMPLAINT: _l("Synpunkter och klagomål"),
                 Kind.LEX_SARAH: _l("Lex Sarah-rapporter")}
 KIND_KEYS = {Kind.DEVIATION: "deviations", Kind.COMPLAINT: "complaints", Kind.LEX_SARAH: "lex_sarah"}
+# The sections that take an analysis and an improvement-work text, and the chapter each is printed in.
+SECTION_CHAPTERS = {"lex_sarah": "lex_sarah", "deviations": "deviations", "complaints": "complaints",
+                    "supervision": "supervision", "actions": "actions"}
+SECTION_LABELS = {"lex_sarah": _l("Lex Sarah"), "deviations": _l("Avvikelser"),
+                  "complaints": _l("Synpunkter och klagomål"), "supervision": _l("Tillsyn"), "actions": _l("Åtgärder")}
+TEXT_HEADINGS = {"analysis": _l("Analys"), "improvement": _l("Förbättringsarbete")}
+REASON_LABELS = {
+    "not_caused_by_service": _l("Inte orsakad av brister i verksamheten"),
+    "not_own_service": _l("Annan verksamhet"), "already_investigated": _l("Redan utredd"),
+    "no_misconduct": _l("Inte ett missförhållande"), "health_care": _l("Hälso- och sjukvård"),
+}
+IVO_DECISION_LABELS = {"no_criticism": _l("Avslutat utan kritik"), "criticism": _l("Kritik"),
+                       "demands": _l("Krav på åtgärder")}
+FOLLOW_UP_LABELS = {"yes": _l("Hade effekt"), "partly": _l("Hade delvis effekt"), "no": _l("Hade ingen effekt")}
 # Short names for the tables, for the sheets of the XLSX (Excel allows 31 characters).
 SHEET_NAMES = {
     "trend": _l("Fem år"), "departments": _l("Per avdelning"), "complaints": _l("Klagomål"),
@@ -43,9 +64,13 @@ SHEET_NAMES = {
     "deviations": _l("Avvikelser"), "deviation_categories": _l("Avvikelser per kategori"),
     "lex_sarah_comparison": _l("Lex Sarah, två år"), "lex_sarah": _l("Lex Sarah"),
     "lex_sarah_categories": _l("Lex Sarah per kategori"), "actions": _l("Åtgärder"), "client_gender": _l("Kön"),
-    "median_days": _l("Handläggningstider"), supervision.KEY: _l("Tillsyn"),
-    "supervision_origins": _l("Tillsyn per start"), "supervision_subjects": _l("Tillsyn per slag"),
-    "supervision_trend": _l("Tillsyn, fem år"),
+    "median_days": _l("Handläggningstider"),
+    "lex_sarah_reasons": _l("Lex Sarah, ej utredda"), "deviation_reasons": _l("Avvikelser, ej utredda"),
+    "ivo_decisions": _l("Beslut från IVO"), "action_effect": _l("Effekt av åtgärder"),
+    "client_gender_by_kind": _l("Kön per ärendetyp"),
+    "lex_sarah_category_trend": _l("Lex Sarah, kategorier 5 år"),
+    "deviation_category_trend": _l("Avvikelser, kategorier 5 år"),
+    "complaint_category_trend": _l("Klagomål, kategorier 5 år"),
 }
 
 
@@ -62,87 +87,233 @@ def _median(value: float | None) -> int | float | None:
     return int(value) if float(value).is_integer() else round(value * 2) / 2
 
 
-def statistics(year: int, department_path: str | None = None) -> dict:
-    """The contract JSON for one year, for the whole administration or one department."""
-    scope = queries.Scope(year, year, department_path)
-    received = dict.fromkeys(CASE_KINDS, 0)
-    not_investigated = dict.fromkeys(CASE_KINDS, 0)
-    to_deviation = to_lex_sarah = 0
-    genders = dict.fromkeys(CLIENT_GENDERS, 0)
-    for kind, gender, n, not_inv, handed_over, escalated in queries.kind_counts(scope):
-        received[kind] += n
-        not_investigated[kind] += int(not_inv or 0)
-        if kind == Kind.LEX_SARAH:
-            to_deviation += int(handed_over or 0)
-        if kind == Kind.DEVIATION:
-            to_lex_sarah += int(escalated or 0)
-        genders[gender if gender in genders else "unknown"] += n
+# The reasons of a decision not to investigate that the contract counts, per kind (lex Sarah: the
+# officer's ställningstagande not to investigate).
+NOT_INVESTIGATED_REASONS = {
+    Kind.LEX_SARAH: ("no_misconduct", "already_investigated", "not_own_service", "health_care"),
+    Kind.DEVIATION: ("not_caused_by_service", "not_own_service", "already_investigated"),
+}
+FOLLOW_UP_RESULTS = ("yes", "partly", "no")
+# The yearly series of `trend` and `change`, each the `received` of one kind. A new kind adds its line here.
+TREND_KINDS = {"deviations": Kind.DEVIATION, "complaints": Kind.COMPLAINT, "lex_sarah": Kind.LEX_SARAH}
 
-    by_department = {kind: {} for kind in CASE_KINDS}
+
+@dataclass
+class Counts:
+    """The aggregate rows of one year, read once and shared by the blocks of the JSON."""
+
+    year: int
+    scope: queries.Scope
+    first_years: dict[str, int | None]
+    received: dict[str, int] = field(default_factory=dict)
+    not_investigated: dict[str, int] = field(default_factory=dict)
+    to_deviation: dict[str, int] = field(default_factory=dict)
+    to_lex_sarah: dict[str, int] = field(default_factory=dict)
+    from_handover: dict[str, int] = field(default_factory=dict)
+    genders: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_department: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_category: dict[str, dict[str, int]] = field(default_factory=dict)
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def known(self, kind: str, year: int | None = None) -> bool:
+        """Whether the kind has data for the year: on or after its first year of data."""
+        first = self.first_years.get(kind)
+        return first is not None and (self.year if year is None else year) >= first
+
+    def received_or_null(self, kind: str) -> int | None:
+        return self.received.get(kind, 0) if self.known(kind) else None
+
+    def gender(self, kind: str) -> dict[str, int]:
+        return {gender: n for gender, n in self.genders.get(kind, {}).items() if n}
+
+
+def first_years_of_data() -> dict[str, int | None]:
+    """Per kind, the first year of data: the year of its earliest case, or the earlier year an admin
+    set ("uppgifter finns från och med"); None for a kind with neither."""
+    years: dict[str, int | None] = dict.fromkeys(KIND_KEYS, None)
+    for kind, year in queries.first_years().items():
+        years[kind] = year
+    for row in db.session.scalars(select(DataFromYear)):
+        if row.kind in years:
+            years[row.kind] = row.year if years[row.kind] is None else min(years[row.kind], row.year)
+    return years
+
+
+def _read(year: int, unit_path: str | None) -> Counts:
+    scope = queries.Scope(year, year, unit_path)
+    counts = Counts(year, scope, first_years_of_data())
+    for kind in (*KIND_KEYS, *(k for k in CASE_KINDS if k not in KIND_KEYS)):  # every kind the queries count
+        for name in ("received", "not_investigated", "to_deviation", "to_lex_sarah", "from_handover"):
+            getattr(counts, name)[kind] = 0
+        counts.genders[kind] = dict.fromkeys(CLIENT_GENDERS, 0)
+        counts.by_department[kind], counts.by_category[kind], counts.reasons[kind] = {}, {}, {}
+    for kind, gender, n, not_inv, handed_over, escalated, from_handover in queries.kind_counts(scope):
+        counts.received[kind] += n
+        counts.not_investigated[kind] += int(not_inv or 0)
+        counts.to_deviation[kind] += int(handed_over or 0)
+        counts.to_lex_sarah[kind] += int(escalated or 0)
+        counts.from_handover[kind] += int(from_handover or 0)
+        counts.genders[kind][gender if gender in CLIENT_GENDERS else "unknown"] += n
     for name, kind, n in queries.department_counts(scope):
-        by_department[kind][name] = by_department[kind].get(name, 0) + n
-    by_category = {kind: {} for kind in CASE_KINDS}
+        counts.by_department[kind][name] = counts.by_department[kind].get(name, 0) + n
     for kind, name, n in queries.category_counts(scope):
-        by_category[kind][name] = n
+        counts.by_category[kind][name] = n
+    for kind, reason, n in queries.not_investigated_reasons(scope):
+        counts.reasons[kind][reason] = counts.reasons[kind].get(reason, 0) + n
+    return counts
 
-    outcomes = queries.lex_sarah_outcomes(scope)
+
+def _reasons(counts: Counts, kind: str) -> dict[str, int]:
+    return {reason: counts.reasons[kind].get(reason, 0) for reason in NOT_INVESTIGATED_REASONS[kind]}
+
+
+def _lex_sarah_block(counts: Counts) -> dict:
+    kind = Kind.LEX_SARAH
+    outcomes = queries.lex_sarah_outcomes(counts.scope)
     judged = outcomes["misconduct"] + outcomes["risk"] + outcomes["none"]
-    channels = dict.fromkeys(COMPLAINT_CHANNELS, 0)
-    answered = 0
-    for channel, n, answered_n in queries.complaint_channels(scope):
-        channels[channel] = n
-        answered += answered_n
-
-    trend = _trend(year, department_path)
-    this, before = trend[-1], trend[-2]
+    received = counts.received[kind]
     return {
-        "year": year,
-        "lex_sarah": {
-            "received": received["lex_sarah"],
-            "not_investigated": not_investigated["lex_sarah"],
-            "pending": received["lex_sarah"] - not_investigated["lex_sarah"] - judged,
-            "judgments": {key: outcomes[key] for key in ("misconduct", "risk", "none")},
-            "serious": outcomes["serious"],
-            "notified_to_ivo": outcomes["notified"],
-            "handled_as_deviation": to_deviation,
-            "by_department": _ordered(by_department["lex_sarah"]),
-            "by_category": _ordered(by_category["lex_sarah"]),
-        },
-        "deviations": {
-            "received": received["deviation"],
-            "not_investigated": not_investigated["deviation"],
-            "escalated_to_lex_sarah": to_lex_sarah,
-            "by_department": _ordered(by_department["deviation"]),
-            "by_category": _ordered(by_category["deviation"]),
-        },
-        "complaints": {
-            "received": received["complaint"],
-            "by_channel": {channel: n for channel, n in channels.items() if n},
-            "via_ivo": channels["ivo"],
-            "answered": answered,
-            "by_department": _ordered(by_department["complaint"]),
-            "by_category": _ordered(by_category["complaint"]),
-        },
-        supervision.KEY: supervision.block(year, department_path),
-        "actions": {"by_type": _ordered(dict(queries.action_counts(scope)))},
-        "client_gender": {gender: n for gender, n in genders.items() if n},
-        "median_days": {measure: _median(queries.median_days(measure, scope)) for measure in queries.MEASURES},
-        "change": {key: this[key] - before[key] for key in ("lex_sarah", "deviations", "complaints",
-                                                             "notified_to_ivo", supervision.KEY)},
-        "trend": trend,
+        "received": counts.received_or_null(kind),
+        "not_investigated": counts.not_investigated[kind],
+        "pending": received - counts.not_investigated[kind] - judged,
+        "judgments": {key: outcomes[key] for key in ("misconduct", "risk", "none")},
+        "serious": outcomes["serious"],
+        "notified_to_ivo": outcomes["notified"],
+        "handled_as_deviation": counts.to_deviation[kind],
+        "by_department": _ordered(counts.by_department[kind]),
+        "by_category": _ordered(counts.by_category[kind]),
+        "from_handover": counts.from_handover[kind],
+        "not_investigated_by_reason": _reasons(counts, kind),
+        "ivo_decisions": {outcome: outcomes[f"ivo_{outcome}"] for outcome in IVO_OUTCOMES},
+        "client_gender": counts.gender(kind),
     }
 
 
-def _trend(year: int, department_path: str | None) -> list[dict]:
-    """Five years, oldest first, ending with `year`; years without cases are zeros."""
-    scope = queries.Scope(year - TREND_YEARS + 1, year, department_path)
-    rows = {y: {"year": y, "deviations": 0, "complaints": 0, "lex_sarah": 0, supervision.KEY: 0, "notified_to_ivo": 0}
+def _deviations_block(counts: Counts) -> dict:
+    kind = Kind.DEVIATION
+    return {
+        "received": counts.received_or_null(kind),
+        "not_investigated": counts.not_investigated[kind],
+        "escalated_to_lex_sarah": counts.to_lex_sarah[kind],
+        "by_department": _ordered(counts.by_department[kind]),
+        "by_category": _ordered(counts.by_category[kind]),
+        "from_handover": counts.from_handover[kind],
+        "not_investigated_by_reason": _reasons(counts, kind),
+        "client_gender": counts.gender(kind),
+    }
+
+
+def _complaints_block(counts: Counts) -> dict:
+    kind = Kind.COMPLAINT
+    channels = dict.fromkeys(COMPLAINT_CHANNELS, 0)
+    types = dict.fromkeys(COMPLAINT_TYPES, 0)
+    answered = 0
+    for channel, complaint_type, n, answered_n in queries.complaint_channels(counts.scope):
+        channels[channel] += n
+        types[complaint_type] += n
+        answered += answered_n
+    return {
+        "received": counts.received_or_null(kind),
+        "by_channel": {channel: n for channel, n in channels.items() if n},
+        "via_ivo": channels["ivo"],
+        "answered": answered,
+        "by_department": _ordered(counts.by_department[kind]),
+        "by_category": _ordered(counts.by_category[kind]),
+        "by_type": types,
+        "escalated_to_lex_sarah": counts.to_lex_sarah[kind],
+        "client_gender": counts.gender(kind),
+    }
+
+
+def _actions_block(counts: Counts) -> dict:
+    followed_up = dict.fromkeys(FOLLOW_UP_RESULTS, 0)
+    for result, n in queries.follow_up_counts(counts.scope):
+        followed_up[result] += n
+    return {"by_type": _ordered(dict(queries.action_counts(counts.scope))), "followed_up": followed_up}
+
+
+# The blocks of the JSON between "year" and "client_gender", in the contract's order; the blocks
+# of other features' kinds (register_kind) follow "complaints".
+BLOCKS = [
+    ("lex_sarah", _lex_sarah_block),
+    ("deviations", _deviations_block),
+    ("complaints", _complaints_block),
+    ("actions", _actions_block),
+]
+
+
+@dataclass(frozen=True)
+class KindStatistics:
+    """A kind of case another feature adds to the statistics, registered by create_app() (the
+    supervision cases): its block of the JSON after "complaints", its series in `trend` and
+    `change`, its chapter of the report after lex Sarah, and its tables' sheet names."""
+
+    kind: str
+    key: str
+    block: Callable[[Counts], dict]
+    chapter: Callable[[dict], "Chapter"]
+    sheet_names: dict = field(default_factory=dict)
+
+
+_MORE_KINDS: dict[str, KindStatistics] = {}
+
+
+def register_kind(more: KindStatistics) -> None:
+    """Idempotent: create_app() runs more than once in a process (the tests)."""
+    _MORE_KINDS[more.key] = more
+    if more.kind not in queries.COUNTED_KINDS:
+        queries.COUNTED_KINDS.append(more.kind)
+    KIND_KEYS[more.kind] = more.key
+    TREND_KINDS[more.key] = more.kind
+    SHEET_NAMES.update(more.sheet_names)
+
+
+def _blocks():
+    for key, block in BLOCKS:
+        yield key, block
+        if key == "complaints":
+            yield from ((more.key, more.block) for more in _MORE_KINDS.values())
+
+
+def statistics(year: int, unit_path: str | None = None) -> dict:
+    """The contract JSON for one year, for the whole administration or one unit and all under it."""
+    counts = _read(year, unit_path)
+    data: dict = {"year": year}
+    for key, block in _blocks():
+        data[key] = block(counts)
+    genders = dict.fromkeys(CLIENT_GENDERS, 0)
+    for kind in CASE_KINDS:  # the three kinds of report, each with its own client_gender
+        for gender, n in counts.genders[kind].items():
+            genders[gender] += n
+    data["client_gender"] = {gender: n for gender, n in genders.items() if n}
+    data["median_days"] = {measure: _median(queries.median_days(measure, counts.scope))
+                           for measure in queries.MEASURES}
+    trend = _trend(year, unit_path, counts.first_years)
+    this, before = trend[-1], trend[-2]
+    first = ("lex_sarah", "deviations", "complaints")  # the order of version 1, then any newer series
+    data["change"] = {key: None if this[key] is None or before[key] is None else this[key] - before[key]
+                      for key in (*first, *(k for k in TREND_KINDS if k not in first), "notified_to_ivo")}
+    data["trend"] = trend
+    return data
+
+
+def _trend(year: int, unit_path: str | None, first_years: dict[str, int | None]) -> list[dict]:
+    """Five years, oldest first, ending with `year`; a kind's years before its first year of data are null."""
+    scope = queries.Scope(year - TREND_YEARS + 1, year, unit_path)
+    rows = {y: {"year": y, **dict.fromkeys(TREND_KINDS, 0), "notified_to_ivo": 0}
             for y in range(scope.first_year, year + 1)}
     for y, kind, n in queries.trend_counts(scope):
-        rows[y][KIND_KEYS[kind]] += n
+        if KIND_KEYS.get(kind) in rows[y]:
+            rows[y][KIND_KEYS[kind]] += n
     for y, n in queries.trend_notified(scope):
         rows[y]["notified_to_ivo"] += n
-    supervision.add_to_trend(rows, department_path)
+    for y, row in rows.items():
+        for key, kind in TREND_KINDS.items():
+            first = first_years.get(kind)
+            if first is None or y < first:
+                row[key] = None
+                if kind == Kind.LEX_SARAH:
+                    row["notified_to_ivo"] = None  # notifications follow lex Sarah
     return list(rows.values())
 
 
@@ -186,6 +357,23 @@ class Chapter:
     paragraphs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
+    # (heading, text): the year's analysis and improvement work, printed under the figures.
+    texts: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Adoption:
+    """How the nämnd adopted the chapter of the year (entered by an admin), printed under its title."""
+
+    adopted_by: str = ""
+    decided_on: str = ""  # already written as a date, "2019-02-26"
+    diary_number: str = ""
+
+    @property
+    def lines(self) -> list[tuple[str, str]]:
+        return [(label, value) for label, value in ((_("Fastställd av"), self.adopted_by),
+                                                    (_("Beslutsdatum"), self.decided_on),
+                                                    (_("Diarienummer"), self.diary_number)) if value]
 
 
 @dataclass
@@ -194,6 +382,8 @@ class Report:
     department: str | None
     data: dict
     chapters: list[Chapter]
+    board_name: str = ""
+    adoption: Adoption = field(default_factory=Adoption)
 
     @property
     def tables(self) -> list[Table]:
@@ -204,9 +394,11 @@ class Report:
 
     @property
     def title(self) -> str:
+        # One chapter of the nämnd's kvalitetsberättelse, titled as the chapter it is.
         if self.department:
-            return _("Kvalitetsberättelse %(year)d – avdelning %(name)s", year=self.year, name=self.department)
-        return _("Kvalitetsberättelse %(year)d", year=self.year)
+            return _("Avvikelser, klagomål, lex Sarah och tillsyn %(year)d – %(name)s", year=self.year,
+                     name=self.department)
+        return _("Avvikelser, klagomål, lex Sarah och tillsyn %(year)d", year=self.year)
 
 
 def _count_table(key: str, title: str, what: str, counts: dict[str, int], labels: dict | None = None) -> Table:
@@ -214,11 +406,67 @@ def _count_table(key: str, title: str, what: str, counts: dict[str, int], labels
     return Table(key, title, [what, _("Antal")], [[str(labels.get(k, k)), n] for k, n in counts.items()])
 
 
-def build_report(data: dict, department: str | None = None) -> Report:
-    """The chapters of the quality report, from the contract JSON."""
+def details(year: int, unit_path: str | None = None) -> dict:
+    """What some tables show beyond the contract JSON: the reasons not to investigate per department,
+    and the categories of each kind over the five years."""
+    scope = queries.Scope(year, year, unit_path)
+    reasons: dict[str, dict[str, dict[str, int]]] = {kind: {} for kind in NOT_INVESTIGATED_REASONS}
+    for name, kind, reason, n in queries.reasons_by_department(scope):
+        if kind in reasons and reason in NOT_INVESTIGATED_REASONS[kind]:
+            per_reason = reasons[kind].setdefault(name, {})
+            per_reason[reason] = per_reason.get(reason, 0) + n
+    categories: dict[str, dict[str, dict[int, int]]] = {kind: {} for kind in KIND_KEYS}
+    for y, kind, name, n in queries.category_trend(queries.Scope(year - TREND_YEARS + 1, year, unit_path)):
+        if kind in categories:
+            categories[kind].setdefault(name, {})[y] = n
+    return {"reasons_by_department": reasons, "category_trend": categories}
+
+
+def _reason_table(key: str, title: str, kind: str, part: dict, by_department: dict) -> Table:
+    codes = NOT_INVESTIGATED_REASONS[kind]
+    rows = [[name, *(counts.get(code, 0) for code in codes)]
+            for name, counts in sorted(by_department.items(), key=lambda kv: (-sum(kv[1].values()),
+                                                                               kv[0].casefold()))]
+    if rows:
+        rows.append([_("Totalt"), *(part["not_investigated_by_reason"][code] for code in codes)])
+    return Table(key, title, [_("Avdelning"), *(str(REASON_LABELS[code]) for code in codes)], rows)
+
+
+def _category_trend_table(key: str, title: str, kind: str, trend: list[dict], per_category: dict) -> Table:
+    """Categories over the five years, the year's largest first; a year without data is empty (null)."""
+    series = KIND_KEYS[kind]
+    years = [row["year"] for row in trend]
+    known = {row["year"]: row[series] is not None for row in trend}
+    last = years[-1]
+    ordered = sorted(per_category.items(), key=lambda kv: (-kv[1].get(last, 0), kv[0].casefold()))
+    return Table(key, title, [_("Kategori"), *(str(y) for y in years)],
+                 [[name, *(counts.get(y, 0) if known[y] else None for y in years)] for name, counts in ordered])
+
+
+def _growth_sentence(per_category: dict[str, dict[int, int]], trend: list[dict], kind: str) -> str:
+    """Which category grew most since last year, when both years have data: "which categories grow"."""
+    series = KIND_KEYS[kind]
+    if len(trend) < 2 or trend[-1][series] is None or trend[-2][series] is None:
+        return ""
+    this, before = trend[-1]["year"], trend[-2]["year"]
+    grown = sorted(((counts.get(this, 0) - counts.get(before, 0), name, counts.get(before, 0), counts.get(this, 0))
+                    for name, counts in per_category.items()), key=lambda g: (-g[0], g[1].casefold()))
+    if not grown or grown[0][0] <= 0 or (len(grown) > 1 and grown[1][0] == grown[0][0]):
+        return ""  # nothing grew, or a tie: the table says it better
+    _diff, name, was, now = grown[0]
+    return _("Mest har kategorin %(name)s ökat, från %(before)s till %(after)s.", name=wording.lower_first(name),
+             before=wording.number(was), after=wording.number(now))
+
+
+def build_report(data: dict, department: str | None = None, *, board_name: str = "",
+                 adoption: Adoption | None = None, texts: dict[str, tuple[str, str]] | None = None,
+                 extra: dict | None = None) -> Report:
+    """The chapters of the quality report, from the contract JSON; `texts` holds the analysis and the
+    improvement work per section (app.stats.models.TEXT_SECTIONS), printed under its figures."""
     year = data["year"]
     ls, dev, com = data["lex_sarah"], data["deviations"], data["complaints"]
-    where = _("avdelning %(name)s", name=department) if department else _("socialnämnden")
+    # Units are named as the report's readers know them: by their name, without a prefix.
+    where = department if department else _("socialnämnden")
     trend = data["trend"]
     previous = trend[-2]
 
@@ -320,216 +568,338 @@ def build_report(data: dict, department: str | None = None) -> Report:
     times.tables.append(Table("median_days", _("Handläggningstid i dagar (median) %(year)d", year=year),
                               [_("Mått"), _("Dagar (median)")],
                               [[str(MEASURE_LABELS[m]), data["median_days"][m]] for m in queries.MEASURES]))
-    chapters = [overview, complaints, deviations, lex_sarah, supervision.chapter(data), by_department, actions, gender,
-                times]
+    first, last = trend[0]["year"], year
+    extra = extra or {}
+    reasons = extra.get("reasons_by_department", {})
+    categories = extra.get("category_trend", {})
+    lex_sarah.tables += [
+        _reason_table("lex_sarah_reasons", _("Lex Sarah-rapporter som inte utreddes, per skäl och avdelning "
+                                             "%(year)d", year=year), Kind.LEX_SARAH, ls,
+                      reasons.get(Kind.LEX_SARAH, {})),
+        _count_table("ivo_decisions", _("IVO:s beslut om årets anmälda lex Sarah-rapporter %(year)d", year=year),
+                     _("Beslut"), ls["ivo_decisions"], IVO_DECISION_LABELS),
+        _category_trend_table("lex_sarah_category_trend", _("Lex Sarah-rapporter per kategori %(first)d–%(last)d",
+                                                            first=first, last=last),
+                              Kind.LEX_SARAH, trend, categories.get(Kind.LEX_SARAH, {})),
+    ]
+    deviations.tables += [
+        _reason_table("deviation_reasons", _("Avvikelser som inte utreddes, per skäl och avdelning %(year)d",
+                                             year=year), Kind.DEVIATION, dev, reasons.get(Kind.DEVIATION, {})),
+        _category_trend_table("deviation_category_trend", _("Avvikelser per kategori %(first)d–%(last)d",
+                                                            first=first, last=last),
+                              Kind.DEVIATION, trend, categories.get(Kind.DEVIATION, {})),
+    ]
+    for chapter, kind in ((lex_sarah, Kind.LEX_SARAH), (deviations, Kind.DEVIATION), (complaints, Kind.COMPLAINT)):
+        growth = _growth_sentence(categories.get(kind, {}), trend, kind)
+        if growth:
+            chapter.paragraphs.append(growth)
+    complaints.tables.append(_category_trend_table(
+        "complaint_category_trend", _("Synpunkter och klagomål per kategori %(first)d–%(last)d", first=first,
+                                      last=last), Kind.COMPLAINT, trend, categories.get(Kind.COMPLAINT, {})))
+    actions.tables.append(_count_table("action_effect", _("Effekt av uppföljda åtgärder %(year)d", year=year),
+                                       _("Resultat av uppföljningen"), data["actions"]["followed_up"],
+                                       FOLLOW_UP_LABELS))
+    gender.tables.append(Table(
+        "client_gender_by_kind", _("Ärenden per ärendetyp och kön på den enskilde %(year)d", year=year),
+        [_("Kön"), str(KIND_PLURALS[Kind.DEVIATION]), str(KIND_PLURALS[Kind.COMPLAINT]),
+         str(KIND_PLURALS[Kind.LEX_SARAH])],
+        [[str(GENDER_LABELS[g]), dev["client_gender"].get(g, 0), com["client_gender"].get(g, 0),
+          ls["client_gender"].get(g, 0)] for g in CLIENT_GENDERS if g in data["client_gender"]]))
+
+    chapters = [overview, complaints, deviations, lex_sarah, *(more.chapter(data) for more in _MORE_KINDS.values()),
+                by_department, actions, gender, times]
     for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
         chart.ident = f"chart-{n}"
-    return Report(year, department, data, chapters)
+    by_key = {chapter.key: chapter for chapter in chapters}
+    for section, (analysis, improvement) in (texts or {}).items():
+        chapter = by_key.get(SECTION_CHAPTERS.get(section, ""))
+        if chapter is None:
+            continue
+        # Empty texts are left out, not printed as empty headings.
+        chapter.texts += [(str(heading), text) for heading, text in ((TEXT_HEADINGS["analysis"], analysis),
+                                                                     (TEXT_HEADINGS["improvement"], improvement))
+                          if text.strip()]
+    return Report(year, department, data, chapters, board_name=board_name, adoption=adoption or Adoption())
 
 
 # --- the sentences ----------------------------------------------------------------------------
+# The rules (app.stats.wording, tests/stats/test_sentence_rules.py): no sentence starts with a
+# figure, numbers up to twelve in words, no "(0)", lists joined once, ties said as ties, zero in
+# both years said plainly, a missing year said as missing, never as a change.
 
 def _number(value: float | int) -> str:
-    """12 or 12,5: Swedish decimal comma."""
+    """12 or 12,5: Swedish decimal comma (tables and parentheses)."""
     return str(value).replace(".", ",")
 
 
-def _lower_first(name: str) -> str:
-    # "Brister i bemötande" reads "brister i bemötande" mid-sentence, "E-post" "e-post"; "IVO" stays "IVO".
-    return name[0].lower() + name[1:] if len(name) > 1 and not name[1].isupper() else name
-
-
-def _join(parts: list[str]) -> str:
-    """"a", "a och b", "a, b och c"."""
-    if len(parts) < 2:
-        return "".join(parts)
-    return _("%(first)s och %(last)s", first=", ".join(parts[:-1]), last=parts[-1])
-
-
-def _listing(counts: dict[str, int], limit: int = 5, labels: dict | None = None) -> str:
-    """"brister i bemötande (3), sekretess (2) och dokumentation (1)": the largest first."""
-    labels = labels or {}
-    return _join([f"{_lower_first(str(labels.get(k, k)))} ({n})" for k, n in list(counts.items())[:limit]])
-
-
-def change_sentence(diff: int, noun: str) -> str:
-    """The change from last year: "en ökning med N", "en minskning med N" or "oförändrat"."""
+def change_sentence(diff: int | None, noun: str, previous_year: int | None = None) -> str:
+    """The change from last year: "en ökning med N", "en minskning med N", "oförändrat", or no comparison."""
+    if diff is None:
+        if previous_year is None:
+            return _("Det finns inga uppgifter för föregående år att jämföra med.")
+        return _("Det finns inga uppgifter för %(year)d att jämföra med.", year=previous_year)
     n = abs(diff)
     if diff == 0:
         return _("Antalet är oförändrat jämfört med föregående år.")
     up = diff > 0
     if noun == Kind.LEX_SARAH:
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d rapport jämfört med föregående år.",
-                            "Det är en ökning med %(num)d rapporter jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d rapport jämfört med föregående år.",
-                        "Det är en minskning med %(num)d rapporter jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s rapport jämfört med föregående år.",
+                            "Det är en ökning med %(n)s rapporter jämfört med föregående år.", n, n=word)
+        return ngettext("Det är en minskning med %(n)s rapport jämfört med föregående år.",
+                        "Det är en minskning med %(n)s rapporter jämfört med föregående år.", n, n=word)
     if noun == "deviations":
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d avvikelse jämfört med föregående år.",
-                            "Det är en ökning med %(num)d avvikelser jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d avvikelse jämfört med föregående år.",
-                        "Det är en minskning med %(num)d avvikelser jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s avvikelse jämfört med föregående år.",
+                            "Det är en ökning med %(n)s avvikelser jämfört med föregående år.", n, n=word)
+        return ngettext("Det är en minskning med %(n)s avvikelse jämfört med föregående år.",
+                        "Det är en minskning med %(n)s avvikelser jämfört med föregående år.", n, n=word)
     if noun == "complaints":
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d synpunkt eller klagomål jämfört med föregående år.",
-                            "Det är en ökning med %(num)d synpunkter och klagomål jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d synpunkt eller klagomål jämfört med föregående år.",
-                        "Det är en minskning med %(num)d synpunkter och klagomål jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s synpunkt eller klagomål jämfört med föregående år.",
+                            "Det är en ökning med %(n)s synpunkter och klagomål jämfört med föregående år.", n,
+                            n=word)
+        return ngettext("Det är en minskning med %(n)s synpunkt eller klagomål jämfört med föregående år.",
+                        "Det är en minskning med %(n)s synpunkter och klagomål jämfört med föregående år.", n,
+                        n=word)
     if noun == "notified_to_ivo":
+        word = wording.number(n)
         if up:
-            return ngettext("Det är en ökning med %(num)d anmälan jämfört med föregående år.",
-                            "Det är en ökning med %(num)d anmälningar jämfört med föregående år.", n)
-        return ngettext("Det är en minskning med %(num)d anmälan jämfört med föregående år.",
-                        "Det är en minskning med %(num)d anmälningar jämfört med föregående år.", n)
+            return ngettext("Det är en ökning med %(n)s anmälan jämfört med föregående år.",
+                            "Det är en ökning med %(n)s anmälningar jämfört med föregående år.", n, n=word)
+        return ngettext("Det är en minskning med %(n)s anmälan jämfört med föregående år.",
+                        "Det är en minskning med %(n)s anmälningar jämfört med föregående år.", n, n=word)
     raise ValueError(noun)
 
 
-def _most(counts: dict[str, int], what: str) -> str:
-    """"Flest rapporter har inkommit till avdelning Vuxna (8). Därefter följer Unga (2) och Stab (1)."
-    Only when there are two departments or more; department names keep their capitals."""
-    if len(counts) < 2:
-        return ""
-    (name, n), *rest = counts.items()
-    if what == Kind.LEX_SARAH:
-        first = _("Flest rapporter har inkommit till avdelning %(name)s (%(num)d).", name=name, num=n)
-    elif what == "deviations":
-        first = _("Flest avvikelser har inkommit till avdelning %(name)s (%(num)d).", name=name, num=n)
+def _opening(data: dict, key: str, where: str) -> str:
+    """The first paragraph of a kind's section: how many came in, and the change from last year."""
+    year, this, previous = data["year"], data[key]["received"], data["trend"][-2]
+    before = previous.get(key)
+    if this is None:
+        return {"lex_sarah": _("Det finns inga uppgifter om lex Sarah-rapporter för %(year)d.", year=year),
+                "deviations": _("Det finns inga uppgifter om avvikelser för %(year)d.", year=year),
+                "complaints": _("Det finns inga uppgifter om synpunkter och klagomål för %(year)d.", year=year),
+                }[key]
+    if this == 0 and before == 0:
+        return {"lex_sarah": _("Varken %(previous)d eller %(year)d har några lex Sarah-rapporter inkommit till "
+                               "%(where)s.", previous=previous["year"], year=year, where=where),
+                "deviations": _("Varken %(previous)d eller %(year)d har några avvikelser inkommit till %(where)s.",
+                                previous=previous["year"], year=year, where=where),
+                "complaints": _("Varken %(previous)d eller %(year)d har några synpunkter eller klagomål "
+                                "registrerats.", previous=previous["year"], year=year),
+                }[key]
+    word = wording.number(this)
+    if key == "lex_sarah":
+        opening = (ngettext("Under %(year)d har totalt %(n)s lex Sarah-rapport inkommit till %(where)s.",
+                            "Under %(year)d har totalt %(n)s lex Sarah-rapporter inkommit till %(where)s.",
+                            this, n=word, year=year, where=where)
+                   if this else _("Under %(year)d har inga lex Sarah-rapporter inkommit till %(where)s.",
+                                  year=year, where=where))
+    elif key == "deviations":
+        opening = (ngettext("Under %(year)d har totalt %(n)s avvikelse inkommit till %(where)s.",
+                            "Under %(year)d har totalt %(n)s avvikelser inkommit till %(where)s.",
+                            this, n=word, year=year, where=where)
+                   if this else _("Under %(year)d har inga avvikelser inkommit till %(where)s.",
+                                  year=year, where=where))
     else:
-        first = _("Flest synpunkter och klagomål har registrerats inom avdelning %(name)s (%(num)d).",
-                  name=name, num=n)
-    return first + " " + _("Därefter följer %(list)s.", list=_join([f"{k} ({v})" for k, v in rest]))
+        opening = (ngettext("Under %(year)d har %(n)s synpunkt eller klagomål registrerats.",
+                            "Under %(year)d har %(n)s synpunkter och klagomål registrerats.", this, n=word,
+                            year=year)
+                   if this else _("Under %(year)d har inga synpunkter eller klagomål registrerats.", year=year))
+    diff = data["change"][key]
+    return f"{opening} {change_sentence(diff, key, previous['year'])}"
+
+
+def _most(counts: dict[str, int], what: str) -> str:
+    """"Flest rapporter har inkommit till Vuxna (8). Därefter följer Unga (2) och Stab (1)." Only with two
+    departments or more; a shared first place is said as a tie. Departments are named by their names."""
+    if len([n for n in counts.values() if n]) < 2:
+        return ""
+    first, top, rest = wording.leaders(counts)
+    if len(first) == 1:
+        names = _("%(name)s (%(num)d)", name=first[0], num=top)
+    else:
+        names = _("%(names)s (%(num)d vardera)", names=wording.join(first), num=top)
+    if not rest:  # every department the same: not "most", but as many
+        if what == Kind.LEX_SARAH:
+            return _("Lika många rapporter har inkommit till %(names)s.", names=names)
+        if what == "deviations":
+            return _("Lika många avvikelser har inkommit till %(names)s.", names=names)
+        return _("Lika många synpunkter och klagomål har registrerats inom %(names)s.", names=names)
+    if what == Kind.LEX_SARAH:
+        sentence = _("Flest rapporter har inkommit till %(names)s.", names=names)
+    elif what == "deviations":
+        sentence = _("Flest avvikelser har inkommit till %(names)s.", names=names)
+    else:
+        sentence = _("Flest synpunkter och klagomål har registrerats inom %(names)s.", names=names)
+    return sentence + " " + _("Därefter följer %(list)s.", list=wording.listing(rest, limit=len(rest), lower=False))
+
+
+def _found(misconduct: int, risk: int) -> str:
+    found = misconduct + risk
+    word = wording.number(found, neuter=True)
+    if misconduct and risk:
+        return _("I %(n)s fall har missförhållande (%(misconduct)d) eller påtaglig risk för missförhållande "
+                 "(%(risk)d) konstaterats.", n=word, misconduct=misconduct, risk=risk)
+    if misconduct:
+        return _("I %(n)s fall har missförhållande konstaterats.", n=word)
+    return _("I %(n)s fall har påtaglig risk för missförhållande konstaterats.", n=word)
 
 
 def lex_sarah_sentences(data: dict, where: str) -> list[str]:
-    year, ls = data["year"], data["lex_sarah"]
-    received = ls["received"]
-    if received:
-        opening = ngettext("Under %(year)d har totalt %(num)d lex Sarah-rapport inkommit till %(where)s.",
-                           "Under %(year)d har totalt %(num)d lex Sarah-rapporter inkommit till %(where)s.",
-                           received, year=year, where=where)
-    else:
-        opening = _("Under %(year)d har inga lex Sarah-rapporter inkommit till %(where)s.", year=year, where=where)
-    paragraphs = [f"{opening} {change_sentence(data['change']['lex_sarah'], 'lex_sarah')}"]
+    ls = data["lex_sarah"]
+    paragraphs = [_opening(data, "lex_sarah", where)]
+    if ls["received"] is None:
+        return paragraphs
     notified = ls["notified_to_ivo"]
-    ivo = (ngettext("%(num)d rapport har anmälts till Inspektionen för vård och omsorg (IVO).",
-                    "%(num)d rapporter har anmälts till Inspektionen för vård och omsorg (IVO).", notified)
+    ivo = (ngettext("Till Inspektionen för vård och omsorg (IVO) har %(n)s rapport anmälts.",
+                    "Till Inspektionen för vård och omsorg (IVO) har %(n)s rapporter anmälts.", notified,
+                    n=wording.number(notified))
            if notified else _("Ingen rapport har anmälts till Inspektionen för vård och omsorg (IVO)."))
-    paragraphs.append(f"{ivo} {change_sentence(data['change']['notified_to_ivo'], 'notified_to_ivo')}")
+    previous = data["trend"][-2]
+    if not notified and previous["notified_to_ivo"] == 0:
+        paragraphs.append(_("Varken %(previous)d eller %(year)d har någon rapport anmälts till Inspektionen för "
+                            "vård och omsorg (IVO).", previous=previous["year"], year=data["year"]))
+    else:
+        change = change_sentence(data["change"]["notified_to_ivo"], "notified_to_ivo", previous["year"])
+        paragraphs.append(f"{ivo} {change}")
     most = _most(ls["by_department"], "lex_sarah")
     if most:
         paragraphs.append(most)
     judged = []
-    found = ls["judgments"]["misconduct"] + ls["judgments"]["risk"]
-    if found:
-        judged.append(ngettext(
-            "I %(num)d fall har missförhållande (%(misconduct)d) eller påtaglig risk för missförhållande "
-            "(%(risk)d) konstaterats.",
-            "I %(num)d fall har missförhållande (%(misconduct)d) eller påtaglig risk för missförhållande "
-            "(%(risk)d) konstaterats.", found,
-            misconduct=ls["judgments"]["misconduct"], risk=ls["judgments"]["risk"]))
+    if ls["judgments"]["misconduct"] + ls["judgments"]["risk"]:
+        judged.append(_found(ls["judgments"]["misconduct"], ls["judgments"]["risk"]))
     if ls["serious"]:
         judged.append(ngettext(
-            "%(num)d händelse har bedömts som så allvarlig att den omfattas av anmälningsskyldigheten till IVO.",
-            "%(num)d händelser har bedömts som så allvarliga att de omfattas av anmälningsskyldigheten till IVO.",
-            ls["serious"]))
+            "I %(n)s fall har händelsen bedömts som så allvarlig att den omfattas av anmälningsskyldigheten "
+            "till IVO.",
+            "I %(n)s fall har händelserna bedömts som så allvarliga att de omfattas av anmälningsskyldigheten "
+            "till IVO.", ls["serious"], n=wording.number(ls["serious"], neuter=True)))
     if ls["judgments"]["none"]:
         judged.append(ngettext(
-            "I %(num)d fall konstaterades att händelsen inte utgjorde något missförhållande.",
-            "I %(num)d fall konstaterades att händelserna inte utgjorde något missförhållande.",
-            ls["judgments"]["none"]))
+            "I %(n)s fall konstaterades att händelsen inte utgjorde något missförhållande.",
+            "I %(n)s fall konstaterades att händelserna inte utgjorde något missförhållande.",
+            ls["judgments"]["none"], n=wording.number(ls["judgments"]["none"], neuter=True)))
     if ls["handled_as_deviation"]:
-        judged.append(ngettext("%(num)d rapport har i stället utretts som avvikelse.",
-                               "%(num)d rapporter har i stället utretts som avvikelser.", ls["handled_as_deviation"]))
+        judged.append(ngettext("I %(n)s fall har rapporten i stället utretts som avvikelse.",
+                               "I %(n)s fall har rapporterna i stället utretts som avvikelser.",
+                               ls["handled_as_deviation"], n=wording.number(ls["handled_as_deviation"],
+                                                                              neuter=True)))
     if ls["not_investigated"]:
-        judged.append(ngettext("Vid %(num)d tillfälle beslutades att inte inleda utredning.",
-                               "Vid %(num)d tillfällen beslutades att inte inleda utredning.", ls["not_investigated"]))
+        judged.append(ngettext("Vid %(n)s tillfälle beslutades att inte inleda utredning.",
+                               "Vid %(n)s tillfällen beslutades att inte inleda utredning.", ls["not_investigated"],
+                               n=wording.number(ls["not_investigated"], neuter=True)))
     if ls["pending"]:
-        judged.append(ngettext("%(num)d rapport är ännu inte bedömd.", "%(num)d rapporter är ännu inte bedömda.",
-                               ls["pending"]))
+        judged.append(ngettext("Än så länge är %(n)s rapport inte bedömd.",
+                               "Än så länge är %(n)s rapporter inte bedömda.", ls["pending"],
+                               n=wording.number(ls["pending"])))
+    if ls["from_handover"]:
+        judged.append(ngettext(
+            "Av årets rapporter har %(n)s upprättats utifrån en avvikelse eller ett klagomål.",
+            "Av årets rapporter har %(n)s upprättats utifrån avvikelser eller klagomål.", ls["from_handover"],
+            n=wording.number(ls["from_handover"])))
     if judged:
         paragraphs.append(" ".join(judged))
     if ls["by_category"]:
-        paragraphs.append(_("Rapporterna rör bland annat %(list)s.", list=_listing(ls["by_category"])))
+        paragraphs.append(_("Rapporterna rör bland annat %(list)s.", list=wording.listing(ls["by_category"])))
     return paragraphs
 
 
 def deviation_sentences(data: dict, where: str) -> list[str]:
-    year, dev = data["year"], data["deviations"]
-    received = dev["received"]
-    if received:
-        opening = ngettext("Under %(year)d har totalt %(num)d avvikelse inkommit till %(where)s.",
-                           "Under %(year)d har totalt %(num)d avvikelser inkommit till %(where)s.",
-                           received, year=year, where=where)
-    else:
-        opening = _("Under %(year)d har inga avvikelser inkommit till %(where)s.", year=year, where=where)
-    paragraphs = [f"{opening} {change_sentence(data['change']['deviations'], 'deviations')}"]
+    dev = data["deviations"]
+    paragraphs = [_opening(data, "deviations", where)]
+    if dev["received"] is None:
+        return paragraphs
     most = _most(dev["by_department"], "deviations")
     if most:
         paragraphs.append(most)
     more = []
     if dev["not_investigated"]:
         more.append(ngettext(
-            "%(num)d avvikelse har avslutats med beslut om att inte inleda utredning.",
-            "%(num)d avvikelser har avslutats med beslut om att inte inleda utredning.", dev["not_investigated"]))
+            "I %(n)s fall har avvikelsen avslutats med beslut om att inte inleda utredning.",
+            "I %(n)s fall har avvikelserna avslutats med beslut om att inte inleda utredning.",
+            dev["not_investigated"], n=wording.number(dev["not_investigated"], neuter=True)))
     if dev["escalated_to_lex_sarah"]:
-        more.append(ngettext("%(num)d avvikelse har lett till en lex Sarah-rapport.",
-                             "%(num)d avvikelser har lett till en lex Sarah-rapport.", dev["escalated_to_lex_sarah"]))
+        more.append(ngettext("I %(n)s fall har avvikelsen lett till en lex Sarah-rapport.",
+                             "I %(n)s fall har avvikelserna lett till lex Sarah-rapporter.",
+                             dev["escalated_to_lex_sarah"],
+                             n=wording.number(dev["escalated_to_lex_sarah"], neuter=True)))
     if more:
         paragraphs.append(" ".join(more))
     if dev["by_category"]:
-        paragraphs.append(_("Rapporterna rör bland annat %(list)s.", list=_listing(dev["by_category"])))
+        paragraphs.append(_("Avvikelserna rör bland annat %(list)s.", list=wording.listing(dev["by_category"])))
     return paragraphs
 
 
 def complaint_sentences(data: dict, where: str) -> list[str]:
-    year, com = data["year"], data["complaints"]
-    received = com["received"]
-    if received:
-        opening = ngettext("Under %(year)d har %(num)d synpunkt eller klagomål registrerats.",
-                           "Under %(year)d har %(num)d synpunkter och klagomål registrerats.", received, year=year)
-    else:
-        opening = _("Under %(year)d har inga synpunkter eller klagomål registrerats.", year=year)
-    paragraphs = [f"{opening} {change_sentence(data['change']['complaints'], 'complaints')}"]
+    com = data["complaints"]
+    paragraphs = [_opening(data, "complaints", where)]
+    if com["received"] is None:
+        return paragraphs
     more = []
+    types = com["by_type"]
+    if types["suggestion"]:
+        more.append(_("Av dessa är %(complaints)s klagomål och %(suggestions)s synpunkter.",
+                      complaints=wording.number(types["complaint"], neuter=True),
+                      suggestions=wording.number(types["suggestion"])))
     if com["via_ivo"]:
         more.append(ngettext(
-            "%(num)d klagomål har inkommit till Inspektionen för vård och omsorg (IVO) som sedan lämnat det vidare "
+            "Via Inspektionen för vård och omsorg (IVO) har %(n)s klagomål kommit in, som IVO lämnat vidare "
             "till %(where)s.",
-            "%(num)d klagomål har inkommit till Inspektionen för vård och omsorg (IVO) som sedan lämnat dem vidare "
-            "till %(where)s.", com["via_ivo"], where=where))
+            "Via Inspektionen för vård och omsorg (IVO) har %(n)s klagomål kommit in, som IVO lämnat vidare "
+            "till %(where)s.", com["via_ivo"], n=wording.number(com["via_ivo"], neuter=True), where=where))
     if com["answered"]:
-        more.append(ngettext("Av årets synpunkter och klagomål har %(num)d besvarats.",
-                             "Av årets synpunkter och klagomål har %(num)d besvarats.", com["answered"]))
+        more.append(_("Av årets synpunkter och klagomål har %(n)s besvarats.",
+                      n=wording.number(com["answered"])))
+    if com["escalated_to_lex_sarah"]:
+        more.append(ngettext("I %(n)s fall har klagomålet lett till en lex Sarah-rapport.",
+                             "I %(n)s fall har klagomålen lett till lex Sarah-rapporter.",
+                             com["escalated_to_lex_sarah"],
+                             n=wording.number(com["escalated_to_lex_sarah"], neuter=True)))
     if more:
         paragraphs.append(" ".join(more))
     most = _most(com["by_department"], "complaints")
     if most:
         paragraphs.append(most)
     if com["by_channel"]:
+        ordered = dict(sorted(com["by_channel"].items(), key=lambda kv: -kv[1]))
         paragraphs.append(_("Synpunkterna och klagomålen har kommit in via %(list)s.",
-                            list=_listing(dict(sorted(com["by_channel"].items(), key=lambda kv: -kv[1])), limit=6,
-                                          labels=CHANNEL_LABELS)))
+                            list=wording.listing(ordered, limit=6, labels=CHANNEL_NAMES)))
     if com["by_category"]:
-        paragraphs.append(_("Klagomålen avser i huvudsak %(list)s.", list=_listing(com["by_category"])))
+        paragraphs.append(_("Klagomålen avser i huvudsak %(list)s.", list=wording.listing(com["by_category"])))
     return paragraphs
 
 
 def action_sentences(data: dict) -> list[str]:
-    by_type = data["actions"]["by_type"]
-    if not by_type:
+    actions = data["actions"]
+    if not actions["by_type"]:
         return [_("Inga åtgärder har registrerats på årets ärenden.")]
-    return [_("Åtgärder som har vidtagits för att avhjälpa och förhindra att liknande händelser inträffar igen "
-              "är främst %(list)s.", list=_listing(by_type, limit=4))]
+    paragraphs = [_("Åtgärder som har vidtagits för att avhjälpa och förhindra att liknande händelser inträffar "
+                    "igen är främst %(list)s.", list=wording.listing(actions["by_type"], limit=4))]
+    followed = actions["followed_up"]
+    total = sum(followed.values())
+    if total:
+        results = [text for n, text in (
+            (followed["yes"], _("effekt i %(n)s fall", n=wording.number(followed["yes"], neuter=True))),
+            (followed["partly"], _("delvis effekt i %(n)s fall", n=wording.number(followed["partly"], neuter=True))),
+            (followed["no"], _("ingen effekt i %(n)s fall", n=wording.number(followed["no"], neuter=True))),
+        ) if n]
+        paragraphs.append(ngettext("Av åtgärderna har %(n)s följts upp. Uppföljningen visade %(list)s.",
+                                   "Av åtgärderna har %(n)s följts upp. Uppföljningen visade %(list)s.", total,
+                                   n=wording.number(total), list=wording.join(results)))
+    return paragraphs
 
 
 def gender_sentences(data: dict) -> list[str]:
     genders = data["client_gender"]
     if not genders:
         return [_("Inga ärenden har kommit in under året.")]
-    listing = ", ".join(f"{_lower_first(str(GENDER_LABELS[g]))} {n}" for g, n in genders.items())
-    return [_("Årets ärenden (avvikelser, synpunkter och klagomål och lex Sarah-rapporter) fördelar sig så här "
-              "efter den enskildes kön: %(list)s.", list=listing)]
+    listing = wording.join([f"{wording.lower_first(str(GENDER_LABELS[g]))} ({n})" for g, n in genders.items()])
+    return [_("Årets ärenden fördelar sig så här efter den enskildes kön: %(list)s.", list=listing)]
 
 
 def median_sentences(data: dict) -> list[str]:
@@ -538,7 +908,7 @@ def median_sentences(data: dict) -> list[str]:
         days = data["median_days"][measure]
         if days is None:
             continue
-        shown, plural = _number(days), 1 if days == 1 else 2
+        shown, plural = wording.number(days), 1 if days == 1 else 2
         if measure == "lex_sarah_to_judgment":
             sentences.append(ngettext("Mediantiden från lex Sarah-rapport till bedömning var %(days)s dag.",
                                       "Mediantiden från lex Sarah-rapport till bedömning var %(days)s dagar.",
@@ -556,7 +926,26 @@ def median_sentences(data: dict) -> list[str]:
 
 def trend_sentences(data: dict) -> list[str]:
     first, last = data["trend"][0], data["trend"][-1]
-    return [_("Tabellen visar antalet inkomna ärenden per år %(first)d–%(last)d. Under %(last)d kom det in "
-              "%(deviations)d avvikelser, %(complaints)d synpunkter och klagomål och %(lex_sarah)d lex "
-              "Sarah-rapporter.", first=first["year"], last=last["year"], deviations=last["deviations"],
-              complaints=last["complaints"], lex_sarah=last["lex_sarah"])]
+    sentences = [_("Tabellen visar antalet inkomna ärenden per år %(first)d–%(last)d.", first=first["year"],
+                   last=last["year"])]
+    parts = []
+    if last["deviations"] is not None:
+        parts.append(ngettext("%(n)s avvikelse", "%(n)s avvikelser", last["deviations"],
+                              n=wording.number(last["deviations"])))
+    if last["lex_sarah"] is not None:
+        parts.append(ngettext("%(n)s lex Sarah-rapport", "%(n)s lex Sarah-rapporter", last["lex_sarah"],
+                              n=wording.number(last["lex_sarah"])))
+    if parts:
+        received = wording.join(parts)
+        if last["complaints"] is not None:
+            received = _("%(list)s samt %(n)s synpunkter och klagomål", list=received,
+                         n=wording.number(last["complaints"]))
+        sentences.append(_("Under %(year)d kom det in %(list)s.", year=last["year"], list=received))
+    elif last["complaints"] is not None:
+        sentences.append(_("Under %(year)d kom det in %(n)s synpunkter och klagomål.", year=last["year"],
+                           n=wording.number(last["complaints"])))
+    missing = [row["year"] for row in data["trend"] if any(row[key] is None for key in TREND_KINDS)]
+    if missing:
+        sentences.append(_("Ett streck eller en tom ruta i tabellen betyder att det saknas uppgifter för året, "
+                           "inte att antalet var noll."))
+    return [" ".join(sentences)]

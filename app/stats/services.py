@@ -14,8 +14,11 @@ from app.auth.permissions import Action, ensure
 from app.clock import today_local
 from app.commands import Refused
 from app.extensions import db
+from app.lexsarah.models import ProviderSettings
 from app.org.models import Unit
+from app.org.services import tree
 from app.stats import queries, report
+from app.stats.models import ChapterAdoption, ChapterText
 
 FIRST_YEAR = 1990  # earlier years are not social services history anyone imports
 
@@ -52,21 +55,42 @@ def check_year(year: int | None) -> int:
     return year
 
 
-def department(department_id: int | None) -> Unit | None:
-    if department_id is None:
+def units() -> list[Unit]:
+    """Every unit of the tree, in tree order, inactive ones too: Nacka asks every unit for its own compilation."""
+    return tree()
+
+
+def department(unit_id: int | None) -> Unit | None:
+    """The unit counted (any unit of the tree: it and everything under it), or None for the whole administration."""
+    if unit_id is None:
         return None
-    unit = db.session.get(Unit, department_id)
-    if unit is None or unit.depth != 1:
-        raise StatisticsError(_("Välj en avdelning i listan."), "department")
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise StatisticsError(_("Välj en enhet i listan."), "department")
     return unit
 
 
+def chapter_details(year: int) -> tuple[str, report.Adoption, dict[str, tuple[str, str]]]:
+    """The nämnd's name, the year's adoption details and the texts per section, as an admin or officer wrote them."""
+    settings = db.session.get(ProviderSettings, 1)
+    adoption = db.session.get(ChapterAdoption, year)
+    texts = {row.section: (row.analysis, row.improvement)
+             for row in db.session.scalars(select(ChapterText).where(ChapterText.year == year))}
+    return ((settings.board_name if settings else ""),
+            report.Adoption(adoption.adopted_by, adoption.decided_on.isoformat() if adoption.decided_on else "",
+                            adoption.diary_number) if adoption else report.Adoption(),
+            texts)
+
+
 def statistics_report(year: int, department_id: int | None = None) -> report.Report:
-    """The report for a checked year and department, without permission or audit (the CLI)."""
+    """The report for a checked year and unit, without permission or audit (the CLI)."""
     year = check_year(year)
     unit = department(department_id)
     data = report.statistics(year, unit.path if unit else None)
-    return report.build_report(data, unit.name if unit else None)
+    board_name, adoption, texts = chapter_details(year)
+    # A unit's compilation carries the unit's own figures only; the texts are the whole administration's.
+    return report.build_report(data, unit.name if unit else None, board_name=board_name, adoption=adoption,
+                               texts=None if unit else texts, extra=report.details(year, unit.path if unit else None))
 
 
 def view_statistics(actor, year: int | None, department_id: int | None = None, *, shown_as: str = "page"

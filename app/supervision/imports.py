@@ -21,7 +21,8 @@ def parse(kind: str | None, value: dict[str, str], problem, *, triage: str | Non
     given = {column: value.get(column, "") for column in COLUMNS}
     if kind != Kind.SUPERVISION:
         for column, text in given.items():
-            if text and kind:
+            # ivo_decision is also a lex Sarah column, checked by app.imports.services.
+            if text and kind and column != "ivo_decision":
                 problem(column, _("Anges bara för tillsynsärenden (kind supervision)."))
         return None
     found = {}

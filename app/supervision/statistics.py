@@ -13,6 +13,7 @@ from collections import Counter
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import aliased
 
@@ -21,6 +22,7 @@ from app.clock import to_local
 from app.extensions import db
 from app.org.models import Unit
 from app.stats.queries import year_start
+from app.stats.report import Chapter, Table, _count_table
 from app.supervision.labels import DECISION_LABELS, ORIGIN_LABELS, SUBJECT_LABELS
 from app.supervision.models import (
     DECISIONS,
@@ -33,6 +35,9 @@ from app.supervision.models import (
 from app.workflow import Kind
 
 KEY = Kind.SUPERVISION.value  # the contract's key, in the block and in each trend row
+# The sheets of this chapter's tables in the XLSX (Excel allows 31 characters).
+SHEET_NAMES = {KEY: _l("Tillsyn"), "supervision_origins": _l("Tillsyn per start"),
+               "supervision_subjects": _l("Tillsyn per slag"), "supervision_trend": _l("Tillsyn, fem år")}
 
 # Numbers up to twelve are written as words in running Swedish text ("tio tillsynsärenden").
 _WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
@@ -58,6 +63,15 @@ def _conditions(first_year: int, last_year: int, department_path: str | None) ->
 
 def _ordered(counts: Counter) -> dict[str, int]:
     return dict(sorted(((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0].casefold())))
+
+
+def statistics_block(counts) -> dict:
+    """The block for the statistics report (app.stats.report.register_kind): `received` is null
+    before the first year of data, as for every kind."""
+    data = block(counts.year, counts.scope.department_path)
+    if not counts.known(Kind.SUPERVISION):
+        data["received"] = None
+    return data
 
 
 def block(year: int, department_path: str | None = None) -> dict:
@@ -134,13 +148,17 @@ def sentences(data: dict) -> list[str]:
     """"Under 2013 inkom tio tillsynsärenden. Det är åtta fler än året före." and how IVO decided."""
     year, sv = data["year"], data[KEY]
     received, change = sv["received"], data["change"][KEY]
+    if received is None:  # before the first year of data: no figure, and nothing to compare
+        return [_("Det finns inga uppgifter om tillsynsärenden för %(year)d.", year=year)]
     if received == 1:
         opening = _("Under %(year)d inkom ett tillsynsärende.", year=year)
     elif received:
         opening = _("Under %(year)d inkom %(words)s tillsynsärenden.", year=year, words=number_word(received))
     else:
         opening = _("Under %(year)d inkom inga tillsynsärenden.", year=year)
-    if change > 0:
+    if change is None:
+        compared = _("Det finns inga uppgifter för %(year)d att jämföra med.", year=year - 1)
+    elif change > 0:
         compared = _("Det är %(words)s fler än året före.", words=number_word(change))
     elif change < 0:
         compared = _("Det är %(words)s färre än året före.", words=number_word(-change))
@@ -188,7 +206,6 @@ def sentences(data: dict) -> list[str]:
 
 def chapter(data: dict):
     """The report's chapter "Tillsyn": the sentences, the year's table and the five years."""
-    from app.stats.report import Chapter, Table, _count_table
     year, sv = data["year"], data[KEY]
     part = Chapter(KEY, _("Tillsyn"), paragraphs=sentences(data))
     part.tables += [

@@ -120,10 +120,27 @@ def test_the_cli_exports_exactly_the_api_json(login_as, demo, tmp_path):
         assert result.exit_code == 0, result.output
         assert path.read_bytes().startswith(magic), fmt
     html = (tmp_path / "out.html").read_text()
-    assert "Under 2018 har totalt 1 lex Sarah-rapport inkommit till socialnämnden." in html
+    assert "Under 2018 har totalt en lex Sarah-rapport inkommit till socialnämnden." in html
     assert "Lex Sarah-rapporter 2017 och 2018" in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
 
     department = demo.test_cli_runner().invoke(args=["stats", "export", "--year", "2018", "--department", "Unga"])
     assert json.loads(department.output)["lex_sarah"]["received"] == 0
     bad = demo.test_cli_runner().invoke(args=["stats", "export", "--year", "1700"])
     assert bad.exit_code != 0
+
+
+def test_unit_restricts_to_any_unit_and_everything_under_it_in_api_and_cli(login_as, demo):
+    from tests.cases.helpers import unit
+    case("deviation", 2018, unit_name="Boendestöd")
+    case("deviation", 2018, unit_name="Socialpsykiatri")
+    boendestod = unit("Boendestöd").id
+    client = login_as("sara")
+    assert client.get(f"/api/v1/statistics/2018?unit={boendestod}").get_json()["deviations"]["received"] == 1
+    assert client.get(f"/api/v1/statistics/2018?department={unit('Vuxna').id}").get_json()[
+        "deviations"]["received"] == 2  # the synonym from version 1
+    assert client.get("/api/v1/statistics/2018?unit=abc").status_code == 400
+    assert client.get("/api/v1/statistics/2018?unit=999999").status_code == 404
+
+    result = demo.test_cli_runner().invoke(args=["stats", "export", "--year", "2018", "--unit", "Boendestöd"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["deviations"]["received"] == 1

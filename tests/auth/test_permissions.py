@@ -47,6 +47,7 @@ GENERAL = [
     (Action.VIEW_STATISTICS, False, False, True, True),
     (Action.VIEW_LEX_SARAH_DESK, False, False, True, False),
     (Action.IMPORT_CASES, False, False, False, True),
+    (Action.WRITE_STATISTICS_TEXTS, False, False, True, True),  # the chapter's analysis and improvement work
     (Action.VIEW_OWN_ACTIONS, True, True, True, True),
     (Action.VIEW_UNIT_ACTIONS, False, True, True, True),
     # An investigator only for their own units (may_register_supervision_for, below).

@@ -20,9 +20,10 @@ FEEDBACK = "Tack för din rapport. Den är utredd, anmäld till IVO och rutinen 
 
 
 def _count(statistics: dict, table: str, row: str, column: int = 0) -> int:
-    """A number from a statistics table; a row that is not there (yet) counts as 0."""
+    """A number from a statistics table; a row that is not there (yet), or a dash (no data yet for the
+    kind: issue 15, "no data is not zero"), counts as 0 before the first case."""
     cells = statistics.get(table, {}).get(row)
-    return int(cells[column]) if cells else 0
+    return int(cells[column]) if cells and cells[column] != "–" else 0
 
 
 def test_a_lex_sarah_report_from_a_phone_to_the_year_statistics(journey):

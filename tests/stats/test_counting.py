@@ -37,7 +37,8 @@ def test_a_case_counts_under_the_kind_it_was_filed_as():
     assert (data["deviations"]["received"], data["complaints"]["received"], data["lex_sarah"]["received"]) == (1, 2, 3)
 
 
-def test_a_hand_over_is_counted_on_the_original_and_the_new_case_is_not_counted_again():
+def test_a_hand_over_is_counted_on_the_original_and_the_new_case_counts_under_its_own_kind():
+    # Version 2 of the contract (issue 15): the case a hand-over created is a case of its kind.
     report = case("lex_sarah")
     judge(report, "none")
     set_columns(report, handover="to_deviation")
@@ -48,11 +49,11 @@ def test_a_hand_over_is_counted_on_the_original_and_the_new_case_is_not_counted_
     case("lex_sarah", origin_case_id=deviation.id)  # the lex Sarah report it became
 
     data = statistics(2018)
-    assert data["lex_sarah"]["received"] == 1
+    assert data["lex_sarah"]["received"] == 2 and data["lex_sarah"]["from_handover"] == 1
     assert data["lex_sarah"]["handled_as_deviation"] == 1
-    assert data["deviations"]["received"] == 1
+    assert data["deviations"]["received"] == 2 and data["deviations"]["from_handover"] == 1
     assert data["deviations"]["escalated_to_lex_sarah"] == 1
-    assert data["trend"][-1]["lex_sarah"] == 1 and data["trend"][-1]["deviations"] == 1
+    assert data["trend"][-1]["lex_sarah"] == 2 and data["trend"][-1]["deviations"] == 2
 
 
 def test_not_investigated_counts_decisions_not_to_investigate():
@@ -210,8 +211,9 @@ def test_change_is_this_year_minus_the_year_before():
     case("complaint", 2017)
     case("complaint", 2018)
 
-    assert statistics(2018)["change"] == {"lex_sarah": -4, "deviations": 1, "complaints": 0, "notified_to_ivo": -1,
-                                          "supervision": 0}
+    # No deviation before 2018: no data for 2017, so no change (version 2, "no data is not zero").
+    assert statistics(2018)["change"] == {"lex_sarah": -4, "deviations": None, "complaints": 0,
+                                          "notified_to_ivo": -1, "supervision": None}
 
 
 def test_actions_count_by_type_in_the_year_of_their_case():
@@ -234,9 +236,10 @@ def test_the_trend_is_five_years_oldest_first_ending_with_the_year():
 
     trend = statistics(2018)["trend"]
     assert [row["year"] for row in trend] == [2014, 2015, 2016, 2017, 2018]
-    assert trend[0] == {"year": 2014, "deviations": 1, "complaints": 0, "lex_sarah": 0, "notified_to_ivo": 0,
-                        "supervision": 0}
-    assert trend[2]["complaints"] == 1 and trend[4]["lex_sarah"] == 1
+    # Before a kind's first case its years are null, not zero (version 2).
+    assert trend[0] == {"year": 2014, "deviations": 1, "complaints": None, "lex_sarah": None,
+                        "notified_to_ivo": None, "supervision": None}
+    assert trend[1]["deviations"] == 0 and trend[2]["complaints"] == 1 and trend[4]["lex_sarah"] == 1
 
 
 def test_one_department_counts_only_its_own_cases():

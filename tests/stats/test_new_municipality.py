@@ -46,14 +46,15 @@ def test_a_new_municipality_compares_this_year_with_the_imported_ones(login_as):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert (f"Under {this_year} har totalt 3 lex Sarah-rapporter inkommit till socialnämnden. "
-            "Det är en minskning med 2 rapporter jämfört med föregående år.") in text
+    assert (f"Under {this_year} har totalt tre lex Sarah-rapporter inkommit till socialnämnden. "
+            "Det är en minskning med två rapporter jämfört med föregående år.") in text
     assert "Ingen rapport har anmälts till Inspektionen för vård och omsorg (IVO). " \
-           "Det är en minskning med 2 anmälningar jämfört med föregående år." in text
+           "Det är en minskning med två anmälningar jämfört med föregående år." in text
     # The numbers: last year and this year side by side, and the five-year table.
     assert (f"<caption>Lex Sarah-rapporter {this_year - 1} och {this_year}") in html
     assert re.search(r'<th scope="row">Lex Sarah-rapporter</th><td class="num">5</td><td class="num">3</td>', html)
-    assert re.search(rf'<th scope="row">{this_year - 2}</th><td class="num">1</td><td class="num">0</td>'
+    # No complaint anywhere: no data, shown as "–", not as 0 (version 2).
+    assert re.search(rf'<th scope="row">{this_year - 2}</th><td class="num">1</td><td class="num">–</td>'
                      r'<td class="num">6</td><td class="num">2</td>', html)
     # The chart: the trend as an inline SVG line chart with its title.
     assert re.search(r'<svg [^>]*role="img"[^>]*>.*?<title id="chart-0-title">Inkomna ärenden per år</title>.*?'
@@ -61,4 +62,4 @@ def test_a_new_municipality_compares_this_year_with_the_imported_ones(login_as):
 
     report = admin.get(f"/statistik/{this_year}/kvalitetsberattelse")
     assert report.status_code == 200
-    assert "Det är en minskning med 2 rapporter jämfört med föregående år." in report.get_data(as_text=True)
+    assert "Det är en minskning med två rapporter jämfört med föregående år." in report.get_data(as_text=True)

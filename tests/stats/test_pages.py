@@ -38,16 +38,16 @@ def test_the_page_opens_on_the_last_full_year(login_as):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert f'<option selected value="{today_local().year - 1}">' in html
-    assert f"Kvalitetsberättelse {today_local().year - 1}" in html
+    assert f"Avvikelser, klagomål, lex Sarah och tillsyn {today_local().year - 1}" in html
 
 
 def test_the_page_shows_tables_charts_and_sentences_for_the_year(login_as):
     _year_2018()
     html = login_as("sara").get("/statistik/?ar=2018").get_data(as_text=True)
     text = _text(html)
-    assert ("Under 2018 har totalt 3 lex Sarah-rapporter inkommit till socialnämnden. "
-            "Det är en minskning med 2 rapporter jämfört med föregående år.") in text
-    assert "Flest rapporter har inkommit till avdelning Vuxna (2). Därefter följer Unga (1)." in text
+    assert ("Under 2018 har totalt tre lex Sarah-rapporter inkommit till socialnämnden. "
+            "Det är en minskning med två rapporter jämfört med föregående år.") in text
+    assert "Flest rapporter har inkommit till Vuxna (2). Därefter följer Unga (1)." in text
     # Tables with captions and headers; charts as inline SVG images with a title, never loaded from elsewhere.
     assert "<caption>Lex Sarah-rapporter 2017 och 2018" in html
     assert '<th scope="row">Vuxna</th><td class="num">0</td><td class="num">1</td><td class="num">2</td>' in html
@@ -60,27 +60,38 @@ def test_the_page_shows_tables_charts_and_sentences_for_the_year(login_as):
 def test_one_department(login_as):
     _year_2018()
     vuxna = unit("Vuxna").id
-    text = _text(login_as("admin").get(f"/statistik/?ar=2018&avdelning={vuxna}").get_data(as_text=True))
-    assert "Kvalitetsberättelse 2018 – avdelning Vuxna" in text
-    assert "Under 2018 har totalt 2 lex Sarah-rapporter inkommit till avdelning Vuxna." in text
+    for parameter in ("unit", "avdelning"):  # avdelning: the synonym from version 1
+        text = _text(login_as("admin").get(f"/statistik/?ar=2018&{parameter}={vuxna}").get_data(as_text=True))
+        assert "Avvikelser, klagomål, lex Sarah och tillsyn 2018 – Vuxna" in text
+        assert "Under 2018 har totalt två lex Sarah-rapporter inkommit till Vuxna." in text
 
 
 @pytest.mark.parametrize(("query", "message"), [
     ("ar=1875", "Välj ett år i listan."),
     ("ar=tjugo", "Välj ett år i listan."),
-    ("ar=2018&avdelning=999999", "Välj en avdelning i listan."),
+    ("ar=2018&unit=999999", "Välj en enhet i listan."),
+    ("ar=2018&avdelning=999999", "Välj en enhet i listan."),
 ])
 def test_a_bad_choice_is_explained_next_to_the_field(login_as, query, message):
     response = login_as("admin").get(f"/statistik/?{query}")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert message in html and 'class="error"' in html
-    assert "Kvalitetsberättelse 2018" not in html
+    assert "Avvikelser, klagomål, lex Sarah och tillsyn 2018" not in html
 
 
-def test_a_unit_that_is_not_a_department_is_refused(login_as):
-    response = login_as("admin").get(f"/statistik/2018/kvalitetsberattelse?avdelning={unit('Boendestöd').id}")
-    assert response.status_code == 404
+def test_any_unit_of_the_tree_has_its_own_compilation(login_as):
+    # Version 2: not only departments; Nacka asks every unit for its own compilation.
+    _year_2018()
+    response = login_as("admin").get(f"/statistik/2018/kvalitetsberattelse?unit={unit('Boendestöd').id}")
+    assert response.status_code == 200
+    assert "Avvikelser, klagomål, lex Sarah och tillsyn 2018 – Boendestöd" in _text(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize(("query", "status"), [("unit=999999", 404), ("unit=abc", 400),
+                                               ("avdelning=99999999999999999999", 400)])
+def test_an_unknown_unit_is_not_found_and_a_malformed_one_a_bad_request(login_as, query, status):
+    assert login_as("admin").get(f"/statistik/2018/kvalitetsberattelse?{query}").status_code == status
 
 
 def test_the_printable_report_is_one_self_contained_page(login_as):
@@ -90,9 +101,9 @@ def test_the_printable_report_is_one_self_contained_page(login_as):
     html = response.get_data(as_text=True)
     assert "<style>" in html and "<link" not in html and "<script" not in html
     text = _text(html)
-    assert "Kvalitetsberättelse 2018" in text
-    assert "1 rapport har anmälts till Inspektionen för vård och omsorg (IVO)." in text
-    assert "Det är en ökning med 1 anmälan jämfört med föregående år." in text
+    assert "Avvikelser, klagomål, lex Sarah och tillsyn 2018" in text
+    assert "Till Inspektionen för vård och omsorg (IVO) har en rapport anmälts." in text
+    assert "Det är en ökning med en anmälan jämfört med föregående år." in text
 
 
 def test_the_csv_of_a_table_holds_its_figures(login_as):
@@ -128,7 +139,7 @@ def test_the_xlsx_holds_every_table(login_as):
         ["Avdelning", "Avvikelser", "Synpunkter och klagomål", "Lex Sarah-rapporter"],
         ["Vuxna", 0, 1, 2], ["Unga", 1, 0, 1]]
     text = " ".join(str(c.value) for c in workbook["Text"]["A"] if c.value)
-    assert "Under 2018 har totalt 3 lex Sarah-rapporter inkommit till socialnämnden." in text
+    assert "Under 2018 har totalt tre lex Sarah-rapporter inkommit till socialnämnden." in text
 
 
 def test_the_pdf_holds_the_sentences_and_the_figures(login_as):
@@ -137,8 +148,8 @@ def test_the_pdf_holds_the_sentences_and_the_figures(login_as):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages).split())
-    assert "Kvalitetsberättelse 2018" in text
-    assert "Under 2018 har totalt 3 lex Sarah-rapporter inkommit till socialnämnden." in text
+    assert "Avvikelser, klagomål, lex Sarah och tillsyn 2018" in text
+    assert "Under 2018 har totalt tre lex Sarah-rapporter inkommit till socialnämnden." in text
     assert "Inkomna lex Sarah-rapporter 3" in text
     assert "Därav anmälda till Inspektionen för vård och omsorg (IVO) 0 1" in text
 

@@ -119,35 +119,43 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     response = login_as("admin").get("/api/v1/statistics/2025")
     assert response.status_code == 200
     data = response.get_json()
+    # Version 2 (issue 15): the cases the hand-overs made count under their own kinds (from_handover).
     assert data["lex_sarah"] == {
-        "received": 3, "not_investigated": 1, "pending": 0,
+        "received": 4, "not_investigated": 1, "pending": 1,
         "judgments": {"misconduct": 1, "risk": 0, "none": 1},
         "serious": 1, "notified_to_ivo": 1, "handled_as_deviation": 1,
-        "by_department": {"Vuxna": 2, "Unga": 1},
-        "by_category": {"Sekretess": 2, "Dokumentation": 1},
+        "by_department": {"Vuxna": 3, "Unga": 1},
+        "by_category": {"Sekretess": 2, "Dokumentation": 1, "Utebliven insats": 1},
+        "from_handover": 1,
+        "not_investigated_by_reason": {"no_misconduct": 0, "already_investigated": 0, "not_own_service": 0,
+                                       "health_care": 0},
+        "ivo_decisions": {"no_criticism": 0, "criticism": 0, "demands": 0},
+        "client_gender": {"female": 3, "male": 1},
     }
-    assert data["deviations"] == {"received": 2, "not_investigated": 0, "escalated_to_lex_sarah": 1,
-                                  "by_department": {"Vuxna": 2},
-                                  "by_category": {"Utebliven insats": 2, "Dokumentation": 1}}
+    assert data["deviations"] == {"received": 3, "not_investigated": 0, "escalated_to_lex_sarah": 1,
+                                  "by_department": {"Vuxna": 3},
+                                  "by_category": {"Dokumentation": 2, "Utebliven insats": 2},
+                                  "from_handover": 1,
+                                  "not_investigated_by_reason": {"not_caused_by_service": 0, "not_own_service": 0,
+                                                                 "already_investigated": 0},
+                                  "client_gender": {"female": 2, "unknown": 1}}
     assert data["complaints"] == {"received": 1, "by_channel": {"ivo": 1}, "via_ivo": 1, "answered": 1,
-                                  "by_department": {"Vuxna": 1}, "by_category": {"Bemötande": 1}}
-    assert data["actions"] == {"by_type": {"Ny rutin": 1}}
-    assert data["client_gender"] == {"female": 4, "male": 1, "unknown": 1}
+                                  "by_department": {"Vuxna": 1}, "by_category": {"Bemötande": 1},
+                                  "by_type": {"complaint": 1, "suggestion": 0}, "escalated_to_lex_sarah": 0,
+                                  "client_gender": {"female": 1}}
+    assert data["actions"] == {"by_type": {"Ny rutin": 1}, "followed_up": {"yes": 0, "partly": 0, "no": 0}}
+    assert data["client_gender"] == {"female": 6, "male": 1, "unknown": 1}
     assert data["median_days"] == {"lex_sarah_to_judgment": 12, "lex_sarah_to_ivo": 14, "complaint_to_answer": 14}
-    assert data["supervision"] == {
-        "received": 0, "pending": 0, "by_origin": {"initiative": 0, "complaint": 0, "lex_sarah": 0},
-        "by_subject": {"activity": 0, "individual_case": 0, "theme": 0},
-        "decisions": {"no_criticism": 0, "criticism": 0, "demands": 0, "injunction": 0},
-        "from_complaints": 0, "by_department": {}}
-    assert data["change"] == {"lex_sarah": 1, "deviations": 2, "complaints": 1, "notified_to_ivo": 1,
-                              "supervision": 0}
-    assert data["trend"][-2] == {"year": 2024, "deviations": 0, "complaints": 0, "lex_sarah": 2, "notified_to_ivo": 0,
-                                 "supervision": 0}
+    # No deviation or complaint before 2025: no comparison (null), not "an increase by 3".
+    assert data["change"] == {"lex_sarah": 2, "deviations": None, "complaints": None, "notified_to_ivo": 1,
+                              "supervision": None}
+    assert data["trend"][-2] == {"year": 2024, "deviations": None, "complaints": None, "lex_sarah": 2,
+                                 "notified_to_ivo": 0, "supervision": None}
 
-    # The hand-overs made two more cases; they exist, and are not counted as received.
+    # The hand-overs made two more cases, each counted once under its own kind.
     assert db.session.scalar(select(Case).where(Case.origin_case_id == none.id)).kind == "deviation"
     assert db.session.scalar(select(Case).where(Case.origin_case_id == escalated.id)).kind == "lex_sarah"
 
     page = login_as("admin").get("/statistik/?ar=2025").get_data(as_text=True)
-    assert ("Under 2025 har totalt 3 lex Sarah-rapporter inkommit till socialnämnden. "
-            "Det är en ökning med 1 rapport jämfört med föregående år.") in page
+    assert ("Under 2025 har totalt fyra lex Sarah-rapporter inkommit till socialnämnden. "
+            "Det är en ökning med två rapporter jämfört med föregående år.") in page
