@@ -123,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_login(app: Flask) -> None:
+    from sqlalchemy.orm import joinedload
+
     from app.auth.guard import require_login
     from app.auth.models import User
 
@@ -136,7 +138,9 @@ def _register_login(app: Flask) -> None:
         user_id, _, token = identifier.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.get(User, int(user_id))
+        # With the person's units in the same statement: nearly every page asks for them (the
+        # queue's scope, can() on a case), one lazy load after this one otherwise.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.units)])
         if user is None or not user.active or user.session_token != token:
             return None
         return user

@@ -124,7 +124,10 @@ def main() -> int:
         for _ in range(args.requests * 2):
             request(page)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+        stats = pstats.Stats(profiler)
+        if os.environ.get("PROFILE_OUT"):
+            stats.dump_stats(os.environ["PROFILE_OUT"])
+        stats.sort_stats(args.sort).print_stats(45)
     return 0
 
 

@@ -78,21 +78,22 @@ class QueueView:
 def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
                before: str | None = None) -> QueueView:
     ensure(actor, Action.VIEW_QUEUE)
-    scope = queue.scope_for(actor)
+    every_unit = queue.all_units()  # the scope, the unit filter and its choices, from one read
+    scope = queue.scope_for(actor, every_unit)
     page = queue.queue_page(actor, filters, after=after, before=before,
-                            per_page=int(current_app.config["PAGE_SIZE"]), scope=scope)
-    # One entry per page shown: who saw which cases listed, and with what search. The
-    # cases are loaded after the commit, which would otherwise expire them one by one.
+                            per_page=int(current_app.config["PAGE_SIZE"]), scope=scope, units=every_unit)
+    # One entry per page shown: who saw which cases listed, and with what search. The commit
+    # keeps what was read (the person, their units): the page shows them as they were read.
     audit.record("case.listed", actor=actor, object_type="case", object_id="",
                  detail={"case_ids": page.ids, "filters": asdict(filters)})
-    db.session.commit()
+    _commit_keeping_loaded()
     queue.load_cases(page)
-    # Plain rows for the filter's choices (id, name, depth, parent_id; id, name, kind), no entities.
-    units_query = select(Unit.id, Unit.name, Unit.depth, Unit.parent_id)
-    # An officer's queue holds lex Sarah reports from every unit, so every unit is a filter.
+    # The filter's choices (id, name, depth, parent_id). An officer's queue holds lex Sarah
+    # reports from every unit, so every unit is a filter.
+    units = every_unit
     if scope.unit_ids is not None and not scope.every_lex_sarah:
-        units_query = units_query.where(Unit.id.in_(scope.unit_ids))
-    units = db.session.execute(units_query).all()
+        in_scope = set(scope.unit_ids)
+        units = [u for u in every_unit if u.id in in_scope]
     # Every kind's categories in one query, in the order categories_for() gives each kind.
     rows = db.session.execute(select(Category.id, Category.name, Category.kind)
                               .order_by(Category.position, Category.name)).all()
