@@ -77,3 +77,29 @@ def test_kept_statements_are_per_scope(login_as):
     assert references(login_as("erik").get("/arenden")) == [mine.reference]
     assert other.reference in references(login_as("sara").get("/arenden"))
     assert references(login_as("erik").get("/arenden")) == [mine.reference]
+
+
+def _colleague(name: str) -> None:
+    from app.auth import services as accounts
+    from app.auth.models import User
+    from tests.cases.helpers import unit
+    db.session.add(User(username=name, full_name=name.title(), role="investigator", units=[unit("Boendestöd")],
+                        password_hash=accounts.hash_password("demo", enforce_policy=False)))
+    db.session.commit()
+
+
+def test_case_page_statements_do_not_grow_with_the_colleagues(erik):
+    case = file_case()
+    path = f"/arenden/{case.reference}"
+    with statements() as before:
+        assert erik.get(path).status_code == 200
+    for n in range(5):
+        _colleague(f"kollega{n}")
+    with statements() as after:
+        page = erik.get(path)
+    assert page.status_code == 200
+    assert "Kollega4" in page.get_data(as_text=True)  # a choice of the actions' responsible person
+    # Each colleague's units were read one by one (for the permission function).
+    assert len(after) == len(before), "\n".join(after)
+    assert not any(s.startswith("SELECT count(*) AS count_1 FROM actions") for s in after), \
+        "the open actions are counted from the actions read"
