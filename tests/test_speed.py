@@ -103,3 +103,56 @@ def test_case_page_statements_do_not_grow_with_the_colleagues(erik):
     assert len(after) == len(before), "\n".join(after)
     assert not any(s.startswith("SELECT count(*) AS count_1 FROM actions") for s in after), \
         "the open actions are counted from the actions read"
+
+
+# --- the public form's choices, kept in the process --------------------------------------------
+
+def _department_names(client) -> list[str]:
+    page = client.get("/klagomal")
+    assert page.status_code == 200
+    return re.findall(r'name="department_id" required type="radio" value="\d+"> <label for="[^"]+">([^<]+)</label>',
+                      page.get_data(as_text=True))
+
+
+def test_public_form_reads_nothing_from_the_database_the_second_time(demo, client):
+    client.get("/klagomal")
+    with statements() as seen:
+        assert client.get("/klagomal").status_code == 200
+    assert seen == []
+
+
+def test_a_department_or_topic_changed_here_is_on_the_form_at_once(demo, client):
+    from app.auth.models import User
+    from app.cases.categories import add_category, categories_for, update_category
+    from app.org import services as org
+    from tests.cases.helpers import unit
+    admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+    names = _department_names(client)
+    assert "Unga" in names and "Familjerätt" not in names
+    org.create_unit(admin, name="Familjerätt", parent_id=unit("Socialförvaltningen").id)
+    assert "Familjerätt" in _department_names(client)
+    unga = unit("Unga")
+    org.update_unit(admin, unga, name="Barn och unga", parent_id=unga.parent_id)
+    names = _department_names(client)
+    assert "Barn och unga" in names and "Unga" not in names
+    add_category(admin, "complaint", "Bemötande i telefon")
+    assert "Bemötande i telefon" in client.get("/klagomal").get_data(as_text=True)
+    topic = next(c for c in categories_for("complaint") if c.name == "Bemötande i telefon")
+    update_category(admin, topic, name="Bemötande i telefon", active=False)
+    assert "Bemötande i telefon" not in client.get("/klagomal").get_data(as_text=True)
+
+
+def test_a_change_made_by_another_process_is_on_the_form_within_the_half_minute(demo, client, monkeypatch):
+    from sqlalchemy import update
+
+    from app import process_cache
+    from app.org.models import Unit
+    assert "Unga" in _department_names(client)
+    # Another worker's commit: this process's session never sees it.
+    with db.engine.begin() as connection:
+        connection.execute(update(Unit).where(Unit.name == "Unga").values(name="Barn och unga"))
+    assert "Unga" in _department_names(client)
+    later = process_cache.time.monotonic() + 31
+    monkeypatch.setattr(process_cache.time, "monotonic", lambda: later)
+    names = _department_names(client)
+    assert "Barn och unga" in names and "Unga" not in names

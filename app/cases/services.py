@@ -34,6 +34,7 @@ from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for
 from app.org.models import Unit
+from app.process_cache import ProcessCache
 from app.public import notices as public_notices
 from app.urls import external_url
 from app.workflow import Kind, Status
@@ -94,11 +95,20 @@ def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
     if scope.unit_ids is not None and not scope.every_lex_sarah:
         in_scope = set(scope.unit_ids)
         units = [u for u in every_unit if u.id in in_scope]
+    return QueueView(page=page, units=_tree_order(units), categories=_QUEUE_CATEGORIES.get(),
+                     years=queue.years_received())
+
+
+def _read_queue_categories() -> list:
     # Every kind's categories in one query, in the order categories_for() gives each kind.
     rows = db.session.execute(select(Category.id, Category.name, Category.kind)
                               .order_by(Category.position, Category.name)).all()
-    categories = [c for kind in CASE_KINDS for c in rows if c.kind == kind]
-    return QueueView(page=page, units=_tree_order(units), categories=categories, years=queue.years_received())
+    return [c for kind in CASE_KINDS for c in rows if c.kind == kind]
+
+
+# The category filter's choices, kept in the process (app/process_cache.py): a filter the
+# query applies as given, so a category another server added a moment ago can wait.
+_QUEUE_CATEGORIES = ProcessCache(("categories",), _read_queue_categories)
 
 
 def _tree_order(units: list) -> list:

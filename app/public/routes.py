@@ -21,8 +21,9 @@ def _private(response):
 
 def _complaint_form() -> ComplaintForm:
     form = ComplaintForm()
-    form.department_id.choices = [(unit.id, unit.name) for unit in services.departments()]
-    form.category_id.choices = [("", "–")] + [(c.id, c.name) for c in services.complaint_topics()]
+    departments, topics = services.form_choices()
+    form.department_id.choices = list(departments)
+    form.category_id.choices = [("", "–"), *topics]
     return form
 
 

@@ -24,6 +24,7 @@ from app.clock import to_local, utcnow
 from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
+from app.process_cache import ProcessCache
 from app.public import notices
 from app.public.models import PublicRateHit
 from app.workflow import Kind
@@ -83,6 +84,22 @@ def departments() -> list[Unit]:
 def complaint_topics() -> list[Category]:
     return list(db.session.scalars(select(Category).where(Category.kind == Kind.COMPLAINT, Category.active)
                                    .order_by(Category.position, Category.name)))
+
+
+def _read_form_choices() -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
+    return (tuple((unit.id, unit.name) for unit in departments()),
+            tuple((topic.id, topic.name) for topic in complaint_topics()))
+
+
+# Read once per process and kept (app/process_cache.py): forgotten when this process commits a
+# change to units or categories, and after half a minute for the other processes. The
+# submission checks the department and topic again (submit_complaint).
+_FORM_CHOICES = ProcessCache(("units", "categories"), _read_form_choices)
+
+
+def form_choices() -> tuple[tuple[tuple[int, str], ...], tuple[tuple[int, str], ...]]:
+    """(id, name) of the departments and of the complaint topics the form offers."""
+    return _FORM_CHOICES.get()
 
 
 # --- the per-IP limits --------------------------------------------------------------------
