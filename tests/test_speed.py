@@ -156,3 +156,17 @@ def test_a_change_made_by_another_process_is_on_the_form_within_the_half_minute(
     monkeypatch.setattr(process_cache.time, "monotonic", lambda: later)
     names = _department_names(client)
     assert "Barn och unga" in names and "Unga" not in names
+
+
+def test_templates_translate_once_per_request_and_follow_force_locale(app):
+    from flask import g, render_template_string, session
+    from flask_babel import force_locale
+    with app.test_request_context("/"):
+        session["language"] = "en"
+        assert render_template_string('{{ _("Ärenden") }}') == "Cases"
+        with force_locale("sv"):
+            assert render_template_string('{{ _("Ärenden") }}') == "Ärenden"
+        assert render_template_string('{{ _("Ärenden") }}') == "Cases"
+    g.pop("_flask_babel", None)  # a new request starts with an empty g (the tests keep one app context)
+    with app.test_request_context("/"):
+        assert render_template_string('{{ _("Ärenden") }}') == "Ärenden"
