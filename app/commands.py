@@ -86,6 +86,18 @@ class CaseWorkError(Refused):
     """A case command refused; `field` is the form field to show it at (None: the case as a whole)."""
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session read: for a transaction that only added rows
+    (an audit entry, a new case), whose page or redirect then shows what was read. Expiring
+    made the case, its unit and the person load again, statement by statement."""
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 def load_case(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference).options(
         selectinload(Case.disqualifications), selectinload(Case.unit)))

@@ -170,3 +170,27 @@ def test_templates_translate_once_per_request_and_follow_force_locale(app):
     g.pop("_flask_babel", None)  # a new request starts with an empty g (the tests keep one app context)
     with app.test_request_context("/"):
         assert render_template_string('{{ _("Ärenden") }}') == "Ärenden"
+
+
+def test_a_filing_takes_its_number_claims_its_mail_and_redirects_without_reading_again(login_as):
+    from app.cases.models import Case
+    from app.mailer import OutgoingMail
+    from tests.intake.conftest import post_report, valid_form
+    anna = login_as("anna")
+    assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302  # the year's counter exists
+    with statements() as seen:
+        response = post_report(anna, "deviation", valid_form("deviation"))
+    assert response.status_code == 302
+    reference = response.headers["Location"].rsplit("/", 1)[1]
+    assert db.session.scalar(db.select(Case.reference).order_by(Case.id.desc()).limit(1)) == reference
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutgoingMail)
+                             .where(OutgoingMail.sent_at.is_(None))) == 0
+    text = "\n".join(seen)
+    # The number in the UPDATE itself (RETURNING), not read back with a SELECT.
+    assert not any(s.startswith("SELECT reference_counters") for s in seen), text
+    # Both notices claimed in one UPDATE, and no search for more after the last one.
+    assert sum(s.startswith("UPDATE outgoing_mail SET claimed_until") for s in seen) == 1, text
+    assert sum(s.startswith("SELECT outgoing_mail.id FROM") for s in seen) == 1, text
+    # The redirect needs the reference only: the case and the person are not read again.
+    inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO cases"))
+    assert not any(s.startswith(("SELECT cases.", "SELECT users.")) for s in seen[inserted:]), text

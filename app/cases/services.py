@@ -50,16 +50,9 @@ def not_investigate_reasons(kind: str) -> tuple[str, ...]:
 # --- shared steps ---------------------------------------------------------------------------
 
 def _commit_keeping_loaded() -> None:
-    """Commit a transaction that only added rows (an audit entry), without expiring what was
-    read: the page shows the case as it was read, and reloading the case, its unit and jäv
-    and the person and their units one by one after every view's commit was a fifth of the
-    case page's statements."""
-    session = db.session()
-    keep, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep
+    """The view's audit entry, committed without expiring what was read: the page shows the
+    case as it was read (see commands.commit_keeping_loaded)."""
+    commands.commit_keeping_loaded()
 
 
 def _case_link(case: Case) -> str:
