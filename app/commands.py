@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, workflow
@@ -100,7 +100,7 @@ def commit_keeping_loaded() -> None:
 
 def load_case(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference).options(
-        selectinload(Case.disqualifications), selectinload(Case.unit)))
+        selectinload(Case.disqualifications), joinedload(Case.unit)))  # the unit in the same statement
     if case is None:
         raise CaseNotFound(reference)
     return case

@@ -73,6 +73,12 @@ def _add_form(case: Case, form: ActionForm | None = None) -> ActionForm:
     return form
 
 
+def panel_data(case: Case) -> dict:
+    """The actions panel of the case page, loaded by the page's route (the template's
+    actions_panel() helper is for pages that do not)."""
+    return _panel_data(case, None)
+
+
 def _panel_data(case: Case, form: ActionForm | None) -> dict:
     may_add = can(_me(), Action.WORK_CASE, case) and services.case_allows_actions(case)
     actions = services.actions_of_case(case)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import labels
+from app.actions.routes import panel_data as actions_panel
 from app.auth.guard import require
 from app.auth.permissions import Action
 from app.cases import deadline_forms, deadlines, forms, handover, handover_forms, investigation, services
@@ -78,6 +79,7 @@ def case(reference: str):
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
                            record=investigation.view_record(_me(), view.case, view.moves,
                                                             with_suggestions=request.args.get("liknande") == "1"),
+                           actions_panel_data=actions_panel(view.case),
                            take_form=forms.AssignToMeForm(version=view.case.version),
                            investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))
 
