@@ -434,6 +434,8 @@ class Card:
     next_deadline_at: datetime | None
     unit: Named
     assigned_to: Named | None
+    received_on: str = ""   # the local date, as the card shows it (formatted here, not by a filter per card)
+    deadline_on: str = ""   # the next deadline's local date; "" when none is running
 
 
 _CARDS = (select(Case.id, *CARD_COLUMNS, Unit.name, User.full_name)
@@ -448,12 +450,20 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     loaded = {}
     for row in db.session.execute(_CARDS.where(Case.id.in_(page.ids))):
         *values, unit_name, handler_name = row
+        deadline = None if row.next_deadline_at is None or row.next_deadline_at >= NO_DEADLINE \
+            else row.next_deadline_at
         loaded[row.id] = Card(*values, unit=Named(name=unit_name),
-                              assigned_to=Named(full_name=handler_name) if values[7] is not None else None)
+                              assigned_to=Named(full_name=handler_name) if values[7] is not None else None,
+                              received_on=_local_day(row.received_at), deadline_on=_local_day(deadline))
     page.cases = [loaded[i] for i in page.ids]
     page.deadlines = {c.id: d for c in page.cases if (d := next_deadline(c)) is not None}
     page.overdue_ids = frozenset(c.id for c in page.cases if is_overdue(c, now))
     return page
+
+
+def _local_day(moment: datetime | None) -> str:
+    local = to_local(moment)
+    return local.strftime("%Y-%m-%d") if local else ""
 
 
 def start_counts(user) -> dict[str, int]:
