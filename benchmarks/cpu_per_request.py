@@ -6,7 +6,8 @@ settings (fresh keys, CSRF on, the database given), logged in the way a browser 
 the process CPU time (time.process_time) per request, the median of several batches, and the
 number of SQL statements per request. With --profile PAGE it prints a cProfile of that page.
 
-    .venv/bin/python benchmarks/http_benchmark.py --sizes 10000 --databases sqlite --rounds 0   # build once
+    .venv/bin/python benchmarks/http_benchmark.py --sizes 10000 --databases sqlite --pages healthz \
+        --rounds 1 --seconds 1                                    # builds the database once
     .venv/bin/python benchmarks/cpu_per_request.py --db sqlite:////tmp/varna-bench/sqlite-10000.db
     .venv/bin/python benchmarks/cpu_per_request.py --db ... --pages queue --profile queue
 
@@ -18,7 +19,6 @@ import cProfile
 import os
 import pstats
 import re
-import secrets
 import statistics
 import sys
 import tempfile
@@ -132,5 +132,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    secrets.token_bytes(1)
     sys.exit(main())
