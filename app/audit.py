@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import logging
+import sqlite3
 from datetime import datetime
 from typing import Any
 
@@ -144,14 +145,20 @@ def audit_key() -> bytes:
 
 
 def _lock_head(session: Session) -> AuditChainHead:
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite ignores FOR UPDATE; a write takes the database's write lock (waiting for
-        # another writer's commit), and the read after it then sees the newest head.
-        session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                        .values(last_id=AuditChainHead.last_id))
     statement = (select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
                  .with_for_update().execution_options(populate_existing=True))
-    head = session.scalar(statement)
+    if session.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35):
+        # SQLite ignores FOR UPDATE; a write takes the database's write lock (waiting for
+        # another writer's commit), and its RETURNING reads the newest head in the same
+        # statement (an UPDATE, then a SELECT, before: one statement per audited page).
+        head = session.scalar(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
+                              .values(last_id=AuditChainHead.last_id).returning(AuditChainHead),
+                              execution_options={"populate_existing": True, "synchronize_session": False})
+    else:
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
+                            .values(last_id=AuditChainHead.last_id))
+        head = session.scalar(statement)
     if head is not None:
         return head
     # The first event ever (or a database built with create_all): the chain starts after

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, workflow
@@ -86,9 +86,21 @@ class CaseWorkError(Refused):
     """A case command refused; `field` is the form field to show it at (None: the case as a whole)."""
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session read: for a transaction that only added rows
+    (an audit entry, a new case), whose page or redirect then shows what was read. Expiring
+    made the case, its unit and the person load again, statement by statement."""
+    session = db.session()
+    keep, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 def load_case(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference).options(
-        selectinload(Case.disqualifications), selectinload(Case.unit)))
+        selectinload(Case.disqualifications), joinedload(Case.unit)))  # the unit in the same statement
     if case is None:
         raise CaseNotFound(reference)
     return case

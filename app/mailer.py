@@ -196,12 +196,19 @@ def claim(ids: list[int] | None = None, *, after_id: int = 0, limit: int = BATCH
         found = session.scalars(candidates).all()
         if not found:
             break
-        for message_id in found:
-            taken = session.execute(
-                update(OutgoingMail).where(OutgoingMail.id == message_id, _claimable(now, wait_for_backoff))
-                .values(claimed_until=now + LEASE), execution_options={"synchronize_session": False})
-            if taken.rowcount == 1:
-                claimed.append(message_id)
+        if session.get_bind().dialect.update_returning:
+            # One compare-and-set UPDATE for all of them; RETURNING says which it took.
+            claimed = sorted(session.scalars(
+                update(OutgoingMail).where(OutgoingMail.id.in_(found), _claimable(now, wait_for_backoff))
+                .values(claimed_until=now + LEASE).returning(OutgoingMail.id),
+                execution_options={"synchronize_session": False}))
+        else:
+            for message_id in found:
+                taken = session.execute(
+                    update(OutgoingMail).where(OutgoingMail.id == message_id, _claimable(now, wait_for_backoff))
+                    .values(claimed_until=now + LEASE), execution_options={"synchronize_session": False})
+                if taken.rowcount == 1:
+                    claimed.append(message_id)
         # Every one found was taken by another worker between our read and our update (SQLite's
         # snapshot): look further on rather than report an empty queue.
         after_id = found[-1]
@@ -251,6 +258,8 @@ def deliver_queued(ids: list[int] | None = None, *, wait_for_backoff: bool = Tru
             else:
                 failed += 1
         after_id = claimed[-1]
+        if ids is not None and after_id >= max(ids):
+            return sent, failed  # none of the given ones is left to look for
 
 
 def queue_depth() -> int:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, mailer, workflow
@@ -59,8 +59,9 @@ def report_date(case: Case) -> date:
 def responsible_candidates(case: Case) -> list[User]:
     """Who may answer for an action on the case (BE_RESPONSIBLE): active users of the case's unit or a
     unit above it, as the permission function narrows them (a report that bypassed the manager)."""
+    # With their units in one more statement: can() reads them, one lazy load per person otherwise.
     statement = (select(User).join(user_units).where(User.active, user_units.c.unit_id.in_(case.unit_path))
-                 .distinct().order_by(User.full_name, User.id))
+                 .distinct().order_by(User.full_name, User.id).options(selectinload(User.units)))
     return [user for user in db.session.scalars(statement) if can(user, Action.BE_RESPONSIBLE, case)]
 
 

@@ -16,8 +16,17 @@ def next_reference(kind: str, year: int) -> str:
     """
     prefix = REFERENCE_PREFIXES[kind]
     row = (ReferenceCounter.kind == kind) & (ReferenceCounter.year == year)
-    bumped = db.session.execute(update(ReferenceCounter).where(row).values(last=ReferenceCounter.last + 1))
-    if bumped.rowcount == 0:
+    bump = update(ReferenceCounter).where(row).values(last=ReferenceCounter.last + 1)
+    if db.session.get_bind().dialect.update_returning:
+        # The new number in the same statement (an UPDATE and a SELECT before).
+        number = db.session.scalar(bump.returning(ReferenceCounter.last),
+                                   execution_options={"synchronize_session": False})
+        if number is not None:
+            return f"{prefix}-{year}-{number:04d}"
+        bumped = None
+    else:
+        bumped = db.session.execute(bump)
+    if bumped is None or bumped.rowcount == 0:
         # First case of the kind this year. Two filings may race to create the
         # row; the loser's insert fails and it bumps the winner's row instead.
         try:

@@ -40,6 +40,7 @@ from app.intake import attachments, drafts, personnummer
 from app.intake.follow_up import handed_over_to
 from app.org.models import Unit
 from app.org.services import tree
+from app.process_cache import ProcessCache
 from app.workflow import Kind
 
 log = logging.getLogger(__name__)
@@ -89,12 +90,21 @@ def form_options(reporter, kind: str) -> FormOptions:
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
         raise NotFound(kind)
-    units = [u for u in tree() if u.active and _ancestors_active(u)]
-    active_ids = {u.id for u in units}
+    units, categories = _FORM_CHOICES.get()
+    active_ids = {i for i, _name, _depth in units}
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
-    return FormOptions(units=[(u.id, u.name, u.depth) for u in units],
-                       categories=[(c.id, c.name) for c in categories_for(kind)],
-                       default_unit_id=default)
+    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default)
+
+
+def _read_form_choices() -> tuple[tuple, dict]:
+    units = tuple((u.id, u.name, u.depth) for u in tree() if u.active and _ancestors_active(u))
+    return units, {kind: tuple((c.id, c.name) for c in categories_for(kind)) for kind in KINDS}
+
+
+# The units and categories the forms offer, kept in the process (app/process_cache.py): read
+# on every form shown and every filing before. file_report checks the unit and categories
+# sent against the database again, so a choice another server changed a moment ago is safe.
+_FORM_CHOICES = ProcessCache(("units", "categories"), _read_form_choices)
 
 
 def _ancestors_active(unit: Unit) -> bool:
@@ -145,7 +155,9 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
                                  "content_type": attachment.content_type})
         queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
         drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
-        db.session.commit()
+        # Keeping what was read: the receipt's redirect needs the reference, which otherwise
+        # reloaded the case (and the person) after the commit.
+        commands.commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
         attachments.discard(written)

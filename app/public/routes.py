@@ -1,4 +1,7 @@
-from flask import Blueprint, current_app, make_response, render_template, request
+from flask import Blueprint, current_app, g, make_response, render_template, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from app.auth.guard import public
 from app.body_limit import body_limit
@@ -22,16 +25,54 @@ def _private(response):
 
 def _complaint_form() -> ComplaintForm:
     form = ComplaintForm()
+    departments, topics = services.form_choices()
     # The name a citizen knows (set by the admin), else the unit's own name.
-    form.department_id.choices = [(unit.id, unit.name_for_public) for unit in services.departments()]
-    form.category_id.choices = [("", "–")] + [(c.id, c.name) for c in services.complaint_topics()]
+    form.department_id.choices = [(d.id, d.name_for_public) for d in departments]
+    form.category_id.choices = [("", "–"), *topics]
     return form
+
+
+# The blank form as the public first sees it is the same page for everyone of a language but
+# for its CSRF tokens: it is rendered once per process, language and choices, with a marker
+# where the tokens go, and each request puts its own token in (rendering it was nearly all of
+# the page's cost). Only a blank GET by someone not logged in (no menu, no name) and with no
+# message waiting (flash) is answered from it; the form sent back, with its errors and the
+# text kept, is rendered as before.
+_BLANK_PAGES: dict = {}
+_TOKEN_MARK = "VarnaCsrfTokenMark"  # noqa: S105 - a marker replaced by the token, not a secret
+
+
+def _blank_page_fits() -> bool:
+    return (request.method == "GET" and not request.args and not current_app.debug
+            and not current_user.is_authenticated and "_flashes" not in session)
+
+
+def _blank_page() -> str:
+    key = (str(get_locale()), request.script_root, services.form_choices())
+    page = _BLANK_PAGES.get(key)
+    if page is None:
+        name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        real = g.pop(name, None)
+        setattr(g, name, _TOKEN_MARK)  # what generate_csrf() and the form's token field give now
+        try:
+            page = render_template("public/complaint.html", form=_complaint_form(), rate_limited=False,
+                                   departments=services.form_choices()[0])
+        finally:
+            g.pop(name, None)
+            if real is not None:
+                setattr(g, name, real)
+        if len(_BLANK_PAGES) >= 64:
+            _BLANK_PAGES.clear()
+        _BLANK_PAGES[key] = page
+    return page.replace(_TOKEN_MARK, generate_csrf())
 
 
 @bp.route("", methods=["GET", "POST"])
 @public
 @body_limit(MAX_PUBLIC_REQUEST)
 def complaint():
+    if _blank_page_fits():
+        return _blank_page()
     form = _complaint_form()
     status, rate_limited = 200, False
     if form.validate_on_submit():
@@ -55,7 +96,7 @@ def complaint():
     if form.errors:
         status = 422
     return render_template("public/complaint.html", form=form, rate_limited=rate_limited,
-                           departments=services.departments()), status
+                           departments=services.form_choices()[0]), status
 
 
 @bp.route("/status", methods=["GET", "POST"])

@@ -33,6 +33,7 @@ from app.clock import to_local, utcnow
 from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
+from app.process_cache import ProcessCache
 from app.public.models import PublicRateHit
 from app.workflow import Kind
 
@@ -91,6 +92,32 @@ def departments() -> list[Unit]:
 def complaint_topics() -> list[Category]:
     return list(db.session.scalars(select(Category).where(Category.kind == Kind.COMPLAINT, Category.active)
                                    .order_by(Category.position, Category.name)))
+
+
+@dataclass(frozen=True)
+class PublicDepartment:
+    """A department as the public form shows it: the name a citizen knows and the admin's sentence."""
+
+    id: int
+    name_for_public: str
+    public_description: str
+
+
+def _read_form_choices() -> tuple[tuple[PublicDepartment, ...], tuple[tuple[int, str], ...]]:
+    return (tuple(PublicDepartment(unit.id, unit.name_for_public, unit.public_description or "")
+                  for unit in departments()),
+            tuple((topic.id, topic.name) for topic in complaint_topics()))
+
+
+# Read once per process and kept (app/process_cache.py): forgotten when this process commits a
+# change to units or categories, and after half a minute for the other processes. The
+# submission checks the department and topic again (submit_complaint).
+_FORM_CHOICES = ProcessCache(("units", "categories"), _read_form_choices)
+
+
+def form_choices() -> tuple[tuple[PublicDepartment, ...], tuple[tuple[int, str], ...]]:
+    """The departments and the (id, name) of the complaint topics the form offers."""
+    return _FORM_CHOICES.get()
 
 
 # --- the per-IP limits --------------------------------------------------------------------

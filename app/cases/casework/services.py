@@ -34,6 +34,7 @@ from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for, open_action_ids
 from app.org.models import Unit
+from app.process_cache import ProcessCache
 from app.urls import external_url
 from app.workflow import Kind, Status
 
@@ -48,16 +49,9 @@ def not_investigate_reasons(kind: str) -> tuple[str, ...]:
 # --- shared steps ---------------------------------------------------------------------------
 
 def _commit_keeping_loaded() -> None:
-    """Commit a transaction that only added rows (an audit entry), without expiring what was
-    read: the page shows the case as it was read, and reloading the case, its unit and jäv
-    and the person and their units one by one after every view's commit was a fifth of the
-    case page's statements."""
-    session = db.session()
-    keep, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = keep
+    """The view's audit entry, committed without expiring what was read: the page shows the
+    case as it was read (see commands.commit_keeping_loaded)."""
+    commands.commit_keeping_loaded()
 
 
 def _case_link(case: Case) -> str:
@@ -77,26 +71,36 @@ class QueueView:
 def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
                before: str | None = None) -> QueueView:
     ensure(actor, Action.VIEW_QUEUE)
-    scope = queue.scope_for(actor)
+    every_unit = queue.all_units()  # the scope, the unit filter and its choices, from one read
+    scope = queue.scope_for(actor, every_unit)
     page = queue.queue_page(actor, filters, after=after, before=before,
-                            per_page=int(current_app.config["PAGE_SIZE"]), scope=scope)
-    # One entry per page shown: who saw which cases listed, and with what search. The
-    # cases are loaded after the commit, which would otherwise expire them one by one.
+                            per_page=int(current_app.config["PAGE_SIZE"]), scope=scope, units=every_unit)
+    # One entry per page shown: who saw which cases listed, and with what search. The commit
+    # keeps what was read (the person, their units): the page shows them as they were read.
     audit.record("case.listed", actor=actor, object_type="case", object_id="",
                  detail={"case_ids": page.ids, "filters": asdict(filters)})
-    db.session.commit()
+    _commit_keeping_loaded()
     queue.load_cases(page)
-    # Plain rows for the filter's choices (id, name, depth, parent_id; id, name, kind), no entities.
-    units_query = select(Unit.id, Unit.name, Unit.depth, Unit.parent_id)
-    # An officer's queue holds lex Sarah reports from every unit, so every unit is a filter.
+    # The filter's choices (id, name, depth, parent_id). An officer's queue holds lex Sarah
+    # reports from every unit, so every unit is a filter.
+    units = every_unit
     if scope.unit_ids is not None and not scope.every_lex_sarah:
-        units_query = units_query.where(Unit.id.in_(scope.unit_ids))
-    units = db.session.execute(units_query).all()
+        in_scope = set(scope.unit_ids)
+        units = [u for u in every_unit if u.id in in_scope]
+    return QueueView(page=page, units=_tree_order(units), categories=_QUEUE_CATEGORIES.get(),
+                     years=queue.years_received())
+
+
+def _read_queue_categories() -> list:
     # Every kind's categories in one query, in the order categories_for() gives each kind.
     rows = db.session.execute(select(Category.id, Category.name, Category.kind)
                               .order_by(Category.position, Category.name)).all()
-    categories = [c for kind in CASE_KINDS for c in rows if c.kind == kind]
-    return QueueView(page=page, units=_tree_order(units), categories=categories, years=queue.years_received())
+    return [c for kind in CASE_KINDS for c in rows if c.kind == kind]
+
+
+# The category filter's choices, kept in the process (app/process_cache.py): a filter the
+# query applies as given, so a category another server added a moment ago can wait.
+_QUEUE_CATEGORIES = ProcessCache(("categories",), _read_queue_categories)
 
 
 def _tree_order(units: list) -> list:

@@ -71,21 +71,31 @@ class Scope:
     with_bypass: bool = False         # also the reports whose reporter bypassed the nearest manager
 
 
-def scope_unit_ids(user) -> tuple[int, ...] | None:
-    """The ids of the user's units and every unit below them; None when that is the whole tree."""
+def all_units() -> list:
+    """Every unit as a plain row (id, path, name, depth, parent_id): the organisation is a few
+    hundred units at most. The queue page reads it once and takes its scope, its unit filter
+    and the filter's choices from it (three reads before)."""
+    return db.session.execute(select(Unit.id, Unit.path, Unit.name, Unit.depth, Unit.parent_id)).all()
+
+
+def scope_unit_ids(user, units: list | None = None) -> tuple[int, ...] | None:
+    """The ids of the user's units and every unit below them; None when that is the whole tree.
+    `units`: the rows of all_units(), when the caller has read them already."""
     paths = [unit.path for unit in user.units if unit.path]
     if not paths:
         return ()
-    # The organisation is a few hundred units at most: one small read, matched here, costs
-    # less than building a condition per path and counting the units in a second query.
-    units = db.session.execute(select(Unit.id, Unit.path)).all()
-    ids = tuple(i for i, path in units if path.startswith(tuple(paths)))
+    # One small read, matched here, costs less than building a condition per path and
+    # counting the units in a second query.
+    if units is None:
+        units = db.session.execute(select(Unit.id, Unit.path)).all()
+    prefixes = tuple(paths)
+    ids = tuple(u.id for u in units if u.path.startswith(prefixes))
     if len(ids) == len(units):
         return None  # no unit condition at all lets the database walk one index in order
     return ids
 
 
-def scope_for(user) -> Scope:
+def scope_for(user, units: list | None = None) -> Scope:
     """The SQL twin of app.auth.permissions for the queue; tests hold the two together.
 
     Investigators: exactly the cases can(VIEW_CASE) allows them, i.e. their units
@@ -97,7 +107,7 @@ def scope_for(user) -> Scope:
     if not can(user, Action.VIEW_QUEUE):
         return Scope(unit_ids=())
     officer = user.role == "officer"
-    return Scope(unit_ids=scope_unit_ids(user), every_lex_sarah=officer, with_bypass=officer)
+    return Scope(unit_ids=scope_unit_ids(user, units), every_lex_sarah=officer, with_bypass=officer)
 
 
 def scope_condition(user, scope: Scope | None = None):
@@ -201,10 +211,14 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
     return conditions
 
 
-def unit_filter_ids(filters: QueueFilters) -> tuple[int, ...] | None:
-    """The chosen unit and the units below it; None when no unit is chosen."""
+def unit_filter_ids(filters: QueueFilters, units: list | None = None) -> tuple[int, ...] | None:
+    """The chosen unit and the units below it; None when no unit is chosen. `units`: the rows
+    of all_units(), when the caller has read them already."""
     if filters.unit_id is None:
         return None
+    if units is not None:
+        chosen = next((u for u in units if u.id == filters.unit_id), None)
+        return () if chosen is None else tuple(u.id for u in units if u.path.startswith(chosen.path))
     unit = db.session.get(Unit, filters.unit_id)
     if unit is None:
         return ()
@@ -263,7 +277,38 @@ def _beyond(cursor: tuple[datetime, int], descending: bool, column=Case.received
 
 # --- the page -----------------------------------------------------------------------------
 
-def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | None = None) -> dict[str, int]:
+_UNREAD = object()  # unit_filter_ids() not called yet
+
+# Built statements, by everything they are built from. A queue statement is a union of a
+# dozen selects with IN lists; building it and computing its cache key (SQLAlchemy's key to
+# the compiled SQL) cost more CPU than the database spent answering it. A person's first
+# page (no cursor) is asked again and again, so the same statement object is executed again:
+# its cache key is computed once per object. Pages past the first (a cursor) and the overdue
+# filter (the moment) are built each time. Statements hold no data, only the SQL and its
+# literal values, which are part of the key; the limit keeps a flood of searches small.
+_STATEMENTS: dict = {}
+_STATEMENTS_MAX = 1024
+
+
+def _cached(key, build):
+    if key is None:
+        return build()
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        statement = _STATEMENTS[key] = build()
+    return statement
+
+
+def _key(user, filters: QueueFilters, scope: Scope, chosen, *rest):
+    """What a statement is built from besides the moment (the caller leaves out the overdue
+    filter): the handler filter "me" reads the person's id, the search the database's dialect."""
+    return (db.engine.dialect.name, filters, scope, chosen, user.id if filters.assigned == "me" else None, *rest)
+
+
+def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | None = None,
+                  chosen=_UNREAD) -> dict[str, int]:
     """Cases per open status under the current filters (but any status), in one statement.
 
     Closed cases are not counted: over the years they become nearly all of the
@@ -272,14 +317,21 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
     time the database counts within the person's units on (unit_id, status, ...), in the
     index alone, instead of every open case of the administration.
     """
-    conditions = [scope_condition(user, scope),
-                  *filter_conditions(user, filters, now, with_status=False, walk=True, count=True)]
-    chosen = unit_filter_ids(filters)
-    if chosen is not None:
-        conditions.append(Case.unit_id.in_(chosen))
-    parts = [select(literal(status, String).label("status"), func.count().label("n"))
-             .where(Case.status == status, *conditions) for status in OPEN_STATUSES]
-    return {status: n for status, n in db.session.execute(union_all(*parts)) if n}
+    scope = scope or scope_for(user)
+    if chosen is _UNREAD:
+        chosen = unit_filter_ids(filters)
+
+    def build():
+        conditions = [scope_condition(user, scope),
+                      *filter_conditions(user, filters, now, with_status=False, walk=True, count=True)]
+        if chosen is not None:
+            conditions.append(Case.unit_id.in_(chosen))
+        parts = [select(literal(status, String).label("status"), func.count().label("n"))
+                 .where(Case.status == status, *conditions) for status in OPEN_STATUSES]
+        return union_all(*parts)
+
+    key = None if filters.overdue else ("counts", *_key(user, filters, scope, chosen))
+    return {status: n for status, n in db.session.execute(_cached(key, build)) if n}
 
 
 # More index ranges than this are walked as one (SQLite allows 500 terms in a compound SELECT).
@@ -287,7 +339,7 @@ MAX_BRANCHES = 400
 
 
 def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | None, descending: bool,
-               limit: int, now: datetime, scope: Scope | None = None):
+               limit: int, now: datetime, scope: Scope | None = None, chosen=_UNREAD):
     """(id, sort value) of one page, in order: each branch's first `limit` rows past the
     cursor, merged and cut to `limit`. Costs the same on page 1 and page 10,000."""
     scope = scope or scope_for(user)
@@ -307,7 +359,7 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
             return statement.order_by(sort_column.desc(), id_column.desc())
         return statement.order_by(sort_column.asc(), id_column.asc())
 
-    branches = _branches(scope, unit_filter_ids(filters), statuses)
+    branches = _branches(scope, unit_filter_ids(filters) if chosen is _UNREAD else chosen, statuses)
     if not branches:
         return select(Case.id, column).where(false())
     if len(branches) == 1 or len(branches) > MAX_BRANCHES:
@@ -322,24 +374,33 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
 
 
 def queue_page(user, filters: QueueFilters, *, after: str | None = None, before: str | None = None,
-               per_page: int = 50, now: datetime | None = None, scope: Scope | None = None) -> QueuePage:
+               per_page: int = 50, now: datetime | None = None, scope: Scope | None = None,
+               units: list | None = None) -> QueuePage:
     """Which cases make up one page of the queue, and the counts; load_cases() then loads
-    them. `after` continues forward from a cursor, `before` goes back."""
+    them. `after` continues forward from a cursor, `before` goes back. `units`: the rows of
+    all_units(), when the caller has read them."""
     now = now or utcnow()
-    scope = scope or scope_for(user)
+    scope = scope or scope_for(user, units)
+    chosen = unit_filter_ids(filters, units)
     _, descending = _sort_key(filters.sort)
     after_at, before_at = decode_cursor(after), decode_cursor(before)
     backwards = before_at is not None and after_at is None
     # Going back is going forward in the opposite order, then turning the page around.
     direction = descending != backwards
-    rows = db.session.execute(page_query(user, filters, cursor=before_at if backwards else after_at,
-                                         descending=direction, limit=per_page + 1, now=now,
-                                         scope=scope)).all()
+    cursor = before_at if backwards else after_at
+
+    def build():
+        return page_query(user, filters, cursor=cursor, descending=direction, limit=per_page + 1, now=now,
+                          scope=scope, chosen=chosen)
+
+    key = None if cursor is not None or filters.overdue else \
+        ("page", *_key(user, filters, scope, chosen, direction, per_page))
+    rows = db.session.execute(_cached(key, build)).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
         rows.reverse()
-    page = QueuePage(ids=[row[0] for row in rows], counts=status_counts(user, filters, now, scope))
+    page = QueuePage(ids=[row[0] for row in rows], counts=status_counts(user, filters, now, scope, chosen))
     if rows:
         has_next = more if not backwards else True
         has_previous = (after_at is not None) if not backwards else more
@@ -373,6 +434,8 @@ class Card:
     next_deadline_at: datetime | None
     unit: Named
     assigned_to: Named | None
+    received_on: str = ""   # the local date, as the card shows it (formatted here, not by a filter per card)
+    deadline_on: str = ""   # the next deadline's local date; "" when none is running
 
 
 _CARDS = (select(Case.id, *CARD_COLUMNS, Unit.name, User.full_name)
@@ -387,12 +450,20 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     loaded = {}
     for row in db.session.execute(_CARDS.where(Case.id.in_(page.ids))):
         *values, unit_name, handler_name = row
+        deadline = None if row.next_deadline_at is None or row.next_deadline_at >= NO_DEADLINE \
+            else row.next_deadline_at
         loaded[row.id] = Card(*values, unit=Named(name=unit_name),
-                              assigned_to=Named(full_name=handler_name) if values[7] is not None else None)
+                              assigned_to=Named(full_name=handler_name) if values[7] is not None else None,
+                              received_on=_local_day(row.received_at), deadline_on=_local_day(deadline))
     page.cases = [loaded[i] for i in page.ids]
     page.deadlines = {c.id: d for c in page.cases if (d := next_deadline(c)) is not None}
     page.overdue_ids = frozenset(c.id for c in page.cases if is_overdue(c, now))
     return page
+
+
+def _local_day(moment: datetime | None) -> str:
+    local = to_local(moment)
+    return local.strftime("%Y-%m-%d") if local else ""
 
 
 def start_counts(user) -> dict[str, int]:
@@ -407,9 +478,10 @@ def start_counts(user) -> dict[str, int]:
 
 def years_received() -> list[int]:
     """The years with cases, newest first, for the year filter (two index lookups)."""
-    # Two statements: SQLite answers a lone min() or max() from the index, but not both at once.
-    first = db.session.scalar(select(func.min(Case.received_at)))
-    last = db.session.scalar(select(func.max(Case.received_at)))
+    # Two subqueries in one statement: SQLite answers a lone min() or max() from the index,
+    # but not both in one select.
+    first, last = db.session.execute(select(select(func.min(Case.received_at)).scalar_subquery(),
+                                            select(func.max(Case.received_at)).scalar_subquery())).one()
     if first is None:
         return []
     return list(range(to_local(last).year, to_local(first).year - 1, -1))

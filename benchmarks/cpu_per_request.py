@@ -1,0 +1,135 @@
+"""CPU time per request, in-process: the figure to compare before and after a change on a shared
+machine, where wall-clock rates swing with the other processes. Not a test.
+
+Serves the pages of http_benchmark.py through the Flask test client of an app in production
+settings (fresh keys, CSRF on, the database given), logged in the way a browser is, and reports
+the process CPU time (time.process_time) per request, the median of several batches, and the
+number of SQL statements per request. With --profile PAGE it prints a cProfile of that page.
+
+    .venv/bin/python benchmarks/http_benchmark.py --sizes 10000 --databases sqlite --pages healthz \
+        --rounds 1 --seconds 1                                    # builds the database once
+    .venv/bin/python benchmarks/cpu_per_request.py --db sqlite:////tmp/varna-bench/sqlite-10000.db
+    .venv/bin/python benchmarks/cpu_per_request.py --db ... --pages queue --profile queue
+
+Filing (a POST of the deviation form) adds cases to the database given: use a copy.
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import statistics
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+
+def make_app(url: str, folder: str):
+    from http_benchmark import server_env
+    os.environ.update(server_env(url, folder))
+    os.environ["LOG_FORMAT"] = "json"
+    from app import create_app
+    app = create_app()
+    import logging
+    logging.getLogger().setLevel(logging.WARNING)  # keep the access log off the terminal
+    return app
+
+
+def login(client, username: str) -> str | None:
+    page = client.get("/logga-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/logga-in", data={"csrf_token": token, "username": username, "password": "demo"})
+    assert response.status_code == 302, response.status_code
+    page = client.get("/rapportera/avvikelse").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    unit = re.search(r'<option selected value="(\d+)"', page)
+    category = re.search(r'name="category_ids" type="checkbox" value="(\d+)"', page)
+    if not (token and unit and category):
+        return None
+    return {"csrf_token": token.group(1), "unit_id": unit.group(1), "occurred_on": time.strftime("%Y-%m-%d"),
+            "description": "Brukaren fick fel dos av sin medicin vid kvällsmedicineringen.",
+            "category_ids": category.group(1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", required=True, help="an SQLAlchemy URL of a database built by http_benchmark.py")
+    parser.add_argument("--pages", default="healthz,public_form,queue,case,search,filing")
+    parser.add_argument("--requests", type=int, default=40, help="requests per batch")
+    parser.add_argument("--batches", type=int, default=5)
+    parser.add_argument("--profile", help="a page to profile with cProfile (after the measurement)")
+    parser.add_argument("--sort", default="tottime")
+    args = parser.parse_args()
+    folder = tempfile.mkdtemp(prefix="varna-cpu-")
+
+    from http_benchmark import pages_for
+    from sqlalchemy import event, select
+
+    from app.extensions import db
+    app = make_app(args.db, folder)
+    with app.app_context():
+        from app.cases.models import Case
+        from app.org.models import Unit
+        vuxna = db.session.scalar(select(Unit.id).where(Unit.name == "Vuxna"))
+        reference = db.session.scalar(
+            select(Case.reference).where(Case.kind == "deviation", Case.status == "investigating",
+                                         Case.unit_id.in_(select(Unit.id).where(Unit.parent_id == vuxna)),
+                                         Case.assigned_to_id.is_not(None))
+            .order_by(Case.received_at.desc()).limit(1))
+        db.session.remove()
+        statements = [0]
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
+
+    wanted = args.pages.split(",")
+    pages = [p for p in pages_for(reference) if p.name in wanted]
+    clients, forms = {}, {}
+    for page in pages:
+        if page.user not in clients:
+            client = app.test_client()
+            clients[page.user] = client
+            if page.user:
+                forms[page.user] = login(client, page.user)
+
+    def request(page):
+        client = clients[page.user]
+        if page.post:
+            response = client.post(page.path, data=forms[page.user])
+        else:
+            response = client.get(page.path)
+        assert response.status_code in (200, 302), (page.path, response.status_code)
+
+    print(f"{'page':<34} {'CPU ms/request':>15} {'statements':>11}")
+    for page in pages:
+        for _ in range(3):
+            request(page)  # warm: compiled templates, statement caches
+        timings = []
+        statements[0] = 0
+        for _ in range(args.batches):
+            start = time.process_time()
+            for _ in range(args.requests):
+                request(page)
+            timings.append((time.process_time() - start) * 1000 / args.requests)
+        per = statements[0] / (args.batches * args.requests)
+        print(f"{page.label:<34} {statistics.median(timings):15.2f} {per:11.1f}", flush=True)
+
+    if args.profile:
+        page = next(p for p in pages if p.name == args.profile)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.requests * 2):
+            request(page)
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        if os.environ.get("PROFILE_OUT"):
+            stats.dump_stats(os.environ["PROFILE_OUT"])
+        stats.sort_stats(args.sort).print_stats(45)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Speed, in statements rather than seconds (a timed test fails on a busy machine): the pages
+under load (benchmarks/http_benchmark.py) must not go back to reading the same rows twice or
+one row at a time, and the work saved must not change what a person sees."""
+
+import re
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+
+from app.cases.queue import services as queue
+from app.extensions import db
+from tests.cases.helpers import file_case
+
+
+@contextmanager
+def statements():
+    """The SQL statements run inside the block, on a fresh session (as each request in
+    production starts: the tests keep one session for the whole test)."""
+    db.session.remove()
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def references(response) -> list[str]:
+    assert response.status_code == 200, response.status_code
+    return re.findall(r'<h2><a href="/arenden/([A-Z]{2}-\d{4}-\d{4})">', response.get_data(as_text=True))
+
+
+@pytest.fixture
+def erik(login_as):
+    return login_as("erik")
+
+
+def test_queue_page_reads_each_thing_once(erik):
+    for _ in range(3):
+        file_case()
+    with statements() as seen:
+        assert len(references(erik.get("/arenden"))) == 3
+    # The person with their units (one statement), every unit once (scope, unit filter and its
+    # choices), the page, the counts, the audit entry (its chain: lock and read the head in
+    # one statement, move it, insert), the cards, the categories, the years (min and max in one).
+    assert len(seen) <= 10, "\n".join(seen)
+    assert sum(s.startswith("SELECT units.") for s in seen) == 1, "\n".join(seen)
+    assert not any(s.startswith("SELECT users.") for s in seen[1:]), "the person was read again"
+
+
+def test_a_persons_first_page_is_built_once_and_still_shows_new_cases(erik, monkeypatch):
+    queue._STATEMENTS.clear()
+    built = []
+    original = queue.page_query
+    monkeypatch.setattr(queue, "page_query", lambda *a, **k: built.append(1) or original(*a, **k))
+    first = file_case(summary="Det första")
+    assert references(erik.get("/arenden")) == [first.reference]
+    second = file_case(summary="Det andra")
+    # The statement is kept; the rows are not: the new case is on the page.
+    assert references(erik.get("/arenden")) == [second.reference, first.reference]
+    assert len(built) == 1
+    # Another filter is another statement, and a cursor page is built each time.
+    erik.get("/arenden?kind=deviation")
+    assert len(built) == 2
+
+
+def test_kept_statements_are_per_scope(login_as):
+    """Two people with different units, one after the other: each sees their own queue."""
+    queue._STATEMENTS.clear()
+    mine = file_case(unit_name="Boendestöd")
+    other = file_case(unit_name="HVB Solrosen")
+    assert references(login_as("erik").get("/arenden")) == [mine.reference]
+    assert other.reference in references(login_as("sara").get("/arenden"))
+    assert references(login_as("erik").get("/arenden")) == [mine.reference]
+
+
+def _colleague(name: str) -> None:
+    from app.auth import services as accounts
+    from app.auth.models import User
+    from tests.cases.helpers import unit
+    db.session.add(User(username=name, full_name=name.title(), role="investigator", units=[unit("Boendestöd")],
+                        password_hash=accounts.hash_password("demo", enforce_policy=False)))
+    db.session.commit()
+
+
+def test_case_page_statements_do_not_grow_with_the_colleagues(erik):
+    case = file_case()
+    path = f"/arenden/{case.reference}"
+    with statements() as before:
+        assert erik.get(path).status_code == 200
+    for n in range(5):
+        _colleague(f"kollega{n}")
+    with statements() as after:
+        page = erik.get(path)
+    assert page.status_code == 200
+    assert "Kollega4" in page.get_data(as_text=True)  # a choice of the actions' responsible person
+    # Each colleague's units were read one by one (for the permission function).
+    assert len(after) == len(before), "\n".join(after)
+    assert not any(s.startswith("SELECT count(*) AS count_1 FROM actions") for s in after), \
+        "the open actions are counted from the actions read"
+
+
+# --- the public form's choices, kept in the process --------------------------------------------
+
+def _department_names(client) -> list[str]:
+    page = client.get("/klagomal")
+    assert page.status_code == 200
+    # The departments are radio buttons, each with its label (and the admin's sentence, if any).
+    return re.findall(r'type="radio" name="department_id"[^>]*>\s*<label for="[^"]+">([^<]+)</label>',
+                      page.get_data(as_text=True))
+
+
+def test_public_form_reads_nothing_from_the_database_the_second_time(demo, client):
+    client.get("/klagomal")
+    with statements() as seen:
+        assert client.get("/klagomal").status_code == 200
+    assert seen == []
+
+
+def test_a_department_or_topic_changed_here_is_on_the_form_at_once(demo, client):
+    from app.auth.models import User
+    from app.cases.categories import add_category, categories_for, update_category
+    from app.org import services as org
+    from tests.cases.helpers import unit
+    admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+    names = _department_names(client)
+    assert "Unga" in names and "Familjerätt" not in names
+    org.create_unit(admin, name="Familjerätt", parent_id=unit("Socialförvaltningen").id)
+    assert "Familjerätt" in _department_names(client)
+    unga = unit("Unga")
+    org.update_unit(admin, unga, name="Barn och unga", parent_id=unga.parent_id)
+    names = _department_names(client)
+    assert "Barn och unga" in names and "Unga" not in names
+    add_category(admin, "complaint", "Bemötande i telefon")
+    assert "Bemötande i telefon" in client.get("/klagomal").get_data(as_text=True)
+    topic = next(c for c in categories_for("complaint") if c.name == "Bemötande i telefon")
+    update_category(admin, topic, name="Bemötande i telefon", active=False)
+    assert "Bemötande i telefon" not in client.get("/klagomal").get_data(as_text=True)
+
+
+def test_a_change_made_by_another_process_is_on_the_form_within_the_half_minute(demo, client, monkeypatch):
+    from sqlalchemy import update
+
+    from app import process_cache
+    from app.org.models import Unit
+    assert "Unga" in _department_names(client)
+    # Another worker's commit: this process's session never sees it.
+    with db.engine.begin() as connection:
+        connection.execute(update(Unit).where(Unit.name == "Unga").values(name="Barn och unga"))
+    assert "Unga" in _department_names(client)
+    later = process_cache.time.monotonic() + 31
+    monkeypatch.setattr(process_cache.time, "monotonic", lambda: later)
+    names = _department_names(client)
+    assert "Barn och unga" in names and "Unga" not in names
+
+
+def test_templates_translate_once_per_request_and_follow_force_locale(app):
+    from flask import g, render_template_string, session
+    from flask_babel import force_locale
+    with app.test_request_context("/"):
+        session["language"] = "en"
+        assert render_template_string('{{ _("Ärenden") }}') == "Cases"
+        with force_locale("sv"):
+            assert render_template_string('{{ _("Ärenden") }}') == "Ärenden"
+        assert render_template_string('{{ _("Ärenden") }}') == "Cases"
+    g.pop("_flask_babel", None)  # a new request starts with an empty g (the tests keep one app context)
+    with app.test_request_context("/"):
+        assert render_template_string('{{ _("Ärenden") }}') == "Ärenden"
+
+
+def test_a_filing_takes_its_number_claims_its_mail_and_redirects_without_reading_again(login_as):
+    from app.cases.models import Case
+    from app.mailer import OutgoingMail
+    from tests.intake.conftest import post_report, valid_form
+    anna = login_as("anna")
+    assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302  # the year's counter exists
+    with statements() as seen:
+        response = post_report(anna, "deviation", valid_form("deviation"))
+    assert response.status_code == 302
+    reference = response.headers["Location"].rsplit("/", 1)[1]
+    assert db.session.scalar(db.select(Case.reference).order_by(Case.id.desc()).limit(1)) == reference
+    assert db.session.scalar(db.select(db.func.count()).select_from(OutgoingMail)
+                             .where(OutgoingMail.sent_at.is_(None))) == 0
+    text = "\n".join(seen)
+    # The number in the UPDATE itself (RETURNING), not read back with a SELECT.
+    assert not any(s.startswith("SELECT reference_counters") for s in seen), text
+    # Both notices claimed in one UPDATE, and no search for more after the last one.
+    assert sum(s.startswith("UPDATE outgoing_mail SET claimed_until") for s in seen) == 1, text
+    assert sum(s.startswith("SELECT outgoing_mail.id FROM") for s in seen) == 1, text
+    # The redirect needs the reference only: the case and the person are not read again.
+    inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO cases"))
+    assert not any(s.startswith(("SELECT cases.", "SELECT users.")) for s in seen[inserted:]), text
