@@ -22,8 +22,10 @@ ACTION = "Bemanningsplan för nattetid på HVB Solrosen."
 
 
 def _count(statistics: dict, table: str, row: str) -> int:
+    """A number from a statistics table; a row that is not there (yet), or a dash (no data yet for the
+    kind: statistics v2), reads as 0."""
     cells = statistics.get(table, {}).get(row)
-    return int(cells[0]) if cells else 0
+    return int(cells[0]) if cells and cells[0] != "–" else 0
 
 
 def test_an_ivo_letter_to_closed_case_and_the_statistics(journey):
