@@ -46,7 +46,7 @@ from app.demo import ADMINISTRATION, DemoRefused, load_demo_data
 from app.extensions import db
 from app.imports import services as imports
 from app.intake.services import file_report
-from app.lexsarah import services as lexsarah
+from app.lexsarah import informing, judgment, notification, provider
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
@@ -771,7 +771,7 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     if outcome is None:
         return
     answers = JUDGMENTS[outcome]
-    story.on(at(p.get("judge")), lambda: lexsarah.record_judgment(s.case, d.user("sara"), **answers))
+    story.on(at(p.get("judge")), lambda: judgment.record_judgment(s.case, d.user("sara"), **answers))
     if outcome == "none":
         if p.get("handover") is not None:
             def hand_over():
@@ -787,33 +787,33 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     elif outcome.startswith("serious"):
         def draft():
             sara = d.user("sara")
-            fields = lexsarah.draft_defaults(s.case, sara)
+            fields = notification.draft_defaults(s.case, sara)
             attached = p.get("attached", False)
             fields.update(planned_measures=scenario.action, investigation_attached=attached,
                           investigation_expected_on=None if attached else today_local() + timedelta(days=50))
-            lexsarah.save_notification_draft(s.case, sara, **fields)
+            notification.save_notification_draft(s.case, sara, **fields)
         story.on(at(p.get("draft")), draft)
         if p.get("not_notify") is not None:
-            story.on(at(p["not_notify"]), lambda: lexsarah.record_not_notifying(
+            story.on(at(p["not_notify"]), lambda: notification.record_not_notifying(
                 s.case, d.user("sara"), reason="Händelsen är redan anmäld till IVO av hälso- och sjukvården, "
                 "som ansvarar för den del som var allvarlig."))
         else:
             ivo_reference = f"8.5.1-{story.rng.randint(10000, 99999)}/{(at(p.get('notify')) or d.today).year}"
-            story.on(at(p.get("notify")), lambda: lexsarah.notify_ivo(
+            story.on(at(p.get("notify")), lambda: notification.notify_ivo(
                 s.case, d.user("sara"), sent_via="e_service" if story.rng.random() < 0.9 else "post",
                 sent_on=today_local(), ivo_reference=ivo_reference))
             if not p.get("attached"):
-                story.on(at(p.get("investigation_sent")), lambda: lexsarah.record_investigation_sent(
+                story.on(at(p.get("investigation_sent")), lambda: notification.record_investigation_sent(
                     s.case, d.user("sara"), sent_on=today_local()))
             ivo_outcome = p.get("ivo_outcome", "no_criticism")
-            story.on(at(p.get("ivo_decision")), lambda: lexsarah.record_ivo_decision(
+            story.on(at(p.get("ivo_decision")), lambda: notification.record_ivo_decision(
                 s.case, d.user("sara"), outcome=ivo_outcome, decided_on=today_local(),
                 text=IVO_DECISIONS[ivo_outcome]))
 
     def inform():
-        item = lexsarah.InformingItem
+        item = informing.InformingItem
         child = d.department_of(unit) == "Unga"
-        lexsarah.record_informing(s.case, d.user("sara"), items={
+        informing.record_informing(s.case, d.user("sara"), items={
             "client": item(on=today_local()),
             "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
                                                                   "och har ingen god man eller förvaltare."),
@@ -848,7 +848,7 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     story.on(at(p.get("causes")), lambda: causes_and_risk(d, handler, s.case, scenario, story.rng))
     if p.get("outcome") and p.get("propose") is not None and handler != "sara":
         answers = JUDGMENTS[p["outcome"]]
-        story.on(at(p["propose"]), lambda: lexsarah.propose_judgment(s.case, d.user(handler), **answers))
+        story.on(at(p["propose"]), lambda: judgment.propose_judgment(s.case, d.user(handler), **answers))
     story.on(at(p.get("finish")), lambda: investigation.finish_investigation(
         d.user(handler), s.case.reference, expected_version=s.case.version))
     _judge_and_after(story, d, at, unit, scenario, handler, p)
@@ -1272,9 +1272,9 @@ def fill_in_details(d: Demo) -> list[str]:
     """The nämnd's details and the units' addresses, where empty, as the admin fills them in."""
     admin = d.user("admin")
     done = []
-    settings = lexsarah.provider_settings()
+    settings = provider.provider_settings()
     if settings is None or not settings.complete:
-        lexsarah.save_provider_settings(admin, **PROVIDER)
+        provider.save_provider_settings(admin, **PROVIDER)
         done.append("provider settings")
     for name, address in UNIT_ADDRESSES.items():
         unit = d.unit(name) if d.has_unit(name) else None  # an admin may have renamed it

@@ -97,8 +97,8 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import services as lexsarah
-    from app.lexsarah.services import InformingItem
+    from app.lexsarah import informing, judgment, notification, provider
+    from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
     from tests.lexsarah import helpers as lex
@@ -145,7 +145,7 @@ def _poisoned_data() -> dict:
     proposed = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
     with frozen(NOW):
-        lexsarah.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
+        judgment.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
                                                      "rationale": PAYLOAD})
     notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
@@ -155,10 +155,10 @@ def _poisoned_data() -> dict:
               contact_email="sara@varna.example", include_client_identity=True)
     lex.notify(notified, reference=PAYLOAD[:40])
     with frozen(NOW):
-        lexsarah.record_informing(lex.reload(notified), erik, items={
+        informing.record_informing(lex.reload(notified), erik, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter")})
-        lexsarah.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
+        notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)
     not_serious = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(not_serious, {**lex.NOT_SERIOUS, "serious_harm_motivation": PAYLOAD,
@@ -166,13 +166,13 @@ def _poisoned_data() -> dict:
     not_notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(not_notified, {**lex.SERIOUS, "rationale": PAYLOAD})
     with frozen(NOW):
-        lexsarah.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
+        notification.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
     none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
     db.session.add(ApiToken(user_id=sara.id, name="x", token_hash="0" * 64, prefix="varna_xxxx"))
     for mail in db.session.scalars(db.select(OutgoingMail)):
         mail.last_error = "x"
-    provider = lexsarah.provider_settings()
+    provider = provider.provider_settings()
     provider.contact_email, provider.contact_title = "x", "x"
     db.session.commit()
     poisoned = _poison_every_text_column()

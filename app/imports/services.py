@@ -51,8 +51,8 @@ from app.cases.models import (
 )
 from app.clock import add_months, local_moment, today_local, utcnow
 from app.extensions import db
+from app.lexsarah.common import INVESTIGATION_MONTHS
 from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
-from app.lexsarah.services import INVESTIGATION_MONTHS
 from app.org.models import Unit
 from app.workflow import Kind, Status
 

@@ -12,7 +12,12 @@ from app.auth.permissions import Action, ensure
 from app.clock import today_local
 from app.int_params import db_int
 from app.labels import status_label
-from app.lexsarah import services
+from app.lexsarah import common
+from app.lexsarah import desk as desk_service
+from app.lexsarah import informing as informing_service
+from app.lexsarah import judgment as judgment_service
+from app.lexsarah import notification as notification_service
+from app.lexsarah import provider as provider_service
 from app.lexsarah.forms import (
     InformingForm,
     InvestigationSentForm,
@@ -42,7 +47,7 @@ def lex_sarah_template_helpers():
 
 
 def _case(reference: str):
-    return services.find_case(reference) or abort(404)
+    return common.find_case(reference) or abort(404)
 
 
 def _open(reference: str, action: Action, page: str):
@@ -50,13 +55,13 @@ def _open(reference: str, action: Action, page: str):
     here (the service checks again) so that a refused form is never rendered back."""
     case = _case(reference)
     if request.method == "GET":
-        services.open_page(case, _me(), action, page)
+        common.open_page(case, _me(), action, page)
     else:
         ensure(_me(), action, case)
     return case
 
 
-def _show_errors(form, error: services.LexSarahError) -> None:
+def _show_errors(form, error: common.LexSarahError) -> None:
     """Put each message next to its field; a message about the whole page goes to the top."""
     for name, message in error.errors.items():
         if name and name in form:
@@ -66,7 +71,7 @@ def _show_errors(form, error: services.LexSarahError) -> None:
 
 
 def _status_for(form, error=None) -> int:
-    if isinstance(error, services.LexSarahConflict):
+    if isinstance(error, common.LexSarahConflict):
         return 409
     return 422 if (form.errors or error) else 200
 
@@ -75,8 +80,8 @@ def _status_for(form, error=None) -> int:
 
 @bp.route("")
 def desk():
-    pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in services.DESK_LISTS}
-    lists = services.desk(_me(), pages)
+    pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in desk_service.DESK_LISTS}
+    lists = desk_service.desk(_me(), pages)
     return render_template("lexsarah/desk.html", lists=lists)
 
 
@@ -85,7 +90,7 @@ def desk():
 def _judgment_page(case, form, mode: str, status: int = 200):
     move = "record_judgment" if mode == "judge" else "propose_judgment"
     return render_template("lexsarah/judgment.html", case=case, form=form, mode=mode,
-                           judgment=case.lex_sarah_judgment, open_for_input=services.allowed(case, move)), status
+                           judgment=case.lex_sarah_judgment, open_for_input=common.allowed(case, move)), status
 
 
 def _prefill(form: JudgmentForm, case, mode: str) -> None:
@@ -110,8 +115,8 @@ def judgment(reference: str):
         _prefill(form, case, "judge")
     elif form.validate_on_submit():
         try:
-            result = services.record_judgment(case, _me(), **form.answers())
-        except services.LexSarahError as error:
+            result = judgment_service.record_judgment(case, _me(), **form.answers())
+        except common.LexSarahError as error:
             _show_errors(form, error)
             return _judgment_page(case, form, "judge", _status_for(form, error))
         if result.serious:
@@ -131,8 +136,8 @@ def proposal(reference: str):
         _prefill(form, case, "propose")
     elif form.validate_on_submit():
         try:
-            services.propose_judgment(case, _me(), **form.answers())
-        except services.LexSarahError as error:
+            judgment_service.propose_judgment(case, _me(), **form.answers())
+        except common.LexSarahError as error:
             _show_errors(form, error)
             return _judgment_page(case, form, "propose", _status_for(form, error))
         flash(_("Förslaget till bedömning är sparat. Lex Sarah-ansvarig bekräftar eller ändrar det."), "success")
@@ -148,7 +153,7 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
     if draft is None:
         drafted = ivo is not None and ivo.draft_saved_at is not None
         draft = NotificationDraftForm(prefix="draft", formdata=None, obj=ivo if drafted else None,
-                                      data=None if drafted else services.draft_defaults(case, _me()))
+                                      data=None if drafted else notification_service.draft_defaults(case, _me()))
         draft.version.data = str(ivo.version) if ivo is not None else ""
     if send is None:
         send = SendForm(prefix="send", formdata=None, data={"sent_on": today_local()})
@@ -159,14 +164,15 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                                                                      data={"sent_on": today_local()}),
              "decision": decision or IvoDecisionForm(prefix="dec", formdata=None)}
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
-                           provider=services.provider_settings(), forms=forms, today=today_local(),
+                           provider=provider_service.provider_settings(), forms=forms, today=today_local(),
                            sent_via_labels=SENT_VIA_LABELS,
                            ivo_outcome_labels=IVO_OUTCOME_LABELS,
-                           verified=services.verify_frozen_document(ivo) if ivo is not None and ivo.frozen else None,
-                           can_notify=services.allowed(case, "notify_ivo"),
-                           can_send_investigation=services.allowed(case, "record_investigation_sent"),
-                           can_record_decision=services.allowed(case, "record_ivo_decision"),
-                           can_refuse=services.allowed(case, "record_ivo_decision_not_to_notify")), status
+                           verified=(notification_service.verify_frozen_document(ivo)
+                                     if ivo is not None and ivo.frozen else None),
+                           can_notify=common.allowed(case, "notify_ivo"),
+                           can_send_investigation=common.allowed(case, "record_investigation_sent"),
+                           can_record_decision=common.allowed(case, "record_ivo_decision"),
+                           can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
 
 
 @bp.route("/<reference>/anmalan", methods=["GET", "POST"])
@@ -178,8 +184,8 @@ def notification(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.save_notification_draft(case, _me(), version=form.version_value(), **form.values())
-        except services.LexSarahError as refused:
+            notification_service.save_notification_draft(case, _me(), version=form.version_value(), **form.values())
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -196,9 +202,9 @@ def record_sent(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.notify_ivo(case, _me(), sent_via=form.sent_via.data, sent_on=form.sent_on.data,
+            notification_service.notify_ivo(case, _me(), sent_via=form.sent_via.data, sent_on=form.sent_on.data,
                                 ivo_reference=form.ivo_reference.data or "", version=form.version_value())
-        except services.LexSarahError as refused:
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -214,8 +220,8 @@ def record_not_notifying(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.record_not_notifying(case, _me(), reason=form.reason.data or "")
-        except services.LexSarahError as refused:
+            notification_service.record_not_notifying(case, _me(), reason=form.reason.data or "")
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -231,8 +237,8 @@ def record_investigation_sent(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.record_investigation_sent(case, _me(), sent_on=form.sent_on.data)
-        except services.LexSarahError as refused:
+            notification_service.record_investigation_sent(case, _me(), sent_on=form.sent_on.data)
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -248,9 +254,9 @@ def record_ivo_decision(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.record_ivo_decision(case, _me(), outcome=form.outcome.data or "",
+            notification_service.record_ivo_decision(case, _me(), outcome=form.outcome.data or "",
                                          decided_on=form.decided_on.data, text=form.text.data or "")
-        except services.LexSarahError as refused:
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -263,8 +269,8 @@ def record_ivo_decision(reference: str):
 def document_html(reference: str):
     case = _case(reference)
     try:
-        content, _frozen = services.notification_document(case, _me(), "html")
-    except services.LexSarahError as error:
+        content, _frozen = notification_service.notification_document(case, _me(), "html")
+    except common.LexSarahError as error:
         flash(error.message, "error")
         return redirect(url_for("lexsarah.notification", reference=reference))
     response = Response(content, mimetype="text/html")
@@ -276,8 +282,8 @@ def document_html(reference: str):
 def document_pdf(reference: str):
     case = _case(reference)
     try:
-        content, frozen = services.notification_document(case, _me(), "pdf")
-    except services.LexSarahError as error:
+        content, frozen = notification_service.notification_document(case, _me(), "pdf")
+    except common.LexSarahError as error:
         flash(error.message, "error")
         return redirect(url_for("lexsarah.notification", reference=reference))
     name = f"anmalan-lex-sarah-{case.reference}{'' if frozen else '-utkast'}.pdf"
@@ -311,13 +317,13 @@ def informing(reference: str):
     form = InformingForm()
     error = None
     if form.validate_on_submit():
-        items = {name: services.InformingItem(on=form[f"{name}_on"].data,
+        items = {name: informing_service.InformingItem(on=form[f"{name}_on"].data,
                                               not_applicable=bool(form[f"{name}_not_applicable"].data),
                                               reason=form[f"{name}_reason"].data or "")
                  for name in INFORMING_ITEMS}
         try:
-            services.record_informing(case, _me(), items=items, version=form.version_value())
-        except services.LexSarahError as refused:
+            informing_service.record_informing(case, _me(), items=items, version=form.version_value())
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -331,7 +337,7 @@ def informing(reference: str):
 @bp.route("/installningar", methods=["GET", "POST"])
 def provider_settings():
     if request.method == "GET":
-        settings = services.open_provider_settings(_me())
+        settings = provider_service.open_provider_settings(_me())
         form = ProviderSettingsForm(formdata=None, obj=settings)
         return render_template("lexsarah/settings.html", form=form)
     ensure(_me(), Action.MANAGE_SETTINGS)
@@ -339,8 +345,8 @@ def provider_settings():
     error = None
     if form.validate_on_submit():
         try:
-            services.save_provider_settings(_me(), **form.values())
-        except services.LexSarahError as refused:
+            provider_service.save_provider_settings(_me(), **form.values())
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:

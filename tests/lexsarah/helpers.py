@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.cases.filing import open_case
 from app.cases.models import Case, Category
 from app.extensions import db
-from app.lexsarah import services
+from app.lexsarah import judgment, notification
 from app.lexsarah.models import ProviderSettings
 from app.org.models import Unit
 
@@ -80,18 +80,18 @@ def set_provider() -> ProviderSettings:
 
 def judge(case: Case, answers: dict | None = None, at: datetime = JUDGED, who: str = "sara"):
     with clock.frozen(at):
-        return services.record_judgment(case, user(who), **(answers or SERIOUS))
+        return judgment.record_judgment(case, user(who), **(answers or SERIOUS))
 
 
 def draft(case: Case, at: datetime = JUDGED, **changes):
     with clock.frozen(at):
-        return services.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
+        return notification.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
 
 
 def notify(case: Case, sent_on: date = JUDGED_DAY, at: datetime = JUDGED, reference: str = "8.5.1-1234/2026",
            via: str = "e_service"):
     with clock.frozen(at):
-        return services.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
+        return notification.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
 
 
 def reload(case: Case) -> Case:

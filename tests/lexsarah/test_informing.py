@@ -6,8 +6,8 @@ import pytest
 
 from app import clock
 from app.auth.permissions import PermissionDenied
-from app.lexsarah import services
-from app.lexsarah.services import InformingItem
+from app.lexsarah import common, informing
+from app.lexsarah.informing import InformingItem
 from tests.lexsarah.helpers import denials, make_case, reload, user
 
 NOW = datetime(2026, 3, 25, 9, 0)
@@ -20,7 +20,7 @@ def case(demo):
 
 def _record(case, who="erik", **items):
     with clock.frozen(NOW):
-        return services.record_informing(case, user(who), items=items)
+        return informing.record_informing(case, user(who), items=items)
 
 
 def test_each_item_is_a_date_or_not_applicable_with_a_reason(case):
@@ -46,7 +46,7 @@ def test_each_item_is_a_date_or_not_applicable_with_a_reason(case):
     (InformingItem(on=date(2026, 3, 1)), "client_on"),    # before the report
 ])
 def test_bad_items_are_refused_and_nothing_is_stored(case, item, field):
-    with pytest.raises(services.LexSarahError) as refused:
+    with pytest.raises(common.LexSarahError) as refused:
         _record(case, client=item, reporter=InformingItem(on=date(2026, 3, 20)))
     assert set(refused.value.errors) == {field}
     assert reload(case).lex_sarah_informing is None

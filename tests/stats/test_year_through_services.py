@@ -14,7 +14,7 @@ from app.cases import services as casework
 from app.cases.models import Case, Category
 from app.extensions import db
 from app.intake.services import file_report
-from app.lexsarah import services as lexsarah
+from app.lexsarah import judgment, notification
 from tests.cases.helpers import unit, user
 from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, set_provider
 
@@ -72,16 +72,16 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     serious = _file("lex_sarah", _at(2, 3))
     serious = _investigate_to_judgment(serious, _at(2, 4))
     with clock.frozen(_at(2, 17)):
-        lexsarah.record_judgment(serious, user("sara"), **SERIOUS)
-        lexsarah.save_notification_draft(_fresh(serious), user("sara"),
+        judgment.record_judgment(serious, user("sara"), **SERIOUS)
+        notification.save_notification_draft(_fresh(serious), user("sara"),
                                          **{**DRAFT, "investigation_expected_on": date(2025, 4, 1)})
-        lexsarah.notify_ivo(_fresh(serious), user("sara"), sent_via="e_service", sent_on=date(2025, 2, 17),
+        notification.notify_ivo(_fresh(serious), user("sara"), sent_via="e_service", sent_on=date(2025, 2, 17),
                             ivo_reference="8.5.1-100/2025")
 
     # No misconduct: handed over to be handled as a deviation (the new deviation is not counted again).
     none = _investigate_to_judgment(_file("lex_sarah", _at(3, 10), categories=("Dokumentation",)), _at(3, 11))
     with clock.frozen(_at(3, 20)):
-        lexsarah.record_judgment(none, user("sara"), **NONE)
+        judgment.record_judgment(none, user("sara"), **NONE)
         handover.hand_over_to_deviation(user("sara"), none.reference, reason="Inget missförhållande.",
                                         expected_version=_fresh(none).version)
 
