@@ -71,6 +71,7 @@ LABELS = {
     "lexsarah.desk_viewed": _l("Lex Sarah-översikten visad"),
     "lexsarah.judgment_proposed": _l("Förslag till bedömning (lex Sarah)"),
     "lexsarah.judgment_recorded": _l("Bedömning registrerad (lex Sarah)"),
+    "lexsarah.position_recorded": _l("Avslutad med ställningstagande (lex Sarah)"),
     "lexsarah.ivo_draft_saved": _l("Utkast till anmälan till IVO sparat"),
     "lexsarah.document_viewed": _l("Anmälan till IVO visad"),
     "lexsarah.document_checksum_failed": _l("Anmälan till IVO stämmer inte med sin kontrollsumma"),

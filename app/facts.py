@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from app.cases.models import Case, InvestigationEntry
 from app.extensions import db
 from app.lexsarah import models as _lexsarah_models  # noqa: F401 - defines case.lex_sarah_judgment/_ivo
-from app.workflow import FORM_FACTS, Kind, Status
+from app.workflow import FORM_FACTS, INFORMING_SETTLED, Kind, Status
 
 # To decide whether to *offer* a move, what the form supplies counts as given; the
 # service checks the real values when the move is made.
@@ -34,6 +34,15 @@ def _has_entries(case: Case) -> bool:
     return bool(db.session.scalar(select(exists().where(InvestigationEntry.case_id == case.id))))
 
 
+def _has_sections(case: Case, *sections: str) -> bool:
+    """Whether the investigation record has at least one entry in each of these sections."""
+    if case.id is None:
+        return False
+    found = set(db.session.scalars(select(InvestigationEntry.section).distinct().where(
+        InvestigationEntry.case_id == case.id, InvestigationEntry.section.in_(sections))))
+    return found == set(sections)
+
+
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
     """The judgment and IVO facts; all False for another kind, so a mistaken use refuses.
 
@@ -42,7 +51,8 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     made before the judgment settles it too.
     """
     names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
-             "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending")
+             "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
+             "investigation_sent_if_notified", "short_investigation_documented", *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
         return dict.fromkeys(names, False)
     judgment = case.lex_sarah_judgment
@@ -50,7 +60,15 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     judged = judgment is not None and judgment.judged
     decided = ivo is not None and ivo.decision is not None
     notified = ivo is not None and ivo.notified
+    informing = case.lex_sarah_informing
+    # INFORMING_SETTLED names "informed_<item>" for each item of LexSarahInforming.
+    informed = {fact: informing is not None and informing.settled(fact.removeprefix("informed_"))
+                for fact in INFORMING_SETTLED}
     return {
+        **informed,
+        "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
+        # The short investigation documents at least what happened (1) and the position (9).
+        "short_investigation_documented": _has_sections(case, "what_happened", "decision"),
         "judged_none": judged and judgment.outcome == "none",
         "judged_serious": judgment is not None and bool(judgment.serious),
         "notified": notified,

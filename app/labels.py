@@ -39,6 +39,7 @@ STATUS_LABELS = {
 MOVE_LABELS = {
     "triage_investigate": _l("Inled utredning"),
     "triage_not_investigate": _l("Beslut att inte inleda utredning"),
+    "close_with_position": _l("Avsluta med ställningstagande"),
     "assign": _l("Tilldela handläggare"),
     "declare_disqualified": _l("Anmäl jäv"),
     "add_entry": _l("Dokumentera i utredningen"),
@@ -80,7 +81,25 @@ REQUIREMENT_LABELS = {
     "not_yet_notified": _l("att ärendet inte redan är anmält till IVO"),
     "notified": _l("att ärendet är anmält till IVO"),
     "judged_none": _l("bedömningen att det inte är ett missförhållande"),
+    "position_reason": _l("ett skäl till ställningstagandet"),
+    "short_investigation_documented": _l("anteckningar i utredningen under avsnitt 1 (vad som har hänt) och "
+                                         "avsnitt 9 (beslutet)"),
+    "informed_client": _l("uppgift om att den enskilde har informerats, eller varför det inte är aktuellt"),
+    "informed_guardian": _l("uppgift om att vårdnadshavare, god man eller förvaltare har informerats, eller "
+                            "varför det inte är aktuellt"),
+    "informed_case_file": _l("uppgift om att händelsen är antecknad i den enskildes akt, eller varför det inte "
+                             "är aktuellt"),
+    "informed_reporter": _l("uppgift om att rapportören har fått återkoppling, eller varför det inte är aktuellt"),
+    "informed_work_group": _l("uppgift om att arbetsgruppen har fått återkoppling, eller varför det inte är "
+                              "aktuellt"),
+    "investigation_sent_if_notified": _l("att utredningen har skickats till IVO"),
 }
+
+
+def requirements_message(move: str, unmet) -> str:
+    """"”Avsluta ärendet” kräver först …", listing every unmet requirement."""
+    needs = "; ".join(str(REQUIREMENT_LABELS.get(r, r)) for r in unmet)
+    return _("”%(move)s” kräver först %(needs)s.", move=MOVE_LABELS.get(move, move), needs=needs)
 
 
 def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | None:

@@ -111,12 +111,25 @@ _IVO_NOTICE_FROM = frozenset({_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED}
 # IVO's follow-up (supplement, decision) can arrive after the case is closed.
 _IVO_FOLLOW_UP_FROM = _IVO_NOTICE_FROM | {_S.CLOSED}
 
+# Lex Sarah: each item of informing must be settled (done on a date, or not applicable with a
+# reason) before the report closes; one fact per item, so a refusal names the ones missing.
+INFORMING_SETTLED: tuple[str, ...] = ("informed_client", "informed_guardian", "informed_case_file",
+                                      "informed_reporter", "informed_work_group")
+# Nothing closes a lex Sarah report before its duties are done: every item of informing
+# settled and, once notified, the investigation sent to IVO.
+_LEX_SARAH_DUTIES = (*INFORMING_SETTLED, "investigation_sent_if_notified")
+
 # The whole table, in the order the UI should offer the moves.
 MOVES: dict[str, Move] = dict([
-    # Triage: investigate, or a documented decision not to (with a reason).
+    # Triage: investigate, or a documented decision not to (with a reason). Every lex Sarah
+    # report is investigated (IVO: "alla rapporter måste utredas"); it has no "not investigate".
     _move("triage_investigate", ALL_KINDS, {_S.RECEIVED}, _S.INVESTIGATING),
-    _move("triage_not_investigate", ALL_KINDS, {_S.RECEIVED}, _S.CLOSED,
+    _move("triage_not_investigate", {_D, _C}, {_S.RECEIVED}, _S.CLOSED,
           requires=["not_investigate_reason"]),
+    # Lex Sarah's short investigation: the officer closes it early with a documented
+    # ställningstagande (what happened, section 1, and the position, section 9) and a reason.
+    _move("close_with_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, _S.CLOSED,
+          requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES]),
 
     # Casework that never changes the status. None of it makes sense on a
     # closed case, except feedback to the reporter, which often comes last (and
@@ -157,7 +170,7 @@ MOVES: dict[str, Move] = dict([
     # "none" is closed and handed over. A deviation is replaced by its lex
     # Sarah report and closed; a complaint stays open because the complainant
     # is still owed an answer (answered complaints can still escalate).
-    _move("hand_over_to_deviation", {_L}, {_S.JUDGED}, _S.CLOSED, requires=["judged_none"]),
+    _move("hand_over_to_deviation", {_L}, {_S.JUDGED}, _S.CLOSED, requires=["judged_none", *INFORMING_SETTLED]),
     _move("escalate_to_lex_sarah", {_D, _C}, {_S.RECEIVED, _S.INVESTIGATING, _S.ANSWERED},
           None, target_by_kind={_D: _S.CLOSED}, requires=["not_yet_escalated"]),
     # (A complaint stays open after it became a lex Sarah report, but becomes one once.)
@@ -173,14 +186,15 @@ MOVES: dict[str, Move] = dict([
     #   answer_recorded_or_not_wanted, which is True in "answered" by
     #   construction; a single per-kind requirement instead of a second row.
     # - lex Sarah: after judgment, once the IVO question is settled (serious:
-    #   notified or a recorded reason not to; True when not serious).
+    #   notified or a recorded reason not to; True when not serious), every item
+    #   of informing is settled and, when notified, the investigation was sent.
     # (sources holds the union, for anyone reading Move.sources directly.)
     _move("close", ALL_KINDS, {_S.INVESTIGATING, _S.ANSWERED, _S.JUDGED}, _S.CLOSED,
           sources_by_kind={_D: frozenset({_S.INVESTIGATING}),
                            _C: frozenset({_S.INVESTIGATING, _S.ANSWERED}),
                            _L: frozenset({_S.JUDGED})},
           requires_by_kind={_C: ("answer_recorded_or_not_wanted",),
-                            _L: ("ivo_question_settled",)}),
+                            _L: ("ivo_question_settled", *_LEX_SARAH_DUTIES)}),
 
     _move("reopen", ALL_KINDS, {_S.CLOSED}, _S.INVESTIGATING, requires=["reopen_reason"]),
 ])
@@ -190,7 +204,7 @@ MOVES: dict[str, Move] = dict([
 REQUIREMENTS: frozenset[str] = frozenset(
     fact for move in MOVES.values()
     for fact in (*move.requires, *(f for r in move.requires_by_kind.values() for f in r)))
-FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason"})
+FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason", "position_reason"})
 
 
 def deadline_steps(kind: Kind | str) -> tuple[str, ...]:

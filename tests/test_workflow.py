@@ -36,7 +36,7 @@ Kind, Status, MoveRefused = wf.Kind, wf.Status, wf.MoveRefused
 SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
-    "triage_investigate", "triage_not_investigate", "assign", "declare_disqualified",
+    "triage_investigate", "triage_not_investigate", "close_with_position", "assign", "declare_disqualified",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
@@ -64,6 +64,9 @@ IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME}
 INFORMING = {"record_informing": SAME}
 IVO_NOTICE = {"save_ivo_draft": SAME, "notify_ivo": SAME}
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
+# Every lex Sarah report is investigated: no "not investigate"; the officer may instead close a
+# short investigation with a documented ställningstagande, before or during the investigation.
+POSITION = {"close_with_position": "closed"}
 CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
 
 # kind -> status -> {move allowed with every fact True: resulting status}.
@@ -82,8 +85,8 @@ EXPECTED = {
         "closed": {**CLOSED_WORK},
     },
     "lex_sarah": {
-        "received": {**TRIAGE, **OPEN_WORK, **INFORMING},
-        "investigating": {**OPEN_WORK, "propose_judgment": SAME,
+        "received": {"triage_investigate": "investigating", **POSITION, **OPEN_WORK, **INFORMING},
+        "investigating": {**POSITION, **OPEN_WORK, "propose_judgment": SAME,
                           "finish_investigation": "awaiting_judgment",
                           **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
         "awaiting_judgment": {**OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
@@ -95,9 +98,11 @@ EXPECTED = {
     },
 }
 
+INFORMED = ("informed_client", "informed_guardian", "informed_case_file", "informed_reporter",
+            "informed_work_group")
 # (kind, move) -> the facts it requires; anything not listed requires none.
 EXPECTED_REQUIRES = {
-    **{(k, "triage_not_investigate"): ("not_investigate_reason",) for k in ALL_KIND_VALUES},
+    **{(k, "triage_not_investigate"): ("not_investigate_reason",) for k in ("deviation", "complaint")},
     **{(k, "reopen"): ("reopen_reason",) for k in ALL_KIND_VALUES},
     **{(k, "give_feedback"): ("has_reporter",) for k in ALL_KIND_VALUES},
     ("deviation", "escalate_to_lex_sarah"): ("not_yet_escalated",),
@@ -109,8 +114,12 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
     ("lex_sarah", "record_ivo_decision"): ("notified", "ivo_decision_pending"),
-    ("lex_sarah", "hand_over_to_deviation"): ("judged_none",),
-    ("lex_sarah", "close"): ("ivo_question_settled",),
+    # Nothing closes a lex Sarah report before each item of informing is settled and, once
+    # notified, the investigation is sent to IVO (one fact per item: the refusal names them).
+    ("lex_sarah", "hand_over_to_deviation"): ("judged_none", *INFORMED),
+    ("lex_sarah", "close"): ("ivo_question_settled", *INFORMED, "investigation_sent_if_notified"),
+    ("lex_sarah", "close_with_position"): ("position_reason", "short_investigation_documented", *INFORMED,
+                                          "investigation_sent_if_notified"),
     ("complaint", "close"): ("answer_recorded_or_not_wanted",),
 }
 ALL_FACTS = {fact for facts in EXPECTED_REQUIRES.values() for fact in facts}
@@ -213,19 +222,21 @@ REQUIREMENT_CASES = [
 def test_requirement_cases_cover_every_requirement():
     # Guards the parametrization below against silently becoming empty.
     assert {c[3] for c in REQUIREMENT_CASES} == ALL_FACTS
-    assert len(REQUIREMENT_CASES) == (3 + 3                # triage_not_investigate, reopen
+    assert len(REQUIREMENT_CASES) == (2 + 3                # triage_not_investigate (D, C), reopen
                                       + 4 + 3 + 5           # give_feedback in D, C, L
                                       + 2 + 3               # escalate: D, C
                                       + 2 + 1               # acknowledge, finish_investigation
                                       + 3 + 3               # save_ivo_draft, notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4       # investigation sent, IVO decision
-                                      + 1 + 2 + 1)          # hand over, close (C: 2, L: 1)
+                                      + 1 * 6               # hand over: judged_none, five informing items
+                                      + 2 + 1 * 7           # close (C: 2; L: IVO, informing, investigation)
+                                      + 2 * 8)              # close_with_position: 8 facts, two statuses
 
 
 def test_requirements_lists_every_fact_of_the_table():
     assert wf.REQUIREMENTS == ALL_FACTS
-    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason"}
+    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason", "position_reason"}
 
 
 @pytest.mark.parametrize("kind,status,move,fact", REQUIREMENT_CASES)
@@ -245,10 +256,19 @@ def test_unmet_requirement_refuses_and_is_named(kind, status, move, fact, absent
     assert (refused.value.move, refused.value.kind, refused.value.status) == (move, kind, status)
 
 
+def test_nothing_closes_a_lex_sarah_report_before_its_duties_are_done():
+    # Judged and the IVO question settled is not enough: the refusal names each missing duty.
+    allowed, unmet = wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": True, "informed_client": True})
+    assert not allowed
+    assert unmet == ("informed_guardian", "informed_case_file", "informed_reporter", "informed_work_group",
+                     "investigation_sent_if_notified")
+    assert wf.check("lex_sarah", "received", "triage_not_investigate", ALL_TRUE) == (False, ())
+
+
 def test_truthy_fact_values_count_as_true():
-    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 1}) == (True, ())
-    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 0}) == (
-        False, ("ivo_question_settled",))
+    assert wf.check("complaint", "investigating", "close", {"answer_recorded_or_not_wanted": 1}) == (True, ())
+    assert wf.check("complaint", "investigating", "close", {"answer_recorded_or_not_wanted": 0}) == (
+        False, ("answer_recorded_or_not_wanted",))
 
 
 # --------------------------------------------------------------------------
@@ -349,7 +369,9 @@ def test_move_refused_is_an_exception_with_a_readable_message():
 
 @pytest.mark.parametrize("kind,status,move,want", [
     ("deviation", "received", "triage_investigate", "investigating"),
-    ("lex_sarah", "received", "triage_not_investigate", "closed"),
+    ("deviation", "received", "triage_not_investigate", "closed"),
+    ("lex_sarah", "received", "close_with_position", "closed"),
+    ("lex_sarah", "investigating", "close_with_position", "closed"),
     ("deviation", "investigating", "escalate_to_lex_sarah", "closed"),
     ("complaint", "investigating", "escalate_to_lex_sarah", "investigating"),
     ("complaint", "answered", "escalate_to_lex_sarah", "answered"),

@@ -84,6 +84,7 @@ CASE_ACTIONS = frozenset({
 MOVE_ACTIONS: dict[str, Action] = {
     "triage_investigate": Action.WORK_CASE,
     "triage_not_investigate": Action.WORK_CASE,
+    "close_with_position": Action.JUDGE,  # the officer's ställningstagande, never a unit manager's
     "assign": Action.WORK_CASE,
     "declare_disqualified": Action.DECLARE_DISQUALIFIED,
     "add_entry": Action.WORK_CASE,
@@ -188,9 +189,24 @@ class PermissionDenied(Exception):
     """A service refused an action; routes turn it into 403."""
 
 
+# A lex Sarah report is closed, or handed over as a deviation, only by the lex Sarah officer:
+# the unit's manager may be the one the report is about.
+LEX_SARAH_MOVE_ACTIONS: dict[str, Action] = {
+    "close": Action.JUDGE,
+    "hand_over_to_deviation": Action.JUDGE,
+}
+
+
+def move_action(move: str, case) -> Action | None:
+    """The permission a move needs on this case."""
+    if getattr(case, "kind", None) == Kind.LEX_SARAH and move in LEX_SARAH_MOVE_ACTIONS:
+        return LEX_SARAH_MOVE_ACTIONS[move]
+    return MOVE_ACTIONS.get(move)
+
+
 def can_move(user, move: str, case) -> bool:
     """May the user make this workflow move on the case (whether it fits now is app.workflow's answer)?"""
-    action = MOVE_ACTIONS.get(move)
+    action = move_action(move, case)
     return action is not None and can(user, action, case)
 
 

@@ -13,7 +13,7 @@ from app.auth.guard import require
 from app.auth.permissions import Action
 from app.cases import deadline_forms, deadlines, forms, handover, handover_forms, investigation, services
 from app.cases import investigation_forms as record_forms
-from app.cases.models import NOT_INVESTIGATE_REASONS
+from app.cases.models import DECISION_REASONS
 from app.cases.queue import QueueFilters
 from app.clock import today_local
 from app.workflow import MoveRefused
@@ -26,6 +26,7 @@ MOVE_ENDPOINTS = {
     "assign": "cases.assign",
     "declare_disqualified": "cases.disqualify",
     "triage_not_investigate": "cases.triage",
+    "close_with_position": "lexsarah.position",
     "record_answer": "cases.answer",
     "give_feedback": "cases.feedback",
     "close": "cases.close",
@@ -157,8 +158,7 @@ def _refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
         own = labels.refusal_for_unmet(refusal.unmet, escalated_to=escalated_to)
         if own is not None:
             return own
-        needs = ", ".join(str(labels.REQUIREMENT_LABELS.get(r, r)) for r in refusal.unmet)
-        return _("”%(move)s” kräver först %(needs)s.", move=label, needs=needs)
+        return labels.requirements_message(move, refusal.unmet)
     if refusal.code == "wrong_kind":
         return _("”%(move)s” finns inte för den här typen av ärende.", move=label)
     return _("”%(move)s” går inte när ärendet har status ”%(status)s”.", move=label,
@@ -248,7 +248,7 @@ def disqualify(reference: str):
 
 @bp.route("/<reference>/beslut-om-utredning", methods=["GET", "POST"])
 def triage(reference: str):
-    form = forms.TriageForm(reasons=NOT_INVESTIGATE_REASONS)
+    form = forms.TriageForm(reasons=DECISION_REASONS)
     if request.method == "GET" and not form.decision.data:
         form.decision.data = "not_investigate"
     spec = TRIAGE

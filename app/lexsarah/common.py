@@ -15,7 +15,7 @@ from app.clock import to_local, today_local
 from app.commands import Conflict, Refused
 from app.extensions import db
 from app.facts import facts_for
-from app.labels import refusal_for_unmet, status_label
+from app.labels import refusal_for_unmet, requirements_message, status_label
 from app.workflow import Kind
 
 MAX_TEXT = 20_000
@@ -51,7 +51,7 @@ def report_date(case: Case) -> date:
     return to_local(case.received_at).date()
 
 
-def _refusal_message(refusal: workflow.MoveRefused) -> str:
+def refusal_message(refusal: workflow.MoveRefused) -> str:
     if refusal.code == "wrong_kind":
         return _("Ärendet är inte en lex Sarah-rapport.")
     if "not_yet_notified" in refusal.unmet:
@@ -61,6 +61,8 @@ def _refusal_message(refusal: workflow.MoveRefused) -> str:
     own = refusal_for_unmet(refusal.unmet)
     if own is not None:
         return own
+    if refusal.code == "unmet_requirements":
+        return requirements_message(refusal.move, refusal.unmet)
     if refusal.code == "wrong_status":
         return _("Det går inte nu: ärendet har status ”%(status)s”.", status=status_label(refusal.status))
     return _("Det går inte nu.")
@@ -71,7 +73,7 @@ def advance(case: Case, move: str) -> workflow.Status:
     try:
         return workflow.next_status(case.kind, case.status, move, facts_for(case))
     except workflow.MoveRefused as refusal:
-        raise LexSarahError(_refusal_message(refusal)) from refusal
+        raise LexSarahError(refusal_message(refusal)) from refusal
 
 
 def clean(value: str | None) -> str:

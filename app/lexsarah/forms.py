@@ -8,7 +8,7 @@ from wtforms import BooleanField, HiddenField, RadioField, StringField, TextArea
 
 from app import form_fields
 from app.form_fields import Mandatory
-from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS
+from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, POSITION_REASON_LABELS, SENT_VIA_LABELS
 from app.lexsarah.models import INFORMING_ITEMS
 
 
@@ -171,6 +171,28 @@ for _item in INFORMING_ITEMS:
     setattr(InformingForm, f"{_item}_on", SwedishDateField(INFORMING_LABELS[_item], description=_l("ÅÅÅÅ-MM-DD")))
     setattr(InformingForm, f"{_item}_not_applicable", BooleanField(_l("Inte aktuellt")))
     setattr(InformingForm, f"{_item}_reason", StringField(_l("Varför inte aktuellt")))
+
+
+class PositionForm(FlaskForm):
+    """The officer's ställningstagande that closes a short investigation."""
+
+    version = HiddenField()
+    reason = RadioField(_l("Skäl"), choices=list(POSITION_REASON_LABELS.items()), validate_choice=False,
+                        validators=[Mandatory()])
+    text = TextAreaField(_l("Ställningstagande"), validators=[Mandatory()], render_kw={"rows": 6},
+                         description=_l("Vad ställningstagandet grundar sig på. Skriv också in det i utredningen "
+                                        "under avsnitt 9."))
+    linked_reference = StringField(_l("Diarienummer för rapporten där händelsen redan är utredd"),
+                                   description=_l("Krävs när händelsen redan är utredd. Till exempel LS-2026-0012."),
+                                   render_kw={"autocomplete": "off"})
+    passed_to = StringField(_l("Överlämnad till"),
+                            description=_l("Krävs när det inte gäller nämndens egen verksamhet: vilken verksamhet "
+                                           "eller myndighet ärendet lämnades över till."))
+    passed_on = SwedishDateField(_l("Överlämnad till MAS"),
+                                 description=_l("Krävs för hälso- och sjukvård (lex Maria): datum, ÅÅÅÅ-MM-DD."))
+
+    def version_value(self) -> int | None:
+        return _version(self)
 
 
 class ProviderSettingsForm(FlaskForm):

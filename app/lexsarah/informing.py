@@ -26,6 +26,8 @@ from app.lexsarah.models import (
     INFORMING_ITEMS,
     LexSarahInforming,
 )
+from app.lexsarah.signals import reporter_given_feedback
+from app.workflow import Kind
 
 # --- informing ---------------------------------------------------------------------------
 
@@ -77,3 +79,19 @@ def record_informing(case: Case, actor: User, *, items: dict[str, InformingItem]
     return informing
 
 
+
+
+@reporter_given_feedback.connect
+def fill_reporter_item(case: Case, *, actor: User, on: date) -> None:
+    """Feedback given to the reporter of a lex Sarah report settles the informing item "the reporter"
+    (unless it is already settled); same transaction as the feedback."""
+    if case.kind != Kind.LEX_SARAH:
+        return
+    informing = case.lex_sarah_informing or LexSarahInforming(case=case)
+    if informing.settled("reporter"):
+        return
+    informing.reporter_on, informing.reporter_na_reason = on, ""
+    informing.updated_by_id, informing.updated_at = actor.id, utcnow()
+    db.session.add(informing)
+    journal.add_event(case, "informing_recorded", actor, _("Rapportören har fått återkoppling (registrerat med "
+                                                           "återkopplingen)."), changed=["reporter"])

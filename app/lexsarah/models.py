@@ -24,7 +24,7 @@ SERIOUS_OUTCOMES = ("misconduct", "risk")  # the outcomes that are serious or no
 IVO_DECISIONS = ("notified", "not_notified")
 SENT_VIA = ("e_service", "post")
 IVO_OUTCOMES = ("no_criticism", "criticism", "demands")
-INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter")
+INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter", "work_group")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -188,7 +188,8 @@ class LexSarahIvo(db.Model):
 
 
 class LexSarahInforming(db.Model):
-    """Who was told: the client, the guardian or god man, the client's own case file, the reporter.
+    """Who was told: the client, the guardian or god man, the client's own case file, the reporter,
+    the reporter's work group.
 
     Each is a date, or "not applicable" with a reason (a non-empty reason means not
     applicable), or not yet done (neither).
@@ -209,6 +210,8 @@ class LexSarahInforming(db.Model):
     case_file_na_reason: Mapped[str] = mapped_column(Text, default="")
     reporter_on: Mapped[date | None]
     reporter_na_reason: Mapped[str] = mapped_column(Text, default="")
+    work_group_on: Mapped[date | None]
+    work_group_na_reason: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -220,9 +223,14 @@ class LexSarahInforming(db.Model):
     def item(self, name: str) -> tuple[date | None, str]:
         return getattr(self, f"{name}_on"), getattr(self, f"{name}_na_reason")
 
+    def settled(self, name: str) -> bool:
+        """Done on a date, or not applicable with a reason."""
+        on, reason = self.item(name)
+        return on is not None or bool(reason)
+
     @property
     def complete(self) -> bool:
-        return all(on is not None or reason for on, reason in map(self.item, INFORMING_ITEMS))
+        return all(map(self.settled, INFORMING_ITEMS))
 
 
 class ProviderSettings(db.Model):

@@ -10,13 +10,15 @@ from flask_login import current_user
 
 from app.auth.permissions import Action, ensure
 from app.clock import today_local
+from app.commands import CaseConflict, CaseNotFound, CaseWorkError
 from app.int_params import db_int
-from app.labels import status_label
+from app.labels import REQUIREMENT_LABELS, status_label
 from app.lexsarah import common
 from app.lexsarah import desk as desk_service
 from app.lexsarah import informing as informing_service
 from app.lexsarah import judgment as judgment_service
 from app.lexsarah import notification as notification_service
+from app.lexsarah import position as position_service
 from app.lexsarah import provider as provider_service
 from app.lexsarah.forms import (
     InformingForm,
@@ -25,12 +27,14 @@ from app.lexsarah.forms import (
     JudgmentForm,
     NotificationDraftForm,
     NotNotifyingForm,
+    PositionForm,
     ProviderSettingsForm,
     SendForm,
 )
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import INFORMING_ITEMS
 from app.security_headers import allow_own_stylesheet
+from app.workflow import MoveRefused
 
 bp = Blueprint("lexsarah", __name__, url_prefix="/lex-sarah")
 
@@ -43,7 +47,8 @@ def _me():
 def lex_sarah_template_helpers():
     # Also for the case page, which includes lexsarah/_case_panel.html.
     return {"lex_sarah_judgment_label": judgment_label, "lex_sarah_status_label": status_label,
-            "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS}
+            "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS,
+            "lex_sarah_position_in_reach": position_service.in_reach}
 
 
 def _case(reference: str):
@@ -291,6 +296,53 @@ def document_pdf(reference: str):
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- the short investigation closed with the officer's ställningstagande ----------------------
+
+def _position_page(case, form, status: int = 200):
+    missing = [str(REQUIREMENT_LABELS.get(fact, fact)) for fact in position_service.missing(case)]
+    return render_template("lexsarah/position.html", case=case, form=form, missing=missing,
+                           informing_missing=any(f.startswith("informed_") for f in position_service.missing(case))
+                           ), status
+
+
+@bp.route("/<reference>/stallningstagande", methods=["GET", "POST"])
+def position(reference: str):
+    try:
+        if request.method == "GET":
+            case = position_service.open_position(_me(), reference)
+            form = PositionForm(formdata=None)
+            form.version.data = str(case.version)
+            return _position_page(case, form)
+        form = PositionForm()
+        version = form.version_value()
+        if version is None:
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            position_service.close_with_position(
+                _me(), reference, reason=form.reason.data, text=form.text.data or "",
+                linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
+                passed_on=form.passed_on.data, expected_version=version)
+        except CaseWorkError as refused:
+            target = form._fields.get(refused.field or "")
+            if target is not None:
+                target.errors = [*target.errors, refused.message]
+            else:
+                flash(refused.message, "error")
+            return _position_page(common.find_case(reference) or abort(404), form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _position_page(conflict.case, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Utredningen är avslutad med ställningstagande."), "success")
+    return redirect(url_for("cases.case", reference=reference))
 
 
 # --- informing -----------------------------------------------------------------------------

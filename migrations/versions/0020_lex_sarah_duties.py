@@ -1,0 +1,42 @@
+"""lex Sarah duties: the work group in informing, the ställningstagande's hand-over details
+
+Revision ID: 0020_lex_sarah_duties
+Revises: 0019_reminder_log
+Create Date: 2026-12-05 10:00:00
+
+- lex_sarah_informing: work_group_on / work_group_na_reason (the reporter's work group gets
+  feedback too) with its CHECK (a date or a reason, not both). A batch alter of this table,
+  not of `cases`.
+- cases: position_passed_to, position_passed_on (the officer's ställningstagande: to whom a
+  matter outside the nämnd's own activity was passed; when a health-care matter went to the
+  MAS). Plain ADD COLUMN, so on SQLite the full-text-search triggers of `cases` stay.
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0020_lex_sarah_duties'
+down_revision = '0019_reminder_log'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('lex_sarah_informing', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('work_group_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('work_group_na_reason', sa.Text(), nullable=False, server_default=''))
+        batch_op.create_check_constraint(op.f('ck_lex_sarah_informing_work_group_date_or_reason'),
+                                         "work_group_on IS NULL OR work_group_na_reason = ''")
+    op.add_column('cases', sa.Column('position_passed_to', sa.String(length=300), nullable=True))
+    op.add_column('cases', sa.Column('position_passed_on', sa.Date(), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table('cases', schema=None, recreate='never') as batch_op:
+        batch_op.drop_column('position_passed_on')
+        batch_op.drop_column('position_passed_to')
+    with op.batch_alter_table('lex_sarah_informing', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_lex_sarah_informing_work_group_date_or_reason'), type_='check')
+        batch_op.drop_column('work_group_na_reason')
+        batch_op.drop_column('work_group_on')
