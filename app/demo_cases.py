@@ -46,7 +46,7 @@ from app.demo import ADMINISTRATION, DemoRefused, load_demo_data
 from app.extensions import db
 from app.imports import services as imports
 from app.intake.services import file_report
-from app.lexsarah import informing, judgment, notification, provider
+from app.lexsarah import informing, judgment, notification, position, provider
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
@@ -772,8 +772,23 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
         return
     answers = JUDGMENTS[outcome]
     story.on(at(p.get("judge")), lambda: judgment.record_judgment(s.case, d.user("sara"), **answers))
+
+    def inform():
+        item = informing.InformingItem
+        child = d.department_of(unit) == "Unga"
+        informing.record_informing(s.case, d.user("sara"), items={
+            "client": item(on=today_local()),
+            "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
+                                                                  "och har ingen god man eller förvaltare."),
+            "case_file": item(on=today_local()),
+            "reporter": item(on=today_local()),
+            "work_group": item(on=today_local()),
+        })
     if outcome == "none":
         if p.get("handover") is not None:
+            # Informing is settled before the report is closed by the hand-over.
+            story.on(at(p.get("informing")), inform)
+
             def hand_over():
                 s.origin, s.case = s.case, handover.hand_over_to_deviation(
                     d.user("sara"), s.case.reference, reason="Inget missförhållande; händelsen hanteras som en "
@@ -810,30 +825,36 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
                 s.case, d.user("sara"), outcome=ivo_outcome, decided_on=today_local(),
                 text=IVO_DECISIONS[ivo_outcome]))
 
-    def inform():
-        item = informing.InformingItem
-        child = d.department_of(unit) == "Unga"
-        informing.record_informing(s.case, d.user("sara"), items={
-            "client": item(on=today_local()),
-            "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
-                                                                  "och har ingen god man eller förvaltare."),
-            "case_file": item(on=today_local()),
-            "reporter": item(on=today_local()),
-        })
     story.on(at(p.get("informing")), inform)
     if outcome != "none":
         _action_steps(story, d, at, scenario, handler, p.get("action"))
     story.on(at(p.get("feedback")), lambda: feedback(d, handler, s.case, scenario.feedback))
-    story.on(at(p.get("close")), lambda: close(d, handler, s.case, scenario.closing))
+    # Only the lex Sarah officer closes a report (the unit's manager may be the one it is about).
+    story.on(at(p.get("close")), lambda: close(d, "sara", s.case, scenario.closing))
 
 
 def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenario, handler: str, p: dict) -> None:
     """From triage to closing; `state.case` is the report (filed, or made by a hand-over, before)."""
     s = story.state
     if p.get("not_investigate"):
-        story.on(at(p.get("triage")), lambda: triage(
-            d, handler, s.case, reason="not_covered_by_duty",
-            text="Händelsen gäller hälso- och sjukvård och utreds enligt lex Maria av regionen."))
+        # Every report is investigated: a short investigation the officer closes with a ställningstagande.
+        position_text = "Händelsen gäller hälso- och sjukvård och utreds enligt lex Maria av regionen."
+        story.on(at(p.get("triage")), lambda: triage(d, handler, s.case))
+        story.on(at(p.get("triage")), lambda: note(d, "sara", s.case, scenario.finding,
+                                                   source="Samtal med berörd personal", section="what_happened"))
+        story.on(at(p.get("triage")), lambda: note(d, "sara", s.case, position_text, source="Lex Sarah-ansvarig",
+                                                   nature="assessment", section="decision"))
+
+        def settle_and_close():
+            item = informing.InformingItem
+            not_needed = item(not_applicable=True, reason="Ärendet lämnades över till MAS, som informerar.")
+            informing.record_informing(s.case, d.user("sara"), items={
+                "client": not_needed, "guardian": not_needed, "case_file": not_needed,
+                "reporter": item(on=today_local()), "work_group": item(on=today_local())})
+            position.close_with_position(d.user("sara"), s.case.reference, reason="health_care",
+                                         text=position_text, passed_on=today_local(),
+                                         expected_version=s.case.version)
+        story.on(at(p.get("triage")), settle_and_close)
         return
     story.on(at(p.get("triage")), lambda: triage(d, handler, s.case))
     story.on(at(p.get("assign")), lambda: take(d, handler, s.case))
@@ -1008,6 +1029,7 @@ def _lex_sarah_plan(rng: random.Random, start: int) -> dict:
     p["outcome"] = rng.choices(list(JUDGMENTS), weights=(20, 30, 20, 18, 12))[0]
     if p["outcome"] == "none" and rng.random() < 0.6:
         p["handover"] = p["judge"] + rng.randint(0, 3)
+        p["informing"] = p["handover"]  # settled before the hand-over closes the report
         p["handover_triage"] = p["handover"] + rng.randint(1, 3)
         p["handover_close"] = p["handover_triage"] + rng.randint(5, 20)
         return p
@@ -1024,6 +1046,8 @@ def _lex_sarah_plan(rng: random.Random, start: int) -> dict:
             p["ivo_outcome"] = rng.choices(("no_criticism", "criticism", "demands"), weights=(5, 3, 2))[0]
     p["informing"] = p["judge"] + rng.randint(1, 10)
     p["close"] = p["judge"] + rng.randint(4, 20)
+    # Nothing closes before informing is settled and a notified investigation is sent to IVO.
+    p["close"] = max(p["close"], p["informing"], p.get("investigation_sent", 0))
     if rng.random() < 0.5:
         p["feedback"] = p["close"]
     return p
@@ -1165,7 +1189,7 @@ def showcase(d: Demo) -> Iterator[Story]:
     # and one where IVO has just demanded measures (an action is planned for them).
     yield story("lex_sarah", "sara investigation due", 75, _scenario(ls, "Brukare med hög fallrisk"), {
         "triage": 0, "assign": 0, "entries": [2, 4, 8, 10], "finish": 12, "outcome": "serious_risk",
-        "judge": 15, "draft": 17, "notify": 17, "informing": 20, "close": 25}, unit="Boendestöd")
+        "judge": 15, "draft": 17, "notify": 17, "informing": 20}, unit="Boendestöd")  # open until it is sent
     yield story("lex_sarah", "sara investigation late", 95, _scenario(ls, "Ungdom hölls fast"), {
         "triage": 0, "assign": 0, "entries": [1, 2, 6, 9], "finish": 10, "outcome": "serious_misconduct",
         "judge": 12, "draft": 13, "notify": 13, "informing": 16})

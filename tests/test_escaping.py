@@ -97,7 +97,7 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import informing, judgment, notification, provider
+    from app.lexsarah import informing, judgment, notification, position, provider
     from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
@@ -157,7 +157,7 @@ def _poisoned_data() -> dict:
     with frozen(NOW):
         informing.record_informing(lex.reload(notified), erik, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
-            for item in ("client", "guardian", "case_file", "reporter")})
+            for item in ("client", "guardian", "case_file", "reporter", "work_group")})
         notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)
     not_serious = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
@@ -167,6 +167,17 @@ def _poisoned_data() -> dict:
     lex.judge(not_notified, {**lex.SERIOUS, "rationale": PAYLOAD})
     with frozen(NOW):
         notification.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
+    positioned = lex.make_case("investigating", summary=PAYLOAD, description=PAYLOAD)
+    with frozen(NOW):
+        for section in ("what_happened", "decision"):
+            investigation.add_entry(sara, positioned.reference, section=section, entry_date=date(2026, 3, 10),
+                                    source=PAYLOAD, nature="fact", text=PAYLOAD,
+                                    expected_version=lex.reload(positioned).version)
+        informing.record_informing(lex.reload(positioned), sara, items={
+            item: InformingItem(not_applicable=True, reason=PAYLOAD)
+            for item in ("client", "guardian", "case_file", "reporter", "work_group")})
+        position.close_with_position(sara, positioned.reference, reason="not_own_service", text=PAYLOAD,
+                                     passed_to=PAYLOAD, expected_version=lex.reload(positioned).version)
     none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
     db.session.add(ApiToken(user_id=sara.id, name="x", token_hash="0" * 64, prefix="varna_xxxx"))

@@ -144,6 +144,7 @@ EXPECTED = {
     "lexsarah.document_html": only({"sara"}, 200),
     "lexsarah.document_pdf": only({"sara"}, 200),
     "lexsarah.informing": only({"erik", "sara"}, 200),
+    "lexsarah.position": only({"sara"}, ALLOWED),
     "lexsarah.provider_settings": only(ADMIN, 200),
     # the yearly statistics and the quality report (tests/stats)
     "stats.index": only({"sara", "admin", "nils"}, 200),

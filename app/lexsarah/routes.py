@@ -315,6 +315,7 @@ def position(reference: str):
             form = PositionForm(formdata=None)
             form.version.data = str(case.version)
             return _position_page(case, form)
+        ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
         form = PositionForm()
         version = form.version_value()
         if version is None:

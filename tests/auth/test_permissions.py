@@ -156,6 +156,19 @@ def test_every_workflow_move_names_the_permission_it_needs():
     assert not can_move(OFFICER, "no_such_move", FakeCase())
 
 
+@pytest.mark.parametrize("move", ["close", "hand_over_to_deviation", "close_with_position"])
+def test_only_the_officer_closes_a_lex_sarah_report(move):
+    # The unit's manager (an investigator of the unit) may be the one the report is about.
+    from app.auth.permissions import can_move
+    report = FakeCase(kind="lex_sarah")
+    assert can(INVESTIGATOR_UNIT, Action.WORK_CASE, report)
+    assert not can_move(INVESTIGATOR_UNIT, move, report)
+    assert can_move(OFFICER, move, report)
+    assert not can_move(OFFICER, move, FakeCase(kind="lex_sarah", reporter_id=OFFICER.id))
+    if move == "close":
+        assert can_move(INVESTIGATOR_UNIT, "close", FakeCase(kind="deviation"))
+
+
 
 @dataclass
 class FakeCaseAction:

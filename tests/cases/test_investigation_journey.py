@@ -5,9 +5,9 @@ from triage through its record and the officer's judgment "none" to a new deviat
 
 import re
 
-from app.clock import today_local
+from app.clock import today_local, utcnow
 from tests.cases.helpers import file_case, reload, version_on
-from tests.lexsarah.helpers import NONE, judge
+from tests.lexsarah.helpers import NONE, inform_all, judge
 
 TODAY = today_local().isoformat()
 
@@ -68,6 +68,7 @@ def test_a_lex_sarah_report_is_investigated_judged_none_and_handed_over_as_a_dev
     assert reload(report).status == "awaiting_judgment"
     assert report.reference in sara.get("/lex-sarah").get_data(as_text=True)
     judge(reload(report), NONE)  # the officer's judgment belongs to app.lexsarah, tested there
+    inform_all(reload(report), at=utcnow())  # so does informing, which must be settled before the report closes
     _post(sara, f"{base}/overlamna-som-avvikelse", reason="Inget missförhållande; hanteras som avvikelse.")
 
     report = reload(report)

@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.cases.filing import open_case
 from app.cases.models import Case, Category
 from app.extensions import db
-from app.lexsarah import judgment, notification
+from app.lexsarah import informing, judgment, notification
 from app.lexsarah.models import ProviderSettings
 from app.org.models import Unit
 
@@ -109,3 +109,13 @@ def audit_actions(**where) -> list[str]:
 def denials() -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "permission.denied")
                                    .order_by(AuditEvent.id)))
+
+
+def inform_all(case: Case, at: datetime = JUDGED, who: str = "sara"):
+    """Settle every informing item (a date for each, the guardian not applicable)."""
+    item = informing.InformingItem
+    with clock.frozen(at):
+        return informing.record_informing(case, user(who), items={
+            "client": item(on=at.date()), "case_file": item(on=at.date()), "reporter": item(on=at.date()),
+            "work_group": item(on=at.date()),
+            "guardian": item(not_applicable=True, reason="Brukaren är vuxen och har ingen god man.")})

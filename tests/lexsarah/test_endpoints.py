@@ -39,6 +39,9 @@ ENDPOINTS = [
     ("GET", "/{ref}/anmalan.pdf", only({"sara": 200})),
     ("GET", "/{ref}/information", only({"sara": 200, "erik": 200})),
     ("POST", "/{ref}/information", only({"sara": 302, "erik": 302})),
+    # The case waits for judgment: too late for a ställningstagande (409); a form without its version is 400.
+    ("GET", "/{ref}/stallningstagande", only({"sara": 409})),
+    ("POST", "/{ref}/stallningstagande", only({"sara": 400})),
     ("GET", "/installningar", only({"admin": 200})),
     ("POST", "/installningar", only({"admin": 422})),
 ]

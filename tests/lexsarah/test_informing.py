@@ -35,8 +35,13 @@ def test_each_item_is_a_date_or_not_applicable_with_a_reason(case):
     _record(case, client=InformingItem(on=date(2026, 3, 10)),
             guardian=InformingItem(not_applicable=True, reason="Brukaren har ingen god man."),
             case_file=InformingItem(on=date(2026, 3, 11)), reporter=InformingItem(on=date(2026, 3, 24)))
+    assert not reload(case).lex_sarah_informing.complete  # the work group is still to be told
+    _record(case, client=InformingItem(on=date(2026, 3, 10)),
+            guardian=InformingItem(not_applicable=True, reason="Brukaren har ingen god man."),
+            case_file=InformingItem(on=date(2026, 3, 11)), reporter=InformingItem(on=date(2026, 3, 24)),
+            work_group=InformingItem(on=date(2026, 3, 24)))
     assert reload(case).lex_sarah_informing.complete
-    assert [e.event for e in reload(case).journal].count("informing_recorded") == 2
+    assert [e.event for e in reload(case).journal].count("informing_recorded") == 3
 
 
 @pytest.mark.parametrize(("item", "field"), [

@@ -21,6 +21,7 @@ from tests.lexsarah.helpers import (
     REPORT_DAY,
     audit_actions,
     draft,
+    inform_all,
     judge,
     make_case,
     notify,
@@ -52,26 +53,40 @@ def _pdf_text(data: bytes) -> str:
 # --- the cannot-close rule ---------------------------------------------------------------
 
 def test_a_serious_case_cannot_close_until_the_ivo_question_is_settled(case):
+    inform_all(case)
     assert _close_allowed(case) == (False, ("ivo_question_settled",))
     with clock.frozen(LATER):
         notification.record_not_notifying(case, user("sara"), reason="IVO har redan tillsyn över händelsen.")
     assert _close_allowed(case) == (True, ())
 
 
-def test_a_notified_case_may_close(case):
+def test_a_notified_case_may_close_once_the_investigation_is_sent(case):
     draft(case)
     notify(case)
+    inform_all(case)
+    assert _close_allowed(case) == (False, ("investigation_sent_if_notified",))
+    with clock.frozen(LATER):
+        notification.record_investigation_sent(case, user("sara"), sent_on=LATER.date())
     assert _close_allowed(case) == (True, ())
 
 
 def test_a_case_judged_not_serious_may_close_at_once(demo):
     case = make_case()
     judge(case, NOT_SERIOUS)
+    inform_all(case)
     assert _close_allowed(case) == (True, ())
+
+
+def test_a_judged_case_cannot_close_until_every_informing_item_is_settled(demo):
+    case = make_case()
+    judge(case, NOT_SERIOUS)
+    assert _close_allowed(case) == (False, ("informed_client", "informed_guardian", "informed_case_file",
+                                            "informed_reporter", "informed_work_group"))
 
 
 def test_an_unjudged_case_has_not_settled_the_question(demo):
     case = make_case()
+    inform_all(case)
     assert lex_sarah_facts(case)["ivo_question_settled"] is False
     assert workflow.check(case.kind, "judged", "close", lex_sarah_facts(case)) == (False, ("ivo_question_settled",))
 

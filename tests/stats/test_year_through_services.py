@@ -14,7 +14,7 @@ from app.cases import services as casework
 from app.cases.models import Case, Category
 from app.extensions import db
 from app.intake.services import file_report
-from app.lexsarah import judgment, notification
+from app.lexsarah import informing, judgment, notification, position
 from tests.cases.helpers import unit, user
 from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, set_provider
 
@@ -52,6 +52,13 @@ def _triage(case: Case, who: str, when: datetime, decision: str = "investigate",
                                       expected_version=_fresh(case).version, **more)
 
 
+def _inform_all(case: Case) -> None:
+    done = informing.InformingItem(on=clock.today_local())
+    informing.record_informing(_fresh(case), user("sara"), items={
+        "client": done, "case_file": done, "reporter": done, "work_group": done,
+        "guardian": informing.InformingItem(not_applicable=True, reason="Ingen god man.")})
+
+
 def _investigate_to_judgment(case: Case, when: datetime) -> Case:
     _triage(case, "erik", when)
     with clock.frozen(when):
@@ -82,13 +89,23 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     none = _investigate_to_judgment(_file("lex_sarah", _at(3, 10), categories=("Dokumentation",)), _at(3, 11))
     with clock.frozen(_at(3, 20)):
         judgment.record_judgment(none, user("sara"), **NONE)
+        _inform_all(none)  # nothing closes a lex Sarah report before informing is settled
         handover.hand_over_to_deviation(user("sara"), none.reference, reason="Inget missförhållande.",
                                         expected_version=_fresh(none).version)
 
-    # Outside the duty to report: not investigated (Unga).
+    # Another provider's activity: a short investigation the officer closes with a ställningstagande,
+    # counted as not investigated (Unga).
     outside = _file("lex_sarah", _at(4, 1), unit_name="HVB Solrosen", client_gender="male")
-    _triage(outside, "ulla", _at(4, 2), decision="not_investigate", reason="not_covered_by_duty",
-            text="Händelsen inträffade hos en annan vårdgivare.")
+    _triage(outside, "ulla", _at(4, 2))
+    with clock.frozen(_at(4, 2)):
+        for section in ("what_happened", "decision"):
+            investigation.add_entry(user("sara"), outside.reference, section=section, entry_date=date(2025, 4, 2),
+                                    source="Rapporten", nature="fact", text="Hos en annan vårdgivare.",
+                                    expected_version=_fresh(outside).version)
+        _inform_all(outside)
+        position.close_with_position(user("sara"), outside.reference, reason="not_own_service",
+                                     text="Händelsen inträffade hos en annan vårdgivare.",
+                                     passed_to="Vårdgivaren Omsorg AB", expected_version=_fresh(outside).version)
 
     # A deviation that revealed a misconduct: escalated (the new report is not counted again).
     escalated = _file("deviation", _at(5, 5), categories=("Utebliven insats",))
