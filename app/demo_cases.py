@@ -40,13 +40,14 @@ from app.actions.models import ActionType, CaseAction
 from app.auth.models import User
 from app.cases import deadlines, handover, investigation
 from app.cases import services as casework
-from app.cases.models import Case, Category
+from app.cases.models import RECORD_SECTIONS, Case, Category
 from app.clock import STOCKHOLM, to_local, today_local, utcnow
 from app.demo import ADMINISTRATION, DemoRefused, load_demo_data
 from app.extensions import db
+from app.facts import addressed_sections, facts_for
 from app.imports import services as imports
 from app.intake.services import file_report
-from app.lexsarah import informing, judgment, notification, position, provider
+from app.lexsarah import informing, judgment, notification, position, provider, record
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
@@ -833,6 +834,13 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     story.on(at(p.get("close")), lambda: close(d, "sara", s.case, scenario.closing))
 
 
+NOTHING_TO_RECORD = {
+    "happened_before": "Inget liknande har hänt på enheten enligt avvikelser och rapporter de senaste två åren.",
+    "when_happened": "Tidpunkten framgår av rapporten och har inte ifrågasatts.",
+    "other": "Inget annat har framkommit.",
+}
+
+
 def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenario, handler: str, p: dict) -> None:
     """From triage to closing; `state.case` is the report (filed, or made by a hand-over, before)."""
     s = story.state
@@ -870,8 +878,19 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     if p.get("outcome") and p.get("propose") is not None and handler != "sara":
         answers = JUDGMENTS[p["outcome"]]
         story.on(at(p["propose"]), lambda: judgment.propose_judgment(s.case, d.user(handler), **answers))
-    story.on(at(p.get("finish")), lambda: investigation.finish_investigation(
-        d.user(handler), s.case.reference, expected_version=s.case.version))
+    def finish():
+        # Each of the nine sections is addressed before the investigation is finished: what has no
+        # entry gets an explicit "nothing to record"; and causes and risk are recorded.
+        for section in RECORD_SECTIONS:
+            if section not in addressed_sections(s.case):
+                reason = NOTHING_TO_RECORD.get(section, "Inget har framkommit under utredningen.")
+                record.mark_nothing_to_record(d.user(handler), s.case.reference, section=section, reason=reason,
+                                              expected_version=s.case.version)
+        facts = facts_for(s.case)
+        if not (facts["causes_recorded"] and facts["risk_assessed"]):
+            causes_and_risk(d, handler, s.case, scenario, story.rng)
+        investigation.finish_investigation(d.user(handler), s.case.reference, expected_version=s.case.version)
+    story.on(at(p.get("finish")), finish)
     _judge_and_after(story, d, at, unit, scenario, handler, p)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from app.cases.models import Case, InvestigationEntry
+from app.cases.models import RECORD_SECTIONS, Case, CaseCauses, CaseRisk, InvestigationEntry
 from app.extensions import db
-from app.lexsarah import models as _lexsarah_models  # noqa: F401 - defines case.lex_sarah_judgment/_ivo
+from app.lexsarah import models as _lexsarah_models
 from app.workflow import FORM_FACTS, INFORMING_SETTLED, Kind, Status
 
 # To decide whether to *offer* a move, what the form supplies counts as given; the
@@ -41,6 +41,29 @@ def _has_sections(case: Case, *sections: str) -> bool:
     found = set(db.session.scalars(select(InvestigationEntry.section).distinct().where(
         InvestigationEntry.case_id == case.id, InvestigationEntry.section.in_(sections))))
     return found == set(sections)
+
+
+def addressed_sections(case: Case) -> set[str]:
+    """The sections of a lex Sarah record with an entry or an explicit "nothing to record"."""
+    if case.id is None:
+        return set()
+    with_entries = set(db.session.scalars(select(InvestigationEntry.section).distinct().where(
+        InvestigationEntry.case_id == case.id, InvestigationEntry.section.is_not(None))))
+    noted = set(db.session.scalars(select(_lexsarah_models.LexSarahSectionNote.section).where(
+        _lexsarah_models.LexSarahSectionNote.case_id == case.id)))
+    return with_entries | noted
+
+
+def _record_facts(case: Case) -> dict[str, bool]:
+    """Finishing a lex Sarah investigation: every section addressed, the causes, the risk."""
+    if case.kind != Kind.LEX_SARAH or case.id is None:
+        return dict.fromkeys(("record_sections_addressed", "causes_recorded", "risk_assessed"), False)
+    causes = db.session.get(CaseCauses, case.id)
+    return {
+        "record_sections_addressed": addressed_sections(case) >= set(RECORD_SECTIONS),
+        "causes_recorded": causes is not None and bool(causes.text.strip()),
+        "risk_assessed": db.session.get(CaseRisk, case.id) is not None,
+    }
 
 
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
@@ -86,6 +109,7 @@ def facts_for(case: Case) -> dict[str, bool]:
     no_answer_possible = details is not None and (details.anonymous or not details.answer_wanted)
     return {
         **lex_sarah_facts(case),
+        **_record_facts(case),
         "has_reporter": case.reporter_id is not None,
         "not_yet_escalated": case.handover != "to_lex_sarah",
         "has_entries": case.kind == Kind.LEX_SARAH and _has_entries(case),

@@ -93,6 +93,10 @@ REQUIREMENT_LABELS = {
     "informed_work_group": _l("uppgift om att arbetsgruppen har fått återkoppling, eller varför det inte är "
                               "aktuellt"),
     "investigation_sent_if_notified": _l("att utredningen har skickats till IVO"),
+    "record_sections_addressed": _l("en anteckning eller ”inget att anteckna” med skäl under var och en av de nio "
+                                    "punkterna"),
+    "causes_recorded": _l("orsakerna"),
+    "risk_assessed": _l("riskbedömningen"),
 }
 
 

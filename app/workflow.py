@@ -147,8 +147,10 @@ MOVES: dict[str, Move] = dict([
 
     # Lex Sarah: investigation, then the officer's judgment.
     _move("propose_judgment", {_L}, {_S.INVESTIGATING, _S.AWAITING_JUDGMENT}),
+    # Finishing needs each of the nine sections of SOSFS 2011:5 addressed (an entry or an
+    # explicit "nothing to record" with a reason), the causes and the risk assessment.
     _move("finish_investigation", {_L}, {_S.INVESTIGATING}, _S.AWAITING_JUDGMENT,
-          requires=["has_entries"]),
+          requires=["has_entries", "record_sections_addressed", "causes_recorded", "risk_assessed"]),
     _move("record_judgment", {_L}, {_S.AWAITING_JUDGMENT}, _S.JUDGED),
 
     # IVO: the draft of the notification and the notification itself, only once.

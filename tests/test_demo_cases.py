@@ -34,7 +34,7 @@ EVENT_MOVES = {
     "ivo_not_notified": "record_ivo_decision_not_to_notify", "ivo_investigation_sent": "record_investigation_sent",
     "ivo_decision": "record_ivo_decision", "ivo_demands_measures": "record_ivo_decision",
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
-    "position_recorded": "close_with_position",
+    "position_recorded": "close_with_position", "section_nothing_to_record": "add_entry",
     "closed": "close", "reopened": "reopen",
 }
 NOT_CASE_MOVES = {"action_updated", "action_started", "action_completed", "action_cancelled",

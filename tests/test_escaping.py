@@ -97,7 +97,7 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import informing, judgment, notification, position, provider
+    from app.lexsarah import informing, judgment, notification, position, provider, record
     from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
@@ -173,6 +173,8 @@ def _poisoned_data() -> dict:
             investigation.add_entry(sara, positioned.reference, section=section, entry_date=date(2026, 3, 10),
                                     source=PAYLOAD, nature="fact", text=PAYLOAD,
                                     expected_version=lex.reload(positioned).version)
+        record.mark_nothing_to_record(sara, positioned.reference, section="happened_before", reason=PAYLOAD,
+                                      expected_version=lex.reload(positioned).version)
         informing.record_informing(lex.reload(positioned), sara, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
@@ -202,7 +204,8 @@ def _poisoned_data() -> dict:
                 "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),
                 "type_id": type_id, "action_id": action.id,
                 "attachment_id": db.session.scalar(db.select(Attachment.id)),
-                "year": YEAR, "key": "lex_sarah", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css",
+                "year": YEAR, "key": "lex_sarah",
+                "section": "happened_before", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css",
                 # the unlock link of the locked-account e-mail; a forged one shows its own page
                 "token": "forged"},
     }

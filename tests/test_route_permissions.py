@@ -145,6 +145,7 @@ EXPECTED = {
     "lexsarah.document_pdf": only({"sara"}, 200),
     "lexsarah.informing": only({"erik", "sara"}, 200),
     "lexsarah.position": only({"sara"}, ALLOWED),
+    "lexsarah.section_note": only({"erik", "sara"}, ALLOWED),
     "lexsarah.provider_settings": only(ADMIN, 200),
     # the yearly statistics and the quality report (tests/stats)
     "stats.index": only({"sara", "admin", "nils"}, 200),
@@ -174,6 +175,7 @@ def _demo_ids() -> dict[str, object]:
         "type_id": db.session.scalar(select(ActionType.id).order_by(ActionType.id)),
         "year": 2018,
         "key": "lex_sarah",
+        "section": "other",
         "token_id": 999999,
         "token": "no-such-link",
     }

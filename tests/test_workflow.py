@@ -108,7 +108,9 @@ EXPECTED_REQUIRES = {
     ("deviation", "escalate_to_lex_sarah"): ("not_yet_escalated",),
     ("complaint", "escalate_to_lex_sarah"): ("not_yet_escalated",),
     ("complaint", "acknowledge"): ("acknowledgement_owed",),
-    ("lex_sarah", "finish_investigation"): ("has_entries",),
+    # Each of the nine sections addressed (an entry or "nothing to record"), causes, risk.
+    ("lex_sarah", "finish_investigation"): ("has_entries", "record_sections_addressed", "causes_recorded",
+                                            "risk_assessed"),
     ("lex_sarah", "save_ivo_draft"): ("not_yet_notified",),
     ("lex_sarah", "notify_ivo"): ("not_yet_notified",),
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
@@ -225,7 +227,7 @@ def test_requirement_cases_cover_every_requirement():
     assert len(REQUIREMENT_CASES) == (2 + 3                # triage_not_investigate (D, C), reopen
                                       + 4 + 3 + 5           # give_feedback in D, C, L
                                       + 2 + 3               # escalate: D, C
-                                      + 2 + 1               # acknowledge, finish_investigation
+                                      + 2 + 4               # acknowledge, finish_investigation
                                       + 3 + 3               # save_ivo_draft, notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4       # investigation sent, IVO decision

@@ -195,6 +195,19 @@ class PositionForm(FlaskForm):
         return _version(self)
 
 
+class SectionNoteForm(FlaskForm):
+    """An explicit "nothing to record" for one section of the investigation."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Varför finns det inget att anteckna?"), validators=[Mandatory()],
+                           render_kw={"rows": 4},
+                           description=_l("Till exempel: ”Inget liknande har hänt tidigare på enheten enligt "
+                                          "avvikelser och rapporter sedan 2023.”"))
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
 class ProviderSettingsForm(FlaskForm):
     board_name = StringField(_l("Nämndens namn"), validators=[Mandatory()],
                              description=_l("Den nämnd som anmäler, t.ex. ”Socialnämnden i Exempelby kommun”."))

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, T
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case
+from app.cases.models import RECORD_SECTIONS, Case
 from app.clock import utcnow
 from app.extensions import db
 
@@ -231,6 +231,23 @@ class LexSarahInforming(db.Model):
     @property
     def complete(self) -> bool:
         return all(map(self.settled, INFORMING_ITEMS))
+
+
+class LexSarahSectionNote(db.Model):
+    """An explicit "nothing to record" for one of the nine sections of a lex Sarah investigation
+    (SOSFS 2011:5, 5 kap.), with the reason: a section is addressed by an entry or by this. For
+    section 5 ("has something similar happened before?") it is the answer "no"."""
+
+    __tablename__ = "lex_sarah_section_notes"
+    __table_args__ = (CheckConstraint(_in("section", RECORD_SECTIONS), name="section"),
+                      CheckConstraint("reason <> ''", name="reason"))
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(30), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ProviderSettings(db.Model):

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import Action, ensure
+from app.cases.investigation_forms import SECTION_LABELS
 from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
 from app.int_params import db_int
@@ -20,6 +21,7 @@ from app.lexsarah import judgment as judgment_service
 from app.lexsarah import notification as notification_service
 from app.lexsarah import position as position_service
 from app.lexsarah import provider as provider_service
+from app.lexsarah import record as record_service
 from app.lexsarah.forms import (
     InformingForm,
     InvestigationSentForm,
@@ -29,6 +31,7 @@ from app.lexsarah.forms import (
     NotNotifyingForm,
     PositionForm,
     ProviderSettingsForm,
+    SectionNoteForm,
     SendForm,
 )
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
@@ -48,7 +51,8 @@ def lex_sarah_template_helpers():
     # Also for the case page, which includes lexsarah/_case_panel.html.
     return {"lex_sarah_judgment_label": judgment_label, "lex_sarah_status_label": status_label,
             "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS,
-            "lex_sarah_position_in_reach": position_service.in_reach}
+            "lex_sarah_position_in_reach": position_service.in_reach,
+            "lex_sarah_section_notes": record_service.notes_of, "lex_sarah_checklist": record_service.checklist}
 
 
 def _case(reference: str):
@@ -344,6 +348,46 @@ def position(reference: str):
                                message=common.refusal_message(refusal)), 409
     flash(_("Utredningen är avslutad med ställningstagande."), "success")
     return redirect(url_for("cases.case", reference=reference))
+
+
+# --- the investigation record: "nothing to record" for a section -----------------------------
+
+@bp.route("/<reference>/utredning/<section>/inget-att-anteckna", methods=["GET", "POST"])
+def section_note(reference: str, section: str):
+    try:
+        if request.method == "GET":
+            case = record_service.open_note(_me(), reference, section)
+            form = SectionNoteForm(formdata=None)
+            form.version.data = str(case.version)
+            return _section_note_page(case, section, form)
+        form = SectionNoteForm()
+        version = form.version_value()
+        if version is None:
+            ensure(_me(), Action.WORK_CASE, _case(reference))
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            record_service.mark_nothing_to_record(_me(), reference, section=section, reason=form.reason.data or "",
+                                                  expected_version=version)
+        except CaseWorkError as refused:
+            form.reason.errors = [*form.reason.errors, refused.message]
+            return _section_note_page(_case(reference), section, form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _section_note_page(conflict.case, section, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Punkten är markerad: inget att anteckna."), "success")
+    return redirect(url_for("cases.case", reference=reference, _anchor=f"avsnitt-{section}"))
+
+
+def _section_note_page(case, section: str, form, status: int = 200):
+    return render_template("lexsarah/section_note.html", case=case, form=form, section=section,
+                           section_label=SECTION_LABELS[section]), status
 
 
 # --- informing -----------------------------------------------------------------------------

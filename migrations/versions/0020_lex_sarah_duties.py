@@ -7,6 +7,8 @@ Create Date: 2026-12-05 10:00:00
 - lex_sarah_informing: work_group_on / work_group_na_reason (the reporter's work group gets
   feedback too) with its CHECK (a date or a reason, not both). A batch alter of this table,
   not of `cases`.
+- lex_sarah_section_notes: an explicit "nothing to record" with a reason for one of the nine
+  sections of a lex Sarah investigation.
 - cases: position_passed_to, position_passed_on (the officer's ställningstagande: to whom a
   matter outside the nämnd's own activity was passed; when a health-care matter went to the
   MAS). Plain ADD COLUMN, so on SQLite the full-text-search triggers of `cases` stay.
@@ -23,6 +25,23 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('lex_sarah_section_notes',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('section', sa.String(length=30), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_by_name', sa.String(length=200), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("section IN ('what_happened', 'came_to_attention', 'when_happened', 'causes', "
+                       "'happened_before', 'could_recur', 'measures', 'other', 'decision')",
+                       name=op.f('ck_lex_sarah_section_notes_section')),
+    sa.CheckConstraint("reason <> ''", name=op.f('ck_lex_sarah_section_notes_reason')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_lex_sarah_section_notes_case_id_cases'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'],
+                            name=op.f('fk_lex_sarah_section_notes_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('case_id', 'section', name=op.f('pk_lex_sarah_section_notes'))
+    )
     with op.batch_alter_table('lex_sarah_informing', schema=None) as batch_op:
         batch_op.add_column(sa.Column('work_group_on', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('work_group_na_reason', sa.Text(), nullable=False, server_default=''))
@@ -40,3 +59,4 @@ def downgrade():
         batch_op.drop_constraint(op.f('ck_lex_sarah_informing_work_group_date_or_reason'), type_='check')
         batch_op.drop_column('work_group_na_reason')
         batch_op.drop_column('work_group_on')
+    op.drop_table('lex_sarah_section_notes')

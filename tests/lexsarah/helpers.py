@@ -119,3 +119,21 @@ def inform_all(case: Case, at: datetime = JUDGED, who: str = "sara"):
             "client": item(on=at.date()), "case_file": item(on=at.date()), "reporter": item(on=at.date()),
             "work_group": item(on=at.date()),
             "guardian": item(not_applicable=True, reason="Brukaren är vuxen och har ingen god man.")})
+
+
+def complete_record(case: Case, at: datetime = JUDGED, who: str = "erik"):
+    """Every section of the investigation not yet addressed gets "nothing to record"; causes and risk."""
+    from app.cases import investigation
+    from app.cases.models import RECORD_SECTIONS
+    from app.facts import addressed_sections
+    from app.lexsarah import record
+    with clock.frozen(at):
+        for section in RECORD_SECTIONS:
+            if section not in addressed_sections(reload(case)):
+                record.mark_nothing_to_record(user(who), case.reference, section=section,
+                                              reason="Inget har framkommit under punkten.",
+                                              expected_version=reload(case).version)
+        investigation.record_causes(user(who), case.reference, areas=["processes"], text="Rutinen följdes inte.",
+                                    expected_version=reload(case).version)
+        investigation.record_risk(user(who), case.reference, probability=2, consequence=2,
+                                  text="Kan hända igen.", expected_version=reload(case).version)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.intake.services import file_report
 from app.lexsarah import informing, judgment, notification, position
 from tests.cases.helpers import unit, user
-from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, set_provider
+from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, complete_record, set_provider
 
 pytestmark = pytest.mark.usefixtures("demo")
 DESCRIPTION = "Brukaren fick inte sin insats på kvällen och blev utan hjälp i flera timmar."
@@ -65,6 +65,8 @@ def _investigate_to_judgment(case: Case, when: datetime) -> Case:
         investigation.add_entry(user("erik"), case.reference, section="what_happened", entry_date=when.date(),
                                 source="Samtal med personalen", nature="fact", text="Kvällsbesöket uteblev.",
                                 expected_version=_fresh(case).version)
+    complete_record(case, at=when)
+    with clock.frozen(when):
         investigation.finish_investigation(user("erik"), case.reference, expected_version=_fresh(case).version)
     return _fresh(case)
 
