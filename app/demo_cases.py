@@ -47,7 +47,7 @@ from app.extensions import db
 from app.facts import addressed_sections, facts_for
 from app.imports import services as imports
 from app.intake.services import file_report
-from app.lexsarah import informing, judgment, notification, position, provider, record
+from app.lexsarah import informing, judgment, notification, position, protection, provider, record
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
@@ -834,6 +834,8 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     story.on(at(p.get("close")), lambda: close(d, "sara", s.case, scenario.closing))
 
 
+PROTECTION_TEXT = ("Brukaren fick stöd av annan personal direkt; den berörda medarbetaren arbetar inte hos "
+                   "brukaren medan händelsen utreds.")
 NOTHING_TO_RECORD = {
     "happened_before": "Inget liknande har hänt på enheten enligt avvikelser och rapporter de senaste två åren.",
     "when_happened": "Tidpunkten framgår av rapporten och har inte ifrågasatts.",
@@ -844,6 +846,11 @@ NOTHING_TO_RECORD = {
 def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenario, handler: str, p: dict) -> None:
     """From triage to closing; `state.case` is the report (filed, or made by a hand-over, before)."""
     s = story.state
+    # The receiver protects the individual at once; the reports still "new" in the showcase have not yet.
+    story.on(at(p.get("triage")), lambda: protection.record_protection(
+        d.user(handler), s.case.reference, what=PROTECTION_TEXT, done_on=today_local(),
+        done_by=f"{d.user(handler).full_name}, {d.user(handler).title}".rstrip(", "),
+        expected_version=s.case.version))
     if p.get("not_investigate"):
         # Every report is investigated: a short investigation the officer closes with a ställningstagande.
         position_text = "Händelsen gäller hälso- och sjukvård och utreds enligt lex Maria av regionen."

@@ -75,7 +75,8 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     """
     names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
              "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
-             "investigation_sent_if_notified", "short_investigation_documented", *INFORMING_SETTLED)
+             "investigation_sent_if_notified", "short_investigation_documented", "protection_not_recorded",
+             *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
         return dict.fromkeys(names, False)
     judgment = case.lex_sarah_judgment
@@ -90,6 +91,7 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     return {
         **informed,
         "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
+        "protection_not_recorded": case.lex_sarah_protection is None,
         # The short investigation documents at least what happened (1) and the position (9).
         "short_investigation_documented": _has_sections(case, "what_happened", "decision"),
         "judged_none": judged and judgment.outcome == "none",

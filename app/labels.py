@@ -37,6 +37,7 @@ STATUS_LABELS = {
 
 # Every move of app.workflow.MOVES.
 MOVE_LABELS = {
+    "record_protection": _l("Registrera omedelbart skydd"),
     "triage_investigate": _l("Inled utredning"),
     "triage_not_investigate": _l("Beslut att inte inleda utredning"),
     "close_with_position": _l("Avsluta med ställningstagande"),
@@ -118,6 +119,7 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "ivo_undecided": _("Ställningstagandet om IVO är redan registrerat."),
         "investigation_not_sent": _("Att utredningen skickats till IVO är redan registrerat."),
         "ivo_decision_pending": _("IVO:s beslut är redan registrerat."),
+        "protection_not_recorded": _("Det omedelbara skyddet är redan registrerat."),
     }
     return messages.get(fact)
 

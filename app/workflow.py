@@ -123,6 +123,9 @@ _LEX_SARAH_DUTIES = (*INFORMING_SETTLED, "investigation_sent_if_notified")
 MOVES: dict[str, Move] = dict([
     # Triage: investigate, or a documented decision not to (with a reason). Every lex Sarah
     # report is investigated (IVO: "alla rapporter måste utredas"); it has no "not investigate".
+    # Lex Sarah: what was done at once ("omedelbart") to protect the individual, recorded once;
+    # first in the table, so that it is the first thing to do until it is recorded.
+    _move("record_protection", {_L}, OPEN_STATUSES, requires=["protection_not_recorded"]),
     _move("triage_investigate", ALL_KINDS, {_S.RECEIVED}, _S.INVESTIGATING),
     _move("triage_not_investigate", {_D, _C}, {_S.RECEIVED}, _S.CLOSED,
           requires=["not_investigate_reason"]),

@@ -97,7 +97,7 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import informing, judgment, notification, position, provider, record
+    from app.lexsarah import informing, judgment, notification, position, protection, provider, record
     from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
@@ -175,6 +175,8 @@ def _poisoned_data() -> dict:
                                     expected_version=lex.reload(positioned).version)
         record.mark_nothing_to_record(sara, positioned.reference, section="happened_before", reason=PAYLOAD,
                                       expected_version=lex.reload(positioned).version)
+        protection.record_protection(sara, positioned.reference, what=PAYLOAD, done_on=date(2026, 3, 10),
+                                     done_by=PAYLOAD[:200], expected_version=lex.reload(positioned).version)
         informing.record_informing(lex.reload(positioned), sara, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})

@@ -145,6 +145,7 @@ EXPECTED = {
     "lexsarah.document_pdf": only({"sara"}, 200),
     "lexsarah.informing": only({"erik", "sara"}, 200),
     "lexsarah.position": only({"sara"}, ALLOWED),
+    "lexsarah.protection": only({"erik", "sara"}, ALLOWED),
     "lexsarah.section_note": only({"erik", "sara"}, ALLOWED),
     "lexsarah.provider_settings": only(ADMIN, 200),
     # the yearly statistics and the quality report (tests/stats)

@@ -36,7 +36,8 @@ Kind, Status, MoveRefused = wf.Kind, wf.Status, wf.MoveRefused
 SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
-    "triage_investigate", "triage_not_investigate", "close_with_position", "assign", "declare_disqualified",
+    "record_protection", "triage_investigate", "triage_not_investigate", "close_with_position",
+    "assign", "declare_disqualified",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
@@ -62,6 +63,8 @@ ACK = {"acknowledge": SAME}
 # IVO's follow-up, from investigating on and also once closed; informing at any time.
 IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME}
 INFORMING = {"record_informing": SAME}
+# Lex Sarah: the immediate protection of the individual, recorded once while the report is open.
+PROTECTION = {"record_protection": SAME}
 IVO_NOTICE = {"save_ivo_draft": SAME, "notify_ivo": SAME}
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
 # Every lex Sarah report is investigated: no "not investigate"; the officer may instead close a
@@ -85,13 +88,13 @@ EXPECTED = {
         "closed": {**CLOSED_WORK},
     },
     "lex_sarah": {
-        "received": {"triage_investigate": "investigating", **POSITION, **OPEN_WORK, **INFORMING},
-        "investigating": {**POSITION, **OPEN_WORK, "propose_judgment": SAME,
+        "received": {**PROTECTION, "triage_investigate": "investigating", **POSITION, **OPEN_WORK, **INFORMING},
+        "investigating": {**PROTECTION, **POSITION, **OPEN_WORK, "propose_judgment": SAME,
                           "finish_investigation": "awaiting_judgment",
                           **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
-        "awaiting_judgment": {**OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
+        "awaiting_judgment": {**PROTECTION, **OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
                               **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
-        "judged": {**OPEN_WORK, **IVO_NOTICE, "record_ivo_decision_not_to_notify": SAME,
+        "judged": {**PROTECTION, **OPEN_WORK, **IVO_NOTICE, "record_ivo_decision_not_to_notify": SAME,
                    **IVO_FOLLOW_UP, **INFORMING, "hand_over_to_deviation": "closed",
                    "close": "closed"},
         "closed": {**CLOSED_WORK, **IVO_FOLLOW_UP, **INFORMING},
@@ -112,6 +115,7 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "finish_investigation"): ("has_entries", "record_sections_addressed", "causes_recorded",
                                             "risk_assessed"),
     ("lex_sarah", "save_ivo_draft"): ("not_yet_notified",),
+    ("lex_sarah", "record_protection"): ("protection_not_recorded",),
     ("lex_sarah", "notify_ivo"): ("not_yet_notified",),
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
@@ -233,7 +237,8 @@ def test_requirement_cases_cover_every_requirement():
                                       + 2 * 4 + 2 * 4       # investigation sent, IVO decision
                                       + 1 * 6               # hand over: judged_none, five informing items
                                       + 2 + 1 * 7           # close (C: 2; L: IVO, informing, investigation)
-                                      + 2 * 8)              # close_with_position: 8 facts, two statuses
+                                      + 2 * 8               # close_with_position: 8 facts, two statuses
+                                      + 4)                  # record_protection: four open statuses
 
 
 def test_requirements_lists_every_fact_of_the_table():

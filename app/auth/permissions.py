@@ -82,6 +82,7 @@ CASE_ACTIONS = frozenset({
 # Which permission each workflow move (app.workflow.MOVES) needs. The state machine
 # says whether a move fits the case now; this says whether this person may make it.
 MOVE_ACTIONS: dict[str, Action] = {
+    "record_protection": Action.WORK_CASE,
     "triage_investigate": Action.WORK_CASE,
     "triage_not_investigate": Action.WORK_CASE,
     "close_with_position": Action.JUDGE,  # the officer's ställningstagande, never a unit manager's

@@ -58,6 +58,7 @@ EVENT_LABELS = {
     "disqualified": _l("Jäv anmäldes"),
     "triaged": _l("Beslut om utredning"),
     "position_recorded": _l("Avslutad med ställningstagande (lex Sarah)"),
+    "protection_recorded": _l("Omedelbart skydd registrerat"),
     "section_nothing_to_record": _l("Inget att anteckna under en punkt i utredningen"),
     "triaged_investigate": _l("Beslut: utredning inleds"),
     "triaged_not_investigate": _l("Beslut att inte inleda utredning"),

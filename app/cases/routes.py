@@ -27,6 +27,7 @@ MOVE_ENDPOINTS = {
     "declare_disqualified": "cases.disqualify",
     "triage_not_investigate": "cases.triage",
     "close_with_position": "lexsarah.position",
+    "record_protection": "lexsarah.protection",
     "record_answer": "cases.answer",
     "give_feedback": "cases.feedback",
     "close": "cases.close",

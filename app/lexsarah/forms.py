@@ -195,6 +195,21 @@ class PositionForm(FlaskForm):
         return _version(self)
 
 
+class ProtectionForm(FlaskForm):
+    """What was done at once to protect the individual."""
+
+    version = HiddenField()
+    what = TextAreaField(_l("Vad gjordes för att skydda den enskilde?"), validators=[Mandatory()],
+                         render_kw={"rows": 5},
+                         description=_l("Till exempel: personalen flyttades från brukaren, sjuksköterskan "
+                                        "tillkallades, anhöriga kontaktades."))
+    done_on = SwedishDateField(_l("När"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))
+    done_by = StringField(_l("Av vem"), validators=[Mandatory()], description=_l("Namn och befattning."))
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
 class SectionNoteForm(FlaskForm):
     """An explicit "nothing to record" for one section of the investigation."""
 

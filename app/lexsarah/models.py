@@ -233,6 +233,23 @@ class LexSarahInforming(db.Model):
         return all(map(self.settled, INFORMING_ITEMS))
 
 
+class LexSarahProtection(db.Model):
+    """What the receiver did at once ("omedelbart") to protect the individual: what, when, by whom."""
+
+    __tablename__ = "lex_sarah_protection"
+    __table_args__ = (CheckConstraint("what <> '' AND done_by <> ''", name="complete"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    what: Mapped[str] = mapped_column(Text)
+    done_on: Mapped[date]
+    done_by: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_protection", uselist=False, passive_deletes=True))
+
+
 class LexSarahSectionNote(db.Model):
     """An explicit "nothing to record" for one of the nine sections of a lex Sarah investigation
     (SOSFS 2011:5, 5 kap.), with the reason: a section is addressed by an entry or by this. For

@@ -20,6 +20,7 @@ from app.lexsarah import informing as informing_service
 from app.lexsarah import judgment as judgment_service
 from app.lexsarah import notification as notification_service
 from app.lexsarah import position as position_service
+from app.lexsarah import protection as protection_service
 from app.lexsarah import provider as provider_service
 from app.lexsarah import record as record_service
 from app.lexsarah.forms import (
@@ -30,6 +31,7 @@ from app.lexsarah.forms import (
     NotificationDraftForm,
     NotNotifyingForm,
     PositionForm,
+    ProtectionForm,
     ProviderSettingsForm,
     SectionNoteForm,
     SendForm,
@@ -52,7 +54,8 @@ def lex_sarah_template_helpers():
     return {"lex_sarah_judgment_label": judgment_label, "lex_sarah_status_label": status_label,
             "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS,
             "lex_sarah_position_in_reach": position_service.in_reach,
-            "lex_sarah_section_notes": record_service.notes_of, "lex_sarah_checklist": record_service.checklist}
+            "lex_sarah_section_notes": record_service.notes_of,
+            "lex_sarah_protection_due": protection_service.due_on, "lex_sarah_checklist": record_service.checklist}
 
 
 def _case(reference: str):
@@ -348,6 +351,52 @@ def position(reference: str):
                                message=common.refusal_message(refusal)), 409
     flash(_("Utredningen är avslutad med ställningstagande."), "success")
     return redirect(url_for("cases.case", reference=reference))
+
+
+# --- immediate protection -------------------------------------------------------------------
+
+@bp.route("/<reference>/skydd", methods=["GET", "POST"])
+def protection(reference: str):
+    try:
+        if request.method == "GET":
+            case = protection_service.open_protection(_me(), reference)
+            form = ProtectionForm(formdata=None)
+            form.version.data = str(case.version)
+            form.done_on.data = today_local()
+            return _protection_page(case, form)
+        form = ProtectionForm()
+        version = form.version_value()
+        if version is None:
+            ensure(_me(), Action.WORK_CASE, _case(reference))
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            protection_service.record_protection(_me(), reference, what=form.what.data or "",
+                                                 done_on=form.done_on.data, done_by=form.done_by.data or "",
+                                                 expected_version=version)
+        except CaseWorkError as refused:
+            target = form._fields.get(refused.field or "")
+            if target is not None:
+                target.errors = [*target.errors, refused.message]
+            else:
+                flash(refused.message, "error")
+            return _protection_page(_case(reference), form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _protection_page(conflict.case, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Det omedelbara skyddet är registrerat."), "success")
+    return redirect(url_for("cases.case", reference=reference))
+
+
+def _protection_page(case, form, status: int = 200):
+    return render_template("lexsarah/protection.html", case=case, form=form,
+                           due_on=protection_service.due_on(case)), status
 
 
 # --- the investigation record: "nothing to record" for a section -----------------------------

@@ -7,6 +7,7 @@ Create Date: 2026-12-05 10:00:00
 - lex_sarah_informing: work_group_on / work_group_na_reason (the reporter's work group gets
   feedback too) with its CHECK (a date or a reason, not both). A batch alter of this table,
   not of `cases`.
+- lex_sarah_protection: the immediate protection of the individual (what, when, by whom).
 - lex_sarah_section_notes: an explicit "nothing to record" with a reason for one of the nine
   sections of a lex Sarah investigation.
 - cases: position_passed_to, position_passed_on (the officer's ställningstagande: to whom a
@@ -25,6 +26,21 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('lex_sarah_protection',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('what', sa.Text(), nullable=False),
+    sa.Column('done_on', sa.Date(), nullable=False),
+    sa.Column('done_by', sa.String(length=200), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_by_name', sa.String(length=200), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("what <> '' AND done_by <> ''", name=op.f('ck_lex_sarah_protection_complete')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_lex_sarah_protection_case_id_cases'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'],
+                            name=op.f('fk_lex_sarah_protection_recorded_by_id_users')),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_lex_sarah_protection'))
+    )
     op.create_table('lex_sarah_section_notes',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('section', sa.String(length=30), nullable=False),
@@ -60,3 +76,4 @@ def downgrade():
         batch_op.drop_column('work_group_na_reason')
         batch_op.drop_column('work_group_on')
     op.drop_table('lex_sarah_section_notes')
+    op.drop_table('lex_sarah_protection')

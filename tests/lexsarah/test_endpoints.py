@@ -41,6 +41,8 @@ ENDPOINTS = [
     ("POST", "/{ref}/information", only({"sara": 302, "erik": 302})),
     # The case waits for judgment: too late for a ställningstagande (409); a form without its version is 400.
     ("GET", "/{ref}/stallningstagande", only({"sara": 409})),
+    ("GET", "/{ref}/skydd", only({"sara": 200, "erik": 200})),
+    ("POST", "/{ref}/skydd", only({"sara": 400, "erik": 400})),
     ("GET", "/{ref}/utredning/other/inget-att-anteckna", only({"sara": 200, "erik": 200})),
     ("POST", "/{ref}/utredning/other/inget-att-anteckna", only({"sara": 400, "erik": 400})),
     ("POST", "/{ref}/stallningstagande", only({"sara": 400})),
