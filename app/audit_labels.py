@@ -78,6 +78,8 @@ LABELS = {
     "lexsarah.document_viewed": _l("Anmälan till IVO visad"),
     "lexsarah.document_checksum_failed": _l("Anmälan till IVO stämmer inte med sin kontrollsumma"),
     "lexsarah.ivo_notified": _l("Anmälan till IVO registrerad"),
+    "lexsarah.ivo_notification_finalised": _l("Anmälan till IVO slutförd och signerad"),
+    "lexsarah.ivo_reference_recorded": _l("IVO:s diarienummer registrerat"),
     "lexsarah.ivo_not_notified": _l("Beslut att inte anmäla till IVO"),
     "lexsarah.ivo_investigation_sent": _l("Utredning skickad till IVO"),
     "lexsarah.ivo_decision_recorded": _l("IVO:s beslut registrerat"),

@@ -815,9 +815,11 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
                 "som ansvarar för den del som var allvarlig."))
         else:
             ivo_reference = f"8.5.1-{story.rng.randint(10000, 99999)}/{(at(p.get('notify')) or d.today).year}"
-            story.on(at(p.get("notify")), lambda: notification.notify_ivo(
-                s.case, d.user("sara"), sent_via="e_service" if story.rng.random() < 0.9 else "post",
-                sent_on=today_local(), ivo_reference=ivo_reference))
+            def sign_and_send():
+                notification.finalise_notification(s.case, d.user("sara"))
+                notification.notify_ivo(s.case, d.user("sara"), sent_via="e_service" if story.rng.random() < 0.9
+                                        else "post", sent_on=today_local(), ivo_reference=ivo_reference)
+            story.on(at(p.get("notify")), sign_and_send)
             if not p.get("attached"):
                 story.on(at(p.get("investigation_sent")), lambda: notification.record_investigation_sent(
                     s.case, d.user("sara"), sent_on=today_local()))

@@ -76,6 +76,7 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
              "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
              "investigation_sent_if_notified", "short_investigation_documented", "protection_not_recorded",
+             "notification_finalised", "not_yet_finalised", "ivo_reference_missing",
              *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
         return dict.fromkeys(names, False)
@@ -92,6 +93,9 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
         **informed,
         "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
         "protection_not_recorded": case.lex_sarah_protection is None,
+        "notification_finalised": ivo is not None and ivo.finalised_at is not None,
+        "not_yet_finalised": ivo is None or ivo.finalised_at is None,
+        "ivo_reference_missing": notified and not ivo.ivo_reference,
         # The short investigation documents at least what happened (1) and the position (9).
         "short_investigation_documented": _has_sections(case, "what_happened", "decision"),
         "judged_none": judged and judgment.outcome == "none",

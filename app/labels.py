@@ -53,10 +53,12 @@ MOVE_LABELS = {
     "finish_investigation": _l("Slutför utredningen"),
     "record_judgment": _l("Registrera bedömning"),
     "save_ivo_draft": _l("Fyll i anmälan till IVO"),
+    "finalise_notification": _l("Slutför och signera anmälan"),
     "notify_ivo": _l("Anmäl till IVO"),
     "record_ivo_decision_not_to_notify": _l("Motivera varför IVO inte underrättas"),
     "record_investigation_sent": _l("Registrera att utredningen är skickad"),
     "record_ivo_decision": _l("Registrera IVO:s beslut"),
+    "record_ivo_reference": _l("Registrera IVO:s diarienummer"),
     "record_informing": _l("Information och återkoppling"),
     "hand_over_to_deviation": _l("Överlämna som avvikelse"),
     "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
@@ -120,6 +122,9 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "investigation_not_sent": _("Att utredningen skickats till IVO är redan registrerat."),
         "ivo_decision_pending": _("IVO:s beslut är redan registrerat."),
         "protection_not_recorded": _("Det omedelbara skyddet är redan registrerat."),
+        "not_yet_finalised": _("Anmälan är redan slutförd och signerad. Den kan inte ändras längre."),
+        "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
+        "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
     }
     return messages.get(fact)
 

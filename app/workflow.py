@@ -157,8 +157,11 @@ MOVES: dict[str, Move] = dict([
     _move("record_judgment", {_L}, {_S.AWAITING_JUDGMENT}, _S.JUDGED),
 
     # IVO: the draft of the notification and the notification itself, only once.
-    _move("save_ivo_draft", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified"]),
-    _move("notify_ivo", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified"]),
+    # The officer finalises (signs) it, which freezes the document, and then records how and
+    # when it was sent; IVO's reference is added when IVO confirms it.
+    _move("save_ivo_draft", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "not_yet_finalised"]),
+    _move("finalise_notification", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "not_yet_finalised"]),
+    _move("notify_ivo", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "notification_finalised"]),
     # Only a serious judgment needs a decision about IVO, and it is made once.
     _move("record_ivo_decision_not_to_notify", {_L}, {_S.JUDGED},
           requires=["judged_serious", "ivo_undecided"]),
@@ -167,6 +170,7 @@ MOVES: dict[str, Move] = dict([
           requires=["notified", "investigation_not_sent"]),
     _move("record_ivo_decision", {_L}, _IVO_FOLLOW_UP_FROM,
           requires=["notified", "ivo_decision_pending"]),
+    _move("record_ivo_reference", {_L}, _IVO_FOLLOW_UP_FROM, requires=["notified", "ivo_reference_missing"]),
     # Who was informed of the report and its outcome: at any time, also once closed.
     _move("record_informing", {_L}, ALL_STATUSES),
 

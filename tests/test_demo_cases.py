@@ -35,7 +35,8 @@ EVENT_MOVES = {
     "ivo_decision": "record_ivo_decision", "ivo_demands_measures": "record_ivo_decision",
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
     "position_recorded": "close_with_position", "section_nothing_to_record": "add_entry",
-    "protection_recorded": "record_protection",
+    "protection_recorded": "record_protection", "ivo_notification_finalised": "finalise_notification",
+    "ivo_reference_recorded": "record_ivo_reference",
     "closed": "close", "reopened": "reopen",
 }
 NOT_CASE_MOVES = {"action_updated", "action_started", "action_completed", "action_cancelled",

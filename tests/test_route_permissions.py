@@ -138,6 +138,8 @@ EXPECTED = {
     "lexsarah.proposal": only({"erik", "sara"}, 200),
     "lexsarah.notification": only({"sara"}, 200),
     "lexsarah.record_sent": only({"sara"}, ALLOWED),
+    "lexsarah.finalise": only({"sara"}, ALLOWED),
+    "lexsarah.record_ivo_reference": only({"sara"}, ALLOWED),
     "lexsarah.record_not_notifying": only({"sara"}, ALLOWED),
     "lexsarah.record_investigation_sent": only({"sara"}, ALLOWED),
     "lexsarah.record_ivo_decision": only({"sara"}, ALLOWED),
@@ -147,7 +149,7 @@ EXPECTED = {
     "lexsarah.position": only({"sara"}, ALLOWED),
     "lexsarah.protection": only({"erik", "sara"}, ALLOWED),
     "lexsarah.section_note": only({"erik", "sara"}, ALLOWED),
-    "lexsarah.provider_settings": only(ADMIN, 200),
+    "lexsarah.provider_settings": only({"admin", "sara"}, 200),
     # the yearly statistics and the quality report (tests/stats)
     "stats.index": only({"sara", "admin", "nils"}, 200),
     "stats.report_html": only({"sara", "admin", "nils"}, 200),

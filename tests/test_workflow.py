@@ -40,8 +40,8 @@ ALL_MOVE_NAMES = [
     "assign", "declare_disqualified",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
-    "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
-    "record_investigation_sent", "record_ivo_decision", "record_informing",
+    "save_ivo_draft", "finalise_notification", "notify_ivo", "record_ivo_decision_not_to_notify",
+    "record_investigation_sent", "record_ivo_decision", "record_ivo_reference", "record_informing",
     "hand_over_to_deviation", "escalate_to_lex_sarah", "record_answer", "close", "reopen",
 ]
 ALL_KIND_VALUES = ["deviation", "complaint", "lex_sarah"]
@@ -61,11 +61,12 @@ OPEN_WORK = {
 # A complaint's acknowledgement: while its deadline step runs (received, investigating).
 ACK = {"acknowledge": SAME}
 # IVO's follow-up, from investigating on and also once closed; informing at any time.
-IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME}
+IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME, "record_ivo_reference": SAME}
 INFORMING = {"record_informing": SAME}
 # Lex Sarah: the immediate protection of the individual, recorded once while the report is open.
 PROTECTION = {"record_protection": SAME}
-IVO_NOTICE = {"save_ivo_draft": SAME, "notify_ivo": SAME}
+# The draft, then the officer finalises (signs) it, then records how and when it was sent.
+IVO_NOTICE = {"save_ivo_draft": SAME, "finalise_notification": SAME, "notify_ivo": SAME}
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
 # Every lex Sarah report is investigated: no "not investigate"; the officer may instead close a
 # short investigation with a documented ställningstagande, before or during the investigation.
@@ -114,9 +115,12 @@ EXPECTED_REQUIRES = {
     # Each of the nine sections addressed (an entry or "nothing to record"), causes, risk.
     ("lex_sarah", "finish_investigation"): ("has_entries", "record_sections_addressed", "causes_recorded",
                                             "risk_assessed"),
-    ("lex_sarah", "save_ivo_draft"): ("not_yet_notified",),
+    ("lex_sarah", "save_ivo_draft"): ("not_yet_notified", "not_yet_finalised"),
     ("lex_sarah", "record_protection"): ("protection_not_recorded",),
-    ("lex_sarah", "notify_ivo"): ("not_yet_notified",),
+    ("lex_sarah", "finalise_notification"): ("not_yet_notified", "not_yet_finalised"),
+    ("lex_sarah", "notify_ivo"): ("not_yet_notified", "notification_finalised"),
+    # IVO's reference is added when IVO confirms, not demanded at sending.
+    ("lex_sarah", "record_ivo_reference"): ("notified", "ivo_reference_missing"),
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
     ("lex_sarah", "record_ivo_decision"): ("notified", "ivo_decision_pending"),
@@ -232,9 +236,9 @@ def test_requirement_cases_cover_every_requirement():
                                       + 4 + 3 + 5           # give_feedback in D, C, L
                                       + 2 + 3               # escalate: D, C
                                       + 2 + 4               # acknowledge, finish_investigation
-                                      + 3 + 3               # save_ivo_draft, notify_ivo
+                                      + 3 * 2 * 3           # save_ivo_draft, finalise_notification, notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
-                                      + 2 * 4 + 2 * 4       # investigation sent, IVO decision
+                                      + 2 * 4 + 2 * 4 + 2 * 4  # investigation sent, IVO decision, IVO reference
                                       + 1 * 6               # hand over: judged_none, five informing items
                                       + 2 + 1 * 7           # close (C: 2; L: IVO, informing, investigation)
                                       + 2 * 8               # close_with_position: 8 facts, two statuses

@@ -25,6 +25,7 @@ class Action(StrEnum):
     MANAGE_UNITS = "manage_units"
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_SETTINGS = "manage_settings"
+    MANAGE_PROVIDER_SETTINGS = "manage_provider_settings"  # the nämnd's details every IVO notification carries
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_OUTBOX = "view_outbox"
     VIEW_STATISTICS = "view_statistics"
@@ -62,6 +63,8 @@ _GENERAL = {
     Action.MANAGE_UNITS: {ADMIN},
     Action.MANAGE_CATEGORIES: {ADMIN},
     Action.MANAGE_SETTINGS: {ADMIN},
+    # The lex Sarah officer signs the notifications: when the nämnd's details are missing, they fill them in.
+    Action.MANAGE_PROVIDER_SETTINGS: {OFFICER, ADMIN},
     Action.VIEW_AUDIT_LOG: {ADMIN},
     Action.VIEW_OUTBOX: {ADMIN},
     Action.VIEW_STATISTICS: {OFFICER, ADMIN, BOARD},
@@ -98,10 +101,12 @@ MOVE_ACTIONS: dict[str, Action] = {
     "finish_investigation": Action.WORK_CASE,
     "record_judgment": Action.JUDGE,
     "save_ivo_draft": Action.NOTIFY_IVO,
+    "finalise_notification": Action.NOTIFY_IVO,
     "notify_ivo": Action.NOTIFY_IVO,
     "record_ivo_decision_not_to_notify": Action.NOTIFY_IVO,
     "record_investigation_sent": Action.NOTIFY_IVO,
     "record_ivo_decision": Action.NOTIFY_IVO,
+    "record_ivo_reference": Action.NOTIFY_IVO,
     "record_informing": Action.WORK_CASE,
     "hand_over_to_deviation": Action.WORK_CASE,
     "escalate_to_lex_sarah": Action.WORK_CASE,

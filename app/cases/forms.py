@@ -69,6 +69,8 @@ EVENT_LABELS = {
     "investigation_finished": _l("Utredningen slutfördes"),
     "judgment_recorded": _l("Bedömning registrerades"),
     "ivo_notified": _l("Anmälan till IVO"),
+    "ivo_notification_finalised": _l("Anmälan till IVO slutförd och signerad"),
+    "ivo_reference_recorded": _l("IVO:s diarienummer registrerat"),
     "reclassified": _l("Ärendetypen ändrades"),
     "handed_over": _l("Överlämnades som avvikelse"),
     "escalated": _l("En lex Sarah-rapport gjordes"),

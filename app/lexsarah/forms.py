@@ -133,12 +133,25 @@ class SendForm(FlaskForm):
                           description=_l("Anmälan skickas aldrig med e-post."))
     sent_on = SwedishDateField(_l("Datum då den skickades"), validators=[Mandatory()],
                                description=_l("ÅÅÅÅ-MM-DD"))
-    ivo_reference = StringField(_l("IVO:s diarienummer"), validators=[Mandatory()],
-                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
+    ivo_reference = StringField(_l("IVO:s diarienummer (om det redan finns)"),
+                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026. Kan läggas till "
+                                               "senare, när IVO har bekräftat anmälan."))
     version = HiddenField()
 
     def version_value(self) -> int | None:
         return _version(self)
+
+
+class FinaliseForm(FlaskForm):
+    version = HiddenField()
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class IvoReferenceForm(FlaskForm):
+    ivo_reference = StringField(_l("IVO:s diarienummer"), validators=[Mandatory()],
+                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
 
 
 class NotNotifyingForm(FlaskForm):

@@ -105,9 +105,10 @@ class LexSarahIvo(db.Model):
     """The decision about IVO for one case: the notification, or the reason for not notifying.
 
     Before the decision the row holds the officer's draft of the notification's own
-    fields (contact person, planned measures, ...). Recording the notification as sent
+    fields (contact person, planned measures, ...). Finalising (signing) the notification
     freezes the document: the rendered HTML and PDF are stored with their SHA-256, and
-    later edits of the case no longer change what was sent. After that come the
+    later edits of the case no longer change what is sent. Then the sending is recorded
+    (how and when); IVO's reference is added when IVO confirms. After that come the
     investigation (due two months after the notification) and IVO's decision.
     """
 
@@ -120,7 +121,7 @@ class LexSarahIvo(db.Model):
         CheckConstraint("decision IS NULL OR decision = 'notified' OR not_notifying_reason <> ''",
                         name="reason_when_not_notified"),
         CheckConstraint("decision IS NULL OR decision = 'not_notified' OR "
-                        "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND ivo_reference <> '' "
+                        "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND finalised_at IS NOT NULL "
                         "AND document_html IS NOT NULL AND document_pdf IS NOT NULL "
                         "AND html_sha256 IS NOT NULL AND pdf_sha256 IS NOT NULL "
                         "AND investigation_due_on IS NOT NULL)", name="notified_complete"),
@@ -152,7 +153,10 @@ class LexSarahIvo(db.Model):
     draft_saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     draft_saved_at: Mapped[datetime | None]
 
-    # sent, and frozen
+    # finalised and signed (the frozen copy is taken then: that is what is sent), then sent;
+    # IVO's reference comes when IVO confirms, perhaps later
+    finalised_at: Mapped[datetime | None]
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_via: Mapped[str | None] = mapped_column(String(12))
     sent_on: Mapped[date | None]
     ivo_reference: Mapped[str] = mapped_column(String(60), default="")

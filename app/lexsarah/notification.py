@@ -151,27 +151,56 @@ def verify_frozen_document(ivo: LexSarahIvo) -> bool:
             and document.sha256(ivo.document_pdf) == ivo.pdf_sha256)
 
 
-def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, ivo_reference: str,
-               version: int | None = None) -> LexSarahIvo:
-    """Record that the notification was sent (IVO's e-service or post; never e-mail) and freeze it."""
+class ProviderMissing(LexSarahError):
+    """The nämnd's details are missing: the page links to the provider settings."""
+
+
+def finalise_notification(case: Case, actor: User, *, version: int | None = None) -> LexSarahIvo:
+    """The officer finalises and signs the notification: the frozen copy (HTML and PDF with their
+    checksums) is taken now, since that is what is sent. Nothing in it changes afterwards."""
     ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "notify_ivo")
+    advance(case, "finalise_notification")
     ivo = case.lex_sarah_ivo
     check_version(ivo, version)
     if ivo is None or ivo.draft_saved_at is None:
         raise LexSarahError(_("Fyll i och spara anmälans uppgifter först."))
     provider = provider_settings()
     if provider is None or not provider.complete:
-        raise LexSarahError(_("Nämndens namn, organisationsnummer och adress saknas i anmälan. Be en "
-                              "administratör fylla i dem under Uppgifter för anmälan till IVO."))
+        raise ProviderMissing(_("Nämndens namn, organisationsnummer och adress saknas i anmälan. Fyll i dem under "
+                                "Uppgifter för anmälan till IVO."))
+    today = today_local()
+    if not ivo.investigation_attached and ivo.investigation_expected_on \
+            and ivo.investigation_expected_on > add_months(today, INVESTIGATION_MONTHS):
+        raise LexSarahError(_("Anmälan säger att utredningen skickas %(day)s, men den ska komma in senast två "
+                              "månader efter anmälan. Ändra datumet i anmälans uppgifter först.",
+                              day=ivo.investigation_expected_on.isoformat()))
+    html = document.render_html(case, ivo, provider, signed_on=today, draft=False)
+    pdf = document.render_pdf(case, ivo, provider, signed_on=today, draft=False)
+    ivo.document_html, ivo.document_pdf = html, pdf
+    ivo.html_sha256, ivo.pdf_sha256 = document.sha256(html), document.sha256(pdf)
+    ivo.finalised_at, ivo.finalised_by_id = utcnow(), actor.id
+    journal.add_event(case, "ivo_notification_finalised", actor,
+                      _("Anmälan till IVO slutfördes och signerades %(day)s.", day=today.isoformat()),
+                      html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    audit_case("ivo_notification_finalised", actor, case, html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    commit_or_conflict()
+    return ivo
+
+
+def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, ivo_reference: str = "",
+               version: int | None = None) -> LexSarahIvo:
+    """Record how and when the finalised notification was sent (IVO's e-service or post; never e-mail).
+    IVO's reference may be given now or later (`record_ivo_reference`), when IVO confirms."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "notify_ivo")  # finalised, not yet notified
+    ivo = case.lex_sarah_ivo
+    check_version(ivo, version)
     errors: dict[str, str] = {}
     ivo_reference = clean(ivo_reference)
     if sent_via not in SENT_VIA:
         errors["sent_via"] = _("Välj hur anmälan skickades: IVO:s e-tjänst eller post.")
     sent_on = check_day(errors, "sent_on", sent_on, not_before=report_date(case),
-                         before_label=_("rapportens datum"))
-    if not ivo_reference:
-        errors["ivo_reference"] = _("Ange IVO:s diarienummer.")
+                        before_label=_("rapportens datum"))
     check_length(errors, "ivo_reference", ivo_reference, 60)
     if not errors and not ivo.investigation_attached and ivo.investigation_expected_on \
             and ivo.investigation_expected_on > add_months(sent_on, INVESTIGATION_MONTHS):
@@ -179,22 +208,37 @@ def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, 
                          "efter anmälan. Ändra datumet i anmälans uppgifter först.",
                          day=ivo.investigation_expected_on.isoformat())
     raise_errors(errors)
-    html = document.render_html(case, ivo, provider, signed_on=sent_on, draft=False)
-    pdf = document.render_pdf(case, ivo, provider, signed_on=sent_on, draft=False)
-    ivo.document_html, ivo.document_pdf = html, pdf
-    ivo.html_sha256, ivo.pdf_sha256 = document.sha256(html), document.sha256(pdf)
     ivo.decision, ivo.decided_by_id, ivo.decided_at = "notified", actor.id, utcnow()
     ivo.sent_via, ivo.sent_on, ivo.ivo_reference = sent_via, sent_on, ivo_reference
     ivo.investigation_due_on = add_months(sent_on, INVESTIGATION_MONTHS)
     if ivo.investigation_attached:
         ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
     journal.add_event(case, "ivo_notified", actor,
-                      _("Anmäld till IVO %(day)s via %(via)s. IVO:s diarienummer: %(ref)s.", day=sent_on.isoformat(),
-                        via=str(SENT_VIA_LABELS[sent_via]).lower(), ref=ivo_reference),
+                      _("Anmäld till IVO %(day)s via %(via)s.", day=sent_on.isoformat(),
+                        via=str(SENT_VIA_LABELS[sent_via]).lower()),
                       sent_on=sent_on.isoformat(), sent_via=sent_via, ivo_reference=ivo_reference,
                       html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
-    audit_case("ivo_notified", actor, case, sent_on=sent_on.isoformat(), sent_via=sent_via, ivo_reference=ivo_reference,
-           html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    audit_case("ivo_notified", actor, case, sent_on=sent_on.isoformat(), sent_via=sent_via,
+               ivo_reference=ivo_reference, html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    commit_or_conflict()
+    return ivo
+
+
+def record_ivo_reference(case: Case, actor: User, *, ivo_reference: str) -> LexSarahIvo:
+    """IVO's diarienummer, added when IVO confirms the notification."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_ivo_reference")  # notified, no reference yet
+    ivo = case.lex_sarah_ivo
+    ivo_reference = clean(ivo_reference)
+    errors: dict[str, str] = {}
+    if not ivo_reference:
+        errors["ivo_reference"] = _("Ange IVO:s diarienummer.")
+    check_length(errors, "ivo_reference", ivo_reference, 60)
+    raise_errors(errors)
+    ivo.ivo_reference = ivo_reference
+    journal.add_event(case, "ivo_reference_recorded", actor, _("IVO:s diarienummer: %(ref)s.", ref=ivo_reference),
+                      ivo_reference=ivo_reference)
+    audit_case("ivo_reference_recorded", actor, case, ivo_reference=ivo_reference)
     commit_or_conflict()
     return ivo
 

@@ -34,14 +34,14 @@ def normalise_org_number(value: str) -> str | None:
 
 
 def open_provider_settings(actor: User) -> ProviderSettings | None:
-    ensure(actor, Action.MANAGE_SETTINGS)
+    ensure(actor, Action.MANAGE_PROVIDER_SETTINGS)
     audit.record("settings.provider_viewed", actor=actor, object_type="settings", object_id="provider")
     db.session.commit()
     return provider_settings()
 
 
 def save_provider_settings(actor: User, **fields) -> ProviderSettings:
-    ensure(actor, Action.MANAGE_SETTINGS)
+    ensure(actor, Action.MANAGE_PROVIDER_SETTINGS)
     unknown = set(fields) - set(PROVIDER_FIELDS)
     if unknown:
         raise TypeError(f"unknown settings: {sorted(unknown)}")

@@ -24,9 +24,11 @@ from app.lexsarah import protection as protection_service
 from app.lexsarah import provider as provider_service
 from app.lexsarah import record as record_service
 from app.lexsarah.forms import (
+    FinaliseForm,
     InformingForm,
     InvestigationSentForm,
     IvoDecisionForm,
+    IvoReferenceForm,
     JudgmentForm,
     NotificationDraftForm,
     NotNotifyingForm,
@@ -160,7 +162,7 @@ def proposal(reference: str):
 # --- the notification and what follows ---------------------------------------------------------
 
 def _notification_page(case, *, draft=None, send=None, not_notifying=None, investigation=None, decision=None,
-                       status: int = 200):
+                       ivo_reference=None, provider_missing: bool = False, status: int = 200):
     ivo = case.lex_sarah_ivo
     if draft is None:
         drafted = ivo is not None and ivo.draft_saved_at is not None
@@ -174,7 +176,10 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
              "not_notifying": not_notifying or NotNotifyingForm(prefix="not", formdata=None),
              "investigation": investigation or InvestigationSentForm(prefix="inv", formdata=None,
                                                                      data={"sent_on": today_local()}),
-             "decision": decision or IvoDecisionForm(prefix="dec", formdata=None)}
+             "decision": decision or IvoDecisionForm(prefix="dec", formdata=None),
+             "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None)}
+    finalise = FinaliseForm(prefix="fin", formdata=None)
+    finalise.version.data = str(ivo.version) if ivo is not None else ""
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
                            provider=provider_service.provider_settings(), forms=forms, today=today_local(),
                            sent_via_labels=SENT_VIA_LABELS,
@@ -182,6 +187,10 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            verified=(notification_service.verify_frozen_document(ivo)
                                      if ivo is not None and ivo.frozen else None),
                            can_notify=common.allowed(case, "notify_ivo"),
+                           can_draft=common.allowed(case, "save_ivo_draft"),
+                           can_finalise=common.allowed(case, "finalise_notification"),
+                           can_record_reference=common.allowed(case, "record_ivo_reference"),
+                           finalise_form=finalise, provider_missing=provider_missing,
                            can_send_investigation=common.allowed(case, "record_investigation_sent"),
                            can_record_decision=common.allowed(case, "record_ivo_decision"),
                            can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
@@ -223,6 +232,40 @@ def record_sent(reference: str):
             flash(_("Anmälan är registrerad som skickad. Dokumentet är sparat och ändras inte längre."), "success")
             return redirect(url_for("lexsarah.notification", reference=reference))
     return _notification_page(case, send=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/signera", methods=["POST"])
+def finalise(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = FinaliseForm(prefix="fin")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        notification_service.finalise_notification(case, _me(), version=form.version_value())
+    except common.LexSarahError as refused:
+        for message in refused.errors.values():
+            flash(message, "error")
+        return _notification_page(case, provider_missing=isinstance(refused, notification_service.ProviderMissing),
+                                  status=_status_for(form, refused))
+    flash(_("Anmälan är slutförd och signerad. Skicka den till IVO och registrera sedan hur och när."), "success")
+    return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
+
+
+@bp.route("/<reference>/anmalan/ivo-diarienummer", methods=["POST"])
+def record_ivo_reference(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = IvoReferenceForm(prefix="ref")
+    error = None
+    if form.validate_on_submit():
+        try:
+            notification_service.record_ivo_reference(case, _me(), ivo_reference=form.ivo_reference.data or "")
+        except common.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("IVO:s diarienummer är registrerat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, ivo_reference=form, status=_status_for(form, error))
 
 
 @bp.route("/<reference>/anmalan/ej-anmalan", methods=["POST"])
@@ -486,7 +529,7 @@ def provider_settings():
         settings = provider_service.open_provider_settings(_me())
         form = ProviderSettingsForm(formdata=None, obj=settings)
         return render_template("lexsarah/settings.html", form=form)
-    ensure(_me(), Action.MANAGE_SETTINGS)
+    ensure(_me(), Action.MANAGE_PROVIDER_SETTINGS)
     form = ProviderSettingsForm()
     error = None
     if form.validate_on_submit():

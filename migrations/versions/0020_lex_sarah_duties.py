@@ -7,6 +7,10 @@ Create Date: 2026-12-05 10:00:00
 - lex_sarah_informing: work_group_on / work_group_na_reason (the reporter's work group gets
   feedback too) with its CHECK (a date or a reason, not both). A batch alter of this table,
   not of `cases`.
+- lex_sarah_ivo: finalised_at / finalised_by_id (the officer signs, which freezes the
+  document, before the sending is recorded); the CHECK for a notification no longer demands
+  IVO's reference (it is added when IVO confirms) but the signing. Notifications already sent
+  count as signed when they were recorded.
 - lex_sarah_protection: the immediate protection of the individual (what, when, by whom).
 - lex_sarah_section_notes: an explicit "nothing to record" with a reason for one of the nine
   sections of a lex Sarah investigation.
@@ -17,6 +21,14 @@ Create Date: 2026-12-05 10:00:00
 import sqlalchemy as sa
 from alembic import op
 
+_NOTIFIED_TAIL = ("AND document_html IS NOT NULL AND document_pdf IS NOT NULL "
+                  "AND html_sha256 IS NOT NULL AND pdf_sha256 IS NOT NULL "
+                  "AND investigation_due_on IS NOT NULL)")
+NOTIFIED_NEW = ("decision IS NULL OR decision = 'not_notified' OR "
+                "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND finalised_at IS NOT NULL " + _NOTIFIED_TAIL)
+NOTIFIED_OLD = ("decision IS NULL OR decision = 'not_notified' OR "
+                "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND ivo_reference <> '' " + _NOTIFIED_TAIL)
+
 
 # revision identifiers, used by Alembic.
 revision = '0020_lex_sarah_duties'
@@ -26,6 +38,17 @@ depends_on = None
 
 
 def upgrade():
+    # The notification is finalised (signed, frozen) before it is sent; IVO's reference may come later.
+    with op.batch_alter_table('lex_sarah_ivo', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('finalised_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('finalised_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f('fk_lex_sarah_ivo_finalised_by_id_users'), 'users', ['finalised_by_id'],
+                                    ['id'])
+    op.execute("UPDATE lex_sarah_ivo SET finalised_at = decided_at, finalised_by_id = decided_by_id "
+               "WHERE decision = 'notified'")
+    with op.batch_alter_table('lex_sarah_ivo', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_lex_sarah_ivo_notified_complete'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_lex_sarah_ivo_notified_complete'), NOTIFIED_NEW)
     op.create_table('lex_sarah_protection',
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('what', sa.Text(), nullable=False),
@@ -77,3 +100,11 @@ def downgrade():
         batch_op.drop_column('work_group_on')
     op.drop_table('lex_sarah_section_notes')
     op.drop_table('lex_sarah_protection')
+    # The old rule demanded IVO's reference at sending: a notification still waiting for it gets a dash.
+    op.execute("UPDATE lex_sarah_ivo SET ivo_reference = '–' WHERE decision = 'notified' AND ivo_reference = ''")
+    with op.batch_alter_table('lex_sarah_ivo', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_lex_sarah_ivo_notified_complete'), type_='check')
+        batch_op.create_check_constraint(op.f('ck_lex_sarah_ivo_notified_complete'), NOTIFIED_OLD)
+        batch_op.drop_constraint(op.f('fk_lex_sarah_ivo_finalised_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('finalised_by_id')
+        batch_op.drop_column('finalised_at')

@@ -42,6 +42,7 @@ GENERAL = [
     (Action.MANAGE_UNITS, False, False, False, True),
     (Action.MANAGE_CATEGORIES, False, False, False, True),
     (Action.MANAGE_SETTINGS, False, False, False, True),
+    (Action.MANAGE_PROVIDER_SETTINGS, False, False, True, True),  # the officer signs the notifications
     (Action.VIEW_AUDIT_LOG, False, False, False, True),
     (Action.VIEW_OUTBOX, False, False, False, True),
     (Action.VIEW_STATISTICS, False, False, True, True),

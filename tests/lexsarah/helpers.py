@@ -88,8 +88,16 @@ def draft(case: Case, at: datetime = JUDGED, **changes):
         return notification.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
 
 
+def finalise(case: Case, at: datetime = JUDGED):
+    with clock.frozen(at):
+        return notification.finalise_notification(case, user("sara"))
+
+
 def notify(case: Case, sent_on: date = JUDGED_DAY, at: datetime = JUDGED, reference: str = "8.5.1-1234/2026",
            via: str = "e_service"):
+    """Finalise (sign) the notification, if not yet, and record it as sent."""
+    if case.lex_sarah_ivo is None or case.lex_sarah_ivo.finalised_at is None:
+        finalise(case, at=at)
     with clock.frozen(at):
         return notification.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
 

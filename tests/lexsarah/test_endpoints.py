@@ -32,6 +32,8 @@ ENDPOINTS = [
     ("GET", "/{ref}/anmalan", only({"sara": 200})),
     ("POST", "/{ref}/anmalan", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/skickad", only({"sara": 422})),
+    ("POST", "/{ref}/anmalan/signera", only({"sara": 422})),  # no draft saved yet
+    ("POST", "/{ref}/anmalan/ivo-diarienummer", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/ej-anmalan", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/utredning-skickad", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/ivo-beslut", only({"sara": 422})),
@@ -46,8 +48,8 @@ ENDPOINTS = [
     ("GET", "/{ref}/utredning/other/inget-att-anteckna", only({"sara": 200, "erik": 200})),
     ("POST", "/{ref}/utredning/other/inget-att-anteckna", only({"sara": 400, "erik": 400})),
     ("POST", "/{ref}/stallningstagande", only({"sara": 400})),
-    ("GET", "/installningar", only({"admin": 200})),
-    ("POST", "/installningar", only({"admin": 422})),
+    ("GET", "/installningar", only({"admin": 200, "sara": 200})),
+    ("POST", "/installningar", only({"admin": 422, "sara": 422})),
 ]
 
 

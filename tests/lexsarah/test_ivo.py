@@ -370,21 +370,39 @@ def test_the_whole_round_through_the_pages(case, login_as):
     with clock.frozen(JUDGED):
         assert sara.post(f"/lex-sarah/{ref}/anmalan", data=form).status_code == 302
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
-        assert "Registrera som skickad" in page
+        # Signing comes first: the frozen copy is taken then, since that is what is sent.
+        assert "Registrera som skickad" not in page and "Slutför och signera anmälan" in page
+        refused = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
+                            data={"send-sent_via": "post", "send-sent_on": "2026-03-20"})
+        assert refused.status_code == 422 and "Slutför och signera anmälan först" in refused.get_data(as_text=True)
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/signera",
+                         data={"fin-version": reload(case).lex_sarah_ivo.version}).status_code == 302
+        assert reload(case).lex_sarah_ivo.frozen and reload(case).lex_sarah_ivo.decision is None
+        page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
+        assert "Registrera som skickad" in page and 'name="draft-contact_name"' not in page
         response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
                              data={"send-sent_via": "post", "send-sent_on": "2026-02-01", "send-ivo_reference": ""})
         page = response.get_data(as_text=True)
         assert response.status_code == 422
-        assert "före rapportens datum" in page and "Ange IVO:s diarienummer." in page
+        assert "före rapportens datum" in page
+        # Sent by post: IVO's reference is not known yet, and not demanded.
         response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
-                             data={"send-sent_via": "post", "send-sent_on": "2026-03-20",
-                                   "send-ivo_reference": "8.5.1-77/2026"})
+                             data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": ""})
         assert response.status_code == 302
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
-        assert "8.5.1-77/2026" in page and "2026-05-20" in page and "Kontrollsumman stämmer." in page
+        assert "Väntar på IVO:s bekräftelse" in page and "2026-05-20" in page and "Kontrollsumman stämmer." in page
         again = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
                           data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": "X"})
         assert again.status_code == 422 and "redan registrerad" in again.get_data(as_text=True)
+    with clock.frozen(LATER):  # IVO confirms
+        empty = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-ivo_reference": " "})
+        assert empty.status_code == 422 and "Ange IVO:s diarienummer." in empty.get_data(as_text=True)
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer",
+                         data={"ref-ivo_reference": "8.5.1-77/2026"}).status_code == 302
+        assert "8.5.1-77/2026" in sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
+        twice = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-ivo_reference": "X"})
+        assert twice.status_code == 422 and "redan registrerat" in twice.get_data(as_text=True)
+        assert reload(case).lex_sarah_ivo.ivo_reference == "8.5.1-77/2026"
     with clock.frozen(LATER):
         assert sara.post(f"/lex-sarah/{ref}/anmalan/utredning-skickad",
                          data={"inv-sent_on": "2026-04-01"}).status_code == 302
@@ -450,3 +468,18 @@ def test_line_breaks_in_typed_text_are_line_breaks_in_the_pdf_and_markup_stays_t
     text = _pdf_text(login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan.pdf").data)
     assert "Första raden om händelsen." in text and "Andra raden om händelsen." in text
     assert "<br" not in text and "&lt;" not in text
+
+
+def test_without_the_boards_details_the_officer_is_sent_to_fill_them_in(demo, login_as):
+    case = make_case()
+    judge(case)
+    draft(case)
+    sara = login_as("sara")
+    with clock.frozen(JUDGED):
+        response = sara.post(f"/lex-sarah/{case.reference}/anmalan/signera",
+                             data={"fin-version": reload(case).lex_sarah_ivo.version})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "saknas i anmälan" in page and 'href="/lex-sarah/installningar"' in page
+    assert reload(case).lex_sarah_ivo.finalised_at is None
+    assert sara.get("/lex-sarah/installningar").status_code == 200  # and the officer may fill them in
