@@ -8,18 +8,24 @@ from sqlalchemy import func, or_, select
 from app import audit, workflow
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
-from app.cases.models import Case
-from app.clock import to_local, today_local
+from app.cases.models import NO_DEADLINE, Case
+from app.clock import to_local, today_local, utcnow
 from app.extensions import db
 from app.lexsarah.models import (
+    INFORMING_ITEMS,
+    LexSarahInforming,
     LexSarahIvo,
     LexSarahJudgment,
+    LexSarahProtection,
 )
+from app.lexsarah.protection import PROTECTION_DAYS
 from app.workflow import Kind
 
 # --- the officer's desk -------------------------------------------------------------------
 
-DESK_LISTS = ("awaiting_judgment", "not_notified", "investigation_due", "decision_awaited")
+# The whole chain, from the moment a report is filed to the duties after IVO's decision.
+DESK_LISTS = ("new", "protection_missing", "under_investigation", "awaiting_judgment", "not_notified",
+              "investigation_due", "decision_awaited", "informing_open")
 
 
 def _desk_queries():
@@ -35,7 +41,23 @@ def _desk_queries():
                 .where(lex_sarah, LexSarahIvo.decision == "notified"))
     due = notified.where(LexSarahIvo.investigation_sent_on.is_(None))
     awaited = notified.where(LexSarahIvo.ivo_outcome.is_(None))
+    new = select(Case, Case.id).where(lex_sarah, Case.status == workflow.Status.RECEIVED.value)
+    no_protection = (select(Case, Case.id).outerjoin(LexSarahProtection, LexSarahProtection.case_id == Case.id)
+                     .where(lex_sarah, Case.status != workflow.Status.CLOSED.value,
+                            LexSarahProtection.case_id.is_(None)))
+    investigating = select(Case, Case.id).where(lex_sarah, Case.status == workflow.Status.INVESTIGATING.value)
+    # Judged (or closed earlier, before the rule) with an informing item neither done nor "not applicable".
+    unsettled = or_(*(getattr(LexSarahInforming, f"{item}_on").is_(None)
+                      & (getattr(LexSarahInforming, f"{item}_na_reason") == "") for item in INFORMING_ITEMS))
+    informing_open = (select(Case, LexSarahInforming)
+                      .outerjoin(LexSarahInforming, LexSarahInforming.case_id == Case.id)
+                      .where(lex_sarah, Case.status == workflow.Status.JUDGED.value,
+                             or_(LexSarahInforming.case_id.is_(None), unsettled)))
     return {
+        "new": (new, (Case.received_at, Case.id)),
+        "protection_missing": (no_protection, (Case.received_at, Case.id)),
+        "under_investigation": (investigating, (Case.next_deadline_at, Case.id)),
+        "informing_open": (informing_open, (Case.received_at, Case.id)),
         "awaiting_judgment": (awaiting, (Case.received_at, Case.id)),
         "not_notified": (not_notified, (LexSarahJudgment.decided_at, Case.id)),
         "investigation_due": (due, (LexSarahIvo.investigation_due_on, Case.id)),
@@ -48,7 +70,7 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
     ensure(actor, Action.VIEW_LEX_SARAH_DESK)
     page_size = page_size or current_app.config["PAGE_SIZE"]
     pages = pages or {}
-    today = today_local()
+    today, now = today_local(), utcnow()
     result = {}
     for name, (query, order) in _desk_queries().items():
         count = db.session.scalar(select(func.count()).select_from(query.subquery()))
@@ -58,6 +80,7 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
         for case, extra in db.session.execute(query.order_by(*order).limit(page_size)
                                               .offset((page - 1) * page_size)).all():
             row = {"case": case, "judgment": extra if isinstance(extra, LexSarahJudgment) else None,
+                   "informing": extra if isinstance(extra, LexSarahInforming) else None,
                    "ivo": extra if isinstance(extra, LexSarahIvo) else None}
             if name == "not_notified":
                 row["days_since_judgment"] = (today - to_local(extra.decided_at).date()).days
@@ -65,6 +88,12 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
                 row["days_left"] = (extra.investigation_due_on - today).days
             if name == "decision_awaited":
                 row["days_since_notice"] = (today - extra.sent_on).days
+            if name == "new":
+                row["hours_since_filing"] = int((now - case.received_at).total_seconds() // 3600)
+            if name == "protection_missing":
+                row["protection_due_on"] = to_local(case.received_at).date() + timedelta(days=PROTECTION_DAYS)
+            if name == "under_investigation":
+                row["due_at"] = case.next_deadline_at if case.next_deadline_at != NO_DEADLINE else None
             rows.append(row)
         result[name] = {"count": count, "rows": rows, "page": page, "last_page": last_page}
     audit.record("lexsarah.desk_viewed", actor=actor, object_type="desk",

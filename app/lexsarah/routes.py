@@ -96,7 +96,7 @@ def _status_for(form, error=None) -> int:
 def desk():
     pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in desk_service.DESK_LISTS}
     lists = desk_service.desk(_me(), pages)
-    return render_template("lexsarah/desk.html", lists=lists)
+    return render_template("lexsarah/desk.html", lists=lists, today=today_local())
 
 
 # --- judgment -------------------------------------------------------------------------------
