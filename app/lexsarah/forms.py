@@ -2,6 +2,7 @@
 services, which answer with a Swedish message per field (see routes._show_errors)."""
 
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
@@ -175,6 +176,14 @@ class IvoDecisionForm(FlaskForm):
 
 class InformingForm(FlaskForm):
     version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every item has the same "why not" and "not applicable" fields: the error summary names the item.
+        for item in INFORMING_ITEMS:
+            for suffix, words in (("reason", _("varför inte aktuellt")), ("not_applicable", _("inte aktuellt"))):
+                self[f"{item}_{suffix}"].summary_label = _("%(item)s – %(field)s", item=INFORMING_LABELS[item],
+                                                          field=words)
 
     def version_value(self) -> int | None:
         return _version(self)

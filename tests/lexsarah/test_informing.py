@@ -81,3 +81,13 @@ def test_the_form(case, login_as):
     assert login_as("ulla").post(f"/lex-sarah/{case.reference}/information",
                                  data={"client_on": "2026-03-10"}).status_code == 403
     assert [d.user_id for d in denials()] == [user("ulla").id]
+
+
+def test_the_error_summary_names_the_item_whose_reason_is_missing(case, login_as):
+    with clock.frozen(NOW):
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/information", data={
+            "client_on": "2026-03-10", "guardian_not_applicable": "y", "guardian_reason": ""})
+    assert response.status_code == 422
+    summary = response.get_data(as_text=True).split('id="error-summary"')[1].split("</div>")[0]
+    assert "Vårdnadshavare, god man eller förvaltare har informerats – varför inte aktuellt" in summary
+    assert reload(case).lex_sarah_informing is None
