@@ -1191,8 +1191,11 @@ def showcase(d: Demo) -> Iterator[Story]:
         "channel": "phone", "unit": "Boendestöd"})
     yield story("complaint", "erik complaint answered", 20, _scenario(com, "Det går aldrig"), {
         "channel": "web", "assign": 1, "triage": 1, "entries": [7], "answer": 16})
-    # lex Sarah in Vuxna: new and past its triage deadline; awaiting judgment without a proposal.
+    # lex Sarah in Vuxna: new and past its triage deadline; under investigation; awaiting judgment
+    # without a proposal.
     yield story("lex_sarah", "erik lex Sarah new", 5, _scenario(ls, "Personal hotade"), {})
+    yield story("lex_sarah", "erik under investigation", 8, _scenario(ls, "Brukaren fick inte"), {
+        "triage": 0, "assign": 0, "entries": [2, 5]})
     yield story("lex_sarah", "erik awaiting judgment", 13, _scenario(ls, "Brukaren fick inte"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 6, 9], "finish": 10})
     # ulla (Unga): an overdue deviation with her own late action, one due soon, an answer due soon.
