@@ -80,6 +80,8 @@ LABELS = {
     "lexsarah.ivo_notified": _l("Anmälan till IVO registrerad"),
     "lexsarah.ivo_notification_finalised": _l("Anmälan till IVO slutförd och signerad"),
     "lexsarah.ivo_reference_recorded": _l("IVO:s diarienummer registrerat"),
+    "lexsarah.ivo_supplement_requested": _l("IVO:s begäran om komplettering registrerad"),
+    "lexsarah.ivo_supplement_sent": _l("Komplettering till IVO registrerad som skickad"),
     "lexsarah.ivo_not_notified": _l("Beslut att inte anmäla till IVO"),
     "lexsarah.ivo_investigation_sent": _l("Utredning skickad till IVO"),
     "lexsarah.ivo_decision_recorded": _l("IVO:s beslut registrerat"),

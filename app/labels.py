@@ -59,6 +59,8 @@ MOVE_LABELS = {
     "record_investigation_sent": _l("Registrera att utredningen är skickad"),
     "record_ivo_decision": _l("Registrera IVO:s beslut"),
     "record_ivo_reference": _l("Registrera IVO:s diarienummer"),
+    "record_supplement_request": _l("Registrera IVO:s begäran om komplettering"),
+    "record_supplement_reply": _l("Registrera att kompletteringen är skickad"),
     "record_informing": _l("Information och återkoppling"),
     "hand_over_to_deviation": _l("Överlämna som avvikelse"),
     "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
@@ -125,6 +127,8 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "not_yet_finalised": _("Anmälan är redan slutförd och signerad. Den kan inte ändras längre."),
         "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
         "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
+        "no_supplement_requested": _("IVO:s begäran om komplettering är redan registrerad."),
+        "supplement_awaiting_reply": _("Det finns ingen obesvarad begäran om komplettering från IVO."),
     }
     return messages.get(fact)
 

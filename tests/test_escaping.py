@@ -158,6 +158,8 @@ def _poisoned_data() -> dict:
         informing.record_informing(lex.reload(notified), erik, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
+        notification.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
+                                               due_on=date(2026, 4, 24), text=PAYLOAD)
         notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)
     not_serious = lex.make_case(summary=PAYLOAD, description=PAYLOAD)

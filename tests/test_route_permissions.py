@@ -140,6 +140,8 @@ EXPECTED = {
     "lexsarah.record_sent": only({"sara"}, ALLOWED),
     "lexsarah.finalise": only({"sara"}, ALLOWED),
     "lexsarah.record_ivo_reference": only({"sara"}, ALLOWED),
+    "lexsarah.record_supplement_request": only({"sara"}, ALLOWED),
+    "lexsarah.record_supplement_reply": only({"sara"}, ALLOWED),
     "lexsarah.record_not_notifying": only({"sara"}, ALLOWED),
     "lexsarah.record_investigation_sent": only({"sara"}, ALLOWED),
     "lexsarah.record_ivo_decision": only({"sara"}, ALLOWED),

@@ -41,7 +41,8 @@ ALL_MOVE_NAMES = [
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "finalise_notification", "notify_ivo", "record_ivo_decision_not_to_notify",
-    "record_investigation_sent", "record_ivo_decision", "record_ivo_reference", "record_informing",
+    "record_investigation_sent", "record_ivo_decision", "record_ivo_reference", "record_supplement_request",
+    "record_supplement_reply", "record_informing",
     "hand_over_to_deviation", "escalate_to_lex_sarah", "record_answer", "close", "reopen",
 ]
 ALL_KIND_VALUES = ["deviation", "complaint", "lex_sarah"]
@@ -61,7 +62,8 @@ OPEN_WORK = {
 # A complaint's acknowledgement: while its deadline step runs (received, investigating).
 ACK = {"acknowledge": SAME}
 # IVO's follow-up, from investigating on and also once closed; informing at any time.
-IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME, "record_ivo_reference": SAME}
+IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME, "record_ivo_reference": SAME,
+                 "record_supplement_request": SAME, "record_supplement_reply": SAME}
 INFORMING = {"record_informing": SAME}
 # Lex Sarah: the immediate protection of the individual, recorded once while the report is open.
 PROTECTION = {"record_protection": SAME}
@@ -121,6 +123,9 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "notify_ivo"): ("not_yet_notified", "notification_finalised"),
     # IVO's reference is added when IVO confirms, not demanded at sending.
     ("lex_sarah", "record_ivo_reference"): ("notified", "ivo_reference_missing"),
+    # IVO's request for a supplement (komplettering), once, then its reply.
+    ("lex_sarah", "record_supplement_request"): ("notified", "no_supplement_requested"),
+    ("lex_sarah", "record_supplement_reply"): ("supplement_awaiting_reply",),
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
     ("lex_sarah", "record_ivo_decision"): ("notified", "ivo_decision_pending"),
@@ -239,6 +244,7 @@ def test_requirement_cases_cover_every_requirement():
                                       + 3 * 2 * 3           # save_ivo_draft, finalise_notification, notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4 + 2 * 4  # investigation sent, IVO decision, IVO reference
+                                      + 2 * 4 + 1 * 4       # supplement request and reply
                                       + 1 * 6               # hand over: judged_none, five informing items
                                       + 2 + 1 * 7           # close (C: 2; L: IVO, informing, investigation)
                                       + 2 * 8               # close_with_position: 8 facts, two statuses

@@ -107,6 +107,8 @@ MOVE_ACTIONS: dict[str, Action] = {
     "record_investigation_sent": Action.NOTIFY_IVO,
     "record_ivo_decision": Action.NOTIFY_IVO,
     "record_ivo_reference": Action.NOTIFY_IVO,
+    "record_supplement_request": Action.NOTIFY_IVO,
+    "record_supplement_reply": Action.NOTIFY_IVO,
     "record_informing": Action.WORK_CASE,
     "hand_over_to_deviation": Action.WORK_CASE,
     "escalate_to_lex_sarah": Action.WORK_CASE,

@@ -71,6 +71,8 @@ EVENT_LABELS = {
     "ivo_notified": _l("Anmälan till IVO"),
     "ivo_notification_finalised": _l("Anmälan till IVO slutförd och signerad"),
     "ivo_reference_recorded": _l("IVO:s diarienummer registrerat"),
+    "ivo_supplement_requested": _l("IVO begärde komplettering"),
+    "ivo_supplement_sent": _l("Komplettering skickad till IVO"),
     "reclassified": _l("Ärendetypen ändrades"),
     "handed_over": _l("Överlämnades som avvikelse"),
     "escalated": _l("En lex Sarah-rapport gjordes"),

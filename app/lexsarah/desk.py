@@ -25,7 +25,7 @@ from app.workflow import Kind
 
 # The whole chain, from the moment a report is filed to the duties after IVO's decision.
 DESK_LISTS = ("new", "protection_missing", "under_investigation", "awaiting_judgment", "not_notified",
-              "investigation_due", "decision_awaited", "informing_open")
+              "investigation_due", "supplement_due", "decision_awaited", "informing_open")
 
 
 def _desk_queries():
@@ -41,6 +41,8 @@ def _desk_queries():
                 .where(lex_sarah, LexSarahIvo.decision == "notified"))
     due = notified.where(LexSarahIvo.investigation_sent_on.is_(None))
     awaited = notified.where(LexSarahIvo.ivo_outcome.is_(None))
+    supplement = notified.where(LexSarahIvo.supplement_requested_on.is_not(None),
+                                LexSarahIvo.supplement_answered_on.is_(None))
     new = select(Case, Case.id).where(lex_sarah, Case.status == workflow.Status.RECEIVED.value)
     no_protection = (select(Case, Case.id).outerjoin(LexSarahProtection, LexSarahProtection.case_id == Case.id)
                      .where(lex_sarah, Case.status != workflow.Status.CLOSED.value,
@@ -58,6 +60,7 @@ def _desk_queries():
         "protection_missing": (no_protection, (Case.received_at, Case.id)),
         "under_investigation": (investigating, (Case.next_deadline_at, Case.id)),
         "informing_open": (informing_open, (Case.received_at, Case.id)),
+        "supplement_due": (supplement, (LexSarahIvo.supplement_due_on, Case.id)),
         "awaiting_judgment": (awaiting, (Case.received_at, Case.id)),
         "not_notified": (not_notified, (LexSarahJudgment.decided_at, Case.id)),
         "investigation_due": (due, (LexSarahIvo.investigation_due_on, Case.id)),
@@ -88,6 +91,8 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
                 row["days_left"] = (extra.investigation_due_on - today).days
             if name == "decision_awaited":
                 row["days_since_notice"] = (today - extra.sent_on).days
+            if name == "supplement_due":
+                row["days_left"] = (extra.supplement_due_on - today).days
             if name == "new":
                 row["hours_since_filing"] = int((now - case.received_at).total_seconds() // 3600)
             if name == "protection_missing":

@@ -155,6 +155,18 @@ class IvoReferenceForm(FlaskForm):
                                 description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
 
 
+class SupplementRequestForm(FlaskForm):
+    requested_on = SwedishDateField(_l("IVO:s begäran kom"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))
+    due_on = SwedishDateField(_l("Senast"), validators=[Mandatory()],
+                              description=_l("Den sista dag IVO har gett för kompletteringen, ÅÅÅÅ-MM-DD."))
+    text = TextAreaField(_l("Vad IVO vill ha in"), validators=[Mandatory()])
+
+
+class SupplementReplyForm(FlaskForm):
+    answered_on = SwedishDateField(_l("Datum då kompletteringen skickades"), validators=[Mandatory()],
+                                   description=_l("ÅÅÅÅ-MM-DD"))
+
+
 class NotNotifyingForm(FlaskForm):
     reason = TextAreaField(_l("Varför anmäls det inte?"), validators=[Mandatory()],
                            description=_l("Ett allvarligt missförhållande ska anmälas. Skriv varför det ändå inte "

@@ -174,6 +174,11 @@ class LexSarahIvo(db.Model):
     ivo_decision_text: Mapped[str] = mapped_column(Text, default="")
     ivo_decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ivo_decision_recorded_at: Mapped[datetime | None]
+    # IVO asked for a supplement (komplettering) by a deadline, and when it was answered
+    supplement_requested_on: Mapped[date | None]
+    supplement_due_on: Mapped[date | None] = mapped_column(index=True)
+    supplement_request_text: Mapped[str | None] = mapped_column(Text)
+    supplement_answered_on: Mapped[date | None]
 
     version: Mapped[int] = mapped_column(default=1)
 

@@ -314,3 +314,51 @@ def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: da
     return ivo
 
 
+
+
+def record_supplement_request(case: Case, actor: User, *, requested_on: date | str | None,
+                              due_on: date | str | None, text: str) -> LexSarahIvo:
+    """IVO asks for a supplement (komplettering) by a deadline; it is on the desk until answered."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_supplement_request")  # notified, no request yet
+    ivo = case.lex_sarah_ivo
+    text = clean(text)
+    errors: dict[str, str] = {}
+    requested_on = check_day(errors, "requested_on", requested_on, not_before=ivo.sent_on,
+                             before_label=_("anmälan till IVO"))
+    due = parse_day(errors, "due_on", due_on)
+    if "due_on" not in errors:
+        if due is None:
+            errors["due_on"] = _("Ange IVO:s sista dag för kompletteringen (ÅÅÅÅ-MM-DD).")
+        elif requested_on is not None and due < requested_on:
+            errors["due_on"] = _("Sista dagen kan inte ligga före begäran.")
+    if not text:
+        errors["text"] = _("Skriv vad IVO vill ha in.")
+    check_length(errors, "text", text)
+    raise_errors(errors)
+    ivo.supplement_requested_on, ivo.supplement_due_on, ivo.supplement_request_text = requested_on, due, text
+    journal.add_event(case, "ivo_supplement_requested", actor,
+                      _("IVO begärde komplettering %(day)s, senast %(due)s.", day=requested_on.isoformat(),
+                        due=due.isoformat()), requested_on=requested_on.isoformat(), due_on=due.isoformat())
+    audit_case("ivo_supplement_requested", actor, case, due_on=due.isoformat())
+    commit_or_conflict()
+    return ivo
+
+
+def record_supplement_reply(case: Case, actor: User, *, answered_on: date | str | None) -> LexSarahIvo:
+    """The supplement was sent to IVO."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_supplement_reply")  # a request not yet answered
+    ivo = case.lex_sarah_ivo
+    errors: dict[str, str] = {}
+    answered_on = check_day(errors, "answered_on", answered_on, not_before=ivo.supplement_requested_on,
+                            before_label=_("IVO:s begäran"))
+    raise_errors(errors)
+    ivo.supplement_answered_on = answered_on
+    late = answered_on > ivo.supplement_due_on
+    journal.add_event(case, "ivo_supplement_sent", actor,
+                      _("Kompletteringen skickades till IVO %(day)s.", day=answered_on.isoformat()),
+                      answered_on=answered_on.isoformat(), late=late)
+    audit_case("ivo_supplement_sent", actor, case, answered_on=answered_on.isoformat(), late=late)
+    commit_or_conflict()
+    return ivo

@@ -37,6 +37,8 @@ from app.lexsarah.forms import (
     ProviderSettingsForm,
     SectionNoteForm,
     SendForm,
+    SupplementReplyForm,
+    SupplementRequestForm,
 )
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import INFORMING_ITEMS
@@ -162,7 +164,8 @@ def proposal(reference: str):
 # --- the notification and what follows ---------------------------------------------------------
 
 def _notification_page(case, *, draft=None, send=None, not_notifying=None, investigation=None, decision=None,
-                       ivo_reference=None, provider_missing: bool = False, status: int = 200):
+                       ivo_reference=None, supplement=None, supplement_reply=None, provider_missing: bool = False,
+                       status: int = 200):
     ivo = case.lex_sarah_ivo
     if draft is None:
         drafted = ivo is not None and ivo.draft_saved_at is not None
@@ -177,7 +180,11 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
              "investigation": investigation or InvestigationSentForm(prefix="inv", formdata=None,
                                                                      data={"sent_on": today_local()}),
              "decision": decision or IvoDecisionForm(prefix="dec", formdata=None),
-             "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None)}
+             "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None),
+             "supplement": supplement or SupplementRequestForm(prefix="supp", formdata=None,
+                                                               data={"requested_on": today_local()}),
+             "supplement_reply": supplement_reply or SupplementReplyForm(prefix="reply", formdata=None,
+                                                                         data={"answered_on": today_local()})}
     finalise = FinaliseForm(prefix="fin", formdata=None)
     finalise.version.data = str(ivo.version) if ivo is not None else ""
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
@@ -190,6 +197,8 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            can_draft=common.allowed(case, "save_ivo_draft"),
                            can_finalise=common.allowed(case, "finalise_notification"),
                            can_record_reference=common.allowed(case, "record_ivo_reference"),
+                           can_request_supplement=common.allowed(case, "record_supplement_request"),
+                           can_reply_supplement=common.allowed(case, "record_supplement_reply"),
                            finalise_form=finalise, provider_missing=provider_missing,
                            can_send_investigation=common.allowed(case, "record_investigation_sent"),
                            can_record_decision=common.allowed(case, "record_ivo_decision"),
@@ -266,6 +275,41 @@ def record_ivo_reference(reference: str):
             flash(_("IVO:s diarienummer är registrerat."), "success")
             return redirect(url_for("lexsarah.notification", reference=reference))
     return _notification_page(case, ivo_reference=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/komplettering", methods=["POST"])
+def record_supplement_request(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = SupplementRequestForm(prefix="supp")
+    error = None
+    if form.validate_on_submit():
+        try:
+            notification_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
+                                                           due_on=form.due_on.data, text=form.text.data or "")
+        except common.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("IVO:s begäran om komplettering är registrerad."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, supplement=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/komplettering-skickad", methods=["POST"])
+def record_supplement_reply(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = SupplementReplyForm(prefix="reply")
+    error = None
+    if form.validate_on_submit():
+        try:
+            notification_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data)
+        except common.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Att kompletteringen skickats till IVO är registrerat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, supplement_reply=form, status=_status_for(form, error))
 
 
 @bp.route("/<reference>/anmalan/ej-anmalan", methods=["POST"])

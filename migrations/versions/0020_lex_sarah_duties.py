@@ -10,7 +10,8 @@ Create Date: 2026-12-05 10:00:00
 - lex_sarah_ivo: finalised_at / finalised_by_id (the officer signs, which freezes the
   document, before the sending is recorded); the CHECK for a notification no longer demands
   IVO's reference (it is added when IVO confirms) but the signing. Notifications already sent
-  count as signed when they were recorded.
+  count as signed when they were recorded. Also IVO's request for a supplement (komplettering):
+  when, by when, what, and when it was answered.
 - lex_sarah_protection: the immediate protection of the individual (what, when, by whom).
 - lex_sarah_section_notes: an explicit "nothing to record" with a reason for one of the nine
   sections of a lex Sarah investigation.
@@ -44,6 +45,11 @@ def upgrade():
         batch_op.add_column(sa.Column('finalised_by_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f('fk_lex_sarah_ivo_finalised_by_id_users'), 'users', ['finalised_by_id'],
                                     ['id'])
+        batch_op.add_column(sa.Column('supplement_requested_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('supplement_due_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('supplement_request_text', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('supplement_answered_on', sa.Date(), nullable=True))
+        batch_op.create_index(op.f('ix_lex_sarah_ivo_supplement_due_on'), ['supplement_due_on'], unique=False)
     op.execute("UPDATE lex_sarah_ivo SET finalised_at = decided_at, finalised_by_id = decided_by_id "
                "WHERE decision = 'notified'")
     with op.batch_alter_table('lex_sarah_ivo', schema=None) as batch_op:
@@ -106,5 +112,10 @@ def downgrade():
         batch_op.drop_constraint(op.f('ck_lex_sarah_ivo_notified_complete'), type_='check')
         batch_op.create_check_constraint(op.f('ck_lex_sarah_ivo_notified_complete'), NOTIFIED_OLD)
         batch_op.drop_constraint(op.f('fk_lex_sarah_ivo_finalised_by_id_users'), type_='foreignkey')
+        batch_op.drop_index(op.f('ix_lex_sarah_ivo_supplement_due_on'))
+        batch_op.drop_column('supplement_answered_on')
+        batch_op.drop_column('supplement_request_text')
+        batch_op.drop_column('supplement_due_on')
+        batch_op.drop_column('supplement_requested_on')
         batch_op.drop_column('finalised_by_id')
         batch_op.drop_column('finalised_at')

@@ -54,7 +54,7 @@ def test_each_pending_step_is_listed(cases):
     # one under investigation, the three judged ones still to inform.
     assert {name: desk[name]["count"] for name in officers_desk.DESK_LISTS} == {
         "new": 0, "protection_missing": 6, "under_investigation": 1, "awaiting_judgment": 2, "not_notified": 1,
-        "investigation_due": 1, "decision_awaited": 1, "informing_open": 3}
+        "investigation_due": 1, "supplement_due": 0, "decision_awaited": 1, "informing_open": 3}
 
 
 def test_a_step_done_leaves_its_list(cases):

@@ -34,6 +34,8 @@ ENDPOINTS = [
     ("POST", "/{ref}/anmalan/skickad", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/signera", only({"sara": 422})),  # no draft saved yet
     ("POST", "/{ref}/anmalan/ivo-diarienummer", only({"sara": 422})),
+    ("POST", "/{ref}/anmalan/komplettering", only({"sara": 422})),
+    ("POST", "/{ref}/anmalan/komplettering-skickad", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/ej-anmalan", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/utredning-skickad", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/ivo-beslut", only({"sara": 422})),

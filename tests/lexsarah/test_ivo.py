@@ -11,6 +11,7 @@ from app.auth.permissions import PermissionDenied
 from app.extensions import db
 from app.facts import lex_sarah_facts
 from app.lexsarah import common, notification, provider
+from app.lexsarah import desk as officers_desk
 from app.lexsarah.models import LexSarahIvo
 from app.lexsarah.signals import ivo_demanded_measures
 from tests.lexsarah.helpers import (
@@ -483,3 +484,31 @@ def test_without_the_boards_details_the_officer_is_sent_to_fill_them_in(demo, lo
     assert "saknas i anmälan" in page and 'href="/lex-sarah/installningar"' in page
     assert reload(case).lex_sarah_ivo.finalised_at is None
     assert sara.get("/lex-sarah/installningar").status_code == 200  # and the officer may fill them in
+
+
+def test_ivo_asks_for_a_supplement_and_it_is_answered(case, login_as):
+    draft(case)
+    notify(case)
+    sara = login_as("sara")
+    ref = case.reference
+    with clock.frozen(LATER):
+        bad = sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
+                        data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-03-30", "supp-text": ""})
+        assert bad.status_code == 422
+        body = bad.get_data(as_text=True)
+        assert "Sista dagen kan inte ligga före begäran." in body and "Skriv vad IVO vill ha in." in body
+        assert reload(case).lex_sarah_ivo.supplement_requested_on is None
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
+                         data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-04-15",
+                               "supp-text": "Rutinen för läkemedel och hur den följs upp."}).status_code == 302
+        desk = officers_desk.desk(user("sara"))
+        assert [row["case"].reference for row in desk["supplement_due"]["rows"]] == [ref]
+        twice = sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
+                          data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-04-15", "supp-text": "X"})
+        assert twice.status_code == 422 and "redan registrerad" in twice.get_data(as_text=True)
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/komplettering-skickad",
+                         data={"reply-answered_on": "2026-04-02"}).status_code == 302
+        assert officers_desk.desk(user("sara"))["supplement_due"]["count"] == 0
+    ivo = reload(case).lex_sarah_ivo
+    assert (ivo.supplement_due_on, ivo.supplement_answered_on) == (date(2026, 4, 15), date(2026, 4, 2))
+    assert [e.event for e in reload(case).journal][-2:] == ["ivo_supplement_requested", "ivo_supplement_sent"]
