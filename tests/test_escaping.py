@@ -190,7 +190,7 @@ def _poisoned_data() -> dict:
     for mail in db.session.scalars(db.select(OutgoingMail)):
         mail.last_error = "x"
     provider = provider.provider_settings()
-    provider.contact_email, provider.contact_title = "x", "x"
+    provider.contact_email, provider.contact_title, provider.sol_2025_paragraphs = "x", "x", "x §"
     db.session.commit()
     poisoned = _poison_every_text_column()
     unfilled = sorted(_typed_columns() - set(poisoned))

@@ -26,6 +26,7 @@ class Action(StrEnum):
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_SETTINGS = "manage_settings"
     MANAGE_PROVIDER_SETTINGS = "manage_provider_settings"  # the nämnd's details every IVO notification carries
+    CONFIRM_LEGAL_REFERENCES = "confirm_legal_references"  # the paragraphs of a new act printed on notifications
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_OUTBOX = "view_outbox"
     VIEW_STATISTICS = "view_statistics"
@@ -65,6 +66,7 @@ _GENERAL = {
     Action.MANAGE_SETTINGS: {ADMIN},
     # The lex Sarah officer signs the notifications: when the nämnd's details are missing, they fill them in.
     Action.MANAGE_PROVIDER_SETTINGS: {OFFICER, ADMIN},
+    Action.CONFIRM_LEGAL_REFERENCES: {ADMIN},
     Action.VIEW_AUDIT_LOG: {ADMIN},
     Action.VIEW_OUTBOX: {ADMIN},
     Action.VIEW_STATISTICS: {OFFICER, ADMIN, BOARD},

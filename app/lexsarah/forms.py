@@ -269,7 +269,12 @@ class ProviderSettingsForm(FlaskForm):
     contact_title = StringField(_l("Befattning"))
     contact_phone = StringField(_l("Telefon"))
     contact_email = StringField(_l("E-post"))
+    sol_2025_paragraphs = StringField(
+        _l("Paragrafer om lex Sarah i socialtjänstlagen (2025:400)"),
+        description=_l("För händelser från 1 juli 2025. Fylls i av en administratör när paragraferna är "
+                       "kontrollerade. Tills dess anges lagen utan paragrafer i anmälan."))
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
-            "board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone", "contact_email")}
+            "board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone", "contact_email",
+            "sol_2025_paragraphs")}

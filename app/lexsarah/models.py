@@ -290,6 +290,9 @@ class ProviderSettings(db.Model):
     contact_title: Mapped[str] = mapped_column(String(200), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # The lex Sarah paragraphs of socialtjänstlagen (2025:400), once an admin has confirmed them
+    # (app/lexsarah/legal.py); None until then, and the notification names the act alone.
+    sol_2025_paragraphs: Mapped[str | None] = mapped_column(String(100))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None]
 

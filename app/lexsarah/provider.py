@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from app import audit
 from app.auth.models import User
-from app.auth.permissions import Action, ensure
+from app.auth.permissions import Action, can, ensure
 from app.clock import utcnow
 from app.extensions import db
 from app.lexsarah.common import check_length, clean, raise_errors
@@ -16,6 +16,7 @@ from app.lexsarah.models import (
 # --- the provider's details (admin) ---------------------------------------------------------
 
 PROVIDER_FIELDS = ("board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone",
+                   "sol_2025_paragraphs",
                    "contact_email")
 
 
@@ -48,7 +49,7 @@ def save_provider_settings(actor: User, **fields) -> ProviderSettings:
     values = {name: clean(fields.get(name)) for name in PROVIDER_FIELDS}
     errors: dict[str, str] = {}
     limits = {"board_name": 200, "address": 300, "contact_name": 200, "contact_title": 200, "contact_phone": 40,
-              "contact_email": 254}
+              "contact_email": 254, "sol_2025_paragraphs": 100}
     for name, limit in limits.items():
         check_length(errors, name, values[name], limit)
     if not values["board_name"]:
@@ -60,6 +61,13 @@ def save_provider_settings(actor: User, **fields) -> ProviderSettings:
         errors["address"] = _("Ange nämndens postadress.")
     if values["contact_email"] and ("@" not in values["contact_email"] or " " in values["contact_email"]):
         errors["contact_email"] = _("Ange en giltig e-postadress.")
+    if values["sol_2025_paragraphs"] and "§" not in values["sol_2025_paragraphs"]:
+        errors["sol_2025_paragraphs"] = _("Ange paragraferna med §, t.ex. ”X kap. 1–5 §§”, eller lämna fältet tomt.")
+    values["sol_2025_paragraphs"] = values["sol_2025_paragraphs"] or None
+    current = provider_settings()
+    if values["sol_2025_paragraphs"] != (current.sol_2025_paragraphs if current else None) \
+            and not can(actor, Action.CONFIRM_LEGAL_REFERENCES):
+        errors["sol_2025_paragraphs"] = _("Bara en administratör kan bekräfta paragraferna.")
     raise_errors(errors)
     values["org_number"] = org_number
     settings = provider_settings() or ProviderSettings(id=1)

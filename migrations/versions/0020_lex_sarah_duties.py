@@ -15,6 +15,9 @@ Create Date: 2026-12-05 10:00:00
 - lex_sarah_protection: the immediate protection of the individual (what, when, by whom).
 - lex_sarah_section_notes: an explicit "nothing to record" with a reason for one of the nine
   sections of a lex Sarah investigation.
+- provider_settings: sol_2025_paragraphs, the lex Sarah paragraphs of socialtjänstlagen
+  (2025:400) once an admin has confirmed them (the notification's legal line is chosen by
+  the date of the event).
 - cases: position_passed_to, position_passed_on (the officer's ställningstagande: to whom a
   matter outside the nämnd's own activity was passed; when a health-care matter went to the
   MAS). Plain ADD COLUMN, so on SQLite the full-text-search triggers of `cases` stay.
@@ -94,9 +97,12 @@ def upgrade():
                                          "work_group_on IS NULL OR work_group_na_reason = ''")
     op.add_column('cases', sa.Column('position_passed_to', sa.String(length=300), nullable=True))
     op.add_column('cases', sa.Column('position_passed_on', sa.Date(), nullable=True))
+    op.add_column('provider_settings', sa.Column('sol_2025_paragraphs', sa.String(length=100), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('provider_settings', schema=None) as batch_op:
+        batch_op.drop_column('sol_2025_paragraphs')
     with op.batch_alter_table('cases', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('position_passed_on')
         batch_op.drop_column('position_passed_to')

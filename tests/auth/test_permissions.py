@@ -43,6 +43,7 @@ GENERAL = [
     (Action.MANAGE_CATEGORIES, False, False, False, True),
     (Action.MANAGE_SETTINGS, False, False, False, True),
     (Action.MANAGE_PROVIDER_SETTINGS, False, False, True, True),  # the officer signs the notifications
+    (Action.CONFIRM_LEGAL_REFERENCES, False, False, False, True),
     (Action.VIEW_AUDIT_LOG, False, False, False, True),
     (Action.VIEW_OUTBOX, False, False, False, True),
     (Action.VIEW_STATISTICS, False, False, True, True),
