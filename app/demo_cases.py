@@ -823,6 +823,12 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
             if not p.get("attached"):
                 story.on(at(p.get("investigation_sent")), lambda: notification.record_investigation_sent(
                     s.case, d.user("sara"), sent_on=today_local()))
+            # IVO may ask for a supplement (komplettering) with three weeks to answer.
+            story.on(at(p.get("supplement")), lambda: notification.record_supplement_request(
+                s.case, d.user("sara"), requested_on=today_local(), due_on=today_local() + timedelta(days=21),
+                text="IVO vill ha in den reviderade rutinen och en plan för hur den följs upp."))
+            story.on(at(p.get("supplement_reply")), lambda: notification.record_supplement_reply(
+                s.case, d.user("sara"), answered_on=today_local()))
             ivo_outcome = p.get("ivo_outcome", "no_criticism")
             story.on(at(p.get("ivo_decision")), lambda: notification.record_ivo_decision(
                 s.case, d.user("sara"), outcome=ivo_outcome, decided_on=today_local(),
@@ -1227,7 +1233,7 @@ def showcase(d: Demo) -> Iterator[Story]:
     yield story("lex_sarah", "sara awaiting decision", 150, _scenario(ls, "Pengar saknas"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 7, 10], "causes": 10, "finish": 12,
         "outcome": "serious_misconduct", "judge": 16, "draft": 17, "notify": 17, "investigation_sent": 70,
-        "informing": 20, "close": 72}, unit="Socialpsykiatri")
+        "informing": 20, "close": 72, "supplement": 140}, unit="Socialpsykiatri")
     yield story("lex_sarah", "sara IVO demands", 220, _scenario(ls, "Brukaren fick inte"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 7, 10], "finish": 11, "outcome": "serious_misconduct",
         "judge": 14, "draft": 15, "notify": 15, "investigation_sent": 60, "informing": 18, "close": 62,

@@ -36,7 +36,8 @@ EVENT_MOVES = {
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
     "position_recorded": "close_with_position", "section_nothing_to_record": "add_entry",
     "protection_recorded": "record_protection", "ivo_notification_finalised": "finalise_notification",
-    "ivo_reference_recorded": "record_ivo_reference",
+    "ivo_reference_recorded": "record_ivo_reference", "ivo_supplement_requested": "record_supplement_request",
+    "ivo_supplement_sent": "record_supplement_reply",
     "closed": "close", "reopened": "reopen",
 }
 NOT_CASE_MOVES = {"action_updated", "action_started", "action_completed", "action_cancelled",
