@@ -149,8 +149,11 @@ def _register_case_panels() -> None:
 def _connect_signals() -> None:
     """Features that react to another's events, connected here rather than as a side effect of an import."""
     from app.actions.services import actions_for_ivo_demands
+    from app.cases.signals import reporter_given_feedback
+    from app.lexsarah.informing import fill_reporter_item
     from app.lexsarah.signals import ivo_demanded_measures
     ivo_demanded_measures.connect(actions_for_ivo_demands)
+    reporter_given_feedback.connect(fill_reporter_item)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -43,13 +43,14 @@ from app.cases.casework import services as casework
 from app.cases.deadlines import services as deadlines
 from app.cases.handover import services as handover
 from app.cases.investigation import services as investigation
-from app.cases.models import Case, Category
+from app.cases.models import RECORD_SECTIONS, Case, Category
 from app.clock import STOCKHOLM, to_local, today_local, utcnow
 from app.demo import ADMINISTRATION, DemoRefused, load_demo_data
 from app.extensions import db
+from app.facts import addressed_sections, facts_for
 from app.imports import services as imports
 from app.intake.services import file_report
-from app.lexsarah import services as lexsarah
+from app.lexsarah import informing, judgment, notification, position, protection, provider, record
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
@@ -784,9 +785,24 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     if outcome is None:
         return
     answers = JUDGMENTS[outcome]
-    story.on(at(p.get("judge")), lambda: lexsarah.record_judgment(s.case, d.user("sara"), **answers))
+    story.on(at(p.get("judge")), lambda: judgment.record_judgment(s.case, d.user("sara"), **answers))
+
+    def inform():
+        item = informing.InformingItem
+        child = d.department_of(unit) == "Unga"
+        informing.record_informing(s.case, d.user("sara"), items={
+            "client": item(on=today_local()),
+            "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
+                                                                  "och har ingen god man eller förvaltare."),
+            "case_file": item(on=today_local()),
+            "reporter": item(on=today_local()),
+            "work_group": item(on=today_local()),
+        })
     if outcome == "none":
         if p.get("handover") is not None:
+            # Informing is settled before the report is closed by the hand-over.
+            story.on(at(p.get("informing")), inform)
+
             def hand_over():
                 s.origin, s.case = s.case, handover.hand_over_to_deviation(
                     d.user("sara"), s.case.reference, reason="Inget missförhållande; händelsen hanteras som en "
@@ -800,53 +816,81 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     elif outcome.startswith("serious"):
         def draft():
             sara = d.user("sara")
-            fields = lexsarah.draft_defaults(s.case, sara)
+            fields = notification.draft_defaults(s.case, sara)
             attached = p.get("attached", False)
             fields.update(planned_measures=scenario.action, investigation_attached=attached,
                           investigation_expected_on=None if attached else today_local() + timedelta(days=50))
-            lexsarah.save_notification_draft(s.case, sara, **fields)
+            notification.save_notification_draft(s.case, sara, **fields)
         story.on(at(p.get("draft")), draft)
         if p.get("not_notify") is not None:
-            story.on(at(p["not_notify"]), lambda: lexsarah.record_not_notifying(
+            story.on(at(p["not_notify"]), lambda: notification.record_not_notifying(
                 s.case, d.user("sara"), reason="Händelsen är redan anmäld till IVO av hälso- och sjukvården, "
                 "som ansvarar för den del som var allvarlig."))
         else:
             ivo_reference = f"8.5.1-{story.rng.randint(10000, 99999)}/{(at(p.get('notify')) or d.today).year}"
-            story.on(at(p.get("notify")), lambda: lexsarah.notify_ivo(
-                s.case, d.user("sara"), sent_via="e_service" if story.rng.random() < 0.9 else "post",
-                sent_on=today_local(), ivo_reference=ivo_reference))
+            def sign_and_send():
+                notification.finalise_notification(s.case, d.user("sara"))
+                notification.notify_ivo(s.case, d.user("sara"), sent_via="e_service" if story.rng.random() < 0.9
+                                        else "post", sent_on=today_local(), ivo_reference=ivo_reference)
+            story.on(at(p.get("notify")), sign_and_send)
             if not p.get("attached"):
-                story.on(at(p.get("investigation_sent")), lambda: lexsarah.record_investigation_sent(
+                story.on(at(p.get("investigation_sent")), lambda: notification.record_investigation_sent(
                     s.case, d.user("sara"), sent_on=today_local()))
+            # IVO may ask for a supplement (komplettering) with three weeks to answer.
+            story.on(at(p.get("supplement")), lambda: notification.record_supplement_request(
+                s.case, d.user("sara"), requested_on=today_local(), due_on=today_local() + timedelta(days=21),
+                text="IVO vill ha in den reviderade rutinen och en plan för hur den följs upp."))
+            story.on(at(p.get("supplement_reply")), lambda: notification.record_supplement_reply(
+                s.case, d.user("sara"), answered_on=today_local()))
             ivo_outcome = p.get("ivo_outcome", "no_criticism")
-            story.on(at(p.get("ivo_decision")), lambda: lexsarah.record_ivo_decision(
+            story.on(at(p.get("ivo_decision")), lambda: notification.record_ivo_decision(
                 s.case, d.user("sara"), outcome=ivo_outcome, decided_on=today_local(),
                 text=IVO_DECISIONS[ivo_outcome]))
 
-    def inform():
-        item = lexsarah.InformingItem
-        child = d.department_of(unit) == "Unga"
-        lexsarah.record_informing(s.case, d.user("sara"), items={
-            "client": item(on=today_local()),
-            "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
-                                                                  "och har ingen god man eller förvaltare."),
-            "case_file": item(on=today_local()),
-            "reporter": item(on=today_local()),
-        })
     story.on(at(p.get("informing")), inform)
     if outcome != "none":
         _action_steps(story, d, at, scenario, handler, p.get("action"))
     story.on(at(p.get("feedback")), lambda: feedback(d, handler, s.case, scenario.feedback))
-    story.on(at(p.get("close")), lambda: close(d, handler, s.case, scenario.closing))
+    # Only the lex Sarah officer closes a report (the unit's manager may be the one it is about).
+    story.on(at(p.get("close")), lambda: close(d, "sara", s.case, scenario.closing))
+
+
+PROTECTION_TEXT = ("Brukaren fick stöd av annan personal direkt; den berörda medarbetaren arbetar inte hos "
+                   "brukaren medan händelsen utreds.")
+NOTHING_TO_RECORD = {
+    "happened_before": "Inget liknande har hänt på enheten enligt avvikelser och rapporter de senaste två åren.",
+    "when_happened": "Tidpunkten framgår av rapporten och har inte ifrågasatts.",
+    "other": "Inget annat har framkommit.",
+}
 
 
 def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenario, handler: str, p: dict) -> None:
     """From triage to closing; `state.case` is the report (filed, or made by a hand-over, before)."""
     s = story.state
+    # The receiver protects the individual at once; the reports still "new" in the showcase have not yet.
+    story.on(at(p.get("triage")), lambda: protection.record_protection(
+        d.user(handler), s.case.reference, what=PROTECTION_TEXT, done_on=today_local(),
+        done_by=f"{d.user(handler).full_name}, {d.user(handler).title}".rstrip(", "),
+        expected_version=s.case.version))
     if p.get("not_investigate"):
-        story.on(at(p.get("triage")), lambda: triage(
-            d, handler, s.case, reason="not_covered_by_duty",
-            text="Händelsen gäller hälso- och sjukvård och utreds enligt lex Maria av regionen."))
+        # Every report is investigated: a short investigation the officer closes with a ställningstagande.
+        position_text = "Händelsen gäller hälso- och sjukvård och utreds enligt lex Maria av regionen."
+        story.on(at(p.get("triage")), lambda: triage(d, handler, s.case))
+        story.on(at(p.get("triage")), lambda: note(d, "sara", s.case, scenario.finding,
+                                                   source="Samtal med berörd personal", section="what_happened"))
+        story.on(at(p.get("triage")), lambda: note(d, "sara", s.case, position_text, source="Lex Sarah-ansvarig",
+                                                   nature="assessment", section="decision"))
+
+        def settle_and_close():
+            item = informing.InformingItem
+            not_needed = item(not_applicable=True, reason="Ärendet lämnades över till MAS, som informerar.")
+            informing.record_informing(s.case, d.user("sara"), items={
+                "client": not_needed, "guardian": not_needed, "case_file": not_needed,
+                "reporter": item(on=today_local()), "work_group": item(on=today_local())})
+            position.close_with_position(d.user("sara"), s.case.reference, reason="health_care",
+                                         text=position_text, passed_on=today_local(),
+                                         expected_version=s.case.version)
+        story.on(at(p.get("triage")), settle_and_close)
         return
     story.on(at(p.get("triage")), lambda: triage(d, handler, s.case))
     story.on(at(p.get("assign")), lambda: take(d, handler, s.case))
@@ -861,9 +905,20 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     story.on(at(p.get("causes")), lambda: causes_and_risk(d, handler, s.case, scenario, story.rng))
     if p.get("outcome") and p.get("propose") is not None and handler != "sara":
         answers = JUDGMENTS[p["outcome"]]
-        story.on(at(p["propose"]), lambda: lexsarah.propose_judgment(s.case, d.user(handler), **answers))
-    story.on(at(p.get("finish")), lambda: investigation.finish_investigation(
-        d.user(handler), s.case.reference, expected_version=s.case.version))
+        story.on(at(p["propose"]), lambda: judgment.propose_judgment(s.case, d.user(handler), **answers))
+    def finish():
+        # Each of the nine sections is addressed before the investigation is finished: what has no
+        # entry gets an explicit "nothing to record"; and causes and risk are recorded.
+        for section in RECORD_SECTIONS:
+            if section not in addressed_sections(s.case):
+                reason = NOTHING_TO_RECORD.get(section, "Inget har framkommit under utredningen.")
+                record.mark_nothing_to_record(d.user(handler), s.case.reference, section=section, reason=reason,
+                                              expected_version=s.case.version)
+        facts = facts_for(s.case)
+        if not (facts["causes_recorded"] and facts["risk_assessed"]):
+            causes_and_risk(d, handler, s.case, scenario, story.rng)
+        investigation.finish_investigation(d.user(handler), s.case.reference, expected_version=s.case.version)
+    story.on(at(p.get("finish")), finish)
     _judge_and_after(story, d, at, unit, scenario, handler, p)
 
 
@@ -1021,6 +1076,7 @@ def _lex_sarah_plan(rng: random.Random, start: int) -> dict:
     p["outcome"] = rng.choices(list(JUDGMENTS), weights=(20, 30, 20, 18, 12))[0]
     if p["outcome"] == "none" and rng.random() < 0.6:
         p["handover"] = p["judge"] + rng.randint(0, 3)
+        p["informing"] = p["handover"]  # settled before the hand-over closes the report
         p["handover_triage"] = p["handover"] + rng.randint(1, 3)
         p["handover_close"] = p["handover_triage"] + rng.randint(5, 20)
         return p
@@ -1037,6 +1093,8 @@ def _lex_sarah_plan(rng: random.Random, start: int) -> dict:
             p["ivo_outcome"] = rng.choices(("no_criticism", "criticism", "demands"), weights=(5, 3, 2))[0]
     p["informing"] = p["judge"] + rng.randint(1, 10)
     p["close"] = p["judge"] + rng.randint(4, 20)
+    # Nothing closes before informing is settled and a notified investigation is sent to IVO.
+    p["close"] = max(p["close"], p["informing"], p.get("investigation_sent", 0))
     if rng.random() < 0.5:
         p["feedback"] = p["close"]
     return p
@@ -1152,8 +1210,11 @@ def showcase(d: Demo) -> Iterator[Story]:
         "channel": "phone", "unit": "Boendestöd"})
     yield story("complaint", "erik complaint answered", 20, _scenario(com, "Det går aldrig"), {
         "channel": "web", "assign": 1, "triage": 1, "entries": [7], "answer": 16})
-    # lex Sarah in Vuxna: new and past its triage deadline; awaiting judgment without a proposal.
+    # lex Sarah in Vuxna: new and past its triage deadline; under investigation; awaiting judgment
+    # without a proposal.
     yield story("lex_sarah", "erik lex Sarah new", 5, _scenario(ls, "Personal hotade"), {})
+    yield story("lex_sarah", "erik under investigation", 8, _scenario(ls, "Brukaren fick inte"), {
+        "triage": 0, "assign": 0, "entries": [2, 5]})
     yield story("lex_sarah", "erik awaiting judgment", 13, _scenario(ls, "Brukaren fick inte"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 6, 9], "finish": 10})
     # ulla (Unga): an overdue deviation with her own late action, one due soon, an answer due soon.
@@ -1178,14 +1239,14 @@ def showcase(d: Demo) -> Iterator[Story]:
     # and one where IVO has just demanded measures (an action is planned for them).
     yield story("lex_sarah", "sara investigation due", 75, _scenario(ls, "Brukare med hög fallrisk"), {
         "triage": 0, "assign": 0, "entries": [2, 4, 8, 10], "finish": 12, "outcome": "serious_risk",
-        "judge": 15, "draft": 17, "notify": 17, "informing": 20, "close": 25}, unit="Boendestöd")
+        "judge": 15, "draft": 17, "notify": 17, "informing": 20}, unit="Boendestöd")  # open until it is sent
     yield story("lex_sarah", "sara investigation late", 95, _scenario(ls, "Ungdom hölls fast"), {
         "triage": 0, "assign": 0, "entries": [1, 2, 6, 9], "finish": 10, "outcome": "serious_misconduct",
         "judge": 12, "draft": 13, "notify": 13, "informing": 16})
     yield story("lex_sarah", "sara awaiting decision", 150, _scenario(ls, "Pengar saknas"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 7, 10], "causes": 10, "finish": 12,
         "outcome": "serious_misconduct", "judge": 16, "draft": 17, "notify": 17, "investigation_sent": 70,
-        "informing": 20, "close": 72}, unit="Socialpsykiatri")
+        "informing": 20, "close": 72, "supplement": 140}, unit="Socialpsykiatri")
     yield story("lex_sarah", "sara IVO demands", 220, _scenario(ls, "Brukaren fick inte"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 7, 10], "finish": 11, "outcome": "serious_misconduct",
         "judge": 14, "draft": 15, "notify": 15, "investigation_sent": 60, "informing": 18, "close": 62,
@@ -1286,9 +1347,9 @@ def fill_in_details(d: Demo) -> list[str]:
     """The nämnd's details and the units' addresses, where empty, as the admin fills them in."""
     admin = d.user("admin")
     done = []
-    settings = lexsarah.provider_settings()
+    settings = provider.provider_settings()
     if settings is None or not settings.complete:
-        lexsarah.save_provider_settings(admin, **PROVIDER)
+        provider.save_provider_settings(admin, **PROVIDER)
         done.append("provider settings")
     for name, address in UNIT_ADDRESSES.items():
         unit = d.unit(name) if d.has_unit(name) else None  # an admin may have renamed it

@@ -13,11 +13,11 @@ from sqlalchemy import exists, select
 
 from app.actions.models import CaseAction
 from app.actions.workflow import OPEN_STATUSES as OPEN_ACTION_STATUSES
-from app.cases.models import Case, InvestigationEntry
+from app.cases.models import RECORD_SECTIONS, Case, CaseCauses, CaseRisk, InvestigationEntry
 from app.extensions import db
-from app.lexsarah import models as _lexsarah_models  # noqa: F401 - defines case.lex_sarah_judgment/_ivo
+from app.lexsarah import models as _lexsarah_models
 from app.supervision.facts import supervision_facts
-from app.workflow import FORM_FACTS, Kind, Status
+from app.workflow import FORM_FACTS, INFORMING_SETTLED, Kind, Status
 
 # To decide whether to *offer* a move, what the form supplies counts as given; the
 # service checks the real values when the move is made.
@@ -46,6 +46,38 @@ def open_action_ids(case: Case) -> list[int]:
         .order_by(CaseAction.id)))
 
 
+def _has_sections(case: Case, *sections: str) -> bool:
+    """Whether the investigation record has at least one entry in each of these sections."""
+    if case.id is None:
+        return False
+    found = set(db.session.scalars(select(InvestigationEntry.section).distinct().where(
+        InvestigationEntry.case_id == case.id, InvestigationEntry.section.in_(sections))))
+    return found == set(sections)
+
+
+def addressed_sections(case: Case) -> set[str]:
+    """The sections of a lex Sarah record with an entry or an explicit "nothing to record"."""
+    if case.id is None:
+        return set()
+    with_entries = set(db.session.scalars(select(InvestigationEntry.section).distinct().where(
+        InvestigationEntry.case_id == case.id, InvestigationEntry.section.is_not(None))))
+    noted = set(db.session.scalars(select(_lexsarah_models.LexSarahSectionNote.section).where(
+        _lexsarah_models.LexSarahSectionNote.case_id == case.id)))
+    return with_entries | noted
+
+
+def _record_facts(case: Case) -> dict[str, bool]:
+    """Finishing a lex Sarah investigation: every section addressed, the causes, the risk."""
+    if case.kind != Kind.LEX_SARAH or case.id is None:
+        return dict.fromkeys(("record_sections_addressed", "causes_recorded", "risk_assessed"), False)
+    causes = db.session.get(CaseCauses, case.id)
+    return {
+        "record_sections_addressed": addressed_sections(case) >= set(RECORD_SECTIONS),
+        "causes_recorded": causes is not None and bool(causes.text.strip()),
+        "risk_assessed": db.session.get(CaseRisk, case.id) is not None,
+    }
+
+
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
     """The judgment and IVO facts; all False for another kind, so a mistaken use refuses.
 
@@ -54,7 +86,11 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     made before the judgment settles it too.
     """
     names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
-             "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending")
+             "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
+             "investigation_sent_if_notified", "short_investigation_documented", "protection_not_recorded",
+             "notification_finalised", "not_yet_finalised", "ivo_reference_missing", "no_supplement_requested",
+             "supplement_awaiting_reply",
+             *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
         return dict.fromkeys(names, False)
     judgment = case.lex_sarah_judgment
@@ -62,7 +98,22 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     judged = judgment is not None and judgment.judged
     decided = ivo is not None and ivo.decision is not None
     notified = ivo is not None and ivo.notified
+    informing = case.lex_sarah_informing
+    # INFORMING_SETTLED names "informed_<item>" for each item of LexSarahInforming.
+    informed = {fact: informing is not None and informing.settled(fact.removeprefix("informed_"))
+                for fact in INFORMING_SETTLED}
     return {
+        **informed,
+        "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
+        "protection_not_recorded": case.lex_sarah_protection is None,
+        "notification_finalised": ivo is not None and ivo.finalised_at is not None,
+        "not_yet_finalised": ivo is None or ivo.finalised_at is None,
+        "ivo_reference_missing": notified and not ivo.ivo_reference,
+        "no_supplement_requested": notified and ivo.supplement_requested_on is None,
+        "supplement_awaiting_reply": notified and ivo.supplement_requested_on is not None
+        and ivo.supplement_answered_on is None,
+        # The short investigation documents at least what happened (1) and the position (9).
+        "short_investigation_documented": _has_sections(case, "what_happened", "decision"),
         "judged_none": judged and judgment.outcome == "none",
         "judged_serious": judgment is not None and bool(judgment.serious),
         "notified": notified,
@@ -81,6 +132,7 @@ def facts_for(case: Case) -> dict[str, bool]:
     return {
         **lex_sarah_facts(case),
         **supervision_facts(case),
+        **_record_facts(case),
         "has_reporter": case.reporter_id is not None,
         "no_open_actions": not open_action_ids(case),
         "not_yet_escalated": case.handover != "to_lex_sarah",

@@ -43,8 +43,10 @@ STATUS_LABELS = {
 
 # Every move of app.workflow.MOVES.
 MOVE_LABELS = {
+    "record_protection": _l("Registrera omedelbart skydd"),
     "triage_investigate": _l("Inled utredning"),
     "triage_not_investigate": _l("Beslut att inte inleda utredning"),
+    "close_with_position": _l("Avsluta med ställningstagande"),
     "assign": _l("Tilldela handläggare"),
     "declare_disqualified": _l("Anmäl jäv"),
     "add_entry": _l("Dokumentera i utredningen"),
@@ -58,10 +60,14 @@ MOVE_LABELS = {
     "finish_investigation": _l("Slutför utredningen"),
     "record_judgment": _l("Registrera bedömning"),
     "save_ivo_draft": _l("Fyll i anmälan till IVO"),
+    "finalise_notification": _l("Slutför och signera anmälan"),
     "notify_ivo": _l("Anmäl till IVO"),
     "record_ivo_decision_not_to_notify": _l("Motivera varför IVO inte underrättas"),
     "record_investigation_sent": _l("Registrera att utredningen är skickad"),
     "record_ivo_decision": _l("Registrera IVO:s beslut"),
+    "record_ivo_reference": _l("Registrera IVO:s diarienummer"),
+    "record_supplement_request": _l("Registrera IVO:s begäran om komplettering"),
+    "record_supplement_reply": _l("Registrera att kompletteringen är skickad"),
     "record_informing": _l("Information och återkoppling"),
     "hand_over_to_deviation": _l("Överlämna som avvikelse"),
     "escalate_to_lex_sarah": _l("Gör en lex Sarah-rapport"),
@@ -94,7 +100,29 @@ REQUIREMENT_LABELS = {
     "notified": _l("att ärendet är anmält till IVO"),
     "judged_none": _l("bedömningen att det inte är ett missförhållande"),
     "report_back_settled": _l("att myndighetens beslut är registrerat och åtgärderna redovisade"),
+    "position_reason": _l("ett skäl till ställningstagandet"),
+    "short_investigation_documented": _l("anteckningar i utredningen under avsnitt 1 (vad som har hänt) och "
+                                         "avsnitt 9 (beslutet)"),
+    "informed_client": _l("uppgift om att den enskilde har informerats, eller varför det inte är aktuellt"),
+    "informed_guardian": _l("uppgift om att vårdnadshavare, god man eller förvaltare har informerats, eller "
+                            "varför det inte är aktuellt"),
+    "informed_case_file": _l("uppgift om att händelsen är antecknad i den enskildes akt, eller varför det inte "
+                             "är aktuellt"),
+    "informed_reporter": _l("uppgift om att rapportören har fått återkoppling, eller varför det inte är aktuellt"),
+    "informed_work_group": _l("uppgift om att arbetsgruppen har fått återkoppling, eller varför det inte är "
+                              "aktuellt"),
+    "investigation_sent_if_notified": _l("att utredningen har skickats till IVO"),
+    "record_sections_addressed": _l("en anteckning eller ”inget att anteckna” med skäl under var och en av de nio "
+                                    "punkterna"),
+    "causes_recorded": _l("orsakerna"),
+    "risk_assessed": _l("riskbedömningen"),
 }
+
+
+def requirements_message(move: str, unmet) -> str:
+    """"”Avsluta ärendet” kräver först …", listing every unmet requirement."""
+    needs = "; ".join(str(REQUIREMENT_LABELS.get(r, r)) for r in unmet)
+    return _("”%(move)s” kräver först %(needs)s.", move=MOVE_LABELS.get(move, move), needs=needs)
 
 
 def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | None:
@@ -112,6 +140,12 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "request_open": _("Det finns ingen obesvarad begäran från myndigheten."),
         "requests_answered": _("Besvara myndighetens öppna begäran först."),
         "report_back_owed": _("Det finns ingen redovisning av åtgärder att registrera."),
+        "protection_not_recorded": _("Det omedelbara skyddet är redan registrerat."),
+        "not_yet_finalised": _("Anmälan är redan slutförd och signerad. Den kan inte ändras längre."),
+        "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
+        "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
+        "no_supplement_requested": _("IVO:s begäran om komplettering är redan registrerad."),
+        "supplement_awaiting_reply": _("Det finns ingen obesvarad begäran om komplettering från IVO."),
     }
     return messages.get(fact)
 

@@ -123,12 +123,28 @@ _IVO_NOTICE_FROM = frozenset({_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED}
 # IVO's follow-up (supplement, decision) can arrive after the case is closed.
 _IVO_FOLLOW_UP_FROM = _IVO_NOTICE_FROM | {_S.CLOSED}
 
+# Lex Sarah: each item of informing must be settled (done on a date, or not applicable with a
+# reason) before the report closes; one fact per item, so a refusal names the ones missing.
+INFORMING_SETTLED: tuple[str, ...] = ("informed_client", "informed_guardian", "informed_case_file",
+                                      "informed_reporter", "informed_work_group")
+# Nothing closes a lex Sarah report before its duties are done: every item of informing
+# settled and, once notified, the investigation sent to IVO.
+_LEX_SARAH_DUTIES = (*INFORMING_SETTLED, "investigation_sent_if_notified")
+
 # The whole table, in the order the UI should offer the moves.
 MOVES: dict[str, Move] = dict([
-    # Triage: investigate, or a documented decision not to (with a reason).
+    # Triage: investigate, or a documented decision not to (with a reason). Every lex Sarah
+    # report is investigated (IVO: "alla rapporter måste utredas"); it has no "not investigate".
+    # Lex Sarah: what was done at once ("omedelbart") to protect the individual, recorded once;
+    # first in the table, so that it is the first thing to do until it is recorded.
+    _move("record_protection", {_L}, OPEN_STATUSES, requires=["protection_not_recorded"]),
     _move("triage_investigate", _REPORTS, {_S.RECEIVED}, _S.INVESTIGATING),
-    _move("triage_not_investigate", _REPORTS, {_S.RECEIVED}, _S.CLOSED,
+    _move("triage_not_investigate", {_D, _C}, {_S.RECEIVED}, _S.CLOSED,
           requires=["not_investigate_reason"]),
+    # Lex Sarah's short investigation: the officer closes it early with a documented
+    # ställningstagande (what happened, section 1, and the position, section 9) and a reason.
+    _move("close_with_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, _S.CLOSED,
+          requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES]),
 
     # Casework that never changes the status. None of it makes sense on a
     # closed case, except feedback to the reporter, which often comes last (and
@@ -148,13 +164,18 @@ MOVES: dict[str, Move] = dict([
 
     # Lex Sarah: investigation, then the officer's judgment.
     _move("propose_judgment", {_L}, {_S.INVESTIGATING, _S.AWAITING_JUDGMENT}),
+    # Finishing needs each of the nine sections of SOSFS 2011:5 addressed (an entry or an
+    # explicit "nothing to record" with a reason), the causes and the risk assessment.
     _move("finish_investigation", {_L}, {_S.INVESTIGATING}, _S.AWAITING_JUDGMENT,
-          requires=["has_entries"]),
+          requires=["has_entries", "record_sections_addressed", "causes_recorded", "risk_assessed"]),
     _move("record_judgment", {_L}, {_S.AWAITING_JUDGMENT}, _S.JUDGED),
 
     # IVO: the draft of the notification and the notification itself, only once.
-    _move("save_ivo_draft", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified"]),
-    _move("notify_ivo", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified"]),
+    # The officer finalises (signs) it, which freezes the document, and then records how and
+    # when it was sent; IVO's reference is added when IVO confirms it.
+    _move("save_ivo_draft", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "not_yet_finalised"]),
+    _move("finalise_notification", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "not_yet_finalised"]),
+    _move("notify_ivo", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "notification_finalised"]),
     # Only a serious judgment needs a decision about IVO, and it is made once.
     _move("record_ivo_decision_not_to_notify", {_L}, {_S.JUDGED},
           requires=["judged_serious", "ivo_undecided"]),
@@ -163,6 +184,11 @@ MOVES: dict[str, Move] = dict([
           requires=["notified", "investigation_not_sent"]),
     _move("record_ivo_decision", {_L}, _IVO_FOLLOW_UP_FROM,
           requires=["notified", "ivo_decision_pending"]),
+    _move("record_ivo_reference", {_L}, _IVO_FOLLOW_UP_FROM, requires=["notified", "ivo_reference_missing"]),
+    # IVO may ask for a supplement (komplettering) by a deadline: the request, then the reply.
+    _move("record_supplement_request", {_L}, _IVO_FOLLOW_UP_FROM,
+          requires=["notified", "no_supplement_requested"]),
+    _move("record_supplement_reply", {_L}, _IVO_FOLLOW_UP_FROM, requires=["supplement_awaiting_reply"]),
     # Who was informed of the report and its outcome: at any time, also once closed.
     _move("record_informing", {_L}, ALL_STATUSES),
 
@@ -171,7 +197,7 @@ MOVES: dict[str, Move] = dict([
     # "none" is closed and handed over. A deviation is replaced by its lex
     # Sarah report and closed; a complaint stays open because the complainant
     # is still owed an answer (answered complaints can still escalate).
-    _move("hand_over_to_deviation", {_L}, {_S.JUDGED}, _S.CLOSED, requires=["judged_none"]),
+    _move("hand_over_to_deviation", {_L}, {_S.JUDGED}, _S.CLOSED, requires=["judged_none", *INFORMING_SETTLED]),
     _move("escalate_to_lex_sarah", {_D, _C}, {_S.RECEIVED, _S.INVESTIGATING, _S.ANSWERED},
           None, target_by_kind={_D: _S.CLOSED}, requires=["not_yet_escalated"]),
     # (A complaint stays open after it became a lex Sarah report, but becomes one once.)
@@ -203,7 +229,8 @@ MOVES: dict[str, Move] = dict([
     #   answer_recorded_or_not_wanted, which is True in "answered" by
     #   construction; a single per-kind requirement instead of a second row.
     # - lex Sarah: after judgment, once the IVO question is settled (serious:
-    #   notified or a recorded reason not to; True when not serious).
+    #   notified or a recorded reason not to; True when not serious), every item
+    #   of informing is settled and, when notified, the investigation was sent.
     # (sources holds the union, for anyone reading Move.sources directly.)
     # - supervision: once decided and any report-back sent.
     _move("close", ALL_KINDS, {_S.INVESTIGATING, _S.ANSWERED, _S.JUDGED, _S.DECIDED}, _S.CLOSED,
@@ -213,7 +240,7 @@ MOVES: dict[str, Move] = dict([
                            _T: frozenset({_S.DECIDED})},
           requires_by_kind={_D: ("open_actions_settled",),
                             _C: ("answer_recorded_or_not_wanted", "open_actions_settled"),
-                            _L: ("ivo_question_settled", "open_actions_settled"),
+                            _L: ("ivo_question_settled", *_LEX_SARAH_DUTIES, "open_actions_settled"),
                             _T: ("report_back_settled", "open_actions_settled")}),
     # Every kind: a case with actions still planned or in progress closes only when the
     # person confirms it with a reason (EITHER below), which the journal keeps.
@@ -235,7 +262,8 @@ EITHER: Mapping[str, tuple[str, ...]] = MappingProxyType({
 REQUIREMENTS: frozenset[str] = frozenset(
     fact for move in MOVES.values()
     for fact in (*move.requires, *(f for r in move.requires_by_kind.values() for f in r)))
-FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason", "open_actions_confirmed"})
+FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason", "open_actions_confirmed",
+                                        "position_reason"})
 
 
 def _met(requirement: str, facts: Mapping[str, bool]) -> bool:

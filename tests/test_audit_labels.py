@@ -17,7 +17,7 @@ APP = Path(__file__).resolve().parent.parent / "app"
 WRAPPERS = {
     "record": ("", 0),             # audit.record(...), and record(...) inside app/audit.py
     "_record": ("", 0),            # a feature's own wrapper, _record("case.viewed", actor, case)
-    "_audit": ("lexsarah.", 0),    # app/lexsarah/services.py: _audit("viewed", actor, case)
+    "audit_case": ("lexsarah.", 0),  # app/lexsarah/common.py: audit_case("viewed", actor, case)
     "end_all_sessions": ("session.", 1),  # end_all_sessions(user, "logout")
 }
 

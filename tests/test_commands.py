@@ -37,7 +37,7 @@ def test_every_feature_error_is_a_refused_or_a_conflict():
     from app.cases.casework.services import CaseConflict, CaseNotFound, CaseWorkError
     from app.intake.services import IntakeError
     from app.intake.services import NotFound as IntakeNotFound
-    from app.lexsarah.services import LexSarahConflict, LexSarahError
+    from app.lexsarah.common import LexSarahConflict, LexSarahError
     from app.org.services import UnitError
     from app.public.services import ComplaintError
     for refused in (ActionError, TokenError, AccountError, CaseWorkError, IntakeError,

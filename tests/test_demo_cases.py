@@ -15,7 +15,8 @@ from app.auth.models import User
 from app.cases.models import Case, ComplaintDetails, JournalEvent
 from app.demo_cases import DemoRefused, load_demo_cases
 from app.extensions import db
-from app.lexsarah import services as lexsarah
+from app.lexsarah import desk as officers_desk
+from app.lexsarah import notification
 from app.lexsarah.models import LexSarahIvo, ProviderSettings
 from app.org.models import Unit
 
@@ -33,6 +34,10 @@ EVENT_MOVES = {
     "ivo_not_notified": "record_ivo_decision_not_to_notify", "ivo_investigation_sent": "record_investigation_sent",
     "ivo_decision": "record_ivo_decision", "ivo_demands_measures": "record_ivo_decision",
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
+    "position_recorded": "close_with_position", "section_nothing_to_record": "add_entry",
+    "protection_recorded": "record_protection", "ivo_notification_finalised": "finalise_notification",
+    "ivo_reference_recorded": "record_ivo_reference", "ivo_supplement_requested": "record_supplement_request",
+    "ivo_supplement_sent": "record_supplement_reply",
     "closed": "close", "reopened": "reopen",
     "supervision_request": "record_supervision_request", "supervision_extended": "extend_supervision_deadline",
     "supervision_reply": "record_supervision_reply", "supervision_all_answered": "await_supervision_decision",
@@ -203,8 +208,8 @@ def _deadlines_near_and_past_for_both_investigators():
 
 
 def _the_officers_desk_has_a_case_at_every_step():
-    desk = lexsarah.desk(_user("sara"))
-    for name in lexsarah.DESK_LISTS:
+    desk = officers_desk.desk(_user("sara"))
+    for name in officers_desk.DESK_LISTS:
         assert desk[name]["count"] > 0, name
     new = db.session.scalar(select(func.count()).select_from(Case).where(
         Case.kind == "lex_sarah", Case.status == "received", Case.bypass_manager.is_(True)))
@@ -214,7 +219,7 @@ def _the_officers_desk_has_a_case_at_every_step():
     assert not db.session.scalar(select(func.count()).select_from(Unit).where(Unit.address == ""))
     notified = db.session.scalar(select(LexSarahIvo).where(LexSarahIvo.decision == "notified")
                                  .order_by(LexSarahIvo.case_id.desc()).limit(1))
-    assert lexsarah.verify_frozen_document(notified)
+    assert notification.verify_frozen_document(notified)
     assert "Exempelby" in notified.document_html
 
 
@@ -253,4 +258,4 @@ def test_the_history_holds_whatever_today_is(app, moment):
         result = load_demo_cases("development", scale=0.05, strict=True, now=moment)
         assert result.run.stopped == []
         _check_history(moment)
-        assert all(lexsarah.desk(_user("sara"))[name]["count"] for name in lexsarah.DESK_LISTS)
+        assert all(officers_desk.desk(_user("sara"))[name]["count"] for name in officers_desk.DESK_LISTS)

@@ -102,8 +102,8 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases.casework import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import services as lexsarah
-    from app.lexsarah.services import InformingItem
+    from app.lexsarah import informing, judgment, notification, position, protection, provider, record
+    from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
     from tests.lexsarah import helpers as lex
@@ -150,7 +150,7 @@ def _poisoned_data() -> dict:
     proposed = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
     with frozen(NOW):
-        lexsarah.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
+        judgment.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
                                                      "rationale": PAYLOAD})
     notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
@@ -160,10 +160,12 @@ def _poisoned_data() -> dict:
               contact_email="sara@varna.example", include_client_identity=True)
     lex.notify(notified, reference=PAYLOAD[:40])
     with frozen(NOW):
-        lexsarah.record_informing(lex.reload(notified), erik, items={
+        informing.record_informing(lex.reload(notified), erik, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
-            for item in ("client", "guardian", "case_file", "reporter")})
-        lexsarah.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
+            for item in ("client", "guardian", "case_file", "reporter", "work_group")})
+        notification.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
+                                               due_on=date(2026, 4, 24), text=PAYLOAD)
+        notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)
     not_serious = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(not_serious, {**lex.NOT_SERIOUS, "serious_harm_motivation": PAYLOAD,
@@ -171,7 +173,22 @@ def _poisoned_data() -> dict:
     not_notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(not_notified, {**lex.SERIOUS, "rationale": PAYLOAD})
     with frozen(NOW):
-        lexsarah.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
+        notification.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
+    positioned = lex.make_case("investigating", summary=PAYLOAD, description=PAYLOAD)
+    with frozen(NOW):
+        for section in ("what_happened", "decision"):
+            investigation.add_entry(sara, positioned.reference, section=section, entry_date=date(2026, 3, 10),
+                                    source=PAYLOAD, nature="fact", text=PAYLOAD,
+                                    expected_version=lex.reload(positioned).version)
+        record.mark_nothing_to_record(sara, positioned.reference, section="happened_before", reason=PAYLOAD,
+                                      expected_version=lex.reload(positioned).version)
+        protection.record_protection(sara, positioned.reference, what=PAYLOAD, done_on=date(2026, 3, 10),
+                                     done_by=PAYLOAD[:200], expected_version=lex.reload(positioned).version)
+        informing.record_informing(lex.reload(positioned), sara, items={
+            item: InformingItem(not_applicable=True, reason=PAYLOAD)
+            for item in ("client", "guardian", "case_file", "reporter", "work_group")})
+        position.close_with_position(sara, positioned.reference, reason="not_own_service", text=PAYLOAD,
+                                     passed_to=PAYLOAD, expected_version=lex.reload(positioned).version)
     none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
     from app.supervision import services as supervision
@@ -193,8 +210,8 @@ def _poisoned_data() -> dict:
     db.session.add(ApiToken(user_id=sara.id, name="x", token_hash="0" * 64, prefix="varna_xxxx"))
     for mail in db.session.scalars(db.select(OutgoingMail)):
         mail.last_error = "x"
-    provider = lexsarah.provider_settings()
-    provider.contact_email, provider.contact_title = "x", "x"
+    provider = provider.provider_settings()
+    provider.contact_email, provider.contact_title, provider.sol_2025_paragraphs = "x", "x", "x §"
     # The words citizens read on /klagomal and /personuppgifter, set by the admin.
     from app.public.models import PublicText
     for department in db.session.scalars(db.select(Unit).where(Unit.depth == 1)):
@@ -220,7 +237,8 @@ def _poisoned_data() -> dict:
                 "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),
                 "type_id": type_id, "action_id": action.id, "request_id": request.id,
                 "attachment_id": db.session.scalar(db.select(Attachment.id)),
-                "year": YEAR, "key": "lex_sarah", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css",
+                "year": YEAR, "key": "lex_sarah",
+                "section": "happened_before", "token_id": 1, "slug": "avvikelse", "filename": "css/varna.css",
                 # the unlock link of the locked-account e-mail; a forged one shows its own page
                 "token": "forged"},
     }

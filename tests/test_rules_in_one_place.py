@@ -54,10 +54,10 @@ OWN_MOVES = {
     ("cases/deadlines/services.py", "record_acknowledgement"): "acknowledge",
     ("cases/investigation/services.py", "link_similar_case"): "link_case",
     ("cases/investigation/services.py", "unlink_similar_case"): "link_case",
-    ("lexsarah/services.py", "save_notification_draft"): "save_ivo_draft",
-    ("lexsarah/services.py", "record_investigation_sent"): "record_investigation_sent",
-    ("lexsarah/services.py", "record_ivo_decision"): "record_ivo_decision",
-    ("lexsarah/services.py", "record_informing"): "record_informing",
+    ("lexsarah/notification.py", "save_notification_draft"): "save_ivo_draft",
+    ("lexsarah/notification.py", "record_investigation_sent"): "record_investigation_sent",
+    ("lexsarah/notification.py", "record_ivo_decision"): "record_ivo_decision",
+    ("lexsarah/informing.py", "record_informing"): "record_informing",
 }
 
 

@@ -36,11 +36,13 @@ Kind, Status, MoveRefused = wf.Kind, wf.Status, wf.MoveRefused
 SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
-    "triage_investigate", "triage_not_investigate", "assign", "declare_disqualified",
+    "record_protection", "triage_investigate", "triage_not_investigate", "close_with_position",
+    "assign", "declare_disqualified",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_reporter_information", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
-    "save_ivo_draft", "notify_ivo", "record_ivo_decision_not_to_notify",
-    "record_investigation_sent", "record_ivo_decision", "record_informing",
+    "save_ivo_draft", "finalise_notification", "notify_ivo", "record_ivo_decision_not_to_notify",
+    "record_investigation_sent", "record_ivo_decision", "record_ivo_reference", "record_supplement_request",
+    "record_supplement_reply", "record_informing",
     "hand_over_to_deviation", "escalate_to_lex_sarah", "record_answer",
     "record_supervision_request", "extend_supervision_deadline", "record_supervision_reply",
     "await_supervision_decision", "record_supervision_decision", "record_report_back",
@@ -66,10 +68,17 @@ OPEN_WORK = {
 # A complaint's acknowledgement: while its deadline step runs (received, investigating).
 ACK = {"acknowledge": SAME}
 # IVO's follow-up, from investigating on and also once closed; informing at any time.
-IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME}
+IVO_FOLLOW_UP = {"record_investigation_sent": SAME, "record_ivo_decision": SAME, "record_ivo_reference": SAME,
+                 "record_supplement_request": SAME, "record_supplement_reply": SAME}
 INFORMING = {"record_informing": SAME}
-IVO_NOTICE = {"save_ivo_draft": SAME, "notify_ivo": SAME}
+# Lex Sarah: the immediate protection of the individual, recorded once while the report is open.
+PROTECTION = {"record_protection": SAME}
+# The draft, then the officer finalises (signs) it, then records how and when it was sent.
+IVO_NOTICE = {"save_ivo_draft": SAME, "finalise_notification": SAME, "notify_ivo": SAME}
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
+# Every lex Sarah report is investigated: no "not investigate"; the officer may instead close a
+# short investigation with a documented ställningstagande, before or during the investigation.
+POSITION = {"close_with_position": "closed"}
 CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
 # A supervision case is neither triaged nor investigated by the nämnd: of the casework it has
 # the handler, jäv, feedback (never offered: no reporter) and actions.
@@ -92,13 +101,13 @@ EXPECTED = {
         "closed": {**CLOSED_WORK},
     },
     "lex_sarah": {
-        "received": {**TRIAGE, **OPEN_WORK, **INFORMING},
-        "investigating": {**OPEN_WORK, "propose_judgment": SAME,
+        "received": {**PROTECTION, "triage_investigate": "investigating", **POSITION, **OPEN_WORK, **INFORMING},
+        "investigating": {**PROTECTION, **POSITION, **OPEN_WORK, "propose_judgment": SAME,
                           "finish_investigation": "awaiting_judgment",
                           **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
-        "awaiting_judgment": {**OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
+        "awaiting_judgment": {**PROTECTION, **OPEN_WORK, "propose_judgment": SAME, "record_judgment": "judged",
                               **IVO_NOTICE, **IVO_FOLLOW_UP, **INFORMING},
-        "judged": {**OPEN_WORK, **IVO_NOTICE, "record_ivo_decision_not_to_notify": SAME,
+        "judged": {**PROTECTION, **OPEN_WORK, **IVO_NOTICE, "record_ivo_decision_not_to_notify": SAME,
                    **IVO_FOLLOW_UP, **INFORMING, "hand_over_to_deviation": "closed",
                    "close": "closed"},
         "closed": {**CLOSED_WORK, **IVO_FOLLOW_UP, **INFORMING},
@@ -114,22 +123,38 @@ EXPECTED = {
     },
 }
 
+INFORMED = ("informed_client", "informed_guardian", "informed_case_file", "informed_reporter",
+            "informed_work_group")
 # (kind, move) -> the facts it requires; anything not listed requires none.
 EXPECTED_REQUIRES = {
-    **{(k, "triage_not_investigate"): ("not_investigate_reason",) for k in ALL_KIND_VALUES},
+    **{(k, "triage_not_investigate"): ("not_investigate_reason",) for k in ("deviation", "complaint")},
     **{(k, "reopen"): ("reopen_reason",) for k in ALL_KIND_VALUES},
     **{(k, "give_feedback"): ("has_reporter",) for k in ALL_KIND_VALUES},
     ("deviation", "escalate_to_lex_sarah"): ("not_yet_escalated",),
     ("complaint", "escalate_to_lex_sarah"): ("not_yet_escalated",),
     ("complaint", "acknowledge"): ("acknowledgement_owed",),
-    ("lex_sarah", "finish_investigation"): ("has_entries",),
-    ("lex_sarah", "save_ivo_draft"): ("not_yet_notified",),
-    ("lex_sarah", "notify_ivo"): ("not_yet_notified",),
+    # Each of the nine sections addressed (an entry or "nothing to record"), causes, risk.
+    ("lex_sarah", "finish_investigation"): ("has_entries", "record_sections_addressed", "causes_recorded",
+                                            "risk_assessed"),
+    ("lex_sarah", "save_ivo_draft"): ("not_yet_notified", "not_yet_finalised"),
+    ("lex_sarah", "record_protection"): ("protection_not_recorded",),
+    ("lex_sarah", "finalise_notification"): ("not_yet_notified", "not_yet_finalised"),
+    ("lex_sarah", "notify_ivo"): ("not_yet_notified", "notification_finalised"),
+    # IVO's reference is added when IVO confirms, not demanded at sending.
+    ("lex_sarah", "record_ivo_reference"): ("notified", "ivo_reference_missing"),
+    # IVO's request for a supplement (komplettering), once, then its reply.
+    ("lex_sarah", "record_supplement_request"): ("notified", "no_supplement_requested"),
+    ("lex_sarah", "record_supplement_reply"): ("supplement_awaiting_reply",),
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
     ("lex_sarah", "record_ivo_decision"): ("notified", "ivo_decision_pending"),
-    ("lex_sarah", "hand_over_to_deviation"): ("judged_none",),
-    ("lex_sarah", "close"): ("ivo_question_settled", "open_actions_settled"),
+    # Nothing closes a lex Sarah report before each item of informing is settled and, once
+    # notified, the investigation is sent to IVO (one fact per item: the refusal names them).
+    ("lex_sarah", "hand_over_to_deviation"): ("judged_none", *INFORMED),
+    ("lex_sarah", "close"): ("ivo_question_settled", *INFORMED, "investigation_sent_if_notified",
+                             "open_actions_settled"),
+    ("lex_sarah", "close_with_position"): ("position_reason", "short_investigation_documented", *INFORMED,
+                                          "investigation_sent_if_notified"),
     ("complaint", "close"): ("answer_recorded_or_not_wanted", "open_actions_settled"),
     ("deviation", "close"): ("open_actions_settled",),
     ("supervision", "extend_supervision_deadline"): ("request_open",),
@@ -239,15 +264,19 @@ REQUIREMENT_CASES = [
 def test_requirement_cases_cover_every_requirement():
     # Guards the parametrization below against silently becoming empty.
     assert {c[3] for c in REQUIREMENT_CASES} == ALL_FACTS
-    assert len(REQUIREMENT_CASES) == (3 + 3                # triage_not_investigate, reopen
+    assert len(REQUIREMENT_CASES) == (2 + 3                # triage_not_investigate (D, C), reopen
                                       + 4 + 3 + 5           # give_feedback in D, C, L
                                       + 2 + 3               # escalate: D, C
-                                      + 2 + 1               # acknowledge, finish_investigation
-                                      + 3 + 3               # save_ivo_draft, notify_ivo
+                                      + 2 + 4               # acknowledge, finish_investigation
+                                      + 3 * 2 * 3           # save_ivo_draft, finalise_notification, notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
-                                      + 2 * 4 + 2 * 4       # investigation sent, IVO decision
-                                      + 1                   # hand over
-                                      + 2 * 2 + 1 * 2 + 1   # close: C two facts in 2 statuses, L two in 1, D one in 1
+                                      + 2 * 4 + 2 * 4 + 2 * 4  # investigation sent, IVO decision, IVO reference
+                                      + 2 * 4 + 1 * 4       # supplement request and reply
+                                      + 1 * 6               # hand over: judged_none, five informing items
+                                      + 2 * 2 + 1 * 8 + 1   # close (C: 2 facts in 2; L: IVO, informing,
+                                      # investigation, open actions; D: open actions)
+                                      + 2 * 8               # close_with_position: 8 facts, two statuses
+                                      + 4                   # record_protection: four open statuses
                                       # supervision: reopen, give_feedback, extension, reply,
                                       # awaiting the decision, decision, report-back, close (two facts)
                                       + 1 + 5 + 2 + 1 + 1 + 2 + 1 + 2)
@@ -255,7 +284,7 @@ def test_requirement_cases_cover_every_requirement():
 
 def test_requirements_lists_every_fact_of_the_table():
     assert wf.REQUIREMENTS == ALL_FACTS
-    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason", "open_actions_confirmed"}
+    assert wf.FORM_FACTS == {"not_investigate_reason", "reopen_reason", "open_actions_confirmed", "position_reason"}
 
 
 @pytest.mark.parametrize("kind,status", [("deviation", "investigating"), ("complaint", "answered"),
@@ -287,10 +316,21 @@ def test_unmet_requirement_refuses_and_is_named(kind, status, move, fact, absent
     assert (refused.value.move, refused.value.kind, refused.value.status) == (move, kind, status)
 
 
+def test_nothing_closes_a_lex_sarah_report_before_its_duties_are_done():
+    # Judged and the IVO question settled is not enough: the refusal names each missing duty.
+    allowed, unmet = wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": True, "informed_client": True,
+                                                               "no_open_actions": True})
+    assert not allowed
+    assert unmet == ("informed_guardian", "informed_case_file", "informed_reporter", "informed_work_group",
+                     "investigation_sent_if_notified")
+    assert wf.check("lex_sarah", "received", "triage_not_investigate", ALL_TRUE) == (False, ())
+
+
 def test_truthy_fact_values_count_as_true():
-    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 1, "no_open_actions": 1}) == (True, ())
-    assert wf.check("lex_sarah", "judged", "close", {"ivo_question_settled": 0, "no_open_actions": 1}) == (
-        False, ("ivo_question_settled",))
+    assert wf.check("complaint", "investigating", "close", {"answer_recorded_or_not_wanted": 1,
+                                                            "no_open_actions": 1}) == (True, ())
+    unmet = wf.check("complaint", "investigating", "close", {"answer_recorded_or_not_wanted": 0, "no_open_actions": 1})
+    assert unmet == (False, ("answer_recorded_or_not_wanted",))
 
 
 # --------------------------------------------------------------------------
@@ -392,7 +432,9 @@ def test_move_refused_is_an_exception_with_a_readable_message():
 
 @pytest.mark.parametrize("kind,status,move,want", [
     ("deviation", "received", "triage_investigate", "investigating"),
-    ("lex_sarah", "received", "triage_not_investigate", "closed"),
+    ("deviation", "received", "triage_not_investigate", "closed"),
+    ("lex_sarah", "received", "close_with_position", "closed"),
+    ("lex_sarah", "investigating", "close_with_position", "closed"),
     ("deviation", "investigating", "escalate_to_lex_sarah", "closed"),
     ("complaint", "investigating", "escalate_to_lex_sarah", "investigating"),
     ("complaint", "answered", "escalate_to_lex_sarah", "answered"),

@@ -25,6 +25,8 @@ class Action(StrEnum):
     MANAGE_UNITS = "manage_units"
     MANAGE_CATEGORIES = "manage_categories"
     MANAGE_SETTINGS = "manage_settings"
+    MANAGE_PROVIDER_SETTINGS = "manage_provider_settings"  # the nämnd's details every IVO notification carries
+    CONFIRM_LEGAL_REFERENCES = "confirm_legal_references"  # the paragraphs of a new act printed on notifications
     VIEW_AUDIT_LOG = "view_audit_log"
     VIEW_OUTBOX = "view_outbox"
     VIEW_STATISTICS = "view_statistics"
@@ -67,6 +69,9 @@ _GENERAL = {
     Action.MANAGE_UNITS: {ADMIN},
     Action.MANAGE_CATEGORIES: {ADMIN},
     Action.MANAGE_SETTINGS: {ADMIN},
+    # The lex Sarah officer signs the notifications: when the nämnd's details are missing, they fill them in.
+    Action.MANAGE_PROVIDER_SETTINGS: {OFFICER, ADMIN},
+    Action.CONFIRM_LEGAL_REFERENCES: {ADMIN},
     Action.VIEW_AUDIT_LOG: {ADMIN},
     Action.VIEW_OUTBOX: {ADMIN},
     Action.VIEW_STATISTICS: {OFFICER, ADMIN, BOARD},
@@ -89,8 +94,10 @@ CASE_ACTIONS = frozenset({
 # Which permission each workflow move (app.workflow.MOVES) needs. The state machine
 # says whether a move fits the case now; this says whether this person may make it.
 MOVE_ACTIONS: dict[str, Action] = {
+    "record_protection": Action.WORK_CASE,
     "triage_investigate": Action.WORK_CASE,
     "triage_not_investigate": Action.WORK_CASE,
+    "close_with_position": Action.JUDGE,  # the officer's ställningstagande, never a unit manager's
     "assign": Action.WORK_CASE,
     "declare_disqualified": Action.DECLARE_DISQUALIFIED,
     "add_entry": Action.WORK_CASE,
@@ -104,10 +111,14 @@ MOVE_ACTIONS: dict[str, Action] = {
     "finish_investigation": Action.WORK_CASE,
     "record_judgment": Action.JUDGE,
     "save_ivo_draft": Action.NOTIFY_IVO,
+    "finalise_notification": Action.NOTIFY_IVO,
     "notify_ivo": Action.NOTIFY_IVO,
     "record_ivo_decision_not_to_notify": Action.NOTIFY_IVO,
     "record_investigation_sent": Action.NOTIFY_IVO,
     "record_ivo_decision": Action.NOTIFY_IVO,
+    "record_ivo_reference": Action.NOTIFY_IVO,
+    "record_supplement_request": Action.NOTIFY_IVO,
+    "record_supplement_reply": Action.NOTIFY_IVO,
     "record_informing": Action.WORK_CASE,
     "hand_over_to_deviation": Action.WORK_CASE,
     "escalate_to_lex_sarah": Action.WORK_CASE,
@@ -202,9 +213,24 @@ class PermissionDenied(Exception):
     """A service refused an action; routes turn it into 403."""
 
 
+# A lex Sarah report is closed, or handed over as a deviation, only by the lex Sarah officer:
+# the unit's manager may be the one the report is about.
+LEX_SARAH_MOVE_ACTIONS: dict[str, Action] = {
+    "close": Action.JUDGE,
+    "hand_over_to_deviation": Action.JUDGE,
+}
+
+
+def move_action(move: str, case) -> Action | None:
+    """The permission a move needs on this case."""
+    if getattr(case, "kind", None) == Kind.LEX_SARAH and move in LEX_SARAH_MOVE_ACTIONS:
+        return LEX_SARAH_MOVE_ACTIONS[move]
+    return MOVE_ACTIONS.get(move)
+
+
 def can_move(user, move: str, case) -> bool:
     """May the user make this workflow move on the case (whether it fits now is app.workflow's answer)?"""
-    action = MOVE_ACTIONS.get(move)
+    action = move_action(move, case)
     return action is not None and can(user, action, case)
 
 

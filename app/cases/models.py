@@ -130,6 +130,10 @@ class Case(db.Model):
     triage_linked_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # "already investigated"
     triaged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     triaged_at: Mapped[datetime | None]
+    # Lex Sarah ställningstagande: to whom a matter outside the nämnd's own activity was passed
+    # (not_own_service), and when a health-care matter was passed to the MAS (health_care).
+    position_passed_to: Mapped[str | None] = mapped_column(String(300))
+    position_passed_on: Mapped[date | None]
 
     # Hand-overs between kinds. The original keeps its kind and records where it went
     # (`handover`); the new case points back (`origin_case_id`). Statistics count the
@@ -247,9 +251,15 @@ class JournalEvent(db.Model):
 
 
 TRIAGE_DECISIONS = ("investigate", "not_investigate")
-# The reasons for a decision not to investigate; the last one only for lex Sarah.
+# The reasons a case is closed without a (full) investigation. A deviation or complaint: a
+# decision not to investigate (the first three). A lex Sarah report is always investigated, but
+# the officer may close the short investigation with a ställningstagande (POSITION_REASONS);
+# it is stored as triage_decision 'not_investigate' so that the statistics count it under
+# "beslutades att inte inleda utredning" (docs/statistics.md).
 NOT_INVESTIGATE_REASONS = ("not_caused_by_service", "not_own_service", "already_investigated",
-                           "not_covered_by_duty")
+                           "no_misconduct", "health_care")
+DECISION_REASONS = ("not_caused_by_service", "not_own_service", "already_investigated")
+POSITION_REASONS = ("no_misconduct", "already_investigated", "not_own_service", "health_care")
 
 
 class Disqualification(db.Model):

@@ -43,6 +43,8 @@ MOVE_ENDPOINTS = {
     "assign": "cases.assign",
     "declare_disqualified": "cases.disqualify",
     "triage_not_investigate": "cases.triage",
+    "close_with_position": "lexsarah.position",
+    "record_protection": "lexsarah.protection",
     "record_answer": "cases.answer",
     "give_feedback": "cases.feedback",
     "close": "cases.close",
@@ -143,8 +145,7 @@ def refusal_message(move: str, refusal: MoveRefused, reference: str) -> str:
         own = labels.refusal_for_unmet(refusal.unmet, escalated_to=escalated_to)
         if own is not None:
             return own
-        needs = ", ".join(str(labels.REQUIREMENT_LABELS.get(r, r)) for r in refusal.unmet)
-        return _("”%(move)s” kräver först %(needs)s.", move=label, needs=needs)
+        return labels.requirements_message(move, refusal.unmet)
     if refusal.code == "wrong_kind":
         return _("”%(move)s” finns inte för den här typen av ärende.", move=label)
     return _("”%(move)s” går inte när ärendet har status ”%(status)s”.", move=label,

@@ -62,8 +62,8 @@ from app.cases.models import (
 )
 from app.clock import add_months, local_moment, today_local, utcnow
 from app.extensions import db
+from app.lexsarah.common import INVESTIGATION_MONTHS
 from app.lexsarah.models import LexSarahIvo, LexSarahJudgment
-from app.lexsarah.services import INVESTIGATION_MONTHS
 from app.org.models import Unit
 from app.supervision import imports as supervision_imports
 from app.workflow import Kind, Status
@@ -733,6 +733,7 @@ def _write(rows: list[Row], actor, source: str, result: ImportResult) -> None:
                 notified.append({
                     "case_id": case_id, "decision": "notified", "decided_by_id": decider.id,
                     "decided_at": _noon(row.ivo_notified_on), "sent_via": "e_service",
+                    "finalised_at": _noon(row.ivo_notified_on), "finalised_by_id": decider.id,
                     "sent_on": row.ivo_notified_on, "ivo_reference": _("Uppgift saknas (importerad)"),
                     "document_html": html, "document_pdf": pdf, "html_sha256": html_sha, "pdf_sha256": pdf_sha,
                     "investigation_due_on": add_months(row.ivo_notified_on, INVESTIGATION_MONTHS), "version": 1,

@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.cases.models import Case
 from app.clock import to_local
+from app.lexsarah.legal import legal_basis
 from app.lexsarah.models import LexSarahIvo, ProviderSettings
 from app.pdf_fonts import FONT as _FONT
 from app.pdf_fonts import FONT_BOLD as _FONT_BOLD
@@ -153,13 +154,19 @@ def document_sections(case: Case, ivo: LexSarahIvo, provider: ProviderSettings |
     return sections
 
 
+def legal_line(case: Case, provider: ProviderSettings | None) -> str:
+    """The legal basis, chosen by the date of the event (or of the report, when that is not known)."""
+    event_day = case.occurred_on or to_local(case.received_at).date()
+    return legal_basis(event_day, provider.sol_2025_paragraphs if provider else None).line
+
+
 def render_html(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, *, signed_on: date,
                 draft: bool) -> str:
     """A complete, self-contained HTML page (its styles inline), so a stored copy stands on its own."""
     with force_locale("sv"):
         sections = document_sections(case, ivo, provider, signed_on)
         return render_template("lexsarah/document.html", title=TITLE, case=case, sections=sections,
-                               draft=draft, missing=_missing())
+                               draft=draft, missing=_missing(), legal_line=legal_line(case, provider))
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -179,6 +186,7 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
         draft_word = _("UTKAST") if draft else ""
         draft_note = _("Inte skickat till IVO. Uppgifterna hämtas från ärendet som det ser ut nu.") if draft else ""
         page_label = _("sida")
+        legal_line_text = _("Lagrum: %(line)s", line=legal_line(case, provider))
     title = ParagraphStyle("title", fontName=_FONT_BOLD, fontSize=17, leading=21, spaceAfter=3 * mm)
     heading = ParagraphStyle("heading", fontName=_FONT_BOLD, fontSize=12, leading=15, spaceBefore=5 * mm,
                              spaceAfter=1.5 * mm, textColor=colors.HexColor("#123452"), keepWithNext=1)
@@ -187,7 +195,8 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
     value = ParagraphStyle("value", fontName=_FONT, fontSize=10.5, leading=14, spaceAfter=2 * mm, alignment=TA_LEFT)
     note = ParagraphStyle("note", parent=value, textColor=colors.HexColor("#333333"))
 
-    story = [Paragraph(_text(TITLE), title), Paragraph(_text(case.reference), note)]
+    story = [Paragraph(_text(TITLE), title), Paragraph(_text(case.reference), note),
+             Paragraph(_text(legal_line_text), note)]
     if draft:
         # As plain as the HTML's red dashed box: a printed draft must not pass for the sent notification.
         warning = ParagraphStyle("draft", fontName=_FONT_BOLD, fontSize=11, leading=15, textColor=_DRAFT_RED,

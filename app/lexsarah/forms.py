@@ -2,13 +2,14 @@
 services, which answer with a Swedish message per field (see routes._show_errors)."""
 
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 
 from app import form_fields
 from app.form_fields import Mandatory
-from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS
+from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, POSITION_REASON_LABELS, SENT_VIA_LABELS
 from app.lexsarah.models import INFORMING_ITEMS
 
 
@@ -133,12 +134,37 @@ class SendForm(FlaskForm):
                           description=_l("Anmälan skickas aldrig med e-post."))
     sent_on = SwedishDateField(_l("Datum då den skickades"), validators=[Mandatory()],
                                description=_l("ÅÅÅÅ-MM-DD"))
-    ivo_reference = StringField(_l("IVO:s diarienummer"), validators=[Mandatory()],
-                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
+    ivo_reference = StringField(_l("IVO:s diarienummer (om det redan finns)"),
+                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026. Kan läggas till "
+                                               "senare, när IVO har bekräftat anmälan."))
     version = HiddenField()
 
     def version_value(self) -> int | None:
         return _version(self)
+
+
+class FinaliseForm(FlaskForm):
+    version = HiddenField()
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class IvoReferenceForm(FlaskForm):
+    ivo_reference = StringField(_l("IVO:s diarienummer"), validators=[Mandatory()],
+                                description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
+
+
+class SupplementRequestForm(FlaskForm):
+    requested_on = SwedishDateField(_l("IVO:s begäran kom"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))
+    due_on = SwedishDateField(_l("Senast"), validators=[Mandatory()],
+                              description=_l("Den sista dag IVO har gett för kompletteringen, ÅÅÅÅ-MM-DD."))
+    text = TextAreaField(_l("Vad IVO vill ha in"), validators=[Mandatory()])
+
+
+class SupplementReplyForm(FlaskForm):
+    answered_on = SwedishDateField(_l("Datum då kompletteringen skickades"), validators=[Mandatory()],
+                                   description=_l("ÅÅÅÅ-MM-DD"))
 
 
 class NotNotifyingForm(FlaskForm):
@@ -163,6 +189,14 @@ class IvoDecisionForm(FlaskForm):
 class InformingForm(FlaskForm):
     version = HiddenField()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every item has the same "why not" and "not applicable" fields: the error summary names the item.
+        for item in INFORMING_ITEMS:
+            for suffix, words in (("reason", _("varför inte aktuellt")), ("not_applicable", _("inte aktuellt"))):
+                self[f"{item}_{suffix}"].summary_label = _("%(item)s – %(field)s", item=INFORMING_LABELS[item],
+                                                          field=words)
+
     def version_value(self) -> int | None:
         return _version(self)
 
@@ -171,6 +205,56 @@ for _item in INFORMING_ITEMS:
     setattr(InformingForm, f"{_item}_on", SwedishDateField(INFORMING_LABELS[_item], description=_l("ÅÅÅÅ-MM-DD")))
     setattr(InformingForm, f"{_item}_not_applicable", BooleanField(_l("Inte aktuellt")))
     setattr(InformingForm, f"{_item}_reason", StringField(_l("Varför inte aktuellt")))
+
+
+class PositionForm(FlaskForm):
+    """The officer's ställningstagande that closes a short investigation."""
+
+    version = HiddenField()
+    reason = RadioField(_l("Skäl"), choices=list(POSITION_REASON_LABELS.items()), validate_choice=False,
+                        validators=[Mandatory()])
+    text = TextAreaField(_l("Ställningstagande"), validators=[Mandatory()], render_kw={"rows": 6},
+                         description=_l("Vad ställningstagandet grundar sig på. Skriv också in det i utredningen "
+                                        "under avsnitt 9."))
+    linked_reference = StringField(_l("Diarienummer för rapporten där händelsen redan är utredd"),
+                                   description=_l("Krävs när händelsen redan är utredd. Till exempel LS-2026-0012."),
+                                   render_kw={"autocomplete": "off"})
+    passed_to = StringField(_l("Överlämnad till"),
+                            description=_l("Krävs när det inte gäller nämndens egen verksamhet: vilken verksamhet "
+                                           "eller myndighet ärendet lämnades över till."))
+    passed_on = SwedishDateField(_l("Överlämnad till MAS"),
+                                 description=_l("Krävs för hälso- och sjukvård (lex Maria): datum, ÅÅÅÅ-MM-DD."))
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class ProtectionForm(FlaskForm):
+    """What was done at once to protect the individual."""
+
+    version = HiddenField()
+    what = TextAreaField(_l("Vad gjordes för att skydda den enskilde?"), validators=[Mandatory()],
+                         render_kw={"rows": 5},
+                         description=_l("Till exempel: personalen flyttades från brukaren, sjuksköterskan "
+                                        "tillkallades, anhöriga kontaktades."))
+    done_on = SwedishDateField(_l("När"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))
+    done_by = StringField(_l("Av vem"), validators=[Mandatory()], description=_l("Namn och befattning."))
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class SectionNoteForm(FlaskForm):
+    """An explicit "nothing to record" for one section of the investigation."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Varför finns det inget att anteckna?"), validators=[Mandatory()],
+                           render_kw={"rows": 4},
+                           description=_l("Till exempel: ”Inget liknande har hänt tidigare på enheten enligt "
+                                          "avvikelser och rapporter sedan 2023.”"))
+
+    def version_value(self) -> int | None:
+        return _version(self)
 
 
 class ProviderSettingsForm(FlaskForm):
@@ -185,7 +269,12 @@ class ProviderSettingsForm(FlaskForm):
     contact_title = StringField(_l("Befattning"))
     contact_phone = StringField(_l("Telefon"))
     contact_email = StringField(_l("E-post"))
+    sol_2025_paragraphs = StringField(
+        _l("Paragrafer om lex Sarah i socialtjänstlagen (2025:400)"),
+        description=_l("För händelser från 1 juli 2025. Fylls i av en administratör när paragraferna är "
+                       "kontrollerade. Tills dess anges lagen utan paragrafer i anmälan."))
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
-            "board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone", "contact_email")}
+            "board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone", "contact_email",
+            "sol_2025_paragraphs")}

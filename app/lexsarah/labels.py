@@ -13,11 +13,19 @@ IVO_OUTCOME_LABELS = {
     "criticism": _l("Kritik"),
     "demands": _l("Krav på åtgärder"),
 }
+# The reasons the officer closes a short investigation with a ställningstagande (app.cases.models.POSITION_REASONS).
+POSITION_REASON_LABELS = {
+    "no_misconduct": _l("Inget missförhållande och ingen påtaglig risk för missförhållande"),
+    "already_investigated": _l("Redan utredd i en annan rapport"),
+    "not_own_service": _l("Gäller inte nämndens egen verksamhet"),
+    "health_care": _l("Hälso- och sjukvård: lämnad till MAS (lex Maria)"),
+}
 INFORMING_LABELS = {
     "client": _l("Den enskilde har informerats"),
     "guardian": _l("Vårdnadshavare, god man eller förvaltare har informerats"),
     "case_file": _l("Händelsen är antecknad i den enskildes akt"),
     "reporter": _l("Rapportören har fått återkoppling"),
+    "work_group": _l("Arbetsgruppen har fått återkoppling"),
 }
 
 

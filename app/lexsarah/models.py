@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, T
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import Case
+from app.cases.models import RECORD_SECTIONS, Case
 from app.clock import utcnow
 from app.extensions import db
 
@@ -24,7 +24,7 @@ SERIOUS_OUTCOMES = ("misconduct", "risk")  # the outcomes that are serious or no
 IVO_DECISIONS = ("notified", "not_notified")
 SENT_VIA = ("e_service", "post")
 IVO_OUTCOMES = ("no_criticism", "criticism", "demands")
-INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter")
+INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter", "work_group")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -105,9 +105,10 @@ class LexSarahIvo(db.Model):
     """The decision about IVO for one case: the notification, or the reason for not notifying.
 
     Before the decision the row holds the officer's draft of the notification's own
-    fields (contact person, planned measures, ...). Recording the notification as sent
+    fields (contact person, planned measures, ...). Finalising (signing) the notification
     freezes the document: the rendered HTML and PDF are stored with their SHA-256, and
-    later edits of the case no longer change what was sent. After that come the
+    later edits of the case no longer change what is sent. Then the sending is recorded
+    (how and when); IVO's reference is added when IVO confirms. After that come the
     investigation (due two months after the notification) and IVO's decision.
     """
 
@@ -120,7 +121,7 @@ class LexSarahIvo(db.Model):
         CheckConstraint("decision IS NULL OR decision = 'notified' OR not_notifying_reason <> ''",
                         name="reason_when_not_notified"),
         CheckConstraint("decision IS NULL OR decision = 'not_notified' OR "
-                        "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND ivo_reference <> '' "
+                        "(sent_via IS NOT NULL AND sent_on IS NOT NULL AND finalised_at IS NOT NULL "
                         "AND document_html IS NOT NULL AND document_pdf IS NOT NULL "
                         "AND html_sha256 IS NOT NULL AND pdf_sha256 IS NOT NULL "
                         "AND investigation_due_on IS NOT NULL)", name="notified_complete"),
@@ -152,7 +153,10 @@ class LexSarahIvo(db.Model):
     draft_saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     draft_saved_at: Mapped[datetime | None]
 
-    # sent, and frozen
+    # finalised and signed (the frozen copy is taken then: that is what is sent), then sent;
+    # IVO's reference comes when IVO confirms, perhaps later
+    finalised_at: Mapped[datetime | None]
+    finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_via: Mapped[str | None] = mapped_column(String(12))
     sent_on: Mapped[date | None]
     ivo_reference: Mapped[str] = mapped_column(String(60), default="")
@@ -170,6 +174,11 @@ class LexSarahIvo(db.Model):
     ivo_decision_text: Mapped[str] = mapped_column(Text, default="")
     ivo_decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ivo_decision_recorded_at: Mapped[datetime | None]
+    # IVO asked for a supplement (komplettering) by a deadline, and when it was answered
+    supplement_requested_on: Mapped[date | None]
+    supplement_due_on: Mapped[date | None] = mapped_column(index=True)
+    supplement_request_text: Mapped[str | None] = mapped_column(Text)
+    supplement_answered_on: Mapped[date | None]
 
     version: Mapped[int] = mapped_column(default=1)
 
@@ -188,7 +197,8 @@ class LexSarahIvo(db.Model):
 
 
 class LexSarahInforming(db.Model):
-    """Who was told: the client, the guardian or god man, the client's own case file, the reporter.
+    """Who was told: the client, the guardian or god man, the client's own case file, the reporter,
+    the reporter's work group.
 
     Each is a date, or "not applicable" with a reason (a non-empty reason means not
     applicable), or not yet done (neither).
@@ -209,6 +219,8 @@ class LexSarahInforming(db.Model):
     case_file_na_reason: Mapped[str] = mapped_column(Text, default="")
     reporter_on: Mapped[date | None]
     reporter_na_reason: Mapped[str] = mapped_column(Text, default="")
+    work_group_on: Mapped[date | None]
+    work_group_na_reason: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -220,9 +232,48 @@ class LexSarahInforming(db.Model):
     def item(self, name: str) -> tuple[date | None, str]:
         return getattr(self, f"{name}_on"), getattr(self, f"{name}_na_reason")
 
+    def settled(self, name: str) -> bool:
+        """Done on a date, or not applicable with a reason."""
+        on, reason = self.item(name)
+        return on is not None or bool(reason)
+
     @property
     def complete(self) -> bool:
-        return all(on is not None or reason for on, reason in map(self.item, INFORMING_ITEMS))
+        return all(map(self.settled, INFORMING_ITEMS))
+
+
+class LexSarahProtection(db.Model):
+    """What the receiver did at once ("omedelbart") to protect the individual: what, when, by whom."""
+
+    __tablename__ = "lex_sarah_protection"
+    __table_args__ = (CheckConstraint("what <> '' AND done_by <> ''", name="complete"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    what: Mapped[str] = mapped_column(Text)
+    done_on: Mapped[date]
+    done_by: Mapped[str] = mapped_column(String(200))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_protection", uselist=False, passive_deletes=True))
+
+
+class LexSarahSectionNote(db.Model):
+    """An explicit "nothing to record" for one of the nine sections of a lex Sarah investigation
+    (SOSFS 2011:5, 5 kap.), with the reason: a section is addressed by an entry or by this. For
+    section 5 ("has something similar happened before?") it is the answer "no"."""
+
+    __tablename__ = "lex_sarah_section_notes"
+    __table_args__ = (CheckConstraint(_in("section", RECORD_SECTIONS), name="section"),
+                      CheckConstraint("reason <> ''", name="reason"))
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    section: Mapped[str] = mapped_column(String(30), primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_by_name: Mapped[str] = mapped_column(String(200), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ProviderSettings(db.Model):
@@ -239,6 +290,9 @@ class ProviderSettings(db.Model):
     contact_title: Mapped[str] = mapped_column(String(200), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # The lex Sarah paragraphs of socialtjänstlagen (2025:400), once an admin has confirmed them
+    # (app/lexsarah/legal.py); None until then, and the notification names the act alone.
+    sol_2025_paragraphs: Mapped[str | None] = mapped_column(String(100))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None]
 

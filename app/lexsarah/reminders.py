@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.models import User
 from app.extensions import db
-from app.lexsarah.services import due_investigations
+from app.lexsarah.desk import due_investigations
 from app.reminders import Section
 from app.urls import external_url
 

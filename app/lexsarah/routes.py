@@ -9,23 +9,41 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.permissions import Action, ensure
+from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
+from app.commands import CaseConflict, CaseNotFound, CaseWorkError
 from app.int_params import db_int
-from app.labels import status_label
-from app.lexsarah import services
+from app.labels import REQUIREMENT_LABELS, status_label
+from app.lexsarah import common
+from app.lexsarah import desk as desk_service
+from app.lexsarah import informing as informing_service
+from app.lexsarah import judgment as judgment_service
+from app.lexsarah import notification as notification_service
+from app.lexsarah import position as position_service
+from app.lexsarah import protection as protection_service
+from app.lexsarah import provider as provider_service
+from app.lexsarah import record as record_service
 from app.lexsarah.forms import (
+    FinaliseForm,
     InformingForm,
     InvestigationSentForm,
     IvoDecisionForm,
+    IvoReferenceForm,
     JudgmentForm,
     NotificationDraftForm,
     NotNotifyingForm,
+    PositionForm,
+    ProtectionForm,
     ProviderSettingsForm,
+    SectionNoteForm,
     SendForm,
+    SupplementReplyForm,
+    SupplementRequestForm,
 )
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import INFORMING_ITEMS
 from app.security_headers import allow_own_stylesheet
+from app.workflow import MoveRefused
 
 bp = Blueprint("lexsarah", __name__, url_prefix="/lex-sarah")
 
@@ -43,11 +61,14 @@ def _me():
 def lex_sarah_template_helpers():
     # Also for the case page, which includes lexsarah/_case_panel.html.
     return {"lex_sarah_judgment_label": judgment_label, "lex_sarah_status_label": status_label,
-            "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS}
+            "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS,
+            "lex_sarah_position_in_reach": position_service.in_reach,
+            "lex_sarah_section_notes": record_service.notes_of,
+            "lex_sarah_protection_due": protection_service.due_on, "lex_sarah_checklist": record_service.checklist}
 
 
 def _case(reference: str):
-    return services.find_case(reference) or abort(404)
+    return common.find_case(reference) or abort(404)
 
 
 def _open(reference: str, action: Action, page: str):
@@ -55,13 +76,13 @@ def _open(reference: str, action: Action, page: str):
     here (the service checks again) so that a refused form is never rendered back."""
     case = _case(reference)
     if request.method == "GET":
-        services.open_page(case, _me(), action, page)
+        common.open_page(case, _me(), action, page)
     else:
         ensure(_me(), action, case)
     return case
 
 
-def _show_errors(form, error: services.LexSarahError) -> None:
+def _show_errors(form, error: common.LexSarahError) -> None:
     """Put each message next to its field; a message about the whole page goes to the top."""
     for name, message in error.errors.items():
         if name and name in form:
@@ -71,7 +92,7 @@ def _show_errors(form, error: services.LexSarahError) -> None:
 
 
 def _status_for(form, error=None) -> int:
-    if isinstance(error, services.LexSarahConflict):
+    if isinstance(error, common.LexSarahConflict):
         return 409
     return 422 if (form.errors or error) else 200
 
@@ -80,10 +101,10 @@ def _status_for(form, error=None) -> int:
 
 @bp.route("")
 def desk():
-    pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in services.DESK_LISTS}
-    lists = services.desk(_me(), pages)
+    pages = {name: request.args.get(f"sida_{name}", 1, type=db_int) for name in desk_service.DESK_LISTS}
+    lists = desk_service.desk(_me(), pages)
     extras = {name: load(_me()) for name, load in DESK_EXTRAS.items()}
-    return render_template("lexsarah/desk.html", lists=lists, **extras)
+    return render_template("lexsarah/desk.html", lists=lists, today=today_local(), **extras)
 
 
 # --- judgment -------------------------------------------------------------------------------
@@ -91,7 +112,7 @@ def desk():
 def _judgment_page(case, form, mode: str, status: int = 200):
     move = "record_judgment" if mode == "judge" else "propose_judgment"
     return render_template("lexsarah/judgment.html", case=case, form=form, mode=mode,
-                           judgment=case.lex_sarah_judgment, open_for_input=services.allowed(case, move)), status
+                           judgment=case.lex_sarah_judgment, open_for_input=common.allowed(case, move)), status
 
 
 def _prefill(form: JudgmentForm, case, mode: str) -> None:
@@ -116,8 +137,8 @@ def judgment(reference: str):
         _prefill(form, case, "judge")
     elif form.validate_on_submit():
         try:
-            result = services.record_judgment(case, _me(), **form.answers())
-        except services.LexSarahError as error:
+            result = judgment_service.record_judgment(case, _me(), **form.answers())
+        except common.LexSarahError as error:
             _show_errors(form, error)
             return _judgment_page(case, form, "judge", _status_for(form, error))
         if result.serious:
@@ -137,8 +158,8 @@ def proposal(reference: str):
         _prefill(form, case, "propose")
     elif form.validate_on_submit():
         try:
-            services.propose_judgment(case, _me(), **form.answers())
-        except services.LexSarahError as error:
+            judgment_service.propose_judgment(case, _me(), **form.answers())
+        except common.LexSarahError as error:
             _show_errors(form, error)
             return _judgment_page(case, form, "propose", _status_for(form, error))
         flash(_("Förslaget till bedömning är sparat. Lex Sarah-ansvarig bekräftar eller ändrar det."), "success")
@@ -149,12 +170,13 @@ def proposal(reference: str):
 # --- the notification and what follows ---------------------------------------------------------
 
 def _notification_page(case, *, draft=None, send=None, not_notifying=None, investigation=None, decision=None,
+                       ivo_reference=None, supplement=None, supplement_reply=None, provider_missing: bool = False,
                        status: int = 200):
     ivo = case.lex_sarah_ivo
     if draft is None:
         drafted = ivo is not None and ivo.draft_saved_at is not None
         draft = NotificationDraftForm(prefix="draft", formdata=None, obj=ivo if drafted else None,
-                                      data=None if drafted else services.draft_defaults(case, _me()))
+                                      data=None if drafted else notification_service.draft_defaults(case, _me()))
         draft.version.data = str(ivo.version) if ivo is not None else ""
     if send is None:
         send = SendForm(prefix="send", formdata=None, data={"sent_on": today_local()})
@@ -163,16 +185,30 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
              "not_notifying": not_notifying or NotNotifyingForm(prefix="not", formdata=None),
              "investigation": investigation or InvestigationSentForm(prefix="inv", formdata=None,
                                                                      data={"sent_on": today_local()}),
-             "decision": decision or IvoDecisionForm(prefix="dec", formdata=None)}
+             "decision": decision or IvoDecisionForm(prefix="dec", formdata=None),
+             "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None),
+             "supplement": supplement or SupplementRequestForm(prefix="supp", formdata=None,
+                                                               data={"requested_on": today_local()}),
+             "supplement_reply": supplement_reply or SupplementReplyForm(prefix="reply", formdata=None,
+                                                                         data={"answered_on": today_local()})}
+    finalise = FinaliseForm(prefix="fin", formdata=None)
+    finalise.version.data = str(ivo.version) if ivo is not None else ""
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
-                           provider=services.provider_settings(), forms=forms, today=today_local(),
+                           provider=provider_service.provider_settings(), forms=forms, today=today_local(),
                            sent_via_labels=SENT_VIA_LABELS,
                            ivo_outcome_labels=IVO_OUTCOME_LABELS,
-                           verified=services.verify_frozen_document(ivo) if ivo is not None and ivo.frozen else None,
-                           can_notify=services.allowed(case, "notify_ivo"),
-                           can_send_investigation=services.allowed(case, "record_investigation_sent"),
-                           can_record_decision=services.allowed(case, "record_ivo_decision"),
-                           can_refuse=services.allowed(case, "record_ivo_decision_not_to_notify")), status
+                           verified=(notification_service.verify_frozen_document(ivo)
+                                     if ivo is not None and ivo.frozen else None),
+                           can_notify=common.allowed(case, "notify_ivo"),
+                           can_draft=common.allowed(case, "save_ivo_draft"),
+                           can_finalise=common.allowed(case, "finalise_notification"),
+                           can_record_reference=common.allowed(case, "record_ivo_reference"),
+                           can_request_supplement=common.allowed(case, "record_supplement_request"),
+                           can_reply_supplement=common.allowed(case, "record_supplement_reply"),
+                           finalise_form=finalise, provider_missing=provider_missing,
+                           can_send_investigation=common.allowed(case, "record_investigation_sent"),
+                           can_record_decision=common.allowed(case, "record_ivo_decision"),
+                           can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
 
 
 @bp.route("/<reference>/anmalan", methods=["GET", "POST"])
@@ -184,8 +220,8 @@ def notification(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.save_notification_draft(case, _me(), version=form.version_value(), **form.values())
-        except services.LexSarahError as refused:
+            notification_service.save_notification_draft(case, _me(), version=form.version_value(), **form.values())
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -202,15 +238,84 @@ def record_sent(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.notify_ivo(case, _me(), sent_via=form.sent_via.data, sent_on=form.sent_on.data,
+            notification_service.notify_ivo(case, _me(), sent_via=form.sent_via.data, sent_on=form.sent_on.data,
                                 ivo_reference=form.ivo_reference.data or "", version=form.version_value())
-        except services.LexSarahError as refused:
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
             flash(_("Anmälan är registrerad som skickad. Dokumentet är sparat och ändras inte längre."), "success")
             return redirect(url_for("lexsarah.notification", reference=reference))
     return _notification_page(case, send=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/signera", methods=["POST"])
+def finalise(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = FinaliseForm(prefix="fin")
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        notification_service.finalise_notification(case, _me(), version=form.version_value())
+    except common.LexSarahError as refused:
+        for message in refused.errors.values():
+            flash(message, "error")
+        return _notification_page(case, provider_missing=isinstance(refused, notification_service.ProviderMissing),
+                                  status=_status_for(form, refused))
+    flash(_("Anmälan är slutförd och signerad. Skicka den till IVO och registrera sedan hur och när."), "success")
+    return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
+
+
+@bp.route("/<reference>/anmalan/ivo-diarienummer", methods=["POST"])
+def record_ivo_reference(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = IvoReferenceForm(prefix="ref")
+    error = None
+    if form.validate_on_submit():
+        try:
+            notification_service.record_ivo_reference(case, _me(), ivo_reference=form.ivo_reference.data or "")
+        except common.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("IVO:s diarienummer är registrerat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, ivo_reference=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/komplettering", methods=["POST"])
+def record_supplement_request(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = SupplementRequestForm(prefix="supp")
+    error = None
+    if form.validate_on_submit():
+        try:
+            notification_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
+                                                           due_on=form.due_on.data, text=form.text.data or "")
+        except common.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("IVO:s begäran om komplettering är registrerad."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, supplement=form, status=_status_for(form, error))
+
+
+@bp.route("/<reference>/anmalan/komplettering-skickad", methods=["POST"])
+def record_supplement_reply(reference: str):
+    case = _open(reference, Action.NOTIFY_IVO, "")
+    form = SupplementReplyForm(prefix="reply")
+    error = None
+    if form.validate_on_submit():
+        try:
+            notification_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data)
+        except common.LexSarahError as refused:
+            error = refused
+            _show_errors(form, refused)
+        else:
+            flash(_("Att kompletteringen skickats till IVO är registrerat."), "success")
+            return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, supplement_reply=form, status=_status_for(form, error))
 
 
 @bp.route("/<reference>/anmalan/ej-anmalan", methods=["POST"])
@@ -220,8 +325,8 @@ def record_not_notifying(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.record_not_notifying(case, _me(), reason=form.reason.data or "")
-        except services.LexSarahError as refused:
+            notification_service.record_not_notifying(case, _me(), reason=form.reason.data or "")
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -237,8 +342,8 @@ def record_investigation_sent(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.record_investigation_sent(case, _me(), sent_on=form.sent_on.data)
-        except services.LexSarahError as refused:
+            notification_service.record_investigation_sent(case, _me(), sent_on=form.sent_on.data)
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -254,9 +359,9 @@ def record_ivo_decision(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            services.record_ivo_decision(case, _me(), outcome=form.outcome.data or "",
+            notification_service.record_ivo_decision(case, _me(), outcome=form.outcome.data or "",
                                          decided_on=form.decided_on.data, text=form.text.data or "")
-        except services.LexSarahError as refused:
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -269,8 +374,8 @@ def record_ivo_decision(reference: str):
 def document_html(reference: str):
     case = _case(reference)
     try:
-        content, _frozen = services.notification_document(case, _me(), "html")
-    except services.LexSarahError as error:
+        content, _frozen = notification_service.notification_document(case, _me(), "html")
+    except common.LexSarahError as error:
         flash(error.message, "error")
         return redirect(url_for("lexsarah.notification", reference=reference))
     response = Response(content, mimetype="text/html")
@@ -282,8 +387,8 @@ def document_html(reference: str):
 def document_pdf(reference: str):
     case = _case(reference)
     try:
-        content, frozen = services.notification_document(case, _me(), "pdf")
-    except services.LexSarahError as error:
+        content, frozen = notification_service.notification_document(case, _me(), "pdf")
+    except common.LexSarahError as error:
         flash(error.message, "error")
         return redirect(url_for("lexsarah.notification", reference=reference))
     name = f"anmalan-lex-sarah-{case.reference}{'' if frozen else '-utkast'}.pdf"
@@ -291,6 +396,140 @@ def document_pdf(reference: str):
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# --- the short investigation closed with the officer's ställningstagande ----------------------
+
+def _position_page(case, form, status: int = 200):
+    missing = [str(REQUIREMENT_LABELS.get(fact, fact)) for fact in position_service.missing(case)]
+    return render_template("lexsarah/position.html", case=case, form=form, missing=missing,
+                           informing_missing=any(f.startswith("informed_") for f in position_service.missing(case))
+                           ), status
+
+
+@bp.route("/<reference>/stallningstagande", methods=["GET", "POST"])
+def position(reference: str):
+    try:
+        if request.method == "GET":
+            case = position_service.open_position(_me(), reference)
+            form = PositionForm(formdata=None)
+            form.version.data = str(case.version)
+            return _position_page(case, form)
+        ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
+        form = PositionForm()
+        version = form.version_value()
+        if version is None:
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            position_service.close_with_position(
+                _me(), reference, reason=form.reason.data, text=form.text.data or "",
+                linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
+                passed_on=form.passed_on.data, expected_version=version)
+        except CaseWorkError as refused:
+            target = form._fields.get(refused.field or "")
+            if target is not None:
+                target.errors = [*target.errors, refused.message]
+            else:
+                flash(refused.message, "error")
+            return _position_page(common.find_case(reference) or abort(404), form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _position_page(conflict.case, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Utredningen är avslutad med ställningstagande."), "success")
+    return redirect(url_for("cases.case", reference=reference))
+
+
+# --- immediate protection -------------------------------------------------------------------
+
+@bp.route("/<reference>/skydd", methods=["GET", "POST"])
+def protection(reference: str):
+    try:
+        if request.method == "GET":
+            case = protection_service.open_protection(_me(), reference)
+            form = ProtectionForm(formdata=None)
+            form.version.data = str(case.version)
+            form.done_on.data = today_local()
+            return _protection_page(case, form)
+        form = ProtectionForm()
+        version = form.version_value()
+        if version is None:
+            ensure(_me(), Action.WORK_CASE, _case(reference))
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            protection_service.record_protection(_me(), reference, what=form.what.data or "",
+                                                 done_on=form.done_on.data, done_by=form.done_by.data or "",
+                                                 expected_version=version)
+        except CaseWorkError as refused:
+            target = form._fields.get(refused.field or "")
+            if target is not None:
+                target.errors = [*target.errors, refused.message]
+            else:
+                flash(refused.message, "error")
+            return _protection_page(_case(reference), form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _protection_page(conflict.case, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Det omedelbara skyddet är registrerat."), "success")
+    return redirect(url_for("cases.case", reference=reference))
+
+
+def _protection_page(case, form, status: int = 200):
+    return render_template("lexsarah/protection.html", case=case, form=form,
+                           due_on=protection_service.due_on(case)), status
+
+
+# --- the investigation record: "nothing to record" for a section -----------------------------
+
+@bp.route("/<reference>/utredning/<section>/inget-att-anteckna", methods=["GET", "POST"])
+def section_note(reference: str, section: str):
+    try:
+        if request.method == "GET":
+            case = record_service.open_note(_me(), reference, section)
+            form = SectionNoteForm(formdata=None)
+            form.version.data = str(case.version)
+            return _section_note_page(case, section, form)
+        form = SectionNoteForm()
+        version = form.version_value()
+        if version is None:
+            ensure(_me(), Action.WORK_CASE, _case(reference))
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            record_service.mark_nothing_to_record(_me(), reference, section=section, reason=form.reason.data or "",
+                                                  expected_version=version)
+        except CaseWorkError as refused:
+            form.reason.errors = [*form.reason.errors, refused.message]
+            return _section_note_page(_case(reference), section, form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _section_note_page(conflict.case, section, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Punkten är markerad: inget att anteckna."), "success")
+    return redirect(url_for("cases.case", reference=reference, _anchor=f"avsnitt-{section}"))
+
+
+def _section_note_page(case, section: str, form, status: int = 200):
+    return render_template("lexsarah/section_note.html", case=case, form=form, section=section,
+                           section_label=SECTION_LABELS[section]), status
 
 
 # --- informing -----------------------------------------------------------------------------
@@ -317,13 +556,13 @@ def informing(reference: str):
     form = InformingForm()
     error = None
     if form.validate_on_submit():
-        items = {name: services.InformingItem(on=form[f"{name}_on"].data,
+        items = {name: informing_service.InformingItem(on=form[f"{name}_on"].data,
                                               not_applicable=bool(form[f"{name}_not_applicable"].data),
                                               reason=form[f"{name}_reason"].data or "")
                  for name in INFORMING_ITEMS}
         try:
-            services.record_informing(case, _me(), items=items, version=form.version_value())
-        except services.LexSarahError as refused:
+            informing_service.record_informing(case, _me(), items=items, version=form.version_value())
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:
@@ -337,16 +576,16 @@ def informing(reference: str):
 @bp.route("/installningar", methods=["GET", "POST"])
 def provider_settings():
     if request.method == "GET":
-        settings = services.open_provider_settings(_me())
+        settings = provider_service.open_provider_settings(_me())
         form = ProviderSettingsForm(formdata=None, obj=settings)
         return render_template("lexsarah/settings.html", form=form)
-    ensure(_me(), Action.MANAGE_SETTINGS)
+    ensure(_me(), Action.MANAGE_PROVIDER_SETTINGS)
     form = ProviderSettingsForm()
     error = None
     if form.validate_on_submit():
         try:
-            services.save_provider_settings(_me(), **form.values())
-        except services.LexSarahError as refused:
+            provider_service.save_provider_settings(_me(), **form.values())
+        except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
         else:

@@ -6,10 +6,10 @@ transaction that records the decision and before it commits: a receiver may add 
 decision, or not at all. Receivers get the case as sender and the keyword arguments
 `actor`, `text` (IVO's decision) and `decided_on`.
 
-    from app.lexsarah.signals import ivo_demanded_measures
-
-    @ivo_demanded_measures.connect
+    ivo_demanded_measures.connect(create_actions)  # in create_app()
     def create_actions(case, *, actor, text, decided_on): ...
+
+(The feedback given to a reporter is announced by app/cases/signals.py.)
 """
 
 from blinker import Namespace

@@ -42,6 +42,8 @@ GENERAL = [
     (Action.MANAGE_UNITS, False, False, False, True),
     (Action.MANAGE_CATEGORIES, False, False, False, True),
     (Action.MANAGE_SETTINGS, False, False, False, True),
+    (Action.MANAGE_PROVIDER_SETTINGS, False, False, True, True),  # the officer signs the notifications
+    (Action.CONFIRM_LEGAL_REFERENCES, False, False, False, True),
     (Action.VIEW_AUDIT_LOG, False, False, False, True),
     (Action.VIEW_OUTBOX, False, False, False, True),
     (Action.VIEW_STATISTICS, False, False, True, True),
@@ -174,6 +176,19 @@ def test_every_workflow_move_names_the_permission_it_needs():
     assert set(MOVE_ACTIONS) == set(MOVES)
     assert can_move(OFFICER, "reopen", FakeCase()) and not can_move(INVESTIGATOR_UNIT, "reopen", FakeCase())
     assert not can_move(OFFICER, "no_such_move", FakeCase())
+
+
+@pytest.mark.parametrize("move", ["close", "hand_over_to_deviation", "close_with_position"])
+def test_only_the_officer_closes_a_lex_sarah_report(move):
+    # The unit's manager (an investigator of the unit) may be the one the report is about.
+    from app.auth.permissions import can_move
+    report = FakeCase(kind="lex_sarah")
+    assert can(INVESTIGATOR_UNIT, Action.WORK_CASE, report)
+    assert not can_move(INVESTIGATOR_UNIT, move, report)
+    assert can_move(OFFICER, move, report)
+    assert not can_move(OFFICER, move, FakeCase(kind="lex_sarah", reporter_id=OFFICER.id))
+    if move == "close":
+        assert can_move(INVESTIGATOR_UNIT, "close", FakeCase(kind="deviation"))
 
 
 

@@ -15,6 +15,7 @@ from app.cases.models import NO_DEADLINE, DeadlineSetting
 from app.clock import frozen
 from app.extensions import db
 from tests.cases.helpers import error_for, file_case, reload, user
+from tests.lexsarah.helpers import complete_record
 
 # --- arithmetic -----------------------------------------------------------------------------
 
@@ -87,6 +88,7 @@ def test_a_lex_sarah_report_is_triaged_in_a_working_day_and_investigated_in_14_d
     assert _due_day(report) == date(2026, 7, 2), "the investigation: 14 days from receipt"
     _post(erik, report, "utredning/anteckning", datetime(2026, 6, 25, 12), section="what_happened",
           entry_date="2026-06-25", source="Samtal", nature="fact", text="Det som hände.")
+    complete_record(report, at=datetime(2026, 6, 25, 12))
     assert _post(erik, report, "utredning/slutfor", datetime(2026, 6, 25, 12)).status_code == 302
     assert _due_day(report) is None, "no deadline runs while the officer judges"
 

@@ -108,9 +108,21 @@ def test_lex_sarah_is_not_closed_before_its_judgment(login_as):
     report = file_case("lex_sarah")
     report.status = "investigating"
     db.session.commit()
+    sara = login_as("sara")
+    assert "Avsluta ärendet" not in sara.get(f"/arenden/{report.reference}").get_data(as_text=True)
+    assert _post(sara, report, "avsluta", summary="Klart.").status_code == 409
+
+
+def test_a_unit_manager_cannot_close_a_lex_sarah_report_at_all(login_as):
+    # The manager may be the one the report is about: closing is the lex Sarah officer's (403, audited).
+    report = file_case("lex_sarah")
+    report.status = "investigating"
+    db.session.commit()
     erik = login_as("erik")
     assert "Avsluta ärendet" not in erik.get(f"/arenden/{report.reference}").get_data(as_text=True)
-    assert _post(erik, report, "avsluta", summary="Klart.").status_code == 409
+    assert _post(erik, report, "avsluta", summary="Klart.").status_code == 403
+    assert reload(report).status == "investigating"
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "permission.denied")) is not None
 
 
 # --- reopening ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from app.cases.models import Case
 from app.clock import frozen
 from app.extensions import db
 from tests.cases.helpers import error_for, file_case, reload, user
-from tests.lexsarah.helpers import NONE, NOT_SERIOUS, judge
+from tests.lexsarah.helpers import NONE, NOT_SERIOUS, inform_all, judge
 
 NOW = datetime(2026, 3, 25, 9, 0)
 
@@ -29,6 +29,7 @@ def _judged(answers, **fields):
     case.status = "awaiting_judgment"
     db.session.commit()
     judge(case, answers)
+    inform_all(case)  # nothing closes a lex Sarah report, not even a hand-over, before informing is settled
     return reload(case)
 
 
@@ -97,6 +98,18 @@ def test_only_a_report_judged_none_is_handed_over(login_as):
     assert _new_cases(report) == [] and reload(report).status == "judged"
 
 
+def test_the_hand_over_waits_until_informing_is_settled(login_as):
+    with frozen(datetime(2026, 3, 2, 9, 0)):
+        report = file_case("lex_sarah")
+    report.status = "awaiting_judgment"
+    db.session.commit()
+    judge(report, NONE)
+    response = _post(login_as("sara"), report, "overlamna-som-avvikelse", reason=REASON)
+    assert response.status_code == 409
+    assert "arbetsgruppen har fått återkoppling" in response.get_data(as_text=True)
+    assert _new_cases(report) == [] and reload(report).status == "judged"
+
+
 def test_the_hand_over_needs_a_reason_and_stores_nothing_without_it(login_as):
     report = _judged(NONE)
     response = _post(login_as("sara"), report, "overlamna-som-avvikelse", reason=" ")
@@ -107,7 +120,9 @@ def test_the_hand_over_needs_a_reason_and_stores_nothing_without_it(login_as):
     assert db.session.scalar(select(func.count()).select_from(Case)) == 1
 
 
-@pytest.mark.parametrize(("username", "status"), [("erik", 302), ("sara", 302), ("anna", 403), ("ulla", 403),
+# Only the lex Sarah officer closes a report, also by handing it over: the unit's manager (erik)
+# may be the one the report is about.
+@pytest.mark.parametrize(("username", "status"), [("erik", 403), ("sara", 302), ("anna", 403), ("ulla", 403),
                                                   ("admin", 403)])
 def test_who_hands_over(login_as, username, status):
     report = _judged(NONE)

@@ -13,6 +13,7 @@ from app.cases.models import CaseCauses, CaseRisk, InvestigationEntry, case_caus
 from app.clock import frozen
 from app.extensions import db
 from tests.cases.helpers import error_for, file_case, reload, user, version_on
+from tests.lexsarah.helpers import complete_record
 
 NOW = datetime(2026, 3, 12, 9, 0)  # 10:00 in Stockholm
 ENTRY = {"entry_date": "2026-03-10", "source": "Samtal med personalen på kvällspasset", "nature": "fact",
@@ -297,6 +298,24 @@ def test_finishing_a_lex_sarah_investigation_hands_it_to_the_officer(login_as):
     assert empty.status_code == 409
     assert "Utredningen har inga anteckningar än" in empty.get_data(as_text=True)
     _post(erik, case, "utredning/anteckning", **ENTRY, section="what_happened")
+    # Not yet: the page lists what is missing (the other eight sections, causes, risk) before the button.
+    page = _page(erik, case)
+    assert "utredning/slutfor" not in page and "Innan utredningen kan slutföras" in page
+    assert "5. " in page.split("Innan utredningen kan slutföras")[1].split("</ul>")[0]
+    refused = _post(erik, case, "utredning/slutfor")
+    assert refused.status_code == 409
+    assert "de nio punkterna" in refused.get_data(as_text=True) and "orsakerna" in refused.get_data(as_text=True)
+    for section in ("came_to_attention", "when_happened", "causes", "could_recur", "measures", "decision"):
+        _post(erik, case, "utredning/anteckning", **ENTRY, section=section)
+    for section in ("happened_before", "other"):  # "has it happened before?" answered "no", with why
+        with frozen(NOW):
+            assert erik.post(f"/lex-sarah/{case.reference}/utredning/{section}/inget-att-anteckna",
+                             data={"version": reload(case).version,
+                                   "reason": "Inget liknande i enhetens rapporter sedan 2023."}).status_code == 302
+    assert "Inget liknande i enhetens rapporter sedan 2023." in _page(erik, case)
+    assert "utredning/slutfor" not in _page(erik, case)
+    _post(erik, case, "utredning/orsaker", areas=["processes"], text="Rutinen följdes inte.")
+    _post(erik, case, "utredning/risk", probability="2", consequence="3", text="Kan hända igen.")
     assert "utredning/slutfor" in _page(erik, case)
     assert _post(erik, case, "utredning/slutfor").status_code == 302
     case = reload(case)
@@ -310,6 +329,7 @@ def test_finishing_a_lex_sarah_investigation_hands_it_to_the_officer(login_as):
 def test_who_finishes_the_investigation(login_as, username, status):
     case = _investigating("lex_sarah")
     _post(login_as("erik"), case, "utredning/anteckning", **ENTRY, section="what_happened")
+    complete_record(case, at=NOW)
     assert _post(login_as(username), case, "utredning/slutfor").status_code == status
 
 

@@ -5,9 +5,9 @@ from triage through its record and the officer's judgment "none" to a new deviat
 
 import re
 
-from app.clock import today_local
+from app.clock import today_local, utcnow
 from tests.cases.helpers import file_case, reload, version_on
-from tests.lexsarah.helpers import NONE, judge
+from tests.lexsarah.helpers import NONE, inform_all, judge
 
 TODAY = today_local().isoformat()
 
@@ -64,10 +64,18 @@ def test_a_lex_sarah_report_is_investigated_judged_none_and_handed_over_as_a_dev
     for section in ("what_happened", "came_to_attention", "when_happened", "causes", "decision"):
         _post(erik, f"{base}/utredning/anteckning?avsnitt={section}", section=section, entry_date=TODAY,
               source="Samtal", nature="fact", text=f"Om {section}.")
+    for section in ("happened_before", "could_recur", "measures", "other"):
+        with_version = {"version": _form_version(erik, f"/lex-sarah/{report.reference}/utredning/{section}/"
+                                                       "inget-att-anteckna")}
+        assert erik.post(f"/lex-sarah/{report.reference}/utredning/{section}/inget-att-anteckna",
+                         data={**with_version, "reason": "Inget har framkommit."}).status_code == 302
+    _post(erik, f"{base}/utredning/orsaker", areas=["processes"], text="Signeringslistan hade inte skrivits ut.")
+    _post(erik, f"{base}/utredning/risk", probability="2", consequence="2", text="Kan hända igen.")
     _post(erik, f"{base}/utredning/slutfor")
     assert reload(report).status == "awaiting_judgment"
     assert report.reference in sara.get("/lex-sarah").get_data(as_text=True)
     judge(reload(report), NONE)  # the officer's judgment belongs to app.lexsarah, tested there
+    inform_all(reload(report), at=utcnow())  # so does informing, which must be settled before the report closes
     _post(sara, f"{base}/overlamna-som-avvikelse", reason="Inget missförhållande; hanteras som avvikelse.")
 
     report = reload(report)

@@ -107,15 +107,21 @@ def test_the_linked_case_must_be_another_one_the_person_may_see(login_as):
     assert reload(case).status == "received"
 
 
-def test_lex_sarah_can_fall_outside_the_duty_to_report(login_as):
+def test_every_lex_sarah_report_is_investigated(login_as):
+    # IVO: "alla rapporter måste utredas". No "not investigate" for lex Sarah (it used to let a unit
+    # manager close a report straight from "Mottagen"); the officer's ställningstagande replaces it.
     deviation, report = file_case("deviation"), file_case("lex_sarah")
     erik = login_as("erik")
     assert "Omfattas inte av rapporteringsskyldigheten" not in erik.get(
         f"/arenden/{deviation.reference}/beslut-om-utredning").get_data(as_text=True)
-    assert "Omfattas inte av rapporteringsskyldigheten" in erik.get(
-        f"/arenden/{report.reference}/beslut-om-utredning").get_data(as_text=True)
-    assert _triage(erik, report, **{**NOT_INVESTIGATE, "reason": "not_covered_by_duty"}).status_code == 302
-    assert (reload(report).status, reload(report).triage_reason) == ("closed", "not_covered_by_duty")
+    assert "beslut-om-utredning" not in erik.get(f"/arenden/{report.reference}").get_data(as_text=True).split(
+        "Att göra")[1].replace('action="/arenden/' + report.reference + '/beslut-om-utredning"', "")
+    assert erik.get(f"/arenden/{report.reference}/beslut-om-utredning").status_code == 409
+    for reason in ("not_covered_by_duty", "not_caused_by_service", "no_misconduct"):
+        assert _triage(erik, report, **{**NOT_INVESTIGATE, "reason": reason}).status_code == 409
+    assert (reload(report).status, reload(report).triage_decision) == ("received", None)
+    assert _triage(erik, report, decision="investigate").status_code == 302
+    assert reload(report).status == "investigating"
 
 
 def test_triage_happens_once(login_as):

@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.cases.filing import open_case
 from app.cases.models import Case, Category
 from app.extensions import db
-from app.lexsarah import services
+from app.lexsarah import informing, judgment, notification
 from app.lexsarah.models import ProviderSettings
 from app.org.models import Unit
 
@@ -80,18 +80,26 @@ def set_provider() -> ProviderSettings:
 
 def judge(case: Case, answers: dict | None = None, at: datetime = JUDGED, who: str = "sara"):
     with clock.frozen(at):
-        return services.record_judgment(case, user(who), **(answers or SERIOUS))
+        return judgment.record_judgment(case, user(who), **(answers or SERIOUS))
 
 
 def draft(case: Case, at: datetime = JUDGED, **changes):
     with clock.frozen(at):
-        return services.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
+        return notification.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
+
+
+def finalise(case: Case, at: datetime = JUDGED):
+    with clock.frozen(at):
+        return notification.finalise_notification(case, user("sara"))
 
 
 def notify(case: Case, sent_on: date = JUDGED_DAY, at: datetime = JUDGED, reference: str = "8.5.1-1234/2026",
            via: str = "e_service"):
+    """Finalise (sign) the notification, if not yet, and record it as sent."""
+    if case.lex_sarah_ivo is None or case.lex_sarah_ivo.finalised_at is None:
+        finalise(case, at=at)
     with clock.frozen(at):
-        return services.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
+        return notification.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
 
 
 def reload(case: Case) -> Case:
@@ -109,3 +117,31 @@ def audit_actions(**where) -> list[str]:
 def denials() -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "permission.denied")
                                    .order_by(AuditEvent.id)))
+
+
+def inform_all(case: Case, at: datetime = JUDGED, who: str = "sara"):
+    """Settle every informing item (a date for each, the guardian not applicable)."""
+    item = informing.InformingItem
+    with clock.frozen(at):
+        return informing.record_informing(case, user(who), items={
+            "client": item(on=at.date()), "case_file": item(on=at.date()), "reporter": item(on=at.date()),
+            "work_group": item(on=at.date()),
+            "guardian": item(not_applicable=True, reason="Brukaren är vuxen och har ingen god man.")})
+
+
+def complete_record(case: Case, at: datetime = JUDGED, who: str = "erik"):
+    """Every section of the investigation not yet addressed gets "nothing to record"; causes and risk."""
+    from app.cases.investigation import services as investigation
+    from app.cases.models import RECORD_SECTIONS
+    from app.facts import addressed_sections
+    from app.lexsarah import record
+    with clock.frozen(at):
+        for section in RECORD_SECTIONS:
+            if section not in addressed_sections(reload(case)):
+                record.mark_nothing_to_record(user(who), case.reference, section=section,
+                                              reason="Inget har framkommit under punkten.",
+                                              expected_version=reload(case).version)
+        investigation.record_causes(user(who), case.reference, areas=["processes"], text="Rutinen följdes inte.",
+                                    expected_version=reload(case).version)
+        investigation.record_risk(user(who), case.reference, probability=2, consequence=2,
+                                  text="Kan hända igen.", expected_version=reload(case).version)

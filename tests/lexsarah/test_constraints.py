@@ -83,12 +83,13 @@ def _notified(ids, **changes) -> dict:
     return {"case_id": ids["case_id"], "decision": "notified", "decided_by_id": ids["sara"], "decided_at": AT,
             "sent_via": "e_service", "sent_on": date(2026, 3, 20), "ivo_reference": "8.5.1-1/2026",
             "document_html": "<html></html>", "document_pdf": b"%PDF-1.4", "html_sha256": "a" * 64,
-            "pdf_sha256": "b" * 64, "investigation_due_on": date(2026, 5, 20), **changes}
+            "pdf_sha256": "b" * 64, "investigation_due_on": date(2026, 5, 20), "finalised_at": AT, **changes}
 
 
 @pytest.mark.parametrize("changes", [
     {"sent_via": "email"},                        # never by e-mail
-    {"sent_on": None}, {"ivo_reference": ""},
+    # Sent only once finalised (signed); IVO's reference may come later (see the accepted rows).
+    {"sent_on": None}, {"finalised_at": None},
     {"document_html": None}, {"document_pdf": None}, {"pdf_sha256": None},  # notified, but nothing frozen
     {"investigation_due_on": None},
     {"decided_by_id": None},
@@ -112,10 +113,13 @@ def test_follow_up_without_a_notification_is_refused(ids):
     {},                                            # a draft only
     {"decision": "not_notified", "not_notifying_reason": "Skäl."},
     "notified",
+    "notified, IVO's reference to come",
 ])
 def test_consistent_ivo_rows_are_accepted(ids, values):
     if values == "notified":
         row = _notified(ids, ivo_outcome="demands", ivo_decided_on=date(2026, 6, 1), ivo_decision_text="Krav.")
+    elif values == "notified, IVO's reference to come":
+        row = _notified(ids, ivo_reference="")
     else:
         row = {"case_id": ids["case_id"], **values}
         if values:

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.lexsarah import services
+from app.lexsarah import common, notification
+from app.lexsarah import desk as officers_desk
 from app.reminders import ReminderLog
 from tests.lexsarah.helpers import draft, judge, make_case, notify, reload, set_provider, user
 
@@ -27,7 +28,7 @@ def app_config(smtp_server):
     (date(2026, 11, 15), date(2027, 1, 15)),   # over the turn of the year
 ])
 def test_the_investigation_is_due_two_months_after_the_notification(sent, due):
-    assert services.add_months(sent, 2) == due
+    assert clock.add_months(sent, common.INVESTIGATION_MONTHS) == due
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_one_day_is_one_day_not_one_days(notified, app, smtp_server):
 
 def test_no_reminder_once_the_investigation_is_sent(notified, app, smtp_server):
     with clock.frozen(datetime(2026, 5, 10, 9, 0)):
-        services.record_investigation_sent(notified, user("sara"), sent_on=date(2026, 5, 10))
+        notification.record_investigation_sent(notified, user("sara"), sent_on=date(2026, 5, 10))
     _remind(app, date(2026, 5, 19))
     assert _reminders(smtp_server) == []
 
@@ -117,10 +118,10 @@ def test_every_officer_gets_one_digest_of_every_due_case(notified, app, smtp_ser
 
 def test_imported_history_is_never_due_nor_on_the_desk(notified, app, smtp_server):
     # Cases brought in from earlier years are closed history: no reminders, nothing to do.
-    assert services.due_investigations(date(2026, 6, 1), 7) == [(notified.reference, date(2026, 5, 20))]
+    assert officers_desk.due_investigations(date(2026, 6, 1), 7) == [(notified.reference, date(2026, 5, 20))]
     notified.imported = True
     db.session.commit()
-    assert services.due_investigations(date(2026, 6, 1), 7) == []
+    assert officers_desk.due_investigations(date(2026, 6, 1), 7) == []
     assert _remind(app, date(2026, 6, 1)) and _reminders(smtp_server) == []
-    desk = services.desk(user("sara"))
-    assert all(desk[name]["count"] == 0 for name in services.DESK_LISTS)
+    desk = officers_desk.desk(user("sara"))
+    assert all(desk[name]["count"] == 0 for name in officers_desk.DESK_LISTS)

@@ -6,7 +6,8 @@ import pytest
 
 from app import clock
 from app.auth.permissions import PermissionDenied
-from app.lexsarah import services
+from app.lexsarah import desk as officers_desk
+from app.lexsarah import judgment, notification, protection
 from tests.lexsarah.helpers import JUDGED, NOT_SERIOUS, draft, judge, make_case, notify, set_provider, user
 
 TODAY = datetime(2026, 3, 25, 9, 0)
@@ -14,7 +15,7 @@ TODAY = datetime(2026, 3, 25, 9, 0)
 
 def _desk(**kwargs):
     with clock.frozen(TODAY):
-        return services.desk(user("sara"), **kwargs)
+        return officers_desk.desk(user("sara"), **kwargs)
 
 
 def _refs(desk, name) -> list[str]:
@@ -27,7 +28,7 @@ def cases(demo):
     waiting = make_case()
     proposed = make_case()
     with clock.frozen(JUDGED):
-        services.propose_judgment(proposed, user("erik"), **NOT_SERIOUS)
+        judgment.propose_judgment(proposed, user("erik"), **NOT_SERIOUS)
     serious = make_case()
     judge(serious, at=datetime(2026, 3, 18, 9, 0))
     not_serious = make_case()
@@ -49,19 +50,22 @@ def test_each_pending_step_is_listed(cases):
     assert _refs(desk, "investigation_due") == [cases["notified"].reference]
     assert desk["investigation_due"]["rows"][0]["days_left"] == (date(2026, 5, 20) - date(2026, 3, 25)).days
     assert _refs(desk, "decision_awaited") == [cases["notified"].reference]
-    assert {name: desk[name]["count"] for name in services.DESK_LISTS} == {
-        "awaiting_judgment": 2, "not_notified": 1, "investigation_due": 1, "decision_awaited": 1}
+    # The whole chain: none new (all are investigated), none with the immediate protection recorded,
+    # one under investigation, the three judged ones still to inform.
+    assert {name: desk[name]["count"] for name in officers_desk.DESK_LISTS} == {
+        "new": 0, "protection_missing": 6, "under_investigation": 1, "awaiting_judgment": 2, "not_notified": 1,
+        "investigation_due": 1, "supplement_due": 0, "decision_awaited": 1, "informing_open": 3}
 
 
 def test_a_step_done_leaves_its_list(cases):
     with clock.frozen(TODAY):
-        services.record_not_notifying(cases["serious"], user("sara"), reason="Redan anmäld av regionen.")
-        services.record_investigation_sent(cases["notified"], user("sara"), sent_on=date(2026, 3, 24))
+        notification.record_not_notifying(cases["serious"], user("sara"), reason="Redan anmäld av regionen.")
+        notification.record_investigation_sent(cases["notified"], user("sara"), sent_on=date(2026, 3, 24))
     desk = _desk()
     assert desk["not_notified"]["count"] == 0 and desk["investigation_due"]["count"] == 0
     assert desk["decision_awaited"]["count"] == 1
     with clock.frozen(TODAY):
-        services.record_ivo_decision(cases["notified"], user("sara"), outcome="no_criticism",
+        notification.record_ivo_decision(cases["notified"], user("sara"), outcome="no_criticism",
                                      decided_on=date(2026, 3, 25), text="Avslutas utan kritik.")
     assert _desk()["decision_awaited"]["count"] == 0
 
@@ -87,7 +91,7 @@ def test_the_page_links_each_row_to_the_case_and_to_the_lex_sarah_pages(cases, l
 @pytest.mark.parametrize("who", ["anna", "erik", "admin"])
 def test_the_desk_is_the_officers(demo, who):
     with pytest.raises(PermissionDenied):
-        services.desk(user(who))
+        officers_desk.desk(user(who))
 
 
 def test_the_way_there(demo, login_as):
@@ -95,3 +99,18 @@ def test_the_way_there(demo, login_as):
     assert sara_start.count('href="/lex-sarah"') == 2  # the menu and the start page
     assert 'href="/lex-sarah"' not in login_as("erik").get("/").get_data(as_text=True)
     assert 'href="/lex-sarah/installningar"' in login_as("admin").get("/").get_data(as_text=True)
+
+
+def test_the_desk_shows_every_report_from_the_moment_it_is_filed(demo, login_as):
+    filed = make_case("received", reported=datetime(2026, 3, 24, 9, 0))  # 10:00 in Stockholm
+    with clock.frozen(datetime(2026, 3, 25, 13, 0)):
+        desk = officers_desk.desk(user("sara"))
+        assert _refs(desk, "new") == [filed.reference]
+        assert desk["new"]["rows"][0]["hours_since_filing"] == 28
+        assert _refs(desk, "protection_missing") == [filed.reference]
+        assert desk["protection_missing"]["rows"][0]["protection_due_on"] == date(2026, 3, 25)
+        page = login_as("sara").get("/lex-sarah").get_data(as_text=True)
+        assert "28 tim" in page and f"/lex-sarah/{filed.reference}/skydd" in page
+        protection.record_protection(user("sara"), filed.reference, what="Annan personal tog över.",
+                                     done_on=date(2026, 3, 24), done_by="Eva", expected_version=filed.version)
+        assert officers_desk.desk(user("sara"))["protection_missing"]["count"] == 0

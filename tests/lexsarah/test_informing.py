@@ -6,8 +6,8 @@ import pytest
 
 from app import clock
 from app.auth.permissions import PermissionDenied
-from app.lexsarah import services
-from app.lexsarah.services import InformingItem
+from app.lexsarah import common, informing
+from app.lexsarah.informing import InformingItem
 from tests.lexsarah.helpers import denials, make_case, reload, user
 
 NOW = datetime(2026, 3, 25, 9, 0)
@@ -20,7 +20,7 @@ def case(demo):
 
 def _record(case, who="erik", **items):
     with clock.frozen(NOW):
-        return services.record_informing(case, user(who), items=items)
+        return informing.record_informing(case, user(who), items=items)
 
 
 def test_each_item_is_a_date_or_not_applicable_with_a_reason(case):
@@ -35,8 +35,13 @@ def test_each_item_is_a_date_or_not_applicable_with_a_reason(case):
     _record(case, client=InformingItem(on=date(2026, 3, 10)),
             guardian=InformingItem(not_applicable=True, reason="Brukaren har ingen god man."),
             case_file=InformingItem(on=date(2026, 3, 11)), reporter=InformingItem(on=date(2026, 3, 24)))
+    assert not reload(case).lex_sarah_informing.complete  # the work group is still to be told
+    _record(case, client=InformingItem(on=date(2026, 3, 10)),
+            guardian=InformingItem(not_applicable=True, reason="Brukaren har ingen god man."),
+            case_file=InformingItem(on=date(2026, 3, 11)), reporter=InformingItem(on=date(2026, 3, 24)),
+            work_group=InformingItem(on=date(2026, 3, 24)))
     assert reload(case).lex_sarah_informing.complete
-    assert [e.event for e in reload(case).journal].count("informing_recorded") == 2
+    assert [e.event for e in reload(case).journal].count("informing_recorded") == 3
 
 
 @pytest.mark.parametrize(("item", "field"), [
@@ -46,7 +51,7 @@ def test_each_item_is_a_date_or_not_applicable_with_a_reason(case):
     (InformingItem(on=date(2026, 3, 1)), "client_on"),    # before the report
 ])
 def test_bad_items_are_refused_and_nothing_is_stored(case, item, field):
-    with pytest.raises(services.LexSarahError) as refused:
+    with pytest.raises(common.LexSarahError) as refused:
         _record(case, client=item, reporter=InformingItem(on=date(2026, 3, 20)))
     assert set(refused.value.errors) == {field}
     assert reload(case).lex_sarah_informing is None
@@ -76,3 +81,13 @@ def test_the_form(case, login_as):
     assert login_as("ulla").post(f"/lex-sarah/{case.reference}/information",
                                  data={"client_on": "2026-03-10"}).status_code == 403
     assert [d.user_id for d in denials()] == [user("ulla").id]
+
+
+def test_the_error_summary_names_the_item_whose_reason_is_missing(case, login_as):
+    with clock.frozen(NOW):
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/information", data={
+            "client_on": "2026-03-10", "guardian_not_applicable": "y", "guardian_reason": ""})
+    assert response.status_code == 422
+    summary = response.get_data(as_text=True).split('id="error-summary"')[1].split("</div>")[0]
+    assert "Vårdnadshavare, god man eller förvaltare har informerats – varför inte aktuellt" in summary
+    assert reload(case).lex_sarah_informing is None

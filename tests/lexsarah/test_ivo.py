@@ -10,7 +10,8 @@ from app import clock, workflow
 from app.auth.permissions import PermissionDenied
 from app.extensions import db
 from app.facts import facts_for, lex_sarah_facts
-from app.lexsarah import services
+from app.lexsarah import common, notification, provider
+from app.lexsarah import desk as officers_desk
 from app.lexsarah.models import LexSarahIvo
 from app.lexsarah.signals import ivo_demanded_measures
 from tests.lexsarah.helpers import (
@@ -21,6 +22,7 @@ from tests.lexsarah.helpers import (
     REPORT_DAY,
     audit_actions,
     draft,
+    inform_all,
     judge,
     make_case,
     notify,
@@ -52,26 +54,40 @@ def _pdf_text(data: bytes) -> str:
 # --- the cannot-close rule ---------------------------------------------------------------
 
 def test_a_serious_case_cannot_close_until_the_ivo_question_is_settled(case):
+    inform_all(case)
     assert _close_allowed(case) == (False, ("ivo_question_settled",))
     with clock.frozen(LATER):
-        services.record_not_notifying(case, user("sara"), reason="IVO har redan tillsyn över händelsen.")
+        notification.record_not_notifying(case, user("sara"), reason="IVO har redan tillsyn över händelsen.")
     assert _close_allowed(case) == (True, ())
 
 
-def test_a_notified_case_may_close(case):
+def test_a_notified_case_may_close_once_the_investigation_is_sent(case):
     draft(case)
     notify(case)
+    inform_all(case)
+    assert _close_allowed(case) == (False, ("investigation_sent_if_notified",))
+    with clock.frozen(LATER):
+        notification.record_investigation_sent(case, user("sara"), sent_on=LATER.date())
     assert _close_allowed(case) == (True, ())
 
 
 def test_a_case_judged_not_serious_may_close_at_once(demo):
     case = make_case()
     judge(case, NOT_SERIOUS)
+    inform_all(case)
     assert _close_allowed(case) == (True, ())
+
+
+def test_a_judged_case_cannot_close_until_every_informing_item_is_settled(demo):
+    case = make_case()
+    judge(case, NOT_SERIOUS)
+    assert _close_allowed(case) == (False, ("informed_client", "informed_guardian", "informed_case_file",
+                                            "informed_reporter", "informed_work_group"))
 
 
 def test_an_unjudged_case_has_not_settled_the_question(demo):
     case = make_case()
+    inform_all(case)
     assert lex_sarah_facts(case)["ivo_question_settled"] is False
     assert workflow.check(case.kind, "judged", "close", facts_for(case)) == (False, ("ivo_question_settled",))
 
@@ -84,7 +100,7 @@ def test_notifying_freezes_the_document_and_starts_the_deadline(case):
     assert ivo.decision == "notified" and ivo.sent_via == "e_service" and ivo.ivo_reference == "8.5.1-1234/2026"
     assert ivo.investigation_due_on == date(2026, 5, 20)
     assert ivo.document_pdf.startswith(b"%PDF") and "<html" in ivo.document_html
-    assert services.verify_frozen_document(ivo)
+    assert notification.verify_frozen_document(ivo)
     events = [e.event for e in reload(case).journal]
     assert "ivo_notified" in events
     assert lex_sarah_facts(reload(case))["notified"] is True
@@ -103,14 +119,14 @@ def test_a_notification_may_come_before_the_investigation_is_finished(demo):
 def test_a_received_report_cannot_be_notified_yet(demo):
     set_provider()
     case = make_case("received")
-    with pytest.raises(services.LexSarahError, match="Mottagen"):
+    with pytest.raises(common.LexSarahError, match="Mottagen"):
         draft(case)
 
 
 def test_a_notification_is_recorded_once(case):
     draft(case)
     notify(case)
-    with pytest.raises(services.LexSarahError, match="redan registrerad"):
+    with pytest.raises(common.LexSarahError, match="redan registrerad"):
         notify(case, reference="8.5.1-9999/2026")
     assert reload(case).lex_sarah_ivo.ivo_reference == "8.5.1-1234/2026"
 
@@ -122,7 +138,7 @@ def test_a_notification_is_recorded_once(case):
 ])
 def test_a_notification_date_must_be_between_the_report_and_today(case, sent_on, message):
     draft(case)
-    with pytest.raises(services.LexSarahError, match=message) as refused:
+    with pytest.raises(common.LexSarahError, match=message) as refused:
         notify(case, sent_on=sent_on)
     assert set(refused.value.errors) == {"sent_on"}
     assert not reload(case).lex_sarah_ivo.notified
@@ -135,7 +151,7 @@ def test_the_report_date_itself_is_allowed(case):
 
 def test_never_by_email(case):
     draft(case)
-    with pytest.raises(services.LexSarahError) as refused:
+    with pytest.raises(common.LexSarahError) as refused:
         notify(case, via="email")
     assert set(refused.value.errors) == {"sent_via"}
 
@@ -143,10 +159,10 @@ def test_never_by_email(case):
 def test_the_draft_and_the_provider_come_first(demo):
     case = make_case()
     judge(case)
-    with pytest.raises(services.LexSarahError, match="spara anmälans uppgifter"):
+    with pytest.raises(common.LexSarahError, match="spara anmälans uppgifter"):
         notify(case)
     draft(case)
-    with pytest.raises(services.LexSarahError, match="organisationsnummer"):
+    with pytest.raises(common.LexSarahError, match="organisationsnummer"):
         notify(case)
 
 
@@ -160,7 +176,7 @@ def test_the_draft_and_the_provider_come_first(demo):
     ({"investigation_expected_on": date(2026, 3, 19)}, "investigation_expected_on"),  # in the past
 ])
 def test_the_draft_is_validated(case, changes, field):
-    with pytest.raises(services.LexSarahError) as refused:
+    with pytest.raises(common.LexSarahError) as refused:
         draft(case, **changes)
     assert field in refused.value.errors
     assert reload(case).lex_sarah_ivo is None
@@ -176,19 +192,19 @@ def test_an_attached_investigation_counts_as_sent(case):
 def test_only_the_officer_notifies(case, who):
     draft(case)
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        services.notify_ivo(case, user(who), sent_via="post", sent_on=JUDGED_DAY, ivo_reference="1")
+        notification.notify_ivo(case, user(who), sent_via="post", sent_on=JUDGED_DAY, ivo_reference="1")
 
 
 # --- not notifying -----------------------------------------------------------------------
 
 def test_not_notifying_needs_a_reason_and_is_recorded_once(case):
-    with pytest.raises(services.LexSarahError) as refused, clock.frozen(LATER):
-        services.record_not_notifying(case, user("sara"), reason="  ")
+    with pytest.raises(common.LexSarahError) as refused, clock.frozen(LATER):
+        notification.record_not_notifying(case, user("sara"), reason="  ")
     assert set(refused.value.errors) == {"reason"}
     with clock.frozen(LATER):
-        services.record_not_notifying(case, user("sara"), reason="Händelsen är redan anmäld av regionen.")
-    with pytest.raises(services.LexSarahError), clock.frozen(LATER):
-        services.record_not_notifying(case, user("sara"), reason="En gång till.")
+        notification.record_not_notifying(case, user("sara"), reason="Händelsen är redan anmäld av regionen.")
+    with pytest.raises(common.LexSarahError), clock.frozen(LATER):
+        notification.record_not_notifying(case, user("sara"), reason="En gång till.")
     ivo = reload(case).lex_sarah_ivo
     assert ivo.decision == "not_notified" and ivo.not_notifying_reason.startswith("Händelsen")
 
@@ -196,8 +212,8 @@ def test_not_notifying_needs_a_reason_and_is_recorded_once(case):
 def test_only_a_serious_judgment_needs_a_reason_not_to_notify(demo):
     case = make_case()
     judge(case, NOT_SERIOUS)
-    with pytest.raises(services.LexSarahError, match="allvarlig"), clock.frozen(LATER):
-        services.record_not_notifying(case, user("sara"), reason="Skäl.")
+    with pytest.raises(common.LexSarahError, match="allvarlig"), clock.frozen(LATER):
+        notification.record_not_notifying(case, user("sara"), reason="Skäl.")
 
 
 # --- the frozen document ------------------------------------------------------------------
@@ -213,7 +229,7 @@ def test_the_sent_document_does_not_change_when_the_case_does(case, login_as):
     case = reload(case)
     case.description = "En helt annan beskrivning i efterhand."
     case.unit.address = "Ny adress 9"
-    services.provider_settings().board_name = "Omdöpt nämnd"
+    provider.provider_settings().board_name = "Omdöpt nämnd"
     db.session.commit()
 
     html_after = client.get(f"/lex-sarah/{case.reference}/anmalan/dokument").get_data(as_text=True)
@@ -221,7 +237,7 @@ def test_the_sent_document_does_not_change_when_the_case_does(case, login_as):
     assert html_after == html_before and pdf_after == pdf_before
     assert "En helt annan beskrivning" not in html_after and "Omdöpt nämnd" not in html_after
     ivo = reload(case).lex_sarah_ivo
-    assert services.verify_frozen_document(ivo)
+    assert notification.verify_frozen_document(ivo)
     # The preview of an unsent notification would have followed the case: the copy is what was sent.
     assert "Omdöpt nämnd" not in _pdf_text(pdf_after)
 
@@ -232,7 +248,7 @@ def test_a_changed_stored_copy_fails_its_checksum(case, login_as):
     ivo = reload(case).lex_sarah_ivo
     ivo.document_html = ivo.document_html.replace("Sara Svensson", "Någon Annan")
     db.session.commit()
-    assert not services.verify_frozen_document(ivo)
+    assert not notification.verify_frozen_document(ivo)
     response = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan/dokument")
     assert response.status_code == 302  # refused, with a message, instead of showing a changed document
     assert "lexsarah.document_checksum_failed" in audit_actions(object_type="case")
@@ -279,18 +295,18 @@ def test_the_client_is_named_only_when_the_officer_ticks_it(case, login_as, incl
 def test_the_investigation_is_recorded_once_and_not_before_the_notification(case):
     draft(case)
     notify(case)
-    with pytest.raises(services.LexSarahError, match="före anmälan"), clock.frozen(LATER):
-        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 3, 19))
+    with pytest.raises(common.LexSarahError, match="före anmälan"), clock.frozen(LATER):
+        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 3, 19))
     with clock.frozen(LATER):
-        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
-    with pytest.raises(services.LexSarahError, match="redan"), clock.frozen(LATER):
-        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 2))
+        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
+    with pytest.raises(common.LexSarahError, match="redan"), clock.frozen(LATER):
+        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 2))
     assert reload(case).lex_sarah_ivo.investigation_sent_on == date(2026, 4, 1)
 
 
 def test_nothing_follows_up_a_notification_that_was_never_made(case):
-    with pytest.raises(services.LexSarahError, match="inte anmält"), clock.frozen(LATER):
-        services.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
+    with pytest.raises(common.LexSarahError, match="inte anmält"), clock.frozen(LATER):
+        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
 
 
 @pytest.mark.parametrize("outcome", ["no_criticism", "criticism", "demands"])
@@ -305,7 +321,7 @@ def test_ivo_decision(case, outcome):
     ivo_demanded_measures.connect(receiver)
     try:
         with clock.frozen(datetime(2026, 6, 10, 9, 0)):
-            services.record_ivo_decision(case, user("sara"), outcome=outcome, decided_on=date(2026, 6, 9),
+            notification.record_ivo_decision(case, user("sara"), outcome=outcome, decided_on=date(2026, 6, 9),
                                          text="IVO kräver att rutinen för läkemedel ses över.")
     finally:
         ivo_demanded_measures.disconnect(receiver)
@@ -320,13 +336,15 @@ def test_ivo_decision(case, outcome):
 def test_ivo_decision_is_validated_and_recorded_once(case):
     draft(case)
     notify(case)
-    with pytest.raises(services.LexSarahError) as refused, clock.frozen(LATER):
-        services.record_ivo_decision(case, user("sara"), outcome="praise", decided_on=None, text="")
+    with pytest.raises(common.LexSarahError) as refused, clock.frozen(LATER):
+        notification.record_ivo_decision(case, user("sara"), outcome="praise", decided_on=None, text="")
     assert set(refused.value.errors) == {"outcome", "decided_on", "text"}
     with clock.frozen(LATER):
-        services.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1), text="K.")
-    with pytest.raises(services.LexSarahError, match="redan"), clock.frozen(LATER):
-        services.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1), text="K.")
+        notification.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1),
+                                         text="K.")
+    with pytest.raises(common.LexSarahError, match="redan"), clock.frozen(LATER):
+        notification.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1),
+                                         text="K.")
 
 
 def test_ivo_follow_up_may_come_after_the_case_is_closed(case):
@@ -336,7 +354,7 @@ def test_ivo_follow_up_may_come_after_the_case_is_closed(case):
     case.status = "closed"
     db.session.commit()
     with clock.frozen(LATER):
-        services.record_ivo_decision(case, user("sara"), outcome="no_criticism", decided_on=date(2026, 4, 1),
+        notification.record_ivo_decision(case, user("sara"), outcome="no_criticism", decided_on=date(2026, 4, 1),
                                      text="Ärendet avslutas utan kritik.")
     assert db.session.get(LexSarahIvo, case.id).ivo_outcome == "no_criticism"
 
@@ -353,21 +371,39 @@ def test_the_whole_round_through_the_pages(case, login_as):
     with clock.frozen(JUDGED):
         assert sara.post(f"/lex-sarah/{ref}/anmalan", data=form).status_code == 302
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
-        assert "Registrera som skickad" in page
+        # Signing comes first: the frozen copy is taken then, since that is what is sent.
+        assert "Registrera som skickad" not in page and "Slutför och signera anmälan" in page
+        refused = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
+                            data={"send-sent_via": "post", "send-sent_on": "2026-03-20"})
+        assert refused.status_code == 422 and "Slutför och signera anmälan först" in refused.get_data(as_text=True)
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/signera",
+                         data={"fin-version": reload(case).lex_sarah_ivo.version}).status_code == 302
+        assert reload(case).lex_sarah_ivo.frozen and reload(case).lex_sarah_ivo.decision is None
+        page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
+        assert "Registrera som skickad" in page and 'name="draft-contact_name"' not in page
         response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
                              data={"send-sent_via": "post", "send-sent_on": "2026-02-01", "send-ivo_reference": ""})
         page = response.get_data(as_text=True)
         assert response.status_code == 422
-        assert "före rapportens datum" in page and "Ange IVO:s diarienummer." in page
+        assert "före rapportens datum" in page
+        # Sent by post: IVO's reference is not known yet, and not demanded.
         response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
-                             data={"send-sent_via": "post", "send-sent_on": "2026-03-20",
-                                   "send-ivo_reference": "8.5.1-77/2026"})
+                             data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": ""})
         assert response.status_code == 302
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
-        assert "8.5.1-77/2026" in page and "2026-05-20" in page and "Kontrollsumman stämmer." in page
+        assert "Väntar på IVO:s bekräftelse" in page and "2026-05-20" in page and "Kontrollsumman stämmer." in page
         again = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
                           data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": "X"})
         assert again.status_code == 422 and "redan registrerad" in again.get_data(as_text=True)
+    with clock.frozen(LATER):  # IVO confirms
+        empty = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-ivo_reference": " "})
+        assert empty.status_code == 422 and "Ange IVO:s diarienummer." in empty.get_data(as_text=True)
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer",
+                         data={"ref-ivo_reference": "8.5.1-77/2026"}).status_code == 302
+        assert "8.5.1-77/2026" in sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
+        twice = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-ivo_reference": "X"})
+        assert twice.status_code == 422 and "redan registrerat" in twice.get_data(as_text=True)
+        assert reload(case).lex_sarah_ivo.ivo_reference == "8.5.1-77/2026"
     with clock.frozen(LATER):
         assert sara.post(f"/lex-sarah/{ref}/anmalan/utredning-skickad",
                          data={"inv-sent_on": "2026-04-01"}).status_code == 302
@@ -398,7 +434,7 @@ def test_the_case_page_knows_the_lex_sarah_facts_and_shows_the_panel(case, login
 def test_a_draft_saved_from_an_old_page_is_a_conflict_not_an_overwrite(case, login_as):
     first = draft(case).version
     draft(case, planned_measures="Kollegans planer.")
-    with pytest.raises(services.LexSarahConflict):
+    with pytest.raises(common.LexSarahConflict):
         draft(case, version=first, planned_measures="Mina planer.")
     form = {"draft-version": str(first), "draft-service_description": "Boendestöd", "draft-contact_name": "Sara",
             "draft-contact_phone": "1", "draft-planned_measures": "Mina planer.", "draft-signatory_name": "Sara",
@@ -412,7 +448,7 @@ def test_a_draft_saved_from_an_old_page_is_a_conflict_not_an_overwrite(case, log
 
 def test_a_case_not_notified_may_still_be_notified_when_something_new_comes_up(case, login_as):
     with clock.frozen(LATER):
-        services.record_not_notifying(case, user("sara"), reason="Bedömdes som redan åtgärdat.")
+        notification.record_not_notifying(case, user("sara"), reason="Bedömdes som redan åtgärdat.")
         page = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan").get_data(as_text=True)
     assert "Bedömdes som redan åtgärdat." in page and "ändå anmälas" in page
     assert 'value="Kim Kontakt"' in page  # the draft starts from the defaults
@@ -433,3 +469,46 @@ def test_line_breaks_in_typed_text_are_line_breaks_in_the_pdf_and_markup_stays_t
     text = _pdf_text(login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan.pdf").data)
     assert "Första raden om händelsen." in text and "Andra raden om händelsen." in text
     assert "<br" not in text and "&lt;" not in text
+
+
+def test_without_the_boards_details_the_officer_is_sent_to_fill_them_in(demo, login_as):
+    case = make_case()
+    judge(case)
+    draft(case)
+    sara = login_as("sara")
+    with clock.frozen(JUDGED):
+        response = sara.post(f"/lex-sarah/{case.reference}/anmalan/signera",
+                             data={"fin-version": reload(case).lex_sarah_ivo.version})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "saknas i anmälan" in page and 'href="/lex-sarah/installningar"' in page
+    assert reload(case).lex_sarah_ivo.finalised_at is None
+    assert sara.get("/lex-sarah/installningar").status_code == 200  # and the officer may fill them in
+
+
+def test_ivo_asks_for_a_supplement_and_it_is_answered(case, login_as):
+    draft(case)
+    notify(case)
+    sara = login_as("sara")
+    ref = case.reference
+    with clock.frozen(LATER):
+        bad = sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
+                        data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-03-30", "supp-text": ""})
+        assert bad.status_code == 422
+        body = bad.get_data(as_text=True)
+        assert "Sista dagen kan inte ligga före begäran." in body and "Skriv vad IVO vill ha in." in body
+        assert reload(case).lex_sarah_ivo.supplement_requested_on is None
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
+                         data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-04-15",
+                               "supp-text": "Rutinen för läkemedel och hur den följs upp."}).status_code == 302
+        desk = officers_desk.desk(user("sara"))
+        assert [row["case"].reference for row in desk["supplement_due"]["rows"]] == [ref]
+        twice = sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
+                          data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-04-15", "supp-text": "X"})
+        assert twice.status_code == 422 and "redan registrerad" in twice.get_data(as_text=True)
+        assert sara.post(f"/lex-sarah/{ref}/anmalan/komplettering-skickad",
+                         data={"reply-answered_on": "2026-04-02"}).status_code == 302
+        assert officers_desk.desk(user("sara"))["supplement_due"]["count"] == 0
+    ivo = reload(case).lex_sarah_ivo
+    assert (ivo.supplement_due_on, ivo.supplement_answered_on) == (date(2026, 4, 15), date(2026, 4, 2))
+    assert [e.event for e in reload(case).journal][-2:] == ["ivo_supplement_requested", "ivo_supplement_sent"]

@@ -8,7 +8,8 @@ from app.auth.permissions import PermissionDenied
 from app.cases.models import JournalEvent
 from app.extensions import db
 from app.facts import lex_sarah_facts
-from app.lexsarah import services
+from app.lexsarah import common
+from app.lexsarah import judgment as judging
 from app.lexsarah.models import LexSarahJudgment
 from tests.lexsarah.helpers import JUDGED, NONE, NOT_SERIOUS, SERIOUS, denials, judge, make_case, reload, user
 
@@ -65,7 +66,7 @@ def test_answers_to_questions_that_do_not_apply_are_not_stored(case):
     ({**SERIOUS, "rationale": "x" * 20_001}, {"rationale"}),
 ])
 def test_a_missing_answer_or_motivation_is_refused_and_nothing_is_stored(case, answers, fields):
-    with pytest.raises(services.LexSarahError) as refused:
+    with pytest.raises(common.LexSarahError) as refused:
         judge(case, answers)
     assert set(refused.value.errors) == fields
     case = reload(case)
@@ -78,7 +79,7 @@ def test_a_missing_answer_or_motivation_is_refused_and_nothing_is_stored(case, a
 
 def test_the_investigator_proposes_and_the_officer_confirms(case):
     with clock.frozen(JUDGED):
-        services.propose_judgment(case, user("erik"), **SERIOUS)
+        judging.propose_judgment(case, user("erik"), **SERIOUS)
     case = reload(case)
     proposal = case.lex_sarah_judgment
     assert (proposal.proposed_outcome, proposal.proposed_serious, proposal.outcome) == ("misconduct", True, None)
@@ -92,7 +93,7 @@ def test_the_investigator_proposes_and_the_officer_confirms(case):
 
 def test_the_officer_may_change_the_proposal(case):
     with clock.frozen(JUDGED):
-        services.propose_judgment(case, user("erik"), **NOT_SERIOUS)
+        judging.propose_judgment(case, user("erik"), **NOT_SERIOUS)
     judge(case, SERIOUS)
     assert _journal(case, "judgment_recorded")[0].detail["proposal"] == "changed"
     judgment = reload(case).lex_sarah_judgment
@@ -102,14 +103,14 @@ def test_the_officer_may_change_the_proposal(case):
 def test_a_proposal_may_come_while_investigating_but_the_judgment_only_after(demo):
     case = make_case("investigating")
     with clock.frozen(JUDGED):
-        services.propose_judgment(case, user("erik"), **SERIOUS)
-    with pytest.raises(services.LexSarahError, match="Under utredning"):
+        judging.propose_judgment(case, user("erik"), **SERIOUS)
+    with pytest.raises(common.LexSarahError, match="Under utredning"):
         judge(case, SERIOUS)
 
 
 def test_a_case_is_judged_once(case):
     judge(case, SERIOUS)
-    with pytest.raises(services.LexSarahError):
+    with pytest.raises(common.LexSarahError):
         judge(case, NONE)
     assert reload(case).lex_sarah_judgment.outcome == "misconduct"
 
@@ -117,13 +118,13 @@ def test_a_case_is_judged_once(case):
 @pytest.mark.parametrize("who", ["anna", "erik", "ulla", "admin"])
 def test_only_the_officer_judges(case, who):
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        services.record_judgment(case, user(who), **SERIOUS)
+        judging.record_judgment(case, user(who), **SERIOUS)
 
 
 @pytest.mark.parametrize("who", ["anna", "ulla", "admin"])
 def test_only_investigators_of_the_unit_and_the_officer_propose(case, who):
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        services.propose_judgment(case, user(who), **SERIOUS)
+        judging.propose_judgment(case, user(who), **SERIOUS)
 
 
 # --- the form ----------------------------------------------------------------------------
@@ -167,7 +168,7 @@ def test_a_serious_judgment_leads_to_the_notification(case, login_as):
 
 def test_the_officer_sees_the_proposal_filled_in(case, login_as):
     with clock.frozen(JUDGED):
-        services.propose_judgment(case, user("erik"), **NOT_SERIOUS)
+        judging.propose_judgment(case, user("erik"), **NOT_SERIOUS)
     page = login_as("sara").get(f"/lex-sarah/{case.reference}/bedomning").get_data(as_text=True)
     assert "Förslag från utredningen" in page and "Erik Eriksson" in page
     assert NOT_SERIOUS["serious_risk_motivation"] in page

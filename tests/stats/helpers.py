@@ -42,6 +42,7 @@ def notify(target: Case, sent_on: date) -> LexSarahIvo:
     """A notification to IVO recorded as sent (every column the CHECK constraints ask for)."""
     ivo = LexSarahIvo(case_id=target.id, decision="notified", decided_by_id=user("sara").id,
                       decided_at=datetime(sent_on.year, sent_on.month, sent_on.day, 10), sent_via="e_service",
+                      finalised_at=datetime(sent_on.year, sent_on.month, sent_on.day, 9),
                       sent_on=sent_on, ivo_reference="3.5.1-00001/2018", document_html="<p>Anmälan</p>",
                       document_pdf=b"%PDF-1.4", html_sha256="0" * 64, pdf_sha256="1" * 64,
                       investigation_due_on=sent_on)

@@ -10,8 +10,11 @@ import pytest
 
 from app import clock
 from app.cases.casework import services as casework
+from app.cases.investigation import services as investigation
 from app.imports.services import COLUMNS
-from tests.cases.helpers import file_case, user
+from app.lexsarah import position
+from tests.cases.helpers import file_case, reload, user
+from tests.lexsarah.helpers import inform_all
 
 pytestmark = pytest.mark.usefixtures("demo")
 
@@ -35,12 +38,21 @@ def test_a_new_municipality_compares_this_year_with_the_imported_ones(login_as):
                               data={"file": (io.BytesIO(_csv(year, reports, notified).encode()), f"{year}.csv")})
         assert response.status_code == 200, response.get_data(as_text=True)
 
-    # This year: three lex Sarah reports filed, one decided not to be investigated.
+    # This year: three lex Sarah reports filed, one closed by the officer's ställningstagande (a short
+    # investigation: every report is investigated), counted as not investigated.
     reports = [file_case("lex_sarah", at=datetime(this_year, 1, 10 + n, 9)) for n in range(3)]
     with clock.frozen(datetime(this_year, 1, 20, 9)):
-        casework.decide_triage(user("erik"), reports[0].reference, decision="not_investigate",
-                               reason="not_own_service", text="Hände hos en annan huvudman.",
+        casework.decide_triage(user("erik"), reports[0].reference, decision="investigate",
                                expected_version=reports[0].version)
+        for section in ("what_happened", "decision"):
+            investigation.add_entry(user("sara"), reports[0].reference, section=section,
+                                    entry_date=datetime(this_year, 1, 20).date(), source="Rapporten", nature="fact",
+                                    text="Hände hos en annan huvudman.", expected_version=reload(reports[0]).version)
+    inform_all(reload(reports[0]), at=datetime(this_year, 1, 20, 9))
+    with clock.frozen(datetime(this_year, 1, 20, 9)):
+        position.close_with_position(user("sara"), reports[0].reference, reason="not_own_service",
+                                     text="Hände hos en annan huvudman.", passed_to="Omsorg AB",
+                                     expected_version=reload(reports[0]).version)
 
     page = admin.get(f"/statistik/?ar={this_year}")
     assert page.status_code == 200

@@ -15,9 +15,9 @@ from app.cases.investigation import services as investigation
 from app.cases.models import Case, Category
 from app.extensions import db
 from app.intake.services import file_report
-from app.lexsarah import services as lexsarah
+from app.lexsarah import informing, judgment, notification, position
 from tests.cases.helpers import unit, user
-from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, set_provider
+from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, complete_record, set_provider
 
 pytestmark = pytest.mark.usefixtures("demo")
 DESCRIPTION = "Brukaren fick inte sin insats på kvällen och blev utan hjälp i flera timmar."
@@ -53,12 +53,21 @@ def _triage(case: Case, who: str, when: datetime, decision: str = "investigate",
                                       expected_version=_fresh(case).version, **more)
 
 
+def _inform_all(case: Case) -> None:
+    done = informing.InformingItem(on=clock.today_local())
+    informing.record_informing(_fresh(case), user("sara"), items={
+        "client": done, "case_file": done, "reporter": done, "work_group": done,
+        "guardian": informing.InformingItem(not_applicable=True, reason="Ingen god man.")})
+
+
 def _investigate_to_judgment(case: Case, when: datetime) -> Case:
     _triage(case, "erik", when)
     with clock.frozen(when):
         investigation.add_entry(user("erik"), case.reference, section="what_happened", entry_date=when.date(),
                                 source="Samtal med personalen", nature="fact", text="Kvällsbesöket uteblev.",
                                 expected_version=_fresh(case).version)
+    complete_record(case, at=when)
+    with clock.frozen(when):
         investigation.finish_investigation(user("erik"), case.reference, expected_version=_fresh(case).version)
     return _fresh(case)
 
@@ -73,23 +82,34 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     serious = _file("lex_sarah", _at(2, 3))
     serious = _investigate_to_judgment(serious, _at(2, 4))
     with clock.frozen(_at(2, 17)):
-        lexsarah.record_judgment(serious, user("sara"), **SERIOUS)
-        lexsarah.save_notification_draft(_fresh(serious), user("sara"),
+        judgment.record_judgment(serious, user("sara"), **SERIOUS)
+        notification.save_notification_draft(_fresh(serious), user("sara"),
                                          **{**DRAFT, "investigation_expected_on": date(2025, 4, 1)})
-        lexsarah.notify_ivo(_fresh(serious), user("sara"), sent_via="e_service", sent_on=date(2025, 2, 17),
+        notification.finalise_notification(_fresh(serious), user("sara"))
+        notification.notify_ivo(_fresh(serious), user("sara"), sent_via="e_service", sent_on=date(2025, 2, 17),
                             ivo_reference="8.5.1-100/2025")
 
     # No misconduct: handed over to be handled as a deviation (the new deviation is not counted again).
     none = _investigate_to_judgment(_file("lex_sarah", _at(3, 10), categories=("Dokumentation",)), _at(3, 11))
     with clock.frozen(_at(3, 20)):
-        lexsarah.record_judgment(none, user("sara"), **NONE)
+        judgment.record_judgment(none, user("sara"), **NONE)
+        _inform_all(none)  # nothing closes a lex Sarah report before informing is settled
         handover.hand_over_to_deviation(user("sara"), none.reference, reason="Inget missförhållande.",
                                         expected_version=_fresh(none).version)
 
-    # Outside the duty to report: not investigated (Unga).
+    # Another provider's activity: a short investigation the officer closes with a ställningstagande,
+    # counted as not investigated (Unga).
     outside = _file("lex_sarah", _at(4, 1), unit_name="HVB Solrosen", client_gender="male")
-    _triage(outside, "ulla", _at(4, 2), decision="not_investigate", reason="not_covered_by_duty",
-            text="Händelsen inträffade hos en annan vårdgivare.")
+    _triage(outside, "ulla", _at(4, 2))
+    with clock.frozen(_at(4, 2)):
+        for section in ("what_happened", "decision"):
+            investigation.add_entry(user("sara"), outside.reference, section=section, entry_date=date(2025, 4, 2),
+                                    source="Rapporten", nature="fact", text="Hos en annan vårdgivare.",
+                                    expected_version=_fresh(outside).version)
+        _inform_all(outside)
+        position.close_with_position(user("sara"), outside.reference, reason="not_own_service",
+                                     text="Händelsen inträffade hos en annan vårdgivare.",
+                                     passed_to="Vårdgivaren Omsorg AB", expected_version=_fresh(outside).version)
 
     # A deviation that revealed a misconduct: escalated (the new report is not counted again).
     escalated = _file("deviation", _at(5, 5), categories=("Utebliven insats",))

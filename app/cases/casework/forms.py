@@ -26,6 +26,10 @@ REASON_LABELS = {
     "not_caused_by_service": _l("Händelsen har inte berott på brister i verksamheten"),
     "not_own_service": _l("Saknar koppling till den egna verksamheten"),
     "already_investigated": _l("Redan utredd i ett annat ärende"),
+    # Lex Sarah: the officer's ställningstagande (app/lexsarah/labels.py: POSITION_REASON_LABELS).
+    "no_misconduct": _l("Inget missförhållande och ingen påtaglig risk för missförhållande"),
+    "health_care": _l("Hälso- och sjukvård: lämnad till MAS (lex Maria)"),
+    # Recorded before every lex Sarah report had to be investigated; no longer chosen.
     "not_covered_by_duty": _l("Omfattas inte av rapporteringsskyldigheten enligt lex Sarah"),
 }
 

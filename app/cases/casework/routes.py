@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.cases import panels
 from app.cases.casework import forms, services
-from app.cases.models import NOT_INVESTIGATE_REASONS
+from app.cases.models import DECISION_REASONS
 from app.cases.pages import MovePage, bp, handle, me, reporter_page
 from app.clock import today_local
 
@@ -95,7 +95,7 @@ def disqualify(reference: str):
 
 @bp.route("/<reference>/beslut-om-utredning", methods=["GET", "POST"])
 def triage(reference: str):
-    form = forms.TriageForm(reasons=NOT_INVESTIGATE_REASONS)
+    form = forms.TriageForm(reasons=DECISION_REASONS)
     if request.method == "GET" and not form.decision.data:
         form.decision.data = "not_investigate"
     spec = TRIAGE

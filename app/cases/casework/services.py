@@ -21,7 +21,7 @@ from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
 from app.cases import complainant_notices, journal
 from app.cases.models import (
     CASE_KINDS,
-    NOT_INVESTIGATE_REASONS,
+    DECISION_REASONS,
     TRIAGE_DECISIONS,
     Case,
     Category,
@@ -29,6 +29,7 @@ from app.cases.models import (
     Feedback,
 )
 from app.cases.queue import services as queue
+from app.cases.signals import reporter_given_feedback
 from app.clock import moment_on, to_local, today_local, utcnow
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401 - the routes catch them here
 from app.extensions import db
@@ -42,8 +43,9 @@ ANSWER_CHANNELS = ("letter", "email", "phone", "visit", "web")
 
 
 def not_investigate_reasons(kind: str) -> tuple[str, ...]:
-    """Only a lex Sarah report can fall outside the duty to report."""
-    return tuple(r for r in NOT_INVESTIGATE_REASONS if kind == Kind.LEX_SARAH or r != "not_covered_by_duty")
+    """The reasons a deviation or complaint is not investigated; a lex Sarah report always is
+    (the officer's ställningstagande, app/lexsarah/position.py, has reasons of its own)."""
+    return () if kind == Kind.LEX_SARAH else DECISION_REASONS
 
 
 # --- shared steps ---------------------------------------------------------------------------
@@ -324,6 +326,7 @@ def give_feedback(actor, reference: str, *, text: str, expected_version: int) ->
     case.feedback.append(Feedback(at=utcnow(), author_id=actor.id, author_name=actor.full_name, text=text))
     journal.add_event(case, "feedback_given", actor, text=text)
     commands.record("case.feedback_given", actor, case)
+    reporter_given_feedback.send(case, actor=actor, on=today_local())
     if case.reporter is not None and case.reporter.email:
         # Only that there is feedback, never the feedback itself: e-mail is not for case content.
         with force_locale("sv"):

@@ -1,0 +1,364 @@
+"""The decision about IVO: the notification draft, the document, sending it (or recording why not),
+then the investigation sent and IVO's decision."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+
+from app.auth.models import User
+from app.auth.permissions import Action, ensure
+from app.cases import journal
+from app.cases.models import Case
+from app.clock import add_months, today_local, utcnow
+from app.extensions import db
+from app.lexsarah import document
+from app.lexsarah.common import (
+    INVESTIGATION_MONTHS,
+    MAX_TEXT,
+    LexSarahError,
+    advance,
+    audit_case,
+    check_day,
+    check_length,
+    check_version,
+    clean,
+    commit_or_conflict,
+    parse_day,
+    raise_errors,
+    report_date,
+)
+from app.lexsarah.labels import IVO_OUTCOME_LABELS, SENT_VIA_LABELS
+from app.lexsarah.models import (
+    IVO_OUTCOMES,
+    SENT_VIA,
+    LexSarahIvo,
+    ProviderSettings,
+)
+from app.lexsarah.provider import provider_settings
+from app.lexsarah.signals import ivo_demanded_measures
+
+DRAFT_FIELDS = ("service_description", "contact_name", "contact_title", "contact_phone", "contact_email",
+                "planned_measures", "investigation_attached", "investigation_expected_on",
+                "include_client_identity", "signatory_name", "signatory_title")
+
+
+def draft_defaults(case: Case, actor: User) -> dict:
+    """What a new notification starts from: the unit's department, the provider's contact, the officer."""
+    provider = provider_settings() or ProviderSettings()
+    unit = case.unit
+    department = unit.parent.name if unit.depth > 1 and unit.parent else ""
+    return {
+        "service_description": " – ".join(part for part in (department, unit.name) if part),
+        "contact_name": provider.contact_name, "contact_title": provider.contact_title,
+        "contact_phone": provider.contact_phone, "contact_email": provider.contact_email,
+        "planned_measures": "", "investigation_attached": False, "investigation_expected_on": None,
+        "include_client_identity": False, "signatory_name": actor.full_name, "signatory_title": actor.title,
+    }
+
+
+def save_notification_draft(case: Case, actor: User, *, version: int | None = None, **fields) -> LexSarahIvo:
+    """The officer fills in the notification's own fields; everything else comes from the case."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "save_ivo_draft")
+    ivo = case.lex_sarah_ivo
+    check_version(ivo, version)
+    unknown = set(fields) - set(DRAFT_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown draft fields: {sorted(unknown)}")
+    values = {name: clean(fields.get(name)) for name in DRAFT_FIELDS
+              if name not in ("investigation_attached", "investigation_expected_on", "include_client_identity")}
+    attached = bool(fields.get("investigation_attached"))
+    errors: dict[str, str] = {}
+    expected = parse_day(errors, "investigation_expected_on", fields.get("investigation_expected_on"))
+    limits = {"service_description": 300, "contact_name": 200, "contact_title": 200, "contact_phone": 40,
+              "contact_email": 254, "signatory_name": 200, "signatory_title": 200}
+    for name, value in values.items():
+        check_length(errors, name, value, limits.get(name, MAX_TEXT))
+    if not values["service_description"]:
+        errors["service_description"] = _("Ange vilken verksamhet det gäller.")
+    if not values["contact_name"]:
+        errors["contact_name"] = _("Ange en kontaktperson som IVO kan nå.")
+    if not values["contact_phone"] and not values["contact_email"]:
+        errors["contact_phone"] = _("Ange telefonnummer eller e-postadress till kontaktpersonen.")
+    if values["contact_email"] and ("@" not in values["contact_email"] or " " in values["contact_email"]):
+        errors["contact_email"] = _("Ange en giltig e-postadress.")
+    if not values["planned_measures"]:
+        errors["planned_measures"] = _("Beskriv vilka åtgärder som planeras, eller skriv att de bestäms när "
+                                       "utredningen är klar.")
+    if not values["signatory_name"]:
+        errors["signatory_name"] = _("Ange vem som undertecknar anmälan.")
+    if attached:
+        expected = None
+        errors.pop("investigation_expected_on", None)
+    elif "investigation_expected_on" in errors:
+        pass
+    elif expected is None:
+        errors["investigation_expected_on"] = _("Ange när utredningen skickas, eller kryssa i att den bifogas.")
+    elif expected < today_local():
+        errors["investigation_expected_on"] = _("Datumet har redan passerat.")
+    elif expected > add_months(today_local(), INVESTIGATION_MONTHS):
+        errors["investigation_expected_on"] = _("Utredningen ska komma in till IVO senast två månader efter "
+                                                "anmälan, alltså senast %(day)s om anmälan skickas i dag.",
+                                                day=add_months(today_local(), INVESTIGATION_MONTHS).isoformat())
+    raise_errors(errors)
+    ivo = ivo or LexSarahIvo(case=case)
+    changed = []
+    for name, value in {**values, "investigation_attached": attached, "investigation_expected_on": expected,
+                        "include_client_identity": bool(fields.get("include_client_identity"))}.items():
+        if getattr(ivo, name) != value:
+            changed.append(name)
+            setattr(ivo, name, value)
+    ivo.draft_saved_by_id, ivo.draft_saved_at = actor.id, utcnow()
+    db.session.add(ivo)
+    journal.add_event(case, "ivo_draft_saved", actor, _("Uppgifterna till anmälan till IVO sparades."),
+                      changed=changed)
+    audit_case("ivo_draft_saved", actor, case, changed=changed)
+    commit_or_conflict()
+    return ivo
+
+
+def notification_document(case: Case, actor: User, fmt: str) -> tuple[str | bytes, bool]:
+    """The notification as "html" or "pdf", and whether it is the frozen copy that was sent.
+
+    Before it is sent, it is drawn from the case as it is now (a preview, marked as a
+    draft); after, it is exactly the stored copy.
+    """
+    ensure(actor, Action.NOTIFY_IVO, case)
+    if fmt not in ("html", "pdf"):
+        raise ValueError(fmt)
+    ivo = case.lex_sarah_ivo
+    if ivo is not None and ivo.frozen:
+        if not verify_frozen_document(ivo):
+            audit_case("document_checksum_failed", actor, case, format=fmt)
+            db.session.commit()
+            raise LexSarahError(_("Den sparade anmälan stämmer inte med sin kontrollsumma. Kontakta "
+                                  "systemförvaltaren."))
+        content, frozen = (ivo.document_html if fmt == "html" else ivo.document_pdf), True
+    else:
+        draft = ivo if ivo is not None else LexSarahIvo(**draft_defaults(case, actor))
+        render = document.render_html if fmt == "html" else document.render_pdf
+        content, frozen = render(case, draft, provider_settings(), signed_on=today_local(), draft=True), False
+    audit_case("document_viewed", actor, case, format=fmt, frozen=frozen)
+    db.session.commit()
+    return content, frozen
+
+
+def verify_frozen_document(ivo: LexSarahIvo) -> bool:
+    """Recompute the stored copy's checksums: True when both the HTML and the PDF are as sent."""
+    if not ivo.frozen or ivo.document_pdf is None:
+        return False
+    return (document.sha256(ivo.document_html) == ivo.html_sha256
+            and document.sha256(ivo.document_pdf) == ivo.pdf_sha256)
+
+
+class ProviderMissing(LexSarahError):
+    """The nämnd's details are missing: the page links to the provider settings."""
+
+
+def finalise_notification(case: Case, actor: User, *, version: int | None = None) -> LexSarahIvo:
+    """The officer finalises and signs the notification: the frozen copy (HTML and PDF with their
+    checksums) is taken now, since that is what is sent. Nothing in it changes afterwards."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "finalise_notification")
+    ivo = case.lex_sarah_ivo
+    check_version(ivo, version)
+    if ivo is None or ivo.draft_saved_at is None:
+        raise LexSarahError(_("Fyll i och spara anmälans uppgifter först."))
+    provider = provider_settings()
+    if provider is None or not provider.complete:
+        raise ProviderMissing(_("Nämndens namn, organisationsnummer och adress saknas i anmälan. Fyll i dem under "
+                                "Uppgifter för anmälan till IVO."))
+    today = today_local()
+    if not ivo.investigation_attached and ivo.investigation_expected_on \
+            and ivo.investigation_expected_on > add_months(today, INVESTIGATION_MONTHS):
+        raise LexSarahError(_("Anmälan säger att utredningen skickas %(day)s, men den ska komma in senast två "
+                              "månader efter anmälan. Ändra datumet i anmälans uppgifter först.",
+                              day=ivo.investigation_expected_on.isoformat()))
+    html = document.render_html(case, ivo, provider, signed_on=today, draft=False)
+    pdf = document.render_pdf(case, ivo, provider, signed_on=today, draft=False)
+    ivo.document_html, ivo.document_pdf = html, pdf
+    ivo.html_sha256, ivo.pdf_sha256 = document.sha256(html), document.sha256(pdf)
+    ivo.finalised_at, ivo.finalised_by_id = utcnow(), actor.id
+    journal.add_event(case, "ivo_notification_finalised", actor,
+                      _("Anmälan till IVO slutfördes och signerades %(day)s.", day=today.isoformat()),
+                      html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    audit_case("ivo_notification_finalised", actor, case, html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    commit_or_conflict()
+    return ivo
+
+
+def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, ivo_reference: str = "",
+               version: int | None = None) -> LexSarahIvo:
+    """Record how and when the finalised notification was sent (IVO's e-service or post; never e-mail).
+    IVO's reference may be given now or later (`record_ivo_reference`), when IVO confirms."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "notify_ivo")  # finalised, not yet notified
+    ivo = case.lex_sarah_ivo
+    check_version(ivo, version)
+    errors: dict[str, str] = {}
+    ivo_reference = clean(ivo_reference)
+    if sent_via not in SENT_VIA:
+        errors["sent_via"] = _("Välj hur anmälan skickades: IVO:s e-tjänst eller post.")
+    sent_on = check_day(errors, "sent_on", sent_on, not_before=report_date(case),
+                        before_label=_("rapportens datum"))
+    check_length(errors, "ivo_reference", ivo_reference, 60)
+    if not errors and not ivo.investigation_attached and ivo.investigation_expected_on \
+            and ivo.investigation_expected_on > add_months(sent_on, INVESTIGATION_MONTHS):
+        errors[None] = _("Anmälan säger att utredningen skickas %(day)s, men den ska komma in senast två månader "
+                         "efter anmälan. Ändra datumet i anmälans uppgifter först.",
+                         day=ivo.investigation_expected_on.isoformat())
+    raise_errors(errors)
+    ivo.decision, ivo.decided_by_id, ivo.decided_at = "notified", actor.id, utcnow()
+    ivo.sent_via, ivo.sent_on, ivo.ivo_reference = sent_via, sent_on, ivo_reference
+    ivo.investigation_due_on = add_months(sent_on, INVESTIGATION_MONTHS)
+    if ivo.investigation_attached:
+        ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
+    journal.add_event(case, "ivo_notified", actor,
+                      _("Anmäld till IVO %(day)s via %(via)s.", day=sent_on.isoformat(),
+                        via=str(SENT_VIA_LABELS[sent_via]).lower()),
+                      sent_on=sent_on.isoformat(), sent_via=sent_via, ivo_reference=ivo_reference,
+                      html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    audit_case("ivo_notified", actor, case, sent_on=sent_on.isoformat(), sent_via=sent_via,
+               ivo_reference=ivo_reference, html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
+    commit_or_conflict()
+    return ivo
+
+
+def record_ivo_reference(case: Case, actor: User, *, ivo_reference: str) -> LexSarahIvo:
+    """IVO's diarienummer, added when IVO confirms the notification."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_ivo_reference")  # notified, no reference yet
+    ivo = case.lex_sarah_ivo
+    ivo_reference = clean(ivo_reference)
+    errors: dict[str, str] = {}
+    if not ivo_reference:
+        errors["ivo_reference"] = _("Ange IVO:s diarienummer.")
+    check_length(errors, "ivo_reference", ivo_reference, 60)
+    raise_errors(errors)
+    ivo.ivo_reference = ivo_reference
+    journal.add_event(case, "ivo_reference_recorded", actor, _("IVO:s diarienummer: %(ref)s.", ref=ivo_reference),
+                      ivo_reference=ivo_reference)
+    audit_case("ivo_reference_recorded", actor, case, ivo_reference=ivo_reference)
+    commit_or_conflict()
+    return ivo
+
+
+def record_not_notifying(case: Case, actor: User, *, reason: str) -> LexSarahIvo:
+    """A serious judgment that is nevertheless not notified to IVO: the officer records why."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_ivo_decision_not_to_notify")  # a serious judgment, no decision yet
+    ivo = case.lex_sarah_ivo
+    reason = clean(reason)
+    errors: dict[str, str] = {}
+    if not reason:
+        errors["reason"] = _("Motivera varför ärendet inte anmäls till IVO.")
+    check_length(errors, "reason", reason)
+    raise_errors(errors)
+    ivo = ivo or LexSarahIvo(case=case)
+    ivo.decision, ivo.decided_by_id, ivo.decided_at, ivo.not_notifying_reason = "not_notified", actor.id, utcnow(), \
+        reason
+    db.session.add(ivo)
+    journal.add_event(case, "ivo_not_notified", actor, _("Anmäls inte till IVO: %(reason)s", reason=reason))
+    audit_case("ivo_not_notified", actor, case)
+    commit_or_conflict()
+    return ivo
+
+
+def record_investigation_sent(case: Case, actor: User, *, sent_on: date | None) -> LexSarahIvo:
+    """The investigation (the supplement to the notification) was sent to IVO."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_investigation_sent")  # notified, not yet recorded
+    ivo = case.lex_sarah_ivo
+    errors: dict[str, str] = {}
+    sent_on = check_day(errors, "sent_on", sent_on, not_before=ivo.sent_on, before_label=_("anmälan till IVO"))
+    raise_errors(errors)
+    ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
+    late = sent_on > ivo.investigation_due_on
+    journal.add_event(case, "ivo_investigation_sent", actor,
+                      _("Utredningen skickades till IVO %(day)s.", day=sent_on.isoformat()),
+                      sent_on=sent_on.isoformat(), due_on=ivo.investigation_due_on.isoformat(), late=late)
+    audit_case("ivo_investigation_sent", actor, case, sent_on=sent_on.isoformat(), late=late)
+    commit_or_conflict()
+    return ivo
+
+
+def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: date | None, text: str) -> LexSarahIvo:
+    """IVO's decision. Demands for measures are written to the journal and announced through
+    `signals.ivo_demanded_measures`, so the actions feature can create actions in the same transaction."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_ivo_decision")  # notified, not yet recorded
+    ivo = case.lex_sarah_ivo
+    text = clean(text)
+    errors: dict[str, str] = {}
+    if outcome not in IVO_OUTCOMES:
+        errors["outcome"] = _("Välj vad IVO beslutade.")
+    decided_on = check_day(errors, "decided_on", decided_on, not_before=ivo.sent_on,
+                            before_label=_("anmälan till IVO"))
+    if not text:
+        errors["text"] = _("Skriv in vad IVO:s beslut säger.")
+    check_length(errors, "text", text)
+    raise_errors(errors)
+    ivo.ivo_outcome, ivo.ivo_decided_on, ivo.ivo_decision_text = outcome, decided_on, text
+    ivo.ivo_decision_recorded_by_id, ivo.ivo_decision_recorded_at = actor.id, utcnow()
+    journal.add_event(case, "ivo_decision", actor,
+                      _("IVO:s beslut %(day)s: %(outcome)s.", day=decided_on.isoformat(),
+                        outcome=IVO_OUTCOME_LABELS[outcome]),
+                      outcome=outcome, decided_on=decided_on.isoformat())
+    if outcome == "demands":
+        journal.add_event(case, "ivo_demands_measures", actor,
+                          _("IVO kräver åtgärder. Planera och följ upp dem: %(text)s", text=text),
+                          decided_on=decided_on.isoformat())
+        ivo_demanded_measures.send(case, actor=actor, text=text, decided_on=decided_on)
+    audit_case("ivo_decision_recorded", actor, case, outcome=outcome, decided_on=decided_on.isoformat())
+    commit_or_conflict()
+    return ivo
+
+
+
+
+def record_supplement_request(case: Case, actor: User, *, requested_on: date | str | None,
+                              due_on: date | str | None, text: str) -> LexSarahIvo:
+    """IVO asks for a supplement (komplettering) by a deadline; it is on the desk until answered."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_supplement_request")  # notified, no request yet
+    ivo = case.lex_sarah_ivo
+    text = clean(text)
+    errors: dict[str, str] = {}
+    requested_on = check_day(errors, "requested_on", requested_on, not_before=ivo.sent_on,
+                             before_label=_("anmälan till IVO"))
+    due = parse_day(errors, "due_on", due_on)
+    if "due_on" not in errors:
+        if due is None:
+            errors["due_on"] = _("Ange IVO:s sista dag för kompletteringen (ÅÅÅÅ-MM-DD).")
+        elif requested_on is not None and due < requested_on:
+            errors["due_on"] = _("Sista dagen kan inte ligga före begäran.")
+    if not text:
+        errors["text"] = _("Skriv vad IVO vill ha in.")
+    check_length(errors, "text", text)
+    raise_errors(errors)
+    ivo.supplement_requested_on, ivo.supplement_due_on, ivo.supplement_request_text = requested_on, due, text
+    journal.add_event(case, "ivo_supplement_requested", actor,
+                      _("IVO begärde komplettering %(day)s, senast %(due)s.", day=requested_on.isoformat(),
+                        due=due.isoformat()), requested_on=requested_on.isoformat(), due_on=due.isoformat())
+    audit_case("ivo_supplement_requested", actor, case, due_on=due.isoformat())
+    commit_or_conflict()
+    return ivo
+
+
+def record_supplement_reply(case: Case, actor: User, *, answered_on: date | str | None) -> LexSarahIvo:
+    """The supplement was sent to IVO."""
+    ensure(actor, Action.NOTIFY_IVO, case)
+    advance(case, "record_supplement_reply")  # a request not yet answered
+    ivo = case.lex_sarah_ivo
+    errors: dict[str, str] = {}
+    answered_on = check_day(errors, "answered_on", answered_on, not_before=ivo.supplement_requested_on,
+                            before_label=_("IVO:s begäran"))
+    raise_errors(errors)
+    ivo.supplement_answered_on = answered_on
+    late = answered_on > ivo.supplement_due_on
+    journal.add_event(case, "ivo_supplement_sent", actor,
+                      _("Kompletteringen skickades till IVO %(day)s.", day=answered_on.isoformat()),
+                      answered_on=answered_on.isoformat(), late=late)
+    audit_case("ivo_supplement_sent", actor, case, answered_on=answered_on.isoformat(), late=late)
+    commit_or_conflict()
+    return ivo
