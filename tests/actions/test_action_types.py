@@ -40,7 +40,8 @@ def test_an_admin_adds_renames_and_deactivates_a_type(demo, login_as):
     assert (handledning.name, handledning.active) == ("Extern handledning", False)  # unticked: not in use
     assert "Extern handledning" not in [t.name for t in action_types()]
     assert [e.action for e in db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == "action_type", AuditEvent.object_id == str(handledning.id)))] == [
+        AuditEvent.object_type == "action_type", AuditEvent.object_id == str(handledning.id))
+        .order_by(AuditEvent.id))] == [
         "action_type.created", "action_type.updated"]
 
 
