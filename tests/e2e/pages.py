@@ -405,8 +405,9 @@ class Investigator(Employee):
         expect(self.main).to_contain_text(text)
 
     def finishing_checklist(self) -> Locator:
-        """Lex Sarah (issue 13): the case page's list of what finishing the investigation still needs."""
-        return self.main.locator(".checklist-card")
+        """Lex Sarah (issue 13): the case page's list of what finishing the investigation still needs,
+        found the way a screen reader's list of regions finds it: by its role and its heading."""
+        return self.main.get_by_role("region", name="Innan utredningen kan slutföras")
 
     def investigator_proposes_judgment(self, reference: str, rationale: str) -> None:
         """The investigation's proposal: misconduct, serious (the officer decides)."""
