@@ -85,6 +85,8 @@ def test_a_deviation_to_lex_sarah_and_back_with_a_conflict_shown_to_the_second_s
     sara.officer_judges(lex_sarah, serious=None, none_because=WHY_NONE, rationale=WHY_NONE)
     sara.expect_flash("Bedömningen är sparad.")
     # Issue 13: nothing closes, nor is handed over, before everyone who must be told is settled.
+    sara.opens_case(lex_sarah)
+    expect(sara.todo.get_by_role("link", name="Överlämna som avvikelse")).to_have_count(0)
     sara.records_informing(lex_sarah, informed=["Den enskilde har informerats",
                                                 "Händelsen är antecknad i den enskildes akt",
                                                 "Rapportören har fått återkoppling",

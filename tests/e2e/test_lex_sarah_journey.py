@@ -111,6 +111,8 @@ def test_a_lex_sarah_report_from_a_phone_to_the_year_statistics(journey):
     sara.officer_adds_ivo_reference(reference, "8.5.1-12345/2026")
 
     # Issue 13: nothing closes before everyone who must be told is; the feedback filled in anna's item.
+    sara.opens_case(reference)
+    expect(sara.todo.get_by_role("link", name="Avsluta ärendet")).to_have_count(0)
     erik.records_informing(reference, informed=["Den enskilde har informerats",
                                                 "Händelsen är antecknad i den enskildes akt",
                                                 "Arbetsgruppen har fått återkoppling"],
