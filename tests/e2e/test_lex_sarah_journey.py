@@ -123,7 +123,7 @@ def test_a_lex_sarah_report_from_a_phone_to_the_year_statistics(journey):
     erik.opens_case(reference)
     expect(erik.todo.get_by_role("link", name="Avsluta ärendet")).to_have_count(0)
     sara.officer_closes_case(reference, "Utrett, anmält till IVO (8.5.1-12345/2026), två åtgärder genomförda.")
-    expect(sara.main).to_contain_text("Anmäld till IVO")
+    expect(sara.main).to_contain_text("Anmäld till IVO")  # was on erik's page, when erik closed it
 
     row = anna.staff_reads_my_reports(reference)
     expect(row).to_contain_text("Avslutad")
