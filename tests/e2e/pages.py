@@ -426,7 +426,6 @@ class Investigator(Employee):
         self.expect_flash("Utredningen är slutförd och väntar på lex Sarah-ansvarigas bedömning.")
         self.expect_status("Väntar på bedömning")
 
-
     def records_informing(self, reference: str, informed: list[str], not_applicable: dict[str, str],
                           already: tuple[str, ...] = ()) -> None:
         """Lex Sarah (issue 13): who was told, on the page "Information och återkoppling": each item in
