@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
+from app.cases.models import RECORD_SECTIONS
+
 # The policy Värna sends (app/security_headers.py); the browser tests run with it enforced,
 # so a page that needs inline script or style shows up as a violation below.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -354,16 +356,58 @@ class Investigator(Employee):
         self.expect_flash("Utredningen är inledd.")
         self.expect_status("Under utredning")
 
-    def investigator_documents(self, source: str, text: str, fact: bool = True) -> None:
-        """One entry under point 1 of SOSFS 2011:5, 5 kap.: what happened and its consequences."""
-        self.follow(self.main.get_by_role("link", name="Lägg till en anteckning under punkt 1"), shot="entry-form")
-        expect(self.field("Avsnitt i utredningen")).to_have_value("what_happened")
+    def investigator_records_protection(self, what: str, done_by: str) -> None:
+        """Lex Sarah (issue 13): what was done at once to protect the individual, the first thing under
+        "Att göra" until it is recorded; done today, by the person named."""
+        self.makes_move("Registrera omedelbart skydd", shot="protection-form")
+        self.expect_heading("Omedelbart skydd")
+        self.field("Vad gjordes för att skydda den enskilde?").fill(what)
+        expect(self.field("När")).to_have_value(today().isoformat())
+        self.field("Av vem").fill(done_by)
+        self.press("Spara")
+        self.expect_flash("Det omedelbara skyddet är registrerat.")
+        panel = self.page.get_by_role("region", name="Lex Sarah: bedömning och IVO")
+        expect(panel).to_contain_text(what)
+        expect(self.todo.get_by_role("link", name="Registrera omedelbart skydd")).to_have_count(0)
+
+    def investigator_documents(self, source: str, text: str, fact: bool = True, point: int = 1) -> None:
+        """One entry under a point of SOSFS 2011:5, 5 kap. (by default point 1: what happened and its
+        consequences), from the case page."""
+        self.follow(self.main.get_by_role("link", name=f"Lägg till en anteckning under punkt {point}"),
+                    shot="entry-form" if point == 1 else None)
+        expect(self.field("Avsnitt i utredningen")).to_have_value(RECORD_SECTIONS[point - 1])
         self.field("Källa").fill(source)
         self.field("Fakta" if fact else "Bedömning").check()
         self.field("Anteckning").fill(text)
         self.press("Spara anteckningen")
         self.expect_flash("Anteckningen är sparad.")
         expect(self.main).to_contain_text(text)
+
+    def investigator_notes_nothing_to_record(self, point: int, reason: str) -> None:
+        """Lex Sarah (issue 13): a point of the investigation with nothing to record says so, with a reason."""
+        self.follow(self.main.get_by_role("link", name=f"Inget att anteckna under punkt {point}"))
+        self.expect_heading("Inget att anteckna")
+        self.field("Varför finns det inget att anteckna?").fill(reason)
+        self.press("Spara")
+        self.expect_flash("Punkten är markerad: inget att anteckna.")
+        expect(self.main.locator(f"#avsnitt-{RECORD_SECTIONS[point - 1]} + .section-note")).to_contain_text(reason)
+
+    def investigator_records_causes(self, reference: str, areas: list[str], text: str) -> None:
+        """The causes of what happened (point 4): the areas and a description."""
+        self.opens_case(reference)
+        self.follow(self.main.get_by_role("link", name="Ange orsaker", exact=True), shot="causes-form")
+        self.expect_heading("Orsaker")
+        for area in areas:
+            self.field(area).check()
+        self.field("Orsakerna").fill(text)
+        self.press("Spara orsakerna")
+        self.expect_flash("Orsakerna är sparade.")
+        expect(self.main).to_contain_text(text)
+
+    def finishing_checklist(self) -> Locator:
+        """Lex Sarah (issue 13): the case page's list of what finishing the investigation still needs,
+        found the way a screen reader's list of regions finds it: by its role and its heading."""
+        return self.main.get_by_role("region", name="Innan utredningen kan slutföras")
 
     def investigator_proposes_judgment(self, reference: str, rationale: str) -> None:
         """The investigation's proposal: misconduct, serious (the officer decides)."""
@@ -382,6 +426,27 @@ class Investigator(Employee):
         self.expect_flash("Utredningen är slutförd och väntar på lex Sarah-ansvarigas bedömning.")
         self.expect_status("Väntar på bedömning")
 
+    def records_informing(self, reference: str, informed: list[str], not_applicable: dict[str, str],
+                          already: tuple[str, ...] = ()) -> None:
+        """Lex Sarah (issue 13): who was told, on the page "Information och återkoppling": each item in
+        `informed` today, each of `not_applicable` not applicable with its reason; the items in `already`
+        were settled before (feedback to the reporter fills in its item) and are checked, not touched."""
+        self.opens_case(reference)
+        panel = self.page.get_by_role("region", name="Lex Sarah: bedömning och IVO")
+        self.follow(panel.get_by_role("link", name="Information och återkoppling"), shot="informing-form")
+        self.expect_heading("Information och återkoppling")
+        for item in already:
+            expect(self.field(item)).to_have_value(today().isoformat())
+        for item in informed:
+            self.field(item).fill(today().isoformat())
+        for item, reason in not_applicable.items():
+            group = self.main.get_by_role("group", name=item)
+            group.get_by_label("Inte aktuellt", exact=True).check()
+            group.get_by_label("Varför inte aktuellt", exact=True).fill(reason)
+        self.press("Spara")
+        self.expect_flash("Uppgifterna om information och återkoppling är sparade.")
+        self.opens_case(reference)
+        expect(panel.locator("dt:text-is('Information och återkoppling') + dd")).to_have_text("Klart")
 
     def investigator_adds_action(self, reference: str, kind: str, description: str, due: date) -> None:
         """On the case page's actions panel (erik is responsible for it himself)."""
@@ -498,14 +563,42 @@ class Officer(Investigator):
         assert response.ok and response.headers["content-type"] == "application/pdf", response.headers
         assert response.body().startswith(b"%PDF"), response.body()[:20]
 
-    def officer_records_notification_sent(self, ivo_reference: str) -> None:
+    def officer_signs_notification(self) -> None:
+        """Lex Sarah (issue 13): step 2 on the notification page, the notification finalised and signed,
+        which freezes the document; only then can it be recorded as sent."""
+        step3 = self.main.get_by_role("region", name="3. Registrera att anmälan är skickad")
+        expect(step3).to_contain_text("Slutför och signera anmälan i steg 2 först.")
+        self.press("Slutför och signera anmälan", shot="notification-signed")
+        self.expect_flash("Anmälan är slutförd och signerad.")
+        expect(self.main.get_by_role("region", name="2. Granska, slutför och signera")).to_contain_text(
+            "Dokumentet är sparat och ändras inte längre.")
+
+    def officer_records_notification_sent(self) -> None:
+        """Step 3: how and when the signed notification went to IVO; IVO's number comes later (issue 13)."""
         self.field("IVO:s e-tjänst").check()
         expect(self.field("Datum då den skickades")).to_have_value(today().isoformat())
-        self.field("IVO:s diarienummer").fill(ivo_reference)
         self.press("Registrera som skickad", shot="notified")
         self.expect_flash("Anmälan är registrerad som skickad.")
         expect(self.main).to_contain_text("Anmäld till IVO")
+        expect(self.main).to_contain_text("Väntar på IVO:s bekräftelse")
+
+    def officer_adds_ivo_reference(self, reference: str, ivo_reference: str) -> None:
+        """IVO's confirmation has come: its number, on the notification page."""
+        self.opens_case(reference)
+        self.follow(self.page.get_by_role("region", name="Lex Sarah: bedömning och IVO")
+                    .get_by_role("link", name="Anmälan till IVO"))
+        self.expect_heading("Anmälan till IVO")
+        form = self.main.get_by_role("region", name="IVO:s diarienummer")
+        form.get_by_label("IVO:s diarienummer").fill(ivo_reference)
+        self.press(form.get_by_role("button", name="Spara diarienumret"), shot="ivo-reference")
+        self.expect_flash("IVO:s diarienummer är registrerat.")
+        expect(self.main).to_contain_text("Anmäld till IVO")
         expect(self.main).to_contain_text(ivo_reference)
+        expect(self.main).not_to_contain_text("Väntar på IVO:s bekräftelse")
+
+    def officer_closes_case(self, reference: str, summary: str) -> None:
+        """Only the lex Sarah officer closes a lex Sarah report (issue 13); the same page as everyone's."""
+        self.investigator_closes_case(reference, summary)
 
     def officer_hands_over_as_deviation(self, reference: str, reason: str) -> str:
         """A report judged "no misconduct" goes on as a deviation; returns the new deviation's reference."""
