@@ -89,6 +89,7 @@ LABELS = {
     "lexsarah.ivo_decision_recorded": _l("IVO:s beslut registrerat"),
     "lexsarah.informing_recorded": _l("Information till den enskilde registrerad"),
     "lexsarah.reminder_queued": _l("Påminnelse om IVO köad"),
+    "lexsarah.duties_reminder_queued": _l("Påminnelse om skydd och komplettering köad"),
     "settings.provider_viewed": _l("Uppgifter om vårdgivaren visade"),
     "settings.provider_updated": _l("Uppgifter om vårdgivaren ändrade"),
     # actions (åtgärder)

@@ -38,6 +38,7 @@ from app.extensions import db
 SECTIONS = [
     "app.cases.deadlines.reminders:SECTION",
     "app.lexsarah.reminders:SECTION",
+    "app.lexsarah.reminders:DUTIES_SECTION",
     "app.actions.reminders:SECTION",
     "app.actions.reminders:DUE_SOON_SECTION",
     "app.supervision.reminders:SECTION",

@@ -13,7 +13,7 @@ from app.audit import AuditEvent
 from app.extensions import db
 from app.reminders import ReminderLog
 from tests.actions.conftest import action_type
-from tests.lexsarah.helpers import draft, judge, make_case, notify, set_provider, user
+from tests.lexsarah.helpers import draft, judge, make_case, notify, protect, set_provider, user
 
 DAY = date(2026, 5, 13)  # the investigation notified on 20 March is due to IVO on 20 May: 7 days left
 
@@ -28,11 +28,13 @@ def everything_due(demo):
     """Sara, the lex Sarah officer, has on DAY: an investigation due to IVO, an unassigned lex
     Sarah report past its triage deadline, and a done action waiting for its follow-up."""
     set_provider()
-    notified = make_case()
+    # Both protected at once (issue 13): the protection reminder has its own test
+    # (tests/lexsarah/test_duties_reminder.py).
+    notified = protect(make_case())
     judge(notified)
     draft(notified)
     notify(notified, sent_on=date(2026, 3, 20))
-    untriaged = make_case(status="received", reported=datetime(2026, 5, 4, 9, 0))
+    untriaged = protect(make_case(status="received", reported=datetime(2026, 5, 4, 9, 0)))
     with clock.frozen(datetime(2026, 3, 20, 10, 0)):
         action = actions.add_action(user("sara"), notified, type_id=action_type("Utbildning").id,
                                     description="Utbildning i signering.", responsible_id=user("sara").id,

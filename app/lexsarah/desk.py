@@ -117,3 +117,18 @@ def due_investigations(today: date, within_days: int) -> list[tuple[str, date]]:
              .order_by(LexSarahIvo.investigation_due_on, Case.reference))
     return [(reference, due_on) for reference, due_on in db.session.execute(query).all()]
 
+
+
+def due_duties(today: date, within_days: int) -> list[tuple[str, str, date]]:
+    """(duty, reference, last day) of the officer's deadlines besides the investigation: the
+    immediate protection not yet recorded (due the day after the report came in, so every open
+    report without it), and IVO's requests for a supplement due within `within_days` or late.
+    The same queries as the desk's lists, so the digest and the desk never disagree."""
+    queries = _desk_queries()
+    protection = queries["protection_missing"][0].with_only_columns(Case.reference, Case.received_at)
+    found = [("protection", reference, to_local(received_at).date() + timedelta(days=PROTECTION_DAYS))
+             for reference, received_at in db.session.execute(protection)]
+    supplement = (queries["supplement_due"][0].with_only_columns(Case.reference, LexSarahIvo.supplement_due_on)
+                  .where(LexSarahIvo.supplement_due_on <= today + timedelta(days=within_days)))
+    found += [("supplement", reference, due_on) for reference, due_on in db.session.execute(supplement)]
+    return sorted(found, key=lambda duty: (duty[2], duty[1]))

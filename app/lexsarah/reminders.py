@@ -1,4 +1,5 @@
-"""The lex Sarah part of `flask remind`: investigations due to IVO.
+"""The lex Sarah parts of `flask remind`: investigations due to IVO, and the officer's other
+deadlines (immediate protection not recorded, IVO's requests for a supplement).
 
 After a notification the investigation must reach IVO within two months. Once a day,
 every active officer with an e-mail address gets one digest of the investigations due
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from app import audit
 from app.auth.models import User
 from app.extensions import db
-from app.lexsarah.desk import due_investigations
+from app.lexsarah.desk import due_duties, due_investigations
 from app.reminders import Section
 from app.urls import external_url
 
@@ -60,3 +61,57 @@ def record(user: User, due: list[tuple[str, date]], today: date) -> None:
 
 SECTION = Section(name="lexsarah", label="Lex Sarah", nothing="Lex Sarah: no investigation due to IVO.",
                   due_items=due_items, render=render, record=record)
+
+
+# --- the immediate protection and IVO's supplements ------------------------------------------
+
+def _officers():
+    return db.session.scalars(select(User).where(User.role == "officer", User.active).order_by(User.id)).all()
+
+
+def due_duties_items(today: date):
+    """(officer, (duty, reference, last day)) for every active officer and every duty due."""
+    due = due_duties(today, int(current_app.config["IVO_REMINDER_DAYS"]))
+    if not due:
+        return
+    for officer in _officers():
+        for item in due:
+            yield officer, item
+
+
+def _when(due_on: date, today: date) -> str:
+    days = (due_on - today).days
+    if days < 0:
+        return ngettext("%(num)d dag sent", "%(num)d dagar sent", -days)
+    if days == 0:
+        return _("sista dagen i dag")
+    return ngettext("om %(num)d dag", "om %(num)d dagar", days)
+
+
+def render_duties(user: User, due: list[tuple[str, str, date]], today: date) -> tuple[str, list[str]]:
+    subject = _("Värna: lex Sarah att göra %(date)s", date=today.isoformat())
+    lines = []
+    protection = [(ref, day) for duty, ref, day in due if duty == "protection"]
+    supplements = [(ref, day) for duty, ref, day in due if duty == "supplement"]
+    if protection:
+        lines += [_("Det omedelbara skyddet av den enskilde är inte registrerat (%(n)d):", n=len(protection))]
+        lines += [f"- {ref}: " + _("senast %(date)s (%(when)s)", date=day.isoformat(), when=_when(day, today))
+                  + " " + external_url("lexsarah.protection", reference=ref) for ref, day in protection]
+        lines.append("")
+    if supplements:
+        lines += [_("Kompletteringar som IVO har begärt (%(n)d):", n=len(supplements))]
+        lines += [f"- {ref}: " + _("senast %(date)s (%(when)s)", date=day.isoformat(), when=_when(day, today))
+                  + " " + external_url("lexsarah.notification", reference=ref) for ref, day in supplements]
+        lines.append("")
+    lines.append(_("Lex Sarah-översikten: %(link)s", link=external_url("lexsarah.desk")))
+    return subject, lines
+
+
+def record_duties(user: User, due: list[tuple[str, str, date]], today: date) -> None:
+    audit.record("lexsarah.duties_reminder_queued", object_type="user", object_id=user.id,
+                 detail={"day": today.isoformat(), "references": [ref for _duty, ref, _day in due]})
+
+
+DUTIES_SECTION = Section(name="lexsarah_duties", label="Lex Sarah duties",
+                         nothing="Lex Sarah duties: no protection or supplement due.",
+                         due_items=due_duties_items, render=render_duties, record=record_duties)

@@ -145,3 +145,13 @@ def complete_record(case: Case, at: datetime = JUDGED, who: str = "erik"):
                                     expected_version=reload(case).version)
         investigation.record_risk(user(who), case.reference, probability=2, consequence=2,
                                   text="Kan hända igen.", expected_version=reload(case).version)
+
+
+def protect(case: Case, who: str = "sara") -> Case:
+    """Record the immediate protection, as every lex Sarah report must (issue 13), the day it came in."""
+    from app.lexsarah import protection
+    with clock.frozen(case.received_at):
+        protection.record_protection(user(who), case.reference, what="Annan personal tog över.",
+                                     done_on=clock.to_local(case.received_at).date(), done_by="Enhetschefen",
+                                     expected_version=reload(case).version)
+    return reload(case)

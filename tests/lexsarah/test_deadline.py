@@ -11,7 +11,7 @@ from app.extensions import db
 from app.lexsarah import common, notification
 from app.lexsarah import desk as officers_desk
 from app.reminders import ReminderLog
-from tests.lexsarah.helpers import draft, judge, make_case, notify, reload, set_provider, user
+from tests.lexsarah.helpers import draft, judge, make_case, notify, protect, reload, set_provider, user
 
 NOTIFIED_DAY = date(2026, 3, 20)  # due 2026-05-20
 
@@ -34,7 +34,7 @@ def test_the_investigation_is_due_two_months_after_the_notification(sent, due):
 @pytest.fixture
 def notified(demo):
     set_provider()
-    case = make_case()
+    case = protect(make_case())  # protected at once (issue 13), so only the IVO deadline is reminded
     judge(case)
     draft(case)
     notify(case, sent_on=NOTIFIED_DAY)
@@ -105,7 +105,7 @@ def test_no_reminder_once_the_investigation_is_sent(notified, app, smtp_server):
 
 
 def test_every_officer_gets_one_digest_of_every_due_case(notified, app, smtp_server):
-    other = make_case(unit_name="HVB Solrosen")
+    other = protect(make_case(unit_name="HVB Solrosen"))
     judge(other)
     draft(other)
     notify(other, sent_on=date(2026, 3, 18), reference="8.5.1-2/2026")
