@@ -15,11 +15,11 @@ statistics count it under "beslutades att inte inleda utredning" (docs/statistic
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app import commands, workflow
-from app.auth.permissions import Action, can, ensure
+from app.auth.permissions import Action, ensure
 from app.cases import journal
+from app.cases.casework.services import linked_case
 from app.cases.models import POSITION_REASONS, Case
 from app.clock import to_local, today_local, utcnow
 from app.commands import CaseWorkError
@@ -75,7 +75,7 @@ def close_with_position(actor, reference: str, *, reason: str | None, text: str,
     text = commands.required(text, _("Skriv ställningstagandet och vad det grundar sig på."), "text", 5000)
     linked, passed_to_text, passed_on_day = None, None, None
     if reason == "already_investigated":
-        linked = _linked_case(actor, case, linked_reference)
+        linked = linked_case(actor, case, linked_reference)
     elif reason == "not_own_service":
         passed_to_text = commands.required(passed_to, _("Ange vem ärendet har lämnats över till."), "passed_to", 300)
     elif reason == "health_care":
@@ -108,17 +108,3 @@ def close_with_position(actor, reference: str, *, reason: str | None, text: str,
                     linked_case_id=linked.id if linked else None)
     commands.commit(actor, case, MOVE)
     return case
-
-
-def _linked_case(actor, case: Case, reference: str) -> Case:
-    reference = commands.clean(reference).upper()
-    if not reference:
-        raise CaseWorkError(_("Ange diarienumret för ärendet där händelsen redan är utredd."), "linked_reference")
-    other = db.session.scalar(select(Case).where(Case.reference == reference))
-    # An unknown reference and one the person may not see get the same answer.
-    if other is None or not can(actor, Action.VIEW_CASE, other):
-        raise CaseWorkError(_("Det finns inget ärende %(ref)s som du har tillgång till.", ref=reference),
-                            "linked_reference")
-    if other.id == case.id:
-        raise CaseWorkError(_("Ange ett annat ärende än det här."), "linked_reference")
-    return other

@@ -11,7 +11,6 @@ earlier years count the same way."""
 
 from collections import Counter
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import distinct, func, select
@@ -21,6 +20,7 @@ from app.cases.models import Case
 from app.clock import to_local
 from app.extensions import db
 from app.org.models import Unit
+from app.stats import wording
 from app.stats.queries import year_start
 from app.stats.report import Chapter, Table, _count_table
 from app.supervision.labels import DECISION_LABELS, ORIGIN_LABELS, SUBJECT_LABELS
@@ -38,20 +38,6 @@ KEY = Kind.SUPERVISION.value  # the contract's key, in the block and in each tre
 # The sheets of this chapter's tables in the XLSX (Excel allows 31 characters).
 SHEET_NAMES = {KEY: _l("Tillsyn"), "supervision_origins": _l("Tillsyn per start"),
                "supervision_subjects": _l("Tillsyn per slag"), "supervision_trend": _l("Tillsyn, fem år")}
-
-# Numbers up to twelve are written as words in running Swedish text ("tio tillsynsärenden").
-_WORDS = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv")
-
-
-def number_word(n: int, *, common_gender: bool = False) -> str:
-    """"tio", "ett" (ett ärende) or "en" (en tillsyn), 13 and above as digits; digits in English."""
-    locale = get_locale()
-    if locale is not None and locale.language != "sv":
-        return str(n)
-    if n == 1 and common_gender:
-        return "en"
-    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
-
 
 def _conditions(first_year: int, last_year: int, department_path: str | None) -> list:
     conditions = [Case.kind == Kind.SUPERVISION, Case.received_at >= year_start(first_year),
@@ -153,15 +139,16 @@ def sentences(data: dict) -> list[str]:
     if received == 1:
         opening = _("Under %(year)d inkom ett tillsynsärende.", year=year)
     elif received:
-        opening = _("Under %(year)d inkom %(words)s tillsynsärenden.", year=year, words=number_word(received))
+        opening = _("Under %(year)d inkom %(words)s tillsynsärenden.", year=year,
+                    words=wording.number(received, neuter=True))
     else:
         opening = _("Under %(year)d inkom inga tillsynsärenden.", year=year)
     if change is None:
         compared = _("Det finns inga uppgifter för %(year)d att jämföra med.", year=year - 1)
     elif change > 0:
-        compared = _("Det är %(words)s fler än året före.", words=number_word(change))
+        compared = _("Det är %(words)s fler än året före.", words=wording.number(change, neuter=True))
     elif change < 0:
-        compared = _("Det är %(words)s färre än året före.", words=number_word(-change))
+        compared = _("Det är %(words)s färre än året före.", words=wording.number(-change, neuter=True))
     else:
         compared = _("Det är lika många som året före.")
     paragraphs = [f"{opening} {compared}"]
@@ -174,11 +161,11 @@ def sentences(data: dict) -> list[str]:
             parts.append(_("IVO beslutade att avsluta ärendet."))
         elif closed == decided:
             parts.append(_("Vid alla %(words)s tillsyner beslutade IVO att avsluta ärendet.",
-                           words=number_word(decided, common_gender=True)))
+                           words=wording.number(decided)))
         elif closed:
             parts.append(_("Vid %(closed)s av %(decided)s tillsyner beslutade IVO att avsluta ärendet.",
-                           closed=number_word(closed, common_gender=True),
-                           decided=number_word(decided, common_gender=True)))
+                           closed=wording.number(closed),
+                           decided=wording.number(decided)))
         for key, one, more in (
                 ("criticism", N_("I ett ärende gav IVO nämnden kritik."),
                  N_("I %(words)s ärenden gav IVO nämnden kritik.")),
@@ -188,19 +175,19 @@ def sentences(data: dict) -> list[str]:
                  N_("I %(words)s ärenden förelade IVO nämnden att vidta åtgärder."))):
             n = decisions.get(key, 0)
             if n:
-                parts.append(_one_or_more(n, one, more, words=number_word(n)))
+                parts.append(_one_or_more(n, one, more, words=wording.number(n, neuter=True)))
         paragraphs.append(" ".join(parts))
     if sv["pending"] and received:
         paragraphs.append(_one_or_more(sv["pending"], N_("Ett av årets tillsynsärenden väntar på beslut."),
                                        N_("%(words)s av årets tillsynsärenden väntar på beslut."),
-                                       words=number_word(sv["pending"]).capitalize()))
+                                       words=wording.number(sv["pending"], neuter=True).capitalize()))
     if sv["from_complaints"]:
         paragraphs.append(_one_or_more(
             sv["from_complaints"],
             N_("En tillsyn har IVO genomfört med anledning av klagomål som också är registrerade hos nämnden."),
             N_("%(words)s tillsyner har IVO genomfört med anledning av klagomål som också är registrerade hos "
                "nämnden."),
-            words=number_word(sv["from_complaints"], common_gender=True).capitalize()))
+            words=wording.number(sv["from_complaints"]).capitalize()))
     return paragraphs
 
 

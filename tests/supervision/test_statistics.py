@@ -8,8 +8,9 @@ from datetime import date, datetime
 import pytest
 
 from app.stats.report import build_report, statistics
+from app.stats.wording import number
 from app.supervision import services
-from app.supervision.statistics import number_word, sentences
+from app.supervision.statistics import sentences
 from tests.cases.helpers import file_case, reload, user
 from tests.stats.test_sentences import ALINGSAS_2018
 from tests.supervision.helpers import at, register
@@ -114,5 +115,6 @@ def test_all_closed_criticism_and_injunctions(app):
 
 
 def test_number_words():
-    assert [number_word(n) for n in (0, 1, 8, 10, 12, 13)] == ["noll", "ett", "åtta", "tio", "tolv", "13"]
-    assert number_word(1, common_gender=True) == "en"
+    # The supervision sentences use the statistics' one number-word function (app.stats.wording).
+    assert [number(n, neuter=True) for n in (0, 1, 8, 10, 12, 13)] == ["noll", "ett", "åtta", "tio", "tolv", "13"]
+    assert number(1) == "en"

@@ -250,7 +250,7 @@ def decide_triage(actor, reference: str, *, decision: str, reason: str | None = 
             raise CaseWorkError(_("Välj ett av skälen i listan."), "reason")
         text = commands.required(text, _("Skriv en motivering till beslutet."), "text", 5000)
         if reason == "already_investigated":
-            linked = _linked_case(actor, case, linked_reference)
+            linked = linked_case(actor, case, linked_reference)
     else:
         reason, text = None, ""
     status = commands.target(case, move, not_investigate_reason=bool(reason and text))
@@ -269,7 +269,8 @@ def decide_triage(actor, reference: str, *, decision: str, reason: str | None = 
     return case
 
 
-def _linked_case(actor, case: Case, reference: str) -> Case:
+def linked_case(actor, case: Case, reference: str) -> Case:
+    """The case that already investigated this event (triage, the lex Sarah ställningstagande)."""
     reference = commands.clean(reference).upper()
     if not reference:
         raise CaseWorkError(_("Ange diarienumret för ärendet där händelsen redan är utredd."), "linked_reference")
