@@ -15,8 +15,8 @@ from app.auth.permissions import Action, ensure
 from app.clock import today_local, utcnow
 from app.extensions import db
 from app.stats import queries
+from app.stats.contract import KIND_KEYS
 from app.stats.models import TEXT_SECTIONS, ChapterAdoption, ChapterText, DataFromYear
-from app.stats.report import KIND_KEYS
 from app.stats.services import FIRST_YEAR, StatisticsError, check_year
 
 TEXT_MAX = 20_000

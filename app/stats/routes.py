@@ -12,7 +12,7 @@ from app.auth.permissions import Action
 from app.int_params import db_int
 from app.security_headers import allow_own_stylesheet
 from app.stats import chapter, exports, services
-from app.stats import report as report_module
+from app.stats.contract import SECTION_LABELS
 from app.stats.forms import AdoptionForm, ChapterTextForm, DataFromForm, StatisticsForm
 from app.stats.models import TEXT_SECTIONS
 from app.stats.services import StatisticsError
@@ -147,11 +147,11 @@ def texts(year: int):
                 form[error.field].errors.append(error.message)
             else:
                 flash(_("Texterna för %(section)s %(year)d är sparade.",
-                        section=report_module.SECTION_LABELS[section], year=year), "success")
+                        section=SECTION_LABELS[section], year=year), "success")
                 return redirect(url_for("stats.texts", year=year) + f"#avsnitt-{section}")
         status = 422
     return render_template("stats/texts.html", year=year, forms=forms, saved=saved, failed=section,
-                           labels=report_module.SECTION_LABELS), status
+                           labels=SECTION_LABELS), status
 
 
 @bp.route("/<int:year>/faststallande", methods=["GET", "POST"])

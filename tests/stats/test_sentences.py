@@ -5,7 +5,8 @@ import copy
 
 import pytest
 
-from app.stats.report import build_report, change_sentence, lex_sarah_sentences
+from app.stats.report import build_report
+from app.stats.sentences import change_sentence, lex_sarah_sentences
 
 ALINGSAS_2018 = {
     "year": 2018,
