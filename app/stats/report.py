@@ -374,7 +374,7 @@ class Report:
         return _("Avvikelser, klagomål, lex Sarah och tillsyn %(year)d", year=self.year)
 
 
-def _count_table(key: str, title: str, what: str, counts: dict[str, int], labels: dict | None = None) -> Table:
+def count_table(key: str, title: str, what: str, counts: dict[str, int], labels: dict | None = None) -> Table:
     labels = labels or {}
     return Table(key, title, [what, _("Antal")], [[str(labels.get(k, k)), n] for k, n in counts.items()])
 
@@ -435,14 +435,42 @@ def build_report(data: dict, department: str | None = None, *, board_name: str =
                  adoption: Adoption | None = None, texts: dict[str, tuple[str, str]] | None = None,
                  extra: dict | None = None) -> Report:
     """The chapters of the quality report, from the contract JSON; `texts` holds the analysis and the
-    improvement work per section (app.stats.models.TEXT_SECTIONS), printed under its figures."""
-    year = data["year"]
-    ls, dev, com = data["lex_sarah"], data["deviations"], data["complaints"]
+    improvement work per section (app.stats.models.TEXT_SECTIONS), printed under its figures, and
+    `extra` the details (reasons per department, categories over five years) of `details()`."""
     # Units are named as the report's readers know them: by their name, without a prefix.
     where = department if department else _("socialnämnden")
-    trend = data["trend"]
-    previous = trend[-2]
+    extra = extra or {}
+    chapters = [
+        _overview_chapter(data),
+        _complaints_chapter(data, where, extra),
+        _deviations_chapter(data, where, extra),
+        _lex_sarah_chapter(data, where, extra),
+        *(more.chapter(data) for more in _MORE_KINDS.values()),
+        _departments_chapter(data),
+        _actions_chapter(data),
+        _gender_chapter(data),
+        _times_chapter(data),
+    ]
+    for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
+        chart.ident = f"chart-{n}"
+    _add_texts(chapters, texts or {})
+    return Report(data["year"], department, data, chapters, board_name=board_name, adoption=adoption or Adoption())
 
+
+def _add_texts(chapters: list[Chapter], texts: dict[str, tuple[str, str]]) -> None:
+    by_key = {chapter.key: chapter for chapter in chapters}
+    for section, (analysis, improvement) in texts.items():
+        chapter = by_key.get(SECTION_CHAPTERS.get(section, ""))
+        if chapter is None:
+            continue
+        # Empty texts are left out, not printed as empty headings.
+        chapter.texts += [(str(heading), text) for heading, text in ((TEXT_HEADINGS["analysis"], analysis),
+                                                                     (TEXT_HEADINGS["improvement"], improvement))
+                          if text.strip()]
+
+
+def _overview_chapter(data: dict) -> Chapter:
+    trend = data["trend"]
     overview = Chapter("trend", _("Utveckling över fem år"), paragraphs=trend_sentences(data))
     overview.tables.append(Table(
         "trend", _("Inkomna ärenden per år"),
@@ -453,14 +481,19 @@ def build_report(data: dict, department: str | None = None, *, board_name: str =
     overview.charts.append(Chart(
         "line", _("Inkomna ärenden per år"),
         _("Antal avvikelser, synpunkter och klagomål, lex Sarah-rapporter och anmälningar till IVO per år, "
-          "%(first)d–%(last)d.", first=trend[0]["year"], last=year),
+          "%(first)d–%(last)d.", first=trend[0]["year"], last=data["year"]),
         [str(row["year"]) for row in trend],
         [(str(KIND_PLURALS["deviation"]), [row["deviations"] for row in trend]),
          (str(KIND_PLURALS["complaint"]), [row["complaints"] for row in trend]),
          (str(KIND_PLURALS["lex_sarah"]), [row["lex_sarah"] for row in trend]),
          (_("Anmälda till IVO"), [row["notified_to_ivo"] for row in trend])],
         "trend"))
+    return overview
 
+
+def _departments_chapter(data: dict) -> Chapter:
+    year = data["year"]
+    ls, dev, com = data["lex_sarah"], data["deviations"], data["complaints"]
     departments = sorted({name for part in (ls, dev, com) for name in part["by_department"]},
                          key=lambda name: (-sum(part["by_department"].get(name, 0) for part in (ls, dev, com)),
                                            name.casefold()))
@@ -480,28 +513,76 @@ def build_report(data: dict, department: str | None = None, *, board_name: str =
              (str(KIND_PLURALS["complaint"]), [row[2] for row in per_department.rows]),
              (str(KIND_PLURALS["lex_sarah"]), [row[3] for row in per_department.rows])],
             "departments"))
+    return by_department
 
+
+def _category_chart(chapter: Chapter, part: dict, key: str, title: str) -> None:
+    if part["by_category"]:
+        chapter.charts.append(Chart(
+            "bar", title, _("%(title)s, i fallande ordning.", title=title), list(part["by_category"]),
+            [(_("Antal"), list(part["by_category"].values()))], key))
+
+
+def _growth(chapter: Chapter, kind: str, data: dict, categories: dict) -> None:
+    growth = _growth_sentence(categories.get(kind, {}), data["trend"], kind)
+    if growth:
+        chapter.paragraphs.append(growth)
+
+
+def _complaints_chapter(data: dict, where: str, extra: dict) -> Chapter:
+    year, com, trend = data["year"], data["complaints"], data["trend"]
+    categories = extra.get("category_trend", {})
     complaints = Chapter("complaints", _("Synpunkter och klagomål"), paragraphs=complaint_sentences(data, where))
+    by_category = _("Synpunkter och klagomål per kategori %(year)d", year=year)
     complaints.tables += [
         Table("complaints", _("Synpunkter och klagomål %(year)d", year=year), [_("Uppgift"), _("Antal")], [
             [_("Registrerade synpunkter och klagomål"), com["received"]],
             [_("Därav inkomna via IVO"), com["via_ivo"]],
             [_("Besvarade"), com["answered"]]]),
-        _count_table("complaint_channels", _("Synpunkter och klagomål per kanal %(year)d", year=year), _("Kanal"),
+        count_table("complaint_channels", _("Synpunkter och klagomål per kanal %(year)d", year=year), _("Kanal"),
                      com["by_channel"], CHANNEL_LABELS),
-        _count_table("complaint_categories", _("Synpunkter och klagomål per kategori %(year)d", year=year),
-                     _("Kategori"), com["by_category"]),
+        count_table("complaint_categories", by_category, _("Kategori"), com["by_category"]),
     ]
+    _category_chart(complaints, com, "complaint_categories", by_category)
+    _growth(complaints, Kind.COMPLAINT, data, categories)
+    complaints.tables.append(_category_trend_table(
+        "complaint_category_trend", _("Synpunkter och klagomål per kategori %(first)d–%(last)d",
+                                      first=trend[0]["year"], last=year),
+        Kind.COMPLAINT, trend, categories.get(Kind.COMPLAINT, {})))
+    return complaints
+
+
+def _deviations_chapter(data: dict, where: str, extra: dict) -> Chapter:
+    year, dev, trend = data["year"], data["deviations"], data["trend"]
+    categories = extra.get("category_trend", {})
     deviations = Chapter("deviations", _("Avvikelser"), paragraphs=deviation_sentences(data, where))
+    by_category = _("Avvikelser per kategori %(year)d", year=year)
     deviations.tables += [
         Table("deviations", _("Avvikelser %(year)d", year=year), [_("Uppgift"), _("Antal")], [
             [_("Inkomna avvikelser"), dev["received"]],
             [_("Beslut att inte inleda utredning"), dev["not_investigated"]],
             [_("Ledde till en lex Sarah-rapport"), dev["escalated_to_lex_sarah"]]]),
-        _count_table("deviation_categories", _("Avvikelser per kategori %(year)d", year=year), _("Kategori"),
-                     dev["by_category"]),
+        count_table("deviation_categories", by_category, _("Kategori"), dev["by_category"]),
     ]
+    _category_chart(deviations, dev, "deviation_categories", by_category)
+    deviations.tables += [
+        _reason_table("deviation_reasons", _("Avvikelser som inte utreddes, per skäl och avdelning %(year)d",
+                                             year=year), Kind.DEVIATION, dev,
+                      extra.get("reasons_by_department", {}).get(Kind.DEVIATION, {})),
+        _category_trend_table("deviation_category_trend", _("Avvikelser per kategori %(first)d–%(last)d",
+                                                            first=trend[0]["year"], last=year),
+                              Kind.DEVIATION, trend, categories.get(Kind.DEVIATION, {})),
+    ]
+    _growth(deviations, Kind.DEVIATION, data, categories)
+    return deviations
+
+
+def _lex_sarah_chapter(data: dict, where: str, extra: dict) -> Chapter:
+    year, ls, trend = data["year"], data["lex_sarah"], data["trend"]
+    previous = trend[-2]
+    categories = extra.get("category_trend", {})
     lex_sarah = Chapter("lex_sarah", _("Lex Sarah"), paragraphs=lex_sarah_sentences(data, where))
+    by_category = _("Lex Sarah-rapporter per kategori %(year)d", year=year)
     lex_sarah.tables += [
         Table("lex_sarah_comparison", _("Lex Sarah-rapporter %(previous)d och %(year)d",
                                         previous=previous["year"], year=year),
@@ -519,77 +600,54 @@ def build_report(data: dict, department: str | None = None, *, board_name: str =
             [_("Bedömda som allvarliga"), ls["serious"]],
             [_("Anmälda till IVO"), ls["notified_to_ivo"]],
             [_("Överlämnade för att utredas som avvikelser"), ls["handled_as_deviation"]]]),
-        _count_table("lex_sarah_categories", _("Lex Sarah-rapporter per kategori %(year)d", year=year),
-                     _("Kategori"), ls["by_category"]),
+        count_table("lex_sarah_categories", by_category, _("Kategori"), ls["by_category"]),
     ]
-    for chapter, part, key, title in (
-            (complaints, com, "complaint_categories", _("Synpunkter och klagomål per kategori %(year)d", year=year)),
-            (deviations, dev, "deviation_categories", _("Avvikelser per kategori %(year)d", year=year)),
-            (lex_sarah, ls, "lex_sarah_categories", _("Lex Sarah-rapporter per kategori %(year)d", year=year))):
-        if part["by_category"]:
-            chapter.charts.append(Chart(
-                "bar", title, _("%(title)s, i fallande ordning.", title=title), list(part["by_category"]),
-                [(_("Antal"), list(part["by_category"].values()))], key))
-
-    actions = Chapter("actions", _("Åtgärder"), paragraphs=action_sentences(data))
-    actions.tables.append(_count_table("actions", _("Åtgärder per typ %(year)d", year=year), _("Typ av åtgärd"),
-                                       data["actions"]["by_type"]))
-    gender = Chapter("client_gender", _("Kön"), paragraphs=gender_sentences(data))
-    gender.tables.append(_count_table("client_gender", _("Ärenden per kön på den enskilde %(year)d", year=year),
-                                      _("Kön"), data["client_gender"], GENDER_LABELS))
-    times = Chapter("median_days", _("Handläggningstider"), paragraphs=median_sentences(data))
-    times.tables.append(Table("median_days", _("Handläggningstid i dagar (median) %(year)d", year=year),
-                              [_("Mått"), _("Dagar (median)")],
-                              [[str(MEASURE_LABELS[m]), data["median_days"][m]] for m in queries.MEASURES]))
-    first, last = trend[0]["year"], year
-    extra = extra or {}
-    reasons = extra.get("reasons_by_department", {})
-    categories = extra.get("category_trend", {})
+    _category_chart(lex_sarah, ls, "lex_sarah_categories", by_category)
     lex_sarah.tables += [
         _reason_table("lex_sarah_reasons", _("Lex Sarah-rapporter som inte utreddes, per skäl och avdelning "
                                              "%(year)d", year=year), Kind.LEX_SARAH, ls,
-                      reasons.get(Kind.LEX_SARAH, {})),
-        _count_table("ivo_decisions", _("IVO:s beslut om årets anmälda lex Sarah-rapporter %(year)d", year=year),
+                      extra.get("reasons_by_department", {}).get(Kind.LEX_SARAH, {})),
+        count_table("ivo_decisions", _("IVO:s beslut om årets anmälda lex Sarah-rapporter %(year)d", year=year),
                      _("Beslut"), ls["ivo_decisions"], IVO_DECISION_LABELS),
         _category_trend_table("lex_sarah_category_trend", _("Lex Sarah-rapporter per kategori %(first)d–%(last)d",
-                                                            first=first, last=last),
+                                                            first=trend[0]["year"], last=year),
                               Kind.LEX_SARAH, trend, categories.get(Kind.LEX_SARAH, {})),
     ]
-    deviations.tables += [
-        _reason_table("deviation_reasons", _("Avvikelser som inte utreddes, per skäl och avdelning %(year)d",
-                                             year=year), Kind.DEVIATION, dev, reasons.get(Kind.DEVIATION, {})),
-        _category_trend_table("deviation_category_trend", _("Avvikelser per kategori %(first)d–%(last)d",
-                                                            first=first, last=last),
-                              Kind.DEVIATION, trend, categories.get(Kind.DEVIATION, {})),
-    ]
-    for chapter, kind in ((lex_sarah, Kind.LEX_SARAH), (deviations, Kind.DEVIATION), (complaints, Kind.COMPLAINT)):
-        growth = _growth_sentence(categories.get(kind, {}), trend, kind)
-        if growth:
-            chapter.paragraphs.append(growth)
-    complaints.tables.append(_category_trend_table(
-        "complaint_category_trend", _("Synpunkter och klagomål per kategori %(first)d–%(last)d", first=first,
-                                      last=last), Kind.COMPLAINT, trend, categories.get(Kind.COMPLAINT, {})))
-    actions.tables.append(_count_table("action_effect", _("Effekt av uppföljda åtgärder %(year)d", year=year),
-                                       _("Resultat av uppföljningen"), data["actions"]["followed_up"],
-                                       FOLLOW_UP_LABELS))
-    gender.tables.append(Table(
-        "client_gender_by_kind", _("Ärenden per ärendetyp och kön på den enskilde %(year)d", year=year),
-        [_("Kön"), str(KIND_PLURALS[Kind.DEVIATION]), str(KIND_PLURALS[Kind.COMPLAINT]),
-         str(KIND_PLURALS[Kind.LEX_SARAH])],
-        [[str(GENDER_LABELS[g]), dev["client_gender"].get(g, 0), com["client_gender"].get(g, 0),
-          ls["client_gender"].get(g, 0)] for g in CLIENT_GENDERS if g in data["client_gender"]]))
+    _growth(lex_sarah, Kind.LEX_SARAH, data, categories)
+    return lex_sarah
 
-    chapters = [overview, complaints, deviations, lex_sarah, *(more.chapter(data) for more in _MORE_KINDS.values()),
-                by_department, actions, gender, times]
-    for n, chart in enumerate(chart for chapter in chapters for chart in chapter.charts):
-        chart.ident = f"chart-{n}"
-    by_key = {chapter.key: chapter for chapter in chapters}
-    for section, (analysis, improvement) in (texts or {}).items():
-        chapter = by_key.get(SECTION_CHAPTERS.get(section, ""))
-        if chapter is None:
-            continue
-        # Empty texts are left out, not printed as empty headings.
-        chapter.texts += [(str(heading), text) for heading, text in ((TEXT_HEADINGS["analysis"], analysis),
-                                                                     (TEXT_HEADINGS["improvement"], improvement))
-                          if text.strip()]
-    return Report(year, department, data, chapters, board_name=board_name, adoption=adoption or Adoption())
+
+def _actions_chapter(data: dict) -> Chapter:
+    year = data["year"]
+    actions = Chapter("actions", _("Åtgärder"), paragraphs=action_sentences(data))
+    actions.tables += [
+        count_table("actions", _("Åtgärder per typ %(year)d", year=year), _("Typ av åtgärd"),
+                     data["actions"]["by_type"]),
+        count_table("action_effect", _("Effekt av uppföljda åtgärder %(year)d", year=year),
+                     _("Resultat av uppföljningen"), data["actions"]["followed_up"], FOLLOW_UP_LABELS),
+    ]
+    return actions
+
+
+def _gender_chapter(data: dict) -> Chapter:
+    year = data["year"]
+    ls, dev, com = data["lex_sarah"], data["deviations"], data["complaints"]
+    gender = Chapter("client_gender", _("Kön"), paragraphs=gender_sentences(data))
+    gender.tables += [
+        count_table("client_gender", _("Ärenden per kön på den enskilde %(year)d", year=year),
+                     _("Kön"), data["client_gender"], GENDER_LABELS),
+        Table("client_gender_by_kind", _("Ärenden per ärendetyp och kön på den enskilde %(year)d", year=year),
+              [_("Kön"), str(KIND_PLURALS[Kind.DEVIATION]), str(KIND_PLURALS[Kind.COMPLAINT]),
+               str(KIND_PLURALS[Kind.LEX_SARAH])],
+              [[str(GENDER_LABELS[g]), dev["client_gender"].get(g, 0), com["client_gender"].get(g, 0),
+                ls["client_gender"].get(g, 0)] for g in CLIENT_GENDERS if g in data["client_gender"]]),
+    ]
+    return gender
+
+
+def _times_chapter(data: dict) -> Chapter:
+    times = Chapter("median_days", _("Handläggningstider"), paragraphs=median_sentences(data))
+    times.tables.append(Table("median_days", _("Handläggningstid i dagar (median) %(year)d", year=data["year"]),
+                              [_("Mått"), _("Dagar (median)")],
+                              [[str(MEASURE_LABELS[m]), data["median_days"][m]] for m in queries.MEASURES]))
+    return times

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.org.models import Unit
 from app.stats import wording
 from app.stats.queries import year_start
-from app.stats.report import Chapter, Table, _count_table
+from app.stats.report import Chapter, Table, count_table
 from app.supervision.labels import DECISION_LABELS, ORIGIN_LABELS, SUBJECT_LABELS
 from app.supervision.models import (
     DECISIONS,
@@ -201,9 +201,9 @@ def chapter(data: dict):
             [_("Väntar på beslut"), sv["pending"]],
             *[[str(DECISION_LABELS[d]), n] for d, n in sv["decisions"].items()],
             [_("Tillsyner med anledning av registrerade klagomål"), sv["from_complaints"]]]),
-        _count_table("supervision_origins", _("Tillsynsärenden efter hur de inleddes %(year)d", year=year),
+        count_table("supervision_origins", _("Tillsynsärenden efter hur de inleddes %(year)d", year=year),
                      _("Inleddes genom"), _ordered(Counter(sv["by_origin"])), ORIGIN_LABELS),
-        _count_table("supervision_subjects", _("Tillsynsärenden efter vad de gäller %(year)d", year=year),
+        count_table("supervision_subjects", _("Tillsynsärenden efter vad de gäller %(year)d", year=year),
                      _("Gäller"), _ordered(Counter(sv["by_subject"])), SUBJECT_LABELS),
         Table("supervision_trend", _("Tillsynsärenden per år"), [_("År"), _("Antal")],
               [[str(row["year"]), row[KEY]] for row in data["trend"]]),
