@@ -53,11 +53,11 @@ def report(slug: str):
         form.occurred_on.data = today
     elif request.method == "POST" and form.validate_on_submit():
         try:
-            if choice == "lex_sarah":
+            if choice == Kind.LEX_SARAH:
                 return _carried_to_lex_sarah(services.carry_to_lex_sarah(_me(), form.report_data(), request.form,
                                                                          form.uploads()))
             case = services.file_report(_me(), kind, form.report_data(), form.uploads(),
-                                        ask_about_lex_sarah=kind == Kind.DEVIATION and choice != "deviation")
+                                        ask_about_lex_sarah=kind == Kind.DEVIATION and choice != Kind.DEVIATION)
         except services.IntakeError as error:
             form.add_errors(error.errors)
         except services.LexSarahNudge as asked:
@@ -68,7 +68,8 @@ def report(slug: str):
                            limits=attachments.limits(), nudge=nudge), 422 if form.errors else 200
 
 
-NUDGE_CHOICES = ("", "lex_sarah", "deviation")
+# The two buttons name the kind to file as.
+NUDGE_CHOICES = ("", Kind.LEX_SARAH, Kind.DEVIATION)
 
 
 def _carried_to_lex_sarah(carried: services.Carried):
