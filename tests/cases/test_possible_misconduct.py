@@ -77,3 +77,16 @@ def test_a_complaint_is_never_proposed_for_lex_sarah_by_its_categories(login_as,
     abuse = category("complaint", "Bemötande")
     abuse.describes_abuse = True  # even if someone marked it by hand in the database
     assert possible_misconduct(reload(case)) is False
+
+
+def test_the_triage_page_proposes_lex_sarah_before_its_own_form(login_as):
+    flagged = file_case("deviation", categories=("Psykiska övergrepp",))
+    ordinary = file_case("deviation", categories=("Dokumentation",))
+    erik = login_as("erik")
+    html = erik.get(f"/arenden/{flagged.reference}/beslut-om-utredning").get_data(as_text=True)
+    assert "Föreslås först" in html
+    assert html.find(f"/arenden/{flagged.reference}{ESCALATE}") < html.find('name="decision"')
+    assert "Föreslås först" not in erik.get(f"/arenden/{ordinary.reference}/beslut-om-utredning").get_data(
+        as_text=True)
+    # The escalation's own page does not propose itself.
+    assert "Föreslås först" not in erik.get(f"/arenden/{flagged.reference}{ESCALATE}").get_data(as_text=True)

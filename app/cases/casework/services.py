@@ -154,6 +154,7 @@ class ActionView:
     case: Case
     assignees: list[User]
     reasons: tuple[str, ...]
+    proposed: str | None = None  # the move proposed before this one (workflow.PROPOSED_FIRST)
 
 
 def open_action(actor, reference: str, move: str) -> ActionView:
@@ -166,8 +167,11 @@ def open_action(actor, reference: str, move: str) -> ActionView:
     workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
     commands.record("case.viewed", actor, case, page=move)
     db.session.commit()
+    # Deciding about the investigation of a deviation that may be a missförhållande: lex Sarah first.
+    proposed = workflow.proposed_first(commands.moves_for(actor, case), presentation_facts(case)) \
+        if move.startswith("triage") and presentation_facts(case)["possible_misconduct"] else None
     return ActionView(case=case, assignees=assignable_people(case) if move == "assign" else [],
-                      reasons=not_investigate_reasons(case.kind))
+                      reasons=not_investigate_reasons(case.kind), proposed=proposed)
 
 
 def assignable_people(case: Case) -> list[User]:
