@@ -65,7 +65,8 @@ def report(slug: str):
         else:
             return redirect(url_for("intake.receipt", reference=case.reference))
     return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug, draft=draft,
-                           limits=attachments.limits(), nudge=nudge), 422 if form.errors else 200
+                           limits=attachments.limits(), nudge=nudge,
+                           abuse_category_ids=options.abuse_category_ids), 422 if form.errors else 200
 
 
 # The two buttons name the kind to file as.

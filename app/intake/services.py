@@ -104,6 +104,8 @@ class FormOptions:
     units: list[tuple[int, str, int]]  # id, name, depth in the tree
     categories: list[tuple[int, str]]
     default_unit_id: int | None
+    # The categories that describe abuse (a deviation with one asks about lex Sarah first).
+    abuse_category_ids: tuple[int, ...] = ()
 
 
 def form_options(reporter, kind: str) -> FormOptions:
@@ -111,15 +113,18 @@ def form_options(reporter, kind: str) -> FormOptions:
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
         raise NotFound(kind)
-    units, categories = _FORM_CHOICES.get()
+    units, categories, abuse = _FORM_CHOICES.get()
     active_ids = {i for i, _name, _depth in units}
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
-    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default)
+    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default,
+                       abuse_category_ids=abuse[kind] if kind == Kind.DEVIATION else ())
 
 
-def _read_form_choices() -> tuple[tuple, dict]:
+def _read_form_choices() -> tuple[tuple, dict, dict]:
     units = tuple((u.id, u.name, u.depth) for u in tree() if u.active and _ancestors_active(u))
-    return units, {kind: tuple((c.id, c.name) for c in categories_for(kind)) for kind in KINDS}
+    lists = {kind: categories_for(kind) for kind in KINDS}
+    return (units, {kind: tuple((c.id, c.name) for c in found) for kind, found in lists.items()},
+            {kind: tuple(c.id for c in found if c.describes_abuse) for kind, found in lists.items()})
 
 
 # The units and categories the forms offer, kept in the process (app/process_cache.py): read

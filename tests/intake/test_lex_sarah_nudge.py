@@ -189,3 +189,15 @@ def test_other_errors_are_shown_before_the_nudge(login_as):
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and not _nudge_shown(html)
     assert _cases() == []
+
+
+def test_the_form_hints_before_sending_when_a_script_runs(login_as):
+    """Progressive enhancement: nudge.js shows the hint when an abuse category is ticked; the
+    page names those categories and loads the script (its own file: the CSP allows no inline script)."""
+    page = login_as("anna").get("/rapportera/avvikelse").get_data(as_text=True)
+    abuse = set(db.session.scalars(select(Category.id).where(Category.kind == "deviation",
+                                                             Category.describes_abuse)))
+    match = re.search(r'id="nudge-hint" role="status" hidden data-abuse-ids="([\d,]*)"', page)
+    assert match and {int(i) for i in match.group(1).split(",")} == abuse and len(abuse) == 4
+    assert '<script src="/static/js/nudge.js" defer></script>' in page
+    assert "nudge-hint" not in login_as("anna").get("/rapportera/lex-sarah").get_data(as_text=True)
