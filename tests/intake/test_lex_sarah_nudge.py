@@ -201,3 +201,9 @@ def test_the_form_hints_before_sending_when_a_script_runs(login_as):
     assert match and {int(i) for i in match.group(1).split(",")} == abuse and len(abuse) == 4
     assert '<script src="/static/js/nudge.js" defer></script>' in page
     assert "nudge-hint" not in login_as("anna").get("/rapportera/lex-sarah").get_data(as_text=True)
+
+
+def test_only_the_deviation_form_takes_an_answer_to_the_nudge(login_as):
+    response = post_report(login_as("anna"), "lex_sarah", valid_form("lex_sarah", nudge_choice="deviation"))
+    assert response.status_code == 400
+    assert _cases() == []
