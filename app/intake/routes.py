@@ -57,7 +57,8 @@ def report(slug: str):
                 return _carried_to_lex_sarah(services.carry_to_lex_sarah(_me(), form.report_data(), request.form,
                                                                          form.uploads()))
             case = services.file_report(_me(), kind, form.report_data(), form.uploads(),
-                                        ask_about_lex_sarah=kind == Kind.DEVIATION and choice != Kind.DEVIATION)
+                                        ask_about_lex_sarah=kind == Kind.DEVIATION,
+                                        lex_sarah_declined=choice == Kind.DEVIATION)
         except services.IntakeError as error:
             form.add_errors(error.errors)
         except services.LexSarahNudge as asked:

@@ -146,13 +146,15 @@ def _ancestors_active(unit: Unit) -> bool:
 
 # --- filing ------------------------------------------------------------------------------------
 
-def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sarah: bool = False) -> Case:
+def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sarah: bool = False,
+                lex_sarah_declined: bool = False) -> Case:
     """File a report of `kind` for `reporter`. IntakeError (nothing stored) when anything is wrong.
 
     `data` holds plain values keyed like the form's fields; `files` are uploads
     (objects with .filename and .stream). With `ask_about_lex_sarah`, a deviation with a
     category that describes abuse, or that the reporter marked as possibly a missförhållande,
-    raises LexSarahNudge instead of being filed (the reporter's form asks first).
+    raises LexSarahNudge instead of being filed (the reporter's form asks first), unless the
+    reporter has answered "send it as a deviation anyway" (`lex_sarah_declined`).
     """
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -172,7 +174,7 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
     if errors:
         raise IntakeError(errors)
     abuse = [c.name for c in categories if c.describes_abuse] if kind == Kind.DEVIATION else []
-    if ask_about_lex_sarah and (abuse or fields.get("possible_misconduct")):
+    if ask_about_lex_sarah and not lex_sarah_declined and (abuse or fields.get("possible_misconduct")):
         # Asked only once everything else is right, so that the answer files it at once.
         raise LexSarahNudge(abuse, fields["possible_misconduct"], [f.filename for f in files])
 
@@ -183,7 +185,8 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
             db.session.add(ComplaintDetails(case=case, **complaint))
         if abuse or fields.get("possible_misconduct"):
             journal.add_event(case, "possible_misconduct", reporter,
-                              text=_possible_misconduct_text(abuse, fields["possible_misconduct"]),
+                              text=_possible_misconduct_text(abuse, fields["possible_misconduct"],
+                                                             lex_sarah_declined),
                               abuse_categories=abuse, reporter_marked=fields["possible_misconduct"])
         written = attachments.store(case, checked_files, reporter)
         db.session.flush()
@@ -203,7 +206,7 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
     return case
 
 
-def _possible_misconduct_text(abuse: list[str], reporter_marked: bool) -> str:
+def _possible_misconduct_text(abuse: list[str], reporter_marked: bool, declined: bool) -> str:
     """The journal's sentence: why the deviation may be a lex Sarah matter (stored in Swedish)."""
     with force_locale("sv"):
         reasons = []
@@ -211,8 +214,11 @@ def _possible_misconduct_text(abuse: list[str], reporter_marked: bool) -> str:
             reasons.append(_("rapportören markerade att det kan vara ett missförhållande"))
         if abuse:
             reasons.append(_("kategorin beskriver övergrepp (%(names)s)", names=", ".join(abuse)))
-        return _("Kan vara ett missförhållande (lex Sarah): %(reasons)s. Rapportören fick frågan om att "
-                 "rapportera enligt lex Sarah och skickade den som avvikelse.", reasons=" och ".join(reasons))
+        text = _("Kan vara ett missförhållande (lex Sarah): %(reasons)s.", reasons=" och ".join(reasons))
+        if declined:
+            text += " " + _("Rapportören fick frågan om att rapportera enligt lex Sarah och skickade den som "
+                            "avvikelse.")
+        return text
 
 
 def carry_to_lex_sarah(reporter, data: dict, formdata, files=()) -> Carried:

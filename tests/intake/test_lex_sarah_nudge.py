@@ -3,6 +3,7 @@ that the reporter marks as possibly a missförhållande, is not stored at once; 
 asked whether to report it under lex Sarah instead, and the choice is theirs."""
 
 import re
+from datetime import date
 
 from sqlalchemy import select
 
@@ -98,7 +99,23 @@ def test_sending_as_a_deviation_anyway_stores_one_deviation_with_the_flag(login_
     events = [(e.event, e.text) for e in case.journal]
     assert events[0][0] == "filed"
     assert events[1][0] == "possible_misconduct"
-    assert "Ekonomiska övergrepp" in events[1][1] and "lex Sarah" in events[1][1]
+    assert events[1][1] == ("Kan vara ett missförhållande (lex Sarah): rapportören markerade att det kan vara ett "
+                            "missförhållande och kategorin beskriver övergrepp (Ekonomiska övergrepp). Rapportören "
+                            "fick frågan om att rapportera enligt lex Sarah och skickade den som avvikelse.")
+
+
+def test_filed_without_the_question_the_journal_does_not_say_it_was_asked(login_as):
+    """Another caller of the service (the demo data, an import) files at once; the journal keeps why."""
+    from app.auth.models import User
+    from app.intake import services
+    anna = db.session.scalar(select(User).where(User.username == "anna"))
+    form = _abuse_form()
+    data = {**form, "unit_id": int(form["unit_id"]), "category_ids": [int(i) for i in form["category_ids"]],
+            "occurred_on": date(2026, 3, 2), "occurred_time": None}
+    case = services.file_report(anna, "deviation", data)
+    assert [(e.event, e.text) for e in case.journal][1] == (
+        "possible_misconduct", "Kan vara ett missförhållande (lex Sarah): kategorin beskriver övergrepp "
+                               "(Ekonomiska övergrepp).")
 
 
 def test_an_abuse_category_without_the_box_is_journaled_but_not_flagged_by_the_reporter(login_as):
