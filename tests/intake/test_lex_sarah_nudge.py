@@ -224,3 +224,15 @@ def test_only_the_deviation_form_takes_an_answer_to_the_nudge(login_as):
     response = post_report(login_as("anna"), "lex_sarah", valid_form("lex_sarah", nudge_choice="deviation"))
     assert response.status_code == 400
     assert _cases() == []
+
+
+def test_a_category_the_lex_sarah_list_lacks_is_named_for_choosing_again(login_as):
+    other = db.session.get(Category, _category_id("lex_sarah", "Ekonomiska övergrepp"))
+    other.active = False
+    db.session.commit()
+    anna = login_as("anna")
+    response = post_report(anna, "deviation", _abuse_form(nudge_choice="lex_sarah"))
+    page = anna.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Lex Sarah-listan har inte kategorin Ekonomiska övergrepp. Välj kategori igen." in page
+    assert _draft("anna", "lex_sarah").fields.get("category_ids", []) == []
+    assert _cases() == []
