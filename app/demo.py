@@ -24,6 +24,8 @@ DEVIATION_CATEGORIES = [
     "Sekretess", "Fysisk miljö, utrustning, teknik", "Fysiska övergrepp", "Psykiska övergrepp",
     "Sexuella övergrepp", "Ekonomiska övergrepp",
 ]
+# The deviation categories that describe abuse: a deviation filed with one is first offered as lex Sarah.
+ABUSE_CATEGORIES = ["Fysiska övergrepp", "Psykiska övergrepp", "Sexuella övergrepp", "Ekonomiska övergrepp"]
 COMPLAINT_CATEGORIES = ["Bemötande", "Handläggning", "Kompetens", "Tillgänglighet", "Insatsens kvalitet"]
 DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo login, refused in production
 DEMO_USERS = [
@@ -77,7 +79,8 @@ def load_demo_data(env: str) -> list[str]:
         existing = set(db.session.scalars(select(Category.name).where(Category.kind == kind)))
         for position, name in enumerate(names, start=1):
             if name not in existing:
-                db.session.add(Category(kind=kind, name=name, position=position))
+                db.session.add(Category(kind=kind, name=name, position=position,
+                                        describes_abuse=kind == Kind.DEVIATION and name in ABUSE_CATEGORIES))
                 created.append(f"category {kind}: {name}")
     created += [f"action type: {name}" for name in ensure_default_types()]
 

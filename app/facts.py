@@ -141,3 +141,16 @@ def facts_for(case: Case) -> dict[str, bool]:
         "answer_recorded_or_not_wanted": details is not None and (
             case.status == Status.ANSWERED or no_answer_possible),
     }
+
+
+def possible_misconduct(case: Case) -> bool:
+    """A deviation that may be a missförhållande: its reporter marked it so, or one of its
+    categories describes abuse (as the admin marks them). The triage proposes lex Sarah first
+    (workflow.PROPOSED_FIRST); it is no requirement of any move."""
+    return case.kind == Kind.DEVIATION and (bool(case.possible_misconduct)
+                                            or any(c.describes_abuse for c in case.categories))
+
+
+def presentation_facts(case: Case) -> dict[str, bool]:
+    """The facts that decide what the case page proposes first, not what may be done."""
+    return {"possible_misconduct": possible_misconduct(case)}

@@ -13,6 +13,7 @@ from app.supervision.labels import JOURNAL_EVENT_LABELS as SUPERVISION_EVENT_LAB
 # reads the source for every event written).
 EVENT_LABELS = {
     "filed": _l("Ärendet registrerades"),
+    "possible_misconduct": _l("Kan vara ett missförhållande (lex Sarah)"),
     "assigned": _l("Handläggare tilldelades"),
     "unassigned": _l("Handläggaren togs bort"),
     "disqualified": _l("Jäv anmäldes"),

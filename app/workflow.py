@@ -14,7 +14,7 @@ steps (which statuses each one runs in) are in DEADLINE_STEPS.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -264,6 +264,21 @@ REQUIREMENTS: frozenset[str] = frozenset(
     for fact in (*move.requires, *(f for r in move.requires_by_kind.values() for f in r)))
 FORM_FACTS: frozenset[str] = frozenset({"not_investigate_reason", "reopen_reason", "open_actions_confirmed",
                                         "position_reason"})
+
+
+# Presentation, not permission: when a fact holds and the move is among those possible now,
+# the interface proposes it first (and explains why). A deviation that may be a missförhållande
+# (an abuse category, or the reporter's own mark) is proposed for lex Sarah before anything
+# else; the move itself keeps its own row above.
+PROPOSED_FIRST: Mapping[str, str] = MappingProxyType({
+    "possible_misconduct": "escalate_to_lex_sarah",
+})
+
+
+def proposed_first(moves: Iterable[str], facts: Mapping[str, bool]) -> str | None:
+    """The move to propose first among `moves` (the names offered now), or None."""
+    offered = set(moves)
+    return next((move for fact, move in PROPOSED_FIRST.items() if facts.get(fact) and move in offered), None)
 
 
 def _met(requirement: str, facts: Mapping[str, bool]) -> bool:

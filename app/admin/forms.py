@@ -85,6 +85,7 @@ class PublicTextForm(FlaskForm):
 class CategoryForm(FlaskForm):
     name = StringField(_l("Kategori"), validators=[DataRequired(_l("Ange ett namn.")), Length(max=200)])
     active = BooleanField(_l("Används"), default=True)
+    describes_abuse = BooleanField(_l("Beskriver övergrepp"))
 
 
 class AuditFilterForm(FlaskForm):

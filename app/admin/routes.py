@@ -245,9 +245,13 @@ def edit_category(category_id: int):
     form = CategoryForm(obj=category) if request.method == "GET" else CategoryForm()
     if form.validate_on_submit():
         try:
-            categories.update_category(_me(), category, name=form.name.data, active=form.active.data)
+            # The mark is offered on the deviation list only; elsewhere an absent box changes nothing.
+            marked = form.describes_abuse.data if category.kind == Kind.DEVIATION or form.describes_abuse.data \
+                else None
+            categories.update_category(_me(), category, name=form.name.data, active=form.active.data,
+                                       describes_abuse=marked)
         except categories.CategoryError as error:
-            form.name.errors.append(error.message)
+            getattr(form, error.field or "name", form.name).errors.append(error.message)
         else:
             flash(_("Kategorin är sparad."), "success")
             return redirect(url_for("admin.category_lists", kind=category.kind))

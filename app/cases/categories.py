@@ -8,6 +8,7 @@ from app.auth.permissions import Action, ensure
 from app.cases.models import CASE_KINDS, Category
 from app.commands import Refused
 from app.extensions import db
+from app.workflow import Kind
 
 
 class CategoryError(Refused):
@@ -54,10 +55,18 @@ def add_category(actor, kind: str, name: str) -> Category:
     return category
 
 
-def update_category(actor, category: Category, *, name: str, active: bool) -> None:
+def update_category(actor, category: Category, *, name: str, active: bool,
+                    describes_abuse: bool | None = None) -> None:
+    """`describes_abuse` None leaves the mark as it is (the lists other than deviations' have none)."""
     ensure(actor, Action.MANAGE_CATEGORIES)
     name = _clean(category.kind, name, exclude_id=category.id)
+    if describes_abuse and category.kind != Kind.DEVIATION:
+        # Only the deviation form asks whether the report is a lex Sarah matter.
+        raise CategoryError(_("Bara avvikelsernas kategorier kan markeras som övergrepp."), "describes_abuse")
     changes = {}
+    if describes_abuse is not None and describes_abuse != category.describes_abuse:
+        changes["describes_abuse"] = describes_abuse
+        category.describes_abuse = describes_abuse
     if name != category.name:
         changes["name"] = name
         category.name = name

@@ -1,7 +1,7 @@
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -30,6 +30,9 @@ class Category(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
+    # The admin marks the categories that describe abuse (fysiska, psykiska, sexuella, ekonomiska
+    # övergrepp): a deviation filed with one is first offered as a lex Sarah report (app.intake).
+    describes_abuse: Mapped[bool] = mapped_column(server_default=false())
 
 
 # --- the case and what hangs off it --------------------------------------------------------
@@ -122,6 +125,10 @@ class Case(db.Model):
     # lex Sarah
     lex_sarah_type: Mapped[str | None] = mapped_column(String(20))
     bypass_manager: Mapped[bool] = mapped_column(default=False)
+    # The reporter of a deviation ticked "this may be a missförhållande (lex Sarah)" and still
+    # sent it as a deviation: the triage proposes the escalation first (facts.possible_misconduct).
+    # A default in the database only: older migrations' tests insert the model's columns.
+    possible_misconduct: Mapped[bool] = mapped_column(server_default=false())
 
     # triage: investigate, or a documented decision not to (statistics count "not_investigate")
     triage_decision: Mapped[str | None] = mapped_column(String(20))  # TRIAGE_DECISIONS

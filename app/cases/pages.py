@@ -116,7 +116,8 @@ def handle(reference: str, spec: MovePage, form):
         _set_version(form, view.case.version)
     _fill_choices(form, view)
     status = 422 if form.errors else 200
-    return render_template("cases/action.html", case=view.case, form=form, spec=spec), status
+    return render_template("cases/action.html", case=view.case, form=form, spec=spec,
+                           proposed=getattr(view, "proposed", None)), status
 
 
 def _fill_choices(form, view) -> None:

@@ -71,6 +71,21 @@ def save(user, kind: str, formdata) -> ReportDraft:
     return draft
 
 
+def carry(user, from_kind: str, to_kind: str, formdata) -> ReportDraft:
+    """What was typed into one kind's form becomes the person's draft of another kind (a
+    deviation its reporter chose to report under lex Sarah), in one transaction: the text is
+    kept in one place only. An earlier draft of `to_kind` is replaced."""
+    ensure(user, Action.FILE_REPORT)
+    remove_in_transaction(user, from_kind)
+    draft = draft_for(user, to_kind)
+    if draft is None:
+        draft = ReportDraft(user_id=user.id, kind=to_kind, fields={})
+        db.session.add(draft)
+    draft.fields, draft.updated_at = _plain(formdata), utcnow()
+    db.session.commit()
+    return draft
+
+
 def remove_in_transaction(user, kind: str) -> None:
     """Drop the person's draft of this kind in the current transaction (filing the report commits it)."""
     db.session.execute(delete(ReportDraft).where(ReportDraft.user_id == user.id, ReportDraft.kind == kind))

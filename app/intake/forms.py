@@ -151,7 +151,11 @@ class ReportForm(FlaskForm):
 
 
 class DeviationForm(ReportForm):
-    pass
+    possible_misconduct = BooleanField(
+        _l("Detta kan vara ett missförhållande (lex Sarah)"),
+        description=_l("Kryssa i om den enskilde kan ha skadats eller utsatts för fara, till exempel genom "
+                       "övergrepp, försummelse eller att en insats inte gavs. Du får då frågan om du vill "
+                       "rapportera enligt lex Sarah i stället."))
 
 
 class LexSarahForm(ReportForm):

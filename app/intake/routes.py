@@ -43,18 +43,47 @@ def report(slug: str):
         drafts.save(_me(), kind, request.form)
         flash(_("Utkastet är sparat. Bara du kan se det. Filer sparas inte i ett utkast."), "success")
         return redirect(url_for("intake.report", slug=slug))
+    # The answer to "Kan detta vara ett missförhållande?" (a deviation's nudge); none yet: "".
+    choice = request.form.get("nudge_choice", "") if request.method == "POST" else ""
+    if choice not in NUDGE_CHOICES or (choice and kind != Kind.DEVIATION):
+        abort(400)  # only a hand-made request sends another value
+    nudge = None
     if request.method == "GET" and not draft:
         form.unit_id.data = options.default_unit_id
         form.occurred_on.data = today
     elif request.method == "POST" and form.validate_on_submit():
         try:
-            case = services.file_report(_me(), kind, form.report_data(), form.uploads())
+            if choice == Kind.LEX_SARAH:
+                return _carried_to_lex_sarah(services.carry_to_lex_sarah(_me(), form.report_data(), request.form,
+                                                                         form.uploads()))
+            case = services.file_report(_me(), kind, form.report_data(), form.uploads(),
+                                        ask_about_lex_sarah=kind == Kind.DEVIATION,
+                                        lex_sarah_declined=choice == Kind.DEVIATION)
         except services.IntakeError as error:
             form.add_errors(error.errors)
+        except services.LexSarahNudge as asked:
+            nudge = asked  # nothing stored: the form again, with the question on top
         else:
             return redirect(url_for("intake.receipt", reference=case.reference))
     return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug, draft=draft,
-                           limits=attachments.limits()), 422 if form.errors else 200
+                           limits=attachments.limits(), nudge=nudge,
+                           abuse_category_ids=options.abuse_category_ids), 422 if form.errors else 200
+
+
+# The two buttons name the kind to file as.
+NUDGE_CHOICES = ("", Kind.LEX_SARAH, Kind.DEVIATION)
+
+
+def _carried_to_lex_sarah(carried: services.Carried):
+    flash(_("Det du skrev i avvikelsen finns nu här. Välj vad rapporten gäller, se över texten och skicka "
+            "lex Sarah-rapporten."), "success")
+    if carried.unmatched_categories:
+        flash(_("Lex Sarah-listan har inte kategorin %(names)s. Välj kategori igen.",
+                names=", ".join(carried.unmatched_categories)), "warning")
+    if carried.file_names:
+        flash(_("Filerna kunde inte följa med (%(names)s). Välj filerna igen under Bilagor innan du skickar.",
+                names=", ".join(carried.file_names)), "warning")
+    return redirect(url_for("intake.report", slug="lex-sarah"))
 
 
 @bp.route("/rapportera/<any(avvikelse, 'lex-sarah', klagomal):slug>/utkast", methods=["POST"])

@@ -13,12 +13,15 @@ from datetime import date, datetime, time
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from app import audit, commands
 from app.auth.permissions import Action, PermissionDenied, can, ensure
+from app.cases import journal
 from app.cases.categories import categories_for
 from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import (
@@ -76,6 +79,24 @@ class NotFound(commands.NotFound):
     """No such case or attachment (routes answer 404)."""
 
 
+class LexSarahNudge(Exception):  # a question to the reporter, not an error
+    """Not filed (nothing stored): the deviation may be a lex Sarah matter, and the reporter is
+    asked first whether to report it under lex Sarah or send it as a deviation anyway."""
+
+    def __init__(self, abuse_categories: list[str], reporter_marked: bool, file_names: list[str]):
+        super().__init__("lex Sarah?")
+        self.abuse_categories = abuse_categories  # the chosen categories that describe abuse
+        self.reporter_marked = reporter_marked    # the reporter ticked "Detta kan vara ett missförhållande"
+        self.file_names = file_names              # the files chosen, which a page shown again cannot keep
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What became of a deviation carried into the lex Sarah form."""
+    unmatched_categories: list[str]  # chosen categories the lex Sarah list has no category of that name for
+    file_names: list[str]            # files chosen, which are never kept in a draft
+
+
 # --- what the forms offer ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -83,6 +104,8 @@ class FormOptions:
     units: list[tuple[int, str, int]]  # id, name, depth in the tree
     categories: list[tuple[int, str]]
     default_unit_id: int | None
+    # The categories that describe abuse (a deviation with one asks about lex Sarah first).
+    abuse_category_ids: tuple[int, ...] = ()
 
 
 def form_options(reporter, kind: str) -> FormOptions:
@@ -90,15 +113,18 @@ def form_options(reporter, kind: str) -> FormOptions:
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
         raise NotFound(kind)
-    units, categories = _FORM_CHOICES.get()
+    units, categories, abuse = _FORM_CHOICES.get()
     active_ids = {i for i, _name, _depth in units}
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
-    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default)
+    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default,
+                       abuse_category_ids=abuse[kind] if kind == Kind.DEVIATION else ())
 
 
-def _read_form_choices() -> tuple[tuple, dict]:
+def _read_form_choices() -> tuple[tuple, dict, dict]:
     units = tuple((u.id, u.name, u.depth) for u in tree() if u.active and _ancestors_active(u))
-    return units, {kind: tuple((c.id, c.name) for c in categories_for(kind)) for kind in KINDS}
+    lists = {kind: categories_for(kind) for kind in KINDS}
+    return (units, {kind: tuple((c.id, c.name) for c in found) for kind, found in lists.items()},
+            {kind: tuple(c.id for c in found if c.describes_abuse) for kind, found in lists.items()})
 
 
 # The units and categories the forms offer, kept in the process (app/process_cache.py): read
@@ -120,11 +146,15 @@ def _ancestors_active(unit: Unit) -> bool:
 
 # --- filing ------------------------------------------------------------------------------------
 
-def file_report(reporter, kind: str, data: dict, files=()) -> Case:
+def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sarah: bool = False,
+                lex_sarah_declined: bool = False) -> Case:
     """File a report of `kind` for `reporter`. IntakeError (nothing stored) when anything is wrong.
 
     `data` holds plain values keyed like the form's fields; `files` are uploads
-    (objects with .filename and .stream).
+    (objects with .filename and .stream). With `ask_about_lex_sarah`, a deviation with a
+    category that describes abuse, or that the reporter marked as possibly a missförhållande,
+    raises LexSarahNudge instead of being filed (the reporter's form asks first), unless the
+    reporter has answered "send it as a deviation anyway" (`lex_sarah_declined`).
     """
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -133,6 +163,8 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
     fields, unit, categories = _clean_common(kind, data, errors)
     if kind == Kind.LEX_SARAH:
         fields.update(_clean_lex_sarah(data, errors))
+    if kind == Kind.DEVIATION:
+        fields["possible_misconduct"] = bool(data.get("possible_misconduct"))
     complaint = _clean_complaint(data, errors) if kind == Kind.COMPLAINT else None
     try:
         checked_files = attachments.inspect(files)
@@ -141,12 +173,21 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
         checked_files = []
     if errors:
         raise IntakeError(errors)
+    abuse = [c.name for c in categories if c.describes_abuse] if kind == Kind.DEVIATION else []
+    if ask_about_lex_sarah and not lex_sarah_declined and (abuse or fields.get("possible_misconduct")):
+        # Asked only once everything else is right, so that the answer files it at once.
+        raise LexSarahNudge(abuse, fields["possible_misconduct"], [f.filename for f in files])
 
     written: list[str] = []  # stored names
     try:
         case = open_case(kind=kind, unit=unit, reporter=reporter, categories=categories, **fields)
         if complaint is not None:
             db.session.add(ComplaintDetails(case=case, **complaint))
+        if abuse or fields.get("possible_misconduct"):
+            journal.add_event(case, "possible_misconduct", reporter,
+                              text=_possible_misconduct_text(abuse, fields["possible_misconduct"],
+                                                             lex_sarah_declined),
+                              abuse_categories=abuse, reporter_marked=fields["possible_misconduct"])
         written = attachments.store(case, checked_files, reporter)
         db.session.flush()
         for attachment in case.attachments:
@@ -163,6 +204,41 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
         attachments.discard(written)
         raise
     return case
+
+
+def _possible_misconduct_text(abuse: list[str], reporter_marked: bool, declined: bool) -> str:
+    """The journal's sentence: why the deviation may be a lex Sarah matter (stored in Swedish)."""
+    with force_locale("sv"):
+        reasons = []
+        if reporter_marked:
+            reasons.append(_("rapportören markerade att det kan vara ett missförhållande"))
+        if abuse:
+            reasons.append(_("kategorin beskriver övergrepp (%(names)s)", names=", ".join(abuse)))
+        text = _("Kan vara ett missförhållande (lex Sarah): %(reasons)s.", reasons=" och ".join(reasons))
+        if declined:
+            text += " " + _("Rapportören fick frågan om att rapportera enligt lex Sarah och skickade den som "
+                            "avvikelse.")
+        return text
+
+
+def carry_to_lex_sarah(reporter, data: dict, formdata, files=()) -> Carried:
+    """The reporter chose to report their deviation under lex Sarah: what they typed becomes
+    their lex Sarah draft (replacing an earlier one), with the lex Sarah categories of the same
+    names, and their deviation draft goes; nothing is filed until they send the lex Sarah form,
+    where they say what the report concerns. IntakeError (nothing changed) for junk, as when filing."""
+    ensure(reporter, Action.FILE_REPORT)
+    errors: dict[str, list[str]] = {}
+    _fields, _unit, categories = _clean_common(Kind.DEVIATION, data, errors)
+    if errors:
+        raise IntakeError(errors)
+    names = [c.name for c in categories]
+    same = {c.name: c.id for c in categories_for(Kind.LEX_SARAH) if c.name in names}
+    carried = MultiDict([(name, value) for name in formdata for value in formdata.getlist(name)
+                         if name not in ("category_ids", "possible_misconduct", "nudge_choice")])
+    carried.setlist("category_ids", [str(same[name]) for name in names if name in same])
+    drafts.carry(reporter, Kind.DEVIATION, Kind.LEX_SARAH, carried)
+    return Carried(unmatched_categories=[name for name in names if name not in same],
+                   file_names=[f.filename for f in files])
 
 
 def _text(data: dict, name: str) -> str:

@@ -21,6 +21,7 @@ def case(reference: str):
     if not view.full:
         return reporter_page(view.case)  # "Mina rapporter"'s page (app.intake)
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
+                           proposed=view.proposed,
                            panels=panels.for_case(me(), view.case, view.moves, request.args),
                            take_form=forms.AssignToMeForm(version=view.case.version),
                            investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))

@@ -33,7 +33,7 @@ from app.cases.signals import reporter_given_feedback
 from app.clock import moment_on, to_local, today_local, utcnow
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError  # noqa: F401 - the routes catch them here
 from app.extensions import db
-from app.facts import OFFERED_FORM_FACTS, facts_for, open_action_ids
+from app.facts import OFFERED_FORM_FACTS, facts_for, open_action_ids, presentation_facts
 from app.org.models import Unit
 from app.process_cache import ProcessCache
 from app.urls import external_url
@@ -126,6 +126,7 @@ class CaseView:
     full: bool               # False: the reporter's limited view (status and feedback)
     moves: list[str]         # the workflow moves this person can make now
     can_take: bool           # "assign to me" applies
+    proposed: str | None = None  # the move proposed first, and explained (workflow.PROPOSED_FIRST)
 
 
 def view_case(actor, reference: str) -> CaseView:
@@ -144,7 +145,8 @@ def view_case(actor, reference: str) -> CaseView:
     moves = commands.moves_for(actor, case) if full else []
     can_take = ("assign" in moves and case.assigned_to_id != actor.id
                 and can(actor, Action.BE_ASSIGNED, case))
-    return CaseView(case=case, full=full, moves=moves, can_take=can_take)
+    proposed = workflow.proposed_first(moves, presentation_facts(case)) if moves else None
+    return CaseView(case=case, full=full, moves=moves, can_take=can_take, proposed=proposed)
 
 
 @dataclass
@@ -152,6 +154,7 @@ class ActionView:
     case: Case
     assignees: list[User]
     reasons: tuple[str, ...]
+    proposed: str | None = None  # the move proposed before this one (workflow.PROPOSED_FIRST)
 
 
 def open_action(actor, reference: str, move: str) -> ActionView:
@@ -164,8 +167,11 @@ def open_action(actor, reference: str, move: str) -> ActionView:
     workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
     commands.record("case.viewed", actor, case, page=move)
     db.session.commit()
+    # Deciding about the investigation of a deviation that may be a missförhållande: lex Sarah first.
+    proposed = workflow.proposed_first(commands.moves_for(actor, case), presentation_facts(case)) \
+        if move.startswith("triage") and presentation_facts(case)["possible_misconduct"] else None
     return ActionView(case=case, assignees=assignable_people(case) if move == "assign" else [],
-                      reasons=not_investigate_reasons(case.kind))
+                      reasons=not_investigate_reasons(case.kind), proposed=proposed)
 
 
 def assignable_people(case: Case) -> list[User]:
