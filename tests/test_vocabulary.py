@@ -18,7 +18,7 @@ VALUES = {k.value for k in workflow.Kind} | {s.value for s in workflow.Status}
 
 # file -> (how many literals are allowed, why they are not kinds or statuses)
 ALLOWED = {
-    "stats/report.py": (30, "keys of the statistics contract (docs/statistics.md): 'received', 'answered', "
+    "stats/report.py": (32, "keys of the statistics contract (docs/statistics.md): 'received', 'answered', "
                             "'lex_sarah', 'supervision' name counts and sections in the JSON, not a case's state"),
     "stats/contract.py": (9, "the contract's keys and the sections of the chapter (SECTION_CHAPTERS, TREND_KINDS)"),
     "stats/sentences.py": (16, "the contract's keys the sentences read ('lex_sarah', 'received', 'answered')"),

@@ -1,6 +1,6 @@
 """abuse categories and the deviation's "possibly a missförhållande"
 
-Revision ID: 0027_abuse_categories
+Revision ID: 0024_abuse_categories
 Revises: 0023_lex_sarah_duties
 Create Date: 2026-12-05 13:00:00
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0027_abuse_categories'
+revision = '0024_abuse_categories'
 down_revision = '0023_lex_sarah_duties'
 branch_labels = None
 depends_on = None
