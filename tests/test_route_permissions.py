@@ -244,7 +244,7 @@ def _demo_action() -> int:
     if identifier is None:
         case = db.session.scalar(select(Case).where(Case.reference == _demo_case()))
         erik = db.session.scalar(select(User).where(User.username == "erik"))
-        identifier = actions.add_action(erik, case, type_id=_demo_ids()["type_id"], description="Ny rutin.",
+        identifier = actions.add_action(erik, case.reference, type_id=_demo_ids()["type_id"], description="Ny rutin.",
                                         responsible_id=erik.id, due_on=today_local()).id
     return identifier
 

@@ -234,6 +234,31 @@ def can_move(user, move: str, case) -> bool:
     return action is not None and can(user, action, case)
 
 
+# Which permission each move of an action's own machine (app/actions/workflow.py) needs.
+# Starting and completing may be done by the person responsible (PROGRESS_ACTION, asked of the
+# action); cancelling, re-planning and following up are casework (WORK_CASE, asked of its case).
+ACTION_MOVE_ACTIONS: dict[str, Action] = {
+    "start": Action.PROGRESS_ACTION,
+    "complete": Action.PROGRESS_ACTION,
+    "cancel": Action.WORK_CASE,
+    "edit": Action.WORK_CASE,
+    "follow_up": Action.WORK_CASE,
+}
+
+
+def action_move_action(move: str) -> Action | None:
+    """The permission a move of the action machine needs (None: no such move)."""
+    return ACTION_MOVE_ACTIONS.get(move)
+
+
+def can_move_action(user, move: str, action) -> bool:
+    """May the user make this move on the action (whether it fits now is app.actions.workflow's answer)?"""
+    needed = ACTION_MOVE_ACTIONS.get(move)
+    if needed is None:
+        return False
+    return can(user, needed, action if needed in ON_AN_ACTION else action.case)
+
+
 def may_register_supervision_for(user, unit_path) -> bool:
     """A supervision case about the unit with these ancestor ids: officers and admins for any
     unit, an investigator only for a unit of theirs (or below one)."""
