@@ -36,12 +36,10 @@ from app.auth.permissions import Action, PermissionDenied, can, can_move, can_mo
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
-from app.commands import ActionConflict, ActionError, ActionNotFound
+from app.commands import ActionConflict, ActionError  # the contract's errors, as the routes meet them
 from app.extensions import db
 from app.facts import OFFERED_ACTION_FORM_FACTS, facts_for_action
 from app.urls import external_url
-
-__all__ = ["ActionConflict", "ActionError", "ActionNotFound"]  # the contract's errors, as the routes meet them
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT = 4000
