@@ -167,6 +167,7 @@ def change_status(action_id: int):
             _attach(form, error, "status")
         except services.ActionConflict as conflict:
             flash(_conflict_message(), "error")
+            _set_version(form, conflict.action.version)
             return _render_action(conflict.action, status_form=form, code=409)
         else:
             flash(_("Åtgärden är nu: %(status)s.", status=action_status_label(action.status)), "success")
@@ -186,12 +187,20 @@ def record_follow_up(action_id: int):
             _attach(form, error, "result")
         except services.ActionConflict as conflict:
             flash(_conflict_message(), "error")
+            _set_version(form, conflict.action.version)
             return _render_action(conflict.action, follow_up_form=form, code=409)
         else:
             flash(_("Uppföljningen är registrerad."), "success")
             return redirect(url_for("actions.show", action_id=action_id))
     action = services.action_for_form(_me(), action_id, "follow_up")
     return _render_action(action, follow_up_form=form, code=422)
+
+
+def _set_version(form, version: int) -> None:
+    """The conflict page keeps what the person typed, with the version they have now read, so
+    that sending it again is a change to what they saw (the hidden field renders what was posted)."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]
 
 
 def _attach(form, error: services.ActionError, fallback: str) -> None:
@@ -212,8 +221,9 @@ def edit(action_id: int):
                                    expected_version=form.version.data)
         except services.ActionError as error:
             _attach(form, error, "description")
-        except services.ActionConflict:
+        except services.ActionConflict as conflict:
             flash(_conflict_message(), "error")
+            _set_version(form, conflict.action.version)
             code = 409
         else:
             flash(_("Åtgärden är sparad."), "success")

@@ -64,3 +64,26 @@ def test_each_command_moves_the_version_once(case):
     with clock.frozen(SOON):
         services.update_action_status(user("erik"), action.id, "in_progress", expected_version=before)
     assert action.version == before + 1
+
+
+def test_the_conflict_page_carries_the_current_version_so_the_change_can_be_sent_again(case, login_as):
+    import re
+    action = add(case)
+    old = action.version
+    erik = login_as("erik")
+    with clock.frozen(SOON):
+        erik.post(f"/atgarder/{action.id}/status", data={"status": "in_progress", "version": old})
+        db.session.expire_all()
+        current = db.session.get(type(action), action.id).version
+        for path, data, field_id in [
+                (f"/atgarder/{action.id}/status", {"status": "cancelled", "cancel_reason": "Gammal flik."},
+                 "status-version"),
+                (f"/atgarder/{action.id}/andra", {"type_id": action.type_id, "description": "Gammal flik",
+                                                  "responsible_id": user("erik").id, "due_on": "2026-04-01"},
+                 "version")]:
+            html = erik.post(path, data={**data, "version": old}).get_data(as_text=True)
+            sent = re.search(rf'id="{field_id}" name="version" type="hidden" value="(\d+)"', html)
+            assert sent and int(sent.group(1)) == current, path
+        response = erik.post(f"/atgarder/{action.id}/status", data={
+            "status": "cancelled", "cancel_reason": "Gammal flik.", "version": current})
+    assert response.status_code == 302
