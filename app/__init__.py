@@ -50,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_case_panels()
     _connect_signals()
+    _hand_in_checks()
     _register_login(app)
     _register_errors(app)
     security_headers.init_app(app)
@@ -154,6 +155,14 @@ def _connect_signals() -> None:
     from app.lexsarah.signals import ivo_demanded_measures
     ivo_demanded_measures.connect(actions_for_ivo_demands)
     reporter_given_feedback.connect(fill_reporter_item)
+
+
+def _hand_in_checks() -> None:
+    """The permission function's answers a package below app/auth needs without importing it:
+    the organisation tree (app/org), which the accounts build on."""
+    from app.auth.permissions import Action, ensure
+    from app.org import services as org
+    org.set_permission_check(lambda actor: ensure(actor, Action.MANAGE_UNITS))
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -17,6 +17,13 @@ version the person's form was loaded with and asks the state machine (with the f
 app.facts); the service checks its input, makes the change, writes the journal and
 ``record``s the audit entry; ``commit`` commits once. Mail queued meanwhile
 (app.mailer.queue_email) is delivered by the session's after-commit hook, never by hand.
+
+A command on an action (app/actions: an action has its own version and its own small machine,
+app/actions/workflow.py) has the same shape: ``begin_action`` loads the action by id, asks
+the permission function (``can_move_action``), compares the version and asks the action's
+machine; ``target_action`` gives the status after the move with the form's facts;
+``commit_action`` commits once. They raise the same kinds of error: ``ActionNotFound``,
+``ActionError`` (a Refused: the machine's refusal in the form's words), ``ActionConflict``.
 """
 
 from __future__ import annotations
@@ -29,11 +36,14 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, workflow
-from app.auth.permissions import PermissionDenied, can_move
+from app.actions import workflow as action_workflow
+from app.actions.labels import refusal_words as action_refusal_words
+from app.actions.models import CaseAction
+from app.auth.permissions import PermissionDenied, can_move, can_move_action
 from app.cases.models import Case
 from app.clock import utcnow
 from app.extensions import db
-from app.facts import OFFERED_FORM_FACTS, facts_for
+from app.facts import OFFERED_ACTION_FORM_FACTS, OFFERED_FORM_FACTS, facts_for, facts_for_action
 
 
 class Refused(Exception):
@@ -114,14 +124,18 @@ def moves_for(user, case: Case) -> list[str]:
             if can_move(user, move.name, case)]
 
 
-def begin(actor, reference: str, move: str, expected_version: int) -> Case:
+def begin(actor, reference: str, move: str, expected_version: int | None) -> Case:
     """Load the case and check, in this order: permission (403), the version the form
     was loaded with (conflict), and whether the state machine allows the move now
-    (refused), counting what the form supplies as given; ``target`` checks that too."""
+    (refused), counting what the form supplies as given; ``target`` checks that too.
+
+    ``expected_version=None`` only for a command that adds a row of its own and changes
+    nothing the person's page showed of the case (adding an action): there is nothing to
+    overwrite, and the state machine still decides whether the case takes it now."""
     case = load_case(reference)
     if not can_move(actor, move, case):
         raise PermissionDenied(move)
-    if case.version != expected_version:
+    if expected_version is not None and case.version != expected_version:
         raise _conflict(actor, case, move)
     workflow.next_status(case.kind, case.status, move, {**facts_for(case), **OFFERED_FORM_FACTS})
     return case
@@ -170,3 +184,79 @@ def required(text: str | None, message: str, field: str, max_length: int) -> str
     if len(text) > max_length:
         raise CaseWorkError(_("Texten får ha högst %(max)d tecken.", max=max_length), field)
     return text
+
+
+# --- commands on an action ------------------------------------------------------------------
+
+class ActionNotFound(NotFound):
+    pass
+
+
+class ActionError(Refused):
+    """An action command refused, with a Swedish message and the form field it concerns (None: the whole form)."""
+
+
+class ActionConflict(Conflict):
+    """Someone else changed the action since the form was loaded; nothing was saved. Carries the
+    action as it is now."""
+
+    def __init__(self, action: CaseAction):
+        super().__init__(action.id)
+        self.action = action
+
+
+# Ids are 32-bit integers on PostgreSQL: a larger one in a URL is no such action, not an error.
+_MAX_ID = 2**31 - 1
+
+
+def load_action(action_id: int) -> CaseAction:
+    """The action, with its case and the case's unit (the permission function reads them)."""
+    if not isinstance(action_id, int) or not 0 < action_id <= _MAX_ID:
+        raise ActionNotFound(action_id)
+    action = db.session.scalar(select(CaseAction).where(CaseAction.id == action_id).options(
+        joinedload(CaseAction.case).joinedload(Case.unit)))
+    if action is None:
+        raise ActionNotFound(action_id)
+    return action
+
+
+def begin_action(actor, action_id: int, move: str, expected_version: int | None) -> CaseAction:
+    """Load the action and check, in this order: permission (403), the version the form was
+    loaded with (conflict), and whether the action's machine allows the move now (ActionError),
+    counting what the form supplies as given; ``target_action`` checks that too.
+    ``expected_version=None``: a caller with no form (the demo data, another service)."""
+    action = load_action(action_id)
+    if not can_move_action(actor, move, action):
+        raise PermissionDenied(move)
+    if expected_version is not None and action.version != expected_version:
+        raise _action_conflict(actor, action, move)
+    target_action(action, move, **OFFERED_ACTION_FORM_FACTS)
+    return action
+
+
+def target_action(action: CaseAction, move: str, **form_facts: bool) -> action_workflow.ActionStatus:
+    """The action's status after the move, with the facts the person actually supplied."""
+    try:
+        return action_workflow.next_status(action.status, move, {**facts_for_action(action), **form_facts})
+    except action_workflow.ActionMoveRefused as refusal:
+        raise ActionError(*action_refusal_words(refusal)) from refusal
+
+
+def _action_conflict(actor, action: CaseAction, move: str) -> ActionConflict:
+    # The conflict page shows the action as it is now, so it is a view like any other.
+    audit.record("action.viewed", actor=actor, object_type="action", object_id=action.id,
+                 detail={"case": action.case.reference, "page": "conflict", "move": move})
+    db.session.commit()
+    return ActionConflict(action)
+
+
+def commit_action(actor, action: CaseAction, move: str) -> None:
+    """Commit the change once. Touching the action makes every change move its version; the
+    versioned UPDATE catches a colleague who committed between our check and now."""
+    action.updated_at = utcnow()
+    action_id = action.id
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise _action_conflict(actor, load_action(action_id), move) from None

@@ -704,21 +704,23 @@ def escalate(d: Demo, who: str, case: Case, lex_sarah_type: str) -> Case:
 
 
 def plan_action(d: Demo, who: str, case: Case, scenario: Scenario, responsible: str, due_on: date):
-    return actions.add_action(d.user(who), case, type_id=d.action_type_id(scenario.action_type),
+    return actions.add_action(d.user(who), case.reference, type_id=d.action_type_id(scenario.action_type),
                               description=scenario.action, responsible_id=d.user(responsible).id, due_on=due_on)
 
 
 def move_action(d: Demo, who: str, action, status: str) -> None:
-    actions.update_action_status(d.user(who), action, status,
+    actions.update_action_status(d.user(who), action.id, status,
                                  completed_on=today_local() if status == "done" else None,
-                                 cancel_reason="Ersätts av en bredare åtgärd." if status == "cancelled" else "")
+                                 cancel_reason="Ersätts av en bredare åtgärd." if status == "cancelled" else "",
+                                 expected_version=action.version)
 
 
 def follow_up_action(d: Demo, who: str, action, result: str) -> None:
     texts = {"yes": "Uppföljningen visar att åtgärden fungerar; inga nya händelser av samma slag.",
              "partly": "Åtgärden fungerar delvis; den behöver påminnas om på nästa arbetsplatsträff.",
              "no": "Åtgärden fick inte avsedd effekt; en ny åtgärd planeras."}
-    actions.record_follow_up(d.user(who), action, result=result, text=texts[result], followed_up_on=today_local())
+    actions.record_follow_up(d.user(who), action.id, result=result, text=texts[result], followed_up_on=today_local(),
+                             expected_version=action.version)
 
 
 # --- stories per kind ----------------------------------------------------------------------------------

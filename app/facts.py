@@ -12,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 
 from app.actions.models import CaseAction
+from app.actions.workflow import FORM_FACTS as ACTION_FORM_FACTS
 from app.actions.workflow import OPEN_STATUSES as OPEN_ACTION_STATUSES
 from app.cases.models import RECORD_SECTIONS, Case, CaseCauses, CaseRisk, InvestigationEntry
 from app.extensions import db
@@ -22,6 +23,7 @@ from app.workflow import FORM_FACTS, INFORMING_SETTLED, Kind, Status
 # To decide whether to *offer* a move, what the form supplies counts as given; the
 # service checks the real values when the move is made.
 OFFERED_FORM_FACTS: dict[str, bool] = dict.fromkeys(FORM_FACTS, True)
+OFFERED_ACTION_FORM_FACTS: dict[str, bool] = dict.fromkeys(ACTION_FORM_FACTS, True)
 
 
 def acknowledgement_needed(case: Case) -> bool:
@@ -154,3 +156,8 @@ def possible_misconduct(case: Case) -> bool:
 def presentation_facts(case: Case) -> dict[str, bool]:
     """The facts that decide what the case page proposes first, not what may be done."""
     return {"possible_misconduct": possible_misconduct(case)}
+
+
+def facts_for_action(action: CaseAction) -> dict[str, bool]:
+    """The facts of the action's own machine (app/actions/workflow.py) that are not the form's."""
+    return {"not_followed_up": not action.followed_up}

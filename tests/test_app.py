@@ -215,3 +215,12 @@ def test_behind_a_trusted_proxy_the_client_address_is_the_forwarded_one(_schema,
     assert _ip_of_last_login(create_app(make_config(_session_dir, TRUSTED_PROXIES=1)), forwarded) == "203.0.113.9"
     # Without trusting a proxy, a client cannot choose its own address with the header.
     assert _ip_of_last_login(create_app(make_config(_session_dir)), forwarded) == "10.0.0.5"
+
+
+def test_the_reminder_windows_come_from_the_environment(monkeypatch, _session_dir):
+    # Both reminder windows are settings an operator sets where the others are set.
+    monkeypatch.setenv("VARNA_ENV", "development")
+    monkeypatch.setenv("IVO_REMINDER_DAYS", "10")
+    monkeypatch.setenv("ACTION_FOLLOW_UP_DAYS", "45")
+    app = create_app()
+    assert (app.config["IVO_REMINDER_DAYS"], app.config["ACTION_FOLLOW_UP_DAYS"]) == (10, 45)

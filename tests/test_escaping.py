@@ -133,19 +133,22 @@ def _poisoned_data() -> dict:
                                   expected_version=reload(deviation).version)
         cases.give_feedback(erik, deviation.reference, text=PAYLOAD, expected_version=reload(deviation).version)
         type_id = db.session.scalar(db.select(ActionType.id).order_by(ActionType.id))
-        action = actions.add_action(erik, reload(deviation), type_id=type_id, description=PAYLOAD,
+        action = actions.add_action(erik, reload(deviation).reference, type_id=type_id, description=PAYLOAD,
                                     responsible_id=erik.id, due_on=date(2026, 3, 20))
         cases.declare_disqualified(sara, deviation.reference, reason=PAYLOAD,
                                    expected_version=reload(deviation).version)
         cases.record_answer(erik, complaint.reference, text=PAYLOAD, answered_on=date(2026, 3, 24),
                             channel="letter", expected_version=reload(complaint).version)
-        cancelled = actions.add_action(erik, reload(deviation), type_id=type_id, description=PAYLOAD,
+        cancelled = actions.add_action(erik, reload(deviation).reference, type_id=type_id, description=PAYLOAD,
                                        responsible_id=erik.id, due_on=date(2026, 3, 30))
-        actions.update_action_status(erik, cancelled, "cancelled", cancel_reason=PAYLOAD)
-        followed = actions.add_action(erik, reload(deviation), type_id=type_id, description=PAYLOAD,
+        actions.update_action_status(erik, cancelled.id, "cancelled", cancel_reason=PAYLOAD,
+                                     expected_version=cancelled.version)
+        followed = actions.add_action(erik, reload(deviation).reference, type_id=type_id, description=PAYLOAD,
                                       responsible_id=erik.id, due_on=date(2026, 3, 30))
-        actions.update_action_status(erik, followed, "done", completed_on=date(2026, 3, 24))
-        actions.record_follow_up(erik, followed, result="partly", text=PAYLOAD, followed_up_on=date(2026, 3, 25))
+        actions.update_action_status(erik, followed.id, "done", completed_on=date(2026, 3, 24),
+                                     expected_version=followed.version)
+        actions.record_follow_up(erik, followed.id, result="partly", text=PAYLOAD, followed_up_on=date(2026, 3, 25),
+                                 expected_version=followed.version)
 
     proposed = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)

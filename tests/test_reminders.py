@@ -36,11 +36,12 @@ def everything_due(demo):
     notify(notified, sent_on=date(2026, 3, 20))
     untriaged = protect(make_case(status="received", reported=datetime(2026, 5, 4, 9, 0)))
     with clock.frozen(datetime(2026, 3, 20, 10, 0)):
-        action = actions.add_action(user("sara"), notified, type_id=action_type("Utbildning").id,
+        action = actions.add_action(user("sara"), notified.reference, type_id=action_type("Utbildning").id,
                                     description="Utbildning i signering.", responsible_id=user("sara").id,
                                     due_on=date(2026, 4, 1))
     with clock.frozen(datetime(2026, 4, 1, 10, 0)):
-        actions.update_action_status(user("sara"), action, "done", completed_on=date(2026, 4, 1))
+        actions.update_action_status(user("sara"), action.id, "done", completed_on=date(2026, 4, 1),
+                                     expected_version=action.version)
     return {"notified": notified.reference, "untriaged": untriaged.reference}
 
 

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.actions import queries, services, types
 from app.actions.forms import ActionForm, ActionTypeForm, FilterForm, FollowUpForm, StatusForm
@@ -122,14 +121,11 @@ def awaiting_follow_up():
     return _list("follow_up")
 
 
-# --- one action -------------------------------------------------------------------------
-
-def _action_or_404(action_id: int) -> CaseAction:
-    action = db.session.get(CaseAction, action_id) or abort(404)
-    if not can(_me(), Action.VIEW_ACTION, action):
-        abort(403)
-    return action
-
+# --- one action ---------------------------------------------------------------------------
+# Each form: validate, call the one command with the version the page was loaded with, and
+# render or redirect. A form that could not be sent shows the action again (422) to whoever may
+# send it (services.action_for_form); NotFound and PermissionDenied become the app-wide 404 and
+# 403 (with its audit entry).
 
 def _render_action(action: CaseAction, *, status_form=None, follow_up_form=None, code: int = 200):
     me = _me()
@@ -151,9 +147,7 @@ def _render_action(action: CaseAction, *, status_form=None, follow_up_form=None,
 
 @bp.route("/atgarder/<int:action_id>")
 def show(action_id: int):
-    action = _action_or_404(action_id)
-    services.record_view(_me(), action)
-    return _render_action(action)
+    return _render_action(services.view_action(_me(), action_id))
 
 
 def _conflict_message() -> str:
@@ -163,80 +157,81 @@ def _conflict_message() -> str:
 
 @bp.route("/atgarder/<int:action_id>/status", methods=["POST"])
 def change_status(action_id: int):
-    action = _action_or_404(action_id)
-    if not (can(_me(), Action.PROGRESS_ACTION, action) or can(_me(), Action.WORK_CASE, action.case)):
-        abort(403)
     form = StatusForm()
     if form.validate_on_submit():
         try:
-            services.update_action_status(_me(), action, form.status.data, completed_on=form.completed_on.data,
-                                          cancel_reason=form.cancel_reason.data or "",
-                                          expected_version=form.version.data)
+            action = services.update_action_status(
+                _me(), action_id, form.status.data, completed_on=form.completed_on.data,
+                cancel_reason=form.cancel_reason.data or "", expected_version=form.version.data)
         except services.ActionError as error:
             _attach(form, error, "status")
-        except services.ActionConflict:
-            db.session.refresh(action)
+        except services.ActionConflict as conflict:
             flash(_conflict_message(), "error")
-            return _render_action(action, status_form=form, code=409)
+            _set_version(form, conflict.action.version)
+            return _render_action(conflict.action, status_form=form, code=409)
         else:
             flash(_("Åtgärden är nu: %(status)s.", status=action_status_label(action.status)), "success")
             return redirect(_safe_next(url_for("actions.show", action_id=action.id)))
+    action = services.action_for_form(_me(), action_id, *services.STATUS_MOVES)
     return _render_action(action, status_form=form, code=422)
 
 
 @bp.route("/atgarder/<int:action_id>/uppfoljning", methods=["POST"])
 def record_follow_up(action_id: int):
-    action = _action_or_404(action_id)
-    if not can(_me(), Action.WORK_CASE, action.case):
-        abort(403)
     form = FollowUpForm()
     if form.validate_on_submit():
         try:
-            services.record_follow_up(_me(), action, result=form.result.data, text=form.text.data,
+            services.record_follow_up(_me(), action_id, result=form.result.data, text=form.text.data,
                                       followed_up_on=form.followed_up_on.data, expected_version=form.version.data)
         except services.ActionError as error:
             _attach(form, error, "result")
-        except services.ActionConflict:
-            db.session.refresh(action)
+        except services.ActionConflict as conflict:
             flash(_conflict_message(), "error")
-            return _render_action(action, follow_up_form=form, code=409)
+            _set_version(form, conflict.action.version)
+            return _render_action(conflict.action, follow_up_form=form, code=409)
         else:
             flash(_("Uppföljningen är registrerad."), "success")
-            return redirect(url_for("actions.show", action_id=action.id))
+            return redirect(url_for("actions.show", action_id=action_id))
+    action = services.action_for_form(_me(), action_id, "follow_up")
     return _render_action(action, follow_up_form=form, code=422)
+
+
+def _set_version(form, version: int) -> None:
+    """The conflict page keeps what the person typed, with the version they have now read, so
+    that sending it again is a change to what they saw (the hidden field renders what was posted)."""
+    form.version.data = version
+    form.version.raw_data = [str(version)]
 
 
 def _attach(form, error: services.ActionError, fallback: str) -> None:
     """Put the service's message next to its field (the whole form's message goes to the first field)."""
+    db.session.rollback()  # nothing of a refused command is kept, and the page shows the action as stored
     getattr(form, error.field if error.field and hasattr(form, error.field) else fallback).errors.append(
         error.message)
 
 
 @bp.route("/atgarder/<int:action_id>/andra", methods=["GET", "POST"])
 def edit(action_id: int):
-    action = _action_or_404(action_id)
-    if not can(_me(), Action.WORK_CASE, action.case):
-        abort(403)
-    if request.method == "GET":
-        form = ActionForm(formdata=None, obj=action)
-    else:
-        form = ActionForm()
-    form.set_choices(types.action_types(), services.responsible_candidates(action.case), current_type=action.type)
+    form = ActionForm()
     code = 200
     if form.validate_on_submit():
         try:
-            services.update_action(_me(), action, type_id=form.type_id.data, description=form.description.data,
+            services.update_action(_me(), action_id, type_id=form.type_id.data, description=form.description.data,
                                    responsible_id=form.responsible_id.data, due_on=form.due_on.data,
                                    expected_version=form.version.data)
         except services.ActionError as error:
             _attach(form, error, "description")
-        except services.ActionConflict:
-            db.session.refresh(action)
+        except services.ActionConflict as conflict:
             flash(_conflict_message(), "error")
+            _set_version(form, conflict.action.version)
             code = 409
         else:
             flash(_("Åtgärden är sparad."), "success")
-            return redirect(url_for("actions.show", action_id=action.id))
+            return redirect(url_for("actions.show", action_id=action_id))
+    action = services.action_for_form(_me(), action_id, "edit")
+    if request.method == "GET":
+        form = ActionForm(formdata=None, obj=action)
+    form.set_choices(types.action_types(), services.responsible_candidates(action.case), current_type=action.type)
     if form.errors:
         code = 422
     return render_template("actions/edit.html", form=form, action=action, case=action.case,
@@ -245,13 +240,6 @@ def edit(action_id: int):
 
 # --- the actions of one case --------------------------------------------------------------
 
-def _case_or_404(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference.upper())) or abort(404)
-    if not can(_me(), Action.VIEW_CASE, case):
-        abort(403)
-    return case
-
-
 def _render_case(case: Case, form: ActionForm | None = None, code: int = 200):
     return render_template("actions/case.html", case=case, panel_data=_panel_data(case, form),
                            kind_labels=KIND_LABELS, next_url=_safe_next("")), code
@@ -259,20 +247,16 @@ def _render_case(case: Case, form: ActionForm | None = None, code: int = 200):
 
 @bp.route("/arenden/<reference>/atgarder")
 def case_actions(reference: str):
-    case = _case_or_404(reference)
-    services.record_case_view(_me(), case)
-    return _render_case(case)
+    return _render_case(services.view_case_actions(_me(), reference))
 
 
 @bp.route("/arenden/<reference>/atgarder", methods=["POST"])
 def add_action(reference: str):
-    case = _case_or_404(reference)
-    if not can(_me(), Action.WORK_CASE, case):
-        abort(403)
-    form = _add_form(case, ActionForm(prefix=ADD_PREFIX))
+    form = ActionForm(prefix=ADD_PREFIX)
     if form.validate_on_submit():
         try:
-            action = services.add_action(_me(), case, type_id=form.type_id.data, description=form.description.data,
+            action = services.add_action(_me(), reference, type_id=form.type_id.data,
+                                         description=form.description.data,
                                          responsible_id=form.responsible_id.data, due_on=form.due_on.data)
         except services.ActionError as error:
             _attach(form, error, "description")
@@ -280,8 +264,9 @@ def add_action(reference: str):
             flash(_("Åtgärden är tillagd: %(type)s, ansvarig %(name)s, klar senast %(date)s.",
                     type=action.type.name, name=action.responsible.full_name,
                     date=action.due_on.isoformat()), "success")
-            return redirect(_safe_next(url_for("actions.case_actions", reference=case.reference)))
-    return _render_case(case, form, 422)
+            return redirect(_safe_next(url_for("actions.case_actions", reference=action.case.reference)))
+    case = services.case_for_actions(_me(), reference, "add_action")
+    return _render_case(case, _add_form(case, form), 422)
 
 
 # --- the admin's list of action types -------------------------------------------------------

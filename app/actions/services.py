@@ -1,10 +1,14 @@
 """What people do with actions: add, change, move through the action workflow, follow up.
 
-Every function takes plain arguments and the acting user, asks the permission
-function (adding and changing follow WORK_CASE on the case; starting and
-completing may also be done by the person responsible), asks the case workflow
-whether the case allows actions (`add_action`) and the action workflow whether
-the move fits, writes the case journal and the audit log, and commits once.
+Every command follows the command contract (app/commands.py): it takes plain arguments, the
+acting user and the id of what it changes (the case's reference for adding, the action's id
+otherwise) with the version the person's form was loaded with; ``commands.begin_action`` loads
+the action, asks the permission function (``can_move_action``: re-planning, cancelling and
+following up are casework, starting and completing may also be done by the person responsible),
+compares the version and asks the action's own machine (app/actions/workflow.py); adding asks
+the case's machine (``add_action``) through ``commands.begin``. The service checks its input,
+acts, writes the case journal and the audit log, and commits once (``commands.commit_action``);
+mail queued meanwhile goes out after the commit.
 
 A hook for another feature, which never commits (it runs inside the caller's
 transaction): `create_actions_for_ivo_demands(case, actor, demands=)` plans actions for
@@ -20,33 +24,25 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
-from app import audit, mailer, workflow
+from app import audit, commands, mailer, workflow
 from app.actions import queries
 from app.actions import workflow as action_workflow
 from app.actions.labels import STATUS_LABELS
 from app.actions.models import ActionType, CaseAction
-from app.actions.workflow import OPEN_STATUSES, ActionMoveRefused, ActionStatus, FollowUpResult
+from app.actions.workflow import OPEN_STATUSES, ActionStatus, FollowUpResult
 from app.auth.models import User, user_units
-from app.auth.permissions import Action, can, ensure
+from app.auth.permissions import Action, PermissionDenied, can, can_move, can_move_action, ensure
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import to_local, today_local, utcnow
-from app.commands import Conflict, Refused
+from app.commands import ActionConflict, ActionError  # the contract's errors, as the routes meet them
 from app.extensions import db
+from app.facts import OFFERED_ACTION_FORM_FACTS, facts_for_action
 from app.urls import external_url
 
 MAX_DESCRIPTION = 4000
 MAX_TEXT = 4000
-
-
-class ActionError(Refused):
-    """A refused change, with a Swedish message and the form field it concerns (None: the whole form)."""
-
-
-class ActionConflict(Conflict):
-    """Someone else changed the action since the form was loaded; nothing was saved."""
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -88,15 +84,13 @@ def case_allows_actions(case: Case) -> bool:
 
 def offered_statuses(actor, action: CaseAction) -> list[str]:
     """The statuses this person can move the action to now: the action workflow's moves
-    from its status, each with its permission (cancelling is casework; starting and
-    completing may also be done by the person responsible)."""
+    from its status, each with its permission (app.auth.permissions.can_move_action)."""
     offered = []
     for move in action_workflow.available_moves(action.status):
         target = action_workflow.MOVES[move].target
         if target is None or action_workflow.MOVE_TO_STATUS.get(target) != move:
             continue
-        needs = (Action.WORK_CASE, action.case) if move == "cancel" else (Action.PROGRESS_ACTION, action)
-        if can(actor, *needs):
+        if can_move_action(actor, move, action):
             offered.append(target.value)
     return offered
 
@@ -104,8 +98,22 @@ def offered_statuses(actor, action: CaseAction) -> list[str]:
 def may_follow_up(actor, action: CaseAction) -> bool:
     """Whether the follow-up form applies: the action workflow's `follow_up` (the result is the form's)."""
     allowed, _unmet = action_workflow.check(action.status, "follow_up",
-                                            {"not_followed_up": not action.followed_up, "follow_up_result": True})
-    return allowed and can(actor, Action.WORK_CASE, action.case)
+                                            {**facts_for_action(action), **OFFERED_ACTION_FORM_FACTS})
+    return allowed and can_move_action(actor, "follow_up", action)
+
+
+# The status form's moves: whoever may make one of them may post the form.
+STATUS_MOVES = tuple(action_workflow.MOVE_TO_STATUS.values())
+
+
+def action_for_form(actor, action_id: int, *moves: str) -> CaseAction:
+    """The action behind a page or a form that could not be sent (its own page: VIEW_ACTION;
+    a form: also one of its moves), read without changing anything."""
+    action = commands.load_action(action_id)
+    ensure(actor, Action.VIEW_ACTION, action)
+    if moves and not any(can_move_action(actor, move, action) for move in moves):
+        raise PermissionDenied(moves[0])
+    return action
 
 
 def view_list(actor, scope: str, filters, *, after: str | None = None, before: str | None = None):
@@ -125,27 +133,39 @@ def view_list(actor, scope: str, filters, *, after: str | None = None, before: s
     return page
 
 
-def record_view(actor, action: CaseAction) -> None:
+def view_action(actor, action_id: int) -> CaseAction:
     """Someone opened an action's page: the log shows who read what."""
-    ensure(actor, Action.VIEW_ACTION, action)
+    action = action_for_form(actor, action_id)
     audit.record("action.viewed", actor=actor, object_type="action", object_id=action.id,
                  detail={"case": action.case.reference})
-    db.session.commit()
+    commands.commit_keeping_loaded()
+    return action
 
 
-def record_case_view(actor, case: Case) -> None:
-    """Someone opened the list of a case's actions."""
+def case_for_actions(actor, reference: str, move: str | None = None) -> Case:
+    """The case whose actions a page lists (VIEW_CASE), read without changing anything; with a
+    move (`add_action`), for a form that could not be sent: only to whoever may make it."""
+    case = commands.load_case(reference.upper())
     ensure(actor, Action.VIEW_CASE, case)
+    if move is not None and not can_move(actor, move, case):
+        raise PermissionDenied(move)
+    return case
+
+
+def view_case_actions(actor, reference: str) -> Case:
+    """Someone opened the list of a case's actions."""
+    case = case_for_actions(actor, reference)
     audit.record("case.actions_viewed", actor=actor, object_type="case", object_id=case.id,
                  detail={"reference": case.reference})
-    db.session.commit()
+    commands.commit_keeping_loaded()
+    return case
 
 
 # --- validation ----------------------------------------------------------------------------
 
 def _check_case_open(case: Case) -> None:
     if not case_allows_actions(case):
-        raise ActionError(_("Åtgärder kan bara läggas till och planeras om i ett ärende som inte är avslutat."))
+        raise ActionError(_case_closed())
 
 
 def _clean_text(value: str | None, field: str, *, required_message: str, limit: int) -> str:
@@ -187,19 +207,6 @@ def _due(case: Case, due_on: date | None) -> date:
         raise ActionError(_("Slutdatumet kan inte vara före ärendets rapportdatum (%(date)s).",
                             date=reported.isoformat()), "due_on")
     return due_on
-
-
-def _check_version(action: CaseAction, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != action.version:
-        raise ActionConflict()
-
-
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise ActionConflict() from error
 
 
 def _summary(action: CaseAction) -> dict:
@@ -247,26 +254,30 @@ def _new_action(actor, case: Case, *, type_id: int | None, description: str, res
     return action
 
 
-def add_action(actor, case: Case, *, type_id: int | None, description: str, responsible_id: int | None,
+def add_action(actor, reference: str, *, type_id: int | None, description: str, responsible_id: int | None,
                due_on: date | None) -> CaseAction:
-    ensure(actor, Action.WORK_CASE, case)
-    _check_case_open(case)
+    """Add an action to the case: the case machine's move `add_action`. No version is compared:
+    adding overwrites nothing, and the machine still refuses a case that takes no actions now."""
+    try:
+        case = commands.begin(actor, reference.upper(), "add_action", expected_version=None)
+    except workflow.MoveRefused:
+        raise ActionError(_case_closed()) from None
     action = _new_action(actor, case, type_id=type_id, description=description,
                          responsible_id=responsible_id, due_on=due_on)
-    _commit()
+    commands.commit_or_conflict(lambda: ActionConflict(action))
     return action
 
 
-def update_action(actor, action: CaseAction, *, type_id: int | None, description: str,
-                  responsible_id: int | None, due_on: date | None, expected_version: int | None = None) -> None:
+def _case_closed() -> str:
+    return _("Åtgärder kan bara läggas till och planeras om i ett ärende som inte är avslutat.")
+
+
+def update_action(actor, action_id: int, *, type_id: int | None, description: str,
+                  responsible_id: int | None, due_on: date | None, expected_version: int | None) -> CaseAction:
     """Re-plan an open action: its type, description, responsible person or due date."""
+    action = commands.begin_action(actor, action_id, "edit", expected_version)
     case = action.case
-    ensure(actor, Action.WORK_CASE, case)
-    _check_version(action, expected_version)
     _check_case_open(case)
-    allowed, _unmet = action_workflow.check(action.status, "edit")
-    if not allowed:
-        raise ActionError(_("En åtgärd som är genomförd eller avbruten kan inte ändras."))
     new = {
         "type": _action_type(type_id, current=action.type),
         "description": _clean_text(description, "description", required_message=_("Beskriv åtgärden."),
@@ -283,18 +294,18 @@ def update_action(actor, action: CaseAction, *, type_id: int | None, description
             changes[name] = {"from": show(old), "to": show(value)}
             setattr(action, name, value)
     if not changes:
-        return
-    action.updated_at = utcnow()
+        return action
     journal.add_event(case, "action_updated", actor, action_id=action.id, changes=changes)
     audit.record("action.updated", actor=actor, object_type="action", object_id=action.id,
                  detail={"case": case.reference, "changes": changes})
     if "responsible" in changes:
         _tell_responsible(action, actor)
-    _commit()
+    commands.commit_action(actor, action, "edit")
+    return action
 
 
-def update_action_status(actor, action: CaseAction, status: str, *, completed_on: date | None = None,
-                         cancel_reason: str = "", expected_version: int | None = None) -> None:
+def update_action_status(actor, action_id: int, status: str, *, completed_on: date | None = None,
+                         cancel_reason: str = "", expected_version: int | None) -> CaseAction:
     """Move the action to `status` along the action workflow.
 
     Starting and completing: whoever works the case, or the person responsible.
@@ -306,15 +317,13 @@ def update_action_status(actor, action: CaseAction, status: str, *, completed_on
     except ValueError:
         raise ActionError(_("Välj en status."), "status") from None
     move = action_workflow.MOVE_TO_STATUS.get(target)
-    if move == "cancel" or move is None:
+    if move is None:  # no move leads to it ("planned"): casework asked for the impossible
+        action = commands.load_action(action_id)
         ensure(actor, Action.WORK_CASE, action.case)
-    else:
-        ensure(actor, Action.PROGRESS_ACTION, action)
-    _check_version(action, expected_version)
-    if move is None or action_workflow.move_for_target(action.status, target) is None:
         raise ActionError(_("Åtgärden kan inte gå från ”%(current)s” till ”%(target)s”.",
                             current=STATUS_LABELS[ActionStatus(action.status)], target=STATUS_LABELS[target]),
                           "status")
+    action = commands.begin_action(actor, action_id, move, expected_version)
     today = today_local()
     reason = ""
     if move == "complete":
@@ -328,18 +337,14 @@ def update_action_status(actor, action: CaseAction, status: str, *, completed_on
     if move == "cancel":
         reason = _clean_text(cancel_reason, "cancel_reason",
                              required_message=_("Ange varför åtgärden avbryts."), limit=MAX_TEXT)
-    facts = {"completed_on": completed_on is not None, "cancel_reason": bool(reason)}
-    try:
-        new_status = action_workflow.next_status(action.status, move, facts)
-    except ActionMoveRefused as refusal:  # pragma: no cover - the checks above cover every requirement
-        raise ActionError(str(refusal), "status") from refusal
+    new_status = commands.target_action(action, move, completed_on=completed_on is not None,
+                                        cancel_reason=bool(reason))
     previous = action.status
     action.status = new_status.value
     if move == "complete":
         action.completed_on = completed_on
     if move == "cancel":
         action.cancel_reason = reason
-    action.updated_at = utcnow()
     detail = {"action_id": action.id, "from": previous, "to": new_status.value}
     if completed_on is not None and move == "complete":
         detail["completed_on"] = completed_on.isoformat()
@@ -347,20 +352,14 @@ def update_action_status(actor, action: CaseAction, status: str, *, completed_on
     journal.add_event(action.case, event, actor, text=reason, **detail)
     audit.record(f"action.{move}", actor=actor, object_type="action", object_id=action.id,
                  detail=detail | {"case": action.case.reference})
-    _commit()
+    commands.commit_action(actor, action, move)
+    return action
 
 
-def record_follow_up(actor, action: CaseAction, *, result: str, text: str, followed_up_on: date | None,
-                     expected_version: int | None = None) -> None:
+def record_follow_up(actor, action_id: int, *, result: str, text: str, followed_up_on: date | None,
+                     expected_version: int | None) -> CaseAction:
     """Did the done action work (yes, partly, no)? Recorded once, with a text and a date."""
-    ensure(actor, Action.WORK_CASE, action.case)
-    _check_version(action, expected_version)
-    allowed, unmet = action_workflow.check(action.status, "follow_up",
-                                           {"not_followed_up": not action.followed_up, "follow_up_result": True})
-    if not allowed:
-        if "not_followed_up" in unmet:
-            raise ActionError(_("Uppföljningen av åtgärden är redan registrerad."))
-        raise ActionError(_("Bara en genomförd åtgärd kan följas upp."))
+    action = commands.begin_action(actor, action_id, "follow_up", expected_version)
     try:
         result = FollowUpResult(result).value
     except ValueError:
@@ -373,16 +372,17 @@ def record_follow_up(actor, action: CaseAction, *, result: str, text: str, follo
     if action.completed_on and followed_up_on < action.completed_on:
         raise ActionError(_("Uppföljningen kan inte vara före den dag åtgärden genomfördes (%(date)s).",
                             date=action.completed_on.isoformat()), "followed_up_on")
+    commands.target_action(action, "follow_up", follow_up_result=True)
     action.follow_up_result = result
     action.follow_up_text = text
     action.followed_up_on = followed_up_on
     action.followed_up_by_id = getattr(actor, "id", None)
-    action.updated_at = utcnow()
     detail = {"action_id": action.id, "result": result, "followed_up_on": followed_up_on.isoformat()}
     journal.add_event(action.case, "action_followed_up", actor, text=text, **detail)
     audit.record("action.followed_up", actor=actor, object_type="action", object_id=action.id,
                  detail=detail | {"case": action.case.reference})
-    _commit()
+    commands.commit_action(actor, action, "follow_up")
+    return action
 
 
 # --- hooks for other features (no commit: they run in the caller's transaction) -------------

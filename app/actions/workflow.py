@@ -59,6 +59,12 @@ MOVES: Mapping[str, ActionMove] = MappingProxyType(dict([
     _move("follow_up", {_S.DONE}, requires=["not_followed_up", "follow_up_result"]),
 ]))
 
+# The facts a person's form supplies (a date, a reason, a result). When deciding whether to
+# *offer* a move they count as given; the service checks them with the real values
+# (app.commands.target_action). The action's own fact, `not_followed_up`, is computed by
+# app.facts.facts_for_action, as app.facts.facts_for computes the case's.
+FORM_FACTS: frozenset[str] = frozenset({"completed_on", "cancel_reason", "follow_up_result"})
+
 # The status a person picks on a form, and the move that reaches it.
 MOVE_TO_STATUS: Mapping[ActionStatus, str] = MappingProxyType({
     m.target: name for name, m in MOVES.items() if m.target is not None})

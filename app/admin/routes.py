@@ -123,7 +123,7 @@ def edit_user(user_id: int):
 @bp.route("/enheter")
 @require(Action.MANAGE_UNITS)
 def units():
-    return render_template("admin/units.html", units=org.tree(), members=org.member_counts())
+    return render_template("admin/units.html", units=org.tree(), members=accounts.member_counts())
 
 
 def _unit_form(unit: Unit | None) -> UnitForm:

@@ -205,7 +205,9 @@ def can(user, action: Action, case=None) -> bool:
     if action in (Action.JUDGE, Action.NOTIFY_IVO):
         return case.kind == Kind.LEX_SARAH and user.role == OFFICER and not _disqualified(user, case)
     if action is Action.REOPEN_CASE:
-        return user.role in {OFFICER, ADMIN}
+        # The lex Sarah officer answers for every case towards the nämnd and reopens one when new facts
+        # come in. Admins read cases for the data but never work them, and reopening is working one.
+        return user.role == OFFICER
     return False  # pragma: no cover - every case action is handled above
 
 
@@ -232,6 +234,31 @@ def can_move(user, move: str, case) -> bool:
     """May the user make this workflow move on the case (whether it fits now is app.workflow's answer)?"""
     action = move_action(move, case)
     return action is not None and can(user, action, case)
+
+
+# Which permission each move of an action's own machine (app/actions/workflow.py) needs.
+# Starting and completing may be done by the person responsible (PROGRESS_ACTION, asked of the
+# action); cancelling, re-planning and following up are casework (WORK_CASE, asked of its case).
+ACTION_MOVE_ACTIONS: dict[str, Action] = {
+    "start": Action.PROGRESS_ACTION,
+    "complete": Action.PROGRESS_ACTION,
+    "cancel": Action.WORK_CASE,
+    "edit": Action.WORK_CASE,
+    "follow_up": Action.WORK_CASE,
+}
+
+
+def action_move_action(move: str) -> Action | None:
+    """The permission a move of the action machine needs (None: no such move)."""
+    return ACTION_MOVE_ACTIONS.get(move)
+
+
+def can_move_action(user, move: str, action) -> bool:
+    """May the user make this move on the action (whether it fits now is app.actions.workflow's answer)?"""
+    needed = ACTION_MOVE_ACTIONS.get(move)
+    if needed is None:
+        return False
+    return can(user, needed, action if needed in ON_AN_ACTION else action.case)
 
 
 def may_register_supervision_for(user, unit_path) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select
 
 from app import audit, mailer
 from app.auth import password_policy, throttle
-from app.auth.models import ROLES, LoginFailure, User, new_session_token
+from app.auth.models import ROLES, LoginFailure, User, new_session_token, user_units
 from app.auth.permissions import Action, ensure
 from app.clock import utcnow
 from app.commands import Refused
@@ -291,6 +291,14 @@ def change_password(user: User, current: str, new: str) -> None:
 
 
 # --- administration of accounts ----------------------------------------------------------
+
+def member_counts() -> dict[int, int]:
+    """How many active accounts belong to each unit (units without any are absent)."""
+    rows = db.session.execute(select(user_units.c.unit_id, func.count().label("members"))
+                              .join(User, User.id == user_units.c.user_id)
+                              .where(User.active).group_by(user_units.c.unit_id))
+    return {row.unit_id: row.members for row in rows}
+
 
 def _units(unit_ids) -> list[Unit]:
     ids = [int(i) for i in unit_ids]

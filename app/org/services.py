@@ -1,10 +1,16 @@
-"""Editing the organisation tree: create, rename, move, deactivate. Units are never deleted."""
+"""Editing the organisation tree: create, rename, move, deactivate. Units are never deleted.
+
+The accounts (app/auth) build on the tree, so the tree imports nothing of them: who may edit
+it is still the permission function's answer (Action.MANAGE_UNITS), handed in by create_app()
+(app/__init__.py: _hand_in_checks) through ``set_permission_check``.
+"""
+
+from collections.abc import Callable
 
 from flask_babel import gettext as _
 from sqlalchemy import func, literal, select, update
 
 from app import audit
-from app.auth.permissions import Action, ensure
 from app.commands import Refused
 from app.extensions import db
 from app.org.models import Unit
@@ -12,6 +18,21 @@ from app.org.models import Unit
 
 class UnitError(Refused):
     pass
+
+
+# Raises app.auth.permissions.PermissionDenied unless the person may edit the tree.
+_ensure_may_edit: Callable[[object], None] | None = None
+
+
+def set_permission_check(check: Callable[[object], None]) -> None:
+    global _ensure_may_edit
+    _ensure_may_edit = check
+
+
+def _ensure(actor) -> None:
+    if _ensure_may_edit is None:  # refuse rather than allow when create_app() has not run
+        raise RuntimeError("create_app() hands the tree its permission check")
+    _ensure_may_edit(actor)
 
 
 def _clean_name(name: str) -> str:
@@ -87,20 +108,10 @@ def path_labels(units: list[Unit]) -> dict[int, str]:
     return {unit.id: " › ".join(by_id[i].name for i in unit.ancestor_ids if i in by_id) for unit in units}
 
 
-def member_counts() -> dict[int, int]:
-    """How many active accounts belong to each unit (units without any are absent)."""
-    from app.auth.models import User, user_units  # the accounts build on the tree, not the other way round
-
-    rows = db.session.execute(select(user_units.c.unit_id, func.count().label("members"))
-                              .join(User, User.id == user_units.c.user_id)
-                              .where(User.active).group_by(user_units.c.unit_id))
-    return {row.unit_id: row.members for row in rows}
-
-
 def create_unit(actor, *, name: str, parent_id: int | None, address: str = "", public_name: str = "",
                 public_description: str = "") -> Unit:
     if actor is not None:
-        ensure(actor, Action.MANAGE_UNITS)
+        _ensure(actor)
     name = _clean_name(name)
     public_name, public_description = _clean_public(public_name, public_description)
     has_root = db.session.scalar(select(func.count()).select_from(Unit).where(Unit.parent_id.is_(None)))
@@ -123,7 +134,7 @@ def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address:
                 public_name: str | None = None, public_description: str | None = None) -> None:
     """Rename and/or move a unit; a move carries its whole subtree along. `public_name` and
     `public_description` None: unchanged."""
-    ensure(actor, Action.MANAGE_UNITS)
+    _ensure(actor)
     name = _clean_name(name)
     public = _clean_public(unit.public_name if public_name is None else public_name,
                            unit.public_description if public_description is None else public_description)
@@ -167,7 +178,7 @@ def update_unit(actor, unit: Unit, *, name: str, parent_id: int | None, address:
 
 def set_unit_active(actor, unit: Unit, active: bool) -> None:
     """Deactivating hides the unit from new reports; its cases and history stay."""
-    ensure(actor, Action.MANAGE_UNITS)
+    _ensure(actor)
     if not active and db.session.scalar(select(func.count()).select_from(Unit)
                                         .where(Unit.parent_id == unit.id, Unit.active)):
         raise UnitError(_("Inaktivera först de enheter som ligger under den här."), "active")

@@ -49,7 +49,7 @@ def add(case: Case, *, by: str = "erik", responsible: str = "erik", type_name: s
         due_on: date = date(2026, 4, 1), description: str = "Utbildning i dokumentation för personalgruppen.",
         at: datetime = SOON) -> CaseAction:
     with clock.frozen(at):
-        return services.add_action(user(by), case, type_id=action_type(type_name).id, description=description,
+        return services.add_action(user(by), case.reference, type_id=action_type(type_name).id, description=description,
                                    responsible_id=user(responsible).id, due_on=due_on)
 
 

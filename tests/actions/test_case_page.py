@@ -12,7 +12,8 @@ def test_the_case_page_shows_open_actions_and_adds_one(case, login_as):
     done = add(case, type_name="Ny rutin", description="Ny rutin för nyckelhantering.")
     add(case, type_name="Utbildning", description="Utbildning i bemötande.", due_on=date(2026, 3, 5))
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), done, "done", completed_on=date(2026, 3, 9))
+        services.update_action_status(user("erik"), done.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=done.version)
     erik = login_as("erik")
     with clock.frozen(SOON):
         html = erik.get(f"/arenden/{case.reference}").get_data(as_text=True)

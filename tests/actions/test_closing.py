@@ -35,8 +35,10 @@ def _reloaded(case) -> Case:
 def test_a_case_without_open_actions_closes_as_usual(case):
     done, cancelled = add(case), add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), done, "done", completed_on=date(2026, 3, 9))
-        services.update_action_status(user("erik"), cancelled, "cancelled", cancel_reason="Behövs inte.")
+        services.update_action_status(user("erik"), done.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=done.version)
+        services.update_action_status(user("erik"), cancelled.id, "cancelled", cancel_reason="Behövs inte.",
+                                      expected_version=cancelled.version)
     assert services.open_actions_count(case) == 0
     _close(case)
     assert _reloaded(case).status == "closed"
@@ -53,7 +55,7 @@ def test_open_actions_refuse_closing_without_confirmation_and_reason(case, confi
     add(case)
     in_progress = add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), in_progress, "in_progress")
+        services.update_action_status(user("erik"), in_progress.id, "in_progress", expected_version=in_progress.version)
     with pytest.raises(case_services.CaseWorkError) as refused:
         _close(case, **confirmation)
     assert refused.value.field == "open_actions_reason"
@@ -76,7 +78,8 @@ def test_confirmed_with_a_reason_closes_and_journals_the_confirmation(case):
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.closed_with_open_actions"))
     # The actions stay open and can still be completed after the case is closed.
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), first, "done", completed_on=date(2026, 3, 10))
+        services.update_action_status(user("erik"), first.id, "done", completed_on=date(2026, 3, 10),
+                                      expected_version=first.version)
 
 
 def test_the_close_page_refuses_with_the_message(case, login_as):

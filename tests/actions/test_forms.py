@@ -77,7 +77,8 @@ def test_the_panel_shows_open_actions_first_and_the_rest_folded(case, login_as):
     done = add(case, type_name="Ny rutin")
     open_one = add(case, type_name="Utbildning", due_on=date(2026, 3, 5))
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), done, "done", completed_on=date(2026, 3, 9))
+        services.update_action_status(user("erik"), done.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=done.version)
         html = login_as("erik").get(f"/arenden/{case.reference}/atgarder").get_data(as_text=True)
     assert "1 åtgärd är planerad eller pågår" in html
     assert html.index(f"/atgarder/{open_one.id}") < html.index("1 genomförd eller avbruten åtgärd") \
@@ -96,7 +97,8 @@ def test_a_closed_case_shows_no_add_form(demo, login_as):
 def test_cancelled_to_done_is_refused_with_a_message(case, login_as):
     action = add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "cancelled", cancel_reason="Ersatt.")
+        services.update_action_status(user("erik"), action.id, "cancelled", cancel_reason="Ersatt.",
+                                      expected_version=action.version)
         response = login_as("erik").post(f"/atgarder/{action.id}/status", data={
             "status": "done", "completed_on": "2026-03-09", "version": action.version})
     assert response.status_code == 422
@@ -159,7 +161,8 @@ def test_the_follow_up_form_validates(case, login_as):
     action = add(case)
     erik = login_as("erik")
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
+        services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
         response = erik.post(f"/atgarder/{action.id}/uppfoljning", data={
             "result": "", "text": "Fungerar bra.", "followed_up_on": "2026-03-10", "version": action.version})
     html = response.get_data(as_text=True)

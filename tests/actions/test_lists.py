@@ -26,7 +26,7 @@ def _list(username: str, scope: str, **filters) -> list[int]:
 
 def _done(action, on: date):
     with clock.frozen(TODAY):
-        services.update_action_status(user("erik"), action, "done", completed_on=on)
+        services.update_action_status(user("erik"), action.id, "done", completed_on=on, expected_version=action.version)
 
 
 @pytest.fixture
@@ -81,7 +81,8 @@ def test_overdue_means_open_and_past_the_due_date(world):
     assert _list("anna", "overdue") == []
     _done(w["erik_overdue"], date(2026, 5, 4))
     with clock.frozen(TODAY):
-        services.update_action_status(user("ulla"), w["ulla_unga"], "cancelled", cancel_reason="Inte aktuell.")
+        services.update_action_status(user("ulla"), w["ulla_unga"].id, "cancelled", cancel_reason="Inte aktuell.",
+                                      expected_version=w["ulla_unga"].version)
     assert _list("sara", "overdue") == [w["sara_bypass"].id]
     # A day later, what was due today is overdue.
     with clock.frozen(TODAY + timedelta(days=1)):
@@ -99,8 +100,8 @@ def test_waiting_for_follow_up_starts_after_the_configured_days(world):
     _done(w["erik_due_today"], date(2026, 4, 4))  # 30 days: not yet "more than 30"
     assert _list("erik", "follow_up") == [w["erik_overdue"].id]
     with clock.frozen(TODAY):
-        services.record_follow_up(user("erik"), w["erik_overdue"], result="yes", text="Rutinen följs.",
-                                  followed_up_on=date(2026, 5, 4))
+        services.record_follow_up(user("erik"), w["erik_overdue"].id, result="yes", text="Rutinen följs.",
+                                  followed_up_on=date(2026, 5, 4), expected_version=w["erik_overdue"].version)
     assert _list("erik", "follow_up") == []
     with clock.frozen(TODAY + timedelta(days=1)):
         assert _ids(queries.list_actions(user("erik"), "follow_up", queries.Filters())) == [
@@ -125,7 +126,8 @@ def test_filters(world):
     assert _list("sara", "units", q=w["cases"]["unga"].reference) == [w["ulla_unga"].id]
     assert _list("sara", "units", q="100%_") == []  # LIKE wildcards are plain characters
     with clock.frozen(TODAY):
-        services.update_action_status(user("erik"), w["erik_overdue"], "in_progress")
+        services.update_action_status(user("erik"), w["erik_overdue"].id, "in_progress",
+                                      expected_version=w["erik_overdue"].version)
     _done(w["erik_due_today"], date(2026, 5, 4))
     assert _list("erik", "mine", status="in_progress") == [w["erik_overdue"].id]
     assert _list("erik", "mine", status="done") == [w["erik_due_today"].id]

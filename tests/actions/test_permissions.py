@@ -28,7 +28,8 @@ def _add_form(case) -> dict:
 def _done(action):
     with clock.frozen(SOON):
         from app.actions import services
-        services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
+        services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
 
 
 # what, method, path, form data (from the action), setup, {role: status}

@@ -30,7 +30,8 @@ def world(demo, smtp_server):
     annas = add(case, responsible="anna", due_on=date(2026, 4, 1), type_name="Samtal med berörd personal")
     waiting = add(case, responsible="anna", due_on=date(2026, 4, 1), type_name="Teknik och utrustning")
     with clock.frozen(SOON):
-        services.update_action_status(user("anna"), waiting, "done", completed_on=date(2026, 3, 10))
+        services.update_action_status(user("anna"), waiting.id, "done", completed_on=date(2026, 3, 10),
+                                      expected_version=waiting.version)
     # Anna was told by e-mail when erik made her responsible (tests/actions/test_responsible_told.py);
     # these tests are about the digests only.
     smtp_server.messages.clear()
@@ -95,9 +96,10 @@ def test_nothing_due_sends_nothing(demo, smtp_server):
 
 def test_followed_up_and_cancelled_actions_are_not_reminded(world, smtp_server):
     with clock.frozen(DAY):
-        services.record_follow_up(user("erik"), world["waiting"], result="yes", text="Fungerar.",
-                                  followed_up_on=date(2026, 5, 4))
-        services.update_action_status(user("erik"), world["annas"], "cancelled", cancel_reason="Behövs inte.")
+        services.record_follow_up(user("erik"), world["waiting"].id, result="yes", text="Fungerar.",
+                                  followed_up_on=date(2026, 5, 4), expected_version=world["waiting"].version)
+        services.update_action_status(user("erik"), world["annas"].id, "cancelled", cancel_reason="Behövs inte.",
+                                      expected_version=world["annas"].version)
     _run()
     assert smtp_server.to("anna@varna.example") == []
     assert "Teknik" not in smtp_server.to("erik@varna.example")[0].get_body(("plain",)).get_content()

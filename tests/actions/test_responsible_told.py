@@ -48,13 +48,14 @@ def test_re_planning_to_another_person_tells_the_new_one_only(demo, smtp_server)
     action = add(case, by="erik", responsible="anna")
     smtp_server.messages.clear()
     with clock.frozen(SOON):
-        services.update_action(user("erik"), action, type_id=action.type_id, description=action.description,
-                               responsible_id=user("anna").id, due_on=date(2026, 4, 15))
+        services.update_action(user("erik"), action.id, type_id=action.type_id, description=action.description,
+                               responsible_id=user("anna").id, due_on=date(2026, 4, 15),
+                               expected_version=action.version)
     assert smtp_server.messages == []  # the same person: nothing new to tell
     with clock.frozen(SOON):
-        services.update_action(user("erik"), action, type_id=action.type_id, description=action.description,
+        services.update_action(user("erik"), action.id, type_id=action.type_id, description=action.description,
                                responsible_id=user("sara").id,
-                               due_on=date(2026, 4, 15))
+                               due_on=date(2026, 4, 15), expected_version=action.version)
     [mail] = smtp_server.messages
     assert "sara@varna.example" in mail.envelope_recipients and "2026-04-15" in _body(mail)
 
@@ -65,7 +66,8 @@ def test_the_start_page_lists_my_open_actions_soonest_first(demo, login_as):
     sooner = add(case, responsible="anna", type_name="Ny rutin", due_on=date(2026, 4, 2))
     done = add(case, responsible="anna", type_name="Teknik och utrustning", due_on=date(2026, 4, 1))
     with clock.frozen(SOON):
-        services.update_action_status(user("anna"), done, "done", completed_on=date(2026, 3, 10))
+        services.update_action_status(user("anna"), done.id, "done", completed_on=date(2026, 3, 10),
+                                      expected_version=done.version)
     with clock.frozen(SOON):
         html = login_as("anna").get("/").get_data(as_text=True)
     listing = html.split('id="my-actions"', 1)[1].split("</ul>", 1)[0]
@@ -99,7 +101,8 @@ def test_the_digest_tells_a_week_before_and_on_the_day(demo, smtp_server, day, t
 def test_a_finished_action_is_not_in_the_digest(demo, smtp_server):
     action = add(make_case(), by="erik", responsible="anna", due_on=date(2026, 4, 1))
     with clock.frozen(SOON):
-        services.update_action_status(user("anna"), action, "done", completed_on=date(2026, 3, 10))
+        services.update_action_status(user("anna"), action.id, "done", completed_on=date(2026, 3, 10),
+                                      expected_version=action.version)
     smtp_server.messages.clear()
     run_reminders(today=date(2026, 4, 1), only=("actions_due",))
     assert smtp_server.messages == []

@@ -35,7 +35,7 @@ def _refused(case, field: str, **overrides) -> str:
               "responsible_id": user("erik").id, "due_on": date(2026, 4, 1)}
     values.update(overrides)
     with clock.frozen(SOON), pytest.raises(services.ActionError) as refused:
-        services.add_action(user("erik"), case, **values)
+        services.add_action(user("erik"), case.reference, **values)
     assert refused.value.field == field
     db.session.rollback()
     assert _count() == before
@@ -120,15 +120,16 @@ def test_an_inactive_type_is_refused_for_new_actions_but_kept_on_old_ones(case):
     db.session.commit()
     _refused(case, "type_id", type_id=action_type("Organisation").id)
     with clock.frozen(SOON):
-        services.update_action(user("erik"), action, type_id=action.type_id, description="Ny beskrivning.",
-                               responsible_id=action.responsible_id, due_on=action.due_on)
+        services.update_action(user("erik"), action.id, type_id=action.type_id, description="Ny beskrivning.",
+                               responsible_id=action.responsible_id, due_on=action.due_on,
+                               expected_version=action.version)
     assert action.description == "Ny beskrivning."
 
 
 def test_someone_who_does_not_work_the_case_may_not_add(case):
     for username in ("anna", "ulla", "admin"):
         with pytest.raises(PermissionDenied):
-            services.add_action(user(username), case, type_id=action_type("Övrigt").id, description="x",
+            services.add_action(user(username), case.reference, type_id=action_type("Övrigt").id, description="x",
                                 responsible_id=user("erik").id, due_on=date(2026, 4, 1))
     assert _count() == 0
 
@@ -136,7 +137,7 @@ def test_someone_who_does_not_work_the_case_may_not_add(case):
 def test_replanning_journals_what_changed(case):
     action = add(case)
     with clock.frozen(SOON):
-        services.update_action(user("erik"), action, type_id=action_type("Ny rutin").id,
+        services.update_action(user("erik"), action.id, type_id=action_type("Ny rutin").id,
                                description=action.description, responsible_id=user("anna").id,
                                due_on=date(2026, 5, 1), expected_version=action.version)
     [event] = _journal(case, "action_updated")
@@ -150,9 +151,9 @@ def test_replanning_an_older_version_is_a_conflict(case):
     action = add(case)
     old_version = action.version
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "in_progress")
+        services.update_action_status(user("erik"), action.id, "in_progress", expected_version=action.version)
         with pytest.raises(services.ActionConflict):
-            services.update_action(user("erik"), action, type_id=action.type_id, description="Skrivs över?",
+            services.update_action(user("erik"), action.id, type_id=action.type_id, description="Skrivs över?",
                                    responsible_id=action.responsible_id, due_on=action.due_on,
                                    expected_version=old_version)
     db.session.refresh(action)
@@ -162,8 +163,9 @@ def test_replanning_an_older_version_is_a_conflict(case):
 def test_the_status_moves_are_journaled_and_audited(case):
     action = add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "in_progress")
-        services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
+        services.update_action_status(user("erik"), action.id, "in_progress", expected_version=action.version)
+        services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
     assert (action.status, action.completed_on) == ("done", date(2026, 3, 9))
     assert [e.event for e in case.journal if e.event.startswith("action_")] == [
         "action_added", "action_started", "action_completed"]
@@ -175,11 +177,13 @@ def test_cancelling_needs_a_reason_which_is_journaled(case):
     action = add(case)
     with clock.frozen(SOON):
         with pytest.raises(services.ActionError) as refused:
-            services.update_action_status(user("erik"), action, "cancelled", cancel_reason="  ")
+            services.update_action_status(user("erik"), action.id, "cancelled", cancel_reason="  ",
+                                          expected_version=action.version)
         assert refused.value.field == "cancel_reason"
         db.session.rollback()
         assert action.status == "planned"
-        services.update_action_status(user("erik"), action, "cancelled", cancel_reason="Ersätts av ny rutin.")
+        services.update_action_status(user("erik"), action.id, "cancelled", cancel_reason="Ersätts av ny rutin.",
+                                      expected_version=action.version)
     assert (action.status, action.cancel_reason) == ("cancelled", "Ersätts av ny rutin.")
     assert _journal(case, "action_cancelled")[0].text == "Ersätts av ny rutin."
 
@@ -187,9 +191,11 @@ def test_cancelling_needs_a_reason_which_is_journaled(case):
 def test_cancelled_never_becomes_done(case):
     action = add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "cancelled", cancel_reason="Behövs inte.")
+        services.update_action_status(user("erik"), action.id, "cancelled", cancel_reason="Behövs inte.",
+                                      expected_version=action.version)
         with pytest.raises(services.ActionError) as refused:
-            services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
+            services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                          expected_version=action.version)
     assert refused.value.message == "Åtgärden kan inte gå från ”Avbruten” till ”Genomförd”."
     assert refused.value.field == "status"
     db.session.rollback()
@@ -204,28 +210,31 @@ def test_cancelled_never_becomes_done(case):
 def test_completion_needs_a_sensible_date(case, completed_on, message):
     action = add(case)
     with clock.frozen(SOON), pytest.raises(services.ActionError) as refused:
-        services.update_action_status(user("erik"), action, "done", completed_on=completed_on)
+        services.update_action_status(user("erik"), action.id, "done", completed_on=completed_on,
+                                      expected_version=action.version)
     assert (refused.value.field, refused.value.message) == ("completed_on", message)
 
 
 def test_unknown_status_is_refused(case):
     action = add(case)
     with pytest.raises(services.ActionError):
-        services.update_action_status(user("erik"), action, "teleported")
+        services.update_action_status(user("erik"), action.id, "teleported", expected_version=action.version)
     with pytest.raises(services.ActionError):
-        services.update_action_status(user("erik"), action, "planned")
+        services.update_action_status(user("erik"), action.id, "planned", expected_version=action.version)
 
 
 def test_the_responsible_person_reports_progress_but_does_not_cancel(case):
     action = add(case, responsible="anna")
     with clock.frozen(SOON):
-        services.update_action_status(user("anna"), action, "in_progress")
+        services.update_action_status(user("anna"), action.id, "in_progress", expected_version=action.version)
         with pytest.raises(PermissionDenied):
-            services.update_action_status(user("anna"), action, "cancelled", cancel_reason="Orkar inte.")
-        services.update_action_status(user("anna"), action, "done", completed_on=date(2026, 3, 9))
+            services.update_action_status(user("anna"), action.id, "cancelled", cancel_reason="Orkar inte.",
+                                          expected_version=action.version)
+        services.update_action_status(user("anna"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
         with pytest.raises(PermissionDenied):
-            services.record_follow_up(user("anna"), action, result="yes", text="Bra.",
-                                      followed_up_on=date(2026, 3, 10))
+            services.record_follow_up(user("anna"), action.id, result="yes", text="Bra.",
+                                      followed_up_on=date(2026, 3, 10), expected_version=action.version)
     assert action.status == "done"
 
 
@@ -233,15 +242,16 @@ def test_follow_up_after_done_only_once(case):
     action = add(case)
     with clock.frozen(SOON):
         with pytest.raises(services.ActionError) as refused:
-            services.record_follow_up(user("erik"), action, result="yes", text="Bra.",
-                                      followed_up_on=date(2026, 3, 10))
+            services.record_follow_up(user("erik"), action.id, result="yes", text="Bra.",
+                                      followed_up_on=date(2026, 3, 10), expected_version=action.version)
         assert "genomförd" in refused.value.message
-        services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
-        services.record_follow_up(user("erik"), action, result="partly", text="Delvis bättre.",
-                                  followed_up_on=date(2026, 3, 10))
+        services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
+        services.record_follow_up(user("erik"), action.id, result="partly", text="Delvis bättre.",
+                                  followed_up_on=date(2026, 3, 10), expected_version=action.version)
         with pytest.raises(services.ActionError) as again:
-            services.record_follow_up(user("erik"), action, result="no", text="Ändrat mig.",
-                                      followed_up_on=date(2026, 3, 10))
+            services.record_follow_up(user("erik"), action.id, result="no", text="Ändrat mig.",
+                                      followed_up_on=date(2026, 3, 10), expected_version=action.version)
     assert "redan" in again.value.message
     db.session.rollback()
     assert (action.follow_up_result, action.follow_up_text, action.followed_up_on) == (
@@ -261,10 +271,11 @@ def test_follow_up_after_done_only_once(case):
 def test_a_follow_up_needs_a_result_a_text_and_a_sensible_date(case, values, field):
     action = add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
+        services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
         arguments = {"result": "yes", "text": "Det fungerar.", "followed_up_on": date(2026, 3, 10)} | values
         with pytest.raises(services.ActionError) as refused:
-            services.record_follow_up(user("erik"), action, **arguments)
+            services.record_follow_up(user("erik"), action.id, **arguments, expected_version=action.version)
     assert refused.value.field == field
     db.session.rollback()
     assert action.follow_up_result is None
@@ -275,23 +286,25 @@ def test_moves_and_follow_up_still_work_after_the_case_is_closed(case):
     case.status = "closed"
     db.session.commit()
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), action, "done", completed_on=date(2026, 3, 9))
-        services.record_follow_up(user("erik"), action, result="yes", text="Fungerar.",
-                                  followed_up_on=date(2026, 3, 10))
+        services.update_action_status(user("erik"), action.id, "done", completed_on=date(2026, 3, 9),
+                                      expected_version=action.version)
+        services.record_follow_up(user("erik"), action.id, result="yes", text="Fungerar.",
+                                  followed_up_on=date(2026, 3, 10), expected_version=action.version)
     assert (action.status, action.follow_up_result) == ("done", "yes")
     # Re-planning belongs to an open case (the case workflow's add_action).
     other = add(make_case(), description="Planeras om?")
     other.case.status = "closed"
     db.session.commit()
     with clock.frozen(SOON), pytest.raises(services.ActionError):
-        services.update_action(user("erik"), other, type_id=other.type_id, description="Ändrad",
-                               responsible_id=other.responsible_id, due_on=other.due_on)
+        services.update_action(user("erik"), other.id, type_id=other.type_id, description="Ändrad",
+                               responsible_id=other.responsible_id, due_on=other.due_on, expected_version=other.version)
 
 
 def test_open_actions_count_is_planned_and_in_progress(case):
     first, second, third = add(case), add(case), add(case)
     with clock.frozen(SOON):
-        services.update_action_status(user("erik"), second, "in_progress")
-        services.update_action_status(user("erik"), third, "cancelled", cancel_reason="Behövs inte.")
+        services.update_action_status(user("erik"), second.id, "in_progress", expected_version=second.version)
+        services.update_action_status(user("erik"), third.id, "cancelled", cancel_reason="Behövs inte.",
+                                      expected_version=third.version)
     assert services.open_actions_count(case) == 2
     assert [a.id for a in services.actions_of_case(case)][:2] == [first.id, second.id]

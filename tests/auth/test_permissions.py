@@ -86,7 +86,7 @@ CASE_TABLE = [
     (Action.JUDGE, "lex_sarah", False, False, False, False, False, True, False),
     (Action.JUDGE, "deviation", False, False, False, False, False, False, False),
     (Action.NOTIFY_IVO, "lex_sarah", False, False, False, False, False, True, False),
-    (Action.REOPEN_CASE, "deviation", False, False, False, False, False, True, True),
+    (Action.REOPEN_CASE, "deviation", False, False, False, False, False, True, False),  # admins only read cases
     (Action.VIEW_CASE_AS_REPORTER, "deviation", False, False, False, False, False, False, False),
     (Action.ADD_TO_OWN_REPORT, "deviation", False, False, False, False, False, False, False),
     # Responsible for an action: anyone of the case's unit or above; on a bypass report only the officers.

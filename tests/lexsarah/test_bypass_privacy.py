@@ -54,12 +54,13 @@ def test_an_ordinary_report_still_offers_the_unit(demo, login_as):
 @pytest.mark.parametrize("owner", ["erik", "anna"])
 def test_the_service_refuses_the_bypassed_manager_and_the_reporter(bypass, owner):
     with frozen(NOW), pytest.raises(ActionError) as refused:
-        action_services.add_action(user("sara"), reload(bypass), type_id=action_type("Utbildning").id,
+        action_services.add_action(user("sara"), reload(bypass).reference, type_id=action_type("Utbildning").id,
                                    description="Utbildning.", responsible_id=user(owner).id,
                                    due_on=datetime(2026, 4, 1).date())
     assert refused.value.field == "responsible_id"
     with frozen(NOW):
-        action = action_services.add_action(user("sara"), reload(bypass), type_id=action_type("Utbildning").id,
+        action = action_services.add_action(user("sara"), reload(bypass).reference,
+                                            type_id=action_type("Utbildning").id,
                                             description="Utbildning.", responsible_id=user("sara").id,
                                             due_on=datetime(2026, 4, 1).date())
     assert action.responsible.username == "sara"

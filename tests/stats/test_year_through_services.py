@@ -123,7 +123,8 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     _triage(acted_on, "erik", _at(6, 10))
     routine = db.session.scalar(select(ActionType.id).where(ActionType.name == "Ny rutin"))
     with clock.frozen(_at(6, 11)):
-        actions.add_action(user("erik"), _fresh(acted_on), type_id=routine, description="Ny rutin för kvällsbesök.",
+        actions.add_action(user("erik"), _fresh(acted_on).reference, type_id=routine,
+                           description="Ny rutin för kvällsbesök.",
                            responsible_id=user("erik").id, due_on=date(2025, 8, 1))
 
     # A complaint forwarded by IVO, answered after 14 days.
