@@ -17,6 +17,7 @@ from app.labels import REQUIREMENT_LABELS, status_label
 from app.lexsarah import common
 from app.lexsarah import desk as desk_service
 from app.lexsarah import informing as informing_service
+from app.lexsarah import investigation_document
 from app.lexsarah import judgment as judgment_service
 from app.lexsarah import notification as notification_service
 from app.lexsarah import position as position_service
@@ -392,6 +393,36 @@ def document_pdf(reference: str):
         flash(error.message, "error")
         return redirect(url_for("lexsarah.notification", reference=reference))
     name = f"anmalan-lex-sarah-{case.reference}{'' if frozen else '-utkast'}.pdf"
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the investigation document "Utredning enligt lex Sarah" -----------------------------------
+
+@bp.route("/<reference>/utredning-dokument")
+def investigation_html(reference: str):
+    case = _case(reference)
+    try:
+        content, _frozen = investigation_document.investigation_document(case, _me(), "html")
+    except common.LexSarahError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.case", reference=reference))
+    response = Response(content, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return allow_own_stylesheet(response)  # the document carries its stylesheet (a stored copy stands alone)
+
+
+@bp.route("/<reference>/utredning.pdf")
+def investigation_pdf(reference: str):
+    case = _case(reference)
+    try:
+        content, frozen = investigation_document.investigation_document(case, _me(), "pdf")
+    except common.LexSarahError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.case", reference=reference))
+    name = f"utredning-lex-sarah-{case.reference}{'' if frozen else '-forhandsvisning'}.pdf"
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
