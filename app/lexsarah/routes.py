@@ -14,11 +14,10 @@ from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
-from app.lexsarah import common
+from app.lexsarah import common, investigation_document
 from app.lexsarah import desk as desk_service
 from app.lexsarah import document as document_service
 from app.lexsarah import informing as informing_service
-from app.lexsarah import investigation_document
 from app.lexsarah import judgment as judgment_service
 from app.lexsarah import notification as notification_service
 from app.lexsarah import position as position_service

@@ -135,7 +135,8 @@ def test_recording_the_investigation_as_sent_freezes_it_and_later_changes_do_not
     # The record changes afterwards (the case is still open): a new entry, other causes.
     with clock.frozen(LATER):
         investigation.add_entry(user("erik"), case.reference, section="other", entry_date=LATER.date(),
-                                source="Enhetschefen", nature="assessment", text="Tillagt efter att utredningen skickats.",
+                                source="Enhetschefen", nature="assessment",
+                                text="Tillagt efter att utredningen skickats.",
                                 expected_version=reload(case).version)
     db.session.get(CaseCauses, case.id).text = "Helt andra orsaker i efterhand."
     db.session.commit()
