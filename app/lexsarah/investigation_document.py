@@ -116,7 +116,7 @@ def _entry_item(record: Record, entry: InvestigationEntry) -> Item:
                           str(NATURE_LABELS[entry.nature])))
     written = ", ".join(part for part in (entry.author_name, entry.author_title) if part)
     provenance = [_("Källa: %(source)s", source=entry.source),
-                  _("Antecknad av %(who)s %(at)s", who=written, at=_moment(entry.created_at))]
+                  _("Antecknad av %(who)s, %(at)s", who=written, at=_moment(entry.created_at))]
     if entry.corrects_id in record.numbers:
         provenance.append(_("Rättar anteckning %(n)d", n=record.numbers[entry.corrects_id]))
     if entry.id in record.corrected_by:
