@@ -86,6 +86,8 @@ LABELS = {
     "lexsarah.ivo_supplement_sent": _l("Komplettering till IVO registrerad som skickad"),
     "lexsarah.ivo_not_notified": _l("Beslut att inte anmäla till IVO"),
     "lexsarah.ivo_investigation_sent": _l("Utredning skickad till IVO"),
+    "lexsarah.investigation_document_viewed": _l("Utredningen enligt lex Sarah visad"),
+    "lexsarah.investigation_checksum_failed": _l("Utredningen enligt lex Sarah stämmer inte med sin kontrollsumma"),
     "lexsarah.ivo_decision_recorded": _l("IVO:s beslut registrerat"),
     "lexsarah.informing_recorded": _l("Information till den enskilde registrerad"),
     "lexsarah.reminder_queued": _l("Påminnelse om IVO köad"),

@@ -153,6 +153,8 @@ EXPECTED = {
     "lexsarah.record_ivo_decision": only({"sara"}, ALLOWED),
     "lexsarah.document_html": only({"sara"}, 200),
     "lexsarah.document_pdf": only({"sara"}, 200),
+    "lexsarah.investigation_html": only({"erik", "sara", "admin"}, 200),
+    "lexsarah.investigation_pdf": only({"erik", "sara", "admin"}, 200),
     "lexsarah.informing": only({"erik", "sara"}, 200),
     "lexsarah.position": only({"sara"}, ALLOWED),
     "lexsarah.protection": only({"erik", "sara"}, ALLOWED),

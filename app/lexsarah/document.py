@@ -96,13 +96,15 @@ def document_sections(case: Case, ivo: LexSarahIvo, provider: ProviderSettings |
     if case.occurred_time is not None:
         occurred += " " + case.occurred_time.strftime("%H:%M")
     noticed = " – ".join(part for part in (_date(case.noticed_on), case.noticed_how.strip()) if part)
+    # Whether "Utredning enligt lex Sarah" (app/lexsarah/investigation_document.py) comes with the
+    # notification, or when it follows: within two months of the notification (SOSFS 2011:5).
     if ivo.investigation_attached:
-        investigation = _("Utredningen bifogas anmälan.")
+        investigation = _("Utredningen bifogas anmälan (Utredning enligt lex Sarah, %(ref)s).", ref=case.reference)
     elif ivo.investigation_expected_on:
-        investigation = _("Utredningen pågår och skickas till IVO senast %(day)s.",
+        investigation = _("Utredningen pågår och skickas till IVO senast %(day)s, inom två månader från anmälan.",
                           day=_date(ivo.investigation_expected_on))
     else:
-        investigation = ""
+        investigation = _("Utredningen pågår och skickas till IVO inom två månader från anmälan.")
     client_rows, client_note = _client_rows(case, ivo)
     sections = [
         Section(_("Anmälare (nämnd)"), [

@@ -299,3 +299,24 @@ class ProviderSettings(db.Model):
     @property
     def complete(self) -> bool:
         return bool(self.board_name and self.org_number and self.address)
+
+
+class LexSarahInvestigationDocument(db.Model):
+    """The frozen copy of "Utredning enligt lex Sarah" (app/lexsarah/investigation_document.py), taken
+    when the investigation is recorded as sent to IVO: the HTML and PDF exactly as sent, with their
+    SHA-256. Until then the document is drawn from the record as it is now; afterwards only this
+    copy is shown, so later changes of the record do not change what IVO received."""
+
+    __tablename__ = "lex_sarah_investigation_documents"
+    __table_args__ = (CheckConstraint("length(html_sha256) = 64 AND length(pdf_sha256) = 64", name="checksums"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
+    document_html: Mapped[str] = mapped_column(Text)
+    document_pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    html_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    frozen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    frozen_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_investigation_document", uselist=False,
+                                                      passive_deletes=True))

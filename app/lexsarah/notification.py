@@ -11,7 +11,7 @@ from app.cases import journal
 from app.cases.models import Case
 from app.clock import add_months, today_local, utcnow
 from app.extensions import db
-from app.lexsarah import document
+from app.lexsarah import document, investigation_document
 from app.lexsarah.common import (
     INVESTIGATION_MONTHS,
     MAX_TEXT,
@@ -213,6 +213,7 @@ def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, 
     ivo.investigation_due_on = add_months(sent_on, INVESTIGATION_MONTHS)
     if ivo.investigation_attached:
         ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
+        investigation_document.freeze(case, actor)  # attached: sent with the notification, frozen now
     journal.add_event(case, "ivo_notified", actor,
                       _("Anmäld till IVO %(day)s via %(via)s.", day=sent_on.isoformat(),
                         via=str(SENT_VIA_LABELS[sent_via]).lower()),
@@ -274,10 +275,13 @@ def record_investigation_sent(case: Case, actor: User, *, sent_on: date | None) 
     raise_errors(errors)
     ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
     late = sent_on > ivo.investigation_due_on
+    copy = investigation_document.freeze(case, actor)  # what was sent: later changes of the record leave it
     journal.add_event(case, "ivo_investigation_sent", actor,
                       _("Utredningen skickades till IVO %(day)s.", day=sent_on.isoformat()),
-                      sent_on=sent_on.isoformat(), due_on=ivo.investigation_due_on.isoformat(), late=late)
-    audit_case("ivo_investigation_sent", actor, case, sent_on=sent_on.isoformat(), late=late)
+                      sent_on=sent_on.isoformat(), due_on=ivo.investigation_due_on.isoformat(), late=late,
+                      html_sha256=copy.html_sha256, pdf_sha256=copy.pdf_sha256)
+    audit_case("ivo_investigation_sent", actor, case, sent_on=sent_on.isoformat(), late=late,
+               html_sha256=copy.html_sha256, pdf_sha256=copy.pdf_sha256)
     commit_or_conflict()
     return ivo
 

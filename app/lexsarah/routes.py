@@ -14,8 +14,9 @@ from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
-from app.lexsarah import common
+from app.lexsarah import common, investigation_document
 from app.lexsarah import desk as desk_service
+from app.lexsarah import document as document_service
 from app.lexsarah import informing as informing_service
 from app.lexsarah import judgment as judgment_service
 from app.lexsarah import notification as notification_service
@@ -64,7 +65,15 @@ def lex_sarah_template_helpers():
             "lex_sarah_ivo_outcome_labels": IVO_OUTCOME_LABELS,
             "lex_sarah_position_in_reach": position_service.in_reach,
             "lex_sarah_section_notes": record_service.notes_of,
-            "lex_sarah_protection_due": protection_service.due_on, "lex_sarah_checklist": record_service.checklist}
+            "lex_sarah_protection_due": protection_service.due_on, "lex_sarah_checklist": record_service.checklist,
+            "lex_sarah_legal_line": _legal_line,
+            "lex_sarah_investigation_copy": investigation_document.frozen_copy,
+            "lex_sarah_investigation_verified": investigation_document.verify}
+
+
+def _legal_line(case) -> str:
+    """The legal basis by the date of the event, as on the notification (app/lexsarah/legal.py)."""
+    return document_service.legal_line(case, provider_service.provider_settings())
 
 
 def _case(reference: str):
@@ -111,7 +120,9 @@ def desk():
 
 def _judgment_page(case, form, mode: str, status: int = 200):
     move = "record_judgment" if mode == "judge" else "propose_judgment"
-    return render_template("lexsarah/judgment.html", case=case, form=form, mode=mode,
+    # The investigation beside the questions: entries with provenance, causes, risk, similar cases.
+    record = investigation_document.read_record(_me(), case, with_similar=True)
+    return render_template("lexsarah/judgment.html", case=case, form=form, mode=mode, record=record,
                            judgment=case.lex_sarah_judgment, open_for_input=common.allowed(case, move)), status
 
 
@@ -392,6 +403,36 @@ def document_pdf(reference: str):
         flash(error.message, "error")
         return redirect(url_for("lexsarah.notification", reference=reference))
     name = f"anmalan-lex-sarah-{case.reference}{'' if frozen else '-utkast'}.pdf"
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the investigation document "Utredning enligt lex Sarah" -----------------------------------
+
+@bp.route("/<reference>/utredning-dokument")
+def investigation_html(reference: str):
+    case = _case(reference)
+    try:
+        content, _frozen = investigation_document.investigation_document(case, _me(), "html")
+    except common.LexSarahError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.case", reference=reference))
+    response = Response(content, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return allow_own_stylesheet(response)  # the document carries its stylesheet (a stored copy stands alone)
+
+
+@bp.route("/<reference>/utredning.pdf")
+def investigation_pdf(reference: str):
+    case = _case(reference)
+    try:
+        content, frozen = investigation_document.investigation_document(case, _me(), "pdf")
+    except common.LexSarahError as error:
+        flash(error.message, "error")
+        return redirect(url_for("cases.case", reference=reference))
+    name = f"utredning-lex-sarah-{case.reference}{'' if frozen else '-forhandsvisning'}.pdf"
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"

@@ -41,6 +41,9 @@ ENDPOINTS = [
     ("POST", "/{ref}/anmalan/ivo-beslut", only({"sara": 422})),
     ("GET", "/{ref}/anmalan/dokument", only({"sara": 200})),
     ("GET", "/{ref}/anmalan.pdf", only({"sara": 200})),
+    # The investigation document: whoever may read the case (the officer, the unit's investigator, admins).
+    ("GET", "/{ref}/utredning-dokument", only({"sara": 200, "erik": 200, "admin": 200})),
+    ("GET", "/{ref}/utredning.pdf", only({"sara": 200, "erik": 200, "admin": 200})),
     ("GET", "/{ref}/information", only({"sara": 200, "erik": 200})),
     ("POST", "/{ref}/information", only({"sara": 302, "erik": 302})),
     # The case waits for judgment: too late for a ställningstagande (409); a form without its version is 400.
