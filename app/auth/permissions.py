@@ -43,6 +43,7 @@ class Action(StrEnum):
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
     ADD_TO_OWN_REPORT = "add_to_own_report"  # the reporter adds information to what they filed
+    VIEW_RECEIPT = "view_receipt"           # the receipt after filing: the reporter, or who registered it
     WORK_CASE = "work_case"                 # assign, triage, investigate, answer, close
     BE_ASSIGNED = "be_assigned"             # may be made the case's handler
     DECLARE_DISQUALIFIED = "declare_disqualified"  # jäv: step away from a case one could handle
@@ -90,7 +91,7 @@ _GENERAL = {
 ON_AN_ACTION = frozenset({Action.VIEW_ACTION, Action.PROGRESS_ACTION})
 
 CASE_ACTIONS = frozenset({
-    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.WORK_CASE, Action.BE_ASSIGNED,
+    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.VIEW_RECEIPT, Action.WORK_CASE, Action.BE_ASSIGNED,
     Action.DECLARE_DISQUALIFIED, Action.EDIT_CONCERNED_STAFF, Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
     Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
 })
@@ -183,13 +184,16 @@ def can(user, action: Action, case=None) -> bool:
         return responsible or can(user, Action.VIEW_CASE if action is Action.VIEW_ACTION
                                   else Action.WORK_CASE, case.case)
     if getattr(case, "imported", False) and action not in (Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER,
-                                                          Action.KNOW_OF_CASE):
+                                                          Action.KNOW_OF_CASE, Action.VIEW_RECEIPT):
         return False  # imported history is read-only for everyone
     if _concerned(user, case):
         return False
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
     if action in (Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT):
-        return is_reporter  # (imported history, read-only, was refused the second above)
+        return is_reporter
+    if action is Action.VIEW_RECEIPT:
+        registrar = getattr(case, "registered_by_id", None)
+        return is_reporter or (registrar is not None and registrar == user.id)  # (imported history, read-only, was refused the second above)
     if action is Action.VIEW_CASE:
         # Officers answer for every case towards the nämnd; admins answer for the data (read-only),
         # except the reports that bypassed the nearest manager, which only the officers read.

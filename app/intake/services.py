@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import audit, commands
-from app.auth.permissions import Action, PermissionDenied, can, ensure
+from app.auth.models import User
+from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases.categories import categories_for
 from app.cases.filing import open_case, queue_filing_mail
 from app.cases.models import (
@@ -31,6 +32,7 @@ from app.cases.models import (
     Case,
     Category,
     ComplaintDetails,
+    ConcernedStaff,
 )
 from app.clock import to_local, today_local, utcnow
 from app.commands import Refused
@@ -83,6 +85,15 @@ class FormOptions:
     units: list[tuple[int, str, int]]  # id, name, depth in the tree
     categories: list[tuple[int, str]]
     default_unit_id: int | None
+    people: list[tuple[int, str]] = ()  # the staff in Värna, by name: the actual reporter, the staff concerned
+
+
+def people_choices(filer) -> list[tuple[int, str]]:
+    """Everyone in Värna a report can name, by name (the board reads statistics only); not the
+    person filing, who is neither their own registrar's reporter nor concerned by what they file."""
+    rows = db.session.execute(select(User.id, User.full_name, User.title).where(
+        User.active, User.role != BOARD, User.id != filer.id).order_by(User.full_name, User.id))
+    return [(i, f"{name}, {title}" if title else name) for i, name, title in rows]
 
 
 def form_options(reporter, kind: str) -> FormOptions:
@@ -93,7 +104,8 @@ def form_options(reporter, kind: str) -> FormOptions:
     units, categories = _FORM_CHOICES.get()
     active_ids = {i for i, _name, _depth in units}
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
-    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default)
+    return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default,
+                       people=people_choices(reporter))
 
 
 def _read_form_choices() -> tuple[tuple, dict]:
@@ -121,10 +133,13 @@ def _ancestors_active(unit: Unit) -> bool:
 # --- filing ------------------------------------------------------------------------------------
 
 def file_report(reporter, kind: str, data: dict, files=()) -> Case:
-    """File a report of `kind` for `reporter`. IntakeError (nothing stored) when anything is wrong.
+    """File a report of `kind` as `reporter`. IntakeError (nothing stored) when anything is wrong.
 
     `data` holds plain values keyed like the form's fields; `files` are uploads
-    (objects with .filename and .stream).
+    (objects with .filename and .stream). The person filing is always the registrar
+    (`registered_by`); they are also the reporter unless they register on someone else's behalf
+    (`on_behalf`: a person in Värna, `reporter_user_id`, or a name, `reporter_name`). A complaint
+    registered by staff came from the complainant: its registrar is never its reporter.
     """
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -134,6 +149,8 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
     if kind == Kind.LEX_SARAH:
         fields.update(_clean_lex_sarah(data, errors))
     complaint = _clean_complaint(data, errors) if kind == Kind.COMPLAINT else None
+    actual_reporter, reporter_name = _clean_registration(kind, data, errors, reporter)
+    concerned = _clean_concerned(data, errors, reporter, actual_reporter)
     try:
         checked_files = attachments.inspect(files)
     except attachments.AttachmentRefused as refused:
@@ -144,7 +161,10 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
 
     written: list[str] = []  # stored names
     try:
-        case = open_case(kind=kind, unit=unit, reporter=reporter, categories=categories, **fields)
+        case = open_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
+                         reporter_name=reporter_name, categories=categories, **fields)
+        for person in concerned:
+            case.concerned.append(ConcernedStaff(user_id=person.id, added_by_id=reporter.id))
         if complaint is not None:
             db.session.add(ComplaintDetails(case=case, **complaint))
         written = attachments.store(case, checked_files, reporter)
@@ -295,6 +315,66 @@ def _clean_lex_sarah(data: dict, errors: dict) -> dict:
             "bypass_manager": bool(data.get("bypass_manager"))}
 
 
+REPORTER_NAME_MAX = 200
+CONCERNED_MAX = 20
+
+
+def _clean_registration(kind: str, data: dict, errors: dict, filer) -> tuple[User | None, str | None]:
+    """The actual reporter: the person filing, unless they register on someone else's behalf.
+
+    Returns (reporter, reporter_name): a person in Värna, or None and the name typed (None when
+    none was). A choice filled in counts as registering on someone's behalf even when the box
+    was left unticked: nothing typed is dropped."""
+    user_raw = data.get("reporter_user_id")
+    name = _text(data, "reporter_name")
+    chosen = user_raw not in (None, "", "None")
+    if kind == Kind.COMPLAINT:
+        return None, None  # the complainant is the reporter (ComplaintDetails); the filer registered it
+    if not (data.get("on_behalf") or chosen or name):
+        return filer, None
+    reporter = None
+    if chosen:
+        user_id = _int_or_none(user_raw)
+        reporter = db.session.get(User, user_id) if user_id is not None else None
+        if reporter is None or not reporter.active or reporter.role == BOARD:
+            _add(errors, "reporter_user_id", _("Välj en person i listan."))
+            reporter = None
+        elif reporter.id == filer.id:
+            _add(errors, "reporter_user_id", _("Du kan inte registrera åt dig själv. Kryssa ur att du "
+                                               "registrerar åt någon annan."))
+            reporter = None
+    if chosen and name:
+        _add(errors, "reporter_name", _("Välj en person i Värna eller skriv ett namn, inte båda."))
+    elif len(name) > REPORTER_NAME_MAX:
+        _add(errors, "reporter_name", _("Namnet får ha högst %(max)d tecken (nu %(n)d).",
+                                        max=REPORTER_NAME_MAX, n=len(name)))
+    elif not chosen and not name:
+        _add(errors, "reporter_name", _("Välj vem som rapporterade eller skriv namnet, eller kryssa ur att du "
+                                        "registrerar åt någon annan."))
+    return reporter, (name or None) if not chosen else None
+
+
+def _clean_concerned(data: dict, errors: dict, filer, reporter) -> list[User]:
+    """The staff the report concerns: people in Värna, never the one filing nor the reporter
+    (who would then lose sight of their own report)."""
+    raw = [r for r in (data.get("concerned_user_ids") or []) if r not in (None, "", "None")]
+    if not raw:
+        return []
+    ids = {_int_or_none(r) for r in raw}
+    if None in ids or len(ids) > CONCERNED_MAX:
+        _add(errors, "concerned_user_ids", _("Välj personer ur listan."))
+        return []
+    people = list(db.session.scalars(select(User).where(User.id.in_(ids), User.active, User.role != BOARD)
+                                     .order_by(User.full_name, User.id)))
+    if len(people) != len(ids):
+        _add(errors, "concerned_user_ids", _("Välj personer ur listan."))
+        return []
+    if filer.id in ids or (reporter is not None and reporter.id in ids):
+        _add(errors, "concerned_user_ids", _("Den som rapporterar eller registrerar kan inte vara berörd personal."))
+        return []
+    return people
+
+
 def _clean_complaint(data: dict, errors: dict) -> dict:
     channel = _text(data, "channel")
     if channel not in STAFF_COMPLAINT_CHANNELS:
@@ -348,11 +428,11 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
 # --- after filing ------------------------------------------------------------------------------
 
 def receipt(user, reference: str) -> Case:
-    """The receipt after filing: the reporter (only) sees the reference and what happens next."""
+    """The receipt after filing: the reporter or the registrar (only) sees the reference and what happens next."""
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     if case is None:
         raise NotFound(reference)
-    ensure(user, Action.VIEW_CASE_AS_REPORTER, case)
+    ensure(user, Action.VIEW_RECEIPT, case)
     audit.record("case.receipt_viewed", actor=user, object_type="case", object_id=case.id,
                  detail={"reference": case.reference})
     db.session.commit()

@@ -79,6 +79,7 @@ CASE_TABLE = [
     (Action.VIEW_CASE, "lex_sarah", False, False, True, True, False, True, True),
     (Action.WORK_CASE, "deviation", False, False, True, True, False, True, False),
     (Action.EDIT_CONCERNED_STAFF, "complaint", False, False, True, True, False, True, False),
+    (Action.VIEW_RECEIPT, "deviation", False, False, False, False, False, False, False),  # the reporter's
     (Action.WORK_CASE, "complaint", False, False, True, True, False, True, False),
     (Action.WORK_CASE, "lex_sarah", True, False, False, False, False, True, False),
     (Action.BE_ASSIGNED, "deviation", False, False, True, True, False, False, False),
@@ -122,6 +123,14 @@ def test_the_reporter_sees_their_own_report_in_the_limited_view_only():
     assert can(STAFF, Action.VIEW_CASE_AS_REPORTER, case)
     assert not can(STAFF, Action.VIEW_CASE, case)
     assert not can(STAFF, Action.WORK_CASE, case)
+
+
+def test_the_receipt_is_for_the_reporter_and_the_registrar():
+    case = FakeCase(reporter_id=STAFF.id, registered_by_id=INVESTIGATOR_UNIT.id)
+    users = (STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, OFFICER, ADMIN)
+    assert [can(u, Action.VIEW_RECEIPT, case) for u in users] == [True, True, False, False, False]
+    case.concerned_user_ids = frozenset({INVESTIGATOR_UNIT.id})
+    assert not can(INVESTIGATOR_UNIT, Action.VIEW_RECEIPT, case)
 
 
 def test_only_the_reporter_adds_to_their_report_and_never_to_imported_history():

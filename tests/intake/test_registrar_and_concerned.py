@@ -1,0 +1,148 @@
+"""Jäv (issue 13, point 11): who registers a report on someone else's behalf is its registrar, not its
+reporter; the staff a report concerns never see or handle it."""
+
+import html as html_lib
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from app.audit import AuditEvent
+from app.auth.models import User
+from app.cases.models import Case, ConcernedStaff
+from app.clock import frozen
+from app.extensions import db
+from app.mailer import OutgoingMail
+from tests.intake.conftest import assert_nothing_stored, error_for, post_report, valid_form
+
+NOW = datetime(2026, 3, 2, 15, 0)
+
+
+def _id(username: str) -> int:
+    return db.session.scalar(select(User.id).where(User.username == username))
+
+
+def _only_case() -> Case:
+    return db.session.scalar(select(Case))
+
+
+def test_a_phone_complaint_registered_by_erik_is_his_to_handle(login_as):
+    """The issue's finding: erik registered a phone complaint and was then shut out of it."""
+    erik = login_as("erik")
+    with frozen(NOW):
+        response = post_report(erik, "complaint", valid_form("complaint"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    case = _only_case()
+    assert (case.registered_by.username, case.reporter_id, case.reporter_name) == ("erik", None, None)
+    assert erik.get(response.headers["Location"]).status_code == 200  # the registrar's receipt
+    page = erik.get(f"/arenden/{case.reference}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Tilldela mig" in text  # he may take it: the registrar is not excluded as a reporter is
+    assert erik.post(f"/arenden/{case.reference}/ta", data={"version": case.version}).status_code == 302
+    db.session.expire_all()
+    assert _only_case().assigned_to.username == "erik"
+    # Not his report: "Mina rapporter" is the reporter's list.
+    assert case.reference not in erik.get("/mina-rapporter").get_data(as_text=True)
+
+
+def test_registering_a_lex_sarah_report_for_a_colleague(login_as):
+    """erik writes down anna's oral report: anna is the reporter (excluded, Mina rapporter, the receipt),
+    erik the registrar (he may handle it); the journal, the audit log and the case page say so."""
+    erik = login_as("erik")
+    with frozen(NOW):
+        response = post_report(erik, "lex_sarah", valid_form("lex_sarah", on_behalf="y",
+                                                             reporter_user_id=str(_id("anna"))))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    case = _only_case()
+    assert (case.reporter.username, case.registered_by.username, case.reporter_name) == ("anna", "erik", None)
+    filed = case.journal[0]
+    assert (filed.event, filed.actor_name, filed.detail["registered_for"]) == ("filed", "Erik Eriksson",
+                                                                              "Anna Andersson")
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.filed"))
+    assert (audit.user_name, audit.detail["registered_for"]) == ("Erik Eriksson", "Anna Andersson")
+    receipt = db.session.scalar(select(OutgoingMail).where(OutgoingMail.recipients.contains("anna@")))
+    assert "Erik Eriksson har registrerat din rapport" in receipt.body
+
+    page = erik.get(f"/arenden/{case.reference}").get_data(as_text=True)
+    assert "Registrerad av Erik Eriksson för Anna Andersson" in html_lib.unescape(page)
+    assert "Tilldela mig" in page
+    anna = login_as("anna")
+    assert case.reference in anna.get("/mina-rapporter").get_data(as_text=True)
+    own = anna.get(f"/arenden/{case.reference}").get_data(as_text=True)
+    assert "Tilldela mig" not in own  # the reporter's own page only
+
+
+def test_registering_for_someone_outside_varna_by_name(login_as):
+    erik = login_as("erik")
+    with frozen(NOW):
+        response = post_report(erik, "deviation", valid_form("deviation", on_behalf="y",
+                                                             reporter_name="Olle Vikarie"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    case = _only_case()
+    assert (case.reporter_id, case.reporter_name, case.registered_by.username) == (None, "Olle Vikarie", "erik")
+    page = html_lib.unescape(erik.get(f"/arenden/{case.reference}").get_data(as_text=True))
+    assert "Registrerad av Erik Eriksson för Olle Vikarie" in page
+
+
+def test_filing_for_oneself_is_unchanged(login_as):
+    anna = login_as("anna")
+    with frozen(NOW):
+        assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    case = _only_case()
+    assert (case.reporter.username, case.registered_by.username, case.reporter_name) == ("anna", "anna", None)
+    assert not case.registered_for_someone
+
+
+BAD = [
+    ("reporter_user_id", {"on_behalf": "y", "reporter_user_id": "999999"}, "Välj en person i listan."),
+    ("reporter_user_id", {"on_behalf": "y", "reporter_user_id": "x1"}, "Välj en person i listan."),
+    ("reporter_name", {"on_behalf": "y", "reporter_user_id": "anna", "reporter_name": "Olle"},
+     "Välj en person i Värna eller skriv ett namn, inte båda."),
+    ("reporter_name", {"on_behalf": "y", "reporter_name": "O" * 201}, "Namnet får ha högst 200 tecken (nu 201)."),
+    ("reporter_name", {"on_behalf": "y"}, "Välj vem som rapporterade eller skriv namnet"),
+    ("reporter_user_id", {"on_behalf": "y", "reporter_user_id": "erik"},
+     "Du kan inte registrera åt dig själv."),
+    ("concerned_user_ids", {"concerned_user_ids": ["999999"]}, "Välj personer ur listan."),
+    ("concerned_user_ids", {"concerned_user_ids": ["erik"]},
+     "Den som rapporterar eller registrerar kan inte vara berörd personal."),
+]
+
+
+@pytest.mark.parametrize(("field", "changes", "message"), BAD)
+@pytest.mark.parametrize("kind", ["deviation", "lex_sarah"])
+def test_bad_registration_input_is_refused_at_its_field(app, login_as, kind, field, changes, message):
+    erik = login_as("erik")
+    # Usernames stand for the ids of the demo users (known only once the demo data exists).
+    def real(value):
+        return str(_id(value)) if value in ("anna", "erik") else value
+    changes = {k: [real(x) for x in v] if isinstance(v, list) else real(v) for k, v in changes.items()}
+    with frozen(NOW):
+        response = post_report(erik, kind, valid_form(kind, **changes))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert message in html_lib.unescape(error_for(page, field))
+    assert_nothing_stored(app)
+    if changes.get("reporter_name"):
+        assert html_lib.escape(changes["reporter_name"]) in page  # the text is kept
+
+
+def test_the_complaint_form_has_no_on_behalf_choice_but_names_concerned_staff(login_as):
+    erik = login_as("erik")
+    page = erik.get("/rapportera/klagomal").get_data(as_text=True)
+    assert 'name="on_behalf"' not in page and 'name="concerned_user_ids"' in page
+    form = erik.get("/rapportera/lex-sarah").get_data(as_text=True)
+    assert 'name="on_behalf"' in form and 'name="reporter_user_id"' in form and 'name="reporter_name"' in form
+    assert "Anna Andersson" in form and "Birgitta Berg" not in form  # the board reads statistics only
+
+
+def test_concerned_staff_named_at_filing_are_stored_and_not_told(login_as):
+    anna = login_as("anna")
+    with frozen(NOW):
+        response = post_report(anna, "deviation", valid_form("deviation", concerned_user_ids=[str(_id("erik"))]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    case = _only_case()
+    assert [c.user_id for c in db.session.scalars(select(ConcernedStaff))] == [_id("erik")]
+    assert case.concerned_user_ids == {_id("erik")}
+    notices = [m.recipients for m in db.session.scalars(select(OutgoingMail)) if "Ny avvikelse" in m.subject]
+    assert notices and all("erik@" not in r for r in notices)
