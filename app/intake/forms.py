@@ -192,11 +192,10 @@ class LexSarahForm(ReportForm):
 
 
 class ComplaintForm(ReportForm):
-    # A complaint registered by staff always came from someone else (the complainant below): the
-    # person registering it is its registrar, never its reporter, so there is nothing to choose.
-    on_behalf = None
-    reporter_user_id = None
-    reporter_name = None
+    on_behalf = BooleanField(_l("Jag registrerar åt någon annan"),
+                             description=_l("Kryssa i när klagomålet kom från någon annan än du. Du blir då den "
+                                            "som registrerade det, inte den som rapporterade, och kan handlägga "
+                                            "det. Klaganden anger du nedan."))
     complaint_type = RadioField(_l("Klagomål eller synpunkt?"), choices=list(COMPLAINT_TYPE_LABELS.items()),
                                 coerce=_choice, default=COMPLAINT_TYPE, validate_choice=False)
     channel = RadioField(_l("Hur kom klagomålet in?"), choices=list(CHANNEL_LABELS.items()), coerce=_choice,

@@ -139,7 +139,8 @@ def file_report(reporter, kind: str, data: dict, files=()) -> Case:
     (objects with .filename and .stream). The person filing is always the registrar
     (`registered_by`); they are also the reporter unless they register on someone else's behalf
     (`on_behalf`: a person in Värna, `reporter_user_id`, or a name, `reporter_name`). A complaint
-    registered by staff came from the complainant: its registrar is never its reporter.
+    registered on someone's behalf may leave both empty: the complainant (ComplaintDetails) is then
+    the reporter.
     """
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -328,8 +329,6 @@ def _clean_registration(kind: str, data: dict, errors: dict, filer) -> tuple[Use
     user_raw = data.get("reporter_user_id")
     name = _text(data, "reporter_name")
     chosen = user_raw not in (None, "", "None")
-    if kind == Kind.COMPLAINT:
-        return None, None  # the complainant is the reporter (ComplaintDetails); the filer registered it
     if not (data.get("on_behalf") or chosen or name):
         return filer, None
     reporter = None
@@ -348,7 +347,7 @@ def _clean_registration(kind: str, data: dict, errors: dict, filer) -> tuple[Use
     elif len(name) > REPORTER_NAME_MAX:
         _add(errors, "reporter_name", _("Namnet får ha högst %(max)d tecken (nu %(n)d).",
                                         max=REPORTER_NAME_MAX, n=len(name)))
-    elif not chosen and not name:
+    elif not chosen and not name and kind != Kind.COMPLAINT:  # a complaint's complainant is named below
         _add(errors, "reporter_name", _("Välj vem som rapporterade eller skriv namnet, eller kryssa ur att du "
                                         "registrerar åt någon annan."))
     return reporter, (name or None) if not chosen else None
