@@ -91,9 +91,9 @@ _GENERAL = {
 ON_AN_ACTION = frozenset({Action.VIEW_ACTION, Action.PROGRESS_ACTION})
 
 CASE_ACTIONS = frozenset({
-    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.VIEW_RECEIPT, Action.WORK_CASE, Action.BE_ASSIGNED,
-    Action.DECLARE_DISQUALIFIED, Action.EDIT_CONCERNED_STAFF, Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
-    Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
+    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.VIEW_RECEIPT, Action.WORK_CASE,
+    Action.BE_ASSIGNED, Action.DECLARE_DISQUALIFIED, Action.EDIT_CONCERNED_STAFF, Action.PROPOSE_JUDGMENT,
+    Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE, Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
 })
 
 # Which permission each workflow move (app.workflow.MOVES) needs. The state machine
@@ -190,10 +190,10 @@ def can(user, action: Action, case=None) -> bool:
         return False
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
     if action in (Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT):
-        return is_reporter
+        return is_reporter  # (imported history, read-only, was refused the second above)
     if action is Action.VIEW_RECEIPT:
         registrar = getattr(case, "registered_by_id", None)
-        return is_reporter or (registrar is not None and registrar == user.id)  # (imported history, read-only, was refused the second above)
+        return is_reporter or (registrar is not None and registrar == user.id)
     if action is Action.VIEW_CASE:
         # Officers answer for every case towards the nämnd; admins answer for the data (read-only),
         # except the reports that bypassed the nearest manager, which only the officers read.

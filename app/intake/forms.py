@@ -146,7 +146,7 @@ class ReportForm(FlaskForm):
         self.category_ids.choices = [(str(i), name) for i, name in options.categories]
         people = [(str(i), label) for i, label in options.people]
         if "reporter_user_id" in self._fields:
-            self.reporter_user_id.choices = [("", _l("Välj person"))] + people
+            self.reporter_user_id.choices = [("", _l("Välj person")), *people]
         self.concerned_user_ids.choices = people
         # The date picker does not offer the future; the service refuses it anyway.
         for date_field in (self.occurred_on, self.noticed_on):

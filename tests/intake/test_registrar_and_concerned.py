@@ -145,3 +145,63 @@ def test_concerned_staff_named_at_filing_are_stored_and_not_told(login_as):
     assert case.concerned_user_ids == {_id("erik")}
     notices = [m.recipients for m in db.session.scalars(select(OutgoingMail)) if "Ny avvikelse" in m.subject]
     assert notices and all("erik@" not in r for r in notices)
+
+
+def _listed(client, query: str) -> list[int]:
+    """The cases the queue page listed (its audit entry; the page itself echoes the search)."""
+    assert client.get("/arenden" + query).status_code == 200
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.listed")
+                              .order_by(AuditEvent.id.desc()))
+    return event.detail["case_ids"]
+
+
+def _file_concerning(login_as, kind: str, filer: str, concerned: str) -> Case:
+    client = login_as(filer)
+    data = valid_form(kind, concerned_user_ids=[str(_id(concerned))],
+                      description="Nattpersonalen lämnade medicinskåpet olåst under hela natten.")
+    with frozen(NOW):
+        assert post_report(client, kind, data).status_code == 302
+    return db.session.scalar(select(Case).order_by(Case.id.desc()))
+
+
+@pytest.mark.parametrize("kind", ["deviation", "complaint"])
+def test_concerned_staff_never_see_the_case_anywhere(login_as, kind):
+    case = _file_concerning(login_as, kind, "anna", "erik")
+    other = _file_concerning(login_as, kind, "anna", "ulla")  # concerns someone else: erik sees it
+    erik = login_as("erik")
+    assert erik.get(f"/arenden/{case.reference}").status_code in (403, 404)
+    denied = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.view_denied"))
+    assert denied is not None and denied.user_name == "Erik Eriksson"
+    assert _listed(erik, "") == [other.id]
+    for query in (f"?q={case.reference}", "?q=medicinskåpet", "?status=all", f"?kind={kind}"):
+        assert case.id not in _listed(erik, query), query
+    assert _listed(erik, "?q=medicinskåpet") == [other.id]
+    # The start page's count of unassigned cases in his queue leaves it out too.
+    from app.cases.queue.services import start_counts
+    assert start_counts(db.session.get(User, _id("erik")))["unassigned"] == 1
+    # Nor may he be made its handler, nor take it.
+    assert erik.post(f"/arenden/{case.reference}/ta", data={"version": case.version}).status_code in (403, 404)
+    # The officer sees both.
+    sara = login_as("sara")
+    queue = sara.get("/arenden").get_data(as_text=True)
+    assert case.reference in queue and other.reference in queue
+
+
+def test_a_lex_sarah_report_about_the_officer_is_not_on_her_desk(login_as):
+    case = _file_concerning(login_as, "lex_sarah", "anna", "sara")
+    sara = login_as("sara")
+    assert case.reference not in sara.get("/lex-sarah").get_data(as_text=True)
+    assert case.id not in _listed(sara, "?kind=lex_sarah")
+    assert sara.get(f"/arenden/{case.reference}").status_code in (403, 404)
+    # The unit's investigator handles it: the case is not lost.
+    assert case.id in _listed(login_as("erik"), "")
+
+
+def test_the_queue_matches_the_permission_function_for_concerned_staff(login_as):
+    from app.auth.permissions import Action, can
+    from app.cases.queue.services import in_queue
+    case = _file_concerning(login_as, "deviation", "anna", "erik")
+    erik = db.session.get(User, _id("erik"))
+    assert not can(erik, Action.VIEW_CASE, case) and not in_queue(erik, case)
+    ulla_case = _file_concerning(login_as, "deviation", "anna", "ulla")
+    assert can(erik, Action.VIEW_CASE, ulla_case) and in_queue(erik, ulla_case)
