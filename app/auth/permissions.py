@@ -105,6 +105,7 @@ MOVE_ACTIONS: dict[str, Action] = {
     "close_with_position": Action.JUDGE,  # the officer's ställningstagande, never a unit manager's
     "assign": Action.WORK_CASE,
     "declare_disqualified": Action.DECLARE_DISQUALIFIED,
+    "set_concerned_staff": Action.EDIT_CONCERNED_STAFF,
     "add_entry": Action.WORK_CASE,
     "link_case": Action.WORK_CASE,
     "record_causes_and_risk": Action.WORK_CASE,

@@ -91,8 +91,10 @@ class FormOptions:
 def people_choices(filer) -> list[tuple[int, str]]:
     """Everyone in Värna a report can name, by name (the board reads statistics only); not the
     person filing, who is neither their own registrar's reporter nor concerned by what they file."""
-    rows = db.session.execute(select(User.id, User.full_name, User.title).where(
-        User.active, User.role != BOARD, User.id != filer.id).order_by(User.full_name, User.id))
+    statement = select(User.id, User.full_name, User.title).where(User.active, User.role != BOARD)
+    if filer is not None:
+        statement = statement.where(User.id != filer.id)
+    rows = db.session.execute(statement.order_by(User.full_name, User.id))
     return [(i, f"{name}, {title}" if title else name) for i, name, title in rows]
 
 

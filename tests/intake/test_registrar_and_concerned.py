@@ -205,3 +205,46 @@ def test_the_queue_matches_the_permission_function_for_concerned_staff(login_as)
     assert not can(erik, Action.VIEW_CASE, case) and not in_queue(erik, case)
     ulla_case = _file_concerning(login_as, "deviation", "anna", "ulla")
     assert can(erik, Action.VIEW_CASE, ulla_case) and in_queue(erik, ulla_case)
+
+
+def test_the_handler_names_concerned_staff_after_filing(login_as):
+    """erik handles anna's deviation; sara (officer) learns it is about him: she names him, he is
+    unassigned and shut out; the journal and the audit log say so; removing him lets him back."""
+    anna = login_as("anna")
+    with frozen(NOW):
+        assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    case = _only_case()
+    erik = login_as("erik")
+    assert erik.post(f"/arenden/{case.reference}/ta", data={"version": case.version}).status_code == 302
+    db.session.expire_all()
+    case = _only_case()
+    sara = login_as("sara")
+    page = sara.get(f"/arenden/{case.reference}/berord-personal")
+    assert page.status_code == 200 and 'name="concerned_user_ids"' in page.get_data(as_text=True)
+    bad = sara.post(f"/arenden/{case.reference}/berord-personal",
+                    data={"version": case.version, "concerned_user_ids": ["999999"]})
+    assert bad.status_code == 422
+    assert "Välj personer ur listan." in error_for(bad.get_data(as_text=True), "concerned_user_ids")
+    reporter = sara.post(f"/arenden/{case.reference}/berord-personal",
+                         data={"version": case.version, "concerned_user_ids": [str(_id("anna"))]})
+    assert reporter.status_code == 422
+    db.session.expire_all()
+    assert _only_case().concerned_user_ids == frozenset()
+    done = sara.post(f"/arenden/{case.reference}/berord-personal",
+                     data={"version": case.version, "concerned_user_ids": [str(_id("erik"))]})
+    assert done.status_code == 302
+    db.session.expire_all()
+    case = _only_case()
+    assert case.concerned_user_ids == {_id("erik")} and case.assigned_to_id is None
+    event = case.journal[-1]
+    assert (event.event, event.detail["added"], event.detail["unassigned"]) == (
+        "concerned_staff_changed", ["Erik Eriksson"], True)
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.concerned_staff_changed"))
+    assert audit.detail["added"] == [_id("erik")]
+    assert erik.get(f"/arenden/{case.reference}").status_code in (403, 404)
+    assert erik.get(f"/arenden/{case.reference}/berord-personal").status_code in (403, 404)
+    page = html_lib.unescape(sara.get(f"/arenden/{case.reference}").get_data(as_text=True))
+    assert "<dt>Berörd personal</dt>" in page and "Tillagda: Erik Eriksson" in page
+    assert sara.post(f"/arenden/{case.reference}/berord-personal",
+                     data={"version": case.version, "concerned_user_ids": []}).status_code == 302
+    assert erik.get(f"/arenden/{case.reference}").status_code == 200
