@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from app.actions.models import CaseAction
 from app.actions.workflow import OPEN_STATUSES, ActionStatus
 from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
-from app.cases.models import Case
+from app.cases.models import Case, concerned_anywhere, not_concerned
 from app.clock import today_local
 from app.extensions import db
 from app.org.models import Unit
@@ -97,6 +97,14 @@ def follow_up_condition(today: date):
 
 
 def _scope_condition(user, scope: str, today: date):
+    condition = _scope_only(user, scope, today)
+    if concerned_anywhere(user.id):
+        # Jäv: nothing of a case that concerns the person, not even an action they are responsible for.
+        condition = and_(condition, not_concerned(user.id))
+    return condition
+
+
+def _scope_only(user, scope: str, today: date):
     if scope == "mine":
         return CaseAction.responsible_id == user.id
     if scope == "units":

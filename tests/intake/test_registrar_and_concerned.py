@@ -248,3 +248,31 @@ def test_the_handler_names_concerned_staff_after_filing(login_as):
     assert sara.post(f"/arenden/{case.reference}/berord-personal",
                      data={"version": case.version, "concerned_user_ids": []}).status_code == 302
     assert erik.get(f"/arenden/{case.reference}").status_code == 200
+
+
+def test_concerned_staff_lose_the_actions_of_the_case(login_as):
+    """erik is responsible for an action on anna's deviation; once the report is known to concern
+    him, the action is gone from his lists and its page, and his reminders leave it out."""
+    from datetime import date
+
+    from app.actions import services as actions
+    from app.actions.models import ActionType
+    from app.actions.reminders import due_items
+    from app.cases.casework import services as casework
+    anna = login_as("anna")
+    with frozen(NOW):
+        assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    case = _only_case()
+    sara = db.session.get(User, _id("sara"))
+    type_id = db.session.scalar(select(ActionType.id).order_by(ActionType.id))
+    with frozen(NOW):
+        action = actions.add_action(sara, case, type_id=type_id, description="Se över rutinen för nattens rond.",
+                                    responsible_id=_id("erik"), due_on=date(2026, 3, 3))
+    erik = login_as("erik")
+    assert f"/atgarder/{action.id}" in erik.get("/atgarder").get_data(as_text=True)
+    assert [item for user, item in due_items(date(2026, 3, 10)) if user.id == _id("erik")]
+    casework.set_concerned_staff(sara, case.reference, user_ids=[_id("erik")], expected_version=_only_case().version)
+    for page in ("/atgarder", "/atgarder/enheter", "/atgarder/forsenade", "/atgarder/uppfoljning"):
+        assert f"/atgarder/{action.id}" not in erik.get(page).get_data(as_text=True), page
+    assert erik.get(f"/atgarder/{action.id}").status_code in (403, 404)
+    assert not [item for user, item in due_items(date(2026, 3, 10)) if user.id == _id("erik")]
