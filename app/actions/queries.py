@@ -202,11 +202,11 @@ def counts(user, today: date | None = None) -> dict[str, int]:
         return db.session.scalar(statement) or 0
 
     result = {
-        "mine": count(and_(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))),
+        "mine": count(and_(_scope_condition(user, "mine", today), CaseAction.status.in_(OPEN_VALUES))),
         "units": count(and_(_scope_condition(user, "units", today), CaseAction.status.in_(OPEN_VALUES))),
         "overdue": count(_scope_condition(user, "overdue", today)),
         "follow_up": count(_scope_condition(user, "follow_up", today)),
-        "my_overdue": count(and_(CaseAction.responsible_id == user.id, overdue_condition(today))),
+        "my_overdue": count(and_(_scope_condition(user, "mine", today), overdue_condition(today))),
     }
     return result
 
@@ -219,4 +219,6 @@ def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[CaseAction]:
     statement = (select(CaseAction).where(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))
                  .options(joinedload(CaseAction.case), joinedload(CaseAction.type))
                  .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
+    if concerned_anywhere(user.id):
+        statement = statement.where(not_concerned(user.id, CaseAction.case_id))
     return list(db.session.scalars(statement).unique())

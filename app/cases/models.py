@@ -322,9 +322,10 @@ class ConcernedStaff(db.Model):
     user: Mapped["User"] = relationship(foreign_keys=[user_id])
 
 
-def not_concerned(user_id: int):
-    """SQL: the case does not concern this person (the permission function's rule, for lists)."""
-    return ~select(ConcernedStaff.id).where(ConcernedStaff.case_id == Case.id,
+def not_concerned(user_id: int, case_id=None):
+    """SQL: the case does not concern this person (the permission function's rule, for lists).
+    `case_id`: the column holding the case's id when the statement does not select from cases."""
+    return ~select(ConcernedStaff.id).where(ConcernedStaff.case_id == (Case.id if case_id is None else case_id),
                                             ConcernedStaff.user_id == user_id).exists()
 
 

@@ -276,3 +276,10 @@ def test_concerned_staff_lose_the_actions_of_the_case(login_as):
         assert f"/atgarder/{action.id}" not in erik.get(page).get_data(as_text=True), page
     assert erik.get(f"/atgarder/{action.id}").status_code in (403, 404)
     assert not [item for user, item in due_items(date(2026, 3, 10)) if user.id == _id("erik")]
+    # Nor on his start page: the counts and the list of his open actions.
+    from app.actions.queries import counts, my_open_actions
+    erik_user = db.session.get(User, _id("erik"))
+    assert my_open_actions(erik_user) == []
+    assert counts(erik_user, date(2026, 3, 10))["mine"] == 0
+    assert counts(erik_user, date(2026, 3, 10))["my_overdue"] == 0
+    assert f"/atgarder/{action.id}" not in erik.get("/").get_data(as_text=True)
