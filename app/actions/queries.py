@@ -98,7 +98,7 @@ def follow_up_condition(today: date):
 
 def _scope_condition(user, scope: str, today: date):
     condition = _scope_only(user, scope, today)
-    if concerned_anywhere(user.id):
+    if concerned_anywhere(user):
         # Jäv: nothing of a case that concerns the person, not even an action they are responsible for.
         condition = and_(condition, not_concerned(user.id))
     return condition
@@ -219,6 +219,6 @@ def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[CaseAction]:
     statement = (select(CaseAction).where(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))
                  .options(joinedload(CaseAction.case), joinedload(CaseAction.type))
                  .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
-    if concerned_anywhere(user.id):
+    if concerned_anywhere(user):
         statement = statement.where(not_concerned(user.id, CaseAction.case_id))
     return list(db.session.scalars(statement).unique())

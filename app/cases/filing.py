@@ -56,6 +56,16 @@ def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[
     return case
 
 
+def people_choices(filer) -> list[tuple[int, str]]:
+    """Everyone in Värna a report can name, by name (the board reads statistics only); not the
+    person filing, who is neither their own registrar's reporter nor concerned by what they file."""
+    statement = select(User.id, User.full_name, User.title).where(User.active, User.role != "board")
+    if filer is not None:
+        statement = statement.where(User.id != filer.id)
+    rows = db.session.execute(statement.order_by(User.full_name, User.id))
+    return [(i, f"{name}, {title}" if title else name) for i, name, title in rows]
+
+
 def case_handlers(case: Case) -> list[User]:
     """Who is told about a new case.
 

@@ -1,16 +1,25 @@
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    exists,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.org.models import Unit
 from app.workflow import Kind, Status
-
-if TYPE_CHECKING:
-    from app.auth.models import User
 
 CASE_KINDS = (Kind.DEVIATION, Kind.LEX_SARAH, Kind.COMPLAINT)  # the reports (categories, statistics)
 
@@ -329,10 +338,17 @@ def not_concerned(user_id: int, case_id=None):
                                             ConcernedStaff.user_id == user_id).exists()
 
 
-def concerned_anywhere(user_id: int) -> bool:
+# Whether any case concerns the person, as a column of the person's own row: the request's
+# loader (app/__init__.py: load_user) reads it in the same statement as the person, so the
+# lists that leave out such cases cost no extra statement. Deferred: other reads of users skip it.
+User.concerned_in_any_case = column_property(
+    exists().where(ConcernedStaff.user_id == User.id).correlate_except(ConcernedStaff), deferred=True)
+
+
+def concerned_anywhere(user) -> bool:
     """Whether any case concerns this person: lists add `not_concerned` only then, so that the
     statements of everyone else stay shared (app.cases.queue.services caches them)."""
-    return db.session.scalar(select(ConcernedStaff.id).where(ConcernedStaff.user_id == user_id).limit(1)) is not None
+    return bool(user.concerned_in_any_case)
 
 
 class Feedback(db.Model):

@@ -21,7 +21,7 @@ from app import audit, commands
 from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases.categories import categories_for
-from app.cases.filing import open_case, queue_filing_mail
+from app.cases.filing import open_case, people_choices, queue_filing_mail
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -87,15 +87,6 @@ class FormOptions:
     default_unit_id: int | None
     people: list[tuple[int, str]] = ()  # the staff in Värna, by name: the actual reporter, the staff concerned
 
-
-def people_choices(filer) -> list[tuple[int, str]]:
-    """Everyone in Värna a report can name, by name (the board reads statistics only); not the
-    person filing, who is neither their own registrar's reporter nor concerned by what they file."""
-    statement = select(User.id, User.full_name, User.title).where(User.active, User.role != BOARD)
-    if filer is not None:
-        statement = statement.where(User.id != filer.id)
-    rows = db.session.execute(statement.order_by(User.full_name, User.id))
-    return [(i, f"{name}, {title}" if title else name) for i, name, title in rows]
 
 
 def form_options(reporter, kind: str) -> FormOptions:

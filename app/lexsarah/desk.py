@@ -31,7 +31,7 @@ DESK_LISTS = ("new", "protection_missing", "under_investigation", "awaiting_judg
 def _desk_queries(officer: User | None = None):
     # Imported cases are closed history from earlier years: nothing on them is anyone's to do.
     lex_sarah = (Case.kind == Kind.LEX_SARAH) & Case.imported.is_(False)
-    if officer is not None and concerned_anywhere(officer.id):
+    if officer is not None and concerned_anywhere(officer):
         lex_sarah = lex_sarah & not_concerned(officer.id)  # jäv: never a report about themselves
     awaiting = (select(Case, LexSarahJudgment).outerjoin(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
                 .where(lex_sarah, Case.status == workflow.Status.AWAITING_JUDGMENT.value))

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.widgets import HiddenInput, Select
 from wtforms.widgets.core import html_params
 
+from app.cases.filing import people_choices
 from app.cases.queue.services import ASSIGNED, SORTS
 from app.facts import open_action_ids
 from app.form_fields import SwedishDateField
@@ -163,7 +164,6 @@ class ConcernedStaffForm(CaseForm):
 
     def fill_from_case(self, case) -> None:
         # Everyone a report can name; the reporter never (they would lose sight of their own report).
-        from app.intake.services import people_choices
         self.concerned_user_ids.choices = [(str(i), label) for i, label in people_choices(None)
                                            if i != case.reporter_id]
         if not self.is_submitted():

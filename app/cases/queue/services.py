@@ -111,7 +111,7 @@ def scope_for(user, units: list | None = None) -> Scope:
     if not can(user, Action.VIEW_QUEUE):
         return Scope(unit_ids=())
     officer = user.role == "officer"
-    concerned = user.id if concerned_anywhere(user.id) else None
+    concerned = user.id if concerned_anywhere(user) else None
     return Scope(unit_ids=scope_unit_ids(user, units), every_lex_sarah=officer, with_bypass=officer,
                  concerned_user_id=concerned)
 
