@@ -145,6 +145,11 @@ def test_concerned_staff_named_at_filing_are_stored_and_not_told(login_as):
     assert case.concerned_user_ids == {_id("erik")}
     notices = [m.recipients for m in db.session.scalars(select(OutgoingMail)) if "Ny avvikelse" in m.subject]
     assert notices and all("erik@" not in r for r in notices)
+    # The reporter's own page does not list them (the handlers may add to the list later).
+    own = html_lib.unescape(anna.get(f"/arenden/{case.reference}").get_data(as_text=True))
+    assert "<dt>Berörd personal</dt>" not in own
+    assert "<dt>Berörd personal</dt>" in html_lib.unescape(
+        login_as("sara").get(f"/arenden/{case.reference}").get_data(as_text=True))
 
 
 def _listed(client, query: str) -> list[int]:
