@@ -193,7 +193,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_login(app: Flask) -> None:
-    from sqlalchemy.orm import joinedload
+    from sqlalchemy.orm import joinedload, undefer
 
     from app.auth.guard import require_login
     from app.auth.models import User
@@ -210,7 +210,9 @@ def _register_login(app: Flask) -> None:
             return None
         # With the person's units in the same statement: nearly every page asks for them (the
         # queue's scope, can() on a case), one lazy load after this one otherwise.
-        user = db.session.get(User, int(user_id), options=[joinedload(User.units)])
+        # And whether any case concerns them (jäv: the lists then leave those cases out).
+        user = db.session.get(User, int(user_id), options=[joinedload(User.units),
+                                                           undefer(User.concerned_in_any_case)])
         if user is None or not user.active or user.session_token != token:
             return None
         return user

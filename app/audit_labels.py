@@ -44,6 +44,7 @@ LABELS = {
     "case.view_denied": _l("Nekad läsning av ärende"),
     "case.assigned": _l("Handläggare tilldelad"),
     "case.disqualification_declared": _l("Jäv anmält"),
+    "case.concerned_staff_changed": _l("Berörd personal ändrad"),
     "case.triaged": _l("Ärende bedömt (triage)"),
     "case.acknowledged": _l("Mottagningsbekräftelse registrerad"),
     "case.answered": _l("Svar registrerat"),

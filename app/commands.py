@@ -110,7 +110,8 @@ def commit_keeping_loaded() -> None:
 
 def load_case(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference).options(
-        selectinload(Case.disqualifications), joinedload(Case.unit)))  # the unit in the same statement
+        selectinload(Case.disqualifications), selectinload(Case.concerned),
+        joinedload(Case.unit)))  # the unit in the same statement
     if case is None:
         raise CaseNotFound(reference)
     return case

@@ -972,7 +972,12 @@ def complaint_story(d: Demo, label: str, rng: random.Random, text: ComplaintText
                 "complainant_email": "" if anonymous else email, "complainant_phone": "" if anonymous else phone,
                 "complainant_address": "" if anonymous else address,
                 "ivo_reference": f"3.5.1-{rng.randint(1000, 9999)}/{today_local().year}" if channel == "ivo" else ""}
-        s.case = file(d, "complaint", data)
+        registrar = p.get("registered_by")
+        if registrar:
+            # Taken by phone and written down by the unit's manager: its registrar, not its reporter (jäv).
+            s.case = file_report(d.user(registrar), "complaint", {**data, "on_behalf": True})
+        else:
+            s.case = file(d, "complaint", data)
     story.on(at(0), submit_online if channel == "web" else register)
     if channel != "web" and not anonymous:
         story.on(at(p.get("acknowledge")), lambda: acknowledge(d, handler, s.case, "email" if email else "letter"))
@@ -1209,7 +1214,7 @@ def showcase(d: Demo) -> Iterator[Story]:
     yield story("complaint", "erik complaint overdue", 34, _scenario(com, "Det tar för lång tid"), {
         "channel": "web", "assign": 1, "triage": 1, "entries": [8]})
     yield story("complaint", "erik complaint new", 3, _scenario(com, "Min pappa"), {
-        "channel": "phone", "unit": "Boendestöd"})
+        "channel": "phone", "unit": "Boendestöd", "registered_by": "erik"})
     yield story("complaint", "erik complaint answered", 20, _scenario(com, "Det går aldrig"), {
         "channel": "web", "assign": 1, "triage": 1, "entries": [7], "answer": 16})
     # lex Sarah in Vuxna: new and past its triage deadline; under investigation; awaiting judgment

@@ -17,6 +17,7 @@ EVENT_LABELS = {
     "assigned": _l("Handläggare tilldelades"),
     "unassigned": _l("Handläggaren togs bort"),
     "disqualified": _l("Jäv anmäldes"),
+    "concerned_staff_changed": _l("Berörd personal ändrades"),
     "triaged": _l("Beslut om utredning"),
     "position_recorded": _l("Avslutad med ställningstagande (lex Sarah)"),
     "protection_recorded": _l("Omedelbart skydd registrerat"),

@@ -49,6 +49,7 @@ MOVE_LABELS = {
     "close_with_position": _l("Avsluta med ställningstagande"),
     "assign": _l("Tilldela handläggare"),
     "declare_disqualified": _l("Anmäl jäv"),
+    "set_concerned_staff": _l("Ändra berörd personal"),
     "add_entry": _l("Dokumentera i utredningen"),
     "link_case": _l("Koppla ett liknande ärende"),
     "record_causes_and_risk": _l("Ange orsaker och risk för upprepning"),

@@ -151,6 +151,8 @@ MOVES: dict[str, Move] = dict([
     # needs a reporter in Värna to go to).
     _move("assign", ALL_KINDS, OPEN_STATUSES),
     _move("declare_disqualified", ALL_KINDS, OPEN_STATUSES),
+    # Jäv: name or remove the staff the report concerns (they never see or handle it).
+    _move("set_concerned_staff", _REPORTS, OPEN_STATUSES),
     _move("add_entry", _REPORTS, OPEN_STATUSES),
     _move("link_case", _REPORTS, OPEN_STATUSES),  # link or unlink a similar case
     _move("record_causes_and_risk", _REPORTS, OPEN_STATUSES),

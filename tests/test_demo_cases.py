@@ -181,6 +181,17 @@ def test_cases_actions_and_desk_lists_at_every_step(loaded):
     _the_officers_desk_has_a_case_at_every_step()
     _actions_and_complaints_in_every_state()
     _supervision_cases_in_different_states()
+    _a_phone_complaint_registered_by_erik_is_his()
+
+
+def _a_phone_complaint_registered_by_erik_is_his():
+    """Jäv: the manager who wrote down a complaint made by phone is its registrar, not its reporter."""
+    from app.auth.permissions import Action, can
+    erik = _user("erik")
+    registered = db.session.scalars(select(Case).where(Case.registered_by_id == erik.id,
+                                                       Case.kind == "complaint")).all()
+    assert registered and all(c.reporter_id is None for c in registered)
+    assert all(can(erik, Action.WORK_CASE, c) for c in registered)
 
 
 def _supervision_cases_in_different_states():

@@ -120,6 +120,8 @@ def _poisoned_data() -> dict:
     deviation.status, deviation.triage_decision, deviation.assignee_id = "investigating", "investigate", erik.id
     closed.status, closed.closing_summary = "closed", PAYLOAD
     closed.triage_decision, closed.triage_text = "investigate", PAYLOAD
+    # Registered by erik for someone outside Värna, by a typed name (the case page shows both).
+    closed.reporter_id, closed.registered_by_id, closed.reporter_name = None, erik.id, PAYLOAD
     complaint.status, complaint.assignee_id = "investigating", erik.id
     db.session.add(Attachment(case_id=deviation.id, original_name=PAYLOAD + ".pdf", stored_name="x" * 40,
                               content_type="application/pdf", size=1, sha256="0" * 64))

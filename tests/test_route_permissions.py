@@ -107,6 +107,7 @@ EXPECTED = {
     "cases.assign": only({"erik", "sara"}, 200),
     "cases.take": only({"erik", "sara"}, ALLOWED),
     "cases.disqualify": only({"erik", "sara"}, 200),
+    "cases.concerned_staff": only({"erik", "sara"}, 200),  # jäv: the staff the report concerns
     "cases.triage": only({"erik", "sara"}, 200),
     "cases.answer": only({"erik", "sara"}, 409),  # a deviation is not answered
     "cases.feedback": only({"erik", "sara"}, 200),

@@ -37,7 +37,7 @@ SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
     "record_protection", "triage_investigate", "triage_not_investigate", "close_with_position",
-    "assign", "declare_disqualified",
+    "assign", "declare_disqualified", "set_concerned_staff",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_reporter_information", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "finalise_notification", "notify_ivo", "record_ivo_decision_not_to_notify",
@@ -64,6 +64,7 @@ OPEN_WORK = {
     "assign": SAME, "declare_disqualified": SAME, "add_entry": SAME, "link_case": SAME,
     "record_causes_and_risk": SAME, "give_feedback": SAME, "add_action": SAME,
     "add_reporter_information": SAME,  # the reporter adds to their own report
+    "set_concerned_staff": SAME,  # jäv: the staff the report concerns
 }
 # A complaint's acknowledgement: while its deadline step runs (received, investigating).
 ACK = {"acknowledge": SAME}

@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload
 from app.actions.models import CaseAction
 from app.actions.workflow import OPEN_STATUSES, ActionStatus
 from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
-from app.cases.models import Case
+from app.cases.models import Case, concerned_anywhere, not_concerned
 from app.clock import today_local
 from app.extensions import db
 from app.org.models import Unit
@@ -97,6 +97,14 @@ def follow_up_condition(today: date):
 
 
 def _scope_condition(user, scope: str, today: date):
+    condition = _scope_only(user, scope, today)
+    if concerned_anywhere(user):
+        # Jäv: nothing of a case that concerns the person, not even an action they are responsible for.
+        condition = and_(condition, not_concerned(user.id))
+    return condition
+
+
+def _scope_only(user, scope: str, today: date):
     if scope == "mine":
         return CaseAction.responsible_id == user.id
     if scope == "units":
@@ -194,11 +202,11 @@ def counts(user, today: date | None = None) -> dict[str, int]:
         return db.session.scalar(statement) or 0
 
     result = {
-        "mine": count(and_(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))),
+        "mine": count(and_(_scope_condition(user, "mine", today), CaseAction.status.in_(OPEN_VALUES))),
         "units": count(and_(_scope_condition(user, "units", today), CaseAction.status.in_(OPEN_VALUES))),
         "overdue": count(_scope_condition(user, "overdue", today)),
         "follow_up": count(_scope_condition(user, "follow_up", today)),
-        "my_overdue": count(and_(CaseAction.responsible_id == user.id, overdue_condition(today))),
+        "my_overdue": count(and_(_scope_condition(user, "mine", today), overdue_condition(today))),
     }
     return result
 
@@ -211,4 +219,6 @@ def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[CaseAction]:
     statement = (select(CaseAction).where(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))
                  .options(joinedload(CaseAction.case), joinedload(CaseAction.type))
                  .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
+    if concerned_anywhere(user):
+        statement = statement.where(not_concerned(user.id, CaseAction.case_id))
     return list(db.session.scalars(statement).unique())

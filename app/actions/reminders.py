@@ -53,7 +53,8 @@ def due_items(today: date):
     for user in people:
         for which in ("overdue", "follow_up"):
             for action in found[user.id][which]:
-                yield user, (which, action)
+                if user.id not in action.case.concerned_user_ids:  # jäv: never a report about oneself
+                    yield user, (which, action)
 
 
 def render(user: User, items: list, today: date) -> tuple[str, list[str]]:

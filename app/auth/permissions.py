@@ -6,9 +6,12 @@ both routes (`require`) and services (`ensure`) ask it.
 
 A case is anything with `kind`, `unit_path` (the ids from the root down to the
 case's unit), `reporter_id`, `bypass_manager` (the reporter asked that the
-report not go to their nearest manager) and `disqualified_user_ids` (those who
-declared themselves disqualified, jäv; absent means nobody). A case with `imported`
-true is history brought from earlier years: it is read, never worked.
+report not go to their nearest manager), `disqualified_user_ids` (those who
+declared themselves disqualified, jäv; absent means nobody) and `concerned_user_ids` (the
+staff the report concerns, who never see or handle it; absent means nobody). A case with
+`imported` true is history brought from earlier years: it is read, never worked. Who
+registered a report on someone else's behalf (`registered_by_id`) is not its reporter and is
+not excluded: only the actual reporter (`reporter_id`) is.
 """
 
 from enum import StrEnum
@@ -40,9 +43,11 @@ class Action(StrEnum):
     VIEW_CASE = "view_case"                 # the full case page
     VIEW_CASE_AS_REPORTER = "view_case_as_reporter"  # status and feedback only
     ADD_TO_OWN_REPORT = "add_to_own_report"  # the reporter adds information to what they filed
+    VIEW_RECEIPT = "view_receipt"           # the receipt after filing: the reporter, or who registered it
     WORK_CASE = "work_case"                 # assign, triage, investigate, answer, close
     BE_ASSIGNED = "be_assigned"             # may be made the case's handler
     DECLARE_DISQUALIFIED = "declare_disqualified"  # jäv: step away from a case one could handle
+    EDIT_CONCERNED_STAFF = "edit_concerned_staff"  # jäv: name or remove the staff the report concerns
     PROPOSE_JUDGMENT = "propose_judgment"
     JUDGE = "judge"                         # lex Sarah judgment
     NOTIFY_IVO = "notify_ivo"
@@ -86,9 +91,9 @@ _GENERAL = {
 ON_AN_ACTION = frozenset({Action.VIEW_ACTION, Action.PROGRESS_ACTION})
 
 CASE_ACTIONS = frozenset({
-    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.WORK_CASE, Action.BE_ASSIGNED,
-    Action.DECLARE_DISQUALIFIED, Action.PROPOSE_JUDGMENT, Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE,
-    Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
+    Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT, Action.VIEW_RECEIPT, Action.WORK_CASE,
+    Action.BE_ASSIGNED, Action.DECLARE_DISQUALIFIED, Action.EDIT_CONCERNED_STAFF, Action.PROPOSE_JUDGMENT,
+    Action.JUDGE, Action.NOTIFY_IVO, Action.REOPEN_CASE, Action.BE_RESPONSIBLE, Action.KNOW_OF_CASE,
 })
 
 # Which permission each workflow move (app.workflow.MOVES) needs. The state machine
@@ -100,6 +105,7 @@ MOVE_ACTIONS: dict[str, Action] = {
     "close_with_position": Action.JUDGE,  # the officer's ställningstagande, never a unit manager's
     "assign": Action.WORK_CASE,
     "declare_disqualified": Action.DECLARE_DISQUALIFIED,
+    "set_concerned_staff": Action.EDIT_CONCERNED_STAFF,
     "add_entry": Action.WORK_CASE,
     "link_case": Action.WORK_CASE,
     "record_causes_and_risk": Action.WORK_CASE,
@@ -157,6 +163,11 @@ def _disqualified(user, case) -> bool:
     return user.id in getattr(case, "disqualified_user_ids", ())
 
 
+def _concerned(user, case) -> bool:
+    """Jäv: the staff a report concerns never see it, nor handle it, whatever their role."""
+    return user.id in getattr(case, "concerned_user_ids", ())
+
+
 def can(user, action: Action, case=None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
@@ -166,17 +177,24 @@ def can(user, action: Action, case=None) -> bool:
     if case is None or user.role == BOARD:
         return False  # the board reads the yearly statistics and nothing else
     if action in ON_AN_ACTION:
+        if _concerned(user, case.case):
+            return False  # not even the action they were once made responsible for
         # `case` is an action here. Its responsible person sees it and reports progress even
         # without access to the case (staff are often responsible); all else follows the case.
         responsible = case.responsible_id is not None and case.responsible_id == user.id
         return responsible or can(user, Action.VIEW_CASE if action is Action.VIEW_ACTION
                                   else Action.WORK_CASE, case.case)
     if getattr(case, "imported", False) and action not in (Action.VIEW_CASE, Action.VIEW_CASE_AS_REPORTER,
-                                                          Action.KNOW_OF_CASE):
+                                                          Action.KNOW_OF_CASE, Action.VIEW_RECEIPT):
         return False  # imported history is read-only for everyone
+    if _concerned(user, case):
+        return False
     is_reporter = case.reporter_id is not None and case.reporter_id == user.id
     if action in (Action.VIEW_CASE_AS_REPORTER, Action.ADD_TO_OWN_REPORT):
         return is_reporter  # (imported history, read-only, was refused the second above)
+    if action is Action.VIEW_RECEIPT:
+        registrar = getattr(case, "registered_by_id", None)
+        return is_reporter or (registrar is not None and registrar == user.id)
     if action is Action.VIEW_CASE:
         # Officers answer for every case towards the nämnd; admins answer for the data (read-only),
         # except the reports that bypassed the nearest manager, which only the officers read.
@@ -195,7 +213,7 @@ def can(user, action: Action, case=None) -> bool:
             return False
         return not _for_officers_only(case) or (can(user, Action.VIEW_CASE, case) and not is_reporter)
     handles = (user.role == OFFICER or _investigates(user, case)) and not _disqualified(user, case)
-    if action in (Action.WORK_CASE, Action.DECLARE_DISQUALIFIED):
+    if action in (Action.WORK_CASE, Action.DECLARE_DISQUALIFIED, Action.EDIT_CONCERNED_STAFF):
         return handles
     if action is Action.BE_ASSIGNED:
         # Investigators of the unit (or above); officers only take lex Sarah and supervision cases.

@@ -32,20 +32,38 @@ def _notice_texts(kind: str, reference: str, link: str) -> tuple[str, str]:
 
 
 def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
-              keep_ip: bool = True, **fields) -> Case:
+              keep_ip: bool = True, registered_by: User | None = None, **fields) -> Case:
     """Create a case in status "received" in the current transaction (the caller commits).
 
-    `fields` are Case columns (summary, description, occurred_on, ...).
+    `fields` are Case columns (summary, description, occurred_on, ...). `registered_by`: the
+    person in Värna who filed it, when not the reporter themselves (the journal and the audit
+    entry name them as the one who acted, and for whom).
     """
     now = utcnow()
-    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, reporter=reporter, received_at=now,
-                reference=next_reference(kind, to_local(now).year), categories=categories, **fields)
+    registrar = registered_by or reporter
+    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, reporter=reporter, registered_by=registrar,
+                received_at=now, reference=next_reference(kind, to_local(now).year), categories=categories,
+                **fields)
     db.session.add(case)
     db.session.flush()
-    journal.add_event(case, "filed", reporter)
-    audit.record("case.filed", actor=reporter, object_type="case", object_id=case.id,
-                 detail={"reference": case.reference, "kind": kind}, keep_ip=keep_ip)
+    detail = {}
+    if registrar is not None and case.registered_for_someone:
+        # Who registered for whom; the journal is read by the handlers, like the case page.
+        detail = {"registered_for": case.reporter_name_shown or None, "reporter_id": case.reporter_id}
+    journal.add_event(case, "filed", registrar, **detail)
+    audit.record("case.filed", actor=registrar, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference, "kind": kind, **detail}, keep_ip=keep_ip)
     return case
+
+
+def people_choices(filer) -> list[tuple[int, str]]:
+    """Everyone in Värna a report can name, by name (the board reads statistics only); not the
+    person filing, who is neither their own registrar's reporter nor concerned by what they file."""
+    statement = select(User.id, User.full_name, User.title).where(User.active, User.role != "board")
+    if filer is not None:
+        statement = statement.where(User.id != filer.id)
+    rows = db.session.execute(statement.order_by(User.full_name, User.id))
+    return [(i, f"{name}, {title}" if title else name) for i, name, title in rows]
 
 
 def case_handlers(case: Case) -> list[User]:
@@ -56,10 +74,15 @@ def case_handlers(case: Case) -> list[User]:
     not go to their nearest manager.
     """
     officers = select(User).where(User.active, User.role == "officer").order_by(User.id)
+    concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
+    if concerned:
+        officers = officers.where(User.id.not_in(concerned))
     if case.kind == Kind.LEX_SARAH and case.bypass_manager:
         return list(db.session.scalars(officers))
     investigators = select(User).join(user_units).where(
         User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
+    if concerned:
+        investigators = investigators.where(User.id.not_in(concerned))
     people = {u.id: u for u in db.session.scalars(investigators)}
     # A unit nobody investigates (yet) must not swallow the report: the officers, who
     # see every case, are told instead.
@@ -83,11 +106,16 @@ def queue_filing_mail(case: Case) -> list[int]:
         notice = mailer.queue_email(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))
         receipt = None
         if case.reporter is not None and case.reporter.email:
-            receipt = mailer.queue_email(
-                [case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference),
-                _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
-                  "Du kan följa den under Mina rapporter: %(link)s\n",
-                  ref=case.reference, link=external_url("intake.my_reports")))
+            if case.registered_for_someone:
+                # The actual reporter is told that someone wrote their report down, and by whom.
+                body = _("%(name)s har registrerat din rapport i Värna som %(ref)s.\n\n"
+                         "Du kan följa den under Mina rapporter: %(link)s\n", name=case.registered_by.full_name,
+                         ref=case.reference, link=external_url("intake.my_reports"))
+            else:
+                body = _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
+                         "Du kan följa den under Mina rapporter: %(link)s\n",
+                         ref=case.reference, link=external_url("intake.my_reports"))
+            receipt = mailer.queue_email([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body)
     db.session.flush()
     queued += [m.id for m in (notice, receipt) if m is not None]
     return queued

@@ -1,16 +1,26 @@
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    exists,
+    false,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
+from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.org.models import Unit
 from app.workflow import Kind, Status
-
-if TYPE_CHECKING:
-    from app.auth.models import User
 
 CASE_KINDS = (Kind.DEVIATION, Kind.LEX_SARAH, Kind.COMPLAINT)  # the reports (categories, statistics)
 
@@ -103,6 +113,14 @@ class Case(db.Model):
     status: Mapped[str] = mapped_column(String(30), default=Status.RECEIVED)  # indexed with assigned_to_id
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Who filed it in Värna: the reporter themselves, or a registrar writing down a report made to
+    # them (an oral lex Sarah report, a complaint by phone). The registrar is not the reporter: jäv
+    # (app.auth.permissions) excludes the reporter, not the registrar. NULL: filed before 0024 or
+    # from the public form (a citizen, no account).
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # The actual reporter's name when they are not a person in Värna (then reporter_id is NULL);
+    # NULL when no name was typed.
+    reporter_name: Mapped[str | None] = mapped_column(String(200))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
@@ -163,6 +181,7 @@ class Case(db.Model):
 
     unit: Mapped[Unit] = relationship()
     reporter: Mapped["User | None"] = relationship(foreign_keys=[reporter_id])
+    registered_by: Mapped["User | None"] = relationship(foreign_keys=[registered_by_id])
     assigned_to: Mapped["User | None"] = relationship(foreign_keys=[assigned_to_id])
     categories: Mapped[list[Category]] = relationship(secondary=case_categories, order_by=Category.position)
     complaint: Mapped["ComplaintDetails | None"] = relationship(back_populates="case", uselist=False)
@@ -176,6 +195,8 @@ class Case(db.Model):
     disqualifications: Mapped[list["Disqualification"]] = relationship(back_populates="case",
                                                                        order_by="Disqualification.id")
     feedback: Mapped[list["Feedback"]] = relationship(back_populates="case", order_by="Feedback.id")
+    concerned: Mapped[list["ConcernedStaff"]] = relationship(back_populates="case", order_by="ConcernedStaff.id",
+                                                             cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -192,6 +213,22 @@ class Case(db.Model):
     def disqualified_user_ids(self) -> frozenset[int]:
         """What the permission function needs for jäv (the reporter is excluded there too)."""
         return frozenset(d.user_id for d in self.disqualifications)
+
+    @property
+    def concerned_user_ids(self) -> frozenset[int]:
+        """What the permission function needs: the staff the report concerns never see or handle it."""
+        return frozenset(c.user_id for c in self.concerned)
+
+    @property
+    def registered_for_someone(self) -> bool:
+        """Filed by a registrar on someone else's behalf (the case page says "Registrerad av X för Y")."""
+        return self.registered_by_id is not None and (self.registered_by_id != self.reporter_id
+                                                      or bool(self.reporter_name))
+
+    @property
+    def reporter_name_shown(self) -> str:
+        """The actual reporter as a person reads it: the Värna user's name, or the name typed."""
+        return self.reporter.full_name if self.reporter is not None else (self.reporter_name or "")
 
     @property
     def reporter_feedback(self) -> str:
@@ -283,6 +320,43 @@ class Disqualification(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="disqualifications")
     user: Mapped["User"] = relationship()
+
+
+class ConcernedStaff(db.Model):
+    """A member of staff the report concerns ("Berörd personal"): they never see or handle the case
+    (app.auth.permissions; the queue's and the desk's SQL mirror it with `not_concerned`)."""
+
+    __tablename__ = "case_concerned_staff"
+    __table_args__ = (UniqueConstraint("case_id", "user_id", name="uq_case_concerned_staff_case_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="concerned")
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])
+
+
+def not_concerned(user_id: int, case_id=None):
+    """SQL: the case does not concern this person (the permission function's rule, for lists).
+    `case_id`: the column holding the case's id when the statement does not select from cases."""
+    return ~select(ConcernedStaff.id).where(ConcernedStaff.case_id == (Case.id if case_id is None else case_id),
+                                            ConcernedStaff.user_id == user_id).exists()
+
+
+# Whether any case concerns the person, as a column of the person's own row: the request's
+# loader (app/__init__.py: load_user) reads it in the same statement as the person, so the
+# lists that leave out such cases cost no extra statement. Deferred: other reads of users skip it.
+User.concerned_in_any_case = column_property(
+    exists().where(ConcernedStaff.user_id == User.id).correlate_except(ConcernedStaff), deferred=True)
+
+
+def concerned_anywhere(user) -> bool:
+    """Whether any case concerns this person: lists add `not_concerned` only then, so that the
+    statements of everyone else stay shared (app.cases.queue.services caches them)."""
+    return bool(user.concerned_in_any_case)
 
 
 class Feedback(db.Model):

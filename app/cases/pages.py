@@ -42,6 +42,7 @@ def reporter_page(case):
 MOVE_ENDPOINTS = {
     "assign": "cases.assign",
     "declare_disqualified": "cases.disqualify",
+    "set_concerned_staff": "cases.concerned_staff",
     "triage_not_investigate": "cases.triage",
     "close_with_position": "lexsarah.position",
     "record_protection": "lexsarah.protection",

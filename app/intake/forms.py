@@ -15,6 +15,7 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -113,11 +114,29 @@ class ReportForm(FlaskForm):
 
     attachments = MultipleFileField(_l("Bifoga filer"), render_kw={"accept": ACCEPT, "multiple": True})
 
+    # Jäv: who registers a report made to them is not its reporter (app.intake.services._clean_registration).
+    on_behalf = BooleanField(_l("Jag registrerar åt någon annan"),
+                             description=_l("Till exempel en muntlig rapport som du skriver ner. Du blir då den "
+                                            "som registrerade rapporten, inte den som rapporterade."))
+    reporter_user_id = SelectField(_l("Den som rapporterade, om personen finns i Värna"), coerce=_id,
+                                   validate_choice=False)
+    reporter_name = StringField(_l("Annars: namnet på den som rapporterade"),
+                                description=_l("Till exempel en person utanför Värna. Högst 200 tecken."),
+                                render_kw={"autocomplete": "off", "maxlength": 200})
+    # The staff the report concerns never see or handle it.
+    concerned_user_ids = SelectMultipleField(
+        _l("Berörd personal"), coerce=_id, validate_choice=False,
+        description=_l("Personal som rapporten handlar om. De kan inte se eller handlägga ärendet. "
+                       "Håll ner Ctrl (Cmd på Mac) för att välja flera."),
+        render_kw={"size": 6})
+
     # Which fields each optional section holds: the template opens a section that has content or errors.
     SECTIONS = {
         "more": ("consequences", "immediate_measures", "noticed_on", "noticed_how"),
         "client": ("client_name", "client_pin", "client_gender", "client_age"),
         "files": ("attachments",),
+        "registration": ("on_behalf", "reporter_user_id", "reporter_name"),
+        "concerned": ("concerned_user_ids",),
     }
 
     def set_options(self, options, today) -> None:
@@ -125,6 +144,10 @@ class ReportForm(FlaskForm):
         self.unit_id.choices = [("", _l("Välj enhet"))] + [(str(i), "\u2003" * depth + name)
                                                           for i, name, depth in options.units]
         self.category_ids.choices = [(str(i), name) for i, name in options.categories]
+        people = [(str(i), label) for i, label in options.people]
+        if "reporter_user_id" in self._fields:
+            self.reporter_user_id.choices = [("", _l("Välj person")), *people]
+        self.concerned_user_ids.choices = people
         # The date picker does not offer the future; the service refuses it anyway.
         for date_field in (self.occurred_on, self.noticed_on):
             date_field.render_kw = {**(date_field.render_kw or {}), "max": today.isoformat()}
@@ -147,7 +170,7 @@ class ReportForm(FlaskForm):
 
     def section_open(self, name: str) -> bool:
         return any(self[f].errors or (self[f].data not in (None, "", [], False) and f != "attachments")
-                   for f in self.SECTIONS[name])
+                   for f in self.SECTIONS[name] if f in self._fields)
 
 
 class DeviationForm(ReportForm):
@@ -173,6 +196,10 @@ class LexSarahForm(ReportForm):
 
 
 class ComplaintForm(ReportForm):
+    on_behalf = BooleanField(_l("Jag registrerar åt någon annan"),
+                             description=_l("Kryssa i när klagomålet kom från någon annan än du. Du blir då den "
+                                            "som registrerade det, inte den som rapporterade, och kan handlägga "
+                                            "det. Klaganden anger du nedan."))
     complaint_type = RadioField(_l("Klagomål eller synpunkt?"), choices=list(COMPLAINT_TYPE_LABELS.items()),
                                 coerce=_choice, default=COMPLAINT_TYPE, validate_choice=False)
     channel = RadioField(_l("Hur kom klagomålet in?"), choices=list(CHANNEL_LABELS.items()), coerce=_choice,

@@ -20,10 +20,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from app import audit, commands
-from app.auth.permissions import Action, PermissionDenied, can, ensure
+from app.auth.models import User
+from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases import journal
 from app.cases.categories import categories_for
-from app.cases.filing import open_case, queue_filing_mail
+from app.cases.filing import open_case, people_choices, queue_filing_mail
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -34,6 +35,7 @@ from app.cases.models import (
     Case,
     Category,
     ComplaintDetails,
+    ConcernedStaff,
 )
 from app.clock import to_local, today_local, utcnow
 from app.commands import Refused
@@ -106,6 +108,7 @@ class FormOptions:
     default_unit_id: int | None
     # The categories that describe abuse (a deviation with one asks about lex Sarah first).
     abuse_category_ids: tuple[int, ...] = ()
+    people: list[tuple[int, str]] = ()  # the staff in Värna, by name: the actual reporter, the staff concerned
 
 
 def form_options(reporter, kind: str) -> FormOptions:
@@ -117,7 +120,8 @@ def form_options(reporter, kind: str) -> FormOptions:
     active_ids = {i for i, _name, _depth in units}
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
     return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default,
-                       abuse_category_ids=abuse[kind] if kind == Kind.DEVIATION else ())
+                       abuse_category_ids=abuse[kind] if kind == Kind.DEVIATION else (),
+                       people=people_choices(reporter))
 
 
 def _read_form_choices() -> tuple[tuple, dict, dict]:
@@ -148,13 +152,17 @@ def _ancestors_active(unit: Unit) -> bool:
 
 def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sarah: bool = False,
                 lex_sarah_declined: bool = False) -> Case:
-    """File a report of `kind` for `reporter`. IntakeError (nothing stored) when anything is wrong.
+    """File a report of `kind` as `reporter`. IntakeError (nothing stored) when anything is wrong.
 
     `data` holds plain values keyed like the form's fields; `files` are uploads
-    (objects with .filename and .stream). With `ask_about_lex_sarah`, a deviation with a
-    category that describes abuse, or that the reporter marked as possibly a missförhållande,
-    raises LexSarahNudge instead of being filed (the reporter's form asks first), unless the
-    reporter has answered "send it as a deviation anyway" (`lex_sarah_declined`).
+    (objects with .filename and .stream). The person filing is always the registrar
+    (`registered_by`); they are also the reporter unless they register on someone else's behalf
+    (`on_behalf`: a person in Värna, `reporter_user_id`, or a name, `reporter_name`). A complaint
+    registered on someone's behalf may leave both empty: the complainant (ComplaintDetails) is then
+    the reporter. With `ask_about_lex_sarah`, a deviation with a category that describes abuse, or
+    that the reporter marked as possibly a missförhållande, raises LexSarahNudge instead of being
+    filed (the reporter's form asks first), unless the reporter has answered "send it as a
+    deviation anyway" (`lex_sarah_declined`).
     """
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -166,6 +174,8 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
     if kind == Kind.DEVIATION:
         fields["possible_misconduct"] = bool(data.get("possible_misconduct"))
     complaint = _clean_complaint(data, errors) if kind == Kind.COMPLAINT else None
+    actual_reporter, reporter_name = _clean_registration(kind, data, errors, reporter)
+    concerned = _clean_concerned(data, errors, reporter, actual_reporter)
     try:
         checked_files = attachments.inspect(files)
     except attachments.AttachmentRefused as refused:
@@ -180,7 +190,10 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
 
     written: list[str] = []  # stored names
     try:
-        case = open_case(kind=kind, unit=unit, reporter=reporter, categories=categories, **fields)
+        case = open_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
+                         reporter_name=reporter_name, categories=categories, **fields)
+        for person in concerned:
+            case.concerned.append(ConcernedStaff(user_id=person.id, added_by_id=reporter.id))
         if complaint is not None:
             db.session.add(ComplaintDetails(case=case, **complaint))
         if abuse or fields.get("possible_misconduct"):
@@ -371,6 +384,64 @@ def _clean_lex_sarah(data: dict, errors: dict) -> dict:
             "bypass_manager": bool(data.get("bypass_manager"))}
 
 
+REPORTER_NAME_MAX = 200
+CONCERNED_MAX = 20
+
+
+def _clean_registration(kind: str, data: dict, errors: dict, filer) -> tuple[User | None, str | None]:
+    """The actual reporter: the person filing, unless they register on someone else's behalf.
+
+    Returns (reporter, reporter_name): a person in Värna, or None and the name typed (None when
+    none was). A choice filled in counts as registering on someone's behalf even when the box
+    was left unticked: nothing typed is dropped."""
+    user_raw = data.get("reporter_user_id")
+    name = _text(data, "reporter_name")
+    chosen = user_raw not in (None, "", "None")
+    if not (data.get("on_behalf") or chosen or name):
+        return filer, None
+    reporter = None
+    if chosen:
+        user_id = _int_or_none(user_raw)
+        reporter = db.session.get(User, user_id) if user_id is not None else None
+        if reporter is None or not reporter.active or reporter.role == BOARD:
+            _add(errors, "reporter_user_id", _("Välj en person i listan."))
+            reporter = None
+        elif reporter.id == filer.id:
+            _add(errors, "reporter_user_id", _("Du kan inte registrera åt dig själv. Kryssa ur att du "
+                                               "registrerar åt någon annan."))
+            reporter = None
+    if chosen and name:
+        _add(errors, "reporter_name", _("Välj en person i Värna eller skriv ett namn, inte båda."))
+    elif len(name) > REPORTER_NAME_MAX:
+        _add(errors, "reporter_name", _("Namnet får ha högst %(max)d tecken (nu %(n)d).",
+                                        max=REPORTER_NAME_MAX, n=len(name)))
+    elif not chosen and not name and kind != Kind.COMPLAINT:  # a complaint's complainant is named below
+        _add(errors, "reporter_name", _("Välj vem som rapporterade eller skriv namnet, eller kryssa ur att du "
+                                        "registrerar åt någon annan."))
+    return reporter, (name or None) if not chosen else None
+
+
+def _clean_concerned(data: dict, errors: dict, filer, reporter) -> list[User]:
+    """The staff the report concerns: people in Värna, never the one filing nor the reporter
+    (who would then lose sight of their own report)."""
+    raw = [r for r in (data.get("concerned_user_ids") or []) if r not in (None, "", "None")]
+    if not raw:
+        return []
+    ids = {_int_or_none(r) for r in raw}
+    if None in ids or len(ids) > CONCERNED_MAX:
+        _add(errors, "concerned_user_ids", _("Välj personer ur listan."))
+        return []
+    people = list(db.session.scalars(select(User).where(User.id.in_(ids), User.active, User.role != BOARD)
+                                     .order_by(User.full_name, User.id)))
+    if len(people) != len(ids):
+        _add(errors, "concerned_user_ids", _("Välj personer ur listan."))
+        return []
+    if filer.id in ids or (reporter is not None and reporter.id in ids):
+        _add(errors, "concerned_user_ids", _("Den som rapporterar eller registrerar kan inte vara berörd personal."))
+        return []
+    return people
+
+
 def _clean_complaint(data: dict, errors: dict) -> dict:
     channel = _text(data, "channel")
     if channel not in STAFF_COMPLAINT_CHANNELS:
@@ -424,11 +495,11 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
 # --- after filing ------------------------------------------------------------------------------
 
 def receipt(user, reference: str) -> Case:
-    """The receipt after filing: the reporter (only) sees the reference and what happens next."""
+    """The receipt after filing: the reporter or the registrar (only) sees the reference and what happens next."""
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     if case is None:
         raise NotFound(reference)
-    ensure(user, Action.VIEW_CASE_AS_REPORTER, case)
+    ensure(user, Action.VIEW_RECEIPT, case)
     audit.record("case.receipt_viewed", actor=user, object_type="case", object_id=case.id,
                  detail={"reference": case.reference})
     db.session.commit()

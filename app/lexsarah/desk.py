@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from app import audit, workflow
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
-from app.cases.models import NO_DEADLINE, Case
+from app.cases.models import NO_DEADLINE, Case, concerned_anywhere, not_concerned
 from app.clock import to_local, today_local, utcnow
 from app.extensions import db
 from app.lexsarah.models import (
@@ -28,9 +28,11 @@ DESK_LISTS = ("new", "protection_missing", "under_investigation", "awaiting_judg
               "investigation_due", "supplement_due", "decision_awaited", "informing_open")
 
 
-def _desk_queries():
+def _desk_queries(officer: User | None = None):
     # Imported cases are closed history from earlier years: nothing on them is anyone's to do.
     lex_sarah = (Case.kind == Kind.LEX_SARAH) & Case.imported.is_(False)
+    if officer is not None and concerned_anywhere(officer):
+        lex_sarah = lex_sarah & not_concerned(officer.id)  # jäv: never a report about themselves
     awaiting = (select(Case, LexSarahJudgment).outerjoin(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
                 .where(lex_sarah, Case.status == workflow.Status.AWAITING_JUDGMENT.value))
     not_notified = (select(Case, LexSarahJudgment).join(LexSarahJudgment, LexSarahJudgment.case_id == Case.id)
@@ -75,7 +77,7 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
     pages = pages or {}
     today, now = today_local(), utcnow()
     result = {}
-    for name, (query, order) in _desk_queries().items():
+    for name, (query, order) in _desk_queries(actor).items():
         count = db.session.scalar(select(func.count()).select_from(query.subquery()))
         last_page = max(1, -(-count // page_size))
         page = min(max(1, pages.get(name, 1)), last_page)
@@ -119,12 +121,12 @@ def due_investigations(today: date, within_days: int) -> list[tuple[str, date]]:
 
 
 
-def due_duties(today: date, within_days: int) -> list[tuple[str, str, date]]:
+def due_duties(today: date, within_days: int, officer: User | None = None) -> list[tuple[str, str, date]]:
     """(duty, reference, last day) of the officer's deadlines besides the investigation: the
     immediate protection not yet recorded (due the day after the report came in, so every open
     report without it), and IVO's requests for a supplement due within `within_days` or late.
     The same queries as the desk's lists, so the digest and the desk never disagree."""
-    queries = _desk_queries()
+    queries = _desk_queries(officer)
     protection = queries["protection_missing"][0].with_only_columns(Case.reference, Case.received_at)
     found = [("protection", reference, to_local(received_at).date() + timedelta(days=PROTECTION_DAYS))
              for reference, received_at in db.session.execute(protection)]

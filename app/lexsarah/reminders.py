@@ -19,10 +19,21 @@ from sqlalchemy import select
 
 from app import audit
 from app.auth.models import User
+from app.cases.models import Case, ConcernedStaff
 from app.extensions import db
 from app.lexsarah.desk import due_duties, due_investigations
 from app.reminders import Section
 from app.urls import external_url
+
+
+def _concerned_by_reference(references) -> dict[str, set[int]]:
+    """Jäv: per reference, the staff the report concerns (an officer is never reminded of those)."""
+    found: dict[str, set[int]] = {}
+    rows = db.session.execute(select(Case.reference, ConcernedStaff.user_id).join(
+        ConcernedStaff, ConcernedStaff.case_id == Case.id).where(Case.reference.in_(set(references))))
+    for reference, user_id in rows:
+        found.setdefault(reference, set()).add(user_id)
+    return found
 
 
 def due_items(today: date):
@@ -30,9 +41,11 @@ def due_items(today: date):
     due = due_investigations(today, int(current_app.config["IVO_REMINDER_DAYS"]))
     if not due:
         return
+    concerned = _concerned_by_reference(ref for ref, _due_on in due)
     for officer in db.session.scalars(select(User).where(User.role == "officer", User.active).order_by(User.id)):
         for item in due:
-            yield officer, item
+            if officer.id not in concerned.get(item[0], ()):
+                yield officer, item
 
 
 def render(user: User, due: list[tuple[str, date]], today: date) -> tuple[str, list[str]]:
@@ -74,9 +87,11 @@ def due_duties_items(today: date):
     due = due_duties(today, int(current_app.config["IVO_REMINDER_DAYS"]))
     if not due:
         return
+    concerned = _concerned_by_reference(ref for _duty, ref, _day in due)
     for officer in _officers():
         for item in due:
-            yield officer, item
+            if officer.id not in concerned.get(item[1], ()):
+                yield officer, item
 
 
 def _when(due_on: date, today: date) -> str:

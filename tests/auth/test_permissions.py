@@ -24,6 +24,9 @@ class FakeCase:
     reporter_id: int | None = 99
     bypass_manager: bool = False
     disqualified_user_ids: frozenset = field(default_factory=frozenset)
+    concerned_user_ids: frozenset = field(default_factory=frozenset)
+    registered_by_id: int | None = None
+    imported: bool = False
 
 
 STAFF = FakeUser("staff", id=10, unit_ids=frozenset({5}))
@@ -75,6 +78,8 @@ CASE_TABLE = [
     (Action.VIEW_CASE, "lex_sarah", True, False, False, False, False, True, False),
     (Action.VIEW_CASE, "lex_sarah", False, False, True, True, False, True, True),
     (Action.WORK_CASE, "deviation", False, False, True, True, False, True, False),
+    (Action.EDIT_CONCERNED_STAFF, "complaint", False, False, True, True, False, True, False),
+    (Action.VIEW_RECEIPT, "deviation", False, False, False, False, False, False, False),  # the reporter's
     (Action.WORK_CASE, "complaint", False, False, True, True, False, True, False),
     (Action.WORK_CASE, "lex_sarah", True, False, False, False, False, True, False),
     (Action.BE_ASSIGNED, "deviation", False, False, True, True, False, False, False),
@@ -120,6 +125,14 @@ def test_the_reporter_sees_their_own_report_in_the_limited_view_only():
     assert not can(STAFF, Action.WORK_CASE, case)
 
 
+def test_the_receipt_is_for_the_reporter_and_the_registrar():
+    case = FakeCase(reporter_id=STAFF.id, registered_by_id=INVESTIGATOR_UNIT.id)
+    users = (STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, OFFICER, ADMIN)
+    assert [can(u, Action.VIEW_RECEIPT, case) for u in users] == [True, True, False, False, False]
+    case.concerned_user_ids = frozenset({INVESTIGATOR_UNIT.id})
+    assert not can(INVESTIGATOR_UNIT, Action.VIEW_RECEIPT, case)
+
+
 def test_only_the_reporter_adds_to_their_report_and_never_to_imported_history():
     case = FakeCase(reporter_id=STAFF.id)
     assert can(STAFF, Action.ADD_TO_OWN_REPORT, case)
@@ -140,6 +153,46 @@ def test_jav_the_reporter_and_the_disqualified_never_handle_the_case(user):
             assert not can(user, action, case), action
     # Someone else's disqualification changes nothing for this person.
     assert can(user, Action.WORK_CASE, FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({999})))
+
+
+@pytest.mark.parametrize("user", [INVESTIGATOR_UNIT, OFFICER])
+def test_jav_the_registrar_is_not_the_reporter(user):
+    """Who wrote down a report made to them (a complaint by phone) handles it like anyone of their
+    role and units; the actual reporter, a person in Värna, is the one excluded."""
+    registered = FakeCase(kind="complaint", reporter_id=None, registered_by_id=user.id)
+    for action in (Action.VIEW_CASE, Action.WORK_CASE, Action.DECLARE_DISQUALIFIED, Action.EDIT_CONCERNED_STAFF):
+        assert can(user, action, registered), action
+    # Made its handler as anyone of their role may be (officers take lex Sarah reports only).
+    assert can(user, Action.BE_ASSIGNED, registered) == (user is INVESTIGATOR_UNIT)
+    assert not can(user, Action.VIEW_CASE_AS_REPORTER, registered)
+    for_colleague = FakeCase(kind="lex_sarah", reporter_id=STAFF.id, registered_by_id=user.id)
+    assert can(user, Action.WORK_CASE, for_colleague)
+    assert can(STAFF, Action.VIEW_CASE_AS_REPORTER, for_colleague)
+    reporter = FakeCase(kind="lex_sarah", reporter_id=user.id, registered_by_id=OFFICER.id + 100)
+    for action in (Action.WORK_CASE, Action.BE_ASSIGNED, Action.EDIT_CONCERNED_STAFF, Action.JUDGE):
+        assert not can(user, action, reporter), action
+
+
+@pytest.mark.parametrize("user", [STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, OFFICER, ADMIN])
+def test_jav_the_staff_a_report_concerns_never_see_or_handle_it(user):
+    for kind in ("deviation", "lex_sarah", "complaint"):
+        case = FakeCase(kind=kind, concerned_user_ids=frozenset({user.id}))
+        for action in CASE_ACTIONS:
+            assert not can(user, action, case), (kind, action)
+        # Not through an action they are responsible for either.
+        for action in (Action.VIEW_ACTION, Action.PROGRESS_ACTION):
+            assert not can(user, action, FakeCaseAction(case, responsible_id=user.id)), (kind, action)
+    # Someone else being concerned changes nothing for this person.
+    other = FakeCase(concerned_user_ids=frozenset({999}))
+    assert can(user, Action.VIEW_CASE, other) == can(user, Action.VIEW_CASE, FakeCase())
+
+
+def test_the_handlers_edit_the_concerned_staff():
+    case = FakeCase(kind="lex_sarah")
+    users = (STAFF, INVESTIGATOR_UNIT, INVESTIGATOR_DEPT, INVESTIGATOR_OTHER, OFFICER, ADMIN)
+    assert [can(u, Action.EDIT_CONCERNED_STAFF, case) for u in users] == [False, True, True, False, True, False]
+    assert not can(OFFICER, Action.EDIT_CONCERNED_STAFF, FakeCase(disqualified_user_ids=frozenset({OFFICER.id})))
+    assert not can(OFFICER, Action.EDIT_CONCERNED_STAFF, FakeCase(imported=True))
 
 
 def test_the_reporter_of_a_bypass_report_never_answers_for_its_actions():

@@ -8,11 +8,20 @@ conflict instead of a silent overwrite.
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput, Select
 from wtforms.widgets.core import html_params
 
+from app.cases.filing import people_choices
 from app.cases.queue.services import ASSIGNED, SORTS
 from app.facts import open_action_ids
 from app.form_fields import SwedishDateField
@@ -119,6 +128,12 @@ class CaseForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
+def _person_id(value):
+    # A tampered id reaches the service unchanged, which answers next to the field.
+    number = db_int_or_none(value) if str(value).strip().isdigit() else None
+    return number if number is not None else str(value)
+
+
 def _text(label, message, max_length, **kwargs):
     return TextAreaField(label, validators=[DataRequired(message), Length(max=max_length, message=_l(
         "Texten får ha högst %(max)d tecken.", max=max_length))], **kwargs)
@@ -138,6 +153,21 @@ class DisqualifyForm(CaseForm):
     reason = _text(_l("Varför är du jävig?"), _l("Skriv varför du inte kan handlägga ärendet."), 2000,
                    description=_l("Till exempel att du är närstående till någon som berörs, eller att du själv "
                                   "var inblandad i händelsen."), render_kw={"rows": 4})
+
+
+class ConcernedStaffForm(CaseForm):
+    concerned_user_ids = SelectMultipleField(
+        _l("Berörd personal"), coerce=_person_id, validate_choice=False,
+        description=_l("Personal som rapporten handlar om. De kan inte se eller handlägga ärendet, och den som "
+                       "läggs till tas bort som handläggare. Håll ner Ctrl (Cmd på Mac) för att välja flera."),
+        render_kw={"size": 8})
+
+    def fill_from_case(self, case) -> None:
+        # Everyone a report can name; the reporter never (they would lose sight of their own report).
+        self.concerned_user_ids.choices = [(str(i), label) for i, label in people_choices(None)
+                                           if i != case.reporter_id]
+        if not self.is_submitted():
+            self.concerned_user_ids.data = sorted(case.concerned_user_ids)
 
 
 class TriageForm(CaseForm):

@@ -94,6 +94,20 @@ def disqualify(reference: str):
     return handle(reference, DISQUALIFY, forms.DisqualifyForm())
 
 
+CONCERNED = MovePage(
+    "set_concerned_staff", forms.ConcernedStaffForm, _l("Berörd personal"), _l("Spara"),
+    _l("Berörd personal är ändrad."),
+    lambda actor, ref, f: services.set_concerned_staff(actor, ref, user_ids=f.concerned_user_ids.data or [],
+                                                       expected_version=f.version.data),
+    intro=_l("Personal som rapporten handlar om kan aldrig se eller handlägga ärendet: inte i ärendelistan, "
+             "sökningen, översikten eller påminnelserna. Ändringen syns i ärendets händelser."))
+
+
+@bp.route("/<reference>/berord-personal", methods=["GET", "POST"])
+def concerned_staff(reference: str):
+    return handle(reference, CONCERNED, forms.ConcernedStaffForm())
+
+
 @bp.route("/<reference>/beslut-om-utredning", methods=["GET", "POST"])
 def triage(reference: str):
     form = forms.TriageForm(reasons=DECISION_REASONS)

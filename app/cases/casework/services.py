@@ -25,6 +25,7 @@ from app.cases.models import (
     TRIAGE_DECISIONS,
     Case,
     Category,
+    ConcernedStaff,
     Disqualification,
     Feedback,
 )
@@ -233,6 +234,51 @@ def declare_disqualified(actor, reference: str, *, reason: str, expected_version
     journal.add_event(case, "disqualified", actor, text=reason, unassigned=was_assigned)
     commands.record("case.disqualification_declared", actor, case, unassigned=was_assigned)
     commands.commit(actor, case, "declare_disqualified")
+    return case
+
+
+CONCERNED_MAX = 20
+
+
+def set_concerned_staff(actor, reference: str, *, user_ids: list, expected_version: int) -> Case:
+    """Jäv: the staff the report concerns, named or removed by its handler or the officer. They never
+    see or handle the case (app.auth.permissions); one added while handling it is unassigned. The
+    journal names who was added and removed for those who handle it (the concerned cannot read it)."""
+    case = commands.begin(actor, reference, "set_concerned_staff", expected_version)
+    wanted = set()
+    for raw in user_ids or []:
+        if raw in (None, "", "None"):
+            continue
+        if not isinstance(raw, int):
+            raise CaseWorkError(_("Välj personer ur listan."), "concerned_user_ids")
+        wanted.add(raw)
+    people = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_(wanted), User.active, User.role != "board"))} if wanted else {}
+    if len(wanted) > CONCERNED_MAX or set(people) != wanted:
+        raise CaseWorkError(_("Välj personer ur listan."), "concerned_user_ids")
+    if case.reporter_id in wanted:
+        raise CaseWorkError(_("Den som rapporterade kan inte vara berörd personal."), "concerned_user_ids")
+    if actor.id in wanted:
+        raise CaseWorkError(_("Du kan inte ange dig själv som berörd personal. Anmäl jäv i stället."),
+                            "concerned_user_ids")
+    before = case.concerned_user_ids
+    added, removed = wanted - before, before - wanted
+    if not added and not removed:
+        raise CaseWorkError(_("Du har inte ändrat något."), "concerned_user_ids")
+    for entry in [c for c in case.concerned if c.user_id in removed]:
+        case.concerned.remove(entry)
+    for user_id in sorted(added):
+        case.concerned.append(ConcernedStaff(user_id=user_id, added_by_id=actor.id, added_at=utcnow()))
+    unassigned = case.assigned_to_id in added
+    if unassigned:
+        case.assigned_to = None
+    names = {u.id: u.full_name for u in db.session.scalars(select(User).where(User.id.in_(added | removed)))}
+    journal.add_event(case, "concerned_staff_changed", actor,
+                      added=sorted(names[i] for i in added), removed=sorted(names[i] for i in removed),
+                      unassigned=unassigned)
+    commands.record("case.concerned_staff_changed", actor, case, added=sorted(added), removed=sorted(removed),
+                    unassigned=unassigned)
+    commands.commit(actor, case, "set_concerned_staff")
     return case
 
 

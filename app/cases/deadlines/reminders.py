@@ -44,7 +44,8 @@ def overdue_cases(today: date) -> list[Overdue]:
     """Open cases with a step whose last day was before `today`, oldest deadline first."""
     cutoff = end_of_day(today - timedelta(days=1))
     query = (select(Case).where(Case.next_deadline_at <= cutoff)
-             .options(selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.complaint),
+             .options(selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned),
+                      selectinload(Case.complaint),
                       selectinload(Case.assigned_to))
              .order_by(Case.next_deadline_at, Case.id))
     table = rules()

@@ -18,7 +18,7 @@ from sqlalchemy import String, and_, exists, false, func, literal, or_, select, 
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
-from app.cases.models import NO_DEADLINE, Case, case_categories
+from app.cases.models import NO_DEADLINE, Case, case_categories, concerned_anywhere, not_concerned
 from app.cases.queue import search
 from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
@@ -69,6 +69,9 @@ class Scope:
     unit_ids: tuple[int, ...] | None  # the person's units and everything below; None: every unit
     every_lex_sarah: bool = False     # besides: every lex Sarah report, wherever it is
     with_bypass: bool = False         # also the reports whose reporter bypassed the nearest manager
+    # Jäv: the person's id when some case concerns them (ConcernedStaff), whose cases are then left
+    # out; None for everyone else, so that their statements stay shared (see _cached).
+    concerned_user_id: int | None = None
 
 
 def all_units() -> list:
@@ -103,11 +106,14 @@ def scope_for(user, units: list | None = None) -> Scope:
     Officers: their units and below, plus every lex Sarah report (bypassing ones too).
     Admins (read-only): their units and below, without the bypassing reports, which
     are for the officers' eyes. The last two are subsets of what can(VIEW_CASE) allows.
+    Nobody: the cases that concern them (jäv), as can(VIEW_CASE) says.
     """
     if not can(user, Action.VIEW_QUEUE):
         return Scope(unit_ids=())
     officer = user.role == "officer"
-    return Scope(unit_ids=scope_unit_ids(user, units), every_lex_sarah=officer, with_bypass=officer)
+    concerned = user.id if concerned_anywhere(user) else None
+    return Scope(unit_ids=scope_unit_ids(user, units), every_lex_sarah=officer, with_bypass=officer,
+                 concerned_user_id=concerned)
 
 
 def scope_condition(user, scope: Scope | None = None):
@@ -117,6 +123,8 @@ def scope_condition(user, scope: Scope | None = None):
         condition = or_(condition, Case.kind == Kind.LEX_SARAH)
     if not scope.with_bypass:
         condition = and_(condition, Case.bypass_manager.is_(False))
+    if scope.concerned_user_id is not None:
+        condition = and_(condition, not_concerned(scope.concerned_user_id))
     return condition
 
 
@@ -350,6 +358,8 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
     common = filter_conditions(user, filters, now, with_status=statuses is None, walk=per_range)
     if not scope.with_bypass:
         common.append(Case.bypass_manager.is_(False))
+    if scope.concerned_user_id is not None:
+        common.append(not_concerned(scope.concerned_user_id))
     column, _ = _sort_key(filters.sort)
     if cursor is not None:
         common.append(_beyond(cursor, descending, column))
