@@ -116,6 +116,16 @@ REQUIREMENT_LABELS = {
                                     "punkterna"),
     "causes_recorded": _l("orsakerna"),
     "risk_assessed": _l("riskbedömningen"),
+    # What finalising the notification to IVO needs (workflow.NOTIFICATION_COMPLETE).
+    "draft_saved": _l("att anmälans uppgifter är ifyllda och sparade"),
+    "provider_complete": _l("nämndens namn, organisationsnummer och adress (Uppgifter för anmälan till IVO)"),
+    "seriousness_motivated": _l("en motivering till varför missförhållandet eller risken är allvarlig"),
+    "activity_described": _l("verksamhetens art, regi, kommun och plats"),
+    "other_reports_stated": _l("uppgift om polisanmälan och anmälan till annan myndighet"),
+    "client_informing_stated": _l("uppgift om den enskilde eller en företrädare har informerats"),
+    "client_identity_settled": _l("den enskildes identitet i anmälan, eller skälet till att den inte tas med"),
+    "board_reference_recorded": _l("nämndens diarienummer"),
+    "signature_place_recorded": _l("orten vid underskriften"),
 }
 
 
