@@ -153,6 +153,7 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "protection_not_recorded": _("Det omedelbara skyddet är redan registrerat."),
         "not_yet_finalised": _("Anmälan är redan slutförd och signerad. Den kan inte ändras längre."),
         "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
+        "draft_saved": _("Fyll i och spara anmälans uppgifter först."),
         "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
         "no_supplement_requested": _("IVO:s begäran om komplettering är redan registrerad."),
         "supplement_awaiting_reply": _("Det finns ingen obesvarad begäran om komplettering från IVO."),

@@ -79,7 +79,7 @@ def _yes_no_on(answer: bool | None, day: date | None, what: str = "") -> str:
     if not answer:
         return _("Nej")
     details = ", ".join(part for part in (what.strip(), _date(day)) if part)
-    return _("Ja: %(details)s", details=details) if what.strip() else _("Ja, %(day)s", day=details)
+    return _("Ja: %(details)s", details=details) if details else _("Ja")
 
 
 def _informed_row(ivo: LexSarahIvo) -> Row:

@@ -194,6 +194,8 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
     finalise = FinaliseForm(prefix="fin", formdata=None)
     finalise.version.data = str(ivo.version) if ivo is not None else ""
     missing = common.missing_for(case, "finalise_notification", NOTIFICATION_COMPLETE)
+    if "draft_saved" in missing:  # before the draft, step 1 is the one thing to do (and the nämnd's details)
+        missing = tuple(fact for fact in missing if fact in ("draft_saved", "provider_complete"))
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
                            provider=provider_service.provider_settings(), forms=forms, today=today_local(),
                            sent_via_labels=SENT_VIA_LABELS,
