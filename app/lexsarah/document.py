@@ -78,8 +78,9 @@ def _yes_no_on(answer: bool | None, day: date | None, what: str = "") -> str:
         return ""
     if not answer:
         return _("Nej")
-    details = ", ".join(part for part in (what.strip(), _date(day)) if part)
-    return _("Ja: %(details)s", details=details) if details else _("Ja")
+    if what.strip():
+        return _("Ja: %(details)s", details=", ".join(part for part in (what.strip(), _date(day)) if part))
+    return _("Ja, %(day)s", day=_date(day)) if day else _("Ja")
 
 
 def _informed_row(ivo: LexSarahIvo) -> Row:

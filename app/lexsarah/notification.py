@@ -1,6 +1,7 @@
 """The decision about IVO: the notification draft, the document, sending it (or recording why not),
 then the investigation sent and IVO's decision."""
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -110,8 +111,10 @@ def _check_new_fields(case: Case, values: dict, answers: dict, fields: dict, err
     if regi == "private":
         if not values["private_provider_name"]:
             errors["private_provider_name"] = _("Ange namnet på den enskilda verksamheten.")
-        org_number = normalise_org_number(values["private_provider_org_number"])
-        if not values["private_provider_org_number"]:
+        # NNNNNN-NNNN (the hyphen may be left out), and the last digit the Luhn check digit.
+        typed = values["private_provider_org_number"]
+        org_number = normalise_org_number(typed) if re.fullmatch(r"\d{6}-?\d{4}", typed) else None
+        if not typed:
             errors["private_provider_org_number"] = _("Ange den enskilda verksamhetens organisationsnummer.")
         elif org_number is None:
             errors["private_provider_org_number"] = _("Ange ett giltigt organisationsnummer (NNNNNN-NNNN). "
