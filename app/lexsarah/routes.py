@@ -12,6 +12,7 @@ from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
+from app.facts import facts_for
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
 from app.lexsarah import common
@@ -211,6 +212,7 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            finalise_form=finalise, provider_missing=provider_missing,
                            finalise_missing=[REQUIREMENT_LABELS[fact] for fact in missing],
                            finalise_missing_provider="provider_complete" in missing,
+                           provider_incomplete=not facts_for(case)["provider_complete"],
                            can_send_investigation=common.allowed(case, "record_investigation_sent"),
                            can_record_decision=common.allowed(case, "record_ivo_decision"),
                            can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
