@@ -68,7 +68,7 @@ PROVIDER = {
     "contact_title": "Lex Sarah-ansvarig", "contact_phone": "0123-456 70",
     "contact_email": "lexsarah@exempelby.example", "municipality": "Exempelby",
 }
-# The kind of activity a notification names for each unit (app/lexsarah/labels.py: ACTIVITY_KIND_LABELS).
+# The kind of activity a notification names for each unit (app/lexsarah/labels.py: ACTIVITY_LABELS).
 UNIT_ACTIVITY_KINDS = {
     "HVB Solrosen": "hvb", "Mottagning barn och familj": "ifo_children", "Utredning barn och unga": "ifo_children",
     "Vuxenstöd": "ifo_adults", "Boendestöd": "disability_sol", "Socialpsykiatri": "disability_sol",

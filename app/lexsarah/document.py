@@ -24,7 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.cases.models import Case
 from app.clock import to_local
-from app.lexsarah.labels import ACTIVITY_KIND_LABELS, ACTIVITY_REGI_LABELS
+from app.lexsarah.labels import ACTIVITY_LABELS, ACTIVITY_REGI_LABELS
 from app.lexsarah.legal import legal_basis
 from app.lexsarah.models import LexSarahIvo, ProviderSettings
 from app.pdf_fonts import FONT as _FONT
@@ -89,7 +89,7 @@ def _informed_row(ivo: LexSarahIvo) -> Row:
 
 
 def _activity_rows(ivo: LexSarahIvo) -> list[Row]:
-    rows = [Row(_("Typ av verksamhet"), str(ACTIVITY_KIND_LABELS.get(ivo.activity_kind or "", ""))),
+    rows = [Row(_("Typ av verksamhet"), str(ACTIVITY_LABELS.get(ivo.activity_kind or "", ""))),
             Row(_("Regi"), str(ACTIVITY_REGI_LABELS.get(ivo.activity_regi or "", "")))]
     if ivo.activity_regi == "private":
         rows += [Row(_("Den enskilda verksamhetens namn"), ivo.private_provider_name),

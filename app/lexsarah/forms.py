@@ -10,7 +10,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringFi
 from app import form_fields
 from app.form_fields import Mandatory
 from app.lexsarah.labels import (
-    ACTIVITY_KIND_LABELS,
+    ACTIVITY_LABELS,
     ACTIVITY_REGI_LABELS,
     INFORMING_LABELS,
     IVO_OUTCOME_LABELS,
@@ -147,7 +147,7 @@ class NotificationDraftForm(FlaskForm):
         description=_l("Din motivering till IVO. Förifylld med bedömningens motivering; krävs för att slutföra."))
     activity_kind = SelectField(
         _l("Typ av verksamhet"), validate_choice=False, coerce=_code_or_blank,
-        choices=[("", _l("Välj typ av verksamhet")), *ACTIVITY_KIND_LABELS.items()],
+        choices=[("", _l("Välj typ av verksamhet")), *ACTIVITY_LABELS.items()],
         description=_l("Enligt SoL eller LSS, som i IVO:s blankett."))
     activity_regi = RadioField(_l("Regi"), choices=list(ACTIVITY_REGI_LABELS.items()), validate_choice=False,
                                coerce=_code_or_blank)

@@ -29,7 +29,7 @@ INFORMING_LABELS = {
 }
 
 # The kinds of activity on IVO's form (app.lexsarah.models.ACTIVITY_KINDS), grouped by act.
-ACTIVITY_KIND_LABELS_SOL = {
+ACTIVITY_LABELS_SOL = {
     "ifo_children": _l("Individ- och familjeomsorg, barn och unga"),
     "ifo_adults": _l("Individ- och familjeomsorg, vuxna (t.ex. missbruk, ekonomiskt bistånd)"),
     "elderly_home": _l("Äldreomsorg, särskilt boende"),
@@ -40,7 +40,7 @@ ACTIVITY_KIND_LABELS_SOL = {
     "disability_sol": _l("Insatser för personer med funktionsnedsättning enligt SoL (t.ex. boendestöd)"),
     "other_sol": _l("Annan verksamhet enligt SoL"),
 }
-ACTIVITY_KIND_LABELS_LSS = {
+ACTIVITY_LABELS_LSS = {
     "lss_housing_adults": _l("Bostad med särskild service för vuxna (LSS)"),
     "lss_housing_children": _l("Bostad med särskild service för barn eller ungdomar (LSS)"),
     "lss_daily_activity": _l("Daglig verksamhet (LSS)"),
@@ -50,7 +50,7 @@ ACTIVITY_KIND_LABELS_LSS = {
     "lss_companion": _l("Ledsagarservice, kontaktperson eller avlösarservice (LSS)"),
     "other_lss": _l("Annan insats enligt LSS"),
 }
-ACTIVITY_KIND_LABELS = {**ACTIVITY_KIND_LABELS_SOL, **ACTIVITY_KIND_LABELS_LSS}
+ACTIVITY_LABELS = {**ACTIVITY_LABELS_SOL, **ACTIVITY_LABELS_LSS}
 ACTIVITY_REGI_LABELS = {
     "own": _l("Nämndens egen verksamhet"),
     "private": _l("Enskild verksamhet (privat utförare på uppdrag av nämnden)"),

@@ -26,7 +26,7 @@ SENT_VIA = ("e_service", "post")
 IVO_OUTCOMES = ("no_criticism", "criticism", "demands")
 INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter", "work_group")
 # The kinds of activity a notification names (IVO's form "Anmälan – lex Sarah"), by act; the
-# Swedish words are in app/lexsarah/labels.py (ACTIVITY_KIND_LABELS).
+# Swedish words are in app/lexsarah/labels.py (ACTIVITY_LABELS).
 ACTIVITY_KINDS_SOL = ("ifo_children", "ifo_adults", "elderly_home", "elderly_home_care", "hvb",
                       "supported_housing", "family_home", "disability_sol", "other_sol")
 ACTIVITY_KINDS_LSS = ("lss_housing_adults", "lss_housing_children", "lss_daily_activity",

@@ -283,3 +283,22 @@ def test_an_old_notification_row_without_the_fields_still_renders(case):
     db.session.commit()
     html, _ = notification.notification_document(reload(case), user("sara"), "html")
     assert "Uppgift saknas" in html
+
+
+def test_every_kind_of_activity_and_regi_has_its_swedish_words_in_one_place():
+    from app.lexsarah.labels import ACTIVITY_LABELS, ACTIVITY_REGI_LABELS
+    from app.lexsarah.models import ACTIVITY_KINDS, ACTIVITY_KINDS_LSS, ACTIVITY_REGIES
+    assert tuple(ACTIVITY_LABELS) == ACTIVITY_KINDS and tuple(ACTIVITY_REGI_LABELS) == ACTIVITY_REGIES
+    assert all("LSS" in str(ACTIVITY_LABELS[kind]) for kind in ACTIVITY_KINDS_LSS)
+
+
+def test_the_nämnds_municipality_is_kept_in_the_provider_settings(demo):
+    from app.lexsarah import provider
+    settings = provider.save_provider_settings(user("admin"), board_name="Socialnämnden", org_number="212000-0142",
+                                               address="Box 1", municipality="  Exempelby ")
+    assert settings.municipality == "Exempelby"
+    with pytest.raises(common.LexSarahError) as refused:
+        provider.save_provider_settings(user("admin"), board_name="Socialnämnden", org_number="212000-0142",
+                                        address="Box 1", municipality="x" * 101)
+    assert "municipality" in refused.value.errors
+    db.session.rollback()
