@@ -1363,6 +1363,11 @@ def fill_in_details(d: Demo) -> list[str]:
     if settings is None or not settings.complete:
         provider.save_provider_settings(admin, **PROVIDER)
         done.append("provider settings")
+    elif not settings.municipality:  # a database from before the municipality was asked for
+        provider.save_provider_settings(admin, **{name: getattr(settings, name) or ""
+                                                  for name in provider.PROVIDER_FIELDS if name != "municipality"},
+                                        municipality=PROVIDER["municipality"])
+        done.append("municipality")
     for name, address in UNIT_ADDRESSES.items():
         unit = d.unit(name) if d.has_unit(name) else None  # an admin may have renamed it
         if unit is not None and not unit.address:
