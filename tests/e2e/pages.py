@@ -642,6 +642,7 @@ class Admin(Employee):
         self.field("Nämndens namn").fill("Socialnämnden i Exempelby kommun")
         self.field("Organisationsnummer").fill("212000-0142")
         self.field("Postadress").fill("Box 100, 123 45 Exempelby")
+        self.field("Kommun").fill("Exempelby")  # the notification's municipality and place at the signature
         self.press("Spara")
         self.expect_flash("Uppgifterna för anmälan till IVO är sparade.")
 
