@@ -24,6 +24,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.cases.models import Case
 from app.clock import to_local
+from app.facts import client_identity_known
 from app.lexsarah.labels import ACTIVITY_LABELS, ACTIVITY_REGI_LABELS
 from app.lexsarah.legal import legal_basis
 from app.lexsarah.models import LexSarahIvo, ProviderSettings
@@ -100,6 +101,8 @@ def _activity_rows(ivo: LexSarahIvo) -> list[Row]:
 
 
 def _client_rows(case: Case, ivo: LexSarahIvo) -> tuple[list[Row], str]:
+    if not client_identity_known(case):
+        return [_informed_row(ivo)], _("Rapporten anger inte vem den enskilde är.")
     if not ivo.include_client_identity:
         note = _("Den enskildes identitet lämnas inte i anmälan. IVO kan begära uppgiften av nämnden.")
         if ivo.client_identity_omitted_reason.strip():

@@ -302,3 +302,13 @@ def test_the_nämnds_municipality_is_kept_in_the_provider_settings(demo):
                                         address="Box 1", municipality="x" * 101)
     assert "municipality" in refused.value.errors
     db.session.rollback()
+
+
+def test_a_report_without_the_individuals_identity_says_so(demo):
+    set_provider()
+    case = make_case(client_name="", client_pin="")
+    judge(case)
+    draft(reload(case), include_client_identity=False, client_identity_omitted_reason="")
+    with clock.frozen(JUDGED):
+        html, _ = notification.notification_document(reload(case), user("sara"), "html")
+    assert "Rapporten anger inte vem den enskilde är." in html and "lämnas inte i anmälan" not in html
