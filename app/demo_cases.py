@@ -66,7 +66,12 @@ PROVIDER = {
     "board_name": "Socialnämnden i Exempelby kommun", "org_number": "212000-1017",
     "address": "Box 100, 123 80 Exempelby", "contact_name": "Sara Svensson",
     "contact_title": "Lex Sarah-ansvarig", "contact_phone": "0123-456 70",
-    "contact_email": "lexsarah@exempelby.example",
+    "contact_email": "lexsarah@exempelby.example", "municipality": "Exempelby",
+}
+# The kind of activity a notification names for each unit (app/lexsarah/labels.py: ACTIVITY_LABELS).
+UNIT_ACTIVITY_KINDS = {
+    "HVB Solrosen": "hvb", "Mottagning barn och familj": "ifo_children", "Utredning barn och unga": "ifo_children",
+    "Vuxenstöd": "ifo_adults", "Boendestöd": "disability_sol", "Socialpsykiatri": "disability_sol",
 }
 UNIT_ADDRESSES = {
     ADMINISTRATION: "Stadshuset, Storgatan 1, 123 80 Exempelby",
@@ -821,7 +826,14 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
             fields = notification.draft_defaults(s.case, sara)
             attached = p.get("attached", False)
             fields.update(planned_measures=scenario.action, investigation_attached=attached,
-                          investigation_expected_on=None if attached else today_local() + timedelta(days=50))
+                          investigation_expected_on=None if attached else today_local() + timedelta(days=50),
+                          # the rest of IVO's form, so that the demo document is complete
+                          activity_kind=UNIT_ACTIVITY_KINDS.get(s.case.unit.name, "other_sol"),
+                          police_reported=False, other_authority_reported=False,
+                          client_informed=True, client_informed_on=today_local(),
+                          board_reference=f"SN {today_local().year}/{s.case.reference.rsplit('-', 1)[-1]}")
+            if not fields["seriousness_motivation"]:
+                fields["seriousness_motivation"] = "Händelsen kunde ha skadat den enskildes hälsa allvarligt."
             notification.save_notification_draft(s.case, sara, **fields)
         story.on(at(p.get("draft")), draft)
         if p.get("not_notify") is not None:
@@ -1358,6 +1370,11 @@ def fill_in_details(d: Demo) -> list[str]:
     if settings is None or not settings.complete:
         provider.save_provider_settings(admin, **PROVIDER)
         done.append("provider settings")
+    elif not settings.municipality:  # a database from before the municipality was asked for
+        provider.save_provider_settings(admin, **{name: getattr(settings, name) or ""
+                                                  for name in provider.PROVIDER_FIELDS if name != "municipality"},
+                                        municipality=PROVIDER["municipality"])
+        done.append("municipality")
     for name, address in UNIT_ADDRESSES.items():
         unit = d.unit(name) if d.has_unit(name) else None  # an admin may have renamed it
         if unit is not None and not unit.address:

@@ -18,7 +18,7 @@ from app.cases.models import RECORD_SECTIONS, Case, CaseCauses, CaseRisk, Invest
 from app.extensions import db
 from app.lexsarah import models as _lexsarah_models
 from app.supervision.facts import supervision_facts
-from app.workflow import FORM_FACTS, INFORMING_SETTLED, Kind, Status
+from app.workflow import FORM_FACTS, INFORMING_SETTLED, NOTIFICATION_COMPLETE, Kind, Status
 
 # To decide whether to *offer* a move, what the form supplies counts as given; the
 # service checks the real values when the move is made.
@@ -80,6 +80,38 @@ def _record_facts(case: Case) -> dict[str, bool]:
     }
 
 
+def client_identity_known(case: Case) -> bool:
+    """Whether the report names the individual (then the notification carries it, or says why not)."""
+    return bool((case.client_pin or "").strip() or (case.client_name or "").strip())
+
+
+def notification_facts(case: Case) -> dict[str, bool]:
+    """Whether the notification to IVO is complete enough to finalise (workflow.NOTIFICATION_COMPLETE)."""
+    ivo = case.lex_sarah_ivo
+    if case.kind != Kind.LEX_SARAH or ivo is None or ivo.draft_saved_at is None:
+        # Nothing is complete before the officer's draft is saved.
+        facts = dict.fromkeys(NOTIFICATION_COMPLETE, False)
+        facts["provider_complete"] = case.kind == Kind.LEX_SARAH and _provider_complete()
+        return facts
+    return {
+        "draft_saved": True,
+        "provider_complete": _provider_complete(),
+        "seriousness_motivated": bool(ivo.seriousness_motivation.strip()),
+        "activity_described": ivo.activity_described,
+        "other_reports_stated": ivo.other_reports_stated,
+        "client_informing_stated": ivo.client_informing_stated,
+        "client_identity_settled": (not client_identity_known(case) or ivo.include_client_identity
+                                    or bool(ivo.client_identity_omitted_reason.strip())),
+        "board_reference_recorded": bool(ivo.board_reference.strip()),
+        "signature_place_recorded": bool(ivo.signature_place.strip()),
+    }
+
+
+def _provider_complete() -> bool:
+    settings = db.session.get(_lexsarah_models.ProviderSettings, 1)
+    return settings is not None and settings.complete
+
+
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
     """The judgment and IVO facts; all False for another kind, so a mistaken use refuses.
 
@@ -133,6 +165,7 @@ def facts_for(case: Case) -> dict[str, bool]:
     no_answer_possible = details is not None and (details.anonymous or not details.answer_wanted)
     return {
         **lex_sarah_facts(case),
+        **notification_facts(case),
         **supervision_facts(case),
         **_record_facts(case),
         "has_reporter": case.reporter_id is not None,

@@ -117,6 +117,16 @@ REQUIREMENT_LABELS = {
                                     "punkterna"),
     "causes_recorded": _l("orsakerna"),
     "risk_assessed": _l("riskbedömningen"),
+    # What finalising the notification to IVO needs (workflow.NOTIFICATION_COMPLETE).
+    "draft_saved": _l("att anmälans uppgifter är ifyllda och sparade"),
+    "provider_complete": _l("nämndens namn, organisationsnummer och adress (Uppgifter för anmälan till IVO)"),
+    "seriousness_motivated": _l("en motivering till varför missförhållandet eller risken är allvarlig"),
+    "activity_described": _l("verksamhetens art, regi, kommun och plats"),
+    "other_reports_stated": _l("uppgift om polisanmälan och anmälan till annan myndighet"),
+    "client_informing_stated": _l("uppgift om den enskilde eller en företrädare har informerats"),
+    "client_identity_settled": _l("den enskildes identitet i anmälan, eller skälet till att den inte tas med"),
+    "board_reference_recorded": _l("nämndens diarienummer"),
+    "signature_place_recorded": _l("orten vid underskriften"),
 }
 
 
@@ -144,6 +154,7 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "protection_not_recorded": _("Det omedelbara skyddet är redan registrerat."),
         "not_yet_finalised": _("Anmälan är redan slutförd och signerad. Den kan inte ändras längre."),
         "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
+        "draft_saved": _("Fyll i och spara anmälans uppgifter först."),
         "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
         "no_supplement_requested": _("IVO:s begäran om komplettering är redan registrerad."),
         "supplement_awaiting_reply": _("Det finns ingen obesvarad begäran om komplettering från IVO."),

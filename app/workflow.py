@@ -130,6 +130,11 @@ INFORMING_SETTLED: tuple[str, ...] = ("informed_client", "informed_guardian", "i
 # Nothing closes a lex Sarah report before its duties are done: every item of informing
 # settled and, once notified, the investigation sent to IVO.
 _LEX_SARAH_DUTIES = (*INFORMING_SETTLED, "investigation_sent_if_notified")
+# The notification to IVO is finalised (signed) only when it is complete: the officer's draft
+# saved, the nämnd's details filled in, and every question of IVO's form answered.
+NOTIFICATION_COMPLETE: tuple[str, ...] = (
+    "draft_saved", "provider_complete", "seriousness_motivated", "activity_described", "other_reports_stated",
+    "client_informing_stated", "client_identity_settled", "board_reference_recorded", "signature_place_recorded")
 
 # The whole table, in the order the UI should offer the moves.
 MOVES: dict[str, Move] = dict([
@@ -176,7 +181,10 @@ MOVES: dict[str, Move] = dict([
     # The officer finalises (signs) it, which freezes the document, and then records how and
     # when it was sent; IVO's reference is added when IVO confirms it.
     _move("save_ivo_draft", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "not_yet_finalised"]),
-    _move("finalise_notification", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "not_yet_finalised"]),
+    # Finalising needs the saved draft, the nämnd's details, and every question of IVO's form
+    # answered (a refusal lists each one missing).
+    _move("finalise_notification", {_L}, _IVO_NOTICE_FROM,
+          requires=["not_yet_notified", "not_yet_finalised", *NOTIFICATION_COMPLETE]),
     _move("notify_ivo", {_L}, _IVO_NOTICE_FROM, requires=["not_yet_notified", "notification_finalised"]),
     # Only a serious judgment needs a decision about IVO, and it is made once.
     _move("record_ivo_decision_not_to_notify", {_L}, {_S.JUDGED},

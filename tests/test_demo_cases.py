@@ -232,6 +232,11 @@ def _the_officers_desk_has_a_case_at_every_step():
                                  .order_by(LexSarahIvo.case_id.desc()).limit(1))
     assert notification.verify_frozen_document(notified)
     assert "Exempelby" in notified.document_html
+    # Every field of IVO's form is filled in (issue 13 point 6): the demo document is complete.
+    # (The demo reports name the individual but give no personnummer, which is not the notification's to fill.)
+    missing = re.findall(r"<dt>([^<]*)</dt><dd class=\"missing\">", notified.document_html)
+    assert set(missing) <= {"Personnummer"}, missing
+    assert notified.board_reference and notified.activity_kind and notified.signature_place == "Exempelby"
 
 
 def _actions_and_complaints_in_every_state():

@@ -48,6 +48,9 @@ NOT_TYPED = {
     "job_runs.name", "secret_encrypted", "code_hash",
     # Which public page a text belongs to ("personal_data").
     "public_texts.key",
+    # The notification's kind of activity and regi: codes from a list; a private provider's organisation
+    # number: digits checked by their Luhn digit.
+    "activity_kind", "activity_regi", "private_provider_org_number",
 }
 
 
@@ -162,7 +165,9 @@ def _poisoned_data() -> dict:
     lex.judge(notified, {**lex.SERIOUS, "rationale": PAYLOAD})
     lex.draft(notified, service_description=PAYLOAD, contact_name=PAYLOAD, contact_title=PAYLOAD,
               planned_measures=PAYLOAD, signatory_name=PAYLOAD, signatory_title=PAYLOAD,
-              contact_email="sara@varna.example", include_client_identity=True)
+              contact_email="sara@varna.example", include_client_identity=True, seriousness_motivation=PAYLOAD,
+              activity_municipality=PAYLOAD, activity_place=PAYLOAD, board_reference=PAYLOAD,
+              signature_place=PAYLOAD)
     lex.notify(notified, reference=PAYLOAD[:40])
     with frozen(NOW):
         informing.record_informing(lex.reload(notified), erik, items={
@@ -177,6 +182,12 @@ def _poisoned_data() -> dict:
                             "serious_risk_motivation": PAYLOAD, "rationale": PAYLOAD})
     not_notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(not_notified, {**lex.SERIOUS, "rationale": PAYLOAD})
+    # A draft with the other answers of IVO's form typed: a private provider, another authority, the
+    # individual's identity left out with a reason.
+    lex.draft(not_notified, activity_regi="private", private_provider_name=PAYLOAD,
+              private_provider_org_number="556036-0793", other_authority_reported=True,
+              other_authority_name=PAYLOAD, other_authority_reported_on=date(2026, 3, 10),
+              include_client_identity=False, client_identity_omitted_reason=PAYLOAD)
     with frozen(NOW):
         notification.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
     positioned = lex.make_case("investigating", summary=PAYLOAD, description=PAYLOAD)

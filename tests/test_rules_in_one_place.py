@@ -37,6 +37,9 @@ OFFENDERS = [
     ("feedback needs a reporter", r"reporter_id\s+is\s+[Nn]one\s*(\)|%\}|and\s+|$)"),
     ("the actions list decides its statuses", r"offered\.append\(ActionStatus"),
     ("a lex Sarah facts helper beside facts_for", r"app\.lexsarah\.facts|\bcase_facts\b"),
+    # Finalising the notification: the saved draft and the nämnd's details are facts (issue 12).
+    ("the notification's draft saved (service)", r"draft_saved_at\s+is\s+None"),
+    ("the nämnd's details complete (service)", r"not\s+provider\.complete|\bProviderMissing\b"),
 ]
 
 

@@ -139,7 +139,13 @@ EXPECTED_REQUIRES = {
                                             "risk_assessed"),
     ("lex_sarah", "save_ivo_draft"): ("not_yet_notified", "not_yet_finalised"),
     ("lex_sarah", "record_protection"): ("protection_not_recorded",),
-    ("lex_sarah", "finalise_notification"): ("not_yet_notified", "not_yet_finalised"),
+    # Finalising (signing) needs the saved draft, the nämnd's details and every question of IVO's
+    # form answered (issue 13 point 6; the first two were checks in the service, issue 12).
+    ("lex_sarah", "finalise_notification"): ("not_yet_notified", "not_yet_finalised", "draft_saved",
+                                             "provider_complete", "seriousness_motivated", "activity_described",
+                                             "other_reports_stated", "client_informing_stated",
+                                             "client_identity_settled", "board_reference_recorded",
+                                             "signature_place_recorded"),
     ("lex_sarah", "notify_ivo"): ("not_yet_notified", "notification_finalised"),
     # IVO's reference is added when IVO confirms, not demanded at sending.
     ("lex_sarah", "record_ivo_reference"): ("notified", "ivo_reference_missing"),
@@ -269,7 +275,8 @@ def test_requirement_cases_cover_every_requirement():
                                       + 4 + 3 + 5           # give_feedback in D, C, L
                                       + 2 + 3               # escalate: D, C
                                       + 2 + 4               # acknowledge, finish_investigation
-                                      + 3 * 2 * 3           # save_ivo_draft, finalise_notification, notify_ivo
+                                      + 3 * 2 + 3 * 11 + 3 * 2  # save_ivo_draft, finalise_notification
+                                      # (two facts and the nine of a complete notification), notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4 + 2 * 4  # investigation sent, IVO decision, IVO reference
                                       + 2 * 4 + 1 * 4       # supplement request and reply

@@ -146,6 +146,15 @@ def allowed(case: Case, move: str) -> bool:
     return workflow.check(case.kind, case.status, move, facts_for(case))[0]
 
 
+def missing_for(case: Case, move: str, among: tuple[str, ...]) -> tuple[str, ...]:
+    """The requirements of `among` that keep the move from being allowed now, when they are all that
+    does (for a checklist before the button); empty when the move is allowed or refused for another reason."""
+    allowed_now, unmet = workflow.check(case.kind, case.status, move, facts_for(case))
+    if allowed_now or not unmet or not set(unmet) <= set(among):
+        return ()
+    return unmet
+
+
 # --- reading -----------------------------------------------------------------------------
 
 def open_page(case: Case, actor: User, action: Action, page: str) -> Case:

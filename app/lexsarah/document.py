@@ -24,6 +24,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from app.cases.models import Case
 from app.clock import to_local
+from app.facts import client_identity_known
+from app.lexsarah.labels import ACTIVITY_LABELS, ACTIVITY_REGI_LABELS
 from app.lexsarah.legal import legal_basis
 from app.lexsarah.models import LexSarahIvo, ProviderSettings
 from app.pdf_fonts import FONT as _FONT
@@ -71,9 +73,42 @@ def _judgment_text(case: Case) -> str:
             else _("Påtaglig risk för ett missförhållande (inte allvarligt)"))
 
 
+def _yes_no_on(answer: bool | None, day: date | None, what: str = "") -> str:
+    """"Ja, 2026-03-05" / "Ja: Arbetsmiljöverket, 2026-03-05" / "Nej"; empty when not answered."""
+    if answer is None:
+        return ""
+    if not answer:
+        return _("Nej")
+    if what.strip():
+        return _("Ja: %(details)s", details=", ".join(part for part in (what.strip(), _date(day)) if part))
+    return _("Ja, %(day)s", day=_date(day)) if day else _("Ja")
+
+
+def _informed_row(ivo: LexSarahIvo) -> Row:
+    return Row(_("Den enskilde eller en företrädare har informerats"),
+               _yes_no_on(ivo.client_informed, ivo.client_informed_on))
+
+
+def _activity_rows(ivo: LexSarahIvo) -> list[Row]:
+    rows = [Row(_("Typ av verksamhet"), str(ACTIVITY_LABELS.get(ivo.activity_kind or "", ""))),
+            Row(_("Regi"), str(ACTIVITY_REGI_LABELS.get(ivo.activity_regi or "", "")))]
+    if ivo.activity_regi == "private":
+        rows += [Row(_("Den enskilda verksamhetens namn"), ivo.private_provider_name),
+                 Row(_("Den enskilda verksamhetens organisationsnummer"), ivo.private_provider_org_number)]
+    rows.append(Row(_("Kommun"), ivo.activity_municipality))
+    rows.append(Row(_("Verksamhetens namn och adress"), ivo.activity_place))
+    return rows
+
+
 def _client_rows(case: Case, ivo: LexSarahIvo) -> tuple[list[Row], str]:
+    if not client_identity_known(case):
+        return [_informed_row(ivo)], _("Rapporten anger inte vem den enskilde är.")
     if not ivo.include_client_identity:
-        return [], _("Den enskildes identitet lämnas inte i anmälan. IVO kan begära uppgiften av nämnden.")
+        note = _("Den enskildes identitet lämnas inte i anmälan. IVO kan begära uppgiften av nämnden.")
+        if ivo.client_identity_omitted_reason.strip():
+            note = _("Den enskildes identitet lämnas inte i anmälan: %(reason)s IVO kan begära uppgiften av "
+                     "nämnden.", reason=ivo.client_identity_omitted_reason.strip())
+        return [_informed_row(ivo)], note
     genders = {"female": _("Kvinna/flicka"), "male": _("Man/pojke"), "other": _("Annat"),
                "unknown": _("Okänt")}
     child = {True: _("Ja"), False: _("Nej"), None: ""}[case.client_is_child]
@@ -83,6 +118,7 @@ def _client_rows(case: Case, ivo: LexSarahIvo) -> tuple[list[Row], str]:
         Row(_("Personnummer"), f"{pin[:8]}-{pin[8:]}" if len(pin) == 12 else pin),
         Row(_("Kön"), genders.get(case.client_gender or "", "")),
         Row(_("Barn (under 18 år)"), child),
+        _informed_row(ivo),
     ], ""
 
 
@@ -117,6 +153,7 @@ def document_sections(case: Case, ivo: LexSarahIvo, provider: ProviderSettings |
             Row(_("Avdelning"), department.name if department else ""),
             Row(_("Enhet"), unit.name),
             Row(_("Enhetens adress"), unit.address),
+            *_activity_rows(ivo),
         ]),
         Section(_("Kontaktperson"), [
             Row(_("Namn"), ivo.contact_name),
@@ -125,7 +162,8 @@ def document_sections(case: Case, ivo: LexSarahIvo, provider: ProviderSettings |
             Row(_("E-post"), ivo.contact_email),
         ]),
         Section(_("Ärendet"), [
-            Row(_("Nämndens diarienummer"), case.reference),
+            Row(_("Nämndens diarienummer"), ivo.board_reference),
+            Row(_("Ärendenummer i Värna"), case.reference),
             Row(_("Rapporten togs emot"), _date(to_local(case.received_at).date())),
             Row(_("Kategori"), ", ".join(c.name for c in case.categories)),
             Row(_("Bedömning"), _judgment_text(case)),
@@ -139,12 +177,22 @@ def document_sections(case: Case, ivo: LexSarahIvo, provider: ProviderSettings |
         Section(_("Konsekvenser för den enskilde"), [
             Row(_("Vilka konsekvenser fick eller kunde händelsen få"), case.consequences, long=True),
         ]),
+        Section(_("Varför missförhållandet eller risken är allvarlig"), [
+            Row(_("Nämndens motivering"), ivo.seriousness_motivation, long=True),
+        ]),
+        Section(_("Andra anmälningar"), [
+            Row(_("Polisanmälan"), _yes_no_on(ivo.police_reported, ivo.police_reported_on)),
+            Row(_("Anmälan till annan myndighet"), _yes_no_on(ivo.other_authority_reported,
+                                                               ivo.other_authority_reported_on,
+                                                               ivo.other_authority_name)),
+        ]),
         Section(_("Åtgärder"), [
             Row(_("Åtgärder som vidtogs omedelbart"), case.immediate_measures, long=True),
             Row(_("Åtgärder som planeras"), ivo.planned_measures, long=True),
         ]),
         Section(_("Utredningen"), [Row(_("Utredningen"), investigation)]),
         Section(_("Underskrift"), [
+            Row(_("Ort"), ivo.signature_place),
             Row(_("Datum"), _date(signed_on)),
             Row(_("Namn"), ivo.signatory_name),
             Row(_("Befattning"), ivo.signatory_title),

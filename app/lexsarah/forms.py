@@ -5,11 +5,18 @@ services, which answer with a Swedish message per field (see routes._show_errors
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from app import form_fields
 from app.form_fields import Mandatory
-from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, POSITION_REASON_LABELS, SENT_VIA_LABELS
+from app.lexsarah.labels import (
+    ACTIVITY_LABELS,
+    ACTIVITY_REGI_LABELS,
+    INFORMING_LABELS,
+    IVO_OUTCOME_LABELS,
+    POSITION_REASON_LABELS,
+    SENT_VIA_LABELS,
+)
 from app.lexsarah.models import INFORMING_ITEMS
 
 
@@ -29,6 +36,24 @@ YES_NO = [("yes", _l("Ja")), ("no", _l("Nej"))]
 
 def _yes_no(value) -> bool | None:
     return {"yes": True, "no": False}.get(value)
+
+
+def _yes_no_choice(value) -> str | None:
+    """A stored answer (True/False/None) or a submitted one ("yes"/"no") as the radio button's value."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _code_or_blank(value) -> str:
+    return "" if value is None else str(value)
+
+
+def YesNoField(label, **kwargs):
+    """A yes/no question that may be left unanswered in a draft; the service reads "yes"/"no"."""
+    return RadioField(label, choices=YES_NO, coerce=_yes_no_choice, validate_choice=False, **kwargs)
 
 
 class JudgmentForm(FlaskForm):
@@ -112,8 +137,44 @@ class NotificationDraftForm(FlaskForm):
         description=_l("Senast två månader efter anmälan. ÅÅÅÅ-MM-DD."))
     include_client_identity = BooleanField(
         _l("Ta med den enskildes namn och personnummer i anmälan"),
-        description=_l("Kryssa bara i om uppgiften behövs. Utan kryss står det i anmälan att uppgiften lämnas "
-                       "på begäran."))
+        description=_l("Ikryssat när rapporten har uppgifterna. Tas de inte med står det i anmälan varför, och att "
+                       "uppgiften lämnas på begäran."))
+    client_identity_omitted_reason = TextAreaField(
+        _l("Om den enskildes namn och personnummer inte tas med: varför inte"), render_kw={"rows": 3},
+        description=_l("Krävs när uppgifterna finns i rapporten men inte tas med i anmälan."))
+    seriousness_motivation = TextAreaField(
+        _l("Varför missförhållandet eller risken är allvarlig"), render_kw={"rows": 5},
+        description=_l("Din motivering till IVO. Förifylld med bedömningens motivering; krävs för att slutföra."))
+    activity_kind = SelectField(
+        _l("Typ av verksamhet"), validate_choice=False, coerce=_code_or_blank,
+        choices=[("", _l("Välj typ av verksamhet")), *ACTIVITY_LABELS.items()],
+        description=_l("Enligt SoL eller LSS, som i IVO:s blankett."))
+    activity_regi = RadioField(_l("Regi"), choices=list(ACTIVITY_REGI_LABELS.items()), validate_choice=False,
+                               coerce=_code_or_blank)
+    private_provider_name = StringField(_l("Den enskilda verksamhetens namn"),
+                                        description=_l("Krävs för enskild verksamhet."))
+    private_provider_org_number = StringField(
+        _l("Den enskilda verksamhetens organisationsnummer"), render_kw={"autocomplete": "off", "inputmode": "numeric"},
+        description=_l("Krävs för enskild verksamhet. Tio siffror, NNNNNN-NNNN."))
+    activity_municipality = StringField(_l("Kommun där verksamheten finns"),
+                                        description=_l("Avgör vilken av IVO:s regioner som handlägger anmälan."))
+    activity_place = StringField(_l("Verksamhetens namn och adress"),
+                                 description=_l("Var det hände, t.ex. boendets eller enhetens namn och adress."))
+    police_reported = YesNoField(_l("Har händelsen polisanmälts?"))
+    police_reported_on = SwedishDateField(_l("Datum för polisanmälan"), description=_l("Om ja. ÅÅÅÅ-MM-DD."))
+    other_authority_reported = YesNoField(_l("Har händelsen anmälts till någon annan myndighet?"))
+    other_authority_name = StringField(_l("Vilken myndighet"),
+                                       description=_l("Om ja, t.ex. Arbetsmiljöverket eller Socialstyrelsen."))
+    other_authority_reported_on = SwedishDateField(_l("Datum för anmälan till den myndigheten"),
+                                                   description=_l("Om ja. ÅÅÅÅ-MM-DD."))
+    client_informed = YesNoField(_l("Har den enskilde eller en företrädare informerats om anmälan?"))
+    client_informed_on = SwedishDateField(_l("Datum då den enskilde eller företrädaren informerades"),
+                                          description=_l("Om ja. ÅÅÅÅ-MM-DD."))
+    board_reference = StringField(_l("Nämndens diarienummer"), render_kw={"autocomplete": "off"},
+                                  description=_l("Numret i nämndens diarium, t.ex. SN 2026/123. Inte Värnas "
+                                                 "ärendenummer."))
+    signature_place = StringField(_l("Ort vid underskriften"),
+                                  description=_l("Datumet blir dagen då anmälan slutförs och signeras."))
     signatory_name = StringField(_l("Undertecknas av"), validators=[Mandatory()])
     signatory_title = StringField(_l("Befattning"))
     version = HiddenField()
@@ -122,7 +183,11 @@ class NotificationDraftForm(FlaskForm):
         return {name: getattr(self, name).data for name in (
             "service_description", "contact_name", "contact_title", "contact_phone", "contact_email",
             "planned_measures", "investigation_attached", "investigation_expected_on", "include_client_identity",
-            "signatory_name", "signatory_title")}
+            "signatory_name", "signatory_title", "seriousness_motivation", "activity_kind", "activity_regi",
+            "private_provider_name", "private_provider_org_number", "activity_municipality", "activity_place",
+            "police_reported", "police_reported_on", "other_authority_reported", "other_authority_name",
+            "other_authority_reported_on", "client_informed", "client_informed_on",
+            "client_identity_omitted_reason", "board_reference", "signature_place")}
 
     def version_value(self) -> int | None:
         return _version(self)
@@ -264,6 +329,9 @@ class ProviderSettingsForm(FlaskForm):
                              description=_l("Kommunens organisationsnummer, tio siffror."))
     address = StringField(_l("Postadress"), validators=[Mandatory()],
                           description=_l("Nämndens adress, t.ex. ”Box 100, 123 45 Exempelby”."))
+    municipality = StringField(_l("Kommun"),
+                               description=_l("Föreslås som verksamhetens kommun och som ort vid underskriften i nya "
+                                              "anmälningar."))
     contact_name = StringField(_l("Kontaktperson"),
                                description=_l("Föreslås som kontaktperson i nya anmälningar; kan ändras i varje."))
     contact_title = StringField(_l("Befattning"))
@@ -276,5 +344,5 @@ class ProviderSettingsForm(FlaskForm):
 
     def values(self) -> dict:
         return {name: getattr(self, name).data for name in (
-            "board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone", "contact_email",
-            "sol_2025_paragraphs")}
+            "board_name", "org_number", "address", "municipality", "contact_name", "contact_title", "contact_phone",
+            "contact_email", "sol_2025_paragraphs")}

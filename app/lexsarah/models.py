@@ -25,6 +25,16 @@ IVO_DECISIONS = ("notified", "not_notified")
 SENT_VIA = ("e_service", "post")
 IVO_OUTCOMES = ("no_criticism", "criticism", "demands")
 INFORMING_ITEMS = ("client", "guardian", "case_file", "reporter", "work_group")
+# The kinds of activity a notification names (IVO's form "Anmälan – lex Sarah"), by act; the
+# Swedish words are in app/lexsarah/labels.py (ACTIVITY_LABELS).
+ACTIVITY_KINDS_SOL = ("ifo_children", "ifo_adults", "elderly_home", "elderly_home_care", "hvb",
+                      "supported_housing", "family_home", "disability_sol", "other_sol")
+ACTIVITY_KINDS_LSS = ("lss_housing_adults", "lss_housing_children", "lss_daily_activity",
+                      "lss_personal_assistance", "lss_short_stay", "lss_short_supervision", "lss_companion",
+                      "other_lss")
+ACTIVITY_KINDS = ACTIVITY_KINDS_SOL + ACTIVITY_KINDS_LSS
+# Who runs the activity: the nämnd itself, or a private provider (enskild verksamhet) on its behalf.
+ACTIVITY_REGIES = ("own", "private")
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -150,6 +160,25 @@ class LexSarahIvo(db.Model):
     include_client_identity: Mapped[bool] = mapped_column(default=False)
     signatory_name: Mapped[str] = mapped_column(String(200), default="")
     signatory_title: Mapped[str] = mapped_column(String(200), default="")
+    # The rest of IVO's form (issue 13 point 6). Each may be empty in a draft; finalising
+    # requires them (facts in app/facts.py, requirements of the move in app/workflow.py).
+    seriousness_motivation: Mapped[str] = mapped_column(Text, default="")
+    activity_kind: Mapped[str | None] = mapped_column(String(30))  # one of ACTIVITY_KINDS
+    activity_regi: Mapped[str | None] = mapped_column(String(10))  # one of ACTIVITY_REGIES
+    private_provider_name: Mapped[str] = mapped_column(String(200), default="")
+    private_provider_org_number: Mapped[str] = mapped_column(String(11), default="")
+    activity_municipality: Mapped[str] = mapped_column(String(100), default="")
+    activity_place: Mapped[str] = mapped_column(String(300), default="")
+    police_reported: Mapped[bool | None]
+    police_reported_on: Mapped[date | None]
+    other_authority_reported: Mapped[bool | None]
+    other_authority_name: Mapped[str] = mapped_column(String(200), default="")
+    other_authority_reported_on: Mapped[date | None]
+    client_informed: Mapped[bool | None]
+    client_informed_on: Mapped[date | None]
+    client_identity_omitted_reason: Mapped[str] = mapped_column(Text, default="")
+    board_reference: Mapped[str] = mapped_column(String(60), default="")  # the nämnd's own diarienummer
+    signature_place: Mapped[str] = mapped_column(String(100), default="")
     draft_saved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     draft_saved_at: Mapped[datetime | None]
 
@@ -194,6 +223,27 @@ class LexSarahIvo(db.Model):
     @property
     def frozen(self) -> bool:
         return self.document_html is not None
+
+    # What finalising requires of the notification's own fields (app/facts.py turns these into
+    # facts). A saved draft is consistent (save_notification_draft checks each answer's details);
+    # these say whether each question is answered at all.
+    @property
+    def activity_described(self) -> bool:
+        regi_complete = self.activity_regi == "own" or (
+            self.activity_regi == "private" and bool(self.private_provider_name and self.private_provider_org_number))
+        return bool(self.activity_kind and regi_complete and self.activity_municipality.strip()
+                    and self.activity_place.strip())
+
+    @property
+    def other_reports_stated(self) -> bool:
+        return (self.police_reported is not None and self.other_authority_reported is not None
+                and (not self.police_reported or self.police_reported_on is not None)
+                and (not self.other_authority_reported
+                     or bool(self.other_authority_name.strip() and self.other_authority_reported_on)))
+
+    @property
+    def client_informing_stated(self) -> bool:
+        return self.client_informed is not None and (not self.client_informed or self.client_informed_on is not None)
 
 
 class LexSarahInforming(db.Model):
@@ -293,6 +343,9 @@ class ProviderSettings(db.Model):
     # The lex Sarah paragraphs of socialtjänstlagen (2025:400), once an admin has confirmed them
     # (app/lexsarah/legal.py); None until then, and the notification names the act alone.
     sol_2025_paragraphs: Mapped[str | None] = mapped_column(String(100))
+    # The nämnd's municipality: the default municipality of a notification's activity and the
+    # place at its signature.
+    municipality: Mapped[str] = mapped_column(String(100), default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None]
 

@@ -1,6 +1,7 @@
 """The decision about IVO: the notification draft, the document, sending it (or recording why not),
 then the investigation sent and IVO's decision."""
 
+import re
 from datetime import date
 
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from app.cases import journal
 from app.cases.models import Case
 from app.clock import add_months, today_local, utcnow
 from app.extensions import db
+from app.facts import client_identity_known
 from app.lexsarah import document, investigation_document
 from app.lexsarah.common import (
     INVESTIGATION_MONTHS,
@@ -29,31 +31,129 @@ from app.lexsarah.common import (
 )
 from app.lexsarah.labels import IVO_OUTCOME_LABELS, SENT_VIA_LABELS
 from app.lexsarah.models import (
+    ACTIVITY_KINDS,
+    ACTIVITY_REGIES,
     IVO_OUTCOMES,
     SENT_VIA,
     LexSarahIvo,
     ProviderSettings,
 )
-from app.lexsarah.provider import provider_settings
+from app.lexsarah.provider import normalise_org_number, provider_settings
 from app.lexsarah.signals import ivo_demanded_measures
 
 DRAFT_FIELDS = ("service_description", "contact_name", "contact_title", "contact_phone", "contact_email",
                 "planned_measures", "investigation_attached", "investigation_expected_on",
-                "include_client_identity", "signatory_name", "signatory_title")
+                "include_client_identity", "signatory_name", "signatory_title",
+                # the rest of IVO's form (issue 13 point 6)
+                "seriousness_motivation", "activity_kind", "activity_regi", "private_provider_name",
+                "private_provider_org_number", "activity_municipality", "activity_place",
+                "police_reported", "police_reported_on", "other_authority_reported", "other_authority_name",
+                "other_authority_reported_on", "client_informed", "client_informed_on",
+                "client_identity_omitted_reason", "board_reference", "signature_place")
+# The draft's typed texts and their longest length.
+_TEXT_LIMITS = {"service_description": 300, "contact_name": 200, "contact_title": 200, "contact_phone": 40,
+                "contact_email": 254, "planned_measures": MAX_TEXT, "signatory_name": 200, "signatory_title": 200,
+                "seriousness_motivation": MAX_TEXT, "private_provider_name": 200, "activity_municipality": 100,
+                "activity_place": 300, "other_authority_name": 200, "client_identity_omitted_reason": MAX_TEXT,
+                "board_reference": 60, "signature_place": 100}
+_ANSWERS = ("investigation_attached", "include_client_identity", "police_reported", "other_authority_reported",
+            "client_informed")
+_DATES = ("investigation_expected_on", "police_reported_on", "other_authority_reported_on", "client_informed_on")
+
+
+def _informed_on(case: Case) -> date | None:
+    """When the individual or their guardian was informed, if the case's informing says so already."""
+    informing = case.lex_sarah_informing
+    if informing is None:
+        return None
+    days = [day for day in (informing.client_on, informing.guardian_on) if day is not None]
+    return min(days) if days else None
 
 
 def draft_defaults(case: Case, actor: User) -> dict:
-    """What a new notification starts from: the unit's department, the provider's contact, the officer."""
+    """What a new notification starts from: the unit's department and place, the provider's contact and
+    municipality, the judgment's rationale, the informing already recorded, the officer."""
     provider = provider_settings() or ProviderSettings()
     unit = case.unit
     department = unit.parent.name if unit.depth > 1 and unit.parent else ""
+    judgment = case.lex_sarah_judgment
+    informed_on = _informed_on(case)
     return {
         "service_description": " – ".join(part for part in (department, unit.name) if part),
         "contact_name": provider.contact_name, "contact_title": provider.contact_title,
         "contact_phone": provider.contact_phone, "contact_email": provider.contact_email,
         "planned_measures": "", "investigation_attached": False, "investigation_expected_on": None,
-        "include_client_identity": False, "signatory_name": actor.full_name, "signatory_title": actor.title,
+        "include_client_identity": client_identity_known(case),
+        "signatory_name": actor.full_name, "signatory_title": actor.title,
+        "seriousness_motivation": judgment.rationale if judgment is not None and judgment.serious else "",
+        "activity_kind": None, "activity_regi": "own", "private_provider_name": "", "private_provider_org_number": "",
+        "activity_municipality": provider.municipality or "",
+        "activity_place": ", ".join(part for part in (unit.name, (unit.address or "").strip()) if part),
+        "police_reported": None, "police_reported_on": None, "other_authority_reported": None,
+        "other_authority_name": "", "other_authority_reported_on": None,
+        "client_informed": True if informed_on else None, "client_informed_on": informed_on,
+        "client_identity_omitted_reason": "", "board_reference": "", "signature_place": provider.municipality or "",
     }
+
+
+def _check_new_fields(case: Case, values: dict, answers: dict, fields: dict, errors: dict) -> dict:
+    """The fields IVO's form adds. A draft may leave a question unanswered (finalising lists what is
+    missing), but what is given must hold together: each "yes" with its date (and which authority),
+    a private provider with its name and organisation number. Returns the dates."""
+    dates = {}
+    kind = values.pop("activity_kind") or None
+    regi = values.pop("activity_regi") or None
+    if kind is not None and kind not in ACTIVITY_KINDS:
+        errors["activity_kind"] = _("Välj vilken sorts verksamhet det gäller i listan.")
+    if regi is not None and regi not in ACTIVITY_REGIES:
+        errors["activity_regi"] = _("Välj om verksamheten är nämndens egen eller en enskild verksamhet.")
+    values["activity_kind"], values["activity_regi"] = kind, regi
+    if regi == "private":
+        if not values["private_provider_name"]:
+            errors["private_provider_name"] = _("Ange namnet på den enskilda verksamheten.")
+        # NNNNNN-NNNN (the hyphen may be left out), and the last digit the Luhn check digit.
+        typed = values["private_provider_org_number"]
+        org_number = normalise_org_number(typed) if re.fullmatch(r"\d{6}-?\d{4}", typed) else None
+        if not typed:
+            errors["private_provider_org_number"] = _("Ange den enskilda verksamhetens organisationsnummer.")
+        elif org_number is None:
+            errors["private_provider_org_number"] = _("Ange ett giltigt organisationsnummer (NNNNNN-NNNN). "
+                                                      "Kontrollsiffran stämmer inte eller formatet är fel.")
+        else:
+            values["private_provider_org_number"] = org_number
+    else:
+        # The nämnd's own activity has no other provider: what was typed for one is not kept.
+        values["private_provider_name"] = values["private_provider_org_number"] = ""
+    for answer, field, message in (
+            ("police_reported", "police_reported_on", _("Ange när polisanmälan gjordes (ÅÅÅÅ-MM-DD).")),
+            ("other_authority_reported", "other_authority_reported_on",
+             _("Ange när anmälan till den andra myndigheten gjordes (ÅÅÅÅ-MM-DD).")),
+            ("client_informed", "client_informed_on", _("Ange när den enskilde eller företrädaren informerades "
+                                                        "(ÅÅÅÅ-MM-DD)."))):
+        dates[field] = None
+        if answers[answer]:
+            dates[field] = check_day(errors, field, fields.get(field), not_before=None, before_label="",
+                                     required=False)
+            if dates[field] is None and field not in errors:
+                errors[field] = message
+    if answers["other_authority_reported"]:
+        if not values["other_authority_name"]:
+            errors["other_authority_name"] = _("Ange vilken myndighet som fick en anmälan.")
+    else:
+        values["other_authority_name"] = ""
+    if answers["include_client_identity"] or not client_identity_known(case):
+        values["client_identity_omitted_reason"] = ""
+    elif not values["client_identity_omitted_reason"]:
+        errors["client_identity_omitted_reason"] = _("Skriv varför den enskildes namn och personnummer inte tas med "
+                                                     "i anmälan.")
+    return dates
+
+
+def _answer(value) -> bool | None:
+    """A yes/no question: True, False, or None when not answered ("yes"/"no" from a form, or a bool)."""
+    if value is None or isinstance(value, bool):
+        return value
+    return {"yes": True, "no": False}.get(str(value).strip())
 
 
 def save_notification_draft(case: Case, actor: User, *, version: int | None = None, **fields) -> LexSarahIvo:
@@ -65,15 +165,14 @@ def save_notification_draft(case: Case, actor: User, *, version: int | None = No
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"unknown draft fields: {sorted(unknown)}")
-    values = {name: clean(fields.get(name)) for name in DRAFT_FIELDS
-              if name not in ("investigation_attached", "investigation_expected_on", "include_client_identity")}
-    attached = bool(fields.get("investigation_attached"))
+    values = {name: clean(fields.get(name)) for name in DRAFT_FIELDS if name not in (*_ANSWERS, *_DATES)}
+    answers = {name: _answer(fields.get(name)) for name in _ANSWERS}
+    attached = bool(answers["investigation_attached"])
+    answers["include_client_identity"] = bool(answers["include_client_identity"])
     errors: dict[str, str] = {}
     expected = parse_day(errors, "investigation_expected_on", fields.get("investigation_expected_on"))
-    limits = {"service_description": 300, "contact_name": 200, "contact_title": 200, "contact_phone": 40,
-              "contact_email": 254, "signatory_name": 200, "signatory_title": 200}
     for name, value in values.items():
-        check_length(errors, name, value, limits.get(name, MAX_TEXT))
+        check_length(errors, name, value, _TEXT_LIMITS.get(name, MAX_TEXT))
     if not values["service_description"]:
         errors["service_description"] = _("Ange vilken verksamhet det gäller.")
     if not values["contact_name"]:
@@ -100,11 +199,12 @@ def save_notification_draft(case: Case, actor: User, *, version: int | None = No
         errors["investigation_expected_on"] = _("Utredningen ska komma in till IVO senast två månader efter "
                                                 "anmälan, alltså senast %(day)s om anmälan skickas i dag.",
                                                 day=add_months(today_local(), INVESTIGATION_MONTHS).isoformat())
+    dates = _check_new_fields(case, values, answers, fields, errors)
     raise_errors(errors)
     ivo = ivo or LexSarahIvo(case=case)
     changed = []
-    for name, value in {**values, "investigation_attached": attached, "investigation_expected_on": expected,
-                        "include_client_identity": bool(fields.get("include_client_identity"))}.items():
+    for name, value in {**values, **answers, **dates, "investigation_attached": attached,
+                        "investigation_expected_on": expected}.items():
         if getattr(ivo, name) != value:
             changed.append(name)
             setattr(ivo, name, value)
@@ -151,10 +251,6 @@ def verify_frozen_document(ivo: LexSarahIvo) -> bool:
             and document.sha256(ivo.document_pdf) == ivo.pdf_sha256)
 
 
-class ProviderMissing(LexSarahError):
-    """The nämnd's details are missing: the page links to the provider settings."""
-
-
 def finalise_notification(case: Case, actor: User, *, version: int | None = None) -> LexSarahIvo:
     """The officer finalises and signs the notification: the frozen copy (HTML and PDF with their
     checksums) is taken now, since that is what is sent. Nothing in it changes afterwards."""
@@ -162,12 +258,9 @@ def finalise_notification(case: Case, actor: User, *, version: int | None = None
     advance(case, "finalise_notification")
     ivo = case.lex_sarah_ivo
     check_version(ivo, version)
-    if ivo is None or ivo.draft_saved_at is None:
-        raise LexSarahError(_("Fyll i och spara anmälans uppgifter först."))
+    # The saved draft, the nämnd's details and every answer IVO's form needs are requirements of
+    # the move (workflow.NOTIFICATION_COMPLETE): advance() above refused, listing what is missing.
     provider = provider_settings()
-    if provider is None or not provider.complete:
-        raise ProviderMissing(_("Nämndens namn, organisationsnummer och adress saknas i anmälan. Fyll i dem under "
-                                "Uppgifter för anmälan till IVO."))
     today = today_local()
     if not ivo.investigation_attached and ivo.investigation_expected_on \
             and ivo.investigation_expected_on > add_months(today, INVESTIGATION_MONTHS):

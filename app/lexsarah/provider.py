@@ -15,7 +15,8 @@ from app.lexsarah.models import (
 
 # --- the provider's details (admin) ---------------------------------------------------------
 
-PROVIDER_FIELDS = ("board_name", "org_number", "address", "contact_name", "contact_title", "contact_phone",
+PROVIDER_FIELDS = ("board_name", "org_number", "address", "municipality", "contact_name", "contact_title",
+                   "contact_phone",
                    "sol_2025_paragraphs",
                    "contact_email")
 
@@ -48,7 +49,8 @@ def save_provider_settings(actor: User, **fields) -> ProviderSettings:
         raise TypeError(f"unknown settings: {sorted(unknown)}")
     values = {name: clean(fields.get(name)) for name in PROVIDER_FIELDS}
     errors: dict[str, str] = {}
-    limits = {"board_name": 200, "address": 300, "contact_name": 200, "contact_title": 200, "contact_phone": 40,
+    limits = {"board_name": 200, "address": 300, "municipality": 100, "contact_name": 200, "contact_title": 200,
+              "contact_phone": 40,
               "contact_email": 254, "sol_2025_paragraphs": 100}
     for name, limit in limits.items():
         check_length(errors, name, values[name], limit)

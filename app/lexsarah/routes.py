@@ -12,6 +12,7 @@ from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
+from app.facts import facts_for
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
 from app.lexsarah import common, investigation_document
@@ -44,7 +45,7 @@ from app.lexsarah.forms import (
 from app.lexsarah.labels import INFORMING_LABELS, IVO_OUTCOME_LABELS, SENT_VIA_LABELS, judgment_label
 from app.lexsarah.models import INFORMING_ITEMS
 from app.security_headers import allow_own_stylesheet
-from app.workflow import MoveRefused
+from app.workflow import NOTIFICATION_COMPLETE, MoveRefused
 
 bp = Blueprint("lexsarah", __name__, url_prefix="/lex-sarah")
 
@@ -204,6 +205,9 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                                                                          data={"answered_on": today_local()})}
     finalise = FinaliseForm(prefix="fin", formdata=None)
     finalise.version.data = str(ivo.version) if ivo is not None else ""
+    missing = common.missing_for(case, "finalise_notification", NOTIFICATION_COMPLETE)
+    if "draft_saved" in missing:  # before the draft, step 1 is the one thing to do (and the nämnd's details)
+        missing = tuple(fact for fact in missing if fact in ("draft_saved", "provider_complete"))
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
                            provider=provider_service.provider_settings(), forms=forms, today=today_local(),
                            sent_via_labels=SENT_VIA_LABELS,
@@ -217,6 +221,9 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            can_request_supplement=common.allowed(case, "record_supplement_request"),
                            can_reply_supplement=common.allowed(case, "record_supplement_reply"),
                            finalise_form=finalise, provider_missing=provider_missing,
+                           finalise_missing=[REQUIREMENT_LABELS[fact] for fact in missing],
+                           finalise_missing_provider="provider_complete" in missing,
+                           provider_incomplete=not facts_for(case)["provider_complete"],
                            can_send_investigation=common.allowed(case, "record_investigation_sent"),
                            can_record_decision=common.allowed(case, "record_ivo_decision"),
                            can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
@@ -271,8 +278,11 @@ def finalise(reference: str):
     except common.LexSarahError as refused:
         for message in refused.errors.values():
             flash(message, "error")
-        return _notification_page(case, provider_missing=isinstance(refused, notification_service.ProviderMissing),
-                                  status=_status_for(form, refused))
+        # The state machine refused (e.g. a question of IVO's form unanswered): 409, listing what is missing.
+        move_refused = refused.__cause__ if isinstance(refused.__cause__, MoveRefused) else None
+        return _notification_page(case, provider_missing=move_refused is not None
+                                  and "provider_complete" in move_refused.unmet,
+                                  status=409 if move_refused is not None else _status_for(form, refused))
     flash(_("Anmälan är slutförd och signerad. Skicka den till IVO och registrera sedan hur och när."), "success")
     return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
 

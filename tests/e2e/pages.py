@@ -548,13 +548,15 @@ class Officer(Investigator):
         self.field("Telefon").fill("010-123 45 67")
         self.field("Åtgärder som planeras").fill(measures)
         self.field("Utredningen är klar och bifogas anmälan").check()
+        self.officer_answers_the_rest_of_ivos_form()
         self.press("Spara uppgifterna", shot="notification")
         self.expect_flash("Uppgifterna till anmälan är sparade.")
         # The printable document, every field filled from the case, marked as a draft.
         self.follow(self.main.get_by_role("link", name="Visa anmälan (utskriftsvänlig webbsida)"),
                     shot="notification-document")
         expect(self.main.locator(".draft")).to_contain_text("UTKAST Inte skickat till IVO")
-        for text in (reference, "Allvarligt missförhållande", "Socialnämnden i Exempelby kommun", measures):
+        for text in (reference, "Allvarligt missförhållande", "Socialnämnden i Exempelby kommun", measures,
+                     "SN 2026/17", "Polisanmälan"):
             expect(self.page.locator("body")).to_contain_text(text)
         self.page.go_back()
         self.arrive()
@@ -562,6 +564,22 @@ class Officer(Investigator):
         response = self.context.request.get(pdf)
         assert response.ok and response.headers["content-type"] == "application/pdf", response.headers
         assert response.body().startswith(b"%PDF"), response.body()[:20]
+
+    def officer_answers_the_rest_of_ivos_form(self) -> None:
+        """IVO's form field by field (issue 13 point 6): the motivation, the municipality, the place and the
+        place at the signature come filled in; the kind of activity, the other reports, the informing and the
+        nämnd's diarienummer are the officer's to give."""
+        expect(self.field("Varför missförhållandet eller risken är allvarlig")).not_to_have_value("")
+        expect(self.field("Kommun där verksamheten finns")).to_have_value("Exempelby")
+        expect(self.field("Ort vid underskriften")).to_have_value("Exempelby")
+        self.field("Typ av verksamhet").select_option(
+            label="Insatser för personer med funktionsnedsättning enligt SoL (t.ex. boendestöd)")
+        for question in ("Har händelsen polisanmälts?", "Har händelsen anmälts till någon annan myndighet?"):
+            self.main.get_by_role("group", name=question).get_by_label("Nej", exact=True).check()
+        self.main.get_by_role("group", name="Har den enskilde eller en företrädare informerats om anmälan?") \
+            .get_by_label("Ja", exact=True).check()
+        self.field("Datum då den enskilde eller företrädaren informerades").fill(today().isoformat())
+        self.field("Nämndens diarienummer").fill("SN 2026/17")
 
     def officer_signs_notification(self) -> None:
         """Lex Sarah (issue 13): step 2 on the notification page, the notification finalised and signed,
@@ -624,6 +642,7 @@ class Admin(Employee):
         self.field("Nämndens namn").fill("Socialnämnden i Exempelby kommun")
         self.field("Organisationsnummer").fill("212000-0142")
         self.field("Postadress").fill("Box 100, 123 45 Exempelby")
+        self.field("Kommun").fill("Exempelby")  # the notification's municipality and place at the signature
         self.press("Spara")
         self.expect_flash("Uppgifterna för anmälan till IVO är sparade.")
 

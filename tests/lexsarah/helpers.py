@@ -38,7 +38,17 @@ DRAFT = {"service_description": "Vuxna – Boendestöd enligt SoL", "contact_nam
          "contact_title": "Lex Sarah-ansvarig", "contact_phone": "010-123 45 67", "contact_email": "",
          "planned_measures": "Ny rutin för signering av läkemedel; utbildning för personalgruppen.",
          "investigation_attached": False, "investigation_expected_on": date(2026, 5, 1),
-         "include_client_identity": False, "signatory_name": "Sara Svensson", "signatory_title": "Lex Sarah-ansvarig"}
+         "include_client_identity": False, "signatory_name": "Sara Svensson", "signatory_title": "Lex Sarah-ansvarig",
+         # the rest of IVO's form (issue 13 point 6)
+         "client_identity_omitted_reason": "Uppgiften behövs inte för IVO:s bedömning.",
+         "seriousness_motivation": "Två dygn utan läkemedel kunde ha skadat brukarens hälsa allvarligt.",
+         "activity_kind": "disability_sol", "activity_regi": "own", "private_provider_name": "",
+         "private_provider_org_number": "", "activity_municipality": "Exempelby",
+         "activity_place": "Boendestöd, Storgatan 1, 123 45 Exempelby",
+         "police_reported": False, "police_reported_on": None, "other_authority_reported": False,
+         "other_authority_name": "", "other_authority_reported_on": None,
+         "client_informed": True, "client_informed_on": date(2026, 3, 10),
+         "board_reference": "SN 2026/0142", "signature_place": "Exempelby"}
 
 
 def user(username: str) -> User:
@@ -70,7 +80,8 @@ def make_case(status: str = "awaiting_judgment", unit_name: str = "Boendestöd",
 
 def set_provider() -> ProviderSettings:
     settings = ProviderSettings(id=1, board_name="Socialnämnden i Exempelby", org_number="212000-0142",
-                                address="Box 100, 123 45 Exempelby", contact_name="Kim Kontakt",
+                                address="Box 100, 123 45 Exempelby", municipality="Exempelby",
+                                contact_name="Kim Kontakt",
                                 contact_phone="010-100 00 00")
     db.session.add(settings)
     unit("Boendestöd").address = "Storgatan 1, 123 45 Exempelby"

@@ -32,7 +32,7 @@ ENDPOINTS = [
     ("GET", "/{ref}/anmalan", only({"sara": 200})),
     ("POST", "/{ref}/anmalan", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/skickad", only({"sara": 422})),
-    ("POST", "/{ref}/anmalan/signera", only({"sara": 422})),  # no draft saved yet
+    ("POST", "/{ref}/anmalan/signera", only({"sara": 409})),  # no draft saved yet: the move is refused
     ("POST", "/{ref}/anmalan/ivo-diarienummer", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/komplettering", only({"sara": 422})),
     ("POST", "/{ref}/anmalan/komplettering-skickad", only({"sara": 422})),

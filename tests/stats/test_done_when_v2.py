@@ -61,7 +61,8 @@ def test_a_new_user_gets_a_chapter_the_namnd_can_adopt(login_as):
     with clock.frozen(_at(3, 12)):
         judgment.record_judgment(report, user("sara"), **SERIOUS)
         notification.save_notification_draft(_fresh(report), user("sara"),
-                                             **{**DRAFT, "investigation_expected_on": date(2025, 5, 1)})
+                                             **{**DRAFT, "investigation_expected_on": date(2025, 5, 1),
+                                                "client_informed_on": date(2025, 3, 12)})
         notification.finalise_notification(_fresh(report), user("sara"))  # signed, then sent (issue 13)
         notification.notify_ivo(_fresh(report), user("sara"), sent_via="e_service", sent_on=date(2025, 3, 12),
                                 ivo_reference="8.5.1-300/2025")

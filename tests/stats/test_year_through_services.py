@@ -84,7 +84,8 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     with clock.frozen(_at(2, 17)):
         judgment.record_judgment(serious, user("sara"), **SERIOUS)
         notification.save_notification_draft(_fresh(serious), user("sara"),
-                                         **{**DRAFT, "investigation_expected_on": date(2025, 4, 1)})
+                                         **{**DRAFT, "investigation_expected_on": date(2025, 4, 1),
+                                            "client_informed_on": date(2025, 2, 17)})
         notification.finalise_notification(_fresh(serious), user("sara"))
         notification.notify_ivo(_fresh(serious), user("sara"), sent_via="e_service", sent_on=date(2025, 2, 17),
                             ivo_reference="8.5.1-100/2025")
