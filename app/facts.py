@@ -78,6 +78,14 @@ def _record_facts(case: Case) -> dict[str, bool]:
     }
 
 
+def _position_proposed(case: Case) -> bool:
+    """An investigator's proposal of a ställningstagande waits for the officer's decision."""
+    if case.id is None:
+        return False
+    proposal = _lexsarah_models.LexSarahPositionProposal
+    return bool(db.session.scalar(select(exists().where(proposal.case_id == case.id, proposal.outcome.is_(None)))))
+
+
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
     """The judgment and IVO facts; all False for another kind, so a mistaken use refuses.
 
@@ -89,7 +97,7 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
              "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
              "investigation_sent_if_notified", "short_investigation_documented", "protection_not_recorded",
              "notification_finalised", "not_yet_finalised", "ivo_reference_missing", "no_supplement_requested",
-             "supplement_awaiting_reply",
+             "supplement_awaiting_reply", "position_proposed", "no_position_proposed",
              *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
         return dict.fromkeys(names, False)
@@ -102,8 +110,11 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     # INFORMING_SETTLED names "informed_<item>" for each item of LexSarahInforming.
     informed = {fact: informing is not None and informing.settled(fact.removeprefix("informed_"))
                 for fact in INFORMING_SETTLED}
+    proposed = _position_proposed(case)
     return {
         **informed,
+        "position_proposed": proposed,
+        "no_position_proposed": not proposed,
         "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
         "protection_not_recorded": case.lex_sarah_protection is None,
         "notification_finalised": ivo is not None and ivo.finalised_at is not None,

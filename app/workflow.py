@@ -145,6 +145,10 @@ MOVES: dict[str, Move] = dict([
     # ställningstagande (what happened, section 1, and the position, section 9) and a reason.
     _move("close_with_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, _S.CLOSED,
           requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES]),
+    # An investigator handling the report may propose it (one open proposal at a time); the officer
+    # decides it (close_with_position adopts the proposal) or declines it with a reason.
+    _move("propose_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, requires=["no_position_proposed"]),
+    _move("decline_position_proposal", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, requires=["position_proposed"]),
 
     # Casework that never changes the status. None of it makes sense on a
     # closed case, except feedback to the reporter, which often comes last (and

@@ -48,6 +48,8 @@ NOT_TYPED = {
     "job_runs.name", "secret_encrypted", "code_hash",
     # Which public page a text belongs to ("personal_data").
     "public_texts.key",
+    # The reason of a proposed ställningstagande is a code from a list.
+    "lex_sarah_position_proposals.reason",
 }
 
 
@@ -189,6 +191,16 @@ def _poisoned_data() -> dict:
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
         position.close_with_position(sara, positioned.reference, reason="not_own_service", text=PAYLOAD,
                                      passed_to=PAYLOAD, expected_version=lex.reload(positioned).version)
+    # An investigator's proposal of a ställningstagande, declined, and a second one left open.
+    proposed_position = lex.make_case("investigating", summary=PAYLOAD, description=PAYLOAD)
+    with frozen(NOW):
+        position.propose_position(erik, proposed_position.reference, reason="already_investigated", text=PAYLOAD,
+                                  linked_reference=positioned.reference,
+                                  expected_version=lex.reload(proposed_position).version)
+        position.decline_proposal(sara, proposed_position.reference, reason=PAYLOAD,
+                                  expected_version=lex.reload(proposed_position).version)
+        position.propose_position(erik, proposed_position.reference, reason="not_own_service", text=PAYLOAD,
+                                  passed_to=PAYLOAD, expected_version=lex.reload(proposed_position).version)
     none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
     from app.supervision import services as supervision
@@ -231,7 +243,7 @@ def _poisoned_data() -> dict:
     return {
         "references": [c.reference for c in (deviation, closed, complaint, proposed, notified, not_serious,
                                              not_notified, none, sv)],
-        "lex_sarah": [c.reference for c in (proposed, notified, not_serious, not_notified, none)],
+        "lex_sarah": [c.reference for c in (proposed, notified, not_serious, not_notified, none, proposed_position)],
         "ids": {"user_id": db.session.scalar(db.select(User.id).where(User.id == erik.id)),
                 "unit_id": unit.id,
                 "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),

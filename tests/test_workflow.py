@@ -37,7 +37,7 @@ SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
     "record_protection", "triage_investigate", "triage_not_investigate", "close_with_position",
-    "assign", "declare_disqualified",
+    "propose_position", "decline_position_proposal", "assign", "declare_disqualified",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_reporter_information", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "finalise_notification", "notify_ivo", "record_ivo_decision_not_to_notify",
@@ -78,7 +78,8 @@ IVO_NOTICE = {"save_ivo_draft": SAME, "finalise_notification": SAME, "notify_ivo
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
 # Every lex Sarah report is investigated: no "not investigate"; the officer may instead close a
 # short investigation with a documented ställningstagande, before or during the investigation.
-POSITION = {"close_with_position": "closed"}
+# An investigator may propose it (one open proposal at a time); the officer decides or declines it.
+POSITION = {"close_with_position": "closed", "propose_position": SAME, "decline_position_proposal": SAME}
 CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
 # A supervision case is neither triaged nor investigated by the nämnd: of the casework it has
 # the handler, jäv, feedback (never offered: no reporter) and actions.
@@ -155,6 +156,8 @@ EXPECTED_REQUIRES = {
                              "open_actions_settled"),
     ("lex_sarah", "close_with_position"): ("position_reason", "short_investigation_documented", *INFORMED,
                                           "investigation_sent_if_notified"),
+    ("lex_sarah", "propose_position"): ("no_position_proposed",),
+    ("lex_sarah", "decline_position_proposal"): ("position_proposed",),
     ("complaint", "close"): ("answer_recorded_or_not_wanted", "open_actions_settled"),
     ("deviation", "close"): ("open_actions_settled",),
     ("supervision", "extend_supervision_deadline"): ("request_open",),
@@ -276,6 +279,7 @@ def test_requirement_cases_cover_every_requirement():
                                       + 2 * 2 + 1 * 8 + 1   # close (C: 2 facts in 2; L: IVO, informing,
                                       # investigation, open actions; D: open actions)
                                       + 2 * 8               # close_with_position: 8 facts, two statuses
+                                      + 2 + 2               # propose_position, decline_position_proposal
                                       + 4                   # record_protection: four open statuses
                                       # supervision: reopen, give_feedback, extension, reply,
                                       # awaiting the decision, decision, report-back, close (two facts)

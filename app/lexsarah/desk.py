@@ -16,6 +16,7 @@ from app.lexsarah.models import (
     LexSarahInforming,
     LexSarahIvo,
     LexSarahJudgment,
+    LexSarahPositionProposal,
     LexSarahProtection,
 )
 from app.lexsarah.protection import PROTECTION_DAYS
@@ -24,7 +25,8 @@ from app.workflow import Kind
 # --- the officer's desk -------------------------------------------------------------------
 
 # The whole chain, from the moment a report is filed to the duties after IVO's decision.
-DESK_LISTS = ("new", "protection_missing", "under_investigation", "awaiting_judgment", "not_notified",
+DESK_LISTS = ("new", "protection_missing", "under_investigation", "position_proposed", "awaiting_judgment",
+              "not_notified",
               "investigation_due", "supplement_due", "decision_awaited", "informing_open")
 
 
@@ -48,6 +50,11 @@ def _desk_queries():
                      .where(lex_sarah, Case.status != workflow.Status.CLOSED.value,
                             LexSarahProtection.case_id.is_(None)))
     investigating = select(Case, Case.id).where(lex_sarah, Case.status == workflow.Status.INVESTIGATING.value)
+    # An investigator's proposal of a ställningstagande, waiting for the officer's decision.
+    proposed = (select(Case, LexSarahPositionProposal)
+                .join(LexSarahPositionProposal, LexSarahPositionProposal.case_id == Case.id)
+                .where(lex_sarah, LexSarahPositionProposal.outcome.is_(None),
+                       Case.status.in_([workflow.Status.RECEIVED.value, workflow.Status.INVESTIGATING.value])))
     # Judged (or closed earlier, before the rule) with an informing item neither done nor "not applicable".
     unsettled = or_(*(getattr(LexSarahInforming, f"{item}_on").is_(None)
                       & (getattr(LexSarahInforming, f"{item}_na_reason") == "") for item in INFORMING_ITEMS))
@@ -59,6 +66,7 @@ def _desk_queries():
         "new": (new, (Case.received_at, Case.id)),
         "protection_missing": (no_protection, (Case.received_at, Case.id)),
         "under_investigation": (investigating, (Case.next_deadline_at, Case.id)),
+        "position_proposed": (proposed, (LexSarahPositionProposal.proposed_at, Case.id)),
         "informing_open": (informing_open, (Case.received_at, Case.id)),
         "supplement_due": (supplement, (LexSarahIvo.supplement_due_on, Case.id)),
         "awaiting_judgment": (awaiting, (Case.received_at, Case.id)),
@@ -84,7 +92,8 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
                                               .offset((page - 1) * page_size)).all():
             row = {"case": case, "judgment": extra if isinstance(extra, LexSarahJudgment) else None,
                    "informing": extra if isinstance(extra, LexSarahInforming) else None,
-                   "ivo": extra if isinstance(extra, LexSarahIvo) else None}
+                   "ivo": extra if isinstance(extra, LexSarahIvo) else None,
+                   "proposal": extra if isinstance(extra, LexSarahPositionProposal) else None}
             if name == "not_notified":
                 row["days_since_judgment"] = (today - to_local(extra.decided_at).date()).days
             if name == "investigation_due":

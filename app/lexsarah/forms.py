@@ -229,6 +229,18 @@ class PositionForm(FlaskForm):
         return _version(self)
 
 
+class DeclineProposalForm(FlaskForm):
+    """The officer declines an investigator's proposal of a ställningstagande (prefix "decline")."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Varför avböjs förslaget?"), validators=[Mandatory()], render_kw={"rows": 3},
+                           description=_l("Den som föreslog det får ett e-postmeddelande om att förslaget har "
+                                          "avböjts; skälet står i ärendets händelselogg."))
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
 class ProtectionForm(FlaskForm):
     """What was done at once to protect the individual."""
 

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, T
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import RECORD_SECTIONS, Case
+from app.cases.models import POSITION_REASONS, RECORD_SECTIONS, Case
 from app.clock import utcnow
 from app.extensions import db
 
@@ -299,3 +299,39 @@ class ProviderSettings(db.Model):
     @property
     def complete(self) -> bool:
         return bool(self.board_name and self.org_number and self.address)
+
+
+PROPOSAL_OUTCOMES = ("adopted", "declined")
+
+
+class LexSarahPositionProposal(db.Model):
+    """An investigator's proposal that the officer close the short investigation with a
+    ställningstagande (app/lexsarah/position.py). Open until the officer decides: adopted (the
+    officer closed it with a ställningstagande) or declined with a reason. One row per proposal,
+    so the history stays; at most one open per case (the move propose_position requires it)."""
+
+    __tablename__ = "lex_sarah_position_proposals"
+    __table_args__ = (
+        CheckConstraint(_in("reason", POSITION_REASONS), name="reason"),
+        CheckConstraint("text <> ''", name="text"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', PROPOSAL_OUTCOMES)}", name="outcome"),
+        CheckConstraint("(outcome IS NULL AND settled_at IS NULL) OR (outcome IS NOT NULL AND settled_at IS NOT NULL)",
+                        name="settled"),
+        CheckConstraint("outcome IS NULL OR outcome = 'adopted' OR decline_reason <> ''", name="decline_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    linked_reference: Mapped[str] = mapped_column(String(30), default="")
+    passed_to: Mapped[str] = mapped_column(String(300), default="")
+    passed_on: Mapped[date | None]
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    settled_at: Mapped[datetime | None]
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])

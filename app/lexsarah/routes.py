@@ -24,6 +24,7 @@ from app.lexsarah import protection as protection_service
 from app.lexsarah import provider as provider_service
 from app.lexsarah import record as record_service
 from app.lexsarah.forms import (
+    DeclineProposalForm,
     FinaliseForm,
     InformingForm,
     InvestigationSentForm,
@@ -400,11 +401,101 @@ def document_pdf(reference: str):
 
 # --- the short investigation closed with the officer's ställningstagande ----------------------
 
-def _position_page(case, form, status: int = 200):
+def _position_page(case, form, status: int = 200, decline=None):
     missing = [str(REQUIREMENT_LABELS.get(fact, fact)) for fact in position_service.missing(case)]
+    proposal = position_service.open_proposal(case)
+    if decline is None:
+        decline = DeclineProposalForm(prefix="decline", formdata=None)
+        decline.version.data = str(case.version)
     return render_template("lexsarah/position.html", case=case, form=form, missing=missing,
-                           informing_missing=any(f.startswith("informed_") for f in position_service.missing(case))
-                           ), status
+                           informing_missing=any(f.startswith("informed_") for f in position_service.missing(case)),
+                           proposal=proposal, decline=decline), status
+
+
+def _prefill_position(form: PositionForm, case) -> None:
+    """The officer's form starts from an investigator's open proposal, if there is one."""
+    proposal = position_service.open_proposal(case)
+    if proposal is not None:
+        form.reason.data, form.text.data = proposal.reason, proposal.text
+        form.linked_reference.data, form.passed_to.data = proposal.linked_reference, proposal.passed_to
+        form.passed_on.data = proposal.passed_on
+
+
+def _field_error(form, refused: CaseWorkError) -> None:
+    target = form._fields.get(refused.field or "")
+    if target is not None:
+        target.errors = [*target.errors, refused.message]
+    else:
+        flash(refused.message, "error")
+
+
+def _proposal_page(case, form, status: int = 200):
+    return render_template("lexsarah/position.html", case=case, form=form, missing=[], informing_missing=False,
+                           proposal=None, decline=None, proposing=True), status
+
+
+@bp.route("/<reference>/stallningstagande/forslag", methods=["GET", "POST"])
+def propose_position(reference: str):
+    try:
+        if request.method == "GET":
+            case = position_service.open_proposal_page(_me(), reference)
+            form = PositionForm(formdata=None)
+            form.version.data = str(case.version)
+            return _proposal_page(case, form)
+        ensure(_me(), Action.PROPOSE_JUDGMENT, _case(reference))  # who may, before anything about the form
+        form = PositionForm()
+        version = form.version_value()
+        if version is None:
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            position_service.propose_position(
+                _me(), reference, reason=form.reason.data, text=form.text.data or "",
+                linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
+                passed_on=form.passed_on.data, expected_version=version)
+        except CaseWorkError as refused:
+            _field_error(form, refused)
+            return _proposal_page(_case(reference), form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _proposal_page(conflict.case, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Förslaget till ställningstagande är skickat till lex Sarah-ansvarig, som beslutar om det."), "success")
+    return redirect(url_for("cases.case", reference=reference))
+
+
+@bp.route("/<reference>/stallningstagande/forslag/avboj", methods=["POST"])
+def decline_position_proposal(reference: str):
+    case = _case(reference)
+    ensure(_me(), Action.JUDGE, case)  # who may, before anything about the form
+    decline = DeclineProposalForm(prefix="decline")
+    version = decline.version_value()
+    if version is None:
+        abort(400)
+    decline.validate()
+    form = PositionForm(formdata=None)
+    form.version.data = str(case.version)
+    _prefill_position(form, case)
+    try:
+        position_service.decline_proposal(_me(), reference, reason=decline.reason.data or "",
+                                          expected_version=version)
+    except CaseWorkError as refused:
+        decline.reason.errors = [*decline.reason.errors, refused.message]
+        return _position_page(case, form, 422, decline=decline)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        decline.version.data = str(conflict.case.version)
+        return _position_page(conflict.case, form, 409, decline=decline)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Förslaget är avböjt. Den som föreslog det har fått veta det."), "success")
+    return redirect(url_for("cases.case", reference=reference))
 
 
 @bp.route("/<reference>/stallningstagande", methods=["GET", "POST"])
@@ -414,6 +505,7 @@ def position(reference: str):
             case = position_service.open_position(_me(), reference)
             form = PositionForm(formdata=None)
             form.version.data = str(case.version)
+            _prefill_position(form, case)
             return _position_page(case, form)
         ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
         form = PositionForm()
