@@ -144,7 +144,9 @@ MOVES: dict[str, Move] = dict([
     # Lex Sarah's short investigation: the officer closes it early with a documented
     # ställningstagande (what happened, section 1, and the position, section 9) and a reason.
     _move("close_with_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, _S.CLOSED,
-          requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES]),
+          requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES,
+                    # as every closing: actions still open only with the officer's confirmation (EITHER)
+                    "open_actions_settled"]),
     # An investigator handling the report may propose it (one open proposal at a time); the officer
     # decides it (close_with_position adopts the proposal) or declines it with a reason.
     _move("propose_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, requires=["no_position_proposed"]),

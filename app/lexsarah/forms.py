@@ -224,6 +224,16 @@ class PositionForm(FlaskForm):
                                            "eller myndighet ärendet lämnades över till."))
     passed_on = SwedishDateField(_l("Överlämnad till MAS"),
                                  description=_l("Krävs för hälso- och sjukvård (lex Maria): datum, ÅÅÅÅ-MM-DD."))
+    # Only when the case has actions planned or in progress (ask_about_open_actions), as closing asks.
+    confirm_open_actions = BooleanField(_l("Avsluta ärendet trots att åtgärder är planerade eller pågår"))
+    open_actions_reason = TextAreaField(_l("Varför avslutas ärendet med öppna åtgärder?"), render_kw={"rows": 3},
+                                        description=_l("Åtgärderna följs upp ändå; skälet skrivs in i ärendets "
+                                                       "händelser."))
+
+    def ask_about_open_actions(self, open_actions: bool) -> None:
+        if not open_actions:
+            del self.confirm_open_actions
+            del self.open_actions_reason
 
     def version_value(self) -> int | None:
         return _version(self)

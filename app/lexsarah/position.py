@@ -23,12 +23,12 @@ from app import commands, mailer, workflow
 from app.auth.models import User
 from app.auth.permissions import Action, can, ensure
 from app.cases import journal
-from app.cases.casework.services import linked_case
+from app.cases.casework.services import linked_case, open_actions_refusal
 from app.cases.models import POSITION_REASONS, Case
 from app.clock import to_local, today_local, utcnow
 from app.commands import CaseWorkError
 from app.extensions import db
-from app.facts import OFFERED_FORM_FACTS, facts_for
+from app.facts import OFFERED_FORM_FACTS, facts_for, open_action_ids
 from app.lexsarah.models import LexSarahPositionProposal
 from app.urls import external_url
 from app.workflow import Status
@@ -111,14 +111,28 @@ def _details(actor, case: Case, *, reason: str | None, text: str, linked_referen
 
 def close_with_position(actor, reference: str, *, reason: str | None, text: str, linked_reference: str = "",
                         passed_to: str = "", passed_on: date | str | None = None,
+                        confirm_open_actions: bool = False, open_actions_reason: str = "",
                         expected_version: int) -> Case:
-    """Close the short investigation with the officer's ställningstagande (adopting an open proposal)."""
+    """Close the short investigation with the officer's ställningstagande (adopting an open proposal).
+
+    Actions still planned or in progress are asked about as every closing does: the officer
+    confirms with a reason (workflow.EITHER "open_actions_settled"), which the journal keeps."""
     case = commands.begin(actor, reference, MOVE, expected_version)
     details = _details(actor, case, reason=reason, text=text, linked_reference=linked_reference,
                        passed_to=passed_to, passed_on=passed_on)
     reason, text = details.reason, details.text
     linked, passed_to_text, passed_on_day = details.linked, details.passed_to, details.passed_on
-    status = commands.target(case, MOVE, position_reason=True)
+    open_ids = open_action_ids(case)
+    open_reason = (open_actions_reason or "").strip()
+    if len(open_reason) > 2000:
+        raise CaseWorkError(_("Texten får ha högst %(max)d tecken.", max=2000), "open_actions_reason")
+    try:
+        status = commands.target(case, MOVE, position_reason=True,
+                                 open_actions_confirmed=bool(confirm_open_actions and open_reason))
+    except workflow.MoveRefused as refusal:
+        if refusal.unmet != ("open_actions_settled",):
+            raise
+        raise open_actions_refusal(len(open_ids)) from None
     now = utcnow()
     if case.triage_decision is None:  # closed straight from "received": the investigation began and ended now
         case.triaged_at = now
@@ -132,6 +146,10 @@ def close_with_position(actor, reference: str, *, reason: str | None, text: str,
         proposal.outcome, proposal.settled_at, proposal.settled_by_id = "adopted", now, actor.id
     if status == Status.CLOSED:
         case.closed_at, case.closed_by, case.closing_summary = now, actor, text
+    if open_ids:
+        journal.add_event(case, "closed_with_open_actions", actor, text=open_reason,
+                          open_actions=len(open_ids), action_ids=open_ids)
+        commands.record("case.closed_with_open_actions", actor, case, action_ids=open_ids)
     journal.add_event(case, "position_recorded", actor, text=text, reason=reason,
                       linked_reference=linked.reference if linked else None,
                       passed_to=passed_to_text,

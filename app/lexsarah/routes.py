@@ -12,6 +12,7 @@ from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
+from app.facts import open_action_ids
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
 from app.lexsarah import common
@@ -440,10 +441,12 @@ def propose_position(reference: str):
         if request.method == "GET":
             case = position_service.open_proposal_page(_me(), reference)
             form = PositionForm(formdata=None)
+            form.ask_about_open_actions(False)  # the officer is asked when deciding
             form.version.data = str(case.version)
             return _proposal_page(case, form)
         ensure(_me(), Action.PROPOSE_JUDGMENT, _case(reference))  # who may, before anything about the form
         form = PositionForm()
+        form.ask_about_open_actions(False)
         version = form.version_value()
         if version is None:
             abort(400)  # only a hand-made request lacks the version the page put in the form
@@ -479,6 +482,7 @@ def decline_position_proposal(reference: str):
         abort(400)
     decline.validate()
     form = PositionForm(formdata=None)
+    form.ask_about_open_actions(bool(open_action_ids(case)))
     form.version.data = str(case.version)
     _prefill_position(form, case)
     try:
@@ -504,11 +508,13 @@ def position(reference: str):
         if request.method == "GET":
             case = position_service.open_position(_me(), reference)
             form = PositionForm(formdata=None)
+            form.ask_about_open_actions(bool(open_action_ids(case)))
             form.version.data = str(case.version)
             _prefill_position(form, case)
             return _position_page(case, form)
         ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
         form = PositionForm()
+        form.ask_about_open_actions(bool(open_action_ids(_case(reference))))
         version = form.version_value()
         if version is None:
             abort(400)  # only a hand-made request lacks the version the page put in the form
@@ -517,7 +523,10 @@ def position(reference: str):
             position_service.close_with_position(
                 _me(), reference, reason=form.reason.data, text=form.text.data or "",
                 linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
-                passed_on=form.passed_on.data, expected_version=version)
+                passed_on=form.passed_on.data,
+                confirm_open_actions=bool(form.confirm_open_actions.data) if "confirm_open_actions" in form else False,
+                open_actions_reason=(form.open_actions_reason.data or "") if "open_actions_reason" in form else "",
+                expected_version=version)
         except CaseWorkError as refused:
             target = form._fields.get(refused.field or "")
             if target is not None:
