@@ -143,6 +143,9 @@ def _register_case_panels() -> None:
                                                        supervision_statistics.chapter,
                                                        supervision_statistics.SHEET_NAMES))
     register_dated_kind(Kind.SUPERVISION, supervision_next_deadline)
+    from app.cases.deadlines.services import register_step_source
+    from app.lexsarah.models import LexSarahProtection
+    register_step_source(LexSarahProtection)  # recording it ends the deadline step "protection"
     set_reporter_page(reporter_page)
 
 

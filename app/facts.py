@@ -31,6 +31,16 @@ def acknowledgement_needed(case: Case) -> bool:
     return details is not None and details.channel != "web" and not details.anonymous
 
 
+def protection_not_recorded(case: Case) -> bool:
+    """A lex Sarah report without its immediate protection recorded (the move record_protection and
+    the deadline step "protection", workflow.STEP_DONE_UNLESS)."""
+    return case.kind == Kind.LEX_SARAH and case.lex_sarah_protection is None
+
+
+# The facts a deadline step may end with (workflow.STEP_DONE_UNLESS), each cheap for one case.
+STEP_FACTS = {"protection_not_recorded": protection_not_recorded}
+
+
 def _has_entries(case: Case) -> bool:
     if case.id is None:
         return False
@@ -116,7 +126,7 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
         "position_proposed": proposed,
         "no_position_proposed": not proposed,
         "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
-        "protection_not_recorded": case.lex_sarah_protection is None,
+        "protection_not_recorded": protection_not_recorded(case),
         "notification_finalised": ivo is not None and ivo.finalised_at is not None,
         "not_yet_finalised": ivo is None or ivo.finalised_at is None,
         "ivo_reference_missing": notified and not ivo.ivo_reference,

@@ -111,12 +111,17 @@ _REPORTS = frozenset({_D, _C, _L})
 # them. In order; a step not running in the case's status is done (or not needed).
 _WHILE_OPEN = frozenset({_S.RECEIVED, _S.INVESTIGATING})
 DEADLINE_STEPS: Mapping[Kind, Mapping[str, frozenset[Status]]] = MappingProxyType({
-    _L: MappingProxyType({"triage": frozenset({_S.RECEIVED}), "investigation": _WHILE_OPEN}),
+    # Lex Sarah's immediate protection runs while the report is open, until it is recorded (STEP_DONE_UNLESS).
+    _L: MappingProxyType({"protection": frozenset(FLOWS[_L]) - {_S.CLOSED}, "triage": frozenset({_S.RECEIVED}),
+                          "investigation": _WHILE_OPEN}),
     _D: MappingProxyType({"handling": _WHILE_OPEN}),
     _C: MappingProxyType({"acknowledgement": _WHILE_OPEN, "answer": _WHILE_OPEN}),
     # A supervision case has no steps of fixed length: its deadlines are the dates the
     # authority sets for each request and for the report-back (app/supervision/deadlines.py).
 })
+# A step that is done as soon as its fact is false, whatever the status: the immediate protection
+# once it is recorded (the same fact the move record_protection requires). app/facts.py computes it.
+STEP_DONE_UNLESS: Mapping[tuple[Kind, str], str] = MappingProxyType({(_L, "protection"): "protection_not_recorded"})
 _ACKNOWLEDGEMENT_RUNS = DEADLINE_STEPS[_C]["acknowledgement"]
 # A serious case is notified "snarast", possibly before the investigation is finished.
 _IVO_NOTICE_FROM = frozenset({_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED})

@@ -393,7 +393,9 @@ def test_a_move_with_two_requirements_names_both_when_both_are_unmet():
 # --------------------------------------------------------------------------
 
 EXPECTED_STEPS = {
-    "lex_sarah": {"triage": {"received"}, "investigation": {"received", "investigating"}},
+    # The immediate protection: while open (and until recorded: STEP_DONE_UNLESS), first.
+    "lex_sarah": {"protection": {"received", "investigating", "awaiting_judgment", "judged"},
+                  "triage": {"received"}, "investigation": {"received", "investigating"}},
     "deviation": {"handling": {"received", "investigating"}},
     "complaint": {"acknowledgement": {"received", "investigating"}, "answer": {"received", "investigating"}},
     "supervision": {},  # the authority's dates, per request (app/supervision/deadlines.py)
@@ -406,6 +408,12 @@ def test_deadline_steps_and_the_statuses_they_run_in(kind):
     for step, running in EXPECTED_STEPS[kind].items():
         for status in ALL_STATUS_VALUES:
             assert wf.step_runs(kind, step, status) is (status in running), (kind, step, status)
+
+
+def test_the_protection_step_ends_with_the_fact_its_move_requires():
+    # Recorded once (record_protection requires the fact); its deadline step is done from then on.
+    assert dict(wf.STEP_DONE_UNLESS) == {("lex_sarah", "protection"): "protection_not_recorded"}
+    assert wf.MOVES["record_protection"].requires == ("protection_not_recorded",)
 
 
 def test_acknowledge_runs_exactly_while_the_acknowledgement_step_runs():

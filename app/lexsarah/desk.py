@@ -8,6 +8,7 @@ from sqlalchemy import func, or_, select
 from app import audit, workflow
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
+from app.cases.deadlines.services import fixed_due_on
 from app.cases.models import NO_DEADLINE, Case
 from app.clock import to_local, today_local, utcnow
 from app.extensions import db
@@ -19,7 +20,7 @@ from app.lexsarah.models import (
     LexSarahPositionProposal,
     LexSarahProtection,
 )
-from app.lexsarah.protection import PROTECTION_DAYS
+from app.lexsarah.protection import due_on as protection_due_on
 from app.workflow import Kind
 
 # --- the officer's desk -------------------------------------------------------------------
@@ -105,7 +106,7 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
             if name == "new":
                 row["hours_since_filing"] = int((now - case.received_at).total_seconds() // 3600)
             if name == "protection_missing":
-                row["protection_due_on"] = to_local(case.received_at).date() + timedelta(days=PROTECTION_DAYS)
+                row["protection_due_on"] = protection_due_on(case)
             if name == "under_investigation":
                 row["due_at"] = case.next_deadline_at if case.next_deadline_at != NO_DEADLINE else None
             rows.append(row)
@@ -135,7 +136,7 @@ def due_duties(today: date, within_days: int) -> list[tuple[str, str, date]]:
     The same queries as the desk's lists, so the digest and the desk never disagree."""
     queries = _desk_queries()
     protection = queries["protection_missing"][0].with_only_columns(Case.reference, Case.received_at)
-    found = [("protection", reference, to_local(received_at).date() + timedelta(days=PROTECTION_DAYS))
+    found = [("protection", reference, fixed_due_on(Kind.LEX_SARAH, "protection", received_at))
              for reference, received_at in db.session.execute(protection)]
     supplement = (queries["supplement_due"][0].with_only_columns(Case.reference, LexSarahIvo.supplement_due_on)
                   .where(LexSarahIvo.supplement_due_on <= today + timedelta(days=within_days)))
