@@ -106,7 +106,7 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
              "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
              "investigation_sent_if_notified", "short_investigation_documented", "protection_not_recorded",
-             "notification_finalised", "not_yet_finalised", "ivo_reference_missing", "no_supplement_requested",
+             "notification_finalised", "not_yet_finalised", "ivo_reference_missing",
              "supplement_awaiting_reply", "position_proposed", "no_position_proposed",
              *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
@@ -130,9 +130,7 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
         "notification_finalised": ivo is not None and ivo.finalised_at is not None,
         "not_yet_finalised": ivo is None or ivo.finalised_at is None,
         "ivo_reference_missing": notified and not ivo.ivo_reference,
-        "no_supplement_requested": notified and ivo.supplement_requested_on is None,
-        "supplement_awaiting_reply": notified and ivo.supplement_requested_on is not None
-        and ivo.supplement_answered_on is None,
+        "supplement_awaiting_reply": notified and any(s.answered_on is None for s in case.lex_sarah_supplements),
         # The short investigation documents at least what happened (1) and the position (9).
         "short_investigation_documented": _has_sections(case, "what_happened", "decision"),
         "judged_none": judged and judgment.outcome == "none",

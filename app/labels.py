@@ -146,7 +146,6 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "not_yet_finalised": _("Anmälan är redan slutförd och signerad. Den kan inte ändras längre."),
         "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
         "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
-        "no_supplement_requested": _("IVO:s begäran om komplettering är redan registrerad."),
         "supplement_awaiting_reply": _("Det finns ingen obesvarad begäran om komplettering från IVO."),
         "no_position_proposed": _("Det finns redan ett förslag till ställningstagande som väntar på lex "
                                   "Sarah-ansvarigs beslut."),

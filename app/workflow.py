@@ -196,9 +196,9 @@ MOVES: dict[str, Move] = dict([
     _move("record_ivo_decision", {_L}, _IVO_FOLLOW_UP_FROM,
           requires=["notified", "ivo_decision_pending"]),
     _move("record_ivo_reference", {_L}, _IVO_FOLLOW_UP_FROM, requires=["notified", "ivo_reference_missing"]),
-    # IVO may ask for a supplement (komplettering) by a deadline: the request, then the reply.
-    _move("record_supplement_request", {_L}, _IVO_FOLLOW_UP_FROM,
-          requires=["notified", "no_supplement_requested"]),
+    # IVO may ask for a supplement (komplettering) by a deadline, more than once: each request, then
+    # its reply (a request not yet answered).
+    _move("record_supplement_request", {_L}, _IVO_FOLLOW_UP_FROM, requires=["notified"]),
     _move("record_supplement_reply", {_L}, _IVO_FOLLOW_UP_FROM, requires=["supplement_awaiting_reply"]),
     # Who was informed of the report and its outcome: at any time, also once closed.
     _move("record_informing", {_L}, ALL_STATUSES),

@@ -104,7 +104,7 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases.casework import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import informing, judgment, notification, position, protection, provider, record
+    from app.lexsarah import informing, judgment, notification, position, protection, provider, record, supplement
     from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
@@ -165,7 +165,7 @@ def _poisoned_data() -> dict:
         informing.record_informing(lex.reload(notified), erik, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
-        notification.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
+        supplement.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
                                                due_on=date(2026, 4, 24), text=PAYLOAD)
         notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)

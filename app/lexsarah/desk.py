@@ -19,6 +19,7 @@ from app.lexsarah.models import (
     LexSarahJudgment,
     LexSarahPositionProposal,
     LexSarahProtection,
+    LexSarahSupplement,
 )
 from app.lexsarah.protection import due_on as protection_due_on
 from app.workflow import Kind
@@ -44,8 +45,9 @@ def _desk_queries():
                 .where(lex_sarah, LexSarahIvo.decision == "notified"))
     due = notified.where(LexSarahIvo.investigation_sent_on.is_(None))
     awaited = notified.where(LexSarahIvo.ivo_outcome.is_(None))
-    supplement = notified.where(LexSarahIvo.supplement_requested_on.is_not(None),
-                                LexSarahIvo.supplement_answered_on.is_(None))
+    # Each of IVO's requests for a supplement not yet answered (a report may have more than one).
+    supplement = (select(Case, LexSarahSupplement).join(LexSarahSupplement, LexSarahSupplement.case_id == Case.id)
+                  .where(lex_sarah, LexSarahSupplement.answered_on.is_(None)))
     new = select(Case, Case.id).where(lex_sarah, Case.status == workflow.Status.RECEIVED.value)
     no_protection = (select(Case, Case.id).outerjoin(LexSarahProtection, LexSarahProtection.case_id == Case.id)
                      .where(lex_sarah, Case.status != workflow.Status.CLOSED.value,
@@ -69,7 +71,7 @@ def _desk_queries():
         "under_investigation": (investigating, (Case.next_deadline_at, Case.id)),
         "position_proposed": (proposed, (LexSarahPositionProposal.proposed_at, Case.id)),
         "informing_open": (informing_open, (Case.received_at, Case.id)),
-        "supplement_due": (supplement, (LexSarahIvo.supplement_due_on, Case.id)),
+        "supplement_due": (supplement, (LexSarahSupplement.due_on, LexSarahSupplement.id)),
         "awaiting_judgment": (awaiting, (Case.received_at, Case.id)),
         "not_notified": (not_notified, (LexSarahJudgment.decided_at, Case.id)),
         "investigation_due": (due, (LexSarahIvo.investigation_due_on, Case.id)),
@@ -94,7 +96,8 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
             row = {"case": case, "judgment": extra if isinstance(extra, LexSarahJudgment) else None,
                    "informing": extra if isinstance(extra, LexSarahInforming) else None,
                    "ivo": extra if isinstance(extra, LexSarahIvo) else None,
-                   "proposal": extra if isinstance(extra, LexSarahPositionProposal) else None}
+                   "proposal": extra if isinstance(extra, LexSarahPositionProposal) else None,
+                   "supplement": extra if isinstance(extra, LexSarahSupplement) else None}
             if name == "not_notified":
                 row["days_since_judgment"] = (today - to_local(extra.decided_at).date()).days
             if name == "investigation_due":
@@ -102,7 +105,7 @@ def desk(actor: User, pages: dict[str, int] | None = None, page_size: int | None
             if name == "decision_awaited":
                 row["days_since_notice"] = (today - extra.sent_on).days
             if name == "supplement_due":
-                row["days_left"] = (extra.supplement_due_on - today).days
+                row["days_left"] = (extra.due_on - today).days
             if name == "new":
                 row["hours_since_filing"] = int((now - case.received_at).total_seconds() // 3600)
             if name == "protection_missing":
@@ -138,7 +141,7 @@ def due_duties(today: date, within_days: int) -> list[tuple[str, str, date]]:
     protection = queries["protection_missing"][0].with_only_columns(Case.reference, Case.received_at)
     found = [("protection", reference, fixed_due_on(Kind.LEX_SARAH, "protection", received_at))
              for reference, received_at in db.session.execute(protection)]
-    supplement = (queries["supplement_due"][0].with_only_columns(Case.reference, LexSarahIvo.supplement_due_on)
-                  .where(LexSarahIvo.supplement_due_on <= today + timedelta(days=within_days)))
+    supplement = (queries["supplement_due"][0].with_only_columns(Case.reference, LexSarahSupplement.due_on)
+                  .where(LexSarahSupplement.due_on <= today + timedelta(days=within_days)))
     found += [("supplement", reference, due_on) for reference, due_on in db.session.execute(supplement)]
     return sorted(found, key=lambda duty: (duty[2], duty[1]))

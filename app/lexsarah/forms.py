@@ -163,6 +163,9 @@ class SupplementRequestForm(FlaskForm):
 
 
 class SupplementReplyForm(FlaskForm):
+    # The open requests (choices set from the case); the service checks the one chosen.
+    supplement_id = RadioField(_l("Vilken begäran svarar kompletteringen på?"), choices=[], validate_choice=False,
+                               validators=[Mandatory()])
     answered_on = SwedishDateField(_l("Datum då kompletteringen skickades"), validators=[Mandatory()],
                                    description=_l("ÅÅÅÅ-MM-DD"))
 

@@ -24,6 +24,7 @@ from app.lexsarah import position as position_service
 from app.lexsarah import protection as protection_service
 from app.lexsarah import provider as provider_service
 from app.lexsarah import record as record_service
+from app.lexsarah import supplement as supplement_service
 from app.lexsarah.forms import (
     DeclineProposalForm,
     FinaliseForm,
@@ -191,8 +192,7 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
              "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None),
              "supplement": supplement or SupplementRequestForm(prefix="supp", formdata=None,
                                                                data={"requested_on": today_local()}),
-             "supplement_reply": supplement_reply or SupplementReplyForm(prefix="reply", formdata=None,
-                                                                         data={"answered_on": today_local()})}
+             "supplement_reply": supplement_reply or _supplement_reply_form(case, blank=True)}
     finalise = FinaliseForm(prefix="fin", formdata=None)
     finalise.version.data = str(ivo.version) if ivo is not None else ""
     return render_template("lexsarah/notification.html", case=case, ivo=ivo, judgment=case.lex_sarah_judgment,
@@ -211,6 +211,23 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            can_send_investigation=common.allowed(case, "record_investigation_sent"),
                            can_record_decision=common.allowed(case, "record_ivo_decision"),
                            can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
+
+
+def _supplement_reply_form(case, *, blank: bool = False) -> SupplementReplyForm:
+    """The reply form, with the case's open requests to choose from (a blank one: today, and the
+    only open request chosen already); otherwise as posted."""
+    still_open = supplement_service.open_supplements(case)
+    if blank:
+        data = {"answered_on": today_local()}
+        if len(still_open) == 1:
+            data["supplement_id"] = str(still_open[0].id)
+        form = SupplementReplyForm(prefix="reply", formdata=None, data=data)
+    else:
+        form = SupplementReplyForm(prefix="reply")
+    form.supplement_id.choices = [
+        (str(s.id), _("Begäran %(day)s, senast %(due)s", day=s.requested_on.isoformat(), due=s.due_on.isoformat()))
+        for s in still_open]
+    return form
 
 
 @bp.route("/<reference>/anmalan", methods=["GET", "POST"])
@@ -292,7 +309,7 @@ def record_supplement_request(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            notification_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
+            supplement_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
                                                            due_on=form.due_on.data, text=form.text.data or "")
         except common.LexSarahError as refused:
             error = refused
@@ -306,11 +323,12 @@ def record_supplement_request(reference: str):
 @bp.route("/<reference>/anmalan/komplettering-skickad", methods=["POST"])
 def record_supplement_reply(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
-    form = SupplementReplyForm(prefix="reply")
+    form = _supplement_reply_form(case)
     error = None
     if form.validate_on_submit():
         try:
-            notification_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data)
+            supplement_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data,
+                                                       supplement_id=form.supplement_id.data)
         except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
