@@ -136,6 +136,9 @@ def _register_case_panels() -> None:
                                  load=lambda user, case, moves, args: view_journal(user, case)))
     panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", panels.shown, order=40,
                                  kinds=frozenset({Kind.LEX_SARAH})))
+    # IVO's own supervision about a lex Sarah report: the linked supervision cases, and the way to register one.
+    panels.register(panels.Panel("lexsarah_supervision", "supervision/_lex_sarah_panel.html",
+                                 supervision_queries.linked_to_report, order=41, kinds=frozenset({Kind.LEX_SARAH})))
     register_move_pages(supervision_move_pages)
     DESK_EXTRAS["supervision_deadlines"] = supervision_queries.deadlines_for
     statistics.register_kind(statistics.KindStatistics(Kind.SUPERVISION, supervision_statistics.KEY,
