@@ -84,7 +84,8 @@ def upgrade():
     # The one request each case could hold so far (who recorded it was not kept; when: the notification's).
     op.execute("INSERT INTO lex_sarah_supplements (case_id, requested_on, due_on, request_text, answered_on, "
                "requested_at) SELECT case_id, supplement_requested_on, supplement_due_on, "
-               "COALESCE(NULLIF(supplement_request_text, ''), '-'), supplement_answered_on, decided_at "
+               "COALESCE(NULLIF(supplement_request_text, ''), '-'), supplement_answered_on, "
+               "COALESCE(decided_at, CURRENT_TIMESTAMP) "
                "FROM lex_sarah_ivo WHERE supplement_requested_on IS NOT NULL AND supplement_due_on IS NOT NULL")
     with op.batch_alter_table('lex_sarah_ivo', schema=None) as batch_op:
         batch_op.drop_index(op.f('ix_lex_sarah_ivo_supplement_due_on'))
