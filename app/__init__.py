@@ -137,6 +137,9 @@ def _register_case_panels() -> None:
                                  load=lambda user, case, moves, args: view_journal(user, case)))
     panels.register(panels.Panel("lexsarah", "lexsarah/_case_panel.html", panels.shown, order=40,
                                  kinds=frozenset({Kind.LEX_SARAH})))
+    # IVO's own supervision about a lex Sarah report: the linked supervision cases, and the way to register one.
+    panels.register(panels.Panel("lexsarah_supervision", "supervision/_lex_sarah_panel.html",
+                                 supervision_queries.linked_to_report, order=41, kinds=frozenset({Kind.LEX_SARAH})))
     register_move_pages(supervision_move_pages)
     DESK_EXTRAS["supervision_deadlines"] = supervision_queries.deadlines_for
     statistics.register_kind(statistics.KindStatistics(Kind.SUPERVISION, supervision_statistics.KEY,
@@ -144,6 +147,9 @@ def _register_case_panels() -> None:
                                                        supervision_statistics.chapter,
                                                        supervision_statistics.SHEET_NAMES))
     register_dated_kind(Kind.SUPERVISION, supervision_next_deadline)
+    from app.cases.deadlines.services import register_step_source
+    from app.lexsarah.models import LexSarahProtection
+    register_step_source(LexSarahProtection)  # recording it ends the deadline step "protection"
     set_reporter_page(reporter_page)
 
 

@@ -75,6 +75,8 @@ LABELS = {
     "lexsarah.judgment_proposed": _l("Förslag till bedömning (lex Sarah)"),
     "lexsarah.judgment_recorded": _l("Bedömning registrerad (lex Sarah)"),
     "lexsarah.position_recorded": _l("Avslutad med ställningstagande (lex Sarah)"),
+    "lexsarah.position_proposed": _l("Förslag till ställningstagande (lex Sarah)"),
+    "lexsarah.position_proposal_declined": _l("Förslag till ställningstagande avböjt (lex Sarah)"),
     "lexsarah.protection_recorded": _l("Omedelbart skydd registrerat (lex Sarah)"),
     "case.section_nothing_to_record": _l("Inget att anteckna under en punkt i utredningen"),
     "lexsarah.ivo_draft_saved": _l("Utkast till anmälan till IVO sparat"),

@@ -50,7 +50,7 @@ from app.extensions import db
 from app.facts import addressed_sections, facts_for
 from app.imports import services as imports
 from app.intake.services import file_report
-from app.lexsarah import informing, judgment, notification, position, protection, provider, record
+from app.lexsarah import informing, judgment, notification, position, protection, provider, record, supplement
 from app.org import services as org
 from app.org.models import Unit
 from app.public import services as public
@@ -851,10 +851,10 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
                 story.on(at(p.get("investigation_sent")), lambda: notification.record_investigation_sent(
                     s.case, d.user("sara"), sent_on=today_local()))
             # IVO may ask for a supplement (komplettering) with three weeks to answer.
-            story.on(at(p.get("supplement")), lambda: notification.record_supplement_request(
+            story.on(at(p.get("supplement")), lambda: supplement.record_supplement_request(
                 s.case, d.user("sara"), requested_on=today_local(), due_on=today_local() + timedelta(days=21),
                 text="IVO vill ha in den reviderade rutinen och en plan för hur den följs upp."))
-            story.on(at(p.get("supplement_reply")), lambda: notification.record_supplement_reply(
+            story.on(at(p.get("supplement_reply")), lambda: supplement.record_supplement_reply(
                 s.case, d.user("sara"), answered_on=today_local()))
             ivo_outcome = p.get("ivo_outcome", "no_criticism")
             story.on(at(p.get("ivo_decision")), lambda: notification.record_ivo_decision(
@@ -871,6 +871,9 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
 
 PROTECTION_TEXT = ("Brukaren fick stöd av annan personal direkt; den berörda medarbetaren arbetar inte hos "
                    "brukaren medan händelsen utreds.")
+POSITION_PROPOSAL = ("Samtalen med personalen och brukaren visar att insatsen gavs som planerat; det som "
+                     "rapporterades var ett missförstånd om tiden. Inget missförhållande och ingen påtaglig risk.")
+
 NOTHING_TO_RECORD = {
     "happened_before": "Inget liknande har hänt på enheten enligt avvikelser och rapporter de senaste två åren.",
     "when_happened": "Tidpunkten framgår av rapporten och har inte ifrågasatts.",
@@ -917,6 +920,11 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
         story.on(at(offset), lambda section=section, text=text, source=source, nature=nature: note(
             d, handler, s.case, text, source=source, nature=nature, section=section))
     story.on(at(p.get("causes")), lambda: causes_and_risk(d, handler, s.case, scenario, story.rng))
+    if p.get("propose_position") is not None and handler != "sara":
+        # The investigator proposes closing with a ställningstagande; it waits on the officer's desk.
+        story.on(at(p["propose_position"]), lambda: position.propose_position(
+            d.user(handler), s.case.reference, reason="no_misconduct", text=POSITION_PROPOSAL,
+            expected_version=s.case.version))
     if p.get("outcome") and p.get("propose") is not None and handler != "sara":
         answers = JUDGMENTS[p["outcome"]]
         story.on(at(p["propose"]), lambda: judgment.propose_judgment(s.case, d.user(handler), **answers))
@@ -1233,7 +1241,7 @@ def showcase(d: Demo) -> Iterator[Story]:
     # without a proposal.
     yield story("lex_sarah", "erik lex Sarah new", 5, _scenario(ls, "Personal hotade"), {})
     yield story("lex_sarah", "erik under investigation", 8, _scenario(ls, "Brukaren fick inte"), {
-        "triage": 0, "assign": 0, "entries": [2, 5]})
+        "triage": 0, "assign": 0, "entries": [2, 5], "propose_position": 6})  # erik proposes a ställningstagande
     yield story("lex_sarah", "erik awaiting judgment", 13, _scenario(ls, "Brukaren fick inte"), {
         "triage": 0, "assign": 0, "entries": [2, 3, 6, 9], "finish": 10})
     # ulla (Unga): an overdue deviation with her own late action, one due soon, an answer due soon.

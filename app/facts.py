@@ -33,6 +33,16 @@ def acknowledgement_needed(case: Case) -> bool:
     return details is not None and details.channel != "web" and not details.anonymous
 
 
+def protection_not_recorded(case: Case) -> bool:
+    """A lex Sarah report without its immediate protection recorded (the move record_protection and
+    the deadline step "protection", workflow.STEP_DONE_UNLESS)."""
+    return case.kind == Kind.LEX_SARAH and case.lex_sarah_protection is None
+
+
+# The facts a deadline step may end with (workflow.STEP_DONE_UNLESS), each cheap for one case.
+STEP_FACTS = {"protection_not_recorded": protection_not_recorded}
+
+
 def _has_entries(case: Case) -> bool:
     if case.id is None:
         return False
@@ -112,6 +122,14 @@ def _provider_complete() -> bool:
     return settings is not None and settings.complete
 
 
+def _position_proposed(case: Case) -> bool:
+    """An investigator's proposal of a ställningstagande waits for the officer's decision."""
+    if case.id is None:
+        return False
+    proposal = _lexsarah_models.LexSarahPositionProposal
+    return bool(db.session.scalar(select(exists().where(proposal.case_id == case.id, proposal.outcome.is_(None)))))
+
+
 def lex_sarah_facts(case: Case) -> dict[str, bool]:
     """The judgment and IVO facts; all False for another kind, so a mistaken use refuses.
 
@@ -122,8 +140,8 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     names = ("judged_none", "judged_serious", "notified", "not_yet_notified", "ivo_undecided",
              "ivo_question_settled", "investigation_not_sent", "ivo_decision_pending",
              "investigation_sent_if_notified", "short_investigation_documented", "protection_not_recorded",
-             "notification_finalised", "not_yet_finalised", "ivo_reference_missing", "no_supplement_requested",
-             "supplement_awaiting_reply",
+             "notification_finalised", "not_yet_finalised", "ivo_reference_missing",
+             "supplement_awaiting_reply", "position_proposed", "no_position_proposed",
              *INFORMING_SETTLED)
     if case.kind != Kind.LEX_SARAH:
         return dict.fromkeys(names, False)
@@ -136,16 +154,17 @@ def lex_sarah_facts(case: Case) -> dict[str, bool]:
     # INFORMING_SETTLED names "informed_<item>" for each item of LexSarahInforming.
     informed = {fact: informing is not None and informing.settled(fact.removeprefix("informed_"))
                 for fact in INFORMING_SETTLED}
+    proposed = _position_proposed(case)
     return {
         **informed,
+        "position_proposed": proposed,
+        "no_position_proposed": not proposed,
         "investigation_sent_if_notified": not notified or ivo.investigation_sent_on is not None,
-        "protection_not_recorded": case.lex_sarah_protection is None,
+        "protection_not_recorded": protection_not_recorded(case),
         "notification_finalised": ivo is not None and ivo.finalised_at is not None,
         "not_yet_finalised": ivo is None or ivo.finalised_at is None,
         "ivo_reference_missing": notified and not ivo.ivo_reference,
-        "no_supplement_requested": notified and ivo.supplement_requested_on is None,
-        "supplement_awaiting_reply": notified and ivo.supplement_requested_on is not None
-        and ivo.supplement_answered_on is None,
+        "supplement_awaiting_reply": notified and any(s.answered_on is None for s in case.lex_sarah_supplements),
         # The short investigation documents at least what happened (1) and the position (9).
         "short_investigation_documented": _has_sections(case, "what_happened", "decision"),
         "judged_none": judged and judgment.outcome == "none",

@@ -20,6 +20,8 @@ EVENT_LABELS = {
     "concerned_staff_changed": _l("Berörd personal ändrades"),
     "triaged": _l("Beslut om utredning"),
     "position_recorded": _l("Avslutad med ställningstagande (lex Sarah)"),
+    "position_proposed": _l("Förslag till ställningstagande (lex Sarah)"),
+    "position_proposal_declined": _l("Förslaget till ställningstagande avböjt"),
     "protection_recorded": _l("Omedelbart skydd registrerat"),
     "section_nothing_to_record": _l("Inget att anteckna under en punkt i utredningen"),
     "triaged_investigate": _l("Beslut: utredning inleds"),

@@ -47,6 +47,8 @@ MOVE_LABELS = {
     "triage_investigate": _l("Inled utredning"),
     "triage_not_investigate": _l("Beslut att inte inleda utredning"),
     "close_with_position": _l("Avsluta med ställningstagande"),
+    "propose_position": _l("Föreslå ställningstagande"),
+    "decline_position_proposal": _l("Avböj förslaget till ställningstagande"),
     "assign": _l("Tilldela handläggare"),
     "declare_disqualified": _l("Anmäl jäv"),
     "set_concerned_staff": _l("Ändra berörd personal"),
@@ -156,8 +158,10 @@ def refusal_for_fact(fact: str, *, escalated_to: str | None = None) -> str | Non
         "notification_finalised": _("Slutför och signera anmälan först: det är den signerade anmälan som skickas."),
         "draft_saved": _("Fyll i och spara anmälans uppgifter först."),
         "ivo_reference_missing": _("IVO:s diarienummer är redan registrerat."),
-        "no_supplement_requested": _("IVO:s begäran om komplettering är redan registrerad."),
         "supplement_awaiting_reply": _("Det finns ingen obesvarad begäran om komplettering från IVO."),
+        "no_position_proposed": _("Det finns redan ett förslag till ställningstagande som väntar på lex "
+                                  "Sarah-ansvarigs beslut."),
+        "position_proposed": _("Det finns inget förslag till ställningstagande att avböja."),
     }
     return messages.get(fact)
 

@@ -111,12 +111,17 @@ _REPORTS = frozenset({_D, _C, _L})
 # them. In order; a step not running in the case's status is done (or not needed).
 _WHILE_OPEN = frozenset({_S.RECEIVED, _S.INVESTIGATING})
 DEADLINE_STEPS: Mapping[Kind, Mapping[str, frozenset[Status]]] = MappingProxyType({
-    _L: MappingProxyType({"triage": frozenset({_S.RECEIVED}), "investigation": _WHILE_OPEN}),
+    # Lex Sarah's immediate protection runs while the report is open, until it is recorded (STEP_DONE_UNLESS).
+    _L: MappingProxyType({"protection": frozenset(FLOWS[_L]) - {_S.CLOSED}, "triage": frozenset({_S.RECEIVED}),
+                          "investigation": _WHILE_OPEN}),
     _D: MappingProxyType({"handling": _WHILE_OPEN}),
     _C: MappingProxyType({"acknowledgement": _WHILE_OPEN, "answer": _WHILE_OPEN}),
     # A supervision case has no steps of fixed length: its deadlines are the dates the
     # authority sets for each request and for the report-back (app/supervision/deadlines.py).
 })
+# A step that is done as soon as its fact is false, whatever the status: the immediate protection
+# once it is recorded (the same fact the move record_protection requires). app/facts.py computes it.
+STEP_DONE_UNLESS: Mapping[tuple[Kind, str], str] = MappingProxyType({(_L, "protection"): "protection_not_recorded"})
 _ACKNOWLEDGEMENT_RUNS = DEADLINE_STEPS[_C]["acknowledgement"]
 # A serious case is notified "snarast", possibly before the investigation is finished.
 _IVO_NOTICE_FROM = frozenset({_S.INVESTIGATING, _S.AWAITING_JUDGMENT, _S.JUDGED})
@@ -149,7 +154,13 @@ MOVES: dict[str, Move] = dict([
     # Lex Sarah's short investigation: the officer closes it early with a documented
     # ställningstagande (what happened, section 1, and the position, section 9) and a reason.
     _move("close_with_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, _S.CLOSED,
-          requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES]),
+          requires=["position_reason", "short_investigation_documented", *_LEX_SARAH_DUTIES,
+                    # as every closing: actions still open only with the officer's confirmation (EITHER)
+                    "open_actions_settled"]),
+    # An investigator handling the report may propose it (one open proposal at a time); the officer
+    # decides it (close_with_position adopts the proposal) or declines it with a reason.
+    _move("propose_position", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, requires=["no_position_proposed"]),
+    _move("decline_position_proposal", {_L}, {_S.RECEIVED, _S.INVESTIGATING}, requires=["position_proposed"]),
 
     # Casework that never changes the status. None of it makes sense on a
     # closed case, except feedback to the reporter, which often comes last (and
@@ -195,9 +206,9 @@ MOVES: dict[str, Move] = dict([
     _move("record_ivo_decision", {_L}, _IVO_FOLLOW_UP_FROM,
           requires=["notified", "ivo_decision_pending"]),
     _move("record_ivo_reference", {_L}, _IVO_FOLLOW_UP_FROM, requires=["notified", "ivo_reference_missing"]),
-    # IVO may ask for a supplement (komplettering) by a deadline: the request, then the reply.
-    _move("record_supplement_request", {_L}, _IVO_FOLLOW_UP_FROM,
-          requires=["notified", "no_supplement_requested"]),
+    # IVO may ask for a supplement (komplettering) by a deadline, more than once: each request, then
+    # its reply (a request not yet answered).
+    _move("record_supplement_request", {_L}, _IVO_FOLLOW_UP_FROM, requires=["notified"]),
     _move("record_supplement_reply", {_L}, _IVO_FOLLOW_UP_FROM, requires=["supplement_awaiting_reply"]),
     # Who was informed of the report and its outcome: at any time, also once closed.
     _move("record_informing", {_L}, ALL_STATUSES),

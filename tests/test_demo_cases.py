@@ -35,6 +35,7 @@ EVENT_MOVES = {
     "ivo_decision": "record_ivo_decision", "ivo_demands_measures": "record_ivo_decision",
     "handed_over": "hand_over_to_deviation", "escalated": "escalate_to_lex_sarah", "answered": "record_answer",
     "position_recorded": "close_with_position", "section_nothing_to_record": "add_entry",
+    "position_proposed": "propose_position", "position_proposal_declined": "decline_position_proposal",
     "protection_recorded": "record_protection", "ivo_notification_finalised": "finalise_notification",
     "ivo_reference_recorded": "record_ivo_reference", "ivo_supplement_requested": "record_supplement_request",
     "ivo_supplement_sent": "record_supplement_reply",

@@ -51,6 +51,8 @@ NOT_TYPED = {
     # The notification's kind of activity and regi: codes from a list; a private provider's organisation
     # number: digits checked by their Luhn digit.
     "activity_kind", "activity_regi", "private_provider_org_number",
+    # The reason of a proposed ställningstagande is a code from a list.
+    "lex_sarah_position_proposals.reason",
 }
 
 
@@ -105,7 +107,7 @@ def _poisoned_data() -> dict:
     from app.api.models import ApiToken
     from app.cases.casework import services as cases
     from app.cases.models import Attachment
-    from app.lexsarah import informing, judgment, notification, position, protection, provider, record
+    from app.lexsarah import informing, judgment, notification, position, protection, provider, record, supplement
     from app.lexsarah.informing import InformingItem
     from app.mailer import OutgoingMail
     from app.org.models import Unit
@@ -173,7 +175,7 @@ def _poisoned_data() -> dict:
         informing.record_informing(lex.reload(notified), erik, items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
-        notification.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
+        supplement.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
                                                due_on=date(2026, 4, 24), text=PAYLOAD)
         notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)
@@ -205,6 +207,16 @@ def _poisoned_data() -> dict:
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
         position.close_with_position(sara, positioned.reference, reason="not_own_service", text=PAYLOAD,
                                      passed_to=PAYLOAD, expected_version=lex.reload(positioned).version)
+    # An investigator's proposal of a ställningstagande, declined, and a second one left open.
+    proposed_position = lex.make_case("investigating", summary=PAYLOAD, description=PAYLOAD)
+    with frozen(NOW):
+        position.propose_position(erik, proposed_position.reference, reason="already_investigated", text=PAYLOAD,
+                                  linked_reference=positioned.reference,
+                                  expected_version=lex.reload(proposed_position).version)
+        position.decline_proposal(sara, proposed_position.reference, reason=PAYLOAD,
+                                  expected_version=lex.reload(proposed_position).version)
+        position.propose_position(erik, proposed_position.reference, reason="not_own_service", text=PAYLOAD,
+                                  passed_to=PAYLOAD, expected_version=lex.reload(proposed_position).version)
     none = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(none, {**lex.NONE, "established_motivation": PAYLOAD, "rationale": PAYLOAD})
     from app.supervision import services as supervision
@@ -247,7 +259,7 @@ def _poisoned_data() -> dict:
     return {
         "references": [c.reference for c in (deviation, closed, complaint, proposed, notified, not_serious,
                                              not_notified, none, sv)],
-        "lex_sarah": [c.reference for c in (proposed, notified, not_serious, not_notified, none)],
+        "lex_sarah": [c.reference for c in (proposed, notified, not_serious, not_notified, none, proposed_position)],
         "ids": {"user_id": db.session.scalar(db.select(User.id).where(User.id == erik.id)),
                 "unit_id": unit.id,
                 "category_id": db.session.scalar(db.select(Category.id).order_by(Category.id)),

@@ -261,3 +261,52 @@ def test_the_reminder_log_takes_over_what_the_three_reminder_tables_remembered(e
         assert conn.execute(text("SELECT user_id, overdue_count, follow_up_count FROM action_reminders_sent")
                             ).all() == [(user_id, 3, 0)]
         assert "reminder_log" not in _tables()
+
+
+def test_the_one_supplement_request_per_case_becomes_a_row_and_comes_back(empty_database_app):
+    """0028_lex_sarah_gaps moves IVO's one request for a supplement per case (lex_sarah_ivo.supplement_*)
+    into lex_sarah_supplements, where a case may have several; its downgrade keeps the latest."""
+    from datetime import date
+
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0023_lex_sarah_duties")
+    with db.engine.begin() as conn:
+        unit_id = _insert_as_of_now(conn, "units", name="Boendestöd", path="/1/", depth=0)
+        case_id = _insert_as_of_now(conn, "cases", reference="LS-2026-0001", kind="lex_sarah", status="judged",
+                                    unit_id=unit_id, summary="x", description="x",
+                                    received_at=datetime(2026, 3, 2, 9))
+        _insert_as_of_now(conn, "lex_sarah_ivo", case_id=case_id, supplement_requested_on=date(2026, 4, 1),
+                          supplement_due_on=date(2026, 4, 15), supplement_request_text="Rutinen.",
+                          supplement_answered_on=date(2026, 4, 2))
+    flask_migrate.upgrade(directory=str(MIGRATIONS), revision="0028_lex_sarah_gaps")
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT case_id, requested_on, due_on, request_text, answered_on "
+                                 "FROM lex_sarah_supplements")).all()
+    assert [(c, str(r), str(d), t, str(a)) for c, r, d, t, a in rows] == [
+        (case_id, "2026-04-01", "2026-04-15", "Rutinen.", "2026-04-02")]
+    flask_migrate.downgrade(directory=str(MIGRATIONS), revision="0023_lex_sarah_duties")
+    with db.engine.connect() as conn:
+        back = conn.execute(text("SELECT supplement_requested_on, supplement_due_on, supplement_request_text, "
+                                 "supplement_answered_on FROM lex_sarah_ivo")).one()
+        assert "lex_sarah_supplements" not in _tables()
+    assert [str(v) for v in back] == ["2026-04-01", "2026-04-15", "Rutinen.", "2026-04-02"]
+
+
+def _insert_as_of_now(conn, table: str, **values):
+    """Insert a row into a table as the database has it at this revision: the columns it has now,
+    each NOT NULL one without a value of the test's taking the model's default (so that a column
+    added later, by another migration, does not break a test of an older revision)."""
+    model = db.metadata.tables[table]
+    row = dict(values)
+    for column in sa.inspect(conn).get_columns(table):
+        name = column["name"]
+        if name in row or name == "id" or column["nullable"] or column.get("default") is not None:
+            continue
+        default = model.c[name].default if name in model.c else None
+        assert default is not None, (table, name)
+        row[name] = default.arg if default.is_scalar else default.arg({})
+    names = {column["name"] for column in sa.inspect(conn).get_columns(table)}
+    statement = sa.table(table, *(sa.column(n) for n in {*row, "id"} & names)).insert().values(row)
+    if "id" in names:
+        return conn.execute(statement.returning(sa.column("id"))).scalar()
+    conn.execute(statement)
+    return None

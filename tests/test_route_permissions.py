@@ -158,6 +158,8 @@ EXPECTED = {
     "lexsarah.investigation_pdf": only({"erik", "sara", "admin"}, 200),
     "lexsarah.informing": only({"erik", "sara"}, 200),
     "lexsarah.position": only({"sara"}, ALLOWED),
+    "lexsarah.propose_position": only({"erik", "sara"}, ALLOWED),
+    "lexsarah.decline_position_proposal": only({"sara"}, ALLOWED),
     "lexsarah.protection": only({"erik", "sara"}, ALLOWED),
     "lexsarah.section_note": only({"erik", "sara"}, ALLOWED),
     "lexsarah.provider_settings": only({"admin", "sara"}, 200),

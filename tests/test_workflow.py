@@ -37,7 +37,7 @@ SAME = "same"  # the move leaves the status unchanged
 
 ALL_MOVE_NAMES = [
     "record_protection", "triage_investigate", "triage_not_investigate", "close_with_position",
-    "assign", "declare_disqualified", "set_concerned_staff",
+    "propose_position", "decline_position_proposal", "assign", "declare_disqualified", "set_concerned_staff",
     "add_entry", "link_case", "record_causes_and_risk", "give_feedback", "add_reporter_information", "add_action",
     "acknowledge", "propose_judgment", "finish_investigation", "record_judgment",
     "save_ivo_draft", "finalise_notification", "notify_ivo", "record_ivo_decision_not_to_notify",
@@ -79,7 +79,8 @@ IVO_NOTICE = {"save_ivo_draft": SAME, "finalise_notification": SAME, "notify_ivo
 TRIAGE = {"triage_investigate": "investigating", "triage_not_investigate": "closed"}
 # Every lex Sarah report is investigated: no "not investigate"; the officer may instead close a
 # short investigation with a documented ställningstagande, before or during the investigation.
-POSITION = {"close_with_position": "closed"}
+# An investigator may propose it (one open proposal at a time); the officer decides or declines it.
+POSITION = {"close_with_position": "closed", "propose_position": SAME, "decline_position_proposal": SAME}
 CLOSED_WORK = {"give_feedback": SAME, "reopen": "investigating"}
 # A supervision case is neither triaged nor investigated by the nämnd: of the casework it has
 # the handler, jäv, feedback (never offered: no reporter) and actions.
@@ -149,8 +150,8 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "notify_ivo"): ("not_yet_notified", "notification_finalised"),
     # IVO's reference is added when IVO confirms, not demanded at sending.
     ("lex_sarah", "record_ivo_reference"): ("notified", "ivo_reference_missing"),
-    # IVO's request for a supplement (komplettering), once, then its reply.
-    ("lex_sarah", "record_supplement_request"): ("notified", "no_supplement_requested"),
+    # IVO's requests for a supplement (komplettering), any number, each then its reply.
+    ("lex_sarah", "record_supplement_request"): ("notified",),
     ("lex_sarah", "record_supplement_reply"): ("supplement_awaiting_reply",),
     ("lex_sarah", "record_ivo_decision_not_to_notify"): ("judged_serious", "ivo_undecided"),
     ("lex_sarah", "record_investigation_sent"): ("notified", "investigation_not_sent"),
@@ -160,8 +161,11 @@ EXPECTED_REQUIRES = {
     ("lex_sarah", "hand_over_to_deviation"): ("judged_none", *INFORMED),
     ("lex_sarah", "close"): ("ivo_question_settled", *INFORMED, "investigation_sent_if_notified",
                              "open_actions_settled"),
+    # Open actions are asked about as closing does (issue 13: the short investigation is a closing too).
     ("lex_sarah", "close_with_position"): ("position_reason", "short_investigation_documented", *INFORMED,
-                                          "investigation_sent_if_notified"),
+                                          "investigation_sent_if_notified", "open_actions_settled"),
+    ("lex_sarah", "propose_position"): ("no_position_proposed",),
+    ("lex_sarah", "decline_position_proposal"): ("position_proposed",),
     ("complaint", "close"): ("answer_recorded_or_not_wanted", "open_actions_settled"),
     ("deviation", "close"): ("open_actions_settled",),
     ("supervision", "extend_supervision_deadline"): ("request_open",),
@@ -279,11 +283,12 @@ def test_requirement_cases_cover_every_requirement():
                                       # (two facts and the nine of a complete notification), notify_ivo
                                       + 2 * 1               # not_to_notify: two facts, one status
                                       + 2 * 4 + 2 * 4 + 2 * 4  # investigation sent, IVO decision, IVO reference
-                                      + 2 * 4 + 1 * 4       # supplement request and reply
+                                      + 1 * 4 + 1 * 4       # supplement request and reply
                                       + 1 * 6               # hand over: judged_none, five informing items
                                       + 2 * 2 + 1 * 8 + 1   # close (C: 2 facts in 2; L: IVO, informing,
                                       # investigation, open actions; D: open actions)
-                                      + 2 * 8               # close_with_position: 8 facts, two statuses
+                                      + 2 * 9               # close_with_position: 9 facts, two statuses
+                                      + 2 + 2               # propose_position, decline_position_proposal
                                       + 4                   # record_protection: four open statuses
                                       # supervision: reopen, give_feedback, extension, reply,
                                       # awaiting the decision, decision, report-back, close (two facts)
@@ -396,7 +401,9 @@ def test_a_move_with_two_requirements_names_both_when_both_are_unmet():
 # --------------------------------------------------------------------------
 
 EXPECTED_STEPS = {
-    "lex_sarah": {"triage": {"received"}, "investigation": {"received", "investigating"}},
+    # The immediate protection: while open (and until recorded: STEP_DONE_UNLESS), first.
+    "lex_sarah": {"protection": {"received", "investigating", "awaiting_judgment", "judged"},
+                  "triage": {"received"}, "investigation": {"received", "investigating"}},
     "deviation": {"handling": {"received", "investigating"}},
     "complaint": {"acknowledgement": {"received", "investigating"}, "answer": {"received", "investigating"}},
     "supervision": {},  # the authority's dates, per request (app/supervision/deadlines.py)
@@ -409,6 +416,12 @@ def test_deadline_steps_and_the_statuses_they_run_in(kind):
     for step, running in EXPECTED_STEPS[kind].items():
         for status in ALL_STATUS_VALUES:
             assert wf.step_runs(kind, step, status) is (status in running), (kind, step, status)
+
+
+def test_the_protection_step_ends_with_the_fact_its_move_requires():
+    # Recorded once (record_protection requires the fact); its deadline step is done from then on.
+    assert dict(wf.STEP_DONE_UNLESS) == {("lex_sarah", "protection"): "protection_not_recorded"}
+    assert wf.MOVES["record_protection"].requires == ("protection_not_recorded",)
 
 
 def test_acknowledge_runs_exactly_while_the_acknowledgement_step_runs():

@@ -103,6 +103,8 @@ MOVE_ACTIONS: dict[str, Action] = {
     "triage_investigate": Action.WORK_CASE,
     "triage_not_investigate": Action.WORK_CASE,
     "close_with_position": Action.JUDGE,  # the officer's ställningstagande, never a unit manager's
+    "propose_position": Action.PROPOSE_JUDGMENT,  # an investigator handling it proposes, the officer decides
+    "decline_position_proposal": Action.JUDGE,
     "assign": Action.WORK_CASE,
     "declare_disqualified": Action.DECLARE_DISQUALIFIED,
     "set_concerned_staff": Action.EDIT_CONCERNED_STAFF,

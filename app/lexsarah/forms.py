@@ -228,6 +228,9 @@ class SupplementRequestForm(FlaskForm):
 
 
 class SupplementReplyForm(FlaskForm):
+    # The open requests (choices set from the case); the service checks the one chosen.
+    supplement_id = RadioField(_l("Vilken begäran svarar kompletteringen på?"), choices=[], validate_choice=False,
+                               validators=[Mandatory()])
     answered_on = SwedishDateField(_l("Datum då kompletteringen skickades"), validators=[Mandatory()],
                                    description=_l("ÅÅÅÅ-MM-DD"))
 
@@ -289,6 +292,28 @@ class PositionForm(FlaskForm):
                                            "eller myndighet ärendet lämnades över till."))
     passed_on = SwedishDateField(_l("Överlämnad till MAS"),
                                  description=_l("Krävs för hälso- och sjukvård (lex Maria): datum, ÅÅÅÅ-MM-DD."))
+    # Only when the case has actions planned or in progress (ask_about_open_actions), as closing asks.
+    confirm_open_actions = BooleanField(_l("Avsluta ärendet trots att åtgärder är planerade eller pågår"))
+    open_actions_reason = TextAreaField(_l("Varför avslutas ärendet med öppna åtgärder?"), render_kw={"rows": 3},
+                                        description=_l("Åtgärderna följs upp ändå; skälet skrivs in i ärendets "
+                                                       "händelser."))
+
+    def ask_about_open_actions(self, open_actions: bool) -> None:
+        if not open_actions:
+            del self.confirm_open_actions
+            del self.open_actions_reason
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class DeclineProposalForm(FlaskForm):
+    """The officer declines an investigator's proposal of a ställningstagande (prefix "decline")."""
+
+    version = HiddenField()
+    reason = TextAreaField(_l("Varför avböjs förslaget?"), validators=[Mandatory()], render_kw={"rows": 3},
+                           description=_l("Den som föreslog det får ett e-postmeddelande om att förslaget har "
+                                          "avböjts; skälet står i ärendets händelselogg."))
 
     def version_value(self) -> int | None:
         return _version(self)

@@ -15,7 +15,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, LargeBinary, String, T
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.auth.models import User
-from app.cases.models import RECORD_SECTIONS, Case
+from app.cases.models import POSITION_REASONS, RECORD_SECTIONS, Case
 from app.clock import utcnow
 from app.extensions import db
 
@@ -203,11 +203,7 @@ class LexSarahIvo(db.Model):
     ivo_decision_text: Mapped[str] = mapped_column(Text, default="")
     ivo_decision_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ivo_decision_recorded_at: Mapped[datetime | None]
-    # IVO asked for a supplement (komplettering) by a deadline, and when it was answered
-    supplement_requested_on: Mapped[date | None]
-    supplement_due_on: Mapped[date | None] = mapped_column(index=True)
-    supplement_request_text: Mapped[str | None] = mapped_column(Text)
-    supplement_answered_on: Mapped[date | None]
+    # IVO's requests for a supplement (komplettering) are rows of their own: LexSarahSupplement.
 
     version: Mapped[int] = mapped_column(default=1)
 
@@ -373,3 +369,69 @@ class LexSarahInvestigationDocument(db.Model):
 
     case: Mapped[Case] = relationship(backref=backref("lex_sarah_investigation_document", uselist=False,
                                                       passive_deletes=True))
+
+
+PROPOSAL_OUTCOMES = ("adopted", "declined")
+
+
+class LexSarahPositionProposal(db.Model):
+    """An investigator's proposal that the officer close the short investigation with a
+    ställningstagande (app/lexsarah/position.py). Open until the officer decides: adopted (the
+    officer closed it with a ställningstagande) or declined with a reason. One row per proposal,
+    so the history stays; at most one open per case (the move propose_position requires it)."""
+
+    __tablename__ = "lex_sarah_position_proposals"
+    __table_args__ = (
+        CheckConstraint(_in("reason", POSITION_REASONS), name="reason"),
+        CheckConstraint("text <> ''", name="text"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', PROPOSAL_OUTCOMES)}", name="outcome"),
+        CheckConstraint("(outcome IS NULL AND settled_at IS NULL) OR (outcome IS NOT NULL AND settled_at IS NOT NULL)",
+                        name="settled"),
+        CheckConstraint("outcome IS NULL OR outcome = 'adopted' OR decline_reason <> ''", name="decline_reason"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    linked_reference: Mapped[str] = mapped_column(String(30), default="")
+    passed_to: Mapped[str] = mapped_column(String(300), default="")
+    passed_on: Mapped[date | None]
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(10))
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    settled_at: Mapped[datetime | None]
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+
+
+class LexSarahSupplement(db.Model):
+    """IVO's request for a supplement (komplettering) to a notified report: when it came, the last
+    day IVO gave, what IVO wants, and when the supplement was sent. IVO may ask more than once; the
+    open ones are on the officer's desk and in the daily digest (app/lexsarah/supplement.py)."""
+
+    __tablename__ = "lex_sarah_supplements"
+    __table_args__ = (
+        CheckConstraint("request_text <> ''", name="request_text"),
+        CheckConstraint("due_on >= requested_on", name="due_after_request"),
+        CheckConstraint("answered_on IS NULL OR answered_on >= requested_on", name="answer_after_request"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    requested_on: Mapped[date]
+    due_on: Mapped[date] = mapped_column(index=True)
+    request_text: Mapped[str] = mapped_column(Text)
+    answered_on: Mapped[date | None]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(backref=backref("lex_sarah_supplements", passive_deletes=True,
+                                                      order_by="LexSarahSupplement.id"))
+
+    @property
+    def late(self) -> bool:
+        return self.answered_on is not None and self.answered_on > self.due_on

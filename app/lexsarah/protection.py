@@ -4,25 +4,27 @@ the case until it is recorded (the move `record_protection` comes first in app/w
 its own deadline, the day after the report came in.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 
 from app import commands
 from app.cases import journal
+from app.cases.deadlines.services import fixed_due_on
 from app.cases.models import Case
-from app.clock import to_local, today_local, utcnow
+from app.clock import today_local, utcnow
 from app.commands import CaseWorkError
 from app.extensions import db
 from app.lexsarah.models import LexSarahProtection
+from app.workflow import Kind
 
 MOVE = "record_protection"
-# "Omedelbart": recorded at the latest the day after the report came in.
-PROTECTION_DAYS = 1
 
 
 def due_on(case: Case) -> date:
-    return to_local(case.received_at).date() + timedelta(days=PROTECTION_DAYS)
+    """"Omedelbart": at the latest the day after the report came in. The deadline step "protection"
+    (app/cases/deadlines/services.py: FIXED) holds the rule; the desk and the digest read it here."""
+    return fixed_due_on(Kind.LEX_SARAH, "protection", case.received_at)
 
 
 def open_protection(actor, reference: str) -> Case:

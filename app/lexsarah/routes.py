@@ -12,7 +12,7 @@ from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
 from app.commands import CaseConflict, CaseNotFound, CaseWorkError
-from app.facts import facts_for
+from app.facts import facts_for, open_action_ids
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
 from app.lexsarah import common, investigation_document
@@ -25,7 +25,9 @@ from app.lexsarah import position as position_service
 from app.lexsarah import protection as protection_service
 from app.lexsarah import provider as provider_service
 from app.lexsarah import record as record_service
+from app.lexsarah import supplement as supplement_service
 from app.lexsarah.forms import (
+    DeclineProposalForm,
     FinaliseForm,
     InformingForm,
     InvestigationSentForm,
@@ -201,8 +203,7 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
              "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None),
              "supplement": supplement or SupplementRequestForm(prefix="supp", formdata=None,
                                                                data={"requested_on": today_local()}),
-             "supplement_reply": supplement_reply or SupplementReplyForm(prefix="reply", formdata=None,
-                                                                         data={"answered_on": today_local()})}
+             "supplement_reply": supplement_reply or _supplement_reply_form(case, blank=True)}
     finalise = FinaliseForm(prefix="fin", formdata=None)
     finalise.version.data = str(ivo.version) if ivo is not None else ""
     missing = common.missing_for(case, "finalise_notification", NOTIFICATION_COMPLETE)
@@ -227,6 +228,23 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            can_send_investigation=common.allowed(case, "record_investigation_sent"),
                            can_record_decision=common.allowed(case, "record_ivo_decision"),
                            can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
+
+
+def _supplement_reply_form(case, *, blank: bool = False) -> SupplementReplyForm:
+    """The reply form, with the case's open requests to choose from (a blank one: today, and the
+    only open request chosen already); otherwise as posted."""
+    still_open = supplement_service.open_supplements(case)
+    if blank:
+        data = {"answered_on": today_local()}
+        if len(still_open) == 1:
+            data["supplement_id"] = str(still_open[0].id)
+        form = SupplementReplyForm(prefix="reply", formdata=None, data=data)
+    else:
+        form = SupplementReplyForm(prefix="reply")
+    form.supplement_id.choices = [
+        (str(s.id), _("Begäran %(day)s, senast %(due)s", day=s.requested_on.isoformat(), due=s.due_on.isoformat()))
+        for s in still_open]
+    return form
 
 
 @bp.route("/<reference>/anmalan", methods=["GET", "POST"])
@@ -311,7 +329,7 @@ def record_supplement_request(reference: str):
     error = None
     if form.validate_on_submit():
         try:
-            notification_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
+            supplement_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
                                                            due_on=form.due_on.data, text=form.text.data or "")
         except common.LexSarahError as refused:
             error = refused
@@ -325,11 +343,12 @@ def record_supplement_request(reference: str):
 @bp.route("/<reference>/anmalan/komplettering-skickad", methods=["POST"])
 def record_supplement_reply(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
-    form = SupplementReplyForm(prefix="reply")
+    form = _supplement_reply_form(case)
     error = None
     if form.validate_on_submit():
         try:
-            notification_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data)
+            supplement_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data,
+                                                       supplement_id=form.supplement_id.data)
         except common.LexSarahError as refused:
             error = refused
             _show_errors(form, refused)
@@ -451,11 +470,104 @@ def investigation_pdf(reference: str):
 
 # --- the short investigation closed with the officer's ställningstagande ----------------------
 
-def _position_page(case, form, status: int = 200):
+def _position_page(case, form, status: int = 200, decline=None):
     missing = [str(REQUIREMENT_LABELS.get(fact, fact)) for fact in position_service.missing(case)]
+    proposal = position_service.open_proposal(case)
+    if decline is None:
+        decline = DeclineProposalForm(prefix="decline", formdata=None)
+        decline.version.data = str(case.version)
     return render_template("lexsarah/position.html", case=case, form=form, missing=missing,
-                           informing_missing=any(f.startswith("informed_") for f in position_service.missing(case))
-                           ), status
+                           informing_missing=any(f.startswith("informed_") for f in position_service.missing(case)),
+                           proposal=proposal, decline=decline), status
+
+
+def _prefill_position(form: PositionForm, case) -> None:
+    """The officer's form starts from an investigator's open proposal, if there is one."""
+    proposal = position_service.open_proposal(case)
+    if proposal is not None:
+        form.reason.data, form.text.data = proposal.reason, proposal.text
+        form.linked_reference.data, form.passed_to.data = proposal.linked_reference, proposal.passed_to
+        form.passed_on.data = proposal.passed_on
+
+
+def _field_error(form, refused: CaseWorkError) -> None:
+    target = form._fields.get(refused.field or "")
+    if target is not None:
+        target.errors = [*target.errors, refused.message]
+    else:
+        flash(refused.message, "error")
+
+
+def _proposal_page(case, form, status: int = 200):
+    return render_template("lexsarah/position.html", case=case, form=form, missing=[], informing_missing=False,
+                           proposal=None, decline=None, proposing=True), status
+
+
+@bp.route("/<reference>/stallningstagande/forslag", methods=["GET", "POST"])
+def propose_position(reference: str):
+    try:
+        if request.method == "GET":
+            case = position_service.open_proposal_page(_me(), reference)
+            form = PositionForm(formdata=None)
+            form.ask_about_open_actions(False)  # the officer is asked when deciding
+            form.version.data = str(case.version)
+            return _proposal_page(case, form)
+        ensure(_me(), Action.PROPOSE_JUDGMENT, _case(reference))  # who may, before anything about the form
+        form = PositionForm()
+        form.ask_about_open_actions(False)
+        version = form.version_value()
+        if version is None:
+            abort(400)  # only a hand-made request lacks the version the page put in the form
+        form.validate()
+        try:
+            position_service.propose_position(
+                _me(), reference, reason=form.reason.data, text=form.text.data or "",
+                linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
+                passed_on=form.passed_on.data, expected_version=version)
+        except CaseWorkError as refused:
+            _field_error(form, refused)
+            return _proposal_page(_case(reference), form, 422)
+    except CaseNotFound:
+        abort(404)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        return _proposal_page(conflict.case, form, 409)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Förslaget till ställningstagande är skickat till lex Sarah-ansvarig, som beslutar om det."), "success")
+    return redirect(url_for("cases.case", reference=reference))
+
+
+@bp.route("/<reference>/stallningstagande/forslag/avboj", methods=["POST"])
+def decline_position_proposal(reference: str):
+    case = _case(reference)
+    ensure(_me(), Action.JUDGE, case)  # who may, before anything about the form
+    decline = DeclineProposalForm(prefix="decline")
+    version = decline.version_value()
+    if version is None:
+        abort(400)
+    decline.validate()
+    form = PositionForm(formdata=None)
+    form.ask_about_open_actions(bool(open_action_ids(case)))
+    form.version.data = str(case.version)
+    _prefill_position(form, case)
+    try:
+        position_service.decline_proposal(_me(), reference, reason=decline.reason.data or "",
+                                          expected_version=version)
+    except CaseWorkError as refused:
+        decline.reason.errors = [*decline.reason.errors, refused.message]
+        return _position_page(case, form, 422, decline=decline)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        decline.version.data = str(conflict.case.version)
+        return _position_page(conflict.case, form, 409, decline=decline)
+    except MoveRefused as refusal:
+        return render_template("cases/refused.html", reference=reference,
+                               message=common.refusal_message(refusal)), 409
+    flash(_("Förslaget är avböjt. Den som föreslog det har fått veta det."), "success")
+    return redirect(url_for("cases.case", reference=reference))
 
 
 @bp.route("/<reference>/stallningstagande", methods=["GET", "POST"])
@@ -464,10 +576,13 @@ def position(reference: str):
         if request.method == "GET":
             case = position_service.open_position(_me(), reference)
             form = PositionForm(formdata=None)
+            form.ask_about_open_actions(bool(open_action_ids(case)))
             form.version.data = str(case.version)
+            _prefill_position(form, case)
             return _position_page(case, form)
         ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
         form = PositionForm()
+        form.ask_about_open_actions(bool(open_action_ids(_case(reference))))
         version = form.version_value()
         if version is None:
             abort(400)  # only a hand-made request lacks the version the page put in the form
@@ -476,7 +591,10 @@ def position(reference: str):
             position_service.close_with_position(
                 _me(), reference, reason=form.reason.data, text=form.text.data or "",
                 linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
-                passed_on=form.passed_on.data, expected_version=version)
+                passed_on=form.passed_on.data,
+                confirm_open_actions=bool(form.confirm_open_actions.data) if "confirm_open_actions" in form else False,
+                open_actions_reason=(form.open_actions_reason.data or "") if "open_actions_reason" in form else "",
+                expected_version=version)
         except CaseWorkError as refused:
             target = form._fields.get(refused.field or "")
             if target is not None:

@@ -13,7 +13,7 @@ from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
 from app.supervision.deadlines import last_day
-from app.supervision.models import SupervisionDetails, SupervisionRequest
+from app.supervision.models import SupervisionDetails, SupervisionRequest, supervision_links
 from app.workflow import Kind, Status
 
 
@@ -58,3 +58,18 @@ def deadlines_for(actor) -> list[tuple[Row, SupervisionRequest]]:
 
 def today() -> date:
     return today_local()
+
+
+def linked_to_report(actor, case: Case, _moves=(), _args=None) -> dict | None:
+    """The lex Sarah report's panel of IVO's supervision: the supervision cases linked to the report
+    that this person may see, and whether they may start registering one about it (the officer:
+    registering supervision, and IVO's side of this report). None when there is nothing to show."""
+    rows = db.session.execute(
+        select(Case, SupervisionDetails).join(SupervisionDetails, SupervisionDetails.case_id == Case.id)
+        .join(supervision_links, supervision_links.c.case_id == Case.id)
+        .where(supervision_links.c.linked_case_id == case.id).order_by(Case.id)).all()
+    cases = [(linked, details) for linked, details in rows if can(actor, Action.VIEW_CASE, linked)]
+    may_register = can(actor, Action.REGISTER_SUPERVISION) and can(actor, Action.NOTIFY_IVO, case)
+    if not cases and not may_register:
+        return None
+    return {"cases": cases, "may_register": may_register}

@@ -3,6 +3,8 @@ replies, extensions and the decision. Thin: read the form, call one service, ren
 The case itself is shown on the ordinary case page (cases.case), whose supervision panel is
 supervision/_case_page.html (app.cases.panels); closing, reopening, assigning and actions are the ordinary pages."""
 
+import re
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,7 +12,8 @@ from flask_login import current_user
 
 from app import audit, commands, labels
 from app.auth.guard import require
-from app.auth.permissions import Action, PermissionDenied, can_move, may_register_supervision_for
+from app.auth.permissions import Action, PermissionDenied, can, can_move, may_register_supervision_for
+from app.cases.models import Case
 from app.cases.pages import refusal_message
 from app.clock import today_local
 from app.extensions import db
@@ -67,6 +70,8 @@ def _unit_choices(actor):
 def register():
     form = forms.RegisterForm()
     form.unit_ids.choices = _unit_choices(_me())
+    if request.method == "GET" and request.args.get("ursprung"):
+        _prefill_from(form, request.args.get("ursprung", ""), request.args.get("arende", ""))
     if request.method == "POST" and form.validate():
         data = services.Registration(
             authority=form.authority.data or "", authority_name=form.authority_name.data or "",
@@ -83,6 +88,26 @@ def register():
             flash(_("Tillsynsärendet %(ref)s är registrerat.", ref=case.reference), "success")
             return redirect(url_for("cases.case", reference=case.reference))
     return render_template("supervision/register.html", form=form), 422 if form.errors else 200
+
+
+# A reference as the case pages link it (LS-2026-0007): anything else in the link is a bad request.
+_REFERENCE = re.compile(r"[A-Z]{2}-\d{4}-\d{4}")
+
+
+def _prefill_from(form, origin: str, reference: str) -> None:
+    """Registering from a complaint or a lex Sarah report (the report's page links here): how it
+    started, the report linked, its unit, and IVO for a lex Sarah report. Only a start: the service
+    checks everything again, also whether the person may see the linked report."""
+    reference = reference.strip().upper()
+    if origin not in (Kind.COMPLAINT, Kind.LEX_SARAH) or not _REFERENCE.fullmatch(reference):
+        abort(400)
+    form.origin.data, form.links.data = origin, reference
+    if origin == Kind.LEX_SARAH:
+        form.authority.data = "ivo"
+    linked = db.session.scalar(db.select(Case).where(Case.reference == reference))
+    if linked is not None and can(_me(), Action.VIEW_CASE, linked) and \
+            any(unit_id == linked.unit_id for unit_id, _name in form.unit_ids.choices):
+        form.unit_ids.data = [linked.unit_id]
 
 
 def _show(form, errors: dict) -> None:

@@ -15,7 +15,7 @@ from app.cases.models import NO_DEADLINE, DeadlineSetting
 from app.clock import frozen
 from app.extensions import db
 from tests.cases.helpers import error_for, file_case, reload, user
-from tests.lexsarah.helpers import complete_record
+from tests.lexsarah.helpers import complete_record, protect
 
 # --- arithmetic -----------------------------------------------------------------------------
 
@@ -80,6 +80,9 @@ def _due_day(case) -> date | None:
 
 def test_a_lex_sarah_report_is_triaged_in_a_working_day_and_investigated_in_14_days(login_as):
     report = file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR)
+    # The immediate protection comes first: the day after receipt, midsommarafton or not (issue 13).
+    assert _due_day(report) == date(2026, 6, 19), "the immediate protection: the next day"
+    protect(report)
     assert _due_day(report) == date(2026, 6, 22), "triage: the first working day after midsommar"
     assert reload(report).next_deadline_at == datetime(2026, 6, 22, 21, 59, 59)
     erik = login_as("erik")
@@ -246,7 +249,7 @@ def test_the_settings_page_shows_the_defaults(login_as):
 
 
 def test_changing_a_deadline_recomputes_the_open_cases_without_a_new_version(login_as):
-    report = file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR)
+    report = protect(file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR))  # so that the triage is next
     closed = file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR)
     closed.status = "closed"
     db.session.commit()
@@ -262,7 +265,7 @@ def test_changing_a_deadline_recomputes_the_open_cases_without_a_new_version(log
     assert event.user_id == user("admin").id
     assert event.detail["changed"] == {"lex_sarah.triage": {"from": [1, "working_days"], "to": [3, "working_days"]}}
     # A new case follows the new setting too.
-    later = file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR)
+    later = protect(file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR))
     assert _due_day(later) == date(2026, 6, 24)
     # Calendar days instead.
     admin.post("/arenden/tidsfrister", data=_settings_data(lex_sarah__triage__amount="3",
@@ -286,7 +289,7 @@ def test_a_bad_setting_saves_nothing_and_says_why(login_as, value, message):
 
 
 def test_without_settings_the_defaults_apply(demo):
-    report = file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR)
+    report = protect(file_case("lex_sarah", at=THURSDAY_BEFORE_MIDSOMMAR))
     assert db.session.scalar(select(DeadlineSetting)) is None
-    assert deadlines.rules() == deadlines.DEFAULTS
+    assert deadlines.rules() == {**deadlines.DEFAULTS, **deadlines.FIXED}  # FIXED: the law's, not a setting
     assert _due_day(report) == date(2026, 6, 22)

@@ -53,7 +53,8 @@ def test_each_pending_step_is_listed(cases):
     # The whole chain: none new (all are investigated), none with the immediate protection recorded,
     # one under investigation, the three judged ones still to inform.
     assert {name: desk[name]["count"] for name in officers_desk.DESK_LISTS} == {
-        "new": 0, "protection_missing": 6, "under_investigation": 1, "awaiting_judgment": 2, "not_notified": 1,
+        "new": 0, "protection_missing": 6, "under_investigation": 1, "position_proposed": 0, "awaiting_judgment": 2,
+        "not_notified": 1,
         "investigation_due": 1, "supplement_due": 0, "decision_awaited": 1, "informing_open": 3}
 
 

@@ -53,6 +53,10 @@ ENDPOINTS = [
     ("GET", "/{ref}/utredning/other/inget-att-anteckna", only({"sara": 200, "erik": 200})),
     ("POST", "/{ref}/utredning/other/inget-att-anteckna", only({"sara": 400, "erik": 400})),
     ("POST", "/{ref}/stallningstagande", only({"sara": 400})),
+    # Proposing a ställningstagande (an investigator handling it, or the officer) and declining one.
+    ("GET", "/{ref}/stallningstagande/forslag", only({"sara": 409, "erik": 409})),
+    ("POST", "/{ref}/stallningstagande/forslag", only({"sara": 400, "erik": 400})),
+    ("POST", "/{ref}/stallningstagande/forslag/avboj", only({"sara": 400})),
     ("GET", "/installningar", only({"admin": 200, "sara": 200})),
     ("POST", "/installningar", only({"admin": 422, "sara": 422})),
 ]

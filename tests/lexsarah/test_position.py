@@ -154,3 +154,43 @@ def test_feedback_to_the_reporter_fills_the_reporter_item(case):
     informing = reload(case).lex_sarah_informing
     assert informing.item("reporter") == (date(2026, 3, 20), "")
     assert not informing.settled("client")
+
+
+def _open_action(case):
+    from app.actions import services as actions
+    from app.actions.models import ActionType
+    type_id = db.session.scalar(select(ActionType.id).order_by(ActionType.id))
+    with clock.frozen(NOW):
+        return actions.add_action(user("erik"), case.reference, type_id=type_id, description="Ny rutin för kvällen.",
+                                  responsible_id=user("erik").id, due_on=date(2026, 4, 30))
+
+
+def test_open_actions_are_asked_about_as_closing_does(case, login_as):
+    # close_with_position requires open_actions_settled like close: no action planned or in
+    # progress, or the officer confirms with a reason, which the journal keeps.
+    _documented(case)
+    _open_action(case)
+    sara = login_as("sara")
+    with clock.frozen(NOW):
+        page = sara.get(f"/lex-sarah/{case.reference}/stallningstagande").get_data(as_text=True)
+    assert 'name="confirm_open_actions"' in page
+    refused = _post(sara, case, reason="no_misconduct", text=TEXT)
+    assert refused.status_code == 422
+    assert "1 åtgärd som är planerad eller pågår" in error_for(refused.get_data(as_text=True), "open_actions_reason")
+    assert TEXT in refused.get_data(as_text=True)
+    assert reload(case).status == "investigating"
+    without_reason = _post(sara, case, reason="no_misconduct", text=TEXT, confirm_open_actions="y")
+    assert without_reason.status_code == 422 and reload(case).status == "investigating"
+    assert _post(sara, case, reason="no_misconduct", text=TEXT, confirm_open_actions="y",
+                 open_actions_reason="Åtgärden följs upp på åtgärdslistan.").status_code == 302
+    case = reload(case)
+    assert case.status == "closed"
+    events = [e.event for e in case.journal]
+    assert "closed_with_open_actions" in events and events[-1] == "position_recorded"
+
+
+def test_without_open_actions_nothing_is_asked(case, login_as):
+    _documented(case)
+    with clock.frozen(NOW):
+        page = login_as("sara").get(f"/lex-sarah/{case.reference}/stallningstagande").get_data(as_text=True)
+    assert 'name="confirm_open_actions"' not in page

@@ -391,6 +391,16 @@ def give_feedback(actor, reference: str, *, text: str, expected_version: int) ->
     return case
 
 
+def open_actions_refusal(count: int) -> CaseWorkError:
+    """Closing (also with a lex Sarah ställningstagande) while actions are planned or in progress."""
+    return CaseWorkError(ngettext(
+        "Ärendet har %(num)d åtgärd som är planerad eller pågår. Markera den som genomförd eller avbryt "
+        "den först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.",
+        "Ärendet har %(num)d åtgärder som är planerade eller pågår. Markera dem som genomförda eller avbryt "
+        "dem först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.", count),
+        "open_actions_reason")
+
+
 def close_case(actor, reference: str, *, summary: str, expected_version: int,
                confirm_open_actions: bool = False, open_actions_reason: str = "") -> Case:
     case = commands.begin(actor, reference, "close", expected_version)
@@ -404,12 +414,7 @@ def close_case(actor, reference: str, *, summary: str, expected_version: int,
     except workflow.MoveRefused as refusal:
         if refusal.unmet != ("open_actions_settled",):
             raise
-        raise CaseWorkError(ngettext(
-            "Ärendet har %(num)d åtgärd som är planerad eller pågår. Markera den som genomförd eller avbryt "
-            "den först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.",
-            "Ärendet har %(num)d åtgärder som är planerade eller pågår. Markera dem som genomförda eller avbryt "
-            "dem först, eller bekräfta att ärendet ska avslutas ändå och skriv varför.", len(open_ids)),
-            "open_actions_reason") from None
+        raise open_actions_refusal(len(open_ids)) from None
     if open_ids:
         journal.add_event(case, "closed_with_open_actions", actor, text=reason[:2000],
                           open_actions=len(open_ids), action_ids=open_ids)

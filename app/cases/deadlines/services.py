@@ -41,7 +41,7 @@ from app.cases.models import (
 from app.clock import local_moment, moment_on, to_local, utcnow
 from app.commands import CaseWorkError, Refused
 from app.extensions import db
-from app.facts import acknowledgement_needed
+from app.facts import STEP_FACTS, acknowledgement_needed
 from app.workflow import Kind, Status
 
 # --- the steps and their defaults (issue 4) -----------------------------------------------
@@ -65,7 +65,15 @@ DEFAULTS: dict[tuple[str, str], Rule] = {
     (Kind.COMPLAINT, "answer"): Rule(28, "days"),
 }
 
+# Steps whose length is the law's, not the admin's (not on the settings page): the immediate
+# protection, "omedelbart", at the latest the day after the report came in, a weekend or holiday
+# included (it does not wait for the next working day, as a deadline in days would).
+FIXED: dict[tuple[str, str], Rule] = {
+    (Kind.LEX_SARAH, "protection"): Rule(1, "days"),
+}
+
 STEP_LABELS = {
+    (Kind.LEX_SARAH, "protection"): _l("Omedelbart skydd registrerat"),
     (Kind.LEX_SARAH, "triage"): _l("Beslut om utredning"),
     (Kind.LEX_SARAH, "investigation"): _l("Utredningen slutförd"),
     (Kind.DEVIATION, "handling"): _l("Avvikelsen utredd och avslutad"),
@@ -112,8 +120,11 @@ def next_working_day(day: date) -> date:
     return day
 
 
-def due_on(start: date, rule: Rule) -> date:
-    """The last day of a step that starts on `start` (a Swedish calendar day)."""
+def due_on(start: date, rule: Rule, *, fixed: bool = False) -> date:
+    """The last day of a step that starts on `start` (a Swedish calendar day); a FIXED step's
+    calendar days are not moved to a working day."""
+    if fixed:
+        return start + timedelta(days=rule.amount)
     if rule.unit == "working_days":
         return add_working_days(start, rule.amount)
     return next_working_day(start + timedelta(days=rule.amount))
@@ -138,7 +149,12 @@ def rules(session=None) -> dict[tuple[str, str], Rule]:
     for row in session.scalars(select(DeadlineSetting)):
         if (row.kind, row.step) in table:
             table[(row.kind, row.step)] = Rule(row.amount, row.unit)
-    return table
+    return {**table, **FIXED}
+
+
+def fixed_due_on(kind: str, step: str, start: datetime) -> date:
+    """The last day of a FIXED step that started at `start` (the desk and the digest show it)."""
+    return due_on(to_local(start).date(), FIXED[(kind, step)], fixed=True)
 
 
 # --- a case's deadlines -------------------------------------------------------------------
@@ -166,6 +182,9 @@ def _state(case: Case, step: str) -> str:
             return "not_needed"
         if case.complaint.acknowledged_at is not None:
             return "done"
+    ends_with = workflow.STEP_DONE_UNLESS.get((case.kind, step))
+    if ends_with is not None and not STEP_FACTS[ends_with](case):
+        return "done"
     return "running" if workflow.step_runs(case.kind, step, case.status) else "done"
 
 
@@ -178,7 +197,7 @@ def step_deadlines(case: Case, table: dict[tuple[str, str], Rule] | None = None,
     result = []
     for step in STEPS.get(case.kind, ()):
         rule = table[(case.kind, step)]
-        day = due_on(first_day, rule)
+        day = due_on(first_day, rule, fixed=(case.kind, step) in FIXED)
         result.append(StepDeadline(case.kind, step, rule, day, end_of_day(day), _state(case, step)))
     return result
 
@@ -221,6 +240,8 @@ def _needs_recompute(session, obj) -> Case | None:
         state = inspect(obj)
         if any(state.attrs[name].history.has_changes() for name in ("status", "kind", "received_at")):
             return obj
+    if isinstance(obj, _STEP_SOURCES) and obj in session.new and obj.case is not None:
+        return obj.case  # e.g. the immediate protection recorded: its step is done
     if isinstance(obj, ComplaintDetails) and obj.case is not None:
         state = inspect(obj)
         if obj in session.new or any(state.attrs[name].history.has_changes()
@@ -229,10 +250,21 @@ def _needs_recompute(session, obj) -> Case | None:
     return None
 
 
+# Rows (with a `case`) whose appearance ends a step (workflow.STEP_DONE_UNLESS), registered by
+# create_app(): the lex Sarah immediate protection.
+_STEP_SOURCES: tuple[type, ...] = ()
+
+
+def register_step_source(model: type) -> None:
+    global _STEP_SOURCES
+    if model not in _STEP_SOURCES:
+        _STEP_SOURCES = (*_STEP_SOURCES, model)
+
+
 @event.listens_for(Session, "before_flush")
 def _keep_next_deadline_current(session, _flush_context, _instances) -> None:
     candidates = [*session.new, *session.dirty]
-    if not any(isinstance(obj, Case | ComplaintDetails) for obj in candidates):
+    if not any(isinstance(obj, (Case, ComplaintDetails, *_STEP_SOURCES)) for obj in candidates):
         return
     with session.no_autoflush:
         cases = {id(c): c for obj in candidates if (c := _needs_recompute(session, obj)) is not None}
@@ -325,7 +357,7 @@ class DeadlineError(Refused):
 
 def view_deadlines(actor) -> dict[tuple[str, str], Rule]:
     ensure(actor, Action.MANAGE_SETTINGS)
-    return rules()
+    return {key: rule for key, rule in rules().items() if key in DEFAULTS}  # FIXED steps are not settings
 
 
 def update_deadlines(actor, values: dict[tuple[str, str], tuple[int | None, str | None]]) -> int:
