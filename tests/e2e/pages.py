@@ -726,9 +726,15 @@ class Officer(Investigator):
         decisions awaited."""
         self.officer_follows_desk("Anmälda ärenden som väntar på IVO:s beslut", reference, "Registrera beslut")
         section = self.main.get_by_role("region", name="IVO:s beslut")
-        section.get_by_role("group", name="IVO:s beslut").get_by_label(outcome, exact=True).check()
         section.get_by_label("Beslutsdatum").fill(today().isoformat())
         section.get_by_label("Vad beslutet säger").fill(text)
+        # Sent without saying what IVO decided: told next to the choice, nothing typed lost.
+        self.press(section.get_by_role("button", name="Registrera IVO:s beslut"), shot="ivo-decision-errors")
+        self.assert_error_summary_has_focus()
+        self.assert_error_announced("fieldset:has(#dec-outcome-0)", "Välj vad IVO beslutade.")
+        section = self.main.get_by_role("region", name="IVO:s beslut")
+        expect(section.get_by_label("Vad beslutet säger")).to_have_value(text)
+        section.get_by_role("group", name="IVO:s beslut").get_by_label(outcome, exact=True).check()
         self.press(section.get_by_role("button", name="Registrera IVO:s beslut"), shot="ivo-decision")
         self.expect_flash("IVO:s beslut är registrerat.")
         section = self.main.get_by_role("region", name="IVO:s beslut")

@@ -24,6 +24,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from tests.e2e.pages import today
+from tests.e2e.test_lex_sarah_journey import _count
 
 WHAT = ("En i personalen tog brukaren hårt i armen och drog honom från matsalen när han inte ville gå. "
         "Brukaren fick blåmärken på överarmen och var rädd resten av kvällen.")
@@ -142,6 +143,9 @@ POSITION = ("Inget missförhållande och ingen påtaglig risk: brukaren hade sj�
 
 
 def test_a_short_investigation_closed_with_the_officers_position(journey):
+    year = today().year
+    admin = journey.admin()
+    before = admin.admin_reads_statistics(year)
     anna = journey.staff("anna", phone=True)
     reference = anna.staff_files_lex_sarah(SHORT_WHAT, ["Brister i utförande av insats"], misconduct=False)
 
@@ -166,3 +170,9 @@ def test_a_short_investigation_closed_with_the_officers_position(journey):
                                       POSITION)
     expect(sara.todo.get_by_role("link", name="Avsluta med ställningstagande")).to_have_count(0)
     expect(anna.staff_reads_my_reports(reference)).to_contain_text("Avslutad")
+
+    # It counts as "not investigated" (the short investigation), as the seeds say.
+    after = admin.admin_reads_statistics(year, shot="statistics")
+    table = f"Lex Sarah-rapporter {year}"
+    for row in ("Inkomna lex Sarah-rapporter", "Beslut att inte inleda utredning"):
+        assert _count(after, table, row) == _count(before, table, row) + 1, row
