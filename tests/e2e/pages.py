@@ -224,6 +224,13 @@ class Person:
         assert focus["inView"], f"the focused element is outside the screen: {focus}"
         return focus
 
+    def assert_tab_reaches(self, field_id: str) -> None:
+        """Someone who arrived by a link to a part of the page (#…) and presses Tab is at its form:
+        the next focus is this field, with the focus shown."""
+        self.page.keyboard.press("Tab")
+        focus = self.assert_focus_visible()
+        assert focus["id"] == field_id, f"Tab from {self.page.url} went to {focus}, not #{field_id}"
+
     def assert_error_announced(self, selector: str, message: str | re.Pattern | None = None) -> str:
         """The control is tied to its error message (aria-describedby), the way a screen reader reads it."""
         described = self.page.evaluate("""(selector) => {
@@ -686,6 +693,7 @@ class Officer(Investigator):
         of investigations due, recorded today on the notification page."""
         self.officer_follows_desk("Utredningar som ska skickas till IVO", reference, "Registrera",
                                   shot="investigation-due")
+        self.assert_tab_reaches("inv-sent_on")  # the desk's link leads to this part of the page
         section = self.main.get_by_role("region", name="Utredningen till IVO")
         expect(section).to_contain_text("Utredningen ska komma in till IVO senast")
         # extended when the investigation document lands: the document "Utredning enligt lex Sarah"
@@ -713,6 +721,7 @@ class Officer(Investigator):
     def officer_records_supplement_reply(self, reference: str) -> None:
         """The supplement sent to IVO: from the desk's list of supplements IVO asked for."""
         self.officer_follows_desk("Kompletteringar som IVO begärt", reference, "Komplettering")
+        self.assert_tab_reaches("reply-answered_on")
         section = self.main.get_by_role("region", name="Komplettering som IVO begär")
         expect(section.get_by_label("Datum då kompletteringen skickades")).to_have_value(today().isoformat())
         self.press(section.get_by_role("button", name="Registrera att kompletteringen är skickad"),
@@ -725,6 +734,7 @@ class Officer(Investigator):
         """IVO's decision (Avslutat utan kritik, Kritik, Krav på åtgärder): from the desk's list of
         decisions awaited."""
         self.officer_follows_desk("Anmälda ärenden som väntar på IVO:s beslut", reference, "Registrera beslut")
+        self.assert_tab_reaches("dec-outcome-0")
         section = self.main.get_by_role("region", name="IVO:s beslut")
         section.get_by_label("Beslutsdatum").fill(today().isoformat())
         section.get_by_label("Vad beslutet säger").fill(text)
