@@ -652,7 +652,7 @@ class Officer(Investigator):
         # extended when the judgment page with the investigation lands: expect each of `texts` (an entry,
         # the causes, the risk) on this page, next to the questions.
         expect(self.main.get_by_role("link", name=re.compile("^Till ärendet "))).to_be_visible()
-        del texts
+        del texts  # read once the investigation is on this page
 
     def officer_signs_notification(self) -> None:
         """Lex Sarah (issue 13): step 2 on the notification page, the notification finalised and signed,

@@ -1,4 +1,4 @@
-"""Journey 9: issue 13's lex Sarah journey, from a phone report of abuse to a closed case with every
+"""Journey: issue 13's lex Sarah journey, from a phone report of abuse to a closed case with every
 duty done, and the short investigation closed with the officer's ställningstagande.
 
 The first test: anna, on her phone (390×844), reports a deviation whose category is abuse; it becomes a
