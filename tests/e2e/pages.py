@@ -764,6 +764,11 @@ class Officer(Investigator):
         self.press("Avsluta med ställningstagande", shot="position-errors")
         self.assert_error_summary_has_focus()
         self.assert_error_announced("fieldset:has(#reason-0)", "Välj skälet till ställningstagandet.")
+        # With the keyboard: the summary's link to the choice, then Tab is on its first option.
+        self.page.keyboard.press("Tab")
+        expect(self.page.locator("#error-summary a")).to_be_focused()
+        self.page.keyboard.press("Enter")
+        self.assert_tab_reaches("reason-0")
         expect(self.field("Ställningstagande")).to_have_value(position)
         self.main.get_by_role("group", name="Skäl").get_by_label(reason, exact=True).check()
         self.press("Avsluta med ställningstagande", shot="position-closed")
