@@ -195,3 +195,49 @@ def test_a_filing_takes_its_number_claims_its_mail_and_redirects_without_reading
     # The redirect needs the reference only: the case and the person are not read again.
     inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO cases"))
     assert not any(s.startswith(("SELECT cases.", "SELECT users.")) for s in seen[inserted:]), text
+
+
+# --- free-text search: the matches from the index first, then the page --------------------------
+
+def _search_page(client, query: str, status: str = "all") -> tuple[list[str], str]:
+    response = client.get(f"/arenden?q={query}&status={status}")
+    counts = re.search(r'class="status-counts".*?</nav>', response.get_data(as_text=True), re.S).group(0)
+    return references(response), re.sub(r"\s+", " ", counts)
+
+
+def test_a_search_reads_its_matches_once_and_pages_them_by_id(erik):
+    mine = [file_case(summary=f"Fallolycka i badrummet {n}") for n in range(3)]
+    file_case(summary="Fallolycka på HVB", unit_name="HVB Solrosen")  # not erik's
+    file_case(summary="Uteblivet besök")
+    expected = [c.reference for c in reversed(mine)]
+    with statements() as seen:
+        found, _ = _search_page(erik, "fallolycka")
+    assert found == expected
+    text = "\n".join(seen)
+    # The index is asked once, for at most FEW + 1 ids; the page and the counts look those up by
+    # id, one statement each, instead of a lookup in the index per unit and per status.
+    probes = [s for s in seen if "cases_search MATCH" in s or "to_tsvector" in s]
+    assert len(probes) == 1 and "LIMIT" in probes[0], text
+    page = next(s for s in seen if s.startswith("SELECT cases.id, cases.received_at"))
+    assert "UNION" not in page and "cases.id IN" in page, page
+    assert sum(s.startswith("SELECT cases.status, count(*)") for s in seen) == 1, text
+
+
+@pytest.mark.parametrize("status", ["all", "open"])
+def test_a_text_found_in_many_cases_finds_what_a_rare_one_does(erik, monkeypatch, status):
+    """Past search.FEW matches the queue walks its ranges and checks each case instead: the
+    same page, the same counts, and still only the person's own cases."""
+    from app.cases.queue import search
+    for n in range(4):
+        file_case(summary=f"Fallolycka i badrummet {n}")
+    file_case(summary="Fallolycka på HVB", unit_name="HVB Solrosen")
+    closed = file_case(summary="Fallolycka förra året")
+    closed.status = "closed"
+    db.session.commit()
+    few = _search_page(erik, "fallolycka", status)
+    monkeypatch.setattr(search, "FEW", 2)
+    queue._STATEMENTS.clear()
+    many = _search_page(erik, "fallolycka", status)
+    assert many == few
+    assert len(few[0]) == (5 if status == "all" else 4)
+    assert _search_page(erik, "vattenkokare", status)[0] == []
