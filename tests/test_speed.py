@@ -91,6 +91,7 @@ def _colleague(name: str) -> None:
 def test_case_page_statements_do_not_grow_with_the_colleagues(erik):
     case = file_case()
     path = f"/arenden/{case.reference}"
+    assert erik.get(path).status_code == 200  # the rules and action types kept in the process are read
     with statements() as before:
         assert erik.get(path).status_code == 200
     for n in range(5):
@@ -241,3 +242,29 @@ def test_a_text_found_in_many_cases_finds_what_a_rare_one_does(erik, monkeypatch
     assert many == few
     assert len(few[0]) == (5 if status == "all" else 4)
     assert _search_page(erik, "vattenkokare", status)[0] == []
+
+
+# --- the case page: deadline rules and action types kept in the process --------------------------
+
+def test_case_page_keeps_deadline_rules_and_action_types_and_shows_a_change_at_once(erik):
+    from app.actions.types import add_action_type
+    from app.auth.models import User
+    from app.cases.deadlines.services import DEFAULTS, update_deadlines
+    case = file_case()
+    path = f"/arenden/{case.reference}"
+    assert erik.get(path).status_code == 200
+    with statements() as seen:
+        page = erik.get(path)
+    assert page.status_code == 200
+    text = "\n".join(seen)
+    assert not any("FROM deadline_settings" in s for s in seen), text
+    assert not any("FROM action_types" in s for s in seen), text
+    html = page.get_data(as_text=True)
+    assert "frist: 30 kalenderdagar" in html and "Nyckelrutin i boendet" not in html
+    admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+    add_action_type(admin, "Nyckelrutin i boendet")
+    update_deadlines(admin, {key: ((21, "days") if key == ("deviation", "handling") else (r.amount, r.unit))
+                             for key, r in DEFAULTS.items()})
+    html = erik.get(path).get_data(as_text=True)
+    assert "Nyckelrutin i boendet" in html
+    assert "frist: 21 kalenderdagar" in html and "frist: 30 kalenderdagar" not in html
