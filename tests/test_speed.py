@@ -268,3 +268,32 @@ def test_case_page_keeps_deadline_rules_and_action_types_and_shows_a_change_at_o
     html = erik.get(path).get_data(as_text=True)
     assert "Nyckelrutin i boendet" in html
     assert "frist: 21 kalenderdagar" in html and "frist: 30 kalenderdagar" not in html
+
+
+# --- mail: with a worker configured, a request only queues -------------------------------------
+
+def test_with_a_mail_worker_a_filing_only_queues_its_notices(app, login_as, monkeypatch):
+    from app import mailer
+    from app.mailer import OutgoingMail
+    from tests.intake.conftest import post_report, valid_form
+    anna = login_as("anna")
+    assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "worker")
+    unsent = db.select(db.func.count()).select_from(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
+    assert db.session.scalar(unsent) == 0
+    with statements() as seen:
+        assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    text = "\n".join(seen)
+    assert not any(s.startswith("UPDATE outgoing_mail") for s in seen), text
+    waiting = db.session.scalar(unsent)
+    assert waiting >= 1
+    # The worker's pass sends them.
+    assert mailer.run_worker(once=True) == (waiting, 0)
+    assert db.session.scalar(unsent) == 0
+
+
+def test_mail_delivery_is_request_or_worker():
+    from app.config import ConfigError, finish
+    with pytest.raises(ConfigError, match="MAIL_DELIVERY"):
+        finish({"INACTIVITY_MINUTES": 30, "SQLALCHEMY_DATABASE_URI": "sqlite://", "VARNA_ENV": "development",
+                "MAIL_DELIVERY": "cron"})
