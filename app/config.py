@@ -85,6 +85,10 @@ def defaults(instance_path: str) -> dict:
         "MAIL_USERNAME": None,
         "MAIL_PASSWORD": None,
         "MAIL_DEFAULT_SENDER": "varna@localhost",
+        # Who delivers queued mail: "request" (the default) sends it from the request's process
+        # right after the commit, with `flask mail retry` from cron for what failed; "worker":
+        # `flask mail worker` runs (on one server or more) and a request only queues.
+        "MAIL_DELIVERY": "request",
         "OUTBOX_DIR": os.path.join(instance_path, "outbox"),
         "BASE_URL": "http://127.0.0.1:5000",
         "BABEL_DEFAULT_LOCALE": "sv",
@@ -121,7 +125,7 @@ def defaults(instance_path: str) -> dict:
 _ENV_STRINGS = ["SECRET_KEY", "AUDIT_KEY", "MAIL_TRANSPORT", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD",
                 "MAIL_DEFAULT_SENDER", "BASE_URL", "VARNA_ENV", "TWO_FACTOR_KEY", "TWO_FACTOR_ISSUER",
                 "ATTACHMENT_STORAGE", "ATTACHMENT_DIR", "LOG_FORMAT", "OUTBOX_DIR", "ACCESSIBILITY_CONTACT",
-                "DATA_PROTECTION_CONTACT"]
+                "DATA_PROTECTION_CONTACT", "MAIL_DELIVERY"]
 _ENV_INTS = ["TRUSTED_PROXIES", "MAIL_PORT", "INACTIVITY_MINUTES", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES",
              "LOGIN_LOCK_MINUTES", "PUBLIC_RATE_LIMIT_PER_HOUR", "PUBLIC_LOOKUP_LIMIT_PER_HOUR",
              "ACTION_FOLLOW_UP_DAYS", "IVO_REMINDER_DAYS", "REPORT_DRAFT_DAYS"]
@@ -215,6 +219,8 @@ def finish(config) -> None:
         raise ConfigError("LOG_FORMAT must be \"json\" or \"text\".")
     if config.get("ATTACHMENT_STORAGE", "folder") not in ("folder", "database"):
         raise ConfigError("ATTACHMENT_STORAGE must be \"folder\" or \"database\".")
+    if config.get("MAIL_DELIVERY", "request") not in ("request", "worker"):
+        raise ConfigError("MAIL_DELIVERY must be \"request\" or \"worker\".")
     if config["VARNA_ENV"] == "production":
         _harden_production(config)
 

@@ -18,7 +18,10 @@ session's after-commit hook (registered by `init_app` in create_app) delivers it
 a session of its own. No service delivers by hand. A rolled-back transaction sends
 nothing. `deliver="after_response"` defers it until the response has gone out (the
 unlock mail: answering must not be slower for a name that is an account);
-`deliver="by_worker"` leaves it to `flask mail worker` / `flask mail retry`.
+`deliver="by_worker"` leaves it to `flask mail worker` / `flask mail retry`. With
+MAIL_DELIVERY = "worker" (a `flask mail worker` runs) every message is left to the worker:
+the request only queues it, and the commits of claiming, sending and recording the result
+are not part of the request (a filing's two notices were two commits more than the filing's).
 """
 
 import logging
@@ -84,7 +87,7 @@ def queue_email(recipients: list[str], subject: str, body: str, *,
         return None
     message = OutgoingMail(recipients=", ".join(addresses), subject=subject, body=body)
     db.session.add(message)
-    if deliver != "by_worker":
+    if deliver != "by_worker" and current_app.config.get("MAIL_DELIVERY", "request") != "worker":
         db.session.info.setdefault(_QUEUED, []).append((message, deliver))
     return message
 

@@ -29,9 +29,10 @@ sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 
-def make_app(url: str, folder: str):
+def make_app(url: str, folder: str, mail_delivery: str = "request"):
     from http_benchmark import server_env
     os.environ.update(server_env(url, folder))
+    os.environ["MAIL_DELIVERY"] = mail_delivery
     os.environ["LOG_FORMAT"] = "json"
     from app import create_app
     app = create_app()
@@ -64,6 +65,9 @@ def main() -> int:
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--profile", help="a page to profile with cProfile (after the measurement)")
     parser.add_argument("--sort", default="tottime")
+    parser.add_argument("--mail-delivery", default="request", choices=("request", "worker"),
+                        help="MAIL_DELIVERY: with worker, a filing's mail is left to `flask mail worker` "
+                             "(not counted here)")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="varna-cpu-")
 
@@ -71,7 +75,7 @@ def main() -> int:
     from sqlalchemy import event, select
 
     from app.extensions import db
-    app = make_app(args.db, folder)
+    app = make_app(args.db, folder, args.mail_delivery)
     with app.app_context():
         from app.cases.models import Case
         from app.org.models import Unit

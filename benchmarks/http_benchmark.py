@@ -375,9 +375,20 @@ def server_env(url: str, folder: str) -> dict:
     return env
 
 
+def start_mail_worker(env: dict, log: str) -> subprocess.Popen:
+    """`flask mail worker` beside gunicorn, as docs/deployment.md runs it (MAIL_DELIVERY=worker)."""
+    return subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "wsgi", "mail",
+                             "worker", "--interval", "2"], cwd=ROOT, env=env, stdout=open(log, "a"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
 def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | None) -> dict[str, Result]:
-    server = Server("wsgi:app", server_env(url, args.dir), args.workers, ROOT,
-                    os.path.join(args.dir, "gunicorn.log"))
+    env = server_env(url, args.dir)
+    env["MAIL_DELIVERY"] = args.mail_delivery
+    server = Server("wsgi:app", env, args.workers, ROOT, os.path.join(args.dir, "gunicorn.log"))
+    worker = start_mail_worker(env, os.path.join(args.dir, "mail-worker.log")) \
+        if args.mail_delivery == "worker" else None
+    mail_pids = [worker.pid] if worker else []
     base = f"http://127.0.0.1:{server.port}"
     pages = [p for p in pages_for(reference) if p.name in args.pages]
     results = {p.name: Result() for p in pages}
@@ -390,7 +401,8 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
                 cookie, form = sessions.get(page.user, (None, None))
                 before = count_cases(url, args.dir) if page.post else 0
                 sample = run_wrk(base + page.path, args.seconds, args.connections, cookie=cookie,
-                                 body=form if page.post else None, cpu_pids=server.pids(), db_pids=db_pids)
+                                 body=form if page.post else None, cpu_pids=server.pids() + mail_pids,
+                                 db_pids=db_pids)
                 drain(server.port)
                 result = results[page.name]
                 if page.post:
@@ -405,6 +417,9 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
                       f"CPU {sample.cpu_ms:5.1f}+{sample.db_cpu_ms:.1f} ms  bad {sample.bad}", flush=True)
     finally:
         server.stop()
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
     return results
 
 
@@ -436,6 +451,9 @@ def main() -> int:
     parser.add_argument("--postgresql-url", help="a server of yours (postgresql+psycopg://user@host:port); "
                                                  "default: one of the benchmark's own under --dir")
     parser.add_argument("--postgresql-port", type=int, default=54410)
+    parser.add_argument("--mail-delivery", default="worker", choices=("worker", "request"),
+                        help="MAIL_DELIVERY of the served app; worker: a `flask mail worker` runs beside it "
+                             "(its CPU counted with the application's)")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
     args.pages = set(args.pages.split(","))

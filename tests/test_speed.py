@@ -91,6 +91,7 @@ def _colleague(name: str) -> None:
 def test_case_page_statements_do_not_grow_with_the_colleagues(erik):
     case = file_case()
     path = f"/arenden/{case.reference}"
+    assert erik.get(path).status_code == 200  # the rules and action types kept in the process are read
     with statements() as before:
         assert erik.get(path).status_code == 200
     for n in range(5):
@@ -195,3 +196,104 @@ def test_a_filing_takes_its_number_claims_its_mail_and_redirects_without_reading
     # The redirect needs the reference only: the case and the person are not read again.
     inserted = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO cases"))
     assert not any(s.startswith(("SELECT cases.", "SELECT users.")) for s in seen[inserted:]), text
+
+
+# --- free-text search: the matches from the index first, then the page --------------------------
+
+def _search_page(client, query: str, status: str = "all") -> tuple[list[str], str]:
+    response = client.get(f"/arenden?q={query}&status={status}")
+    counts = re.search(r'class="status-counts".*?</nav>', response.get_data(as_text=True), re.S).group(0)
+    return references(response), re.sub(r"\s+", " ", counts)
+
+
+def test_a_search_reads_its_matches_once_and_pages_them_by_id(erik):
+    mine = [file_case(summary=f"Fallolycka i badrummet {n}") for n in range(3)]
+    file_case(summary="Fallolycka på HVB", unit_name="HVB Solrosen")  # not erik's
+    file_case(summary="Uteblivet besök")
+    expected = [c.reference for c in reversed(mine)]
+    with statements() as seen:
+        found, _ = _search_page(erik, "fallolycka")
+    assert found == expected
+    text = "\n".join(seen)
+    # The index is asked once, for at most FEW + 1 ids; the page and the counts look those up by
+    # id, one statement each, instead of a lookup in the index per unit and per status.
+    probes = [s for s in seen if "cases_search MATCH" in s or "to_tsvector" in s]
+    assert len(probes) == 1 and "LIMIT" in probes[0], text
+    page = next(s for s in seen if s.startswith("SELECT cases.id, cases.received_at"))
+    assert "UNION" not in page and "cases.id IN" in page, page
+    assert sum(s.startswith("SELECT cases.status, count(*)") for s in seen) == 1, text
+
+
+@pytest.mark.parametrize("status", ["all", "open"])
+def test_a_text_found_in_many_cases_finds_what_a_rare_one_does(erik, monkeypatch, status):
+    """Past search.FEW matches the queue walks its ranges and checks each case instead: the
+    same page, the same counts, and still only the person's own cases."""
+    from app.cases.queue import search
+    for n in range(4):
+        file_case(summary=f"Fallolycka i badrummet {n}")
+    file_case(summary="Fallolycka på HVB", unit_name="HVB Solrosen")
+    closed = file_case(summary="Fallolycka förra året")
+    closed.status = "closed"
+    db.session.commit()
+    few = _search_page(erik, "fallolycka", status)
+    monkeypatch.setattr(search, "FEW", 2)
+    queue._STATEMENTS.clear()
+    many = _search_page(erik, "fallolycka", status)
+    assert many == few
+    assert len(few[0]) == (5 if status == "all" else 4)
+    assert _search_page(erik, "vattenkokare", status)[0] == []
+
+
+# --- the case page: deadline rules and action types kept in the process --------------------------
+
+def test_case_page_keeps_deadline_rules_and_action_types_and_shows_a_change_at_once(erik):
+    from app.actions.types import add_action_type
+    from app.auth.models import User
+    from app.cases.deadlines.services import DEFAULTS, update_deadlines
+    case = file_case()
+    path = f"/arenden/{case.reference}"
+    assert erik.get(path).status_code == 200
+    with statements() as seen:
+        page = erik.get(path)
+    assert page.status_code == 200
+    text = "\n".join(seen)
+    assert not any("FROM deadline_settings" in s for s in seen), text
+    assert not any("FROM action_types" in s for s in seen), text
+    html = page.get_data(as_text=True)
+    assert "frist: 30 kalenderdagar" in html and "Nyckelrutin i boendet" not in html
+    admin = db.session.scalar(db.select(User).where(User.username == "admin"))
+    add_action_type(admin, "Nyckelrutin i boendet")
+    update_deadlines(admin, {key: ((21, "days") if key == ("deviation", "handling") else (r.amount, r.unit))
+                             for key, r in DEFAULTS.items()})
+    html = erik.get(path).get_data(as_text=True)
+    assert "Nyckelrutin i boendet" in html
+    assert "frist: 21 kalenderdagar" in html and "frist: 30 kalenderdagar" not in html
+
+
+# --- mail: with a worker configured, a request only queues -------------------------------------
+
+def test_with_a_mail_worker_a_filing_only_queues_its_notices(app, login_as, monkeypatch):
+    from app import mailer
+    from app.mailer import OutgoingMail
+    from tests.intake.conftest import post_report, valid_form
+    anna = login_as("anna")
+    assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "worker")
+    unsent = db.select(db.func.count()).select_from(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
+    assert db.session.scalar(unsent) == 0
+    with statements() as seen:
+        assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
+    text = "\n".join(seen)
+    assert not any(s.startswith("UPDATE outgoing_mail") for s in seen), text
+    waiting = db.session.scalar(unsent)
+    assert waiting >= 1
+    # The worker's pass sends them.
+    assert mailer.run_worker(once=True) == (waiting, 0)
+    assert db.session.scalar(unsent) == 0
+
+
+def test_mail_delivery_is_request_or_worker():
+    from app.config import ConfigError, finish
+    with pytest.raises(ConfigError, match="MAIL_DELIVERY"):
+        finish({"INACTIVITY_MINUTES": 30, "SQLALCHEMY_DATABASE_URI": "sqlite://", "VARNA_ENV": "development",
+                "MAIL_DELIVERY": "cron"})

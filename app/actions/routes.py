@@ -65,7 +65,7 @@ def case_panel(user, case: Case, _moves, _args) -> dict:
 def _add_form(case: Case, form: ActionForm | None = None) -> ActionForm:
     # Prefixed: the panel sits on the case page beside the case's own forms, and ids must not clash.
     form = form or ActionForm(formdata=None, prefix=ADD_PREFIX)
-    form.set_choices(types.action_types(), services.responsible_candidates(case))
+    form.set_choices(types.offered_action_types(), services.responsible_candidates(case))
     return form
 
 

@@ -1,5 +1,7 @@
 """The admin-edited list of action types (new routine, training, ...)."""
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
@@ -8,6 +10,7 @@ from app.actions.models import DEFAULT_ACTION_TYPES, ActionType
 from app.auth.permissions import Action, ensure
 from app.commands import Refused
 from app.extensions import db
+from app.process_cache import ProcessCache
 
 
 class ActionTypeError(Refused):
@@ -20,6 +23,21 @@ def action_types(*, include_inactive: bool = False) -> list[ActionType]:
     if not include_inactive:
         query = query.where(ActionType.active)
     return list(db.session.scalars(query.order_by(ActionType.position, ActionType.name)))
+
+
+@dataclass(frozen=True)
+class TypeChoice:
+    id: int
+    name: str
+
+
+# The active types as the case page's "add an action" form offers them, kept in the process
+# (app/process_cache.py): read on every case view before. add_action checks the type sent.
+_OFFERED = ProcessCache(("action_types",), lambda: tuple(TypeChoice(t.id, t.name) for t in action_types()))
+
+
+def offered_action_types() -> tuple[TypeChoice, ...]:
+    return _OFFERED.get()
 
 
 def _clean(name: str, exclude_id: int | None = None) -> str:

@@ -42,6 +42,7 @@ from app.clock import local_moment, moment_on, to_local, utcnow
 from app.commands import CaseWorkError, Refused
 from app.extensions import db
 from app.facts import STEP_FACTS, acknowledgement_needed
+from app.process_cache import ProcessCache
 from app.workflow import Kind, Status
 
 # --- the steps and their defaults (issue 4) -----------------------------------------------
@@ -155,6 +156,16 @@ def rules(session=None) -> dict[tuple[str, str], Rule]:
 def fixed_due_on(kind: str, step: str, start: datetime) -> date:
     """The last day of a FIXED step that started at `start` (the desk and the digest show it)."""
     return due_on(to_local(start).date(), FIXED[(kind, step)], fixed=True)
+
+
+# The rules as the case page shows them, kept in the process (app/process_cache.py): read on
+# every case view before. Only for showing: what is stored (next_deadline_at) is computed
+# from rules() read in the writing transaction.
+_SHOWN_RULES = ProcessCache(("deadline_settings",), lambda: rules())
+
+
+def shown_rules() -> dict[tuple[str, str], Rule]:
+    return dict(_SHOWN_RULES.get())
 
 
 # --- a case's deadlines -------------------------------------------------------------------

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from app import commands
 from app.auth.permissions import Action, can
 from app.cases import journal
-from app.cases.deadlines.services import StepDeadline, step_deadlines
+from app.cases.deadlines.services import StepDeadline, shown_rules, step_deadlines
 from app.cases.investigation.forms import risk_band
 from app.cases.models import (
     CAUSE_AREAS,
@@ -109,7 +109,7 @@ def view_record(actor, case: Case, moves: list[str], *, with_suggestions: bool =
         risk_label=risk_band(risk.score) if risk else "", links=links,
         suggestions=similar_cases(actor, case, exclude={link.case.id for link in links})
         if can_link and with_suggestions else [], suggestions_asked=with_suggestions,
-        deadlines=step_deadlines(case), origin=case.origin_case,
+        deadlines=step_deadlines(case, shown_rules()), origin=case.origin_case,
         handed_to=list(db.session.scalars(select(Case).where(Case.origin_case_id == case.id).order_by(Case.id))),
         moves={m for m in moves if m in RECORD_MOVES or m in ("hand_over_to_deviation", "escalate_to_lex_sarah")},
         can_acknowledge="acknowledge" in moves)

@@ -11,12 +11,17 @@ PostgreSQL: a GIN index on `to_tsvector('swedish', summary || ' ' || description
 and the client name, which answer `ILIKE '%…%'` fragments. Indexes are kept current by
 PostgreSQL itself.
 
+A search asks the index first for at most FEW + 1 matching ids (find): when they are few,
+the queue looks them up by id, sorts and counts only those; when there are more, the text
+is common and the queue's walk in order checks each case and finds a page early.
+
 The same DDL is run by migrations/versions/0018_search.py (real databases) and by the
 listeners below (create_all: the test suite). A query of punctuation only ("%", "_") has no
 words to look up and falls back to a substring match, as before.
 """
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import DDL, event, literal_column, or_, select, text
 
@@ -84,36 +89,77 @@ def _pg_tsquery(text_: str) -> str | None:
     return " & ".join(f"'{w}':*" for w in words) or None
 
 
-def text_condition(text_: str):
-    """SQL: the case matches the free text. None when the text has no word at all; the caller
-    then matches it as a substring."""
+# At most this many matches are read from the index as ids (one small read) and then looked
+# up by id: the page sorts and counts only those. A text found in more cases than this is
+# common, so walking the queue in order finds a page of matches early (see find).
+FEW = 2000
+
+
+@dataclass(frozen=True)
+class Found:
+    """The cases a free text matches: `ids` when they are few (at most FEW), else None and
+    `condition` checks each walked case (the queue then walks its index ranges in order)."""
+
+    condition: object
+    ids: tuple[int, ...] | None
+
+
+def find(text_: str) -> Found | None:
+    """The cases the free text matches, limited early: first at most FEW + 1 ids from the
+    search index. None when the text has no word at all; the caller then matches it as a
+    substring.
+
+    Before, the match was a subquery in every index range of the queue's walk: with nothing
+    found, each range read every case of its unit (SQLite) or the whole match was
+    materialized and its every row rechecked (PostgreSQL: seconds for a common word)."""
     from app.extensions import db
     dialect = db.engine.dialect.name
     if dialect == "sqlite":
         match = _sqlite_match(text_)
         if match is None:
             return None
+        ids = tuple(db.session.scalars(
+            text("SELECT rowid FROM cases_search WHERE cases_search MATCH :search_match LIMIT :few"),
+            {"search_match": match, "few": FEW + 1}))
+        if len(ids) <= FEW:
+            return Found(Case.id.in_(ids), ids)
         matching = select(literal_column("rowid")).select_from(text(SQLITE_TABLE)).where(
             text(f"{SQLITE_TABLE} MATCH :search_match").bindparams(search_match=match))
-        return Case.id.in_(matching)
+        return Found(Case.id.in_(matching), None)
     if dialect == "postgresql":
-        query = _pg_tsquery(text_)
-        conditions = []
-        if query is not None:
-            conditions.append(text(f"{PG_QUERY_DOCUMENT} @@ to_tsquery('swedish', :search_query)")
-                              .bindparams(search_query=query))
-        if len(text_) >= MIN_FRAGMENT:
-            # ILIKE, not lower(...) LIKE: that is what the trigram indexes answer.
-            pattern = "%" + re.sub(r"([/%_])", r"/\1", text_) + "%"
-            conditions += [Case.reference.ilike(pattern, escape="/"), Case.client_name.ilike(pattern, escape="/")]
-        if not conditions:
+        indexed = _pg_conditions(text_, indexed=True)
+        if indexed is None:
             return None
-        # Found first, from the indexes, then narrowed to the queue's scope and page: left
-        # to itself the planner walks each unit's cases in order and computes the document
-        # of every row (seconds at a million cases when nothing matches).
-        found = select(Case.id.label("id")).where(or_(*conditions)).cte("search_found").prefix_with("MATERIALIZED")
-        return Case.id.in_(select(found.c.id))
+        ids = tuple(db.session.scalars(select(Case.id).where(indexed).limit(FEW + 1)))
+        if len(ids) <= FEW:
+            return Found(Case.id.in_(ids), ids)
+        # Many matches: checked row by row on the walk, which finds a page early. Written so
+        # that no index answers it (`|| ''`): from the indexes the planner would read every
+        # match and recompute each one's document (a prefix match is rechecked row by row).
+        return Found(_pg_conditions(text_, indexed=False), None)
     return None
+
+
+def text_condition(text_: str):
+    """SQL: the case matches the free text. None when the text has no word at all."""
+    found = find(text_)
+    return None if found is None else found.condition
+
+
+def _pg_conditions(text_: str, *, indexed: bool):
+    query = _pg_tsquery(text_)
+    document = PG_QUERY_DOCUMENT if indexed else PG_QUERY_DOCUMENT[:-1] + " || '')"
+    conditions = []
+    if query is not None:
+        conditions.append(text(f"{document} @@ to_tsquery('swedish', :search_query)")
+                          .bindparams(search_query=query))
+    if len(text_) >= MIN_FRAGMENT:
+        # ILIKE, not lower(...) LIKE: that is what the trigram indexes answer.
+        pattern = "%" + re.sub(r"([/%_])", r"/\1", text_) + "%"
+        reference, client = (Case.reference, Case.client_name) if indexed else \
+            (Case.reference.concat(""), Case.client_name.concat(""))
+        conditions += [reference.ilike(pattern, escape="/"), client.ilike(pattern, escape="/")]
+    return or_(*conditions) if conditions else None
 
 
 def _register() -> None:

@@ -164,13 +164,25 @@ def _sort_key(sort: str):
 
 # --- filters ------------------------------------------------------------------------------
 
+_UNREAD = object()  # unit_filter_ids() or search_found() not called yet
+
+
+def search_found(filters: QueueFilters):
+    """The free text looked up in the search index (search.find), once per page; None when
+    there is no free text to look up (none, a reference, or no word at all)."""
+    text = filters.q.strip()
+    if not text or REFERENCE.match(text):
+        return None
+    return search.find(text)
+
+
 def _local_year_bounds(year: int) -> tuple[datetime, datetime]:
     """The UTC instants where the Swedish calendar year starts and ends: an index range."""
     return local_moment(date(year, 1, 1)), local_moment(date(year + 1, 1, 1))
 
 
 def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status: bool = True,
-                      walk: bool = False, count: bool = False) -> list:
+                      walk: bool = False, count: bool = False, found=_UNREAD) -> list:
     """Every filter but the scope and the unit, which decide the index ranges (see _branches).
 
     `walk`: for the page's walk per status. The kind and the handler are then read from the
@@ -178,7 +190,8 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
     that the planner does not pick an index that finds them but then has to sort every
     match: `kind || ''` and `assigned_to_id + 0` are the same values, but no index column
     (SQLite and PostgreSQL alike). SQLite plans without statistics, so this is how it is told.
-    `count`: the same for the deadline, so that counting stays within the person's units."""
+    `count`: the same for the deadline, so that counting stays within the person's units.
+    `found`: search_found(filters), when the caller has looked the free text up already."""
     conditions = []
     kind = Case.kind.concat("") if walk else Case.kind
     handler = (Case.assigned_to_id + 0) if walk else Case.assigned_to_id
@@ -209,13 +222,15 @@ def filter_conditions(user, filters: QueueFilters, now: datetime, *, with_status
         else:
             # From the search index (app.cases.queue.search): words of the summary, description and
             # client name, and fragments of the reference.
-            found = search.text_condition(text)
+            if found is _UNREAD:
+                found = search.find(text)
             if found is None:
                 # No word at all ("%"): a substring of the reference or summary, read row by row.
                 # SQLite folds only A–Z in LIKE; "Åsa" finds "Åsa" but not "åsa" there (PostgreSQL finds both).
-                found = or_(Case.reference.icontains(text, autoescape=True),
-                            Case.summary.icontains(text, autoescape=True))
-            conditions.append(found)
+                conditions.append(or_(Case.reference.icontains(text, autoescape=True),
+                                      Case.summary.icontains(text, autoescape=True)))
+            else:
+                conditions.append(found.condition)
     return conditions
 
 
@@ -285,7 +300,6 @@ def _beyond(cursor: tuple[datetime, int], descending: bool, column=Case.received
 
 # --- the page -----------------------------------------------------------------------------
 
-_UNREAD = object()  # unit_filter_ids() not called yet
 
 # Built statements, by everything they are built from. A queue statement is a union of a
 # dozen selects with IN lists; building it and computing its cache key (SQLAlchemy's key to
@@ -315,8 +329,14 @@ def _key(user, filters: QueueFilters, scope: Scope, chosen, *rest):
     return (db.engine.dialect.name, filters, scope, chosen, user.id if filters.assigned == "me" else None, *rest)
 
 
+def _kept(filters: QueueFilters) -> bool:
+    """Whether the statement may be kept: not with the overdue filter (the moment) or a free
+    text (the ids found in the index are part of the statement)."""
+    return not filters.overdue and not filters.q.strip()
+
+
 def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | None = None,
-                  chosen=_UNREAD) -> dict[str, int]:
+                  chosen=_UNREAD, found=_UNREAD) -> dict[str, int]:
     """Cases per open status under the current filters (but any status), in one statement.
 
     Closed cases are not counted: over the years they become nearly all of the
@@ -324,21 +344,30 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
     per status (UNION ALL) rather than a GROUP BY over all of them: with one status at a
     time the database counts within the person's units on (unit_id, status, ...), in the
     index alone, instead of every open case of the administration.
+
+    With a free text, one GROUP BY over the matches instead: the few ids found are looked up
+    once, not once per status, and a common text is checked once per open case.
     """
     scope = scope or scope_for(user)
     if chosen is _UNREAD:
         chosen = unit_filter_ids(filters)
+    if found is _UNREAD:
+        found = search_found(filters)
 
     def build():
         conditions = [scope_condition(user, scope),
-                      *filter_conditions(user, filters, now, with_status=False, walk=True, count=True)]
+                      *filter_conditions(user, filters, now, with_status=False, walk=True, count=True,
+                                         found=found)]
         if chosen is not None:
             conditions.append(Case.unit_id.in_(chosen))
+        if found is not None:
+            return select(Case.status, func.count()).where(Case.status.in_(OPEN_STATUSES), *conditions) \
+                .group_by(Case.status)
         parts = [select(literal(status, String).label("status"), func.count().label("n"))
                  .where(Case.status == status, *conditions) for status in OPEN_STATUSES]
         return union_all(*parts)
 
-    key = None if filters.overdue else ("counts", *_key(user, filters, scope, chosen))
+    key = ("counts", *_key(user, filters, scope, chosen)) if _kept(filters) else None
     return {status: n for status, n in db.session.execute(_cached(key, build)) if n}
 
 
@@ -347,15 +376,23 @@ MAX_BRANCHES = 400
 
 
 def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | None, descending: bool,
-               limit: int, now: datetime, scope: Scope | None = None, chosen=_UNREAD):
+               limit: int, now: datetime, scope: Scope | None = None, chosen=_UNREAD, found=_UNREAD):
     """(id, sort value) of one page, in order: each branch's first `limit` rows past the
-    cursor, merged and cut to `limit`. Costs the same on page 1 and page 10,000."""
+    cursor, merged and cut to `limit`. Costs the same on page 1 and page 10,000.
+
+    A free text found in few cases (search.find: their ids) is one statement that looks
+    them up by id and sorts them, whatever the scope; so is a common one on SQLite (its
+    matches are read from the index once, not once per branch). On PostgreSQL a common
+    text keeps the walk per branch, checking each walked case, which finds a page early."""
     scope = scope or scope_for(user)
+    if found is _UNREAD:
+        found = search_found(filters)
+    from_ids = found is not None and (found.ids is not None or db.engine.dialect.name == "sqlite")
     statuses = _statuses(filters)
     # Only a walk over the whole table (no unit, no status split) may pick the kind's own
     # index; every other walk must keep to its unit or status range (see filter_conditions).
     per_range = statuses is not None or scope.unit_ids is not None or filters.unit_id is not None
-    common = filter_conditions(user, filters, now, with_status=statuses is None, walk=per_range)
+    common = filter_conditions(user, filters, now, with_status=statuses is None, walk=per_range, found=found)
     if not scope.with_bypass:
         common.append(Case.bypass_manager.is_(False))
     if scope.concerned_user_id is not None:
@@ -372,7 +409,7 @@ def page_query(user, filters: QueueFilters, *, cursor: tuple[datetime, int] | No
     branches = _branches(scope, unit_filter_ids(filters) if chosen is _UNREAD else chosen, statuses)
     if not branches:
         return select(Case.id, column).where(false())
-    if len(branches) == 1 or len(branches) > MAX_BRANCHES:
+    if len(branches) == 1 or len(branches) > MAX_BRANCHES or from_ids:
         return ordered(select(Case.id, column).where(or_(*branches), *common), column, Case.id).limit(limit)
     parts = []
     for branch in branches:
@@ -392,6 +429,7 @@ def queue_page(user, filters: QueueFilters, *, after: str | None = None, before:
     now = now or utcnow()
     scope = scope or scope_for(user, units)
     chosen = unit_filter_ids(filters, units)
+    found = search_found(filters)
     _, descending = _sort_key(filters.sort)
     after_at, before_at = decode_cursor(after), decode_cursor(before)
     backwards = before_at is not None and after_at is None
@@ -401,16 +439,16 @@ def queue_page(user, filters: QueueFilters, *, after: str | None = None, before:
 
     def build():
         return page_query(user, filters, cursor=cursor, descending=direction, limit=per_page + 1, now=now,
-                          scope=scope, chosen=chosen)
+                          scope=scope, chosen=chosen, found=found)
 
-    key = None if cursor is not None or filters.overdue else \
+    key = None if cursor is not None or not _kept(filters) else \
         ("page", *_key(user, filters, scope, chosen, direction, per_page))
     rows = db.session.execute(_cached(key, build)).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
         rows.reverse()
-    page = QueuePage(ids=[row[0] for row in rows], counts=status_counts(user, filters, now, scope, chosen))
+    page = QueuePage(ids=[row[0] for row in rows], counts=status_counts(user, filters, now, scope, chosen, found))
     if rows:
         has_next = more if not backwards else True
         has_previous = (after_at is not None) if not backwards else more
