@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.auth.permissions import Action, can
 from app.cases.models import Case, JournalEvent
@@ -36,5 +37,7 @@ def unknown_linked_case_ids(actor, case: Case) -> set[int]:
     ids.discard(None)
     if not ids:
         return set()
-    return {other.id for other in db.session.scalars(select(Case).where(Case.id.in_(ids)))
-            if not can(actor, Action.KNOW_OF_CASE, other)}
+    # The staff each case concerns are an input of the permission function (jäv): joined in, so
+    # the cases are still one statement however many the journal names.
+    found = db.session.scalars(select(Case).where(Case.id.in_(ids)).options(joinedload(Case.concerned))).unique()
+    return {other.id for other in found if not can(actor, Action.KNOW_OF_CASE, other)}
