@@ -210,7 +210,9 @@ def facts_rows(case: Case) -> list[tuple[str, str]]:
     department = unit.parent if unit.depth > 1 else None
     ivo = case.lex_sarah_ivo
     rows = [(_("Nämnd"), provider.board_name if provider else ""),
-            (_("Nämndens diarienummer"), case.reference),
+            # The registry's number is the notification's field; Värna's own reference is not it.
+            (_("Nämndens diarienummer"), ivo.board_reference if ivo is not None else ""),
+            (_("Ärendenummer i Värna"), case.reference),
             (_("Verksamhet"), " – ".join(u.name for u in (department, unit) if u is not None)),
             (_("Händelsen inträffade"), _day(case.occurred_on)),
             (_("Rapporten togs emot"), _day(to_local(case.received_at).date())),

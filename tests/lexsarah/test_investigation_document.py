@@ -117,6 +117,17 @@ def test_the_html_document_has_the_same_parts(case, login_as):
         assert text in page, text
 
 
+def test_the_head_names_the_naemnds_diarienummer_and_vaernas_reference_apart(case, login_as):
+    """The nämnd's diarienummer is the one its registry gave (the notification's field), not Värna's reference."""
+    client = login_as("sara")
+    before = client.get(f"/lex-sarah/{case.reference}/utredning-dokument").get_data(as_text=True)
+    assert "Ärendenummer i Värna" in before and case.reference in before
+    draft(case)
+    page = client.get(f"/lex-sarah/{case.reference}/utredning-dokument").get_data(as_text=True)
+    assert "SN 2026/0142" in page
+    assert "SN 2026/0142" in _pdf_text(client.get(f"/lex-sarah/{case.reference}/utredning.pdf").data)
+
+
 # --- frozen when sent ---------------------------------------------------------------------
 
 def test_recording_the_investigation_as_sent_freezes_it_and_later_changes_do_not_touch_it(case, login_as):
