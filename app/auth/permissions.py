@@ -226,8 +226,9 @@ def can(user, action: Action, case=None) -> bool:
         return case.kind == Kind.LEX_SARAH and user.role == OFFICER and not _disqualified(user, case)
     if action is Action.REOPEN_CASE:
         # The lex Sarah officer answers for every case towards the nämnd and reopens one when new facts
-        # come in. Admins read cases for the data but never work them, and reopening is working one.
-        return user.role == OFFICER
+        # come in. Admins read cases for the data but never work them, and reopening is working one,
+        # so jäv applies as to any handling.
+        return user.role == OFFICER and not _disqualified(user, case)
     return False  # pragma: no cover - every case action is handled above
 
 

@@ -155,6 +155,14 @@ def test_jav_the_reporter_and_the_disqualified_never_handle_the_case(user):
     assert can(user, Action.WORK_CASE, FakeCase(kind="lex_sarah", disqualified_user_ids=frozenset({999})))
 
 
+def test_jav_an_officer_does_not_reopen_a_case_they_filed_or_are_disqualified_on():
+    """Reopening is working the case: the officer who filed it, or declared themselves disqualified
+    on it, leaves it to another officer, as for every other handling."""
+    assert can(OFFICER, Action.REOPEN_CASE, FakeCase())
+    for case in (FakeCase(reporter_id=OFFICER.id), FakeCase(disqualified_user_ids=frozenset({OFFICER.id}))):
+        assert not can(OFFICER, Action.REOPEN_CASE, case)
+
+
 @pytest.mark.parametrize("user", [INVESTIGATOR_UNIT, OFFICER])
 def test_jav_the_registrar_is_not_the_reporter(user):
     """Who wrote down a report made to them (a complaint by phone) handles it like anyone of their
