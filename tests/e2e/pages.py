@@ -232,6 +232,13 @@ class Person:
         focus = self.assert_focus_visible()
         assert focus["id"] == field_id, f"Tab from {self.page.url} went to {focus}, not #{field_id}"
 
+    def assert_tab_passes(self, *texts: str) -> None:
+        """Pressing Tab goes, one press each, to the controls with these texts, with the focus shown."""
+        for text in texts:
+            self.page.keyboard.press("Tab")
+            focus = self.assert_focus_visible()
+            assert focus["text"] == text, f"Tab from {self.page.url} went to {focus}, not {text!r}"
+
     def assert_error_announced(self, selector: str, message: str | re.Pattern | None = None) -> str:
         """The control is tied to its error message (aria-describedby), the way a screen reader reads it."""
         described = self.page.evaluate("""(selector) => {
@@ -726,7 +733,10 @@ class Officer(Investigator):
         of investigations due, recorded today on the notification page."""
         self.officer_follows_desk("Utredningar som ska skickas till IVO", reference, "Registrera",
                                   shot="investigation-due")
-        self.assert_tab_reaches("inv-sent_on")  # the desk's link leads to this part of the page
+        # The desk's link leads to this part of the page. Since the investigation document landed, its two
+        # links (to review it before it is sent) come first in the section, then the date to record.
+        self.assert_tab_passes("som webbsida", "som PDF")
+        self.assert_tab_reaches("inv-sent_on")
         section = self.main.get_by_role("region", name="Utredningen till IVO")
         expect(section).to_contain_text("Utredningen ska komma in till IVO senast")
         # The investigation document landed: "Utredning enligt lex Sarah" is reviewed here as a preview
@@ -777,8 +787,13 @@ class Officer(Investigator):
     def officer_records_supplement_reply(self, reference: str) -> None:
         """The supplement sent to IVO: from the desk's list of supplements IVO asked for."""
         self.officer_follows_desk("Kompletteringar som IVO begärt", reference, "Komplettering")
+        # Since IVO may ask more than once, the reply names the request it answers: the first Tab is at the
+        # open request (chosen already, the only one), the next at the date.
+        self.assert_tab_reaches("reply-supplement_id-0")
         self.assert_tab_reaches("reply-answered_on")
         section = self.main.get_by_role("region", name="Komplettering som IVO begär")
+        expect(section.get_by_role("group", name="Vilken begäran svarar kompletteringen på?")
+               .get_by_role("radio")).to_be_checked()
         expect(section.get_by_label("Datum då kompletteringen skickades")).to_have_value(today().isoformat())
         self.press(section.get_by_role("button", name="Registrera att kompletteringen är skickad"),
                    shot="supplement-answered")
