@@ -48,7 +48,7 @@ test: translations lint
 	env -u TEST_DATABASE_URL $(PYTEST)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then echo "--- the same suite on PostgreSQL (without the browser tests)"; $(PYTEST) -m "not e2e"; fi
 
-# Only the browser tests: the four journeys in Chromium, with axe; screenshots in tests/screenshots/.
+# Only the browser tests: the ten journeys in Chromium, with axe; screenshots in tests/screenshots/.
 e2e: translations
 	@[ -x "$(CHROMIUM_PATH)" ] || echo "(Browser tests SKIPPED: Chromium is not installed at $(CHROMIUM_PATH); as root: apt-get install chromium)"
 	env -u TEST_DATABASE_URL $(PYTEST) -m e2e tests/e2e

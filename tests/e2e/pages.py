@@ -10,6 +10,7 @@ named with `shot=` are photographed to tests/screenshots/<journey>/.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -231,6 +232,13 @@ class Person:
         focus = self.assert_focus_visible()
         assert focus["id"] == field_id, f"Tab from {self.page.url} went to {focus}, not #{field_id}"
 
+    def assert_tab_passes(self, *texts: str) -> None:
+        """Pressing Tab goes, one press each, to the controls with these texts, with the focus shown."""
+        for text in texts:
+            self.page.keyboard.press("Tab")
+            focus = self.assert_focus_visible()
+            assert focus["text"] == text, f"Tab from {self.page.url} went to {focus}, not {text!r}"
+
     def assert_error_announced(self, selector: str, message: str | re.Pattern | None = None) -> str:
         """The control is tied to its error message (aria-describedby), the way a screen reader reads it."""
         described = self.page.evaluate("""(selector) => {
@@ -337,28 +345,36 @@ class Staff(Employee):
     def staff_reports_abuse(self, what: str, categories: list[str]) -> str:
         """A deviation whose category describes abuse, filed from the deviation form. Issue 13, point 12:
         before it is stored the reporter is asked whether it may be a missförhållande and takes the offer
-        to report it as lex Sarah; returns the reference of what was filed: a lex Sarah report once the
-        nudge is there, a deviation (which the triage escalates) until then."""
+        to report it as lex Sarah; returns the reference of the lex Sarah report filed."""
         self.follow(self.main.get_by_role("link", name="Rapportera en avvikelse"), shot="deviation-form")
         self._fills_common_report(what, categories)
         self.press("Skicka rapporten", shot="deviation-sent")
-        if self.answer_misconduct_nudge_if_shown(as_lex_sarah=True):
-            return self._receipt("Lex Sarah-rapport")
-        return self._receipt("Avvikelse")
+        self.answer_misconduct_nudge(what, categories, as_lex_sarah=True)
+        return self._receipt("Lex Sarah-rapport")
 
     NUDGE_HEADING = "Kan detta vara ett missförhållande?"
 
-    def answer_misconduct_nudge_if_shown(self, as_lex_sarah: bool) -> bool:
-        """Issue 13, point 12: the question shown before storing a deviation that may be a missförhållande
-        ("Rapportera som lex Sarah" / "Skicka som avvikelse ändå"). Returns whether it was shown.
-        On main today the deviation is stored at once and the receipt shows, so nothing is asked."""
-        # extended when the nudge at intake lands: demand the question (not "if shown") for an abuse
-        # category, check that the text typed is kept, and finish the lex Sarah form if one follows.
-        question = self.page.get_by_role("heading", name=self.NUDGE_HEADING)
-        if question.count() == 0:
-            return False
-        self.press("Rapportera som lex Sarah" if as_lex_sarah else "Skicka som avvikelse ändå", shot="nudge-answered")
-        return True
+    def answer_misconduct_nudge(self, what: str, categories: list[str], as_lex_sarah: bool) -> None:
+        """Issue 13, point 12: a deviation with an abuse category is not stored at once; the question
+        "Kan detta vara ett missförhållande?" is asked (nothing typed is lost) with "Rapportera som lex Sarah"
+        / "Skicka som avvikelse ändå". As lex Sarah, the lex Sarah form follows with the text and categories
+        carried over; the reporter says it is a missförhållande that has happened and sends it."""
+        # The nudge landed (issue 13 point 12): the question is demanded, no longer answered "if shown".
+        nudge = self.page.get_by_role("region", name=self.NUDGE_HEADING)
+        expect(nudge.get_by_role("heading", name=self.NUDGE_HEADING)).to_be_visible()
+        expect(nudge).to_be_focused()
+        expect(self.field("Vad hände?")).to_have_value(what)
+        if not as_lex_sarah:
+            self.press(nudge.get_by_role("button", name="Skicka som avvikelse ändå"), shot="nudge-answered")
+            return
+        self.press(nudge.get_by_role("button", name="Rapportera som lex Sarah"), shot="nudge-answered")
+        self.expect_heading("Lex Sarah-rapport")
+        self.expect_flash("Det du skrev i avvikelsen finns nu här")
+        expect(self.field("Vad hände?")).to_have_value(what)
+        for category in categories:
+            expect(self.field(category)).to_be_checked()
+        self.field("Ett missförhållande har inträffat").check()
+        self.press("Skicka lex Sarah-rapporten", shot="lex-sarah-receipt")
 
     def staff_reads_my_reports(self, reference: str) -> Locator:
         self.follow(self.menu_link("Mina rapporter"),
@@ -662,12 +678,21 @@ class Officer(Investigator):
 
     def expect_investigation_beside_questions(self, texts: tuple[str, ...]) -> None:
         """Issue 13, point 5: the judgment page shows the investigation (entries by section with their
-        provenance, causes, risk) beside the three questions. On main today it shows the report's summary
-        above them and the investigation is on the case page, so this checks only that the way there is."""
-        # extended when the judgment page with the investigation lands: expect each of `texts` (an entry,
-        # the causes, the risk) on this page, next to the questions.
+        provenance, causes, risk) beside the three questions: at a desk the record is the left column and
+        the questions the right, both starting at the same height; the way to the case page is kept."""
+        # The judgment page with the investigation landed: each of `texts` (an entry, the causes, the risk)
+        # is in the record on this page, next to the questions.
         expect(self.main.get_by_role("link", name=re.compile("^Till ärendet "))).to_be_visible()
-        del texts  # read once the investigation is on this page
+        record = self.main.get_by_role("region", name="Utredningen", exact=True)
+        for text in texts:
+            expect(record).to_contain_text(text)
+        expect(record.get_by_role("heading", name="Riskbedömning")).to_be_visible()
+        questions = self.main.locator("#bedomningen")
+        expect(questions.get_by_role("group", name=re.compile("^1. Har utredningen"))).to_be_visible()
+        left, right = record.bounding_box(), questions.bounding_box()
+        assert left and right, "the record or the questions are not on the page"
+        assert left["x"] + left["width"] <= right["x"], f"the record {left} is not beside the questions {right}"
+        assert abs(left["y"] - right["y"]) < 2, f"the columns do not start at the same height: {left} {right}"
 
     def officer_signs_notification(self) -> None:
         """Lex Sarah (issue 13): step 2 on the notification page, the notification finalised and signed,
@@ -708,17 +733,43 @@ class Officer(Investigator):
         of investigations due, recorded today on the notification page."""
         self.officer_follows_desk("Utredningar som ska skickas till IVO", reference, "Registrera",
                                   shot="investigation-due")
-        self.assert_tab_reaches("inv-sent_on")  # the desk's link leads to this part of the page
+        # The desk's link leads to this part of the page. Since the investigation document landed, its two
+        # links (to review it before it is sent) come first in the section, then the date to record.
+        self.assert_tab_passes("som webbsida", "som PDF")
+        self.assert_tab_reaches("inv-sent_on")
         section = self.main.get_by_role("region", name="Utredningen till IVO")
         expect(section).to_contain_text("Utredningen ska komma in till IVO senast")
-        # extended when the investigation document lands: the document "Utredning enligt lex Sarah"
-        # (HTML and PDF) is reviewed here before it is recorded as sent, and frozen with its checksum.
+        # The investigation document landed: "Utredning enligt lex Sarah" is reviewed here as a preview
+        # before it is recorded as sent; recording it freezes it with its checksum.
+        self.officer_reads_investigation_document(section, reference, frozen=False)
         expect(section.get_by_label("Datum då utredningen skickades till IVO")).to_have_value(today().isoformat())
         self.press(section.get_by_role("button", name="Registrera att utredningen är skickad"),
                    shot="investigation-sent")
         self.expect_flash("Att utredningen skickats till IVO är registrerat.")
-        expect(self.main.get_by_role("region", name="Utredningen till IVO")).to_contain_text(
-            f"Utredningen skickades till IVO {today().isoformat()}.")
+        section = self.main.get_by_role("region", name="Utredningen till IVO")
+        expect(section).to_contain_text(f"Utredningen skickades till IVO {today().isoformat()}.")
+        expect(section).to_contain_text("Kontrollsumman stämmer.")
+        # The checksum shown is that of the PDF IVO got, which is the one served from now on.
+        shown = section.locator(".checksum code").inner_text().strip()
+        pdf = self.context.request.get(section.get_by_role("link", name="som PDF").get_attribute("href"))
+        assert pdf.ok and pdf.body().startswith(b"%PDF"), pdf.headers
+        assert hashlib.sha256(pdf.body()).hexdigest() == shown, f"the PDF's SHA-256 is not {shown}"
+        self.officer_reads_investigation_document(section, reference, frozen=True)
+
+    def officer_reads_investigation_document(self, section: Locator, reference: str, frozen: bool) -> None:
+        """Opens "Utredning enligt lex Sarah" as a web page from the notification page and comes back: a
+        preview marked as such until it is sent to IVO, then the frozen copy without the mark."""
+        self.follow(section.get_by_role("link", name="som webbsida"),
+                    shot="investigation-document-sent" if frozen else "investigation-document")
+        self.expect_heading("Utredning enligt lex Sarah")
+        expect(self.main).to_contain_text(reference)
+        if frozen:
+            expect(self.main.locator(".draft")).to_have_count(0)
+        else:
+            expect(self.main.locator(".draft")).to_contain_text("FÖRHANDSVISNING")
+        self.page.go_back()
+        self.arrive()
+        self.expect_heading("Anmälan till IVO")
 
     def officer_records_supplement_request(self, reference: str, due: date, what: str) -> None:
         """IVO asks for a supplement (komplettering) by a date: recorded on the notification page."""
@@ -736,8 +787,13 @@ class Officer(Investigator):
     def officer_records_supplement_reply(self, reference: str) -> None:
         """The supplement sent to IVO: from the desk's list of supplements IVO asked for."""
         self.officer_follows_desk("Kompletteringar som IVO begärt", reference, "Komplettering")
+        # Since IVO may ask more than once, the reply names the request it answers: the first Tab is at the
+        # open request (chosen already, the only one), the next at the date.
+        self.assert_tab_reaches("reply-supplement_id-0")
         self.assert_tab_reaches("reply-answered_on")
         section = self.main.get_by_role("region", name="Komplettering som IVO begär")
+        expect(section.get_by_role("group", name="Vilken begäran svarar kompletteringen på?")
+               .get_by_role("radio")).to_be_checked()
         expect(section.get_by_label("Datum då kompletteringen skickades")).to_have_value(today().isoformat())
         self.press(section.get_by_role("button", name="Registrera att kompletteringen är skickad"),
                    shot="supplement-answered")

@@ -2,8 +2,8 @@
 duty done, and the short investigation closed with the officer's ställningstagande.
 
 The first test: anna, on her phone (390×844), reports a deviation whose category is abuse; it becomes a
-lex Sarah report (today erik escalates it from the triage page; once the nudge at intake is there,
-anna takes its offer herself); erik records the immediate protection, investigates each of the nine
+lex Sarah report: sending it asks whether it may be a missförhållande, and anna takes the offer to
+report it as lex Sarah (the nudge at intake); erik records the immediate protection, investigates each of the nine
 points (an entry or "inget att anteckna"), the causes and the risk, and finishes it when the checklist
 is empty; sara, at her desk, answers the three questions herself (serious: a påtaglig risk of something
 serious), fills in the notification, signs it, records it as sent by post, adds IVO's number when IVO
@@ -13,10 +13,10 @@ decision, and the five informing items; then she closes it, and only then is it 
 The second test: a report that is quickly clear is closed by sara with her ställningstagande (the
 short investigation: section 1 and section 9 documented, informing settled, a reason).
 
-Steps that other parts of issue 13 will extend are page helpers in pages.py marked
-"extended when … lands": the nudge at intake (answer_misconduct_nudge_if_shown), the judgment page with
-the investigation beside it (expect_investigation_beside_questions), the notification's new fields
-(fill_notification_fields) and the investigation document (officer_records_investigation_sent).
+The steps the other parts of issue 13 brought are page helpers in pages.py: the nudge at intake
+(answer_misconduct_nudge), the judgment page with the investigation beside the questions
+(expect_investigation_beside_questions), the notification's fields (fill_notification_fields) and the
+investigation document, previewed, then frozen with its checksum (officer_records_investigation_sent).
 """
 
 from datetime import timedelta
@@ -29,7 +29,7 @@ from tests.e2e.test_lex_sarah_journey import _count
 WHAT = ("En i personalen tog brukaren hårt i armen och drog honom från matsalen när han inte ville gå. "
         "Brukaren fick blåmärken på överarmen och var rädd resten av kvällen.")
 ABUSE = "Fysiska övergrepp"
-WHY_LEX_SARAH = "Fysiskt övergrepp från personal mot en brukare: ett missförhållande, inte en avvikelse."
+RISK = "En i personalen ensam i matsalen varje kväll; ett övergrepp kan skada allvarligt."
 PROTECTION = "Den anställda fick lämna passet direkt och arbetar inte med brukaren under utredningen."
 CAUSES = "Personalen saknade stöd i hur man bemöter en brukare som vägrar; ingen annan fanns på plats."
 MEASURES = "Utbildning i lågaffektivt bemötande för all personal; två i personal vid måltider på kvällen."
@@ -64,17 +64,14 @@ def test_an_abuse_report_from_a_phone_to_a_closed_lex_sarah_case_with_every_duty
     anna = journey.staff("anna", phone=True)
     filed = anna.staff_reports_abuse(WHAT, [ABUSE])
 
-    # It becomes a lex Sarah report. extended when the nudge at intake lands: anna's report is then a
-    # lex Sarah report from the start (filed starts with "LS-"), and erik takes it from the queue.
+    # Sending it asks "Kan detta vara ett missförhållande?" (the nudge at intake, issue 13 point 12): anna
+    # takes the offer, so what she filed is a lex Sarah report from the start, and erik takes it from the
+    # queue. (Until the nudge landed, erik escalated the deviation from the triage page; that path is
+    # test_handover_journey's.)
+    reference = filed
+    assert reference.startswith("LS-"), reference
     erik = journey.investigator("erik")
-    erik.investigator_finds_in_queue(filed, WHAT)
-    if filed.startswith("AV-"):
-        reference = erik.investigator_escalates_to_lex_sarah(filed, WHY_LEX_SARAH)
-        erik.follow(erik.main.get_by_role("link", name=reference).first, shot="lex-sarah-from-deviation")
-        erik.expect_heading(reference)
-        expect(erik.page.get_by_role("region", name="Överlämning mellan ärendetyper")).to_contain_text(filed)
-    else:
-        reference = filed
+    erik.investigator_finds_in_queue(reference, WHAT)
     assert journey.varna.mail_to("sara@varna.example", reference)
 
     # erik: the immediate protection first, then the investigation, point by point.
@@ -91,7 +88,7 @@ def test_an_abuse_report_from_a_phone_to_a_closed_lex_sarah_case_with_every_duty
     expect(erik.todo.get_by_role("link", name="Slutför utredningen")).to_have_count(0)
     erik.investigator_records_causes(reference, ["Människor, kunskap och kompetens"], CAUSES)
     erik.opens_risk_assessment(reference)
-    erik.assesses_risk(3, 4, "En i personalen ensam i matsalen varje kväll; ett övergrepp kan skada allvarligt.")
+    erik.assesses_risk(3, 4, RISK)
     erik.expect_flash("Riskbedömningen är sparad.")
     erik.opens_case(reference)
     expect(erik.finishing_checklist()).to_contain_text("Alla nio punkter, orsakerna och riskbedömningen är ifyllda.")
@@ -100,7 +97,7 @@ def test_an_abuse_report_from_a_phone_to_a_closed_lex_sarah_case_with_every_duty
     # sara, at her desk: the judgment, three questions answered by herself.
     sara = journey.officer("sara")
     sara.officer_answers_the_three_questions(reference, NOT_SERIOUS_HARM, RATIONALE,
-                                             investigation=(WHAT, CAUSES, MEASURES))
+                                             investigation=(WHAT, CAUSES, MEASURES, RISK))
 
     # The notification: its fields, signed, sent by post; IVO's number when IVO confirms.
     sara.fill_notification_fields(MEASURES, attached=False, expected_on=today() + timedelta(days=30))

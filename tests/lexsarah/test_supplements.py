@@ -108,3 +108,17 @@ def test_the_service_without_an_id_answers_the_only_open_request(case):
                                              due_on=date(2026, 4, 15), text="Rutinen.")
         supplement.record_supplement_reply(reload(case), user("sara"), answered_on=date(2026, 4, 2))
     assert _supplements(case)[0].answered_on == date(2026, 4, 2)
+
+
+def test_the_desks_link_to_an_open_request_leads_to_its_reply_before_a_new_request(case, login_as):
+    """The desk's "Komplettering" link (#komplettering) is followed to record the reply: in that part of the
+    page the reply form comes first, so a keyboard user's first Tab is there, not in the form for
+    registering another request from IVO."""
+    sara = login_as("sara")
+    assert _request(sara, case, "2026-04-01", "2026-04-15").status_code == 302
+    with clock.frozen(LATER):
+        page = sara.get(f"/lex-sarah/{case.reference}/anmalan").get_data(as_text=True)
+    section = page[page.index('id="komplettering"'):]
+    reply = section.index(f'action="/lex-sarah/{case.reference}/anmalan/komplettering-skickad"')
+    another = section.index(f'action="/lex-sarah/{case.reference}/anmalan/komplettering"')
+    assert reply < another
