@@ -792,7 +792,8 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     if outcome is None:
         return
     answers = JUDGMENTS[outcome]
-    story.on(at(p.get("judge")), lambda: judgment.record_judgment(s.case, d.user("sara"), **answers))
+    story.on(at(p.get("judge")), lambda: judgment.record_judgment(d.user("sara"), s.case.reference,
+                                                                   expected_version=s.case.version, **answers))
 
     def inform():
         item = informing.InformingItem
@@ -927,7 +928,8 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
             expected_version=s.case.version))
     if p.get("outcome") and p.get("propose") is not None and handler != "sara":
         answers = JUDGMENTS[p["outcome"]]
-        story.on(at(p["propose"]), lambda: judgment.propose_judgment(s.case, d.user(handler), **answers))
+        story.on(at(p["propose"]), lambda: judgment.propose_judgment(
+            d.user(handler), s.case.reference, expected_version=s.case.version, **answers))
     def finish():
         # Each of the nine sections is addressed before the investigation is finished: what has no
         # entry gets an explicit "nothing to record"; and causes and risk are recorded.

@@ -160,8 +160,9 @@ def _poisoned_data() -> dict:
     proposed = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
     with frozen(NOW):
-        judgment.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
-                                                     "rationale": PAYLOAD})
+        judgment.propose_judgment(erik, proposed.reference, expected_version=proposed.version,
+                                  **{**lex.NONE, "established_motivation": PAYLOAD,
+                                     "rationale": PAYLOAD})
     notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
     lex.judge(notified, {**lex.SERIOUS, "rationale": PAYLOAD})

@@ -11,7 +11,7 @@ from flask_login import current_user
 from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
-from app.commands import CaseConflict, CaseNotFound, CaseWorkError
+from app.commands import CaseConflict, CaseNotFound, CaseWorkError, Refused
 from app.facts import facts_for, open_action_ids
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
@@ -103,6 +103,40 @@ def _show_errors(form, error: common.LexSarahError) -> None:
             flash(message, "error")
 
 
+def _expected_version(form) -> int:
+    """The case's version the page put in the form; only a hand-made request lacks it (400)."""
+    version = form.version_value()
+    if version is None:
+        abort(400)
+    return version
+
+
+def _refused(reference: str, refusal: MoveRefused):
+    """The state machine refused the move: 409, in the requirement's words (as app/cases)."""
+    return render_template("cases/refused.html", reference=reference,
+                           message=common.refusal_message(refusal)), 409
+
+
+def _command(reference: str, form, call, page):
+    """Call one command on the case for `form`: (what it returned, None) when it was carried out;
+    otherwise (None, the answer): the page with each message by its field (422), the page again with
+    the case's new version and the person's text kept when someone saved first (409), or the state
+    machine's refusal (409). `call(expected_version)` is the command; `page(case, status)` renders
+    the form's page."""
+    try:
+        return call(_expected_version(form)), None
+    except MoveRefused as refusal:
+        return None, _refused(reference, refusal)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        form.version.raw_data = [str(conflict.case.version)]  # rendered before .data
+        return None, page(conflict.case, 409)
+    except Refused as refused:
+        _show_errors(form, refused)
+        return None, page(_case(reference), 422)
+
+
 def _status_for(form, error=None) -> int:
     if isinstance(error, common.LexSarahConflict):
         return 409
@@ -149,12 +183,13 @@ def judgment(reference: str):
     form = JudgmentForm()
     if request.method == "GET":
         _prefill(form, case, "judge")
+        form.version.data = str(case.version)
     elif form.validate_on_submit():
-        try:
-            result = judgment_service.record_judgment(case, _me(), **form.answers())
-        except common.LexSarahError as error:
-            _show_errors(form, error)
-            return _judgment_page(case, form, "judge", _status_for(form, error))
+        result, answer = _command(reference, form, lambda version: judgment_service.record_judgment(
+            _me(), reference, expected_version=version, **form.answers()),
+            lambda now, status: _judgment_page(now, form, "judge", status))
+        if answer is not None:
+            return answer
         if result.serious:
             flash(_("Bedömningen är sparad: allvarligt. Anmäl till IVO snarast, eller motivera varför inte."),
                   "success")
@@ -170,12 +205,13 @@ def proposal(reference: str):
     form = JudgmentForm()
     if request.method == "GET":
         _prefill(form, case, "propose")
+        form.version.data = str(case.version)
     elif form.validate_on_submit():
-        try:
-            judgment_service.propose_judgment(case, _me(), **form.answers())
-        except common.LexSarahError as error:
-            _show_errors(form, error)
-            return _judgment_page(case, form, "propose", _status_for(form, error))
+        _result, answer = _command(reference, form, lambda version: judgment_service.propose_judgment(
+            _me(), reference, expected_version=version, **form.answers()),
+            lambda now, status: _judgment_page(now, form, "propose", status))
+        if answer is not None:
+            return answer
         flash(_("Förslaget till bedömning är sparat. Lex Sarah-ansvarig bekräftar eller ändrar det."), "success")
         return redirect(url_for("lexsarah.proposal", reference=reference))
     return _judgment_page(case, form, "propose", _status_for(form))

@@ -91,7 +91,8 @@ def set_provider() -> ProviderSettings:
 
 def judge(case: Case, answers: dict | None = None, at: datetime = JUDGED, who: str = "sara"):
     with clock.frozen(at):
-        return judgment.record_judgment(case, user(who), **(answers or SERIOUS))
+        return judgment.record_judgment(user(who), case.reference, expected_version=case.version,
+                                        **(answers or SERIOUS))
 
 
 def draft(case: Case, at: datetime = JUDGED, **changes):

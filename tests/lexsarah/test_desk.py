@@ -28,7 +28,7 @@ def cases(demo):
     waiting = make_case()
     proposed = make_case()
     with clock.frozen(JUDGED):
-        judgment.propose_judgment(proposed, user("erik"), **NOT_SERIOUS)
+        judgment.propose_judgment(user("erik"), proposed.reference, expected_version=proposed.version, **NOT_SERIOUS)
     serious = make_case()
     judge(serious, at=datetime(2026, 3, 18, 9, 0))
     not_serious = make_case()

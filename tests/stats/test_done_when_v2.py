@@ -59,7 +59,7 @@ def test_a_new_user_gets_a_chapter_the_namnd_can_adopt(login_as):
                                                 expected_version=_fresh(complaint).version)
     report = _investigate_to_judgment(report, _at(3, 5))
     with clock.frozen(_at(3, 12)):
-        judgment.record_judgment(report, user("sara"), **SERIOUS)
+        judgment.record_judgment(user("sara"), report.reference, expected_version=report.version, **SERIOUS)
         notification.save_notification_draft(_fresh(report), user("sara"),
                                              **{**DRAFT, "investigation_expected_on": date(2025, 5, 1),
                                                 "client_informed_on": date(2025, 3, 12)})

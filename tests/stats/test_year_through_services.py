@@ -82,7 +82,7 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     serious = _file("lex_sarah", _at(2, 3))
     serious = _investigate_to_judgment(serious, _at(2, 4))
     with clock.frozen(_at(2, 17)):
-        judgment.record_judgment(serious, user("sara"), **SERIOUS)
+        judgment.record_judgment(user("sara"), serious.reference, expected_version=serious.version, **SERIOUS)
         notification.save_notification_draft(_fresh(serious), user("sara"),
                                          **{**DRAFT, "investigation_expected_on": date(2025, 4, 1),
                                             "client_informed_on": date(2025, 2, 17)})
@@ -93,7 +93,7 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     # No misconduct: handed over to be handled as a deviation (the new deviation is not counted again).
     none = _investigate_to_judgment(_file("lex_sarah", _at(3, 10), categories=("Dokumentation",)), _at(3, 11))
     with clock.frozen(_at(3, 20)):
-        judgment.record_judgment(none, user("sara"), **NONE)
+        judgment.record_judgment(user("sara"), none.reference, expected_version=none.version, **NONE)
         _inform_all(none)  # nothing closes a lex Sarah report before informing is settled
         handover.hand_over_to_deviation(user("sara"), none.reference, reason="Inget missförhållande.",
                                         expected_version=_fresh(none).version)
