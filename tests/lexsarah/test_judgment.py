@@ -12,7 +12,18 @@ from app.lexsarah import common
 from app.lexsarah import judgment as judging
 from app.lexsarah.models import LexSarahJudgment
 from app.workflow import MoveRefused
-from tests.lexsarah.helpers import JUDGED, NONE, NOT_SERIOUS, SERIOUS, denials, judge, make_case, reload, user
+from tests.lexsarah.helpers import (
+    JUDGED,
+    NONE,
+    NOT_SERIOUS,
+    SERIOUS,
+    denials,
+    judge,
+    loaded,
+    make_case,
+    reload,
+    user,
+)
 
 
 @pytest.fixture
@@ -80,7 +91,7 @@ def test_a_missing_answer_or_motivation_is_refused_and_nothing_is_stored(case, a
 
 def test_the_investigator_proposes_and_the_officer_confirms(case):
     with clock.frozen(JUDGED):
-        judging.propose_judgment(user("erik"), case.reference, expected_version=case.version, **SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **SERIOUS)
     case = reload(case)
     proposal = case.lex_sarah_judgment
     assert (proposal.proposed_outcome, proposal.proposed_serious, proposal.outcome) == ("misconduct", True, None)
@@ -94,7 +105,7 @@ def test_the_investigator_proposes_and_the_officer_confirms(case):
 
 def test_the_officer_may_change_the_proposal(case):
     with clock.frozen(JUDGED):
-        judging.propose_judgment(user("erik"), case.reference, expected_version=case.version, **NOT_SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **NOT_SERIOUS)
     judge(case, SERIOUS)
     assert _journal(case, "judgment_recorded")[0].detail["proposal"] == "changed"
     judgment = reload(case).lex_sarah_judgment
@@ -104,7 +115,7 @@ def test_the_officer_may_change_the_proposal(case):
 def test_a_proposal_may_come_while_investigating_but_the_judgment_only_after(demo):
     case = make_case("investigating")
     with clock.frozen(JUDGED):
-        judging.propose_judgment(user("erik"), case.reference, expected_version=case.version, **SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **SERIOUS)
     with pytest.raises(MoveRefused) as refused:  # the state machine's refusal (the contract: 409)
         judge(case, SERIOUS)
     assert "Under utredning" in common.refusal_message(refused.value)
@@ -120,13 +131,13 @@ def test_a_case_is_judged_once(case):
 @pytest.mark.parametrize("who", ["anna", "erik", "ulla", "admin"])
 def test_only_the_officer_judges(case, who):
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        judging.record_judgment(user(who), case.reference, expected_version=case.version, **SERIOUS)
+        judging.record_judgment(user(who), **loaded(case), **SERIOUS)
 
 
 @pytest.mark.parametrize("who", ["anna", "ulla", "admin"])
 def test_only_investigators_of_the_unit_and_the_officer_propose(case, who):
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        judging.propose_judgment(user(who), case.reference, expected_version=case.version, **SERIOUS)
+        judging.propose_judgment(user(who), **loaded(case), **SERIOUS)
 
 
 # --- the form ----------------------------------------------------------------------------
@@ -172,7 +183,7 @@ def test_a_serious_judgment_leads_to_the_notification(case, login_as):
 
 def test_the_officer_sees_the_proposal_filled_in(case, login_as):
     with clock.frozen(JUDGED):
-        judging.propose_judgment(user("erik"), case.reference, expected_version=case.version, **NOT_SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **NOT_SERIOUS)
     page = login_as("sara").get(f"/lex-sarah/{case.reference}/bedomning").get_data(as_text=True)
     assert "Förslag från utredningen" in page and "Erik Eriksson" in page
     assert NOT_SERIOUS["serious_risk_motivation"] in page
