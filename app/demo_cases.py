@@ -803,7 +803,7 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     def inform():
         item = informing.InformingItem
         child = d.department_of(unit) == "Unga"
-        informing.record_informing(s.case, d.user("sara"), items={
+        informing.record_informing(d.user("sara"), **_loaded(s.case), items={
             "client": item(on=today_local()),
             "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
                                                                   "och har ingen god man eller förvaltare."),
@@ -910,7 +910,7 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
         def settle_and_close():
             item = informing.InformingItem
             not_needed = item(not_applicable=True, reason="Ärendet lämnades över till MAS, som informerar.")
-            informing.record_informing(s.case, d.user("sara"), items={
+            informing.record_informing(d.user("sara"), **_loaded(s.case), items={
                 "client": not_needed, "guardian": not_needed, "case_file": not_needed,
                 "reporter": item(on=today_local()), "work_group": item(on=today_local())})
             position.close_with_position(d.user("sara"), s.case.reference, reason="health_care",

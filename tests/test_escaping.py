@@ -173,7 +173,7 @@ def _poisoned_data() -> dict:
               signature_place=PAYLOAD)
     lex.notify(notified, reference=PAYLOAD[:40])
     with frozen(NOW):
-        informing.record_informing(lex.reload(notified), erik, items={
+        informing.record_informing(erik, **lex.loaded(lex.reload(notified)), items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
         supplement.record_supplement_request(sara, **lex.loaded(lex.reload(notified)), requested_on=date(2026, 3, 24),
@@ -204,7 +204,7 @@ def _poisoned_data() -> dict:
                                       expected_version=lex.reload(positioned).version)
         protection.record_protection(sara, positioned.reference, what=PAYLOAD, done_on=date(2026, 3, 10),
                                      done_by=PAYLOAD[:200], expected_version=lex.reload(positioned).version)
-        informing.record_informing(lex.reload(positioned), sara, items={
+        informing.record_informing(sara, **lex.loaded(lex.reload(positioned)), items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
         position.close_with_position(sara, positioned.reference, reason="not_own_service", text=PAYLOAD,

@@ -1,7 +1,8 @@
-"""Thin HTTP handlers for lex Sarah: read the request, call one service, render or redirect.
+"""Thin HTTP handlers for lex Sarah: read the request, call one command, render or redirect.
 
-A refused permission anywhere in this blueprint answers 403 and writes an audit entry
-(see `permission_denied`).
+The commands on a case follow app/commands.py (see `_command`: the case's version from the form,
+422 with the messages by their fields, the conflict and the refused move 409). A refused
+permission is the app-wide 403 with its audit entry.
 """
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -743,24 +744,22 @@ def informing(reference: str):
                 form[f"{name}_on"].data = on
                 form[f"{name}_not_applicable"].data = bool(reason)
                 form[f"{name}_reason"].data = reason
-            form.version.data = str(record.version)
+        form.version.data = str(case.version)
         return _informing_page(case, form)
     form = InformingForm()
-    error = None
     if form.validate_on_submit():
         items = {name: informing_service.InformingItem(on=form[f"{name}_on"].data,
-                                              not_applicable=bool(form[f"{name}_not_applicable"].data),
-                                              reason=form[f"{name}_reason"].data or "")
+                                                       not_applicable=bool(form[f"{name}_not_applicable"].data),
+                                                       reason=form[f"{name}_reason"].data or "")
                  for name in INFORMING_ITEMS}
-        try:
-            informing_service.record_informing(case, _me(), items=items, version=form.version_value())
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Uppgifterna om information och återkoppling är sparade."), "success")
-            return redirect(url_for("lexsarah.informing", reference=reference))
-    return _informing_page(case, form, _status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: informing_service.record_informing(
+            _me(), reference, items=items, expected_version=version),
+            lambda now, status: _informing_page(now, form, status))
+        if answer is not None:
+            return answer
+        flash(_("Uppgifterna om information och återkoppling är sparade."), "success")
+        return redirect(url_for("lexsarah.informing", reference=reference))
+    return _informing_page(case, form, _status_for(form))
 
 
 # --- the provider's details (admin) ----------------------------------------------------------

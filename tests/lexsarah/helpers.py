@@ -154,7 +154,7 @@ def inform_all(case: Case, at: datetime = JUDGED, who: str = "sara"):
     """Settle every informing item (a date for each, the guardian not applicable)."""
     item = informing.InformingItem
     with clock.frozen(at):
-        return informing.record_informing(case, user(who), items={
+        return informing.record_informing(user(who), **loaded(case), items={
             "client": item(on=at.date()), "case_file": item(on=at.date()), "reporter": item(on=at.date()),
             "work_group": item(on=at.date()),
             "guardian": item(not_applicable=True, reason="Brukaren är vuxen och har ingen god man.")})

@@ -141,7 +141,7 @@ def test_the_page_shows_each_message_next_to_its_field_and_keeps_the_text(case, 
 def test_a_new_draft_starts_from_the_settings_the_unit_the_judgment_and_the_informing(case):
     from app.lexsarah import informing
     with clock.frozen(JUDGED):
-        informing.record_informing(case, user("sara"), items={"guardian": informing.InformingItem(
+        informing.record_informing(user("sara"), **loaded(case), items={"guardian": informing.InformingItem(
             on=date(2026, 3, 12))})
     defaults = notification.draft_defaults(reload(case), user("sara"))
     assert defaults["activity_municipality"] == defaults["signature_place"] == "Exempelby"

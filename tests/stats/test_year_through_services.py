@@ -55,7 +55,7 @@ def _triage(case: Case, who: str, when: datetime, decision: str = "investigate",
 
 def _inform_all(case: Case) -> None:
     done = informing.InformingItem(on=clock.today_local())
-    informing.record_informing(_fresh(case), user("sara"), items={
+    informing.record_informing(user("sara"), **loaded(_fresh(case)), items={
         "client": done, "case_file": done, "reporter": done, "work_group": done,
         "guardian": informing.InformingItem(not_applicable=True, reason="Ingen god man.")})
 
