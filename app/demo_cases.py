@@ -473,6 +473,11 @@ IVO_DECISIONS = {
 
 # --- time ------------------------------------------------------------------------------------------
 
+def _loaded(case: Case) -> dict:
+    """A command's reference and the case's version, as a form loaded now would send them."""
+    return {"reference": case.reference, "expected_version": case.version}
+
+
 def local_moment(day: date, at: time) -> datetime:
     """A Swedish wall-clock moment as naive UTC, the form the clock and the columns use."""
     return datetime.combine(day, at, tzinfo=STOCKHOLM).astimezone(UTC).replace(tzinfo=None)
@@ -792,12 +797,13 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
     if outcome is None:
         return
     answers = JUDGMENTS[outcome]
-    story.on(at(p.get("judge")), lambda: judgment.record_judgment(s.case, d.user("sara"), **answers))
+    story.on(at(p.get("judge")), lambda: judgment.record_judgment(d.user("sara"), s.case.reference,
+                                                                   expected_version=s.case.version, **answers))
 
     def inform():
         item = informing.InformingItem
         child = d.department_of(unit) == "Unga"
-        informing.record_informing(s.case, d.user("sara"), items={
+        informing.record_informing(d.user("sara"), **_loaded(s.case), items={
             "client": item(on=today_local()),
             "guardian": item(on=today_local()) if child else item(not_applicable=True, reason="Brukaren är vuxen "
                                                                   "och har ingen god man eller förvaltare."),
@@ -834,31 +840,34 @@ def _judge_and_after(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
                           board_reference=f"SN {today_local().year}/{s.case.reference.rsplit('-', 1)[-1]}")
             if not fields["seriousness_motivation"]:
                 fields["seriousness_motivation"] = "Händelsen kunde ha skadat den enskildes hälsa allvarligt."
-            notification.save_notification_draft(s.case, sara, **fields)
+            notification.save_notification_draft(sara, **_loaded(s.case), **fields)
         story.on(at(p.get("draft")), draft)
         if p.get("not_notify") is not None:
             story.on(at(p["not_notify"]), lambda: notification.record_not_notifying(
-                s.case, d.user("sara"), reason="Händelsen är redan anmäld till IVO av hälso- och sjukvården, "
-                "som ansvarar för den del som var allvarlig."))
+                d.user("sara"), **_loaded(s.case),
+                reason="Händelsen är redan anmäld till IVO av hälso- och sjukvården, som ansvarar för den del "
+                "som var allvarlig."))
         else:
             ivo_reference = f"8.5.1-{story.rng.randint(10000, 99999)}/{(at(p.get('notify')) or d.today).year}"
             def sign_and_send():
-                notification.finalise_notification(s.case, d.user("sara"))
-                notification.notify_ivo(s.case, d.user("sara"), sent_via="e_service" if story.rng.random() < 0.9
-                                        else "post", sent_on=today_local(), ivo_reference=ivo_reference)
+                notification.finalise_notification(d.user("sara"), **_loaded(s.case))
+                notification.notify_ivo(d.user("sara"), **_loaded(s.case),
+                                        sent_via="e_service" if story.rng.random() < 0.9 else "post",
+                                        sent_on=today_local(), ivo_reference=ivo_reference)
             story.on(at(p.get("notify")), sign_and_send)
             if not p.get("attached"):
                 story.on(at(p.get("investigation_sent")), lambda: notification.record_investigation_sent(
-                    s.case, d.user("sara"), sent_on=today_local()))
+                    d.user("sara"), **_loaded(s.case), sent_on=today_local()))
             # IVO may ask for a supplement (komplettering) with three weeks to answer.
             story.on(at(p.get("supplement")), lambda: supplement.record_supplement_request(
-                s.case, d.user("sara"), requested_on=today_local(), due_on=today_local() + timedelta(days=21),
+                d.user("sara"), **_loaded(s.case), requested_on=today_local(),
+                due_on=today_local() + timedelta(days=21),
                 text="IVO vill ha in den reviderade rutinen och en plan för hur den följs upp."))
             story.on(at(p.get("supplement_reply")), lambda: supplement.record_supplement_reply(
-                s.case, d.user("sara"), answered_on=today_local()))
+                d.user("sara"), **_loaded(s.case), answered_on=today_local()))
             ivo_outcome = p.get("ivo_outcome", "no_criticism")
             story.on(at(p.get("ivo_decision")), lambda: notification.record_ivo_decision(
-                s.case, d.user("sara"), outcome=ivo_outcome, decided_on=today_local(),
+                d.user("sara"), **_loaded(s.case), outcome=ivo_outcome, decided_on=today_local(),
                 text=IVO_DECISIONS[ivo_outcome]))
 
     story.on(at(p.get("informing")), inform)
@@ -901,7 +910,7 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
         def settle_and_close():
             item = informing.InformingItem
             not_needed = item(not_applicable=True, reason="Ärendet lämnades över till MAS, som informerar.")
-            informing.record_informing(s.case, d.user("sara"), items={
+            informing.record_informing(d.user("sara"), **_loaded(s.case), items={
                 "client": not_needed, "guardian": not_needed, "case_file": not_needed,
                 "reporter": item(on=today_local()), "work_group": item(on=today_local())})
             position.close_with_position(d.user("sara"), s.case.reference, reason="health_care",
@@ -927,7 +936,8 @@ def _lex_sarah_steps(story: Story, d: Demo, at: At, unit: str, scenario: Scenari
             expected_version=s.case.version))
     if p.get("outcome") and p.get("propose") is not None and handler != "sara":
         answers = JUDGMENTS[p["outcome"]]
-        story.on(at(p["propose"]), lambda: judgment.propose_judgment(s.case, d.user(handler), **answers))
+        story.on(at(p["propose"]), lambda: judgment.propose_judgment(
+            d.user(handler), s.case.reference, expected_version=s.case.version, **answers))
     def finish():
         # Each of the nine sections is addressed before the investigation is finished: what has no
         # entry gets an explicit "nothing to record"; and causes and risk are recorded.

@@ -160,8 +160,9 @@ def _poisoned_data() -> dict:
     proposed = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
     with frozen(NOW):
-        judgment.propose_judgment(proposed, erik, **{**lex.NONE, "established_motivation": PAYLOAD,
-                                                     "rationale": PAYLOAD})
+        judgment.propose_judgment(erik, **lex.loaded(proposed),
+                                  **{**lex.NONE, "established_motivation": PAYLOAD,
+                                     "rationale": PAYLOAD})
     notified = lex.make_case(summary=PAYLOAD, description=PAYLOAD, noticed_how=PAYLOAD, consequences=PAYLOAD,
                              immediate_measures=PAYLOAD, client_name=PAYLOAD)
     lex.judge(notified, {**lex.SERIOUS, "rationale": PAYLOAD})
@@ -172,12 +173,13 @@ def _poisoned_data() -> dict:
               signature_place=PAYLOAD)
     lex.notify(notified, reference=PAYLOAD[:40])
     with frozen(NOW):
-        informing.record_informing(lex.reload(notified), erik, items={
+        informing.record_informing(erik, **lex.loaded(lex.reload(notified)), items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
-        supplement.record_supplement_request(lex.reload(notified), sara, requested_on=date(2026, 3, 24),
+        supplement.record_supplement_request(sara, **lex.loaded(lex.reload(notified)), requested_on=date(2026, 3, 24),
                                                due_on=date(2026, 4, 24), text=PAYLOAD)
-        notification.record_ivo_decision(lex.reload(notified), sara, outcome="criticism", decided_on=date(2026, 3, 24),
+        notification.record_ivo_decision(sara, **lex.loaded(lex.reload(notified)), outcome="criticism",
+                                         decided_on=date(2026, 3, 24),
                                      text=PAYLOAD)
     not_serious = lex.make_case(summary=PAYLOAD, description=PAYLOAD)
     lex.judge(not_serious, {**lex.NOT_SERIOUS, "serious_harm_motivation": PAYLOAD,
@@ -191,7 +193,7 @@ def _poisoned_data() -> dict:
               other_authority_name=PAYLOAD, other_authority_reported_on=date(2026, 3, 10),
               include_client_identity=False, client_identity_omitted_reason=PAYLOAD)
     with frozen(NOW):
-        notification.record_not_notifying(lex.reload(not_notified), sara, reason=PAYLOAD)
+        notification.record_not_notifying(sara, **lex.loaded(lex.reload(not_notified)), reason=PAYLOAD)
     positioned = lex.make_case("investigating", summary=PAYLOAD, description=PAYLOAD)
     with frozen(NOW):
         for section in ("what_happened", "decision"):
@@ -202,7 +204,7 @@ def _poisoned_data() -> dict:
                                       expected_version=lex.reload(positioned).version)
         protection.record_protection(sara, positioned.reference, what=PAYLOAD, done_on=date(2026, 3, 10),
                                      done_by=PAYLOAD[:200], expected_version=lex.reload(positioned).version)
-        informing.record_informing(lex.reload(positioned), sara, items={
+        informing.record_informing(sara, **lex.loaded(lex.reload(positioned)), items={
             item: InformingItem(not_applicable=True, reason=PAYLOAD)
             for item in ("client", "guardian", "case_file", "reporter", "work_group")})
         position.close_with_position(sara, positioned.reference, reason="not_own_service", text=PAYLOAD,

@@ -1,11 +1,11 @@
-"""What every lex Sarah service shares: the refusal, the conflict, the checks of typed text and
-dates, the one commit, the audit entry, and opening a page."""
+"""What every lex Sarah service shares: the refusal and the state machine's refusal in words, the
+checks of typed text and dates, the audit entry, and opening a page. The commands on a case load,
+check and commit through app/commands.py (begin/target/commit), like every feature's."""
 
 from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from app import audit, workflow
 from app.auth.models import User
@@ -37,7 +37,8 @@ class LexSarahError(Refused):
 
 
 class LexSarahConflict(Conflict, LexSarahError):
-    """Someone else saved the same thing in the meantime; nothing was overwritten."""
+    """Someone else saved the same thing in the meantime; nothing was overwritten. (The services on
+    a case raise commands.CaseConflict now; this stays a Conflict for what is not a case command.)"""
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -68,14 +69,6 @@ def refusal_message(refusal: workflow.MoveRefused) -> str:
     return _("Det går inte nu.")
 
 
-def advance(case: Case, move: str) -> workflow.Status:
-    """Ask the state machine; the status after the move, or LexSarahError with the reason in Swedish."""
-    try:
-        return workflow.next_status(case.kind, case.status, move, facts_for(case))
-    except workflow.MoveRefused as refusal:
-        raise LexSarahError(refusal_message(refusal)) from refusal
-
-
 def clean(value: str | None) -> str:
     return (value or "").strip().replace("\r\n", "\n")
 
@@ -88,20 +81,6 @@ def check_length(errors: dict, field: str, value: str, limit: int = MAX_TEXT) ->
 def raise_errors(errors: dict) -> None:
     if errors:
         raise LexSarahError(errors)
-
-
-def commit_or_conflict() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise LexSarahConflict(_("Någon annan har sparat ändringar under tiden. Ladda om sidan och försök igen.")) \
-            from error
-
-
-def check_version(row, version: int | None) -> None:
-    if row is not None and version is not None and row.version != version:
-        raise LexSarahConflict(_("Någon annan har sparat ändringar under tiden. Ladda om sidan och försök igen."))
 
 
 def audit_case(action: str, actor, case: Case, **detail) -> None:

@@ -117,6 +117,11 @@ class JudgmentForm(FlaskForm):
         self.serious_risk_motivation.data = answers.get("serious_risk_motivation", "")
         self.rationale.data = rationale
 
+    version = HiddenField()  # the case's version the page was loaded with
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
 
 class NotificationDraftForm(FlaskForm):
     service_description = StringField(_l("Verksamhet"), validators=[Mandatory()],
@@ -215,19 +220,28 @@ class FinaliseForm(FlaskForm):
         return _version(self)
 
 
-class IvoReferenceForm(FlaskForm):
+class _CaseVersioned(FlaskForm):
+    """A form of a command on the case: it carries the case's version the page was loaded with."""
+
+    version = HiddenField()
+
+    def version_value(self) -> int | None:
+        return _version(self)
+
+
+class IvoReferenceForm(_CaseVersioned):
     ivo_reference = StringField(_l("IVO:s diarienummer"), validators=[Mandatory()],
                                 description=_l("Finns i IVO:s bekräftelse, t.ex. 8.5.1-12345/2026."))
 
 
-class SupplementRequestForm(FlaskForm):
+class SupplementRequestForm(_CaseVersioned):
     requested_on = SwedishDateField(_l("IVO:s begäran kom"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))
     due_on = SwedishDateField(_l("Senast"), validators=[Mandatory()],
                               description=_l("Den sista dag IVO har gett för kompletteringen, ÅÅÅÅ-MM-DD."))
     text = TextAreaField(_l("Vad IVO vill ha in"), validators=[Mandatory()])
 
 
-class SupplementReplyForm(FlaskForm):
+class SupplementReplyForm(_CaseVersioned):
     # The open requests (choices set from the case); the service checks the one chosen.
     supplement_id = RadioField(_l("Vilken begäran svarar kompletteringen på?"), choices=[], validate_choice=False,
                                validators=[Mandatory()])
@@ -235,18 +249,18 @@ class SupplementReplyForm(FlaskForm):
                                    description=_l("ÅÅÅÅ-MM-DD"))
 
 
-class NotNotifyingForm(FlaskForm):
+class NotNotifyingForm(_CaseVersioned):
     reason = TextAreaField(_l("Varför anmäls det inte?"), validators=[Mandatory()],
                            description=_l("Ett allvarligt missförhållande ska anmälas. Skriv varför det ändå inte "
                                           "görs, så att ställningstagandet kan prövas i efterhand."))
 
 
-class InvestigationSentForm(FlaskForm):
+class InvestigationSentForm(_CaseVersioned):
     sent_on = SwedishDateField(_l("Datum då utredningen skickades till IVO"), validators=[Mandatory()],
                                description=_l("ÅÅÅÅ-MM-DD"))
 
 
-class IvoDecisionForm(FlaskForm):
+class IvoDecisionForm(_CaseVersioned):
     outcome = RadioField(_l("IVO:s beslut"), choices=list(IVO_OUTCOME_LABELS.items()), validate_choice=False,
                          validators=[Mandatory()])
     decided_on = SwedishDateField(_l("Beslutsdatum"), validators=[Mandatory()], description=_l("ÅÅÅÅ-MM-DD"))

@@ -1,24 +1,24 @@
-"""Who was informed: the individual, the representative, the case file, the reporter, the work group."""
+"""Who was informed: the individual, the representative, the case file, the reporter, the work group.
+
+Recording it is a command on the case (app/commands.py): ``record_informing(actor, reference, *, items,
+expected_version)``, the case's version the person's form was loaded with."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
 
+from app import commands
 from app.auth.models import User
-from app.auth.permissions import Action, ensure
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import utcnow
 from app.extensions import db
 from app.lexsarah.common import (
-    advance,
     audit_case,
     check_day,
     check_length,
-    check_version,
     clean,
-    commit_or_conflict,
     raise_errors,
     report_date,
 )
@@ -39,12 +39,10 @@ class InformingItem:
     reason: str = ""
 
 
-def record_informing(case: Case, actor: User, *, items: dict[str, InformingItem],
-                     version: int | None = None) -> LexSarahInforming:
-    ensure(actor, Action.WORK_CASE, case)
-    advance(case, "record_informing")
+def record_informing(actor: User, reference: str, *, items: dict[str, InformingItem],
+                     expected_version: int) -> LexSarahInforming:
+    case = commands.begin(actor, reference, "record_informing", expected_version)
     informing = case.lex_sarah_informing
-    check_version(informing, version)
     errors: dict[str, str] = {}
     values: dict[str, tuple[date | None, str]] = {}
     for name in INFORMING_ITEMS:
@@ -61,6 +59,7 @@ def record_informing(case: Case, actor: User, *, items: dict[str, InformingItem]
             values[name] = (check_day(errors, f"{name}_on", item.on, not_before=report_date(case),
                                        before_label=_("rapportens datum"), required=False), "")
     raise_errors(errors)
+    commands.target(case, "record_informing")
     informing = informing or LexSarahInforming(case=case)
     changed = []
     for name, (on, reason) in values.items():
@@ -74,7 +73,7 @@ def record_informing(case: Case, actor: User, *, items: dict[str, InformingItem]
         journal.add_event(case, "informing_recorded", actor, _("Uppgifter om information och återkoppling "
                                                                  "uppdaterades."), changed=changed)
         audit_case("informing_recorded", actor, case, changed=changed)
-    commit_or_conflict()
+    commands.commit(actor, case, "record_informing")
     return informing
 
 

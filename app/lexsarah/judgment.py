@@ -1,21 +1,22 @@
-"""The judgment: an investigator proposes it, the officer records it (three guided questions)."""
+"""The judgment: an investigator proposes it, the officer records it (three guided questions).
+
+Both are commands on the case (app/commands.py): ``fn(actor, reference, *, expected_version, …)``,
+the version the person's form was loaded with; a refused move is workflow.MoveRefused, a stale
+form commands.CaseConflict, a refused permission PermissionDenied."""
 
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from app import commands
 from app.auth.models import User
-from app.auth.permissions import Action, ensure
 from app.cases import journal
-from app.cases.models import Case
 from app.clock import utcnow
 from app.extensions import db
 from app.lexsarah.common import (
-    advance,
     audit_case,
     check_length,
     clean,
-    commit_or_conflict,
     raise_errors,
 )
 from app.lexsarah.labels import OUTCOME_LABELS, judgment_label
@@ -86,11 +87,15 @@ def evaluate(*, established: str | None = None, established_motivation: str = ""
     return Evaluation(established, serious, answers, texts["rationale"])
 
 
-def propose_judgment(case: Case, actor: User, **answers) -> LexSarahJudgment:
+PROPOSE = "propose_judgment"
+JUDGE = "record_judgment"
+
+
+def propose_judgment(actor: User, reference: str, *, expected_version: int, **answers) -> LexSarahJudgment:
     """An investigator (or the officer) proposes a judgment; the officer confirms or changes it."""
-    ensure(actor, Action.PROPOSE_JUDGMENT, case)
-    advance(case, "propose_judgment")
+    case = commands.begin(actor, reference, PROPOSE, expected_version)
     result = evaluate(**answers)
+    commands.target(case, PROPOSE)
     judgment = case.lex_sarah_judgment or LexSarahJudgment(case=case)
     judgment.proposed_outcome, judgment.proposed_serious = result.outcome, result.serious
     judgment.proposed_rationale, judgment.proposed_answers = result.rationale, result.answers
@@ -100,15 +105,15 @@ def propose_judgment(case: Case, actor: User, **answers) -> LexSarahJudgment:
     journal.add_event(case, "judgment_proposed", actor, _("Förslag till bedömning: %(label)s", label=label),
                       outcome=result.outcome, serious=result.serious)
     audit_case("judgment_proposed", actor, case, outcome=result.outcome, serious=result.serious)
-    commit_or_conflict()
+    commands.commit(actor, case, PROPOSE)
     return judgment
 
 
-def record_judgment(case: Case, actor: User, **answers) -> LexSarahJudgment:
+def record_judgment(actor: User, reference: str, *, expected_version: int, **answers) -> LexSarahJudgment:
     """The officer's judgment: outcome, seriousness and why. Decider and date are set here."""
-    ensure(actor, Action.JUDGE, case)
-    new_status = advance(case, "record_judgment")
+    case = commands.begin(actor, reference, JUDGE, expected_version)
     result = evaluate(**answers)
+    new_status = commands.target(case, JUDGE)
     judgment = case.lex_sarah_judgment or LexSarahJudgment(case=case)
     if judgment.has_proposal:
         agrees = (judgment.proposed_outcome, judgment.proposed_serious) == (result.outcome, result.serious)
@@ -128,7 +133,7 @@ def record_judgment(case: Case, actor: User, **answers) -> LexSarahJudgment:
     journal.add_event(case, "judgment_recorded", actor, _("Bedömning: %(label)s", label=label),
                       outcome=result.outcome, serious=result.serious, proposal=proposal)
     audit_case("judgment_recorded", actor, case, outcome=result.outcome, serious=result.serious, proposal=proposal)
-    commit_or_conflict()
+    commands.commit(actor, case, JUDGE)
     return judgment
 
 

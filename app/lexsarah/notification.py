@@ -1,11 +1,16 @@
 """The decision about IVO: the notification draft, the document, sending it (or recording why not),
-then the investigation sent and IVO's decision."""
+then the investigation sent and IVO's decision.
+
+Each step is a command on the case (app/commands.py): ``fn(actor, reference, *, expected_version, …)``,
+the case's version the person's form was loaded with; a refused move is workflow.MoveRefused, a stale
+form commands.CaseConflict, a refused permission PermissionDenied."""
 
 import re
 from datetime import date
 
 from flask_babel import gettext as _
 
+from app import commands
 from app.auth.models import User
 from app.auth.permissions import Action, ensure
 from app.cases import journal
@@ -18,13 +23,10 @@ from app.lexsarah.common import (
     INVESTIGATION_MONTHS,
     MAX_TEXT,
     LexSarahError,
-    advance,
     audit_case,
     check_day,
     check_length,
-    check_version,
     clean,
-    commit_or_conflict,
     parse_day,
     raise_errors,
     report_date,
@@ -156,12 +158,10 @@ def _answer(value) -> bool | None:
     return {"yes": True, "no": False}.get(str(value).strip())
 
 
-def save_notification_draft(case: Case, actor: User, *, version: int | None = None, **fields) -> LexSarahIvo:
+def save_notification_draft(actor: User, reference: str, *, expected_version: int, **fields) -> LexSarahIvo:
     """The officer fills in the notification's own fields; everything else comes from the case."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "save_ivo_draft")
+    case = commands.begin(actor, reference, "save_ivo_draft", expected_version)
     ivo = case.lex_sarah_ivo
-    check_version(ivo, version)
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"unknown draft fields: {sorted(unknown)}")
@@ -201,6 +201,7 @@ def save_notification_draft(case: Case, actor: User, *, version: int | None = No
                                                 day=add_months(today_local(), INVESTIGATION_MONTHS).isoformat())
     dates = _check_new_fields(case, values, answers, fields, errors)
     raise_errors(errors)
+    commands.target(case, "save_ivo_draft")
     ivo = ivo or LexSarahIvo(case=case)
     changed = []
     for name, value in {**values, **answers, **dates, "investigation_attached": attached,
@@ -213,7 +214,7 @@ def save_notification_draft(case: Case, actor: User, *, version: int | None = No
     journal.add_event(case, "ivo_draft_saved", actor, _("Uppgifterna till anmälan till IVO sparades."),
                       changed=changed)
     audit_case("ivo_draft_saved", actor, case, changed=changed)
-    commit_or_conflict()
+    commands.commit(actor, case, "save_ivo_draft")
     return ivo
 
 
@@ -251,15 +252,14 @@ def verify_frozen_document(ivo: LexSarahIvo) -> bool:
             and document.sha256(ivo.document_pdf) == ivo.pdf_sha256)
 
 
-def finalise_notification(case: Case, actor: User, *, version: int | None = None) -> LexSarahIvo:
+def finalise_notification(actor: User, reference: str, *, expected_version: int) -> LexSarahIvo:
     """The officer finalises and signs the notification: the frozen copy (HTML and PDF with their
     checksums) is taken now, since that is what is sent. Nothing in it changes afterwards."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "finalise_notification")
+    case = commands.begin(actor, reference, "finalise_notification", expected_version)
+    commands.target(case, "finalise_notification")
     ivo = case.lex_sarah_ivo
-    check_version(ivo, version)
     # The saved draft, the nämnd's details and every answer IVO's form needs are requirements of
-    # the move (workflow.NOTIFICATION_COMPLETE): advance() above refused, listing what is missing.
+    # the move (workflow.NOTIFICATION_COMPLETE): begin() above refused, listing what is missing.
     provider = provider_settings()
     today = today_local()
     if not ivo.investigation_attached and ivo.investigation_expected_on \
@@ -276,18 +276,16 @@ def finalise_notification(case: Case, actor: User, *, version: int | None = None
                       _("Anmälan till IVO slutfördes och signerades %(day)s.", day=today.isoformat()),
                       html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
     audit_case("ivo_notification_finalised", actor, case, html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
-    commit_or_conflict()
+    commands.commit(actor, case, "finalise_notification")
     return ivo
 
 
-def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, ivo_reference: str = "",
-               version: int | None = None) -> LexSarahIvo:
+def notify_ivo(actor: User, reference: str, *, sent_via: str, sent_on: date | None, ivo_reference: str = "",
+               expected_version: int) -> LexSarahIvo:
     """Record how and when the finalised notification was sent (IVO's e-service or post; never e-mail).
     IVO's reference may be given now or later (`record_ivo_reference`), when IVO confirms."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "notify_ivo")  # finalised, not yet notified
+    case = commands.begin(actor, reference, "notify_ivo", expected_version)  # finalised, not yet notified
     ivo = case.lex_sarah_ivo
-    check_version(ivo, version)
     errors: dict[str, str] = {}
     ivo_reference = clean(ivo_reference)
     if sent_via not in SENT_VIA:
@@ -301,6 +299,7 @@ def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, 
                          "efter anmälan. Ändra datumet i anmälans uppgifter först.",
                          day=ivo.investigation_expected_on.isoformat())
     raise_errors(errors)
+    commands.target(case, "notify_ivo")
     ivo.decision, ivo.decided_by_id, ivo.decided_at = "notified", actor.id, utcnow()
     ivo.sent_via, ivo.sent_on, ivo.ivo_reference = sent_via, sent_on, ivo_reference
     ivo.investigation_due_on = add_months(sent_on, INVESTIGATION_MONTHS)
@@ -314,14 +313,13 @@ def notify_ivo(case: Case, actor: User, *, sent_via: str, sent_on: date | None, 
                       html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
     audit_case("ivo_notified", actor, case, sent_on=sent_on.isoformat(), sent_via=sent_via,
                ivo_reference=ivo_reference, html_sha256=ivo.html_sha256, pdf_sha256=ivo.pdf_sha256)
-    commit_or_conflict()
+    commands.commit(actor, case, "notify_ivo")
     return ivo
 
 
-def record_ivo_reference(case: Case, actor: User, *, ivo_reference: str) -> LexSarahIvo:
+def record_ivo_reference(actor: User, reference: str, *, ivo_reference: str, expected_version: int) -> LexSarahIvo:
     """IVO's diarienummer, added when IVO confirms the notification."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "record_ivo_reference")  # notified, no reference yet
+    case = commands.begin(actor, reference, "record_ivo_reference", expected_version)  # notified, no reference yet
     ivo = case.lex_sarah_ivo
     ivo_reference = clean(ivo_reference)
     errors: dict[str, str] = {}
@@ -329,18 +327,19 @@ def record_ivo_reference(case: Case, actor: User, *, ivo_reference: str) -> LexS
         errors["ivo_reference"] = _("Ange IVO:s diarienummer.")
     check_length(errors, "ivo_reference", ivo_reference, 60)
     raise_errors(errors)
+    commands.target(case, "record_ivo_reference")
     ivo.ivo_reference = ivo_reference
     journal.add_event(case, "ivo_reference_recorded", actor, _("IVO:s diarienummer: %(ref)s.", ref=ivo_reference),
                       ivo_reference=ivo_reference)
     audit_case("ivo_reference_recorded", actor, case, ivo_reference=ivo_reference)
-    commit_or_conflict()
+    commands.commit(actor, case, "record_ivo_reference")
     return ivo
 
 
-def record_not_notifying(case: Case, actor: User, *, reason: str) -> LexSarahIvo:
+def record_not_notifying(actor: User, reference: str, *, reason: str, expected_version: int) -> LexSarahIvo:
     """A serious judgment that is nevertheless not notified to IVO: the officer records why."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "record_ivo_decision_not_to_notify")  # a serious judgment, no decision yet
+    # a serious judgment, no decision yet
+    case = commands.begin(actor, reference, "record_ivo_decision_not_to_notify", expected_version)
     ivo = case.lex_sarah_ivo
     reason = clean(reason)
     errors: dict[str, str] = {}
@@ -348,24 +347,27 @@ def record_not_notifying(case: Case, actor: User, *, reason: str) -> LexSarahIvo
         errors["reason"] = _("Motivera varför ärendet inte anmäls till IVO.")
     check_length(errors, "reason", reason)
     raise_errors(errors)
+    commands.target(case, "record_ivo_decision_not_to_notify")
     ivo = ivo or LexSarahIvo(case=case)
     ivo.decision, ivo.decided_by_id, ivo.decided_at, ivo.not_notifying_reason = "not_notified", actor.id, utcnow(), \
         reason
     db.session.add(ivo)
     journal.add_event(case, "ivo_not_notified", actor, _("Anmäls inte till IVO: %(reason)s", reason=reason))
     audit_case("ivo_not_notified", actor, case)
-    commit_or_conflict()
+    commands.commit(actor, case, "record_ivo_decision_not_to_notify")
     return ivo
 
 
-def record_investigation_sent(case: Case, actor: User, *, sent_on: date | None) -> LexSarahIvo:
+def record_investigation_sent(actor: User, reference: str, *, sent_on: date | None,
+                              expected_version: int) -> LexSarahIvo:
     """The investigation (the supplement to the notification) was sent to IVO."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "record_investigation_sent")  # notified, not yet recorded
+    # notified, not yet recorded
+    case = commands.begin(actor, reference, "record_investigation_sent", expected_version)
     ivo = case.lex_sarah_ivo
     errors: dict[str, str] = {}
     sent_on = check_day(errors, "sent_on", sent_on, not_before=ivo.sent_on, before_label=_("anmälan till IVO"))
     raise_errors(errors)
+    commands.target(case, "record_investigation_sent")
     ivo.investigation_sent_on, ivo.investigation_recorded_by_id = sent_on, actor.id
     late = sent_on > ivo.investigation_due_on
     copy = investigation_document.freeze(case, actor)  # what was sent: later changes of the record leave it
@@ -375,15 +377,15 @@ def record_investigation_sent(case: Case, actor: User, *, sent_on: date | None) 
                       html_sha256=copy.html_sha256, pdf_sha256=copy.pdf_sha256)
     audit_case("ivo_investigation_sent", actor, case, sent_on=sent_on.isoformat(), late=late,
                html_sha256=copy.html_sha256, pdf_sha256=copy.pdf_sha256)
-    commit_or_conflict()
+    commands.commit(actor, case, "record_investigation_sent")
     return ivo
 
 
-def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: date | None, text: str) -> LexSarahIvo:
+def record_ivo_decision(actor: User, reference: str, *, outcome: str, decided_on: date | None, text: str,
+                        expected_version: int) -> LexSarahIvo:
     """IVO's decision. Demands for measures are written to the journal and announced through
     `signals.ivo_demanded_measures`, so the actions feature can create actions in the same transaction."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "record_ivo_decision")  # notified, not yet recorded
+    case = commands.begin(actor, reference, "record_ivo_decision", expected_version)  # notified, not yet recorded
     ivo = case.lex_sarah_ivo
     text = clean(text)
     errors: dict[str, str] = {}
@@ -395,6 +397,7 @@ def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: da
         errors["text"] = _("Skriv in vad IVO:s beslut säger.")
     check_length(errors, "text", text)
     raise_errors(errors)
+    commands.target(case, "record_ivo_decision")
     ivo.ivo_outcome, ivo.ivo_decided_on, ivo.ivo_decision_text = outcome, decided_on, text
     ivo.ivo_decision_recorded_by_id, ivo.ivo_decision_recorded_at = actor.id, utcnow()
     journal.add_event(case, "ivo_decision", actor,
@@ -407,5 +410,5 @@ def record_ivo_decision(case: Case, actor: User, *, outcome: str, decided_on: da
                           decided_on=decided_on.isoformat())
         ivo_demanded_measures.send(case, actor=actor, text=text, decided_on=decided_on)
     audit_case("ivo_decision_recorded", actor, case, outcome=outcome, decided_on=decided_on.isoformat())
-    commit_or_conflict()
+    commands.commit(actor, case, "record_ivo_decision")
     return ivo

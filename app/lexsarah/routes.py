@@ -1,7 +1,8 @@
-"""Thin HTTP handlers for lex Sarah: read the request, call one service, render or redirect.
+"""Thin HTTP handlers for lex Sarah: read the request, call one command, render or redirect.
 
-A refused permission anywhere in this blueprint answers 403 and writes an audit entry
-(see `permission_denied`).
+The commands on a case follow app/commands.py (see `_command`: the case's version from the form,
+422 with the messages by their fields, the conflict and the refused move 409). A refused
+permission is the app-wide 403 with its audit entry.
 """
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +12,7 @@ from flask_login import current_user
 from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
-from app.commands import CaseConflict, CaseNotFound, CaseWorkError
+from app.commands import CaseConflict, CaseNotFound, CaseWorkError, Refused
 from app.facts import facts_for, open_action_ids
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
@@ -103,6 +104,40 @@ def _show_errors(form, error: common.LexSarahError) -> None:
             flash(message, "error")
 
 
+def _expected_version(form) -> int:
+    """The case's version the page put in the form; only a hand-made request lacks it (400)."""
+    version = form.version_value()
+    if version is None:
+        abort(400)
+    return version
+
+
+def _refused(reference: str, refusal: MoveRefused):
+    """The state machine refused the move: 409, in the requirement's words (as app/cases)."""
+    return render_template("cases/refused.html", reference=reference,
+                           message=common.refusal_message(refusal)), 409
+
+
+def _command(reference: str, form, call, page, refused=None):
+    """Call one command on the case for `form`: (what it returned, None) when it was carried out;
+    otherwise (None, the answer): the page with each message by its field (422), the page again with
+    the case's new version and the person's text kept when someone saved first (409), or the state
+    machine's refusal (409; `refused(refusal)` where the page shows its own). `call(expected_version)`
+    is the command; `page(case, status)` renders the form's page."""
+    try:
+        return call(_expected_version(form)), None
+    except MoveRefused as refusal:
+        return None, (refused or (lambda r: _refused(reference, r)))(refusal)
+    except CaseConflict as conflict:
+        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
+        form.version.data = str(conflict.case.version)
+        form.version.raw_data = [str(conflict.case.version)]  # rendered before .data
+        return None, page(conflict.case, 409)
+    except Refused as refused:
+        _show_errors(form, refused)
+        return None, page(_case(reference), 422)
+
+
 def _status_for(form, error=None) -> int:
     if isinstance(error, common.LexSarahConflict):
         return 409
@@ -149,12 +184,13 @@ def judgment(reference: str):
     form = JudgmentForm()
     if request.method == "GET":
         _prefill(form, case, "judge")
+        form.version.data = str(case.version)
     elif form.validate_on_submit():
-        try:
-            result = judgment_service.record_judgment(case, _me(), **form.answers())
-        except common.LexSarahError as error:
-            _show_errors(form, error)
-            return _judgment_page(case, form, "judge", _status_for(form, error))
+        result, answer = _command(reference, form, lambda version: judgment_service.record_judgment(
+            _me(), reference, expected_version=version, **form.answers()),
+            lambda now, status: _judgment_page(now, form, "judge", status))
+        if answer is not None:
+            return answer
         if result.serious:
             flash(_("Bedömningen är sparad: allvarligt. Anmäl till IVO snarast, eller motivera varför inte."),
                   "success")
@@ -170,12 +206,13 @@ def proposal(reference: str):
     form = JudgmentForm()
     if request.method == "GET":
         _prefill(form, case, "propose")
+        form.version.data = str(case.version)
     elif form.validate_on_submit():
-        try:
-            judgment_service.propose_judgment(case, _me(), **form.answers())
-        except common.LexSarahError as error:
-            _show_errors(form, error)
-            return _judgment_page(case, form, "propose", _status_for(form, error))
+        _result, answer = _command(reference, form, lambda version: judgment_service.propose_judgment(
+            _me(), reference, expected_version=version, **form.answers()),
+            lambda now, status: _judgment_page(now, form, "propose", status))
+        if answer is not None:
+            return answer
         flash(_("Förslaget till bedömning är sparat. Lex Sarah-ansvarig bekräftar eller ändrar det."), "success")
         return redirect(url_for("lexsarah.proposal", reference=reference))
     return _judgment_page(case, form, "propose", _status_for(form))
@@ -187,14 +224,15 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                        ivo_reference=None, supplement=None, supplement_reply=None, provider_missing: bool = False,
                        status: int = 200):
     ivo = case.lex_sarah_ivo
+    # A posted form keeps the version it was posted with (or the case's new one after a conflict).
+    posted = {id(form) for form in (draft, send, not_notifying, investigation, decision, ivo_reference, supplement,
+                                    supplement_reply) if form is not None}
     if draft is None:
         drafted = ivo is not None and ivo.draft_saved_at is not None
         draft = NotificationDraftForm(prefix="draft", formdata=None, obj=ivo if drafted else None,
                                       data=None if drafted else notification_service.draft_defaults(case, _me()))
-        draft.version.data = str(ivo.version) if ivo is not None else ""
     if send is None:
         send = SendForm(prefix="send", formdata=None, data={"sent_on": today_local()})
-        send.version.data = str(ivo.version) if ivo is not None else ""
     forms = {"draft": draft, "send": send,
              "not_notifying": not_notifying or NotNotifyingForm(prefix="not", formdata=None),
              "investigation": investigation or InvestigationSentForm(prefix="inv", formdata=None,
@@ -205,7 +243,9 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                                                                data={"requested_on": today_local()}),
              "supplement_reply": supplement_reply or _supplement_reply_form(case, blank=True)}
     finalise = FinaliseForm(prefix="fin", formdata=None)
-    finalise.version.data = str(ivo.version) if ivo is not None else ""
+    for form in (*forms.values(), finalise):
+        if id(form) not in posted:  # each form is a command on the case: the version this page shows
+            form.version.data = str(case.version)
     missing = common.missing_for(case, "finalise_notification", NOTIFICATION_COMPLETE)
     if "draft_saved" in missing:  # before the draft, step 1 is the one thing to do (and the nämnd's details)
         missing = tuple(fact for fact in missing if fact in ("draft_saved", "provider_complete"))
@@ -253,36 +293,31 @@ def notification(reference: str):
     if request.method == "GET":
         return _notification_page(case)
     form = NotificationDraftForm(prefix="draft")
-    error = None
     if form.validate_on_submit():
-        try:
-            notification_service.save_notification_draft(case, _me(), version=form.version_value(), **form.values())
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Uppgifterna till anmälan är sparade. Granska dokumentet och skicka det sedan till IVO."),
-                  "success")
-            return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
-    return _notification_page(case, draft=form, status=_status_for(form, error))
+        _ivo, answer = _command(reference, form, lambda version: notification_service.save_notification_draft(
+            _me(), reference, expected_version=version, **form.values()),
+            lambda now, status: _notification_page(now, draft=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("Uppgifterna till anmälan är sparade. Granska dokumentet och skicka det sedan till IVO."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
+    return _notification_page(case, draft=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/skickad", methods=["POST"])
 def record_sent(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = SendForm(prefix="send")
-    error = None
     if form.validate_on_submit():
-        try:
-            notification_service.notify_ivo(case, _me(), sent_via=form.sent_via.data, sent_on=form.sent_on.data,
-                                ivo_reference=form.ivo_reference.data or "", version=form.version_value())
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Anmälan är registrerad som skickad. Dokumentet är sparat och ändras inte längre."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, send=form, status=_status_for(form, error))
+        _ivo, answer = _command(reference, form, lambda version: notification_service.notify_ivo(
+            _me(), reference, sent_via=form.sent_via.data, sent_on=form.sent_on.data,
+            ivo_reference=form.ivo_reference.data or "", expected_version=version),
+            lambda now, status: _notification_page(now, send=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("Anmälan är registrerad som skickad. Dokumentet är sparat och ändras inte längre."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, send=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/signera", methods=["POST"])
@@ -291,16 +326,17 @@ def finalise(reference: str):
     form = FinaliseForm(prefix="fin")
     if not form.validate_on_submit():
         abort(400)
-    try:
-        notification_service.finalise_notification(case, _me(), version=form.version_value())
-    except common.LexSarahError as refused:
-        for message in refused.errors.values():
-            flash(message, "error")
-        # The state machine refused (e.g. a question of IVO's form unanswered): 409, listing what is missing.
-        move_refused = refused.__cause__ if isinstance(refused.__cause__, MoveRefused) else None
-        return _notification_page(case, provider_missing=move_refused is not None
-                                  and "provider_complete" in move_refused.unmet,
-                                  status=409 if move_refused is not None else _status_for(form, refused))
+
+    def refused(refusal: MoveRefused):
+        # The page lists what IVO's form still lacks (e.g. a question unanswered): 409, as the refusal.
+        flash(common.refusal_message(refusal), "error")
+        return _notification_page(case, provider_missing="provider_complete" in refusal.unmet, status=409)
+
+    _ivo, answer = _command(reference, form, lambda version: notification_service.finalise_notification(
+        _me(), reference, expected_version=version),
+        lambda now, status: _notification_page(now, status=status), refused)
+    if answer is not None:
+        return answer
     flash(_("Anmälan är slutförd och signerad. Skicka den till IVO och registrera sedan hur och när."), "success")
     return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
 
@@ -309,105 +345,93 @@ def finalise(reference: str):
 def record_ivo_reference(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = IvoReferenceForm(prefix="ref")
-    error = None
     if form.validate_on_submit():
-        try:
-            notification_service.record_ivo_reference(case, _me(), ivo_reference=form.ivo_reference.data or "")
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("IVO:s diarienummer är registrerat."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, ivo_reference=form, status=_status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: notification_service.record_ivo_reference(
+            _me(), reference, ivo_reference=form.ivo_reference.data or "", expected_version=version),
+            lambda now, status: _notification_page(now, ivo_reference=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("IVO:s diarienummer är registrerat."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, ivo_reference=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/komplettering", methods=["POST"])
 def record_supplement_request(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = SupplementRequestForm(prefix="supp")
-    error = None
     if form.validate_on_submit():
-        try:
-            supplement_service.record_supplement_request(case, _me(), requested_on=form.requested_on.data,
-                                                           due_on=form.due_on.data, text=form.text.data or "")
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("IVO:s begäran om komplettering är registrerad."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, supplement=form, status=_status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: supplement_service.record_supplement_request(
+            _me(), reference, requested_on=form.requested_on.data, due_on=form.due_on.data, text=form.text.data or "",
+            expected_version=version),
+            lambda now, status: _notification_page(now, supplement=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("IVO:s begäran om komplettering är registrerad."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, supplement=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/komplettering-skickad", methods=["POST"])
 def record_supplement_reply(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = _supplement_reply_form(case)
-    error = None
     if form.validate_on_submit():
-        try:
-            supplement_service.record_supplement_reply(case, _me(), answered_on=form.answered_on.data,
-                                                       supplement_id=form.supplement_id.data)
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Att kompletteringen skickats till IVO är registrerat."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, supplement_reply=form, status=_status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: supplement_service.record_supplement_reply(
+            _me(), reference, answered_on=form.answered_on.data, supplement_id=form.supplement_id.data,
+            expected_version=version),
+            lambda now, status: _notification_page(now, supplement_reply=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("Att kompletteringen skickats till IVO är registrerat."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, supplement_reply=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/ej-anmalan", methods=["POST"])
 def record_not_notifying(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = NotNotifyingForm(prefix="not")
-    error = None
     if form.validate_on_submit():
-        try:
-            notification_service.record_not_notifying(case, _me(), reason=form.reason.data or "")
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Ställningstagandet att inte anmäla till IVO är sparat."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, not_notifying=form, status=_status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: notification_service.record_not_notifying(
+            _me(), reference, reason=form.reason.data or "", expected_version=version),
+            lambda now, status: _notification_page(now, not_notifying=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("Ställningstagandet att inte anmäla till IVO är sparat."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, not_notifying=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/utredning-skickad", methods=["POST"])
 def record_investigation_sent(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = InvestigationSentForm(prefix="inv")
-    error = None
     if form.validate_on_submit():
-        try:
-            notification_service.record_investigation_sent(case, _me(), sent_on=form.sent_on.data)
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Att utredningen skickats till IVO är registrerat."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, investigation=form, status=_status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: notification_service.record_investigation_sent(
+            _me(), reference, sent_on=form.sent_on.data, expected_version=version),
+            lambda now, status: _notification_page(now, investigation=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("Att utredningen skickats till IVO är registrerat."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, investigation=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/ivo-beslut", methods=["POST"])
 def record_ivo_decision(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = IvoDecisionForm(prefix="dec")
-    error = None
     if form.validate_on_submit():
-        try:
-            notification_service.record_ivo_decision(case, _me(), outcome=form.outcome.data or "",
-                                         decided_on=form.decided_on.data, text=form.text.data or "")
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("IVO:s beslut är registrerat."), "success")
-            return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, decision=form, status=_status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: notification_service.record_ivo_decision(
+            _me(), reference, outcome=form.outcome.data or "", decided_on=form.decided_on.data,
+            text=form.text.data or "", expected_version=version),
+            lambda now, status: _notification_page(now, decision=form, status=status))
+        if answer is not None:
+            return answer
+        flash(_("IVO:s beslut är registrerat."), "success")
+        return redirect(url_for("lexsarah.notification", reference=reference))
+    return _notification_page(case, decision=form, status=_status_for(form))
 
 
 @bp.route("/<reference>/anmalan/dokument")
@@ -720,24 +744,22 @@ def informing(reference: str):
                 form[f"{name}_on"].data = on
                 form[f"{name}_not_applicable"].data = bool(reason)
                 form[f"{name}_reason"].data = reason
-            form.version.data = str(record.version)
+        form.version.data = str(case.version)
         return _informing_page(case, form)
     form = InformingForm()
-    error = None
     if form.validate_on_submit():
         items = {name: informing_service.InformingItem(on=form[f"{name}_on"].data,
-                                              not_applicable=bool(form[f"{name}_not_applicable"].data),
-                                              reason=form[f"{name}_reason"].data or "")
+                                                       not_applicable=bool(form[f"{name}_not_applicable"].data),
+                                                       reason=form[f"{name}_reason"].data or "")
                  for name in INFORMING_ITEMS}
-        try:
-            informing_service.record_informing(case, _me(), items=items, version=form.version_value())
-        except common.LexSarahError as refused:
-            error = refused
-            _show_errors(form, refused)
-        else:
-            flash(_("Uppgifterna om information och återkoppling är sparade."), "success")
-            return redirect(url_for("lexsarah.informing", reference=reference))
-    return _informing_page(case, form, _status_for(form, error))
+        _done, answer = _command(reference, form, lambda version: informing_service.record_informing(
+            _me(), reference, items=items, expected_version=version),
+            lambda now, status: _informing_page(now, form, status))
+        if answer is not None:
+            return answer
+        flash(_("Uppgifterna om information och återkoppling är sparade."), "success")
+        return redirect(url_for("lexsarah.informing", reference=reference))
+    return _informing_page(case, form, _status_for(form))
 
 
 # --- the provider's details (admin) ----------------------------------------------------------

@@ -3,26 +3,25 @@
 IVO may ask more than once, each time with its own last day; each request is a row
 (LexSarahSupplement) and is answered on its own. The open ones are on the officer's desk
 (app/lexsarah/desk.py) and in the officers' daily digest (app/lexsarah/reminders.py).
+Both are commands on the case (app/commands.py), like the notification's steps.
 """
 
 from datetime import date
 
 from flask_babel import gettext as _
 
+from app import commands
 from app.auth.models import User
-from app.auth.permissions import Action, ensure
 from app.cases import journal
 from app.cases.models import Case
 from app.clock import utcnow
 from app.extensions import db
 from app.lexsarah.common import (
     LexSarahError,
-    advance,
     audit_case,
     check_day,
     check_length,
     clean,
-    commit_or_conflict,
     parse_day,
     raise_errors,
 )
@@ -34,11 +33,10 @@ def open_supplements(case: Case) -> list[LexSarahSupplement]:
     return sorted((s for s in case.lex_sarah_supplements if s.answered_on is None), key=lambda s: (s.due_on, s.id))
 
 
-def record_supplement_request(case: Case, actor: User, *, requested_on: date | str | None,
-                              due_on: date | str | None, text: str) -> LexSarahSupplement:
+def record_supplement_request(actor: User, reference: str, *, requested_on: date | str | None,
+                              due_on: date | str | None, text: str, expected_version: int) -> LexSarahSupplement:
     """IVO asks for a supplement by a deadline; it is on the desk until answered."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "record_supplement_request")  # notified
+    case = commands.begin(actor, reference, "record_supplement_request", expected_version)  # notified
     ivo = case.lex_sarah_ivo
     text = clean(text)
     errors: dict[str, str] = {}
@@ -54,6 +52,7 @@ def record_supplement_request(case: Case, actor: User, *, requested_on: date | s
         errors["text"] = _("Skriv vad IVO vill ha in.")
     check_length(errors, "text", text)
     raise_errors(errors)
+    commands.target(case, "record_supplement_request")
     request = LexSarahSupplement(case_id=case.id, requested_on=requested_on, due_on=due, request_text=text,
                                  requested_by_id=actor.id, requested_at=utcnow())
     db.session.add(request)
@@ -63,15 +62,15 @@ def record_supplement_request(case: Case, actor: User, *, requested_on: date | s
                         due=due.isoformat()), requested_on=requested_on.isoformat(), due_on=due.isoformat(),
                       supplement_id=request.id)
     audit_case("ivo_supplement_requested", actor, case, due_on=due.isoformat(), supplement_id=request.id)
-    commit_or_conflict()
+    commands.commit(actor, case, "record_supplement_request")
     return request
 
 
-def record_supplement_reply(case: Case, actor: User, *, answered_on: date | str | None,
-                            supplement_id: int | str | None = None) -> LexSarahSupplement:
+def record_supplement_reply(actor: User, reference: str, *, answered_on: date | str | None,
+                            supplement_id: int | str | None = None, expected_version: int) -> LexSarahSupplement:
     """The supplement IVO asked for in one request was sent. Without an id: the only open request."""
-    ensure(actor, Action.NOTIFY_IVO, case)
-    advance(case, "record_supplement_reply")  # some request not yet answered
+    # some request not yet answered
+    case = commands.begin(actor, reference, "record_supplement_reply", expected_version)
     still_open = open_supplements(case)
     if supplement_id is None and len(still_open) == 1:
         request = still_open[0]
@@ -84,12 +83,13 @@ def record_supplement_reply(case: Case, actor: User, *, answered_on: date | str 
     answered_on = check_day(errors, "answered_on", answered_on, not_before=request.requested_on,
                             before_label=_("IVO:s begäran"))
     raise_errors(errors)
+    commands.target(case, "record_supplement_reply")
     request.answered_on, request.answered_by_id = answered_on, actor.id
     journal.add_event(case, "ivo_supplement_sent", actor,
                       _("Kompletteringen skickades till IVO %(day)s.", day=answered_on.isoformat()),
                       answered_on=answered_on.isoformat(), late=request.late, supplement_id=request.id)
     audit_case("ivo_supplement_sent", actor, case, answered_on=answered_on.isoformat(), late=request.late,
                supplement_id=request.id)
-    commit_or_conflict()
+    commands.commit(actor, case, "record_supplement_reply")
     return request
 

@@ -13,7 +13,7 @@ from app.auth.permissions import PermissionDenied
 from app.extensions import db
 from app.lexsarah import notification
 from tests.actions.conftest import action_type
-from tests.lexsarah.helpers import draft, judge, make_case, notify, reload, set_provider, user
+from tests.lexsarah.helpers import draft, judge, loaded, make_case, notify, reload, set_provider, user
 
 DECIDED = datetime(2026, 6, 10, 9, 0)
 
@@ -34,7 +34,8 @@ def _actions() -> list[CaseAction]:
 
 def _decide(case, outcome: str, text: str = "IVO kräver att rutinen för läkemedel ses över.", who: str = "sara"):
     with clock.frozen(DECIDED):
-        notification.record_ivo_decision(case, user(who), outcome=outcome, decided_on=date(2026, 6, 9), text=text)
+        notification.record_ivo_decision(user(who), **loaded(case), outcome=outcome, decided_on=date(2026, 6, 9),
+                                         text=text)
 
 
 def test_demands_for_measures_plan_an_action_linked_to_the_decision(notified):

@@ -1,8 +1,11 @@
 """Lex Sarah cases for the tests: filed through app.cases.filing.open_case, then put in the
 status the test needs (the steps before the judgment belong to other features)."""
 
+import re
+from contextlib import contextmanager
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from app import clock
@@ -11,9 +14,10 @@ from app.auth.models import User
 from app.cases.filing import open_case
 from app.cases.models import Case, Category
 from app.extensions import db
-from app.lexsarah import informing, judgment, notification
+from app.lexsarah import common, informing, judgment, notification
 from app.lexsarah.models import ProviderSettings
 from app.org.models import Unit
+from app.workflow import MoveRefused
 
 REPORTED = datetime(2026, 3, 2, 9, 0)  # received 10:00 in Stockholm
 REPORT_DAY = date(2026, 3, 2)
@@ -89,19 +93,34 @@ def set_provider() -> ProviderSettings:
     return settings
 
 
+@contextmanager
+def refused_move(match: str | None = None):
+    """The state machine refuses the move (workflow.MoveRefused, the page's 409), in these words."""
+    with pytest.raises(MoveRefused) as refused:
+        yield refused
+    if match is not None:
+        assert re.search(match, common.refusal_message(refused.value)), common.refusal_message(refused.value)
+
+
+def loaded(case: Case) -> dict:
+    """A command's reference and the case's version, as a form loaded now would send them."""
+    return {"reference": case.reference, "expected_version": case.version}
+
+
 def judge(case: Case, answers: dict | None = None, at: datetime = JUDGED, who: str = "sara"):
     with clock.frozen(at):
-        return judgment.record_judgment(case, user(who), **(answers or SERIOUS))
+        return judgment.record_judgment(user(who), **loaded(case),
+                                        **(answers or SERIOUS))
 
 
 def draft(case: Case, at: datetime = JUDGED, **changes):
     with clock.frozen(at):
-        return notification.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
+        return notification.save_notification_draft(user("sara"), **loaded(case), **{**DRAFT, **changes})
 
 
 def finalise(case: Case, at: datetime = JUDGED):
     with clock.frozen(at):
-        return notification.finalise_notification(case, user("sara"))
+        return notification.finalise_notification(user("sara"), **loaded(case))
 
 
 def notify(case: Case, sent_on: date = JUDGED_DAY, at: datetime = JUDGED, reference: str = "8.5.1-1234/2026",
@@ -110,7 +129,8 @@ def notify(case: Case, sent_on: date = JUDGED_DAY, at: datetime = JUDGED, refere
     if case.lex_sarah_ivo is None or case.lex_sarah_ivo.finalised_at is None:
         finalise(case, at=at)
     with clock.frozen(at):
-        return notification.notify_ivo(case, user("sara"), sent_via=via, sent_on=sent_on, ivo_reference=reference)
+        return notification.notify_ivo(user("sara"), **loaded(case), sent_via=via, sent_on=sent_on,
+                                       ivo_reference=reference)
 
 
 def reload(case: Case) -> Case:
@@ -134,7 +154,7 @@ def inform_all(case: Case, at: datetime = JUDGED, who: str = "sara"):
     """Settle every informing item (a date for each, the guardian not applicable)."""
     item = informing.InformingItem
     with clock.frozen(at):
-        return informing.record_informing(case, user(who), items={
+        return informing.record_informing(user(who), **loaded(case), items={
             "client": item(on=at.date()), "case_file": item(on=at.date()), "reporter": item(on=at.date()),
             "work_group": item(on=at.date()),
             "guardian": item(not_applicable=True, reason="Brukaren är vuxen och har ingen god man.")})

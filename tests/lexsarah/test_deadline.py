@@ -11,7 +11,7 @@ from app.extensions import db
 from app.lexsarah import common, notification
 from app.lexsarah import desk as officers_desk
 from app.reminders import ReminderLog
-from tests.lexsarah.helpers import draft, judge, make_case, notify, protect, reload, set_provider, user
+from tests.lexsarah.helpers import draft, judge, loaded, make_case, notify, protect, reload, set_provider, user
 
 NOTIFIED_DAY = date(2026, 3, 20)  # due 2026-05-20
 
@@ -99,7 +99,7 @@ def test_one_day_is_one_day_not_one_days(notified, app, smtp_server):
 
 def test_no_reminder_once_the_investigation_is_sent(notified, app, smtp_server):
     with clock.frozen(datetime(2026, 5, 10, 9, 0)):
-        notification.record_investigation_sent(notified, user("sara"), sent_on=date(2026, 5, 10))
+        notification.record_investigation_sent(user("sara"), **loaded(notified), sent_on=date(2026, 5, 10))
     _remind(app, date(2026, 5, 19))
     assert _reminders(smtp_server) == []
 

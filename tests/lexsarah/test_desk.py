@@ -8,7 +8,7 @@ from app import clock
 from app.auth.permissions import PermissionDenied
 from app.lexsarah import desk as officers_desk
 from app.lexsarah import judgment, notification, protection
-from tests.lexsarah.helpers import JUDGED, NOT_SERIOUS, draft, judge, make_case, notify, set_provider, user
+from tests.lexsarah.helpers import JUDGED, NOT_SERIOUS, draft, judge, loaded, make_case, notify, set_provider, user
 
 TODAY = datetime(2026, 3, 25, 9, 0)
 
@@ -28,7 +28,7 @@ def cases(demo):
     waiting = make_case()
     proposed = make_case()
     with clock.frozen(JUDGED):
-        judgment.propose_judgment(proposed, user("erik"), **NOT_SERIOUS)
+        judgment.propose_judgment(user("erik"), **loaded(proposed), **NOT_SERIOUS)
     serious = make_case()
     judge(serious, at=datetime(2026, 3, 18, 9, 0))
     not_serious = make_case()
@@ -60,13 +60,13 @@ def test_each_pending_step_is_listed(cases):
 
 def test_a_step_done_leaves_its_list(cases):
     with clock.frozen(TODAY):
-        notification.record_not_notifying(cases["serious"], user("sara"), reason="Redan anmäld av regionen.")
-        notification.record_investigation_sent(cases["notified"], user("sara"), sent_on=date(2026, 3, 24))
+        notification.record_not_notifying(user("sara"), **loaded(cases["serious"]), reason="Redan anmäld av regionen.")
+        notification.record_investigation_sent(user("sara"), **loaded(cases["notified"]), sent_on=date(2026, 3, 24))
     desk = _desk()
     assert desk["not_notified"]["count"] == 0 and desk["investigation_due"]["count"] == 0
     assert desk["decision_awaited"]["count"] == 1
     with clock.frozen(TODAY):
-        notification.record_ivo_decision(cases["notified"], user("sara"), outcome="no_criticism",
+        notification.record_ivo_decision(user("sara"), **loaded(cases["notified"]), outcome="no_criticism",
                                      decided_on=date(2026, 3, 25), text="Avslutas utan kritik.")
     assert _desk()["decision_awaited"]["count"] == 0
 

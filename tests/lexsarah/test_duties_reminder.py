@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import clock
 from app.audit import AuditEvent
 from app.lexsarah import protection, supplement
-from tests.lexsarah.helpers import draft, judge, make_case, notify, reload, set_provider, user
+from tests.lexsarah.helpers import draft, judge, loaded, make_case, notify, reload, set_provider, user
 
 DAY = date(2026, 4, 8)
 MORNING = datetime(2026, 4, 8, 4, 0)  # 06:00 in Stockholm
@@ -45,7 +45,7 @@ def test_protection_not_recorded_and_a_supplement_due_are_in_the_officers_digest
     draft(asked)
     notify(asked)
     with clock.frozen(datetime(2026, 4, 1, 9, 0)):
-        supplement.record_supplement_request(reload(asked), user("sara"), requested_on=date(2026, 4, 1),
+        supplement.record_supplement_request(user("sara"), **loaded(reload(asked)), requested_on=date(2026, 4, 1),
                                                due_on=date(2026, 4, 10), text="Rutinen för läkemedel.")
 
     _remind(app)

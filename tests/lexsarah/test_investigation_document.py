@@ -23,6 +23,7 @@ from tests.lexsarah.helpers import (
     denials,
     draft,
     judge,
+    loaded,
     make_case,
     notify,
     reload,
@@ -135,7 +136,7 @@ def test_recording_the_investigation_as_sent_freezes_it_and_later_changes_do_not
     notify(case)
     client = login_as("sara")
     with clock.frozen(LATER):
-        notification.record_investigation_sent(reload(case), user("sara"), sent_on=LATER.date())
+        notification.record_investigation_sent(user("sara"), **loaded(reload(case)), sent_on=LATER.date())
     copy = db.session.get(LexSarahInvestigationDocument, case.id)
     assert copy is not None and investigation_document.verify(copy)
     html_before = client.get(f"/lex-sarah/{case.reference}/utredning-dokument").get_data(as_text=True)
@@ -183,7 +184,7 @@ def test_a_changed_stored_copy_fails_its_checksum(case, login_as):
     draft(case)
     notify(case)
     with clock.frozen(LATER):
-        notification.record_investigation_sent(reload(case), user("sara"), sent_on=LATER.date())
+        notification.record_investigation_sent(user("sara"), **loaded(reload(case)), sent_on=LATER.date())
     copy = db.session.get(LexSarahInvestigationDocument, case.id)
     copy.document_html = copy.document_html.replace(ENTRY_TEXT, "Något annat")
     db.session.commit()

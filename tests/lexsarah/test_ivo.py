@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from app import clock, workflow
 from app.auth.permissions import PermissionDenied
+from app.commands import CaseConflict
 from app.extensions import db
 from app.facts import facts_for, lex_sarah_facts
 from app.lexsarah import common, notification, provider
@@ -16,6 +17,7 @@ from app.lexsarah.models import LexSarahIvo
 from app.lexsarah.signals import ivo_demanded_measures
 from tests.lexsarah.helpers import (
     CLIENT_NAME,
+    DRAFT,
     JUDGED,
     JUDGED_DAY,
     NOT_SERIOUS,
@@ -24,8 +26,10 @@ from tests.lexsarah.helpers import (
     draft,
     inform_all,
     judge,
+    loaded,
     make_case,
     notify,
+    refused_move,
     reload,
     set_provider,
     user,
@@ -57,7 +61,7 @@ def test_a_serious_case_cannot_close_until_the_ivo_question_is_settled(case):
     inform_all(case)
     assert _close_allowed(case) == (False, ("ivo_question_settled",))
     with clock.frozen(LATER):
-        notification.record_not_notifying(case, user("sara"), reason="IVO har redan tillsyn över händelsen.")
+        notification.record_not_notifying(user("sara"), **loaded(case), reason="IVO har redan tillsyn över händelsen.")
     assert _close_allowed(case) == (True, ())
 
 
@@ -67,7 +71,7 @@ def test_a_notified_case_may_close_once_the_investigation_is_sent(case):
     inform_all(case)
     assert _close_allowed(case) == (False, ("investigation_sent_if_notified",))
     with clock.frozen(LATER):
-        notification.record_investigation_sent(case, user("sara"), sent_on=LATER.date())
+        notification.record_investigation_sent(user("sara"), **loaded(case), sent_on=LATER.date())
     assert _close_allowed(case) == (True, ())
 
 
@@ -119,14 +123,14 @@ def test_a_notification_may_come_before_the_investigation_is_finished(demo):
 def test_a_received_report_cannot_be_notified_yet(demo):
     set_provider()
     case = make_case("received")
-    with pytest.raises(common.LexSarahError, match="Mottagen"):
+    with refused_move("Mottagen"):
         draft(case)
 
 
 def test_a_notification_is_recorded_once(case):
     draft(case)
     notify(case)
-    with pytest.raises(common.LexSarahError, match="redan registrerad"):
+    with refused_move("redan registrerad"):
         notify(case, reference="8.5.1-9999/2026")
     assert reload(case).lex_sarah_ivo.ivo_reference == "8.5.1-1234/2026"
 
@@ -159,10 +163,10 @@ def test_never_by_email(case):
 def test_the_draft_and_the_provider_come_first(demo):
     case = make_case()
     judge(case)
-    with pytest.raises(common.LexSarahError, match="spara anmälans uppgifter"):
+    with refused_move("spara anmälans uppgifter"):
         notify(case)
     draft(case)
-    with pytest.raises(common.LexSarahError, match="organisationsnummer"):
+    with refused_move("organisationsnummer"):
         notify(case)
 
 
@@ -192,19 +196,19 @@ def test_an_attached_investigation_counts_as_sent(case):
 def test_only_the_officer_notifies(case, who):
     draft(case)
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        notification.notify_ivo(case, user(who), sent_via="post", sent_on=JUDGED_DAY, ivo_reference="1")
+        notification.notify_ivo(user(who), **loaded(case), sent_via="post", sent_on=JUDGED_DAY, ivo_reference="1")
 
 
 # --- not notifying -----------------------------------------------------------------------
 
 def test_not_notifying_needs_a_reason_and_is_recorded_once(case):
     with pytest.raises(common.LexSarahError) as refused, clock.frozen(LATER):
-        notification.record_not_notifying(case, user("sara"), reason="  ")
+        notification.record_not_notifying(user("sara"), **loaded(case), reason="  ")
     assert set(refused.value.errors) == {"reason"}
     with clock.frozen(LATER):
-        notification.record_not_notifying(case, user("sara"), reason="Händelsen är redan anmäld av regionen.")
-    with pytest.raises(common.LexSarahError), clock.frozen(LATER):
-        notification.record_not_notifying(case, user("sara"), reason="En gång till.")
+        notification.record_not_notifying(user("sara"), **loaded(case), reason="Händelsen är redan anmäld av regionen.")
+    with refused_move(), clock.frozen(LATER):
+        notification.record_not_notifying(user("sara"), **loaded(case), reason="En gång till.")
     ivo = reload(case).lex_sarah_ivo
     assert ivo.decision == "not_notified" and ivo.not_notifying_reason.startswith("Händelsen")
 
@@ -212,8 +216,8 @@ def test_not_notifying_needs_a_reason_and_is_recorded_once(case):
 def test_only_a_serious_judgment_needs_a_reason_not_to_notify(demo):
     case = make_case()
     judge(case, NOT_SERIOUS)
-    with pytest.raises(common.LexSarahError, match="allvarlig"), clock.frozen(LATER):
-        notification.record_not_notifying(case, user("sara"), reason="Skäl.")
+    with refused_move("allvarlig"), clock.frozen(LATER):
+        notification.record_not_notifying(user("sara"), **loaded(case), reason="Skäl.")
 
 
 # --- the frozen document ------------------------------------------------------------------
@@ -296,17 +300,17 @@ def test_the_investigation_is_recorded_once_and_not_before_the_notification(case
     draft(case)
     notify(case)
     with pytest.raises(common.LexSarahError, match="före anmälan"), clock.frozen(LATER):
-        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 3, 19))
+        notification.record_investigation_sent(user("sara"), **loaded(case), sent_on=date(2026, 3, 19))
     with clock.frozen(LATER):
-        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
-    with pytest.raises(common.LexSarahError, match="redan"), clock.frozen(LATER):
-        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 2))
+        notification.record_investigation_sent(user("sara"), **loaded(case), sent_on=date(2026, 4, 1))
+    with refused_move("redan"), clock.frozen(LATER):
+        notification.record_investigation_sent(user("sara"), **loaded(case), sent_on=date(2026, 4, 2))
     assert reload(case).lex_sarah_ivo.investigation_sent_on == date(2026, 4, 1)
 
 
 def test_nothing_follows_up_a_notification_that_was_never_made(case):
-    with pytest.raises(common.LexSarahError, match="inte anmält"), clock.frozen(LATER):
-        notification.record_investigation_sent(case, user("sara"), sent_on=date(2026, 4, 1))
+    with refused_move("inte anmält"), clock.frozen(LATER):
+        notification.record_investigation_sent(user("sara"), **loaded(case), sent_on=date(2026, 4, 1))
 
 
 @pytest.mark.parametrize("outcome", ["no_criticism", "criticism", "demands"])
@@ -321,7 +325,7 @@ def test_ivo_decision(case, outcome):
     ivo_demanded_measures.connect(receiver)
     try:
         with clock.frozen(datetime(2026, 6, 10, 9, 0)):
-            notification.record_ivo_decision(case, user("sara"), outcome=outcome, decided_on=date(2026, 6, 9),
+            notification.record_ivo_decision(user("sara"), **loaded(case), outcome=outcome, decided_on=date(2026, 6, 9),
                                          text="IVO kräver att rutinen för läkemedel ses över.")
     finally:
         ivo_demanded_measures.disconnect(receiver)
@@ -337,13 +341,13 @@ def test_ivo_decision_is_validated_and_recorded_once(case):
     draft(case)
     notify(case)
     with pytest.raises(common.LexSarahError) as refused, clock.frozen(LATER):
-        notification.record_ivo_decision(case, user("sara"), outcome="praise", decided_on=None, text="")
+        notification.record_ivo_decision(user("sara"), **loaded(case), outcome="praise", decided_on=None, text="")
     assert set(refused.value.errors) == {"outcome", "decided_on", "text"}
     with clock.frozen(LATER):
-        notification.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1),
+        notification.record_ivo_decision(user("sara"), **loaded(case), outcome="criticism", decided_on=date(2026, 4, 1),
                                          text="K.")
-    with pytest.raises(common.LexSarahError, match="redan"), clock.frozen(LATER):
-        notification.record_ivo_decision(case, user("sara"), outcome="criticism", decided_on=date(2026, 4, 1),
+    with refused_move("redan"), clock.frozen(LATER):
+        notification.record_ivo_decision(user("sara"), **loaded(case), outcome="criticism", decided_on=date(2026, 4, 1),
                                          text="K.")
 
 
@@ -354,7 +358,8 @@ def test_ivo_follow_up_may_come_after_the_case_is_closed(case):
     case.status = "closed"
     db.session.commit()
     with clock.frozen(LATER):
-        notification.record_ivo_decision(case, user("sara"), outcome="no_criticism", decided_on=date(2026, 4, 1),
+        notification.record_ivo_decision(user("sara"), **loaded(case), outcome="no_criticism",
+                                         decided_on=date(2026, 4, 1),
                                      text="Ärendet avslutas utan kritik.")
     assert db.session.get(LexSarahIvo, case.id).ivo_outcome == "no_criticism"
 
@@ -373,47 +378,56 @@ def test_the_whole_round_through_the_pages(case, login_as):
            "activity_municipality": "Exempelby", "activity_place": "Boendestöd", "police_reported": "no",
            "other_authority_reported": "no", "client_informed": "no", "include_client_identity": True,
            "board_reference": "SN 2026/1", "signature_place": "Exempelby"}}.items()}
+    form["draft-version"] = case.version  # what the page puts in the form
     with clock.frozen(JUDGED):
         assert sara.post(f"/lex-sarah/{ref}/anmalan", data=form).status_code == 302
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
         # Signing comes first: the frozen copy is taken then, since that is what is sent.
         assert "Registrera som skickad" not in page and "Slutför och signera anmälan" in page
         refused = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
-                            data={"send-sent_via": "post", "send-sent_on": "2026-03-20"})
-        assert refused.status_code == 422 and "Slutför och signera anmälan först" in refused.get_data(as_text=True)
+                            data={"send-version": reload(case).version,
+                                  "send-sent_via": "post", "send-sent_on": "2026-03-20"})
+        assert refused.status_code == 409 and "Slutför och signera anmälan först" in refused.get_data(as_text=True)
         assert sara.post(f"/lex-sarah/{ref}/anmalan/signera",
-                         data={"fin-version": reload(case).lex_sarah_ivo.version}).status_code == 302
+                         data={"fin-version": reload(case).version}).status_code == 302
         assert reload(case).lex_sarah_ivo.frozen and reload(case).lex_sarah_ivo.decision is None
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
         assert "Registrera som skickad" in page and 'name="draft-contact_name"' not in page
         response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
-                             data={"send-sent_via": "post", "send-sent_on": "2026-02-01", "send-ivo_reference": ""})
+                             data={"send-version": reload(case).version,
+                                   "send-sent_via": "post", "send-sent_on": "2026-02-01", "send-ivo_reference": ""})
         page = response.get_data(as_text=True)
         assert response.status_code == 422
         assert "före rapportens datum" in page
         # Sent by post: IVO's reference is not known yet, and not demanded.
         response = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
-                             data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": ""})
+                             data={"send-version": reload(case).version,
+                                   "send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": ""})
         assert response.status_code == 302
         page = sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
         assert "Väntar på IVO:s bekräftelse" in page and "2026-05-20" in page and "Kontrollsumman stämmer." in page
         again = sara.post(f"/lex-sarah/{ref}/anmalan/skickad",
-                          data={"send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": "X"})
-        assert again.status_code == 422 and "redan registrerad" in again.get_data(as_text=True)
+                          data={"send-version": reload(case).version,
+                                "send-sent_via": "post", "send-sent_on": "2026-03-20", "send-ivo_reference": "X"})
+        assert again.status_code == 409 and "redan registrerad" in again.get_data(as_text=True)
     with clock.frozen(LATER):  # IVO confirms
-        empty = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-ivo_reference": " "})
+        empty = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-version": reload(case).version,
+                                                                              "ref-ivo_reference": " "})
         assert empty.status_code == 422 and "Ange IVO:s diarienummer." in empty.get_data(as_text=True)
         assert sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer",
-                         data={"ref-ivo_reference": "8.5.1-77/2026"}).status_code == 302
+                         data={"ref-version": reload(case).version,
+                               "ref-ivo_reference": "8.5.1-77/2026"}).status_code == 302
         assert "8.5.1-77/2026" in sara.get(f"/lex-sarah/{ref}/anmalan").get_data(as_text=True)
-        twice = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-ivo_reference": "X"})
-        assert twice.status_code == 422 and "redan registrerat" in twice.get_data(as_text=True)
+        twice = sara.post(f"/lex-sarah/{ref}/anmalan/ivo-diarienummer", data={"ref-version": reload(case).version,
+                                                                              "ref-ivo_reference": "X"})
+        assert twice.status_code == 409 and "redan registrerat" in twice.get_data(as_text=True)
         assert reload(case).lex_sarah_ivo.ivo_reference == "8.5.1-77/2026"
     with clock.frozen(LATER):
         assert sara.post(f"/lex-sarah/{ref}/anmalan/utredning-skickad",
-                         data={"inv-sent_on": "2026-04-01"}).status_code == 302
+                         data={"inv-version": reload(case).version, "inv-sent_on": "2026-04-01"}).status_code == 302
         assert sara.post(f"/lex-sarah/{ref}/anmalan/ivo-beslut",
-                         data={"dec-outcome": "demands", "dec-decided_on": "2026-04-02",
+                         data={"dec-version": reload(case).version,
+                               "dec-outcome": "demands", "dec-decided_on": "2026-04-02",
                                "dec-text": "Rutinen ska ses över."}).status_code == 302
     ivo = reload(case).lex_sarah_ivo
     assert (ivo.sent_via, ivo.investigation_sent_on, ivo.ivo_outcome) == ("post", date(2026, 4, 1), "demands")
@@ -437,23 +451,27 @@ def test_the_case_page_knows_the_lex_sarah_facts_and_shows_the_panel(case, login
 
 
 def test_a_draft_saved_from_an_old_page_is_a_conflict_not_an_overwrite(case, login_as):
-    first = draft(case).version
-    draft(case, planned_measures="Kollegans planer.")
-    with pytest.raises(common.LexSarahConflict):
-        draft(case, version=first, planned_measures="Mina planer.")
+    draft(case)
+    first = reload(case).version  # the page was loaded now
+    draft(case, at=LATER, planned_measures="Kollegans planer.")  # a colleague saves later
+    with pytest.raises(CaseConflict), clock.frozen(JUDGED):
+        notification.save_notification_draft(user("sara"), reference=case.reference, expected_version=first,
+                                             **{**DRAFT, "planned_measures": "Mina planer."})
     form = {"draft-version": str(first), "draft-service_description": "Boendestöd", "draft-contact_name": "Sara",
             "draft-contact_phone": "1", "draft-planned_measures": "Mina planer.", "draft-signatory_name": "Sara",
             "draft-investigation_attached": "y"}
     with clock.frozen(JUDGED):
         response = login_as("sara").post(f"/lex-sarah/{case.reference}/anmalan", data=form)
     assert response.status_code == 409
-    assert "Någon annan har sparat ändringar" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Någon annan har ändrat ärendet under tiden" in page
+    assert "Mina planer." in page and f'value="{reload(case).version}"' in page  # kept, against the new version
     assert reload(case).lex_sarah_ivo.planned_measures == "Kollegans planer."
 
 
 def test_a_case_not_notified_may_still_be_notified_when_something_new_comes_up(case, login_as):
     with clock.frozen(LATER):
-        notification.record_not_notifying(case, user("sara"), reason="Bedömdes som redan åtgärdat.")
+        notification.record_not_notifying(user("sara"), **loaded(case), reason="Bedömdes som redan åtgärdat.")
         page = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan").get_data(as_text=True)
     assert "Bedömdes som redan åtgärdat." in page and "ändå anmälas" in page
     assert 'value="Kim Kontakt"' in page  # the draft starts from the defaults
@@ -483,7 +501,7 @@ def test_without_the_boards_details_the_officer_is_sent_to_fill_them_in(demo, lo
     sara = login_as("sara")
     with clock.frozen(JUDGED):
         response = sara.post(f"/lex-sarah/{case.reference}/anmalan/signera",
-                             data={"fin-version": reload(case).lex_sarah_ivo.version})
+                             data={"fin-version": reload(case).version})
     # A requirement of the move (issue 12: no longer a check in the service): 409, saying what is missing.
     assert response.status_code == 409
     page = response.get_data(as_text=True)
@@ -499,20 +517,66 @@ def test_ivo_asks_for_a_supplement_and_it_is_answered(case, login_as):
     ref = case.reference
     with clock.frozen(LATER):
         bad = sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
-                        data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-03-30", "supp-text": ""})
+                        data={"supp-version": reload(case).version,
+                              "supp-requested_on": "2026-04-01", "supp-due_on": "2026-03-30", "supp-text": ""})
         assert bad.status_code == 422
         body = bad.get_data(as_text=True)
         assert "Sista dagen kan inte ligga före begäran." in body and "Skriv vad IVO vill ha in." in body
         assert reload(case).lex_sarah_supplements == []
         assert sara.post(f"/lex-sarah/{ref}/anmalan/komplettering",
-                         data={"supp-requested_on": "2026-04-01", "supp-due_on": "2026-04-15",
+                         data={"supp-version": reload(case).version,
+                               "supp-requested_on": "2026-04-01", "supp-due_on": "2026-04-15",
                                "supp-text": "Rutinen för läkemedel och hur den följs upp."}).status_code == 302
         desk = officers_desk.desk(user("sara"))
         assert [row["case"].reference for row in desk["supplement_due"]["rows"]] == [ref]
         # IVO may ask again (issue 13): tests/lexsarah/test_supplements.py; here the one request is answered.
         assert sara.post(f"/lex-sarah/{ref}/anmalan/komplettering-skickad",
-                         data={"reply-answered_on": "2026-04-02"}).status_code == 302
+                         data={"reply-version": reload(case).version,
+                               "reply-answered_on": "2026-04-02"}).status_code == 302
         assert officers_desk.desk(user("sara"))["supplement_due"]["count"] == 0
     [request] = reload(case).lex_sarah_supplements
     assert (request.due_on, request.answered_on) == (date(2026, 4, 15), date(2026, 4, 2))
     assert [e.event for e in reload(case).journal][-2:] == ["ivo_supplement_requested", "ivo_supplement_sent"]
+
+
+# --- the command contract: the case's version the page was loaded with ---------------------------
+
+def test_every_form_of_the_page_carries_the_cases_version(case, login_as):
+    draft(case)
+    page = login_as("sara").get(f"/lex-sarah/{case.reference}/anmalan").get_data(as_text=True)
+    for prefix in ("draft", "fin", "not"):
+        assert f'name="{prefix}-version" type="hidden" value="{reload(case).version}"' in page
+
+
+def test_not_notifying_from_a_stale_page_is_the_conflict_and_keeps_the_text(case, login_as):
+    loaded_version = reload(case).version
+    draft(case, at=LATER)  # a colleague saves the draft after the page was loaded
+    with clock.frozen(LATER):
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/anmalan/ej-anmalan",
+                                         data={"not-version": loaded_version, "not-reason": "Mitt skäl åäö."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Någon annan har ändrat ärendet under tiden" in page and "Mitt skäl åäö." in page
+    assert f'name="not-version" type="hidden" value="{reload(case).version}"' in page
+    assert reload(case).lex_sarah_ivo.decision is None
+
+
+def test_a_supplement_request_from_a_stale_page_is_the_conflict(case, login_as):
+    draft(case)
+    notify(case)
+    loaded_version = reload(case).version
+    with clock.frozen(LATER):
+        notification.record_investigation_sent(user("sara"), **loaded(reload(case)), sent_on=LATER.date())
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/anmalan/komplettering",
+                                         data={"supp-version": loaded_version, "supp-requested_on": "2026-04-01",
+                                               "supp-due_on": "2026-04-15", "supp-text": "Rutinen åäö."})
+    assert response.status_code == 409
+    assert "Rutinen åäö." in response.get_data(as_text=True)
+    assert reload(case).lex_sarah_supplements == []
+
+
+def test_a_form_without_the_version_is_a_bad_request(case, login_as):
+    response = login_as("sara").post(f"/lex-sarah/{case.reference}/anmalan/ej-anmalan",
+                                     data={"not-reason": "Skäl."})
+    assert response.status_code == 400
+    assert reload(case).lex_sarah_ivo is None

@@ -11,7 +11,19 @@ from app.facts import lex_sarah_facts
 from app.lexsarah import common
 from app.lexsarah import judgment as judging
 from app.lexsarah.models import LexSarahJudgment
-from tests.lexsarah.helpers import JUDGED, NONE, NOT_SERIOUS, SERIOUS, denials, judge, make_case, reload, user
+from app.workflow import MoveRefused
+from tests.lexsarah.helpers import (
+    JUDGED,
+    NONE,
+    NOT_SERIOUS,
+    SERIOUS,
+    denials,
+    judge,
+    loaded,
+    make_case,
+    reload,
+    user,
+)
 
 
 @pytest.fixture
@@ -79,7 +91,7 @@ def test_a_missing_answer_or_motivation_is_refused_and_nothing_is_stored(case, a
 
 def test_the_investigator_proposes_and_the_officer_confirms(case):
     with clock.frozen(JUDGED):
-        judging.propose_judgment(case, user("erik"), **SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **SERIOUS)
     case = reload(case)
     proposal = case.lex_sarah_judgment
     assert (proposal.proposed_outcome, proposal.proposed_serious, proposal.outcome) == ("misconduct", True, None)
@@ -93,7 +105,7 @@ def test_the_investigator_proposes_and_the_officer_confirms(case):
 
 def test_the_officer_may_change_the_proposal(case):
     with clock.frozen(JUDGED):
-        judging.propose_judgment(case, user("erik"), **NOT_SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **NOT_SERIOUS)
     judge(case, SERIOUS)
     assert _journal(case, "judgment_recorded")[0].detail["proposal"] == "changed"
     judgment = reload(case).lex_sarah_judgment
@@ -103,14 +115,15 @@ def test_the_officer_may_change_the_proposal(case):
 def test_a_proposal_may_come_while_investigating_but_the_judgment_only_after(demo):
     case = make_case("investigating")
     with clock.frozen(JUDGED):
-        judging.propose_judgment(case, user("erik"), **SERIOUS)
-    with pytest.raises(common.LexSarahError, match="Under utredning"):
+        judging.propose_judgment(user("erik"), **loaded(case), **SERIOUS)
+    with pytest.raises(MoveRefused) as refused:  # the state machine's refusal (the contract: 409)
         judge(case, SERIOUS)
+    assert "Under utredning" in common.refusal_message(refused.value)
 
 
 def test_a_case_is_judged_once(case):
     judge(case, SERIOUS)
-    with pytest.raises(common.LexSarahError):
+    with pytest.raises(MoveRefused):
         judge(case, NONE)
     assert reload(case).lex_sarah_judgment.outcome == "misconduct"
 
@@ -118,20 +131,20 @@ def test_a_case_is_judged_once(case):
 @pytest.mark.parametrize("who", ["anna", "erik", "ulla", "admin"])
 def test_only_the_officer_judges(case, who):
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        judging.record_judgment(case, user(who), **SERIOUS)
+        judging.record_judgment(user(who), **loaded(case), **SERIOUS)
 
 
 @pytest.mark.parametrize("who", ["anna", "ulla", "admin"])
 def test_only_investigators_of_the_unit_and_the_officer_propose(case, who):
     with pytest.raises(PermissionDenied), clock.frozen(JUDGED):
-        judging.propose_judgment(case, user(who), **SERIOUS)
+        judging.propose_judgment(user(who), **loaded(case), **SERIOUS)
 
 
 # --- the form ----------------------------------------------------------------------------
 
-def _form(answers: dict) -> dict:
+def _form(answers: dict, version: int | None = None) -> dict:
     radio = {True: "yes", False: "no", None: ""}
-    return {"established": answers.get("established") or "",
+    return {"version": "" if version is None else str(version), "established": answers.get("established") or "",
             "established_motivation": answers.get("established_motivation", ""),
             "serious_harm": radio[answers.get("serious_harm")],
             "serious_harm_motivation": answers.get("serious_harm_motivation", ""),
@@ -148,7 +161,8 @@ def test_the_form_shows_the_three_questions_with_help(case, login_as):
 
 
 def test_the_form_keeps_the_text_and_says_what_is_missing(case, login_as):
-    data = _form({"established": "misconduct", "serious_harm": False, "rationale": "Min motivering åäö."})
+    data = _form({"established": "misconduct", "serious_harm": False, "rationale": "Min motivering åäö."},
+                 case.version)
     response = login_as("sara").post(f"/lex-sarah/{case.reference}/bedomning", data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -160,7 +174,8 @@ def test_the_form_keeps_the_text_and_says_what_is_missing(case, login_as):
 
 def test_a_serious_judgment_leads_to_the_notification(case, login_as):
     with clock.frozen(JUDGED):
-        response = login_as("sara").post(f"/lex-sarah/{case.reference}/bedomning", data=_form(SERIOUS))
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/bedomning",
+                                         data=_form(SERIOUS, case.version))
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/lex-sarah/{case.reference}/anmalan")
     assert reload(case).lex_sarah_judgment.serious is True
@@ -168,7 +183,7 @@ def test_a_serious_judgment_leads_to_the_notification(case, login_as):
 
 def test_the_officer_sees_the_proposal_filled_in(case, login_as):
     with clock.frozen(JUDGED):
-        judging.propose_judgment(case, user("erik"), **NOT_SERIOUS)
+        judging.propose_judgment(user("erik"), **loaded(case), **NOT_SERIOUS)
     page = login_as("sara").get(f"/lex-sarah/{case.reference}/bedomning").get_data(as_text=True)
     assert "Förslag från utredningen" in page and "Erik Eriksson" in page
     assert NOT_SERIOUS["serious_risk_motivation"] in page
@@ -185,6 +200,45 @@ def test_an_investigator_posting_a_judgment_gets_403_and_an_audit_entry(case, lo
 
 def test_an_investigator_proposes_through_the_form(case, login_as):
     with clock.frozen(JUDGED):
-        response = login_as("erik").post(f"/lex-sarah/{case.reference}/forslag", data=_form(NONE))
+        response = login_as("erik").post(f"/lex-sarah/{case.reference}/forslag", data=_form(NONE, case.version))
     assert response.status_code == 302
     assert reload(case).lex_sarah_judgment.proposed_outcome == "none"
+
+
+# --- the command contract: the case's version the form was loaded with --------------------------
+
+def test_the_forms_carry_the_cases_version(case, login_as):
+    for path, who in (("bedomning", "sara"), ("forslag", "erik")):
+        page = login_as(who).get(f"/lex-sarah/{case.reference}/{path}").get_data(as_text=True)
+        assert f'name="version" type="hidden" value="{case.version}"' in page
+
+
+@pytest.mark.parametrize(("path", "who"), [("bedomning", "sara"), ("forslag", "erik")])
+def test_a_stale_form_gives_the_conflict_and_keeps_the_text(case, login_as, path, who):
+    loaded = case.version
+    with clock.frozen(JUDGED):  # someone saves a proposal after the page was loaded
+        judging.propose_judgment(user("erik"), case.reference, expected_version=loaded, **NOT_SERIOUS)
+    now = reload(case).version
+    data = _form({**SERIOUS, "rationale": "Min text åäö som inte får försvinna."}, loaded)
+    response = login_as(who).post(f"/lex-sarah/{case.reference}/{path}", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Någon annan har ändrat ärendet under tiden" in page
+    assert "Min text åäö som inte får försvinna." in page
+    assert f'name="version" type="hidden" value="{now}"' in page
+    judgment = reload(case).lex_sarah_judgment
+    assert (judgment.proposed_serious, judgment.outcome) == (False, None)  # nothing overwritten
+
+
+def test_a_form_without_its_version_is_a_bad_request(case, login_as):
+    response = login_as("sara").post(f"/lex-sarah/{case.reference}/bedomning", data=_form(SERIOUS))
+    assert response.status_code == 400
+    assert reload(case).lex_sarah_judgment is None
+
+
+def test_a_refused_move_is_409_in_the_requirements_words(demo, login_as):
+    case = make_case("investigating")
+    response = login_as("sara").post(f"/lex-sarah/{case.reference}/bedomning", data=_form(SERIOUS, case.version))
+    assert response.status_code == 409
+    assert "Under utredning" in response.get_data(as_text=True)
+    assert reload(case).lex_sarah_judgment is None

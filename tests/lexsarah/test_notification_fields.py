@@ -20,7 +20,9 @@ from tests.lexsarah.helpers import (
     draft,
     finalise,
     judge,
+    loaded,
     make_case,
+    refused_move,
     reload,
     set_provider,
     user,
@@ -45,7 +47,7 @@ def _pdf_text(data: bytes) -> str:
 
 def _refused(case, **changes) -> dict:
     with clock.frozen(JUDGED), pytest.raises(common.LexSarahError) as refused:
-        notification.save_notification_draft(case, user("sara"), **{**DRAFT, **changes})
+        notification.save_notification_draft(user("sara"), **loaded(case), **{**DRAFT, **changes})
     db.session.rollback()
     return refused.value.errors
 
@@ -110,7 +112,8 @@ def test_a_no_needs_no_date_and_an_unknown_identity_needs_no_reason(demo):
 
 def test_the_page_shows_each_message_next_to_its_field_and_keeps_the_text(case, login_as):
     sara = login_as("sara")
-    form = {"draft-service_description": "Boendestöd", "draft-contact_name": "Sara", "draft-contact_phone": "010-1",
+    form = {"draft-version": reload(case).version,
+            "draft-service_description": "Boendestöd", "draft-contact_name": "Sara", "draft-contact_phone": "010-1",
             "draft-planned_measures": "Ny rutin.", "draft-investigation_expected_on": "2026-05-01",
             "draft-signatory_name": "Sara Svensson", "draft-activity_kind": "disability_sol",
             "draft-activity_regi": "private", "draft-private_provider_name": "Omsorg & Co AB",
@@ -138,7 +141,7 @@ def test_the_page_shows_each_message_next_to_its_field_and_keeps_the_text(case, 
 def test_a_new_draft_starts_from_the_settings_the_unit_the_judgment_and_the_informing(case):
     from app.lexsarah import informing
     with clock.frozen(JUDGED):
-        informing.record_informing(case, user("sara"), items={"guardian": informing.InformingItem(
+        informing.record_informing(user("sara"), **loaded(case), items={"guardian": informing.InformingItem(
             on=date(2026, 3, 12))})
     defaults = notification.draft_defaults(reload(case), user("sara"))
     assert defaults["activity_municipality"] == defaults["signature_place"] == "Exempelby"
@@ -160,8 +163,8 @@ def test_the_form_masks_the_personnummer_and_offers_the_activity_kinds(case, log
 # --- finalising: requirements of the move, refused with what is missing ---------------------------
 
 def test_finalising_without_a_saved_draft_says_to_save_it_first(case):
-    with clock.frozen(JUDGED), pytest.raises(common.LexSarahError, match="spara anmälans uppgifter först"):
-        notification.finalise_notification(case, user("sara"))
+    with clock.frozen(JUDGED), refused_move("spara anmälans uppgifter först"):
+        notification.finalise_notification(user("sara"), **loaded(case))
 
 
 def test_finalising_lists_every_unanswered_question_and_the_page_answers_409(case, login_as):
@@ -173,7 +176,7 @@ def test_finalising_lists_every_unanswered_question_and_the_page_answers_409(cas
     assert "Innan anmälan kan slutföras och signeras behövs" in page
     with clock.frozen(JUDGED):
         response = sara.post(f"/lex-sarah/{case.reference}/anmalan/signera",
-                             data={"fin-version": reload(case).lex_sarah_ivo.version})
+                             data={"fin-version": reload(case).version})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     for words in ("en motivering till varför missförhållandet eller risken är allvarlig",
@@ -187,7 +190,7 @@ def test_finalising_lists_every_unanswered_question_and_the_page_answers_409(cas
         "Innan anmälan kan slutföras") == 0
     with clock.frozen(JUDGED):
         assert sara.post(f"/lex-sarah/{case.reference}/anmalan/signera",
-                         data={"fin-version": reload(case).lex_sarah_ivo.version}).status_code == 302
+                         data={"fin-version": reload(case).version}).status_code == 302
     assert reload(case).lex_sarah_ivo.finalised_at is not None
 
 
@@ -213,9 +216,9 @@ def test_each_fact_of_a_complete_notification_refuses_then_allows(case, fact):
     db.session.commit()
     facts = facts_for(reload(case))
     assert [f for f in NINE if not facts[f]] == [fact]
-    with clock.frozen(JUDGED), pytest.raises(common.LexSarahError) as refused:
-        notification.finalise_notification(reload(case), user("sara"))
-    assert refused.value.__cause__.unmet == (fact,)
+    with clock.frozen(JUDGED), refused_move() as refused:
+        notification.finalise_notification(user("sara"), **loaded(reload(case)))
+    assert refused.value.unmet == (fact,)
     draft(reload(case))
     assert all(facts_for(reload(case))[f] for f in NINE)
     assert finalise(reload(case)).finalised_at is not None

@@ -194,3 +194,19 @@ def test_without_open_actions_nothing_is_asked(case, login_as):
     with clock.frozen(NOW):
         page = login_as("sara").get(f"/lex-sarah/{case.reference}/stallningstagande").get_data(as_text=True)
     assert 'name="confirm_open_actions"' not in page
+
+
+def test_a_stale_form_is_the_conflict_and_keeps_the_text(case, login_as):
+    _documented(case)
+    loaded_version = reload(case).version
+    case = reload(case)
+    case.summary = "Ändrad av en kollega"  # someone saves the case after the page was loaded
+    db.session.commit()
+    with clock.frozen(NOW):
+        response = login_as("sara").post(f"/lex-sarah/{case.reference}/stallningstagande", data={
+            "version": loaded_version, "reason": "no_misconduct", "text": TEXT})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Någon annan har ändrat ärendet under tiden" in page and TEXT in page
+    assert f'value="{reload(case).version}"' in page
+    assert reload(case).status == "investigating"

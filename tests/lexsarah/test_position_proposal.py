@@ -159,3 +159,17 @@ def test_only_the_officer_declines(case, login_as):
 def test_nothing_to_decline_is_refused(case, login_as):
     response = _decline(login_as("sara"), case, "Nej.")
     assert response.status_code == 409
+
+
+def test_a_stale_proposal_is_the_conflict_and_keeps_the_text(case, login_as):
+    loaded_version = reload(case).version
+    case.summary = "Ändrad av en kollega"  # someone saves the case after the page was loaded
+    db.session.commit()
+    with clock.frozen(NOW):
+        response = login_as("erik").post(f"/lex-sarah/{case.reference}/stallningstagande/forslag", data={
+            "version": loaded_version, "reason": "no_misconduct", "text": TEXT})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Någon annan har ändrat ärendet under tiden" in page and TEXT in page
+    assert f'value="{reload(case).version}"' in page
+    assert _desk_refs() == []

@@ -68,3 +68,17 @@ def test_bad_input_is_shown_next_to_the_field_and_nothing_is_stored(case, login_
 def test_only_those_who_handle_the_report_record_it(case, login_as, who):
     assert _post(login_as(who), case, what=WHAT, done_on="2026-03-02", done_by="Eva").status_code == 403
     assert reload(case).lex_sarah_protection is None
+
+
+def test_a_stale_form_is_the_conflict_and_keeps_the_text(case, login_as):
+    loaded_version = reload(case).version
+    case.summary = "Ändrad av en kollega"  # someone saves the case after the page was loaded
+    db.session.commit()
+    with clock.frozen(NOW):
+        response = login_as("erik").post(f"/lex-sarah/{case.reference}/skydd", data={
+            "version": loaded_version, "what": WHAT, "done_on": "2026-03-02", "done_by": "Eva Enhetschef"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Någon annan har ändrat ärendet under tiden" in page and WHAT in page
+    assert f'value="{reload(case).version}"' in page  # ready to send again against the new version
+    assert reload(case).lex_sarah_protection is None

@@ -12,7 +12,7 @@ from app.lexsarah import desk as officers_desk
 from app.lexsarah import supplement
 from app.lexsarah.models import LexSarahSupplement
 from tests.cases.helpers import error_for
-from tests.lexsarah.helpers import draft, judge, make_case, notify, reload, set_provider, user
+from tests.lexsarah.helpers import draft, judge, loaded, make_case, notify, reload, set_provider, user
 
 LATER = datetime(2026, 4, 6, 9, 0)
 
@@ -30,13 +30,15 @@ def case(demo):
 def _request(client, case, requested_on, due_on, text="Rutinen för läkemedel."):
     with clock.frozen(LATER):
         return client.post(f"/lex-sarah/{case.reference}/anmalan/komplettering",
-                           data={"supp-requested_on": requested_on, "supp-due_on": due_on, "supp-text": text})
+                           data={"supp-version": reload(case).version, "supp-requested_on": requested_on,
+                                 "supp-due_on": due_on, "supp-text": text})
 
 
 def _reply(client, case, supplement_id, answered_on):
     with clock.frozen(LATER):
         return client.post(f"/lex-sarah/{case.reference}/anmalan/komplettering-skickad",
-                           data={"reply-supplement_id": str(supplement_id), "reply-answered_on": answered_on})
+                           data={"reply-version": reload(case).version, "reply-supplement_id": str(supplement_id),
+                                 "reply-answered_on": answered_on})
 
 
 def _supplements(case) -> list[LexSarahSupplement]:
@@ -98,15 +100,15 @@ def test_a_reply_names_an_open_request_of_this_case(case, login_as):
     assert _reply(sara, case, only.id, "2026-04-05").status_code == 302
     # Answered: no second reply to the same request.
     again = _reply(sara, case, only.id, "2026-04-06")
-    assert again.status_code == 422
+    assert again.status_code == 409  # no request left open: the move is refused (the contract's 409)
     assert _supplements(case)[0].answered_on == date(2026, 4, 5)
 
 
 def test_the_service_without_an_id_answers_the_only_open_request(case):
     with clock.frozen(LATER):
-        supplement.record_supplement_request(case, user("sara"), requested_on=date(2026, 4, 1),
+        supplement.record_supplement_request(user("sara"), **loaded(case), requested_on=date(2026, 4, 1),
                                              due_on=date(2026, 4, 15), text="Rutinen.")
-        supplement.record_supplement_reply(reload(case), user("sara"), answered_on=date(2026, 4, 2))
+        supplement.record_supplement_reply(user("sara"), **loaded(reload(case)), answered_on=date(2026, 4, 2))
     assert _supplements(case)[0].answered_on == date(2026, 4, 2)
 
 

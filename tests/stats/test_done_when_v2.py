@@ -14,7 +14,7 @@ from app import clock
 from app.cases.handover import services as handover
 from app.lexsarah import judgment, notification
 from tests.cases.helpers import user
-from tests.lexsarah.helpers import DRAFT, SERIOUS, set_provider
+from tests.lexsarah.helpers import DRAFT, SERIOUS, loaded, set_provider
 from tests.stats.test_year_through_services import _at, _file, _fresh, _investigate_to_judgment, _triage
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -59,12 +59,12 @@ def test_a_new_user_gets_a_chapter_the_namnd_can_adopt(login_as):
                                                 expected_version=_fresh(complaint).version)
     report = _investigate_to_judgment(report, _at(3, 5))
     with clock.frozen(_at(3, 12)):
-        judgment.record_judgment(report, user("sara"), **SERIOUS)
-        notification.save_notification_draft(_fresh(report), user("sara"),
+        judgment.record_judgment(user("sara"), **loaded(report), **SERIOUS)
+        notification.save_notification_draft(user("sara"), **loaded(_fresh(report)),
                                              **{**DRAFT, "investigation_expected_on": date(2025, 5, 1),
                                                 "client_informed_on": date(2025, 3, 12)})
-        notification.finalise_notification(_fresh(report), user("sara"))  # signed, then sent (issue 13)
-        notification.notify_ivo(_fresh(report), user("sara"), sent_via="e_service", sent_on=date(2025, 3, 12),
+        notification.finalise_notification(user("sara"), **loaded(_fresh(report)))  # signed, then sent (issue 13)
+        notification.notify_ivo(user("sara"), **loaded(_fresh(report)), sent_via="e_service", sent_on=date(2025, 3, 12),
                                 ivo_reference="8.5.1-300/2025")
 
     officer = login_as("sara")

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.intake.services import file_report
 from app.lexsarah import informing, judgment, notification, position
 from tests.cases.helpers import unit, user
-from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, complete_record, set_provider
+from tests.lexsarah.helpers import DRAFT, NONE, SERIOUS, complete_record, loaded, set_provider
 
 pytestmark = pytest.mark.usefixtures("demo")
 DESCRIPTION = "Brukaren fick inte sin insats på kvällen och blev utan hjälp i flera timmar."
@@ -55,7 +55,7 @@ def _triage(case: Case, who: str, when: datetime, decision: str = "investigate",
 
 def _inform_all(case: Case) -> None:
     done = informing.InformingItem(on=clock.today_local())
-    informing.record_informing(_fresh(case), user("sara"), items={
+    informing.record_informing(user("sara"), **loaded(_fresh(case)), items={
         "client": done, "case_file": done, "reporter": done, "work_group": done,
         "guardian": informing.InformingItem(not_applicable=True, reason="Ingen god man.")})
 
@@ -82,18 +82,19 @@ def test_a_year_handled_in_varna_gives_the_expected_statistics(login_as):
     serious = _file("lex_sarah", _at(2, 3))
     serious = _investigate_to_judgment(serious, _at(2, 4))
     with clock.frozen(_at(2, 17)):
-        judgment.record_judgment(serious, user("sara"), **SERIOUS)
-        notification.save_notification_draft(_fresh(serious), user("sara"),
+        judgment.record_judgment(user("sara"), **loaded(serious), **SERIOUS)
+        notification.save_notification_draft(user("sara"), **loaded(_fresh(serious)),
                                          **{**DRAFT, "investigation_expected_on": date(2025, 4, 1),
                                             "client_informed_on": date(2025, 2, 17)})
-        notification.finalise_notification(_fresh(serious), user("sara"))
-        notification.notify_ivo(_fresh(serious), user("sara"), sent_via="e_service", sent_on=date(2025, 2, 17),
+        notification.finalise_notification(user("sara"), **loaded(_fresh(serious)))
+        notification.notify_ivo(user("sara"), **loaded(_fresh(serious)), sent_via="e_service",
+                                sent_on=date(2025, 2, 17),
                             ivo_reference="8.5.1-100/2025")
 
     # No misconduct: handed over to be handled as a deviation (the new deviation is not counted again).
     none = _investigate_to_judgment(_file("lex_sarah", _at(3, 10), categories=("Dokumentation",)), _at(3, 11))
     with clock.frozen(_at(3, 20)):
-        judgment.record_judgment(none, user("sara"), **NONE)
+        judgment.record_judgment(user("sara"), **loaded(none), **NONE)
         _inform_all(none)  # nothing closes a lex Sarah report before informing is settled
         handover.hand_over_to_deviation(user("sara"), none.reference, reason="Inget missförhållande.",
                                         expected_version=_fresh(none).version)
