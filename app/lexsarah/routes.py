@@ -222,7 +222,7 @@ def proposal(reference: str):
 
 def _notification_page(case, *, draft=None, send=None, not_notifying=None, investigation=None, decision=None,
                        ivo_reference=None, supplement=None, supplement_reply=None, provider_missing: bool = False,
-                       status: int = 200):
+                       chosen_supplement: int | None = None, status: int = 200):
     ivo = case.lex_sarah_ivo
     # A posted form keeps the version it was posted with (or the case's new one after a conflict).
     posted = {id(form) for form in (draft, send, not_notifying, investigation, decision, ivo_reference, supplement,
@@ -241,7 +241,8 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
              "ivo_reference": ivo_reference or IvoReferenceForm(prefix="ref", formdata=None),
              "supplement": supplement or SupplementRequestForm(prefix="supp", formdata=None,
                                                                data={"requested_on": today_local()}),
-             "supplement_reply": supplement_reply or _supplement_reply_form(case, blank=True)}
+             "supplement_reply": supplement_reply or _supplement_reply_form(case, blank=True,
+                                                                            chosen=chosen_supplement)}
     finalise = FinaliseForm(prefix="fin", formdata=None)
     for form in (*forms.values(), finalise):
         if id(form) not in posted:  # each form is a command on the case: the version this page shows
@@ -270,14 +271,16 @@ def _notification_page(case, *, draft=None, send=None, not_notifying=None, inves
                            can_refuse=common.allowed(case, "record_ivo_decision_not_to_notify")), status
 
 
-def _supplement_reply_form(case, *, blank: bool = False) -> SupplementReplyForm:
+def _supplement_reply_form(case, *, blank: bool = False, chosen: int | None = None) -> SupplementReplyForm:
     """The reply form, with the case's open requests to choose from (a blank one: today, and the
-    only open request chosen already); otherwise as posted."""
+    only open request, or the one the desk's link named, chosen already); otherwise as posted."""
     still_open = supplement_service.open_supplements(case)
     if blank:
         data = {"answered_on": today_local()}
         if len(still_open) == 1:
             data["supplement_id"] = str(still_open[0].id)
+        elif chosen in {s.id for s in still_open}:  # one answered meanwhile chooses nothing
+            data["supplement_id"] = str(chosen)
         form = SupplementReplyForm(prefix="reply", formdata=None, data=data)
     else:
         form = SupplementReplyForm(prefix="reply")
@@ -291,7 +294,11 @@ def _supplement_reply_form(case, *, blank: bool = False) -> SupplementReplyForm:
 def notification(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "notification")
     if request.method == "GET":
-        return _notification_page(case)
+        # ?begaran=<id>: the desk's link to one of IVO's open supplement requests chooses it in the reply form.
+        chosen = request.args.get("begaran")
+        if chosen is not None and not (chosen.isascii() and chosen.isdigit()):
+            abort(400)
+        return _notification_page(case, chosen_supplement=int(chosen) if chosen else None)
     form = NotificationDraftForm(prefix="draft")
     if form.validate_on_submit():
         _ivo, answer = _command(reference, form, lambda version: notification_service.save_notification_draft(

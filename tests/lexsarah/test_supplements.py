@@ -1,6 +1,7 @@
 """IVO may ask for more than one supplement (komplettering) on a notified report (issue 13 point 9):
 each request with its own deadline and reply; the desk and the officers' digest list the open ones."""
 
+import re
 from datetime import date, datetime
 
 import pytest
@@ -124,3 +125,31 @@ def test_the_desks_link_to_an_open_request_leads_to_its_reply_before_a_new_reque
     reply = section.index(f'action="/lex-sarah/{case.reference}/anmalan/komplettering-skickad"')
     another = section.index(f'action="/lex-sarah/{case.reference}/anmalan/komplettering"')
     assert reply < another
+
+
+def _chosen(page: str) -> list[str]:
+    """The values of the reply form's chosen request (WTForms writes `checked` before the value)."""
+    return re.findall(r'<input checked [^>]*name="reply-supplement_id"[^>]*value="(\d+)"', page)
+
+
+def test_the_desks_link_chooses_the_request_it_names(case, login_as):
+    """With two open requests, the desk's "Komplettering" link of one leads to the reply form with that
+    one chosen; a request no longer open chooses nothing, and a malformed one is a bad request."""
+    sara = login_as("sara")
+    _request(sara, case, "2026-04-01", "2026-04-15")
+    _request(sara, case, "2026-04-03", "2026-04-10", text="Journalanteckningarna.")
+    first, second = _supplements(case)
+    with clock.frozen(LATER):
+        desk_page = sara.get("/lex-sarah").get_data(as_text=True)
+        for request_ in (first, second):
+            assert f"/lex-sarah/{case.reference}/anmalan?begaran={request_.id}#komplettering" in desk_page
+        page = sara.get(f"/lex-sarah/{case.reference}/anmalan?begaran={second.id}").get_data(as_text=True)
+        unchosen = sara.get(f"/lex-sarah/{case.reference}/anmalan").get_data(as_text=True)
+        for malformed in ("x", "", "²", "-1"):
+            assert sara.get(f"/lex-sarah/{case.reference}/anmalan?begaran={malformed}").status_code == 400
+    assert _chosen(page) == [str(second.id)]
+    assert _chosen(unchosen) == []
+    assert _reply(sara, case, second.id, "2026-04-05").status_code == 302
+    with clock.frozen(LATER):
+        page = sara.get(f"/lex-sarah/{case.reference}/anmalan?begaran={second.id}").get_data(as_text=True)
+    assert f'value="{second.id}"' not in page
