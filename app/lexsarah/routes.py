@@ -348,155 +348,122 @@ def finalise(reference: str):
     return redirect(url_for("lexsarah.notification", reference=reference) + "#skicka")
 
 
+def _notification_step(case, form, form_key: str, done: str, act):
+    """One step on the notification page: the form checked, one command (`act(version)`), then back to
+    the page; the form (under `form_key`) comes back with its messages and the typed text kept."""
+    if form.validate_on_submit():
+        _done, answer = _command(case.reference, form, act,
+                                 lambda now, status: _notification_page(now, status=status, **{form_key: form}))
+        if answer is not None:
+            return answer
+        flash(done, "success")
+        return redirect(url_for("lexsarah.notification", reference=case.reference))
+    return _notification_page(case, status=_status_for(form), **{form_key: form})
+
+
 @bp.route("/<reference>/anmalan/ivo-diarienummer", methods=["POST"])
 def record_ivo_reference(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = IvoReferenceForm(prefix="ref")
-    if form.validate_on_submit():
-        _done, answer = _command(reference, form, lambda version: notification_service.record_ivo_reference(
-            _me(), reference, ivo_reference=form.ivo_reference.data or "", expected_version=version),
-            lambda now, status: _notification_page(now, ivo_reference=form, status=status))
-        if answer is not None:
-            return answer
-        flash(_("IVO:s diarienummer är registrerat."), "success")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, ivo_reference=form, status=_status_for(form))
+    return _notification_step(case, form, "ivo_reference", _("IVO:s diarienummer är registrerat."),
+                              lambda version: notification_service.record_ivo_reference(
+                                  _me(), reference, ivo_reference=form.ivo_reference.data or "",
+                                  expected_version=version))
 
 
 @bp.route("/<reference>/anmalan/komplettering", methods=["POST"])
 def record_supplement_request(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = SupplementRequestForm(prefix="supp")
-    if form.validate_on_submit():
-        _done, answer = _command(reference, form, lambda version: supplement_service.record_supplement_request(
-            _me(), reference, requested_on=form.requested_on.data, due_on=form.due_on.data, text=form.text.data or "",
-            expected_version=version),
-            lambda now, status: _notification_page(now, supplement=form, status=status))
-        if answer is not None:
-            return answer
-        flash(_("IVO:s begäran om komplettering är registrerad."), "success")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, supplement=form, status=_status_for(form))
+    return _notification_step(case, form, "supplement", _("IVO:s begäran om komplettering är registrerad."),
+                              lambda version: supplement_service.record_supplement_request(
+                                  _me(), reference, requested_on=form.requested_on.data, due_on=form.due_on.data,
+                                  text=form.text.data or "", expected_version=version))
 
 
 @bp.route("/<reference>/anmalan/komplettering-skickad", methods=["POST"])
 def record_supplement_reply(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = _supplement_reply_form(case)
-    if form.validate_on_submit():
-        _done, answer = _command(reference, form, lambda version: supplement_service.record_supplement_reply(
-            _me(), reference, answered_on=form.answered_on.data, supplement_id=form.supplement_id.data,
-            expected_version=version),
-            lambda now, status: _notification_page(now, supplement_reply=form, status=status))
-        if answer is not None:
-            return answer
-        flash(_("Att kompletteringen skickats till IVO är registrerat."), "success")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, supplement_reply=form, status=_status_for(form))
+    done = _("Att kompletteringen skickats till IVO är registrerat.")
+    return _notification_step(case, form, "supplement_reply", done,
+                              lambda version: supplement_service.record_supplement_reply(
+                                  _me(), reference, answered_on=form.answered_on.data,
+                                  supplement_id=form.supplement_id.data, expected_version=version))
 
 
 @bp.route("/<reference>/anmalan/ej-anmalan", methods=["POST"])
 def record_not_notifying(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = NotNotifyingForm(prefix="not")
-    if form.validate_on_submit():
-        _done, answer = _command(reference, form, lambda version: notification_service.record_not_notifying(
-            _me(), reference, reason=form.reason.data or "", expected_version=version),
-            lambda now, status: _notification_page(now, not_notifying=form, status=status))
-        if answer is not None:
-            return answer
-        flash(_("Ställningstagandet att inte anmäla till IVO är sparat."), "success")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, not_notifying=form, status=_status_for(form))
+    return _notification_step(case, form, "not_notifying", _("Ställningstagandet att inte anmäla till IVO är sparat."),
+                              lambda version: notification_service.record_not_notifying(
+                                  _me(), reference, reason=form.reason.data or "", expected_version=version))
 
 
 @bp.route("/<reference>/anmalan/utredning-skickad", methods=["POST"])
 def record_investigation_sent(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = InvestigationSentForm(prefix="inv")
-    if form.validate_on_submit():
-        _done, answer = _command(reference, form, lambda version: notification_service.record_investigation_sent(
-            _me(), reference, sent_on=form.sent_on.data, expected_version=version),
-            lambda now, status: _notification_page(now, investigation=form, status=status))
-        if answer is not None:
-            return answer
-        flash(_("Att utredningen skickats till IVO är registrerat."), "success")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, investigation=form, status=_status_for(form))
+    return _notification_step(case, form, "investigation", _("Att utredningen skickats till IVO är registrerat."),
+                              lambda version: notification_service.record_investigation_sent(
+                                  _me(), reference, sent_on=form.sent_on.data, expected_version=version))
 
 
 @bp.route("/<reference>/anmalan/ivo-beslut", methods=["POST"])
 def record_ivo_decision(reference: str):
     case = _open(reference, Action.NOTIFY_IVO, "")
     form = IvoDecisionForm(prefix="dec")
-    if form.validate_on_submit():
-        _done, answer = _command(reference, form, lambda version: notification_service.record_ivo_decision(
-            _me(), reference, outcome=form.outcome.data or "", decided_on=form.decided_on.data,
-            text=form.text.data or "", expected_version=version),
-            lambda now, status: _notification_page(now, decision=form, status=status))
-        if answer is not None:
-            return answer
-        flash(_("IVO:s beslut är registrerat."), "success")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    return _notification_page(case, decision=form, status=_status_for(form))
+    return _notification_step(case, form, "decision", _("IVO:s beslut är registrerat."),
+                              lambda version: notification_service.record_ivo_decision(
+                                  _me(), reference, outcome=form.outcome.data or "", decided_on=form.decided_on.data,
+                                  text=form.text.data or "", expected_version=version))
 
 
-@bp.route("/<reference>/anmalan/dokument")
-def document_html(reference: str):
+def _document(reference: str, fmt: str, produce, back: str, filename: str, unfrozen: str) -> Response:
+    """A lex Sarah document (`produce(case, actor, fmt)` → content, whether it is the frozen copy) as
+    a page or a PDF, never cached; a stored copy failing its checksum sends the person back with why."""
     case = _case(reference)
     try:
-        content, _frozen = notification_service.notification_document(case, _me(), "html")
+        content, frozen = produce(case, _me(), fmt)
     except common.LexSarahError as error:
         flash(error.message, "error")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    response = Response(content, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return allow_own_stylesheet(response)  # the document carries its stylesheet (a stored copy stands alone)
-
-
-@bp.route("/<reference>/anmalan.pdf")
-def document_pdf(reference: str):
-    case = _case(reference)
-    try:
-        content, frozen = notification_service.notification_document(case, _me(), "pdf")
-    except common.LexSarahError as error:
-        flash(error.message, "error")
-        return redirect(url_for("lexsarah.notification", reference=reference))
-    name = f"anmalan-lex-sarah-{case.reference}{'' if frozen else '-utkast'}.pdf"
+        return redirect(url_for(back, reference=reference))
+    if fmt == "html":
+        response = Response(content, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        return allow_own_stylesheet(response)  # the document carries its stylesheet (a stored copy stands alone)
+    name = f"{filename}-{case.reference}{'' if frozen else unfrozen}.pdf"
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/<reference>/anmalan/dokument")
+def document_html(reference: str):
+    return _document(reference, "html", notification_service.notification_document, "lexsarah.notification",
+                     "anmalan-lex-sarah", "-utkast")
+
+
+@bp.route("/<reference>/anmalan.pdf")
+def document_pdf(reference: str):
+    return _document(reference, "pdf", notification_service.notification_document, "lexsarah.notification",
+                     "anmalan-lex-sarah", "-utkast")
 
 
 # --- the investigation document "Utredning enligt lex Sarah" -----------------------------------
 
 @bp.route("/<reference>/utredning-dokument")
 def investigation_html(reference: str):
-    case = _case(reference)
-    try:
-        content, _frozen = investigation_document.investigation_document(case, _me(), "html")
-    except common.LexSarahError as error:
-        flash(error.message, "error")
-        return redirect(url_for("cases.case", reference=reference))
-    response = Response(content, mimetype="text/html")
-    response.headers["Cache-Control"] = "no-store"
-    return allow_own_stylesheet(response)  # the document carries its stylesheet (a stored copy stands alone)
+    return _document(reference, "html", investigation_document.investigation_document, "cases.case",
+                     "utredning-lex-sarah", "-forhandsvisning")
 
 
 @bp.route("/<reference>/utredning.pdf")
 def investigation_pdf(reference: str):
-    case = _case(reference)
-    try:
-        content, frozen = investigation_document.investigation_document(case, _me(), "pdf")
-    except common.LexSarahError as error:
-        flash(error.message, "error")
-        return redirect(url_for("cases.case", reference=reference))
-    name = f"utredning-lex-sarah-{case.reference}{'' if frozen else '-forhandsvisning'}.pdf"
-    response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _document(reference, "pdf", investigation_document.investigation_document, "cases.case",
+                     "utredning-lex-sarah", "-forhandsvisning")
 
 
 # --- the short investigation closed with the officer's ställningstagande ----------------------
