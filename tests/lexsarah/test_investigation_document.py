@@ -283,3 +283,21 @@ def test_the_case_page_links_the_document(case, login_as):
     page = login_as("erik").get(f"/arenden/{case.reference}").get_data(as_text=True)
     assert f"/lex-sarah/{case.reference}/utredning.pdf" in page
     assert JUDGED  # the judgment was made with the helpers' clock
+
+
+def test_the_pdfs_are_named_for_what_they_are_and_never_cached(case, login_as):
+    """A preview or a draft says so in its file name; the copy sent to IVO does not."""
+    client = login_as("sara")
+    draft(case)
+    for path, name in ((f"/lex-sarah/{case.reference}/utredning.pdf",
+                        f"utredning-lex-sarah-{case.reference}-forhandsvisning.pdf"),
+                       (f"/lex-sarah/{case.reference}/anmalan.pdf", f"anmalan-lex-sarah-{case.reference}-utkast.pdf")):
+        response = client.get(path)
+        assert response.headers["Content-Disposition"] == f'inline; filename="{name}"'
+        assert response.headers["Cache-Control"] == "no-store"
+    notify(case)
+    with clock.frozen(LATER):
+        notification.record_investigation_sent(user("sara"), **loaded(reload(case)), sent_on=LATER.date())
+    response = client.get(f"/lex-sarah/{case.reference}/utredning.pdf")
+    assert response.headers["Content-Disposition"] == f'inline; filename="utredning-lex-sarah-{case.reference}.pdf"'
+    assert client.get(f"/lex-sarah/{case.reference}/utredning-dokument").headers["Cache-Control"] == "no-store"
