@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.auth.permissions import Action, ensure
 from app.cases.models import Case
 from app.clock import to_local, today_local
-from app.commands import Conflict, Refused
+from app.commands import CaseWorkError, Conflict, Refused
 from app.extensions import db
 from app.facts import facts_for
 from app.labels import refusal_for_unmet, requirements_message, status_label
@@ -100,6 +100,16 @@ def parse_day(errors: dict, field: str, value: date | str | None) -> date | None
             errors.setdefault(field, _("Ange datumet som ÅÅÅÅ-MM-DD."))
             return None
     return value
+
+
+def read_day(field: str, value: date | str | None) -> date | None:
+    """parse_day for a command that stops at its first problem: an unreadable date is a
+    CaseWorkError at the field; empty is None."""
+    errors: dict = {}
+    day = parse_day(errors, field, value)
+    if errors:
+        raise CaseWorkError(errors[field], field)
+    return day
 
 
 def check_day(errors: dict, field: str, value: date | str | None, *, not_before: date | None,

@@ -13,7 +13,7 @@ statistics count it under "beslutades att inte inleda utredning" (docs/statistic
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -29,6 +29,7 @@ from app.clock import to_local, today_local, utcnow
 from app.commands import CaseWorkError
 from app.extensions import db
 from app.facts import OFFERED_FORM_FACTS, facts_for, open_action_ids
+from app.lexsarah.common import read_day
 from app.lexsarah.models import LexSarahPositionProposal
 from app.urls import external_url
 from app.workflow import Status
@@ -60,19 +61,6 @@ def open_position(actor, reference: str) -> Case:
     return case
 
 
-def _day(value: date | str | None) -> date | str | None:
-    """A date, None when empty, or "" when it could not be read."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            return datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError:
-            return ""
-    return value
-
-
 @dataclass(frozen=True)
 class Details:
     """A ställningstagande's reason, text and the details its reason needs, checked."""
@@ -96,9 +84,7 @@ def _details(actor, case: Case, *, reason: str | None, text: str, linked_referen
     elif reason == "not_own_service":
         passed_to_text = commands.required(passed_to, _("Ange vem ärendet har lämnats över till."), "passed_to", 300)
     elif reason == "health_care":
-        passed_on_day = _day(passed_on)
-        if passed_on_day == "":
-            raise CaseWorkError(_("Ange datumet som ÅÅÅÅ-MM-DD."), "passed_on")
+        passed_on_day = read_day("passed_on", passed_on)
         if passed_on_day is None:
             raise CaseWorkError(_("Ange när ärendet lämnades över till den medicinskt ansvariga sjuksköterskan "
                                   "(MAS)."), "passed_on")

@@ -4,7 +4,7 @@ the case until it is recorded (the move `record_protection` comes first in app/w
 its own deadline, the day after the report came in.
 """
 
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -15,6 +15,7 @@ from app.cases.models import Case
 from app.clock import today_local, utcnow
 from app.commands import CaseWorkError
 from app.extensions import db
+from app.lexsarah.common import read_day
 from app.lexsarah.models import LexSarahProtection
 from app.workflow import Kind
 
@@ -35,26 +36,12 @@ def open_protection(actor, reference: str) -> Case:
     return case
 
 
-def _day(value: date | str | None) -> date | str | None:
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            return datetime.strptime(text, "%Y-%m-%d").date()
-        except ValueError:
-            return ""
-    return value
-
-
 def record_protection(actor, reference: str, *, what: str, done_on: date | str | None, done_by: str,
                       expected_version: int) -> LexSarahProtection:
     """Record what was done at once to protect the individual (once; later steps are actions)."""
     case = commands.begin(actor, reference, MOVE, expected_version)
     what = commands.required(what, _("Beskriv vad som gjordes för att skydda den enskilde."), "what", 5000)
-    day = _day(done_on)
-    if day == "":
-        raise CaseWorkError(_("Ange datumet som ÅÅÅÅ-MM-DD."), "done_on")
+    day = read_day("done_on", done_on)
     if day is None:
         raise CaseWorkError(_("Ange när det gjordes."), "done_on")
     if day > today_local():
