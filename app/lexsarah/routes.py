@@ -12,7 +12,7 @@ from flask_login import current_user
 from app.auth.permissions import Action, ensure
 from app.cases.investigation.forms import SECTION_LABELS
 from app.clock import today_local
-from app.commands import CaseConflict, CaseNotFound, CaseWorkError, Refused
+from app.commands import CaseConflict, CaseWorkError, Refused
 from app.facts import facts_for, open_action_ids
 from app.int_params import db_int
 from app.labels import REQUIREMENT_LABELS, status_label
@@ -488,14 +488,6 @@ def _prefill_position(form: PositionForm, case) -> None:
         form.passed_on.data = proposal.passed_on
 
 
-def _field_error(form, refused: CaseWorkError) -> None:
-    target = form._fields.get(refused.field or "")
-    if target is not None:
-        target.errors = [*target.errors, refused.message]
-    else:
-        flash(refused.message, "error")
-
-
 def _proposal_page(case, form, status: int = 200):
     return render_template("lexsarah/position.html", case=case, form=form, missing=[], informing_missing=False,
                            proposal=None, decline=None, proposing=True), status
@@ -503,37 +495,23 @@ def _proposal_page(case, form, status: int = 200):
 
 @bp.route("/<reference>/stallningstagande/forslag", methods=["GET", "POST"])
 def propose_position(reference: str):
-    try:
-        if request.method == "GET":
-            case = position_service.open_proposal_page(_me(), reference)
-            form = PositionForm(formdata=None)
-            form.ask_about_open_actions(False)  # the officer is asked when deciding
-            form.version.data = str(case.version)
-            return _proposal_page(case, form)
-        ensure(_me(), Action.PROPOSE_JUDGMENT, _case(reference))  # who may, before anything about the form
-        form = PositionForm()
-        form.ask_about_open_actions(False)
-        version = form.version_value()
-        if version is None:
-            abort(400)  # only a hand-made request lacks the version the page put in the form
-        form.validate()
-        try:
-            position_service.propose_position(
-                _me(), reference, reason=form.reason.data, text=form.text.data or "",
-                linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
-                passed_on=form.passed_on.data, expected_version=version)
-        except CaseWorkError as refused:
-            _field_error(form, refused)
-            return _proposal_page(_case(reference), form, 422)
-    except CaseNotFound:
-        abort(404)
-    except CaseConflict as conflict:
-        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
-        form.version.data = str(conflict.case.version)
-        return _proposal_page(conflict.case, form, 409)
-    except MoveRefused as refusal:
-        return render_template("cases/refused.html", reference=reference,
-                               message=common.refusal_message(refusal)), 409
+    if request.method == "GET":
+        case = position_service.open_proposal_page(_me(), reference)
+        form = PositionForm(formdata=None)
+        form.ask_about_open_actions(False)  # the officer is asked when deciding
+        form.version.data = str(case.version)
+        return _proposal_page(case, form)
+    ensure(_me(), Action.PROPOSE_JUDGMENT, _case(reference))  # who may, before anything about the form
+    form = PositionForm()
+    form.ask_about_open_actions(False)
+    form.validate()
+    _done, answer = _command(reference, form, lambda version: position_service.propose_position(
+        _me(), reference, reason=form.reason.data, text=form.text.data or "",
+        linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
+        passed_on=form.passed_on.data, expected_version=version),
+        lambda now, status: _proposal_page(now, form, status))
+    if answer is not None:
+        return answer
     flash(_("Förslaget till ställningstagande är skickat till lex Sarah-ansvarig, som beslutar om det."), "success")
     return redirect(url_for("cases.case", reference=reference))
 
@@ -570,45 +548,27 @@ def decline_position_proposal(reference: str):
 
 @bp.route("/<reference>/stallningstagande", methods=["GET", "POST"])
 def position(reference: str):
-    try:
-        if request.method == "GET":
-            case = position_service.open_position(_me(), reference)
-            form = PositionForm(formdata=None)
-            form.ask_about_open_actions(bool(open_action_ids(case)))
-            form.version.data = str(case.version)
-            _prefill_position(form, case)
-            return _position_page(case, form)
-        ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
-        form = PositionForm()
-        form.ask_about_open_actions(bool(open_action_ids(_case(reference))))
-        version = form.version_value()
-        if version is None:
-            abort(400)  # only a hand-made request lacks the version the page put in the form
-        form.validate()
-        try:
-            position_service.close_with_position(
-                _me(), reference, reason=form.reason.data, text=form.text.data or "",
-                linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
-                passed_on=form.passed_on.data,
-                confirm_open_actions=bool(form.confirm_open_actions.data) if "confirm_open_actions" in form else False,
-                open_actions_reason=(form.open_actions_reason.data or "") if "open_actions_reason" in form else "",
-                expected_version=version)
-        except CaseWorkError as refused:
-            target = form._fields.get(refused.field or "")
-            if target is not None:
-                target.errors = [*target.errors, refused.message]
-            else:
-                flash(refused.message, "error")
-            return _position_page(common.find_case(reference) or abort(404), form, 422)
-    except CaseNotFound:
-        abort(404)
-    except CaseConflict as conflict:
-        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
-        form.version.data = str(conflict.case.version)
-        return _position_page(conflict.case, form, 409)
-    except MoveRefused as refusal:
-        return render_template("cases/refused.html", reference=reference,
-                               message=common.refusal_message(refusal)), 409
+    if request.method == "GET":
+        case = position_service.open_position(_me(), reference)
+        form = PositionForm(formdata=None)
+        form.ask_about_open_actions(bool(open_action_ids(case)))
+        form.version.data = str(case.version)
+        _prefill_position(form, case)
+        return _position_page(case, form)
+    ensure(_me(), Action.JUDGE, _case(reference))  # who may, before anything about the form
+    form = PositionForm()
+    form.ask_about_open_actions(bool(open_action_ids(_case(reference))))
+    form.validate()
+    _done, answer = _command(reference, form, lambda version: position_service.close_with_position(
+        _me(), reference, reason=form.reason.data, text=form.text.data or "",
+        linked_reference=form.linked_reference.data or "", passed_to=form.passed_to.data or "",
+        passed_on=form.passed_on.data,
+        confirm_open_actions=bool(form.confirm_open_actions.data) if "confirm_open_actions" in form else False,
+        open_actions_reason=(form.open_actions_reason.data or "") if "open_actions_reason" in form else "",
+        expected_version=version),
+        lambda now, status: _position_page(now, form, status))
+    if answer is not None:
+        return answer
     flash(_("Utredningen är avslutad med ställningstagande."), "success")
     return redirect(url_for("cases.case", reference=reference))
 
@@ -617,39 +577,22 @@ def position(reference: str):
 
 @bp.route("/<reference>/skydd", methods=["GET", "POST"])
 def protection(reference: str):
-    try:
-        if request.method == "GET":
-            case = protection_service.open_protection(_me(), reference)
-            form = ProtectionForm(formdata=None)
-            form.version.data = str(case.version)
-            form.done_on.data = today_local()
-            return _protection_page(case, form)
-        form = ProtectionForm()
-        version = form.version_value()
-        if version is None:
-            ensure(_me(), Action.WORK_CASE, _case(reference))
-            abort(400)  # only a hand-made request lacks the version the page put in the form
-        form.validate()
-        try:
-            protection_service.record_protection(_me(), reference, what=form.what.data or "",
-                                                 done_on=form.done_on.data, done_by=form.done_by.data or "",
-                                                 expected_version=version)
-        except CaseWorkError as refused:
-            target = form._fields.get(refused.field or "")
-            if target is not None:
-                target.errors = [*target.errors, refused.message]
-            else:
-                flash(refused.message, "error")
-            return _protection_page(_case(reference), form, 422)
-    except CaseNotFound:
-        abort(404)
-    except CaseConflict as conflict:
-        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
-        form.version.data = str(conflict.case.version)
-        return _protection_page(conflict.case, form, 409)
-    except MoveRefused as refusal:
-        return render_template("cases/refused.html", reference=reference,
-                               message=common.refusal_message(refusal)), 409
+    if request.method == "GET":
+        case = protection_service.open_protection(_me(), reference)
+        form = ProtectionForm(formdata=None)
+        form.version.data = str(case.version)
+        form.done_on.data = today_local()
+        return _protection_page(case, form)
+    form = ProtectionForm()
+    if form.version_value() is None:
+        ensure(_me(), Action.WORK_CASE, _case(reference))  # who may, before the 400 for the form
+    form.validate()
+    _done, answer = _command(reference, form, lambda version: protection_service.record_protection(
+        _me(), reference, what=form.what.data or "", done_on=form.done_on.data, done_by=form.done_by.data or "",
+        expected_version=version),
+        lambda now, status: _protection_page(now, form, status))
+    if answer is not None:
+        return answer
     flash(_("Det omedelbara skyddet är registrerat."), "success")
     return redirect(url_for("cases.case", reference=reference))
 
@@ -663,33 +606,20 @@ def _protection_page(case, form, status: int = 200):
 
 @bp.route("/<reference>/utredning/<section>/inget-att-anteckna", methods=["GET", "POST"])
 def section_note(reference: str, section: str):
-    try:
-        if request.method == "GET":
-            case = record_service.open_note(_me(), reference, section)
-            form = SectionNoteForm(formdata=None)
-            form.version.data = str(case.version)
-            return _section_note_page(case, section, form)
-        form = SectionNoteForm()
-        version = form.version_value()
-        if version is None:
-            ensure(_me(), Action.WORK_CASE, _case(reference))
-            abort(400)  # only a hand-made request lacks the version the page put in the form
-        form.validate()
-        try:
-            record_service.mark_nothing_to_record(_me(), reference, section=section, reason=form.reason.data or "",
-                                                  expected_version=version)
-        except CaseWorkError as refused:
-            form.reason.errors = [*form.reason.errors, refused.message]
-            return _section_note_page(_case(reference), section, form, 422)
-    except CaseNotFound:
-        abort(404)
-    except CaseConflict as conflict:
-        flash(_("Någon annan har ändrat ärendet under tiden. Kontrollera uppgifterna och skicka igen."), "error")
-        form.version.data = str(conflict.case.version)
-        return _section_note_page(conflict.case, section, form, 409)
-    except MoveRefused as refusal:
-        return render_template("cases/refused.html", reference=reference,
-                               message=common.refusal_message(refusal)), 409
+    if request.method == "GET":
+        case = record_service.open_note(_me(), reference, section)
+        form = SectionNoteForm(formdata=None)
+        form.version.data = str(case.version)
+        return _section_note_page(case, section, form)
+    form = SectionNoteForm()
+    if form.version_value() is None:
+        ensure(_me(), Action.WORK_CASE, _case(reference))  # who may, before the 400 for the form
+    form.validate()
+    _done, answer = _command(reference, form, lambda version: record_service.mark_nothing_to_record(
+        _me(), reference, section=section, reason=form.reason.data or "", expected_version=version),
+        lambda now, status: _section_note_page(now, section, form, status))
+    if answer is not None:
+        return answer
     flash(_("Punkten är markerad: inget att anteckna."), "success")
     return redirect(url_for("cases.case", reference=reference, _anchor=f"avsnitt-{section}"))
 
