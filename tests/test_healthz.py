@@ -3,11 +3,10 @@
 
 from datetime import datetime
 
-from sqlalchemy import event
-
 from app.clock import frozen
 from app.extensions import db
 from app.mailer import queue_email
+from tests.statements import statements
 
 
 def test_healthz_tells_the_mail_queue_and_the_last_reminder_run(app, client):
@@ -34,15 +33,7 @@ def test_healthz_tells_the_mail_queue_and_the_last_reminder_run(app, client):
 
 def test_healthz_costs_two_queries(app, client):
     client.get("/healthz")  # warm up
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements() as seen:
         response = client.get("/healthz")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
-    assert len(statements) == 2, statements
+    assert len(seen) == 2, seen

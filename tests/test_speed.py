@@ -3,31 +3,13 @@ under load (benchmarks/http_benchmark.py) must not go back to reading the same r
 one row at a time, and the work saved must not change what a person sees."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from app.cases.queue import services as queue
 from app.extensions import db
 from tests.cases.helpers import file_case
-
-
-@contextmanager
-def statements():
-    """The SQL statements run inside the block, on a fresh session (as each request in
-    production starts: the tests keep one session for the whole test)."""
-    db.session.remove()
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import statements as counted
 
 
 def references(response) -> list[str]:
@@ -43,7 +25,7 @@ def erik(login_as):
 def test_queue_page_reads_each_thing_once(erik):
     for _ in range(3):
         file_case()
-    with statements() as seen:
+    with counted(fresh_session=True) as seen:
         assert len(references(erik.get("/arenden"))) == 3
     # The person with their units (one statement), every unit once (scope, unit filter and its
     # choices), the page, the counts, the audit entry (its chain: lock and read the head in
@@ -92,11 +74,11 @@ def test_case_page_statements_do_not_grow_with_the_colleagues(erik):
     case = file_case()
     path = f"/arenden/{case.reference}"
     assert erik.get(path).status_code == 200  # the rules and action types kept in the process are read
-    with statements() as before:
+    with counted(fresh_session=True) as before:
         assert erik.get(path).status_code == 200
     for n in range(5):
         _colleague(f"kollega{n}")
-    with statements() as after:
+    with counted(fresh_session=True) as after:
         page = erik.get(path)
     assert page.status_code == 200
     assert "Kollega4" in page.get_data(as_text=True)  # a choice of the actions' responsible person
@@ -118,7 +100,7 @@ def _department_names(client) -> list[str]:
 
 def test_public_form_reads_nothing_from_the_database_the_second_time(demo, client):
     client.get("/klagomal")
-    with statements() as seen:
+    with counted(fresh_session=True) as seen:
         assert client.get("/klagomal").status_code == 200
     assert seen == []
 
@@ -180,7 +162,7 @@ def test_a_filing_takes_its_number_claims_its_mail_and_redirects_without_reading
     from tests.intake.conftest import post_report, valid_form
     anna = login_as("anna")
     assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302  # the year's counter exists
-    with statements() as seen:
+    with counted(fresh_session=True) as seen:
         response = post_report(anna, "deviation", valid_form("deviation"))
     assert response.status_code == 302
     reference = response.headers["Location"].rsplit("/", 1)[1]
@@ -211,7 +193,7 @@ def test_a_search_reads_its_matches_once_and_pages_them_by_id(erik):
     file_case(summary="Fallolycka på HVB", unit_name="HVB Solrosen")  # not erik's
     file_case(summary="Uteblivet besök")
     expected = [c.reference for c in reversed(mine)]
-    with statements() as seen:
+    with counted(fresh_session=True) as seen:
         found, _ = _search_page(erik, "fallolycka")
     assert found == expected
     text = "\n".join(seen)
@@ -253,7 +235,7 @@ def test_case_page_keeps_deadline_rules_and_action_types_and_shows_a_change_at_o
     case = file_case()
     path = f"/arenden/{case.reference}"
     assert erik.get(path).status_code == 200
-    with statements() as seen:
+    with counted(fresh_session=True) as seen:
         page = erik.get(path)
     assert page.status_code == 200
     text = "\n".join(seen)
@@ -281,7 +263,7 @@ def test_with_a_mail_worker_a_filing_only_queues_its_notices(app, login_as, monk
     monkeypatch.setitem(app.config, "MAIL_DELIVERY", "worker")
     unsent = db.select(db.func.count()).select_from(OutgoingMail).where(OutgoingMail.sent_at.is_(None))
     assert db.session.scalar(unsent) == 0
-    with statements() as seen:
+    with counted(fresh_session=True) as seen:
         assert post_report(anna, "deviation", valid_form("deviation")).status_code == 302
     text = "\n".join(seen)
     assert not any(s.startswith("UPDATE outgoing_mail") for s in seen), text

@@ -1,26 +1,9 @@
 """The journal panel names linked cases only to those who may know of them, reading them in one statement."""
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from app.cases import journal
 from app.extensions import db
 from tests.cases.helpers import file_case, reload, user
-
-
-@contextmanager
-def statements():
-    seen: list[str] = []
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+from tests.statements import statements
 
 
 def test_the_linked_cases_are_read_in_one_statement(demo):
