@@ -221,10 +221,11 @@ def render_html(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None,
 
 # --- PDF ---------------------------------------------------------------------------------
 
-_DRAFT_RED = colors.HexColor("#b00020")
+DRAFT_RED = colors.HexColor("#b00020")  # a draft's or preview's mark, on screen and in print
 
 
-def _text(value: str) -> str:
+def pdf_text(value: str) -> str:
+    """Typed text for a reportlab Paragraph: escaped (it reads markup), line breaks kept."""
     return escape(value).replace("\n", "<br/>")
 
 
@@ -245,42 +246,52 @@ def render_pdf(case: Case, ivo: LexSarahIvo, provider: ProviderSettings | None, 
     value = ParagraphStyle("value", fontName=_FONT, fontSize=10.5, leading=14, spaceAfter=2 * mm, alignment=TA_LEFT)
     note = ParagraphStyle("note", parent=value, textColor=colors.HexColor("#333333"))
 
-    story = [Paragraph(_text(TITLE), title), Paragraph(_text(case.reference), note),
-             Paragraph(_text(legal_line_text), note)]
+    story = [Paragraph(pdf_text(TITLE), title), Paragraph(pdf_text(case.reference), note),
+             Paragraph(pdf_text(legal_line_text), note)]
     if draft:
         # As plain as the HTML's red dashed box: a printed draft must not pass for the sent notification.
-        warning = ParagraphStyle("draft", fontName=_FONT_BOLD, fontSize=11, leading=15, textColor=_DRAFT_RED,
-                                 borderColor=_DRAFT_RED, borderWidth=1.5, borderPadding=3 * mm, spaceBefore=3 * mm,
+        warning = ParagraphStyle("draft", fontName=_FONT_BOLD, fontSize=11, leading=15, textColor=DRAFT_RED,
+                                 borderColor=DRAFT_RED, borderWidth=1.5, borderPadding=3 * mm, spaceBefore=3 * mm,
                                  spaceAfter=6 * mm)
-        story.append(Paragraph(f'<font size="18">{_text(draft_word)}</font><br/>{_text(draft_note)}', warning))
+        story.append(Paragraph(f'<font size="18">{pdf_text(draft_word)}</font><br/>{pdf_text(draft_note)}', warning))
     for section in sections:
         # keepWithNext holds a heading to its first field and a label to its value.
-        story.append(Paragraph(_text(section.heading), heading))
+        story.append(Paragraph(pdf_text(section.heading), heading))
         if section.note:
-            story.append(Paragraph(_text(section.note), note))
+            story.append(Paragraph(pdf_text(section.note), note))
         for row in section.rows:
-            story += [Paragraph(_text(row.label), label), Paragraph(_text(row.value), value)]
-    story += [Spacer(1, 12 * mm), Paragraph(_text("_" * 40), value)]
+            story += [Paragraph(pdf_text(row.label), label), Paragraph(pdf_text(row.value), value)]
+    story += [Spacer(1, 12 * mm), Paragraph(pdf_text("_" * 40), value)]
+
+    return build_pdf(story, title=TITLE, reference=case.reference, page_label=page_label, draft_word=draft_word,
+                     watermark=draft, author=provider.board_name if provider else "")
+
+
+def build_pdf(story: list, *, title: str, reference: str, page_label: str, draft_word: str = "",
+              watermark: bool = False, author: str | None = None) -> bytes:
+    """An A4 PDF of the lex Sarah documents (the notification, the investigation): the footer names
+    the document, the case and the page; a draft or preview says so at the foot of every page (and,
+    with `watermark`, across it), also on a page printed or copied on its own."""
 
     def footer(canvas, doc):
         canvas.saveState()
         canvas.setFont(_FONT, 8)
-        canvas.drawString(20 * mm, 12 * mm, f"{TITLE} · {case.reference} · {page_label} {doc.page}")
-        if draft:
-            # Every page of a draft says so, also a page printed or copied on its own.
-            canvas.setFillColor(_DRAFT_RED)
+        canvas.drawString(20 * mm, 12 * mm, f"{title} · {reference} · {page_label} {doc.page}")
+        if draft_word:
+            canvas.setFillColor(DRAFT_RED)
             canvas.setFont(_FONT_BOLD, 10)
             canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, draft_word)
-            canvas.setFillAlpha(0.12)
-            canvas.setFont(_FONT_BOLD, 96)
-            canvas.translate(A4[0] / 2, A4[1] / 2)
-            canvas.rotate(45)
-            canvas.drawCentredString(0, -30, draft_word)
+            if watermark:
+                canvas.setFillAlpha(0.12)
+                canvas.setFont(_FONT_BOLD, 96)
+                canvas.translate(A4[0] / 2, A4[1] / 2)
+                canvas.rotate(45)
+                canvas.drawCentredString(0, -30, draft_word)
         canvas.restoreState()
 
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                            bottomMargin=20 * mm, title=f"{TITLE} {case.reference}",
-                            author=(provider.board_name if provider else ""), subject=TITLE, lang="sv")
+                            bottomMargin=20 * mm, title=f"{title} {reference}", subject=title, lang="sv",
+                            **({} if author is None else {"author": author}))
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -14,19 +14,16 @@ is always in Swedish. The judgment page shows the same record (`read_record`) be
 questions.
 """
 
-import io
 from dataclasses import dataclass, field
 from datetime import date
-from xml.sax.saxutils import escape
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph
 
 from app.actions.labels import STATUS_LABELS as ACTION_STATUS_LABELS
 from app.actions.models import CaseAction
@@ -39,7 +36,7 @@ from app.cases.models import RECORD_SECTIONS, Case, CaseCauses, CaseRisk, Invest
 from app.clock import to_local, utcnow
 from app.extensions import db
 from app.lexsarah.common import LexSarahError, audit_case
-from app.lexsarah.document import legal_line, sha256
+from app.lexsarah.document import DRAFT_RED, build_pdf, legal_line, pdf_text, sha256
 from app.lexsarah.labels import POSITION_REASON_LABELS, judgment_label
 from app.lexsarah.models import LexSarahInvestigationDocument, LexSarahSectionNote
 from app.lexsarah.provider import provider_settings
@@ -238,11 +235,6 @@ def render_html(actor, case: Case, *, draft: bool) -> str:
                                parts=parts, legal_line=line, draft=draft)
 
 
-def _text(value: str) -> str:
-    return escape(value).replace("\n", "<br/>")
-
-
-_DRAFT_RED = colors.HexColor("#b00020")
 
 
 def render_pdf(actor, case: Case, *, draft: bool) -> bytes:
@@ -261,39 +253,25 @@ def render_pdf(actor, case: Case, *, draft: bool) -> bytes:
     value = ParagraphStyle("value", fontName=_FONT, fontSize=10.5, leading=14, spaceAfter=1 * mm)
     small = ParagraphStyle("small", fontName=_FONT, fontSize=8.5, leading=11, spaceAfter=2.5 * mm,
                            textColor=colors.HexColor("#4f5862"))
-    story = [Paragraph(_text(TITLE), title), Paragraph(_text(case.reference), small),
-             Paragraph(_text(legal_text), small)]
+    story = [Paragraph(pdf_text(TITLE), title), Paragraph(pdf_text(case.reference), small),
+             Paragraph(pdf_text(legal_text), small)]
     if draft:
-        warning = ParagraphStyle("draft", fontName=_FONT_BOLD, fontSize=11, leading=15, textColor=_DRAFT_RED,
-                                 borderColor=_DRAFT_RED, borderWidth=1.5, borderPadding=3 * mm, spaceBefore=3 * mm,
+        warning = ParagraphStyle("draft", fontName=_FONT_BOLD, fontSize=11, leading=15, textColor=DRAFT_RED,
+                                 borderColor=DRAFT_RED, borderWidth=1.5, borderPadding=3 * mm, spaceBefore=3 * mm,
                                  spaceAfter=6 * mm)
-        story.append(Paragraph(f"{_text(draft_word)}<br/>{_text(draft_note)}", warning))
+        story.append(Paragraph(f"{pdf_text(draft_word)}<br/>{pdf_text(draft_note)}", warning))
     for row_label, row_value in facts:
-        story += [Paragraph(_text(row_label), label), Paragraph(_text(row_value), value)]
+        story += [Paragraph(pdf_text(row_label), label), Paragraph(pdf_text(row_value), value)]
     for part in parts:
-        story.append(Paragraph(_text(part.heading), heading))
+        story.append(Paragraph(pdf_text(part.heading), heading))
         if part.note:
-            story.append(Paragraph(_text(part.note), value))
+            story.append(Paragraph(pdf_text(part.note), value))
         for item in part.items:
-            story += [Paragraph(_text(item.heading), label), Paragraph(_text(item.text), value)]
+            story += [Paragraph(pdf_text(item.heading), label), Paragraph(pdf_text(item.text), value)]
             if item.provenance:
-                story.append(Paragraph(_text(item.provenance), small))
+                story.append(Paragraph(pdf_text(item.provenance), small))
 
-    def footer(canvas, doc):
-        canvas.saveState()
-        canvas.setFont(_FONT, 8)
-        canvas.drawString(20 * mm, 12 * mm, f"{TITLE} · {case.reference} · {page_label} {doc.page}")
-        if draft:
-            canvas.setFillColor(_DRAFT_RED)
-            canvas.setFont(_FONT_BOLD, 10)
-            canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, draft_word)
-        canvas.restoreState()
-
-    buffer = io.BytesIO()
-    pdf = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-                            bottomMargin=20 * mm, title=f"{TITLE} {case.reference}", subject=TITLE, lang="sv")
-    pdf.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return build_pdf(story, title=TITLE, reference=case.reference, page_label=page_label, draft_word=draft_word)
 
 
 # --- the services ---------------------------------------------------------------------------

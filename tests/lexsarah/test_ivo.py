@@ -484,7 +484,7 @@ def test_a_case_not_notified_may_still_be_notified_when_something_new_comes_up(c
 def test_line_breaks_in_typed_text_are_line_breaks_in_the_pdf_and_markup_stays_text(case, login_as):
     """The PDF's paragraphs are reportlab markup: typed text is escaped, its line breaks become <br/>
     (with markupsafe's escape instead of xml.sax's, Markup.replace would escape the <br/> too)."""
-    from app.lexsarah.document import _text
+    from app.lexsarah.document import pdf_text as _text
     assert _text("Första raden.\nAndra <b>raden</b>.") == "Första raden.<br/>Andra &lt;b&gt;raden&lt;/b&gt;."
     case.description = "Första raden om händelsen.\nAndra raden om händelsen."
     db.session.commit()
