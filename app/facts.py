@@ -97,8 +97,9 @@ def client_identity_known(case: Case) -> bool:
 
 def notification_facts(case: Case) -> dict[str, bool]:
     """Whether the notification to IVO is complete enough to finalise (workflow.NOTIFICATION_COMPLETE)."""
-    ivo = case.lex_sarah_ivo
-    if case.kind != Kind.LEX_SARAH or ivo is None or ivo.draft_saved_at is None:
+    # Another kind has no notification: its (empty) relationship is not read.
+    ivo = case.lex_sarah_ivo if case.kind == Kind.LEX_SARAH else None
+    if ivo is None or ivo.draft_saved_at is None:
         # Nothing is complete before the officer's draft is saved.
         facts = dict.fromkeys(NOTIFICATION_COMPLETE, False)
         facts["provider_complete"] = case.kind == Kind.LEX_SARAH and _provider_complete()
