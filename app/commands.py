@@ -108,10 +108,12 @@ def commit_keeping_loaded() -> None:
         session.expire_on_commit = keep
 
 
-def load_case(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference).options(
+def load_case(reference: str, *options) -> Case:
+    """The case with what the permission function reads of it; `options`: what else the caller
+    shows of it, loaded with it (the case page: app.cases.casework.services.view_case)."""
+    case = db.session.scalars(select(Case).where(Case.reference == reference).options(
         selectinload(Case.disqualifications), selectinload(Case.concerned),
-        joinedload(Case.unit)))  # the unit in the same statement
+        joinedload(Case.unit), *options)).unique().one_or_none()  # the unit in the same statement
     if case is None:
         raise CaseNotFound(reference)
     return case

@@ -13,7 +13,7 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import audit, commands, mailer, workflow
 from app.auth.models import User, user_units
@@ -130,9 +130,16 @@ class CaseView:
     proposed: str | None = None  # the move proposed first, and explained (workflow.PROPOSED_FIRST)
 
 
+# What the case page shows of the case itself, read with it in its one statement: its categories
+# (a few rows each) and the people it names (the handler, the reporter, who decided the triage).
+# Each was a statement of its own when the template first touched it.
+_PAGE_LOADS = (joinedload(Case.categories), joinedload(Case.assigned_to), joinedload(Case.reporter),
+               joinedload(Case.triaged_by))
+
+
 def view_case(actor, reference: str) -> CaseView:
     """The case page. Every view is written to the audit log, and so is every refusal."""
-    case = commands.load_case(reference)
+    case = commands.load_case(reference, *_PAGE_LOADS)
     if can(actor, Action.VIEW_CASE, case):
         full = True
     elif can(actor, Action.VIEW_CASE_AS_REPORTER, case):

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select
+from sqlalchemy import DateTime, cast, exists, literal_column, null, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import commands
 from app.auth.permissions import Action, can
 from app.cases import journal
-from app.cases.deadlines.services import StepDeadline, shown_rules, step_deadlines
+from app.cases.deadlines.services import StepDeadline, deadline_start, shown_rules, step_deadlines
 from app.cases.investigation.forms import risk_band
 from app.cases.models import (
     CAUSE_AREAS,
@@ -100,19 +100,59 @@ def view_record(actor, case: Case, moves: list[str], *, with_suggestions: bool =
         sections = [(name, [e for e in entries if e.section == name]) for name in RECORD_SECTIONS]
     else:
         sections = [(None, entries)]
-    risk = db.session.get(CaseRisk, case.id)
-    links = linked_cases(actor, case)
+    causes, risk = causes_and_risk(case)
+    links, handed_to = _links_and_hand_overs(actor, case)
     can_link = "link_case" in moves
     return RecordView(
         entries=entries, numbers={e.id: n for n, e in enumerate(entries, start=1)}, corrected_by=corrected_by,
-        sections=sections, causes=db.session.get(CaseCauses, case.id), areas=cause_areas_of(case), risk=risk,
+        sections=sections, causes=causes,
+        # The areas are recorded with the causes (record_causes) and shown with them only.
+        areas=cause_areas_of(case) if causes is not None else [], risk=risk,
         risk_label=risk_band(risk.score) if risk else "", links=links,
         suggestions=similar_cases(actor, case, exclude={link.case.id for link in links})
         if can_link and with_suggestions else [], suggestions_asked=with_suggestions,
-        deadlines=step_deadlines(case, shown_rules()), origin=case.origin_case,
-        handed_to=list(db.session.scalars(select(Case).where(Case.origin_case_id == case.id).order_by(Case.id))),
+        # When the steps started, from the journal the page shows (no statement of its own).
+        deadlines=step_deadlines(case, shown_rules(), deadline_start(case, journal=case.journal)),
+        origin=case.origin_case, handed_to=handed_to,
         moves={m for m in moves if m in RECORD_MOVES or m in ("hand_over_to_deviation", "escalate_to_lex_sarah")},
         can_acknowledge="acknowledge" in moves)
+
+
+def causes_and_risk(case: Case) -> tuple[CaseCauses | None, CaseRisk | None]:
+    """The case's causes and risk assessment in one statement (one each before), unless both are
+    already in the session (a lex Sarah case's workflow facts read them: app.facts)."""
+    session = db.session()
+    kept = [session.identity_map.get(session.identity_key(model, (case.id,))) for model in (CaseCauses, CaseRisk)]
+    if all(found is not None for found in kept):
+        return kept[0], kept[1]
+    row = session.execute(select(CaseCauses, CaseRisk).select_from(Case)
+                          .outerjoin(CaseCauses, CaseCauses.case_id == Case.id)
+                          .outerjoin(CaseRisk, CaseRisk.case_id == Case.id).where(Case.id == case.id)).one()
+    return row[0], row[1]
+
+
+def _links_and_hand_overs(actor, case: Case) -> tuple[list[LinkedCase], list[Case]]:
+    """The linked similar cases (as linked_cases) and the cases this one was handed over to, by
+    one statement of ids (and one of the cases when there are any); they were two and two."""
+    links = (select(literal_column("0").label("handed"), CaseLink.id.label("at_id"), CaseLink.case_id,
+                    CaseLink.linked_case_id, CaseLink.linked_at)
+             .where(or_(CaseLink.case_id == case.id, CaseLink.linked_case_id == case.id)))
+    hand_overs = (select(literal_column("1"), Case.id, Case.id, Case.id, cast(null(), DateTime))
+                  .where(Case.origin_case_id == case.id))
+    rows = db.session.execute(links.union_all(hand_overs).order_by("handed", "at_id")).all()
+    if not rows:
+        return [], []
+    linked = {(b if a == case.id else a): at for handed, _id, a, b, at in rows if not handed}
+    handed_ids = [row[1] for row in rows if row[0]]
+    loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([*linked, *handed_ids])).options(
+        selectinload(Case.unit), selectinload(Case.disqualifications)))}
+    return (_known_links(actor, linked, loaded), [loaded[i] for i in handed_ids])
+
+
+def _known_links(actor, others: dict, loaded: dict) -> list[LinkedCase]:
+    # A link to a case the person may not even know of (a report that bypassed the manager) is left out.
+    return [LinkedCase(loaded[i], at, can(actor, Action.VIEW_CASE, loaded[i])) for i, at in others.items()
+            if can(actor, Action.KNOW_OF_CASE, loaded[i])]
 
 
 def linked_cases(actor, case: Case) -> list[LinkedCase]:
@@ -125,9 +165,7 @@ def linked_cases(actor, case: Case) -> list[LinkedCase]:
         return []
     loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(others)).options(
         selectinload(Case.unit), selectinload(Case.disqualifications)))}
-    # A link to a case the person may not even know of (a report that bypassed the manager) is left out.
-    return [LinkedCase(loaded[i], at, can(actor, Action.VIEW_CASE, loaded[i])) for i, at in others.items()
-            if can(actor, Action.KNOW_OF_CASE, loaded[i])]
+    return _known_links(actor, others, loaded)
 
 
 def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: int = SIMILAR_LIMIT) -> list[Case]:
