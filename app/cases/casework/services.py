@@ -130,11 +130,11 @@ class CaseView:
     proposed: str | None = None  # the move proposed first, and explained (workflow.PROPOSED_FIRST)
 
 
-# What the case page shows of the case itself, read with it in its one statement: its categories
-# (a few rows each) and the people it names (the handler, the reporter, who decided the triage).
-# Each was a statement of its own when the template first touched it.
-_PAGE_LOADS = (joinedload(Case.categories), joinedload(Case.assigned_to), joinedload(Case.reporter),
-               joinedload(Case.triaged_by))
+# The people the case page names, read with the case in its one statement (the handler, the
+# reporter, who decided the triage): each was a statement of its own when the template first
+# touched it. Not the categories: SQLite builds the join through case_categories for every case
+# before it looks for this one (half a second at a million cases).
+_PAGE_LOADS = (joinedload(Case.assigned_to), joinedload(Case.reporter), joinedload(Case.triaged_by))
 
 
 def view_case(actor, reference: str) -> CaseView:
