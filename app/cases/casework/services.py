@@ -131,10 +131,13 @@ class CaseView:
 
 
 # The people the case page names, read with the case in its one statement (the handler, the
-# reporter, who decided the triage): each was a statement of its own when the template first
-# touched it. Not the categories: SQLite builds the join through case_categories for every case
-# before it looks for this one (half a second at a million cases).
-_PAGE_LOADS = (joinedload(Case.assigned_to), joinedload(Case.reporter), joinedload(Case.triaged_by))
+# reporter, who decided the triage) and with the jäv the permission function reads (who declared
+# it, whom the report concerns): each was a statement of its own, one per person, when the
+# template first touched it. Not the categories: SQLite builds the join through case_categories
+# for every case before it looks for this one (half a second at a million cases).
+_PAGE_LOADS = (joinedload(Case.assigned_to), joinedload(Case.reporter), joinedload(Case.triaged_by),
+               selectinload(Case.disqualifications).joinedload(Disqualification.user),
+               selectinload(Case.concerned).joinedload(ConcernedStaff.user))
 
 
 def view_case(actor, reference: str) -> CaseView:

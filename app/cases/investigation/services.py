@@ -145,7 +145,7 @@ def _links_and_hand_overs(actor, case: Case) -> tuple[list[LinkedCase], list[Cas
     linked = {(b if a == case.id else a): at for handed, _id, a, b, at in rows if not handed}
     handed_ids = [row[1] for row in rows if row[0]]
     loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([*linked, *handed_ids])).options(
-        selectinload(Case.unit), selectinload(Case.disqualifications)))}
+        selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned)))}
     return (_known_links(actor, linked, loaded), [loaded[i] for i in handed_ids])
 
 
@@ -164,7 +164,7 @@ def linked_cases(actor, case: Case) -> list[LinkedCase]:
     if not others:
         return []
     loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(others)).options(
-        selectinload(Case.unit), selectinload(Case.disqualifications)))}
+        selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned)))}
     return _known_links(actor, others, loaded)
 
 
@@ -179,7 +179,8 @@ def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: 
         select(Category.id).where(Category.name.in_(names))))
     query = (select(Case).where(Case.unit_id == case.unit_id, Case.id != case.id,
                                 Case.received_at >= add_months(case.received_at, -SIMILAR_MONTHS), shared)
-             .options(selectinload(Case.unit), selectinload(Case.categories), selectinload(Case.disqualifications))
+             .options(selectinload(Case.unit), selectinload(Case.categories), selectinload(Case.disqualifications),
+                      selectinload(Case.concerned))
              .order_by(Case.received_at.desc(), Case.id.desc()).limit(limit + len(exclude) + 10))
     found = [c for c in db.session.scalars(query) if c.id not in exclude and can(actor, Action.VIEW_CASE, c)]
     return found[:limit]
