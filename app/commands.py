@@ -108,12 +108,15 @@ def commit_keeping_loaded() -> None:
         session.expire_on_commit = keep
 
 
-def load_case(reference: str, *options) -> Case:
-    """The case with what the permission function reads of it; `options`: what else the caller
-    shows of it, loaded with it (the case page: app.cases.casework.services.view_case)."""
-    case = db.session.scalars(select(Case).where(Case.reference == reference).options(
-        selectinload(Case.disqualifications), selectinload(Case.concerned),
-        joinedload(Case.unit), *options)).unique().one_or_none()  # the unit in the same statement
+# What the permission function reads of a case besides its row: its unit (joined, in the same
+# statement) and jäv (who declared it, whom the report concerns).
+PERMISSION_LOADS = (joinedload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned))
+
+
+def load_case(reference: str, loads: tuple = PERMISSION_LOADS) -> Case:
+    """The case with what the permission function reads of it. `loads`: these and what else the
+    caller shows of the case, read with it (the case page: app.cases.casework.services.view_case)."""
+    case = db.session.scalars(select(Case).where(Case.reference == reference).options(*loads)).unique().one_or_none()
     if case is None:
         raise CaseNotFound(reference)
     return case

@@ -135,14 +135,14 @@ class CaseView:
 # it, whom the report concerns): each was a statement of its own, one per person, when the
 # template first touched it. Not the categories: SQLite builds the join through case_categories
 # for every case before it looks for this one (half a second at a million cases).
-_PAGE_LOADS = (joinedload(Case.assigned_to), joinedload(Case.reporter), joinedload(Case.triaged_by),
-               selectinload(Case.disqualifications).joinedload(Disqualification.user),
-               selectinload(Case.concerned).joinedload(ConcernedStaff.user))
+_PAGE_LOADS = (joinedload(Case.unit), joinedload(Case.assigned_to), joinedload(Case.reporter),
+               joinedload(Case.triaged_by), joinedload(Case.disqualifications).joinedload(Disqualification.user),
+               joinedload(Case.concerned).joinedload(ConcernedStaff.user))
 
 
 def view_case(actor, reference: str) -> CaseView:
     """The case page. Every view is written to the audit log, and so is every refusal."""
-    case = commands.load_case(reference, *_PAGE_LOADS)
+    case = commands.load_case(reference, _PAGE_LOADS)
     if can(actor, Action.VIEW_CASE, case):
         full = True
     elif can(actor, Action.VIEW_CASE_AS_REPORTER, case):
