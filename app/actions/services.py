@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app import audit, commands, mailer, workflow
@@ -67,15 +67,22 @@ class Candidate:
     is_active = True
 
 
+# The case page's statements, built once (building one and its cache key on every view cost
+# about as much as running it). The active people of some units, with all their units.
+_STAFF_OF_UNITS = (select(User.id, User.username, User.full_name, User.title, User.role, user_units.c.unit_id)
+                   .join(user_units).where(User.active, User.id.in_(select(user_units.c.user_id).where(
+                       user_units.c.unit_id.in_(bindparam("units", expanding=True))))))
+_ACTIONS_OF_CASE = (select(CaseAction).where(CaseAction.case_id == bindparam("case_id"))
+                    .options(joinedload(CaseAction.type), joinedload(CaseAction.responsible))
+                    .order_by(CaseAction.due_on, CaseAction.id))
+
+
 def responsible_candidates(case: Case) -> list[Candidate]:
     """Who may answer for an action on the case (BE_RESPONSIBLE): active users of the case's unit or a
     unit above it, as the permission function narrows them (a report that bypassed the manager),
     by name. The people with all their units in one statement of plain rows: the ORM's users and
     their units were two statements and an object per person and unit on every case view."""
-    of_the_path = select(user_units.c.user_id).where(user_units.c.unit_id.in_(case.unit_path))
-    rows = db.session.execute(select(User.id, User.username, User.full_name, User.title, User.role,
-                                     user_units.c.unit_id).join(user_units)
-                              .where(User.active, User.id.in_(of_the_path))).all()
+    rows = db.session.execute(_STAFF_OF_UNITS, {"units": list(case.unit_path)}).all()
     units_of: dict[int, set[int]] = {}
     for row in rows:
         units_of.setdefault(row.id, set()).add(row.unit_id)
@@ -88,9 +95,7 @@ def responsible_candidates(case: Case) -> list[Candidate]:
 def actions_of_case(case: Case) -> list[CaseAction]:
     """The case's actions: open ones first (by due date), then the rest (newest first), each with
     its type and responsible person in the same statement (the cards show both)."""
-    actions = list(db.session.scalars(select(CaseAction).where(CaseAction.case_id == case.id)
-                                      .options(joinedload(CaseAction.type), joinedload(CaseAction.responsible))
-                                      .order_by(CaseAction.due_on, CaseAction.id)))
+    actions = list(db.session.scalars(_ACTIONS_OF_CASE, {"case_id": case.id}))
     open_ones = [a for a in actions if a.is_open]
     others = sorted((a for a in actions if not a.is_open), key=lambda a: a.id, reverse=True)
     return open_ones + others

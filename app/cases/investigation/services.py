@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import DateTime, cast, exists, literal_column, null, or_, select
+from sqlalchemy import DateTime, bindparam, cast, exists, literal_column, null, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import commands
@@ -48,9 +48,25 @@ RECORD_MOVES = ("add_entry", "record_causes_and_risk", "finish_investigation")
 
 # --- reading ------------------------------------------------------------------------------
 
+# The case page's statements, built once (building one and its cache key on every view cost
+# about as much as running it).
+_ENTRIES = (select(InvestigationEntry).where(InvestigationEntry.case_id == bindparam("case_id"))
+            .order_by(InvestigationEntry.id))
+_CAUSES_AND_RISK = (select(CaseCauses, CaseRisk).select_from(Case)
+                    .outerjoin(CaseCauses, CaseCauses.case_id == Case.id)
+                    .outerjoin(CaseRisk, CaseRisk.case_id == Case.id).where(Case.id == bindparam("case_id")))
+# The linked similar cases (either side of the link) and the cases handed over to, as ids.
+_LINKS_AND_HAND_OVERS = (
+    select(literal_column("0").label("handed"), CaseLink.id.label("at_id"), CaseLink.case_id,
+           CaseLink.linked_case_id, CaseLink.linked_at)
+    .where(or_(CaseLink.case_id == bindparam("case_id"), CaseLink.linked_case_id == bindparam("case_id")))
+    .union_all(select(literal_column("1"), Case.id, Case.id, Case.id, cast(null(), DateTime))
+               .where(Case.origin_case_id == bindparam("case_id")))
+    .order_by("handed", "at_id"))
+
+
 def entries_of(case: Case) -> list[InvestigationEntry]:
-    return list(db.session.scalars(select(InvestigationEntry).where(InvestigationEntry.case_id == case.id)
-                                   .order_by(InvestigationEntry.id)))
+    return list(db.session.scalars(_ENTRIES, {"case_id": case.id}))
 
 
 def cause_areas_of(case: Case) -> list[str]:
@@ -125,21 +141,14 @@ def causes_and_risk(case: Case) -> tuple[CaseCauses | None, CaseRisk | None]:
     kept = [session.identity_map.get(session.identity_key(model, (case.id,))) for model in (CaseCauses, CaseRisk)]
     if all(found is not None for found in kept):
         return kept[0], kept[1]
-    row = session.execute(select(CaseCauses, CaseRisk).select_from(Case)
-                          .outerjoin(CaseCauses, CaseCauses.case_id == Case.id)
-                          .outerjoin(CaseRisk, CaseRisk.case_id == Case.id).where(Case.id == case.id)).one()
+    row = session.execute(_CAUSES_AND_RISK, {"case_id": case.id}).one()
     return row[0], row[1]
 
 
 def _links_and_hand_overs(actor, case: Case) -> tuple[list[LinkedCase], list[Case]]:
     """The linked similar cases (as linked_cases) and the cases this one was handed over to, by
     one statement of ids (and one of the cases when there are any); they were two and two."""
-    links = (select(literal_column("0").label("handed"), CaseLink.id.label("at_id"), CaseLink.case_id,
-                    CaseLink.linked_case_id, CaseLink.linked_at)
-             .where(or_(CaseLink.case_id == case.id, CaseLink.linked_case_id == case.id)))
-    hand_overs = (select(literal_column("1"), Case.id, Case.id, Case.id, cast(null(), DateTime))
-                  .where(Case.origin_case_id == case.id))
-    rows = db.session.execute(links.union_all(hand_overs).order_by("handed", "at_id")).all()
+    rows = db.session.execute(_LINKS_AND_HAND_OVERS, {"case_id": case.id}).all()
     if not rows:
         return [], []
     linked = {(b if a == case.id else a): at for handed, _id, a, b, at in rows if not handed}
