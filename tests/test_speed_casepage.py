@@ -31,10 +31,10 @@ from tests.cases.helpers import file_case, unit, user
 from tests.statements import statements as counted
 
 # Every logged-in page's own (the person, the audit entry of the read with its chain) and the case
-# page's: the case with its unit, people and jäv, the open actions (the workflow's facts), the
+# page's: the case with its unit and people, jäv (two), the open actions (the workflow's facts), the
 # categories, the record, causes and risk, links and hand-overs, the journal, the actions, the
 # responsible people, the attachments, the feedback.
-CASE_PAGE_STATEMENTS = 15
+CASE_PAGE_STATEMENTS = 17
 
 
 @pytest.fixture
