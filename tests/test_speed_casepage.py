@@ -92,6 +92,7 @@ def _add_records(reference: str, n: int, first: int = 0) -> list[str]:
         db.session.add(ConcernedStaff(case_id=case.id, user_id=_person().id, added_by_id=erik.id,
                                       added_at=utcnow()))
         db.session.add(InvestigationEntry(case_id=case.id, entry_date=date.today(), source="Samtal",
+                                          section="what_happened" if case.kind == "lex_sarah" else None,
                                           nature="fact", text=f"Anteckning {i}", author_id=erik.id,
                                           author_name=erik.full_name))
         other = file_case(summary=f"Liknande {i}")
@@ -117,8 +118,9 @@ def test_a_case_being_investigated_is_read_in_a_fixed_number_of_statements(erik)
     assert not any(s.startswith("SELECT users.") and "WHERE users.id = ?" in s for s in seen[1:]), "\n".join(seen)
 
 
-def test_the_statements_do_not_grow_with_what_the_case_holds(erik):
-    reference = _being_investigated()
+@pytest.mark.parametrize("kind", ["deviation", "complaint", "lex_sarah"])
+def test_the_statements_do_not_grow_with_what_the_case_holds(erik, kind):
+    reference = _being_investigated(kind=kind)
     _add_records(reference, 1)
     _page(erik, reference)
     text, one = _page(erik, reference)
