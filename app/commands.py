@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -108,10 +108,29 @@ def commit_keeping_loaded() -> None:
         session.expire_on_commit = keep
 
 
-def load_case(reference: str) -> Case:
-    case = db.session.scalar(select(Case).where(Case.reference == reference).options(
-        selectinload(Case.disqualifications), selectinload(Case.concerned),
-        joinedload(Case.unit)))  # the unit in the same statement
+# What the permission function reads of a case besides its row: its unit (joined, in the same
+# statement) and jäv (who declared it, whom the report concerns).
+PERMISSION_LOADS = (joinedload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned))
+
+
+# The statement for each tuple of loads, built once: building a statement and its cache key on
+# every request cost more than running it.
+_BY_REFERENCE: dict[int, tuple[tuple, Select]] = {}
+
+
+def _by_reference(loads: tuple) -> Select:
+    kept = _BY_REFERENCE.get(id(loads))
+    if kept is None or kept[0] is not loads:
+        kept = (loads, select(Case).where(Case.reference == bindparam("reference")).options(*loads))
+        _BY_REFERENCE[id(loads)] = kept
+    return kept[1]
+
+
+def load_case(reference: str, loads: tuple = PERMISSION_LOADS) -> Case:
+    """The case with what the permission function reads of it. `loads` (a tuple kept for the
+    process): these and what else the caller shows of the case, read with it (the case page:
+    app.cases.casework.services.view_case)."""
+    case = db.session.scalars(_by_reference(loads), {"reference": reference}).unique().one_or_none()
     if case is None:
         raise CaseNotFound(reference)
     return case

@@ -22,8 +22,8 @@ from datetime import date, timedelta
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from app import audit, commands, mailer, workflow
 from app.actions import queries
@@ -52,19 +52,50 @@ def report_date(case: Case) -> date:
     return to_local(case.received_at).date()
 
 
-def responsible_candidates(case: Case) -> list[User]:
+@dataclass(frozen=True)
+class Candidate:
+    """A person who may be made responsible for an action, as the form's choice needs them and
+    the permission function reads them (role, units): plain values, no ORM object."""
+    id: int
+    username: str
+    full_name: str
+    title: str
+    role: str
+    unit_ids: frozenset[int]
+    # Only active accounts are read (responsible_candidates); can() asks these of any person.
+    is_authenticated = True
+    is_active = True
+
+
+# The case page's statements, built once (building one and its cache key on every view cost
+# about as much as running it). The active people of some units, with all their units.
+_STAFF_OF_UNITS = (select(User.id, User.username, User.full_name, User.title, User.role, user_units.c.unit_id)
+                   .join(user_units).where(User.active, User.id.in_(select(user_units.c.user_id).where(
+                       user_units.c.unit_id.in_(bindparam("units", expanding=True))))))
+_ACTIONS_OF_CASE = (select(CaseAction).where(CaseAction.case_id == bindparam("case_id"))
+                    .options(joinedload(CaseAction.type), joinedload(CaseAction.responsible))
+                    .order_by(CaseAction.due_on, CaseAction.id))
+
+
+def responsible_candidates(case: Case) -> list[Candidate]:
     """Who may answer for an action on the case (BE_RESPONSIBLE): active users of the case's unit or a
-    unit above it, as the permission function narrows them (a report that bypassed the manager)."""
-    # With their units in one more statement: can() reads them, one lazy load per person otherwise.
-    statement = (select(User).join(user_units).where(User.active, user_units.c.unit_id.in_(case.unit_path))
-                 .distinct().order_by(User.full_name, User.id).options(selectinload(User.units)))
-    return [user for user in db.session.scalars(statement) if can(user, Action.BE_RESPONSIBLE, case)]
+    unit above it, as the permission function narrows them (a report that bypassed the manager),
+    by name. The people with all their units in one statement of plain rows: the ORM's users and
+    their units were two statements and an object per person and unit on every case view."""
+    rows = db.session.execute(_STAFF_OF_UNITS, {"units": list(case.unit_path)}).all()
+    units_of: dict[int, set[int]] = {}
+    for row in rows:
+        units_of.setdefault(row.id, set()).add(row.unit_id)
+    people = {row.id: Candidate(row.id, row.username, row.full_name, row.title or "", row.role,
+                                frozenset(units_of[row.id])) for row in rows}
+    return [person for person in sorted(people.values(), key=lambda p: (p.full_name, p.id))
+            if can(person, Action.BE_RESPONSIBLE, case)]
 
 
 def actions_of_case(case: Case) -> list[CaseAction]:
-    """The case's actions: open ones first (by due date), then the rest (newest first)."""
-    actions = list(db.session.scalars(select(CaseAction).where(CaseAction.case_id == case.id)
-                                      .order_by(CaseAction.due_on, CaseAction.id)))
+    """The case's actions: open ones first (by due date), then the rest (newest first), each with
+    its type and responsible person in the same statement (the cards show both)."""
+    actions = list(db.session.scalars(_ACTIONS_OF_CASE, {"case_id": case.id}))
     open_ones = [a for a in actions if a.is_open]
     others = sorted((a for a in actions if not a.is_open), key=lambda a: a.id, reverse=True)
     return open_ones + others

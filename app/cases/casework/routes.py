@@ -20,11 +20,11 @@ def case(reference: str):
         abort(404)
     if not view.full:
         return reporter_page(view.case)  # "Mina rapporter"'s page (app.intake)
+    # The page's own buttons ("Tilldela mig", "Inled utredning") are plain forms in cases/_actions.html:
+    # no WTForms form is built for them (nor for the moves that have a page of their own).
     return render_template("cases/case.html", case=view.case, moves=view.moves, can_take=view.can_take,
                            proposed=view.proposed,
-                           panels=panels.for_case(me(), view.case, view.moves, request.args),
-                           take_form=forms.AssignToMeForm(version=view.case.version),
-                           investigate_form=forms.TriageForm(version=view.case.version, decision="investigate"))
+                           panels=panels.for_case(me(), view.case, view.moves, request.args))
 
 
 def _assign(actor, reference, form):

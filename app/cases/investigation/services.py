@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, or_, select
+from sqlalchemy import DateTime, bindparam, cast, exists, literal_column, null, or_, select
 from sqlalchemy.orm import selectinload
 
 from app import commands
 from app.auth.permissions import Action, can
 from app.cases import journal
-from app.cases.deadlines.services import StepDeadline, shown_rules, step_deadlines
+from app.cases.deadlines.services import StepDeadline, deadline_start, shown_rules, step_deadlines
 from app.cases.investigation.forms import risk_band
 from app.cases.models import (
     CAUSE_AREAS,
@@ -48,9 +48,25 @@ RECORD_MOVES = ("add_entry", "record_causes_and_risk", "finish_investigation")
 
 # --- reading ------------------------------------------------------------------------------
 
+# The case page's statements, built once (building one and its cache key on every view cost
+# about as much as running it).
+_ENTRIES = (select(InvestigationEntry).where(InvestigationEntry.case_id == bindparam("case_id"))
+            .order_by(InvestigationEntry.id))
+_CAUSES_AND_RISK = (select(CaseCauses, CaseRisk).select_from(Case)
+                    .outerjoin(CaseCauses, CaseCauses.case_id == Case.id)
+                    .outerjoin(CaseRisk, CaseRisk.case_id == Case.id).where(Case.id == bindparam("case_id")))
+# The linked similar cases (either side of the link) and the cases handed over to, as ids.
+_LINKS_AND_HAND_OVERS = (
+    select(literal_column("0").label("handed"), CaseLink.id.label("at_id"), CaseLink.case_id,
+           CaseLink.linked_case_id, CaseLink.linked_at)
+    .where(or_(CaseLink.case_id == bindparam("case_id"), CaseLink.linked_case_id == bindparam("case_id")))
+    .union_all(select(literal_column("1"), Case.id, Case.id, Case.id, cast(null(), DateTime))
+               .where(Case.origin_case_id == bindparam("case_id")))
+    .order_by("handed", "at_id"))
+
+
 def entries_of(case: Case) -> list[InvestigationEntry]:
-    return list(db.session.scalars(select(InvestigationEntry).where(InvestigationEntry.case_id == case.id)
-                                   .order_by(InvestigationEntry.id)))
+    return list(db.session.scalars(_ENTRIES, {"case_id": case.id}))
 
 
 def cause_areas_of(case: Case) -> list[str]:
@@ -100,19 +116,52 @@ def view_record(actor, case: Case, moves: list[str], *, with_suggestions: bool =
         sections = [(name, [e for e in entries if e.section == name]) for name in RECORD_SECTIONS]
     else:
         sections = [(None, entries)]
-    risk = db.session.get(CaseRisk, case.id)
-    links = linked_cases(actor, case)
+    causes, risk = causes_and_risk(case)
+    links, handed_to = _links_and_hand_overs(actor, case)
     can_link = "link_case" in moves
     return RecordView(
         entries=entries, numbers={e.id: n for n, e in enumerate(entries, start=1)}, corrected_by=corrected_by,
-        sections=sections, causes=db.session.get(CaseCauses, case.id), areas=cause_areas_of(case), risk=risk,
+        sections=sections, causes=causes,
+        # The areas are recorded with the causes (record_causes) and shown with them only.
+        areas=cause_areas_of(case) if causes is not None else [], risk=risk,
         risk_label=risk_band(risk.score) if risk else "", links=links,
         suggestions=similar_cases(actor, case, exclude={link.case.id for link in links})
         if can_link and with_suggestions else [], suggestions_asked=with_suggestions,
-        deadlines=step_deadlines(case, shown_rules()), origin=case.origin_case,
-        handed_to=list(db.session.scalars(select(Case).where(Case.origin_case_id == case.id).order_by(Case.id))),
+        # When the steps started, from the journal the page shows (no statement of its own).
+        deadlines=step_deadlines(case, shown_rules(), deadline_start(case, journal=case.journal)),
+        origin=case.origin_case, handed_to=handed_to,
         moves={m for m in moves if m in RECORD_MOVES or m in ("hand_over_to_deviation", "escalate_to_lex_sarah")},
         can_acknowledge="acknowledge" in moves)
+
+
+def causes_and_risk(case: Case) -> tuple[CaseCauses | None, CaseRisk | None]:
+    """The case's causes and risk assessment in one statement (one each before), unless both are
+    already in the session (a lex Sarah case's workflow facts read them: app.facts)."""
+    session = db.session()
+    kept = [session.identity_map.get(session.identity_key(model, (case.id,))) for model in (CaseCauses, CaseRisk)]
+    if all(found is not None for found in kept):
+        return kept[0], kept[1]
+    row = session.execute(_CAUSES_AND_RISK, {"case_id": case.id}).one()
+    return row[0], row[1]
+
+
+def _links_and_hand_overs(actor, case: Case) -> tuple[list[LinkedCase], list[Case]]:
+    """The linked similar cases (as linked_cases) and the cases this one was handed over to, by
+    one statement of ids (and one of the cases when there are any); they were two and two."""
+    rows = db.session.execute(_LINKS_AND_HAND_OVERS, {"case_id": case.id}).all()
+    if not rows:
+        return [], []
+    linked = {(b if a == case.id else a): at for handed, _id, a, b, at in rows if not handed}
+    handed_ids = [row[1] for row in rows if row[0]]
+    loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_([*linked, *handed_ids])).options(
+        selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned)))}
+    return (_known_links(actor, linked, loaded), [loaded[i] for i in handed_ids])
+
+
+def _known_links(actor, others: dict, loaded: dict) -> list[LinkedCase]:
+    # A link to a case the person may not even know of (a report that bypassed the manager) is left out.
+    return [LinkedCase(loaded[i], at, can(actor, Action.VIEW_CASE, loaded[i])) for i, at in others.items()
+            if can(actor, Action.KNOW_OF_CASE, loaded[i])]
 
 
 def linked_cases(actor, case: Case) -> list[LinkedCase]:
@@ -124,10 +173,8 @@ def linked_cases(actor, case: Case) -> list[LinkedCase]:
     if not others:
         return []
     loaded = {c.id: c for c in db.session.scalars(select(Case).where(Case.id.in_(others)).options(
-        selectinload(Case.unit), selectinload(Case.disqualifications)))}
-    # A link to a case the person may not even know of (a report that bypassed the manager) is left out.
-    return [LinkedCase(loaded[i], at, can(actor, Action.VIEW_CASE, loaded[i])) for i, at in others.items()
-            if can(actor, Action.KNOW_OF_CASE, loaded[i])]
+        selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.concerned)))}
+    return _known_links(actor, others, loaded)
 
 
 def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: int = SIMILAR_LIMIT) -> list[Case]:
@@ -141,7 +188,8 @@ def similar_cases(actor, case: Case, *, exclude: set[int] = frozenset(), limit: 
         select(Category.id).where(Category.name.in_(names))))
     query = (select(Case).where(Case.unit_id == case.unit_id, Case.id != case.id,
                                 Case.received_at >= add_months(case.received_at, -SIMILAR_MONTHS), shared)
-             .options(selectinload(Case.unit), selectinload(Case.categories), selectinload(Case.disqualifications))
+             .options(selectinload(Case.unit), selectinload(Case.categories), selectinload(Case.disqualifications),
+                      selectinload(Case.concerned))
              .order_by(Case.received_at.desc(), Case.id.desc()).limit(limit + len(exclude) + 10))
     found = [c for c in db.session.scalars(query) if c.id not in exclude and can(actor, Action.VIEW_CASE, c)]
     return found[:limit]
