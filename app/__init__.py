@@ -34,6 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_logging(app)  # first, so its request id is set before any other hook can answer
     db.init_app(app)
     _tune_sqlite(app)
+    from app import transactions
+    transactions.init_app(app)  # after db.init_app: a reading transaction ends with COMMIT (PostgreSQL)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
