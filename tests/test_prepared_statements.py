@@ -42,12 +42,21 @@ def test_a_page_that_reads_after_its_commit_keeps_the_prepared_statements(postgr
             db.engine.dispose()
 
 
-def test_a_transaction_that_wrote_and_did_not_commit_is_still_rolled_back(app, postgresql_only, login_as):
+@pytest.mark.parametrize("statement", [
+    "UPDATE cases SET summary = 'Efter' WHERE reference = :r",
+    "WITH changed AS (UPDATE cases SET summary = 'Efter' WHERE reference = :r RETURNING id) SELECT id FROM changed",
+])
+def test_a_transaction_that_wrote_and_did_not_commit_is_still_rolled_back(postgresql_only, login_as, _session_dir,
+                                                                          statement):
     reference = file_case(summary="Före").reference
     db.session.commit()
-    with app.test_request_context():
-        db.session.execute(text("UPDATE cases SET summary = 'Efter' WHERE reference = :r"), {"r": reference})
-        db.session.execute(text("SELECT 1"))
-    # the request ended without a commit: the change is gone
-    with app.app_context():
-        assert db.session.scalar(text("SELECT summary FROM cases WHERE reference = :r"), {"r": reference}) == "Före"
+    served = create_app(make_config(_session_dir))
+    try:
+        with served.app_context():  # its end is a request's end
+            db.session.execute(text(statement), {"r": reference})
+            db.session.execute(text("SELECT 1"))
+        with served.app_context():
+            assert db.session.scalar(text("SELECT summary FROM cases WHERE reference = :r"), {"r": reference}) == "Före"
+    finally:
+        with served.app_context():
+            db.engine.dispose()
