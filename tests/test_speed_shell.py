@@ -1,0 +1,110 @@
+"""Speed of what every logged-in page pays before its own work (the "shell"): the person, the
+audit entry of the read and its chain, base.html. Held in statements and in calls counted, not
+in seconds (a timed test fails on a busy machine); and what a person sees must not change."""
+
+import pytest
+from flask import render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import audit, audit_chain, commands
+from app.audit import AuditEvent
+from app.extensions import db
+from tests.statements import statements as counted
+
+SHELL = "/_test/skal"
+
+
+@pytest.fixture
+def app_config():
+    # An app of this module's own (the apps are kept per configuration), so that the page
+    # below can be added before its first request.
+    return {"TEST_SPEED_SHELL": True}
+
+
+@pytest.fixture
+def shell_app(app):
+    """A page that is nothing but the shell: base.html around a heading, and one audited read
+    (as the queue and the case page record theirs), committed as they commit."""
+    if "speed_shell" not in app.view_functions:
+        template = app.jinja_env.from_string(
+            '{% extends "base.html" %}{% block title %}Skal{% endblock %}'
+            '{% block content %}<h1>Skal</h1><p id="units">{% for unit in current_user.units %}'
+            '{{ unit.name }};{% endfor %}</p>{% endblock %}')
+
+        def shell():
+            audit.record("case.listed", actor=current_user, object_type="case", object_id="",
+                         detail={"case_ids": [1, 2]})
+            commands.commit_keeping_loaded()
+            return render_template(template)
+
+        app.add_url_rule(SHELL, "speed_shell", shell)
+    return app
+
+
+@pytest.fixture
+def erik(shell_app, login_as):
+    return login_as("erik")
+
+
+def test_a_logged_in_audited_page_costs_four_statements(erik):
+    erik.get(SHELL)  # warm: the head exists, as in any running installation
+    with counted(fresh_session=True) as seen:
+        response = erik.get(SHELL)
+    assert response.status_code == 200
+    # The person with their units and whether any case concerns them (one statement); the
+    # audit entry: lock and read the chain's head, insert the row, move the head.
+    assert len(seen) == 4, "\n".join(seen)
+    assert seen[0].startswith("SELECT users.") and "JOIN units" in seen[0] and "case_concerned_staff" in seen[0]
+    assert seen[2].startswith("INSERT INTO audit_events")
+    assert all("audit_chain_head" in s for s in (seen[1], seen[3]))
+
+
+def test_the_person_is_read_once_with_their_units(erik):
+    with counted(fresh_session=True) as seen:
+        page = erik.get(SHELL).get_data(as_text=True)
+    assert sum(s.startswith("SELECT users.") for s in seen) == 1, "\n".join(seen)
+    assert not any(s.startswith("SELECT units.") for s in seen), "the units were loaded apart"
+    assert "Erik Eriksson" in page
+    units = page.split('<p id="units">', 1)[1].split("</p>", 1)[0]
+    assert units.count(";") >= 1
+
+
+def test_the_audit_entries_of_pages_are_whole_and_chained(erik):
+    for _ in range(3):
+        erik.get(SHELL)
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.listed")
+                              .order_by(AuditEvent.id)).all()
+    assert len(rows) == 3
+    erik_id = rows[0].user_id
+    assert erik_id is not None
+    for row in rows:
+        assert (row.user_id, row.user_name, row.object_type, row.object_id, row.detail) == \
+            (erik_id, "Erik Eriksson", "case", "", {"case_ids": [1, 2]})
+        assert row.ip == "127.0.0.1" and len(row.mac) == 64 and row.at is not None
+    report = audit_chain.verify_all()
+    assert report.ok and report.up_to == rows[-1].id, report.describe()
+
+
+def test_a_changed_session_token_still_ends_the_session(erik, shell_app):
+    from app.auth.models import User
+    assert erik.get(SHELL).status_code == 200
+    user = db.session.scalar(select(User).where(User.username == "erik"))
+    user.session_token = "another"
+    db.session.commit()
+    response = erik.get(SHELL)
+    assert response.status_code == 302 and "/logga-in" in response.headers["Location"]
+
+
+def test_the_seal_writes_rows_not_session_objects(app):
+    """The entries and the head are written by statements, not by the unit of work (its
+    bookkeeping cost more CPU than the statements): after the commit the session holds
+    neither, and the rows read back exactly as sealed."""
+    from app.audit import AuditChainHead
+    event = audit.record("case.viewed", object_type="case", object_id=7, detail={"view": "full"})
+    db.session.commit()
+    assert event not in db.session
+    assert not any(isinstance(o, (AuditEvent, AuditChainHead)) for o in db.session.identity_map.values())
+    stored = db.session.scalar(select(AuditEvent).where(AuditEvent.id == event.id))
+    assert (stored.mac, stored.object_id, stored.detail) == (event.mac, "7", {"view": "full"})
+    assert stored.mac == audit.compute_mac(audit.audit_key(), "", stored)
