@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, render_template, request, session
+from flask import Flask, has_request_context, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -310,13 +310,54 @@ def _register_templates(app: Flask) -> None:
         from app.cases.complainant_notices import long_date
         return long_date(value) if value else ""
 
+    from flask_babel import get_locale
+
+    from app.safe_redirect import current_path
+
+    def can_here(action, case=None) -> bool:
+        return can(current_user, action, case)
+
     @app.context_processor
     def helpers():
-        from flask_babel import get_locale
+        return {"can": can_here, "Action": Action, "current_language": str(get_locale() or "sv"),
+                "current_path": current_path}
 
-        from app.safe_redirect import current_path
-        return {"can": lambda action, case=None: can(current_user, action, case), "Action": Action,
-                "current_language": str(get_locale() or "sv"), "current_path": current_path}
+    _register_shell_helpers(app)
+
+
+# The menu's entries, each shown when the permission function allows its action.
+MENU_ACTIONS = ("FILE_REPORT", "VIEW_OWN_REPORTS", "VIEW_QUEUE", "VIEW_OWN_ACTIONS", "VIEW_LEX_SARAH_DESK",
+                "VIEW_STATISTICS", "MANAGE_USERS")
+
+
+def _register_shell_helpers(app: Flask) -> None:
+    """base.html's helpers: what every logged-in page pays for its header, made cheap.
+
+    - menu_allows(): the menu's permission answers, asked of can() for the person once per
+      page, not through seven template calls that each resolve the person anew.
+    - fixed_url(): the URL of a page that takes no argument from the request (the menu, the
+      footer, the stylesheet), built once per process and mount point (url_for each time
+      walked the routing map: a dozen a page)."""
+    from app.auth import permissions
+
+    actions = tuple(permissions.Action[name] for name in MENU_ACTIONS)
+
+    @app.template_global()
+    def menu_allows() -> frozenset:
+        user = current_user._get_current_object()
+        return frozenset(action for action in actions if permissions.can(user, action))
+
+    built: dict[tuple, str] = {}
+
+    @app.template_global()
+    def fixed_url(endpoint: str, **values) -> str:
+        if not has_request_context():
+            return url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        url = built.get(key)
+        if url is None:
+            url = built[key] = url_for(endpoint, **values)
+        return url
 
 
 def _install_quick_gettext(app: Flask) -> None:

@@ -108,3 +108,36 @@ def test_the_seal_writes_rows_not_session_objects(app):
     stored = db.session.scalar(select(AuditEvent).where(AuditEvent.id == event.id))
     assert (stored.mac, stored.object_id, stored.detail) == (event.mac, "7", {"view": "full"})
     assert stored.mac == audit.compute_mac(audit.audit_key(), "", stored)
+
+
+def test_the_menu_asks_the_permission_function_once_per_entry(erik, monkeypatch):
+    import app as varna
+    from app.auth import permissions
+    asked, built = [], []
+    real_can, real_url_for = permissions.can, varna.url_for
+    monkeypatch.setattr(permissions, "can", lambda user, action, case=None: asked.append(action)
+                        or real_can(user, action, case))
+    monkeypatch.setattr(varna, "url_for", lambda *a, **k: built.append(a) or real_url_for(*a, **k))
+    first = erik.get(SHELL).get_data(as_text=True)
+    assert sorted(asked) == sorted(permissions.Action[name] for name in varna.MENU_ACTIONS)
+    asked.clear(), built.clear()
+    second = erik.get(SHELL).get_data(as_text=True)
+    assert len(asked) == len(varna.MENU_ACTIONS)
+    # The menu's, the account's and the footer's links are built once per process.
+    assert built == []
+    strip = lambda page: page.split('name="csrf_token" value="')[0]  # noqa: E731 - the token is the request's
+    assert strip(first) == strip(second)
+    for link in ("/arenden", "/", "/logga-ut", "/tillganglighet"):
+        assert f'href="{link}"' in first or f'action="{link}"' in first, link
+
+
+@pytest.mark.parametrize("username", ["anna", "erik", "sara", "admin"])
+def test_the_menu_shows_what_the_permission_function_allows(shell_app, login_as, username):
+    from app.auth.models import User
+    from app.auth.permissions import Action, can
+    page = login_as(username).get(SHELL).get_data(as_text=True)
+    menu = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    user = db.session.scalar(select(User).where(User.username == username))
+    for action, link in ((Action.FILE_REPORT, "/rapportera"), (Action.VIEW_QUEUE, "/arenden"),
+                         (Action.MANAGE_USERS, "/admin/anvandare")):
+        assert (f'href="{link}"' in menu) == can(user, action), (username, action)
