@@ -3,6 +3,7 @@
 import os
 
 from flask import Flask, has_request_context, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -32,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     configure_logging(app)  # first, so its request id is set before any other hook can answer
+    app.session_interface = KeptSerializerSessionInterface()
     db.init_app(app)
     _tune_sqlite(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"),
@@ -57,6 +59,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_templates(app)
     _register_cli(app)
     return app
+
+
+class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its serializer built once per set of keys instead of twice
+    a request (reading the cookie, signing it again). Same cookie, same keys, same checks."""
+
+    def __init__(self):
+        self._kept: dict[tuple, object] = {}
+
+    def get_signing_serializer(self, app: Flask):
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        serializer = self._kept.get(keys)
+        if serializer is None:
+            serializer = self._kept[keys] = super().get_signing_serializer(app)
+        return serializer
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -237,8 +256,11 @@ def _register_login(app: Flask) -> None:
     @app.before_request
     def keep_session_alive():
         # A permanent session's signature carries its age; refreshing it on each
-        # request makes the lifetime an inactivity timeout.
-        if current_user.is_authenticated:
+        # request (Flask re-signs a permanent session on every response,
+        # SESSION_REFRESH_EACH_REQUEST) makes the lifetime an inactivity timeout.
+        # Login makes the session permanent; a session already permanent needs nothing
+        # here, so a stylesheet or script no longer reads the person from the database.
+        if not session.permanent and current_user.is_authenticated:
             session.permanent = True
 
 
@@ -396,10 +418,24 @@ def _install_quick_gettext(app: Flask) -> None:
         # format string, so "%%" is "%" and the variables are escaped), in one call instead of
         # three (_() → the alias → the newstyle wrapper → the callable, each through
         # Context.call): base.html alone has fourteen texts, a case page some sixty.
-        text = translations().ugettext(string)
-        if eval_ctx.autoescape:
-            text = Markup(text)  # noqa: S704 - a translation of a msgid in the code, never typed text
-        return text % variables
+        catalog = translations()
+        if not variables:
+            # A text without variables comes out the same every time: kept beside its
+            # catalog (one per language and process), so a language's texts stay its own.
+            done = catalog.__dict__.get("_varna_done")
+            if done is None:
+                done = catalog.__dict__["_varna_done"] = {}
+            key = (string, eval_ctx.autoescape)
+            text = done.get(key)
+            if text is None:
+                text = done[key] = _translate(catalog, string, eval_ctx.autoescape) % variables
+            return text
+        return _translate(catalog, string, eval_ctx.autoescape) % variables
+
+    def _translate(catalog, string: str, autoescape: bool) -> str:
+        text = catalog.ugettext(string)
+        # A translation of a msgid in the code, never typed text; the variables are escaped by %.
+        return Markup(text) if autoescape else text  # noqa: S704
 
     app.jinja_env.globals.update(_=gettext, gettext=gettext)
 
