@@ -141,3 +141,24 @@ def test_the_menu_shows_what_the_permission_function_allows(shell_app, login_as,
     for action, link in ((Action.FILE_REPORT, "/rapportera"), (Action.VIEW_QUEUE, "/arenden"),
                          (Action.MANAGE_USERS, "/admin/anvandare")):
         assert (f'href="{link}"' in menu) == can(user, action), (username, action)
+
+
+def test_a_stylesheet_does_not_read_the_person_and_a_page_still_refreshes_the_session(erik):
+    erik.get(SHELL)
+    with counted(fresh_session=True) as seen:
+        response = erik.get("/static/css/varna.css")
+    assert response.status_code == 200
+    assert seen == []
+    # The inactivity timeout: every page (and file) signs the session again, with a new expiry.
+    page = erik.get(SHELL)
+    assert "varna_session=" in page.headers.get("Set-Cookie", "") and "Expires=" in page.headers["Set-Cookie"]
+
+
+def test_texts_without_variables_are_kept_per_language(erik, shell_app):
+    swedish = erik.get(SHELL).get_data(as_text=True)
+    assert ">Logga ut<" in swedish
+    erik.post("/sprak", data={"language": "en", "next": SHELL})
+    english = erik.get(SHELL).get_data(as_text=True)
+    assert ">Log out<" in english and ">Logga ut<" not in english
+    erik.post("/sprak", data={"language": "sv", "next": SHELL})
+    assert ">Logga ut<" in erik.get(SHELL).get_data(as_text=True)
