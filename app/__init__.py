@@ -418,7 +418,11 @@ def _install_quick_gettext(app: Flask) -> None:
         # format string, so "%%" is "%" and the variables are escaped), in one call instead of
         # three (_() → the alias → the newstyle wrapper → the callable, each through
         # Context.call): base.html alone has fourteen texts, a case page some sixty.
-        catalog = translations()
+        # The catalog once per template rendered: a language does not change in the middle of
+        # one (force_locale, for an e-mail in another language, wraps a render of its own).
+        catalog = eval_ctx.__dict__.get("_varna_catalog")
+        if catalog is None:
+            catalog = eval_ctx._varna_catalog = translations()
         if not variables:
             # A text without variables comes out the same every time: kept beside its
             # catalog (one per language and process), so a language's texts stay its own.

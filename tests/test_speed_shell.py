@@ -162,3 +162,13 @@ def test_texts_without_variables_are_kept_per_language(erik, shell_app):
     assert ">Log out<" in english and ">Logga ut<" not in english
     erik.post("/sprak", data={"language": "sv", "next": SHELL})
     assert ">Logga ut<" in erik.get(SHELL).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("username", "path", "current"), [
+    ("erik", "/", "/"), ("erik", "/arenden", "/arenden"), ("anna", "/mina-rapporter", "/mina-rapporter"),
+    ("anna", "/rapportera", "/rapportera"), ("admin", "/admin/anvandare", "/admin/anvandare")])
+def test_the_menu_marks_the_page_it_is_on(login_as, username, path, current):
+    page = login_as(username).get(path).get_data(as_text=True)
+    menu = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    assert menu.count('aria-current="page"') == 1, menu
+    assert f'<a href="{current}" aria-current="page">' in menu, menu
