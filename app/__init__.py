@@ -13,8 +13,22 @@ from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.logging_setup import configure_logging
 
 
+class VarnaFlask(Flask):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_functions: dict = {}
+
+    def ensure_sync(self, func):
+        # Flask asks of every hook, and of the view, on every request whether it is a coroutine
+        # function (inspect, some twenty times a request); the answer for a function never changes.
+        kept = self._sync_functions.get(func)
+        if kept is None:
+            kept = self._sync_functions[func] = super().ensure_sync(func)
+        return kept
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = VarnaFlask(__name__, instance_relative_config=True)
     from app.requests import VarnaRequest
     # A view's @body_limit holds before anything reads the body, and no NUL character reaches a
     # query or a form (app/body_limit.py, app/requests.py).

@@ -172,3 +172,14 @@ def test_the_menu_marks_the_page_it_is_on(login_as, username, path, current):
     menu = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
     assert menu.count('aria-current="page"') == 1, menu
     assert f'<a href="{current}" aria-current="page">' in menu, menu
+
+
+def test_hooks_are_checked_for_coroutines_once_per_process(erik, monkeypatch):
+    import flask.app
+    asked = []
+    real = flask.app.iscoroutinefunction
+    monkeypatch.setattr(flask.app, "iscoroutinefunction", lambda f: asked.append(f) or real(f))
+    erik.get(SHELL)
+    asked.clear()
+    assert erik.get(SHELL).status_code == 200
+    assert asked == []
