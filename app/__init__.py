@@ -2,7 +2,7 @@
 
 import os
 
-from flask import Flask, has_request_context, render_template, request, session, url_for
+from flask import Flask, g, has_request_context, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -249,6 +249,14 @@ def _register_login(app: Flask) -> None:
     # built its statement and key anew each time: 40 % of the loader's CPU).
     person = (select(User).options(joinedload(User.units), undefer(User.concerned_in_any_case))
               .where(User.id == bindparam("user_id")))
+    # Where two-factor login is required (production), every request asks whether the person
+    # has enrolled (app/auth/twofactor_routes.py: enrolment_first, a look-up of their
+    # authenticator by its key): the same statement brings that row into the session, where
+    # the look-up finds it without a statement of its own.
+    from app.auth.twofactor import TwoFactor
+    person_and_authenticator = (select(User, TwoFactor).outerjoin(TwoFactor, TwoFactor.user_id == User.id)
+                                .options(joinedload(User.units), undefer(User.concerned_in_any_case))
+                                .where(User.id == bindparam("user_id")))
 
     @login_manager.user_loader
     def load_user(identifier: str):
@@ -256,7 +264,13 @@ def _register_login(app: Flask) -> None:
         user_id, _, token = identifier.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        user = db.session.execute(person, {"user_id": int(user_id)}).unique().scalar_one_or_none()
+        if app.config["TWO_FACTOR_REQUIRED"]:
+            row = db.session.execute(person_and_authenticator, {"user_id": int(user_id)}).unique().first()
+            user = row[0] if row is not None else None
+            # The session holds what it loaded by weak reference: kept for the request.
+            g.two_factor_row = row[1] if row is not None else None
+        else:
+            user = db.session.execute(person, {"user_id": int(user_id)}).unique().scalar_one_or_none()
         if user is None or not user.active or user.session_token != token:
             return None
         return user

@@ -183,3 +183,26 @@ def test_hooks_are_checked_for_coroutines_once_per_process(erik, monkeypatch):
     asked.clear()
     assert erik.get(SHELL).status_code == 200
     assert asked == []
+
+
+def test_where_two_factor_is_required_the_enrolment_is_read_with_the_person(erik, shell_app):
+    from app.auth.models import User
+    from app.auth.twofactor import TwoFactor
+    from app.clock import utcnow
+    user = db.session.scalar(select(User).where(User.username == "erik"))
+    db.session.add(TwoFactor(user_id=user.id, secret_encrypted="x", confirmed_at=utcnow()))
+    db.session.commit()
+    shell_app.config["TWO_FACTOR_REQUIRED"] = True  # the app fixture restores its configuration
+    erik.get(SHELL)
+    with counted(fresh_session=True) as seen:
+        response = erik.get(SHELL)
+    assert response.status_code == 200
+    assert len(seen) == 4, "\n".join(seen)
+    assert "two_factor" in seen[0] and not any(s.startswith("SELECT two_factor") for s in seen)
+
+
+def test_where_two_factor_is_required_a_person_not_enrolled_must_enrol_first(erik, shell_app):
+    shell_app.config["TWO_FACTOR_REQUIRED"] = True
+    response = erik.get(SHELL)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/tvastegsverifiering/aktivera"), response.headers["Location"]
