@@ -158,6 +158,12 @@ _READ_HEAD_FOR_UPDATE = select(_HEAD.c.last_id, _HEAD.c.last_mac).where(_HEAD.c.
 _INSERT_EVENTS = insert(_EVENTS)
 _MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID)
               .values(last_id=bindparam("new_last_id"), last_mac=bindparam("new_last_mac")))
+# PostgreSQL runs a data-modifying WITH exactly once, whatever the main statement reads: the
+# one entry of a page and the head's move in one statement (SQLite has no such WITH).
+# The entry's values under names of their own: a parameter named like a column of the head
+# ("id") would otherwise become part of the head's UPDATE.
+_INSERT_EVENT_AND_MOVE_HEAD = (insert(_EVENTS).values({name: bindparam("event_" + name) for name in _COLUMNS})
+                               .add_cte(_MOVE_HEAD.cte("moved_head")))
 
 
 def _lock_head(session: Session) -> tuple[int, str]:
@@ -203,8 +209,13 @@ def _seal(session: Session) -> None:
         last_id, last_mac = row.id, row.mac
         values.append({name: getattr(row, name) for name in _COLUMNS})
     connection = session.connection()
+    head = {"new_last_id": last_id, "new_last_mac": last_mac}
+    if len(values) == 1 and connection.dialect.name == "postgresql":
+        connection.execute(_INSERT_EVENT_AND_MOVE_HEAD,
+                           {**{"event_" + name: value for name, value in values[0].items()}, **head})
+        return
     connection.execute(_INSERT_EVENTS, values[0] if len(values) == 1 else values)
-    connection.execute(_MOVE_HEAD, {"new_last_id": last_id, "new_last_mac": last_mac})
+    connection.execute(_MOVE_HEAD, head)
 
 
 @event.listens_for(Session, "before_commit")

@@ -47,17 +47,23 @@ def erik(shell_app, login_as):
     return login_as("erik")
 
 
-def test_a_logged_in_audited_page_costs_four_statements(erik):
+def test_a_logged_in_audited_page_costs_four_statements_three_on_postgresql(erik):
     erik.get(SHELL)  # warm: the head exists, as in any running installation
     with counted(fresh_session=True) as seen:
         response = erik.get(SHELL)
     assert response.status_code == 200
     # The person with their units and whether any case concerns them (one statement); the
-    # audit entry: lock and read the chain's head, insert the row, move the head.
-    assert len(seen) == 4, "\n".join(seen)
+    # audit entry: lock and read the chain's head, insert the row, move the head (PostgreSQL:
+    # the insert and the move in one statement).
     assert seen[0].startswith("SELECT users.") and "JOIN units" in seen[0] and "case_concerned_staff" in seen[0]
-    assert seen[2].startswith("INSERT INTO audit_events")
-    assert all("audit_chain_head" in s for s in (seen[1], seen[3]))
+    assert "audit_chain_head" in seen[1]
+    if db.engine.dialect.name == "postgresql":
+        assert len(seen) == 3, "\n".join(seen)
+        assert seen[2].startswith("WITH moved_head AS (UPDATE audit_chain_head")
+        assert "INSERT INTO audit_events" in seen[2]
+    else:
+        assert len(seen) == 4, "\n".join(seen)
+        assert seen[2].startswith("INSERT INTO audit_events") and "audit_chain_head" in seen[3]
 
 
 def test_the_person_is_read_once_with_their_units(erik):
@@ -197,7 +203,7 @@ def test_where_two_factor_is_required_the_enrolment_is_read_with_the_person(erik
     with counted(fresh_session=True) as seen:
         response = erik.get(SHELL)
     assert response.status_code == 200
-    assert len(seen) == 4, "\n".join(seen)
+    assert len(seen) == (3 if db.engine.dialect.name == "postgresql" else 4), "\n".join(seen)
     assert "two_factor" in seen[0] and not any(s.startswith("SELECT two_factor") for s in seen)
 
 
