@@ -2,7 +2,8 @@
 
 import os
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, has_request_context, render_template, request, session, url_for
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
@@ -12,8 +13,22 @@ from app.extensions import babel, csrf, db, login_manager, mail, migrate
 from app.logging_setup import configure_logging
 
 
+class VarnaFlask(Flask):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_functions: dict = {}
+
+    def ensure_sync(self, func):
+        # Flask asks of every hook, and of the view, on every request whether it is a coroutine
+        # function (inspect, some twenty times a request); the answer for a function never changes.
+        kept = self._sync_functions.get(func)
+        if kept is None:
+            kept = self._sync_functions[func] = super().ensure_sync(func)
+        return kept
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    app = VarnaFlask(__name__, instance_relative_config=True)
     from app.requests import VarnaRequest
     # A view's @body_limit holds before anything reads the body, and no NUL character reaches a
     # query or a form (app/body_limit.py, app/requests.py).
@@ -32,6 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     configure_logging(app)  # first, so its request id is set before any other hook can answer
+    app.session_interface = KeptSerializerSessionInterface()
     db.init_app(app)
     _tune_sqlite(app)
     from app import transactions
@@ -59,6 +75,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_templates(app)
     _register_cli(app)
     return app
+
+
+class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, its serializer built once per set of keys instead of twice
+    a request (reading the cookie, signing it again). Same cookie, same keys, same checks."""
+
+    def __init__(self):
+        self._kept: dict[tuple, object] = {}
+
+    def get_signing_serializer(self, app: Flask):
+        if not app.secret_key:
+            return None
+        keys = (*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key)
+        serializer = self._kept.get(keys)
+        if serializer is None:
+            serializer = self._kept[keys] = super().get_signing_serializer(app)
+        return serializer
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -201,6 +234,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_login(app: Flask) -> None:
+    from sqlalchemy import bindparam, select
     from sqlalchemy.orm import joinedload, undefer
 
     from app.auth.guard import require_login
@@ -210,17 +244,35 @@ def _register_login(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
 
+    # With the person's units in the same statement: nearly every page asks for them (the
+    # queue's scope, can() on a case), one lazy load after this one otherwise. And whether any
+    # case concerns them (jäv: the lists then leave those cases out). Built once: every logged-in
+    # request runs it, and SQLAlchemy computes a kept statement's cache key once (Session.get
+    # built its statement and key anew each time: 40 % of the loader's CPU).
+    person = (select(User).options(joinedload(User.units), undefer(User.concerned_in_any_case))
+              .where(User.id == bindparam("user_id")))
+    # Where two-factor login is required (production), every request asks whether the person
+    # has enrolled (app/auth/twofactor_routes.py: enrolment_first, a look-up of their
+    # authenticator by its key): the same statement brings that row into the session, where
+    # the look-up finds it without a statement of its own.
+    from app.auth.twofactor import TwoFactor
+    person_and_authenticator = (select(User, TwoFactor).outerjoin(TwoFactor, TwoFactor.user_id == User.id)
+                                .options(joinedload(User.units), undefer(User.concerned_in_any_case))
+                                .where(User.id == bindparam("user_id")))
+
     @login_manager.user_loader
     def load_user(identifier: str):
         # The cookie holds "id:token"; a changed token means the session was ended.
         user_id, _, token = identifier.partition(":")
         if not user_id.isdigit() or not token:
             return None
-        # With the person's units in the same statement: nearly every page asks for them (the
-        # queue's scope, can() on a case), one lazy load after this one otherwise.
-        # And whether any case concerns them (jäv: the lists then leave those cases out).
-        user = db.session.get(User, int(user_id), options=[joinedload(User.units),
-                                                           undefer(User.concerned_in_any_case)])
+        if app.config["TWO_FACTOR_REQUIRED"]:
+            row = db.session.execute(person_and_authenticator, {"user_id": int(user_id)}).unique().first()
+            user = row[0] if row is not None else None
+            # The session holds what it loaded by weak reference: kept for the request.
+            g.two_factor_row = row[1] if row is not None else None
+        else:
+            user = db.session.execute(person, {"user_id": int(user_id)}).unique().scalar_one_or_none()
         if user is None or not user.active or user.session_token != token:
             return None
         return user
@@ -234,8 +286,11 @@ def _register_login(app: Flask) -> None:
     @app.before_request
     def keep_session_alive():
         # A permanent session's signature carries its age; refreshing it on each
-        # request makes the lifetime an inactivity timeout.
-        if current_user.is_authenticated:
+        # request (Flask re-signs a permanent session on every response,
+        # SESSION_REFRESH_EACH_REQUEST) makes the lifetime an inactivity timeout.
+        # Login makes the session permanent; a session already permanent needs nothing
+        # here, so a stylesheet or script no longer reads the person from the database.
+        if not session.permanent and current_user.is_authenticated:
             session.permanent = True
 
 
@@ -307,13 +362,54 @@ def _register_templates(app: Flask) -> None:
         from app.cases.complainant_notices import long_date
         return long_date(value) if value else ""
 
+    from flask_babel import get_locale
+
+    from app.safe_redirect import current_path
+
+    def can_here(action, case=None) -> bool:
+        return can(current_user, action, case)
+
     @app.context_processor
     def helpers():
-        from flask_babel import get_locale
+        return {"can": can_here, "Action": Action, "current_language": str(get_locale() or "sv"),
+                "current_path": current_path}
 
-        from app.safe_redirect import current_path
-        return {"can": lambda action, case=None: can(current_user, action, case), "Action": Action,
-                "current_language": str(get_locale() or "sv"), "current_path": current_path}
+    _register_shell_helpers(app)
+
+
+# The menu's entries, each shown when the permission function allows its action.
+MENU_ACTIONS = ("FILE_REPORT", "VIEW_OWN_REPORTS", "VIEW_QUEUE", "VIEW_OWN_ACTIONS", "VIEW_LEX_SARAH_DESK",
+                "VIEW_STATISTICS", "MANAGE_USERS")
+
+
+def _register_shell_helpers(app: Flask) -> None:
+    """base.html's helpers: what every logged-in page pays for its header, made cheap.
+
+    - menu_allows(): the menu's permission answers, asked of can() for the person once per
+      page, not through seven template calls that each resolve the person anew.
+    - fixed_url(): the URL of a page that takes no argument from the request (the menu, the
+      footer, the stylesheet), built once per process and mount point (url_for each time
+      walked the routing map: a dozen a page)."""
+    from app.auth import permissions
+
+    actions = tuple(permissions.Action[name] for name in MENU_ACTIONS)
+
+    @app.template_global()
+    def menu_allows() -> frozenset:
+        user = current_user._get_current_object()
+        return frozenset(action for action in actions if permissions.can(user, action))
+
+    built: dict[tuple, str] = {}
+
+    @app.template_global()
+    def fixed_url(endpoint: str, **values) -> str:
+        if not has_request_context():
+            return url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        url = built.get(key)
+        if url is None:
+            url = built[key] = url_for(endpoint, **values)
+        return url
 
 
 def _install_quick_gettext(app: Flask) -> None:
@@ -326,6 +422,8 @@ def _install_quick_gettext(app: Flask) -> None:
     in the middle of an English request still gets Swedish."""
     from flask import g
     from flask_babel import get_translations
+    from jinja2 import pass_eval_context
+    from markupsafe import Markup
 
     def translations():
         ctx = g.get("_flask_babel")
@@ -343,6 +441,37 @@ def _install_quick_gettext(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
         newstyle=True)
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, **variables):
+        # What jinja2.ext's newstyle gettext does (Markup when autoescaping, and always a
+        # format string, so "%%" is "%" and the variables are escaped), in one call instead of
+        # three (_() → the alias → the newstyle wrapper → the callable, each through
+        # Context.call): base.html alone has fourteen texts, a case page some sixty.
+        # The catalog once per template rendered: a language does not change in the middle of
+        # one (force_locale, for an e-mail in another language, wraps a render of its own).
+        catalog = eval_ctx.__dict__.get("_varna_catalog")
+        if catalog is None:
+            catalog = eval_ctx._varna_catalog = translations()
+        if not variables:
+            # A text without variables comes out the same every time: kept beside its
+            # catalog (one per language and process), so a language's texts stay its own.
+            done = catalog.__dict__.get("_varna_done")
+            if done is None:
+                done = catalog.__dict__["_varna_done"] = {}
+            key = (string, eval_ctx.autoescape)
+            text = done.get(key)
+            if text is None:
+                text = done[key] = _translate(catalog, string, eval_ctx.autoescape) % variables
+            return text
+        return _translate(catalog, string, eval_ctx.autoescape) % variables
+
+    def _translate(catalog, string: str, autoescape: bool) -> str:
+        text = catalog.ugettext(string)
+        # A translation of a msgid in the code, never typed text; the variables are escaped by %.
+        return Markup(text) if autoescape else text  # noqa: S704
+
+    app.jinja_env.globals.update(_=gettext, gettext=gettext)
 
 
 def _register_cli(app: Flask) -> None:

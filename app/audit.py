@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app, g, has_app_context, has_request_context, request
-from sqlalchemy import JSON, ForeignKey, Index, String, event, func, select, update
+from sqlalchemy import JSON, ForeignKey, Index, String, bindparam, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -144,23 +144,43 @@ def audit_key() -> bytes:
     return current_app.config["AUDIT_KEY"].encode()
 
 
-def _lock_head(session: Session) -> AuditChainHead:
-    statement = (select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                 .with_for_update().execution_options(populate_existing=True))
-    if session.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35):
+# The chain's statements, built once: SQLAlchemy then computes their cache keys once per
+# process. Core, not the ORM: sealing is part of every page a person opens (each read is
+# audited), and the unit of work's bookkeeping for one INSERT and one UPDATE cost more CPU
+# than the statements themselves. The rows and the head are written exactly as before.
+_EVENTS = AuditEvent.__table__
+_HEAD = AuditChainHead.__table__
+_COLUMNS = tuple(column.key for column in _EVENTS.columns)
+_LOCK_AND_READ_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=_HEAD.c.last_id)
+                       .returning(_HEAD.c.last_id, _HEAD.c.last_mac))
+_TOUCH_HEAD = update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(last_id=_HEAD.c.last_id)
+_READ_HEAD_FOR_UPDATE = select(_HEAD.c.last_id, _HEAD.c.last_mac).where(_HEAD.c.id == HEAD_ID).with_for_update()
+_INSERT_EVENTS = insert(_EVENTS)
+_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == HEAD_ID)
+              .values(last_id=bindparam("new_last_id"), last_mac=bindparam("new_last_mac")))
+# PostgreSQL runs a data-modifying WITH exactly once, whatever the main statement reads: the
+# one entry of a page and the head's move in one statement (SQLite has no such WITH).
+# The entry's values under names of their own: a parameter named like a column of the head
+# ("id") would otherwise become part of the head's UPDATE.
+_INSERT_EVENT_AND_MOVE_HEAD = (insert(_EVENTS).values({name: bindparam("event_" + name) for name in _COLUMNS})
+                               .add_cte(_MOVE_HEAD.cte("moved_head")))
+
+
+def _lock_head(session: Session) -> tuple[int, str]:
+    """The head's (last_id, last_mac), locked until the transaction ends."""
+    connection = session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite and sqlite3.sqlite_version_info >= (3, 35):
         # SQLite ignores FOR UPDATE; a write takes the database's write lock (waiting for
         # another writer's commit), and its RETURNING reads the newest head in the same
         # statement (an UPDATE, then a SELECT, before: one statement per audited page).
-        head = session.scalar(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                              .values(last_id=AuditChainHead.last_id).returning(AuditChainHead),
-                              execution_options={"populate_existing": True, "synchronize_session": False})
+        head = connection.execute(_LOCK_AND_READ_HEAD).first()
     else:
-        if session.get_bind().dialect.name == "sqlite":
-            session.execute(update(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
-                            .values(last_id=AuditChainHead.last_id))
-        head = session.scalar(statement)
+        if sqlite:
+            connection.execute(_TOUCH_HEAD)
+        head = connection.execute(_READ_HEAD_FOR_UPDATE).first()
     if head is not None:
-        return head
+        return head.last_id, head.last_mac
     # The first event ever (or a database built with create_all): the chain starts after
     # whatever rows exist. Two first writers may race; the loser reads the winner's row.
     last = session.scalar(select(func.max(AuditEvent.id))) or 0
@@ -169,7 +189,8 @@ def _lock_head(session: Session) -> AuditChainHead:
             session.add(AuditChainHead(id=HEAD_ID, last_id=last, last_mac="", start_id=last + 1))
     except IntegrityError:
         pass
-    return session.scalar(statement)
+    head = session.connection().execute(_READ_HEAD_FOR_UPDATE).first()
+    return head.last_id, head.last_mac
 
 
 def _seal(session: Session) -> None:
@@ -180,13 +201,21 @@ def _seal(session: Session) -> None:
         return
     session.flush()  # the transaction's other row locks first, the head's last
     key = audit_key()
-    head = _lock_head(session)
+    last_id, last_mac = _lock_head(session)
+    values = []
     for row in pending:
-        row.id = head.last_id + 1
-        row.mac = compute_mac(key, head.last_mac, row)
-        head.last_id, head.last_mac = row.id, row.mac
-        session.add(row)
-    session.flush()
+        row.id = last_id + 1
+        row.mac = compute_mac(key, last_mac, row)
+        last_id, last_mac = row.id, row.mac
+        values.append({name: getattr(row, name) for name in _COLUMNS})
+    connection = session.connection()
+    head = {"new_last_id": last_id, "new_last_mac": last_mac}
+    if len(values) == 1 and connection.dialect.name == "postgresql":
+        connection.execute(_INSERT_EVENT_AND_MOVE_HEAD,
+                           {**{"event_" + name: value for name, value in values[0].items()}, **head})
+        return
+    connection.execute(_INSERT_EVENTS, values[0] if len(values) == 1 else values)
+    connection.execute(_MOVE_HEAD, head)
 
 
 @event.listens_for(Session, "before_commit")

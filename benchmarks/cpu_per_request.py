@@ -10,6 +10,11 @@ number of SQL statements per request. With --profile PAGE it prints a cProfile o
         --rounds 1 --seconds 1                                    # builds the database once
     .venv/bin/python benchmarks/cpu_per_request.py --db sqlite:////tmp/varna-bench/sqlite-10000.db
     .venv/bin/python benchmarks/cpu_per_request.py --db ... --pages queue --profile queue
+    .venv/bin/python benchmarks/cpu_per_request.py --db ... --pages shell,start --profile shell
+
+"shell" is what every logged-in page pays before its own work, alone: a page of the benchmark's
+own (registered here, not part of Värna) that renders base.html with an empty content block and
+writes and commits one audit entry of a read, as erik. "start" is the start page as erik.
 
 Filing (a POST of the deviation form) adds cases to the database given: use a copy.
 """
@@ -41,6 +46,29 @@ def make_app(url: str, folder: str, mail_delivery: str = "request"):
     return app
 
 
+SHELL_PATH = "/_benchmark/shell"
+
+
+def add_shell_page(app) -> None:
+    """The fixed cost of a logged-in, audited page without a page's own work: the guard, the
+    person, the session, one audit entry of a read and its commit, base.html, the log line and
+    the headers. Registered before the first request; only this benchmark has it."""
+    from flask import render_template
+    from flask_login import current_user
+
+    from app import audit, commands
+
+    template = app.jinja_env.from_string('{% extends "base.html" %}{% block title %}Skal{% endblock %}'
+                                         '{% block content %}<h1>Skal</h1>{% endblock %}')
+
+    def shell():
+        audit.record("case.listed", actor=current_user, object_type="case", object_id="", detail={"case_ids": []})
+        commands.commit_keeping_loaded()  # as the queue and the case page commit their reads
+        return render_template(template)
+
+    app.add_url_rule(SHELL_PATH, "benchmark_shell", shell)
+
+
 def login(client, username: str) -> str | None:
     page = client.get("/logga-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -57,10 +85,35 @@ def login(client, username: str) -> str | None:
             "category_ids": category.group(1)}
 
 
+def package_of(filename: str) -> str:
+    """The package a profiled function belongs to: site-packages' top-level name, "app" for
+    Värna's own code and templates, "stdlib" for Python's library, "built-in" otherwise."""
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].split(".", 1)[0]
+    if "/app/" in filename:
+        return "app (templates)" if "/templates/" in filename else "app"
+    if filename.startswith("<") or filename == "~":
+        return "built-in"
+    return "stdlib"
+
+
+def print_by_package(stats: pstats.Stats) -> None:
+    """Own time (tottime) summed per package: where the time really goes."""
+    totals: dict[str, float] = {}
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        package = package_of(filename)
+        totals[package] = totals.get(package, 0.0) + tottime
+    whole = sum(totals.values()) or 1.0
+    print(f"{'package':<20} {'own time s':>10} {'share':>6}")
+    for package, seconds in sorted(totals.items(), key=lambda item: -item[1]):
+        print(f"{package:<20} {seconds:10.3f} {seconds / whole:6.1%}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="an SQLAlchemy URL of a database built by http_benchmark.py")
-    parser.add_argument("--pages", default="healthz,public_form,queue,case,search,filing")
+    parser.add_argument("--pages", default="healthz,public_form,queue,case,search,filing",
+                        help="also: shell (base.html and one audited read, nothing else), start (the start page)")
     parser.add_argument("--requests", type=int, default=40, help="requests per batch")
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--profile", help="a page to profile with cProfile (after the measurement)")
@@ -71,11 +124,12 @@ def main() -> int:
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="varna-cpu-")
 
-    from http_benchmark import pages_for
+    from http_benchmark import Page, pages_for
     from sqlalchemy import event, select
 
     from app.extensions import db
     app = make_app(args.db, folder, args.mail_delivery)
+    add_shell_page(app)
     with app.app_context():
         from app.cases.models import Case
         from app.org.models import Unit
@@ -90,7 +144,9 @@ def main() -> int:
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
 
     wanted = args.pages.split(",")
-    pages = [p for p in pages_for(reference) if p.name in wanted]
+    extra = [Page("shell", "shell (base.html + audited read)", SHELL_PATH, "erik"),
+             Page("start", "start page as erik", "/", "erik")]
+    pages = [p for p in pages_for(reference) + extra if p.name in wanted]
     clients, forms = {}, {}
     for page in pages:
         if page.user not in clients:
@@ -132,6 +188,7 @@ def main() -> int:
         if os.environ.get("PROFILE_OUT"):
             stats.dump_stats(os.environ["PROFILE_OUT"])
         stats.sort_stats(args.sort).print_stats(45)
+        print_by_package(stats)
     return 0
 
 
