@@ -39,21 +39,46 @@ def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[
     person in Värna who filed it, when not the reporter themselves (the journal and the audit
     entry name them as the one who acted, and for whom).
     """
+    case = new_case(kind=kind, unit=unit, reporter=reporter, categories=categories,
+                    registered_by=registered_by, **fields)
+    db.session.flush()
+    record_filed(case, keep_ip=keep_ip)
+    return case
+
+
+def new_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
+             registered_by: User | None = None, **fields) -> Case:
+    """The case and its "filed" journal event, added to the session but not yet flushed: the
+    caller adds what else belongs to the filing, flushes once, then calls `record_filed`."""
     now = utcnow()
     registrar = registered_by or reporter
-    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, reporter=reporter, registered_by=registrar,
-                received_at=now, reference=next_reference(kind, to_local(now).year), categories=categories,
-                **fields)
+    # The collections a new case starts with are given here (empty), so that nothing reads
+    # them from the database after the flush (a lazy load each: the concerned staff for the
+    # notices, the attachments for their audit entries).
+    # The ids beside the objects: what is asked of the case before its flush
+    # (registered_for_someone, the permission function's inputs) reads the ids.
+    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, unit_id=unit.id, reporter=reporter,
+                reporter_id=getattr(reporter, "id", None), registered_by=registrar,
+                registered_by_id=getattr(registrar, "id", None), received_at=now,
+                reference=next_reference(kind, to_local(now).year), categories=categories,
+                concerned=[], attachments=[], **fields)
     db.session.add(case)
-    db.session.flush()
-    detail = {}
-    if registrar is not None and case.registered_for_someone:
-        # Who registered for whom; the journal is read by the handlers, like the case page.
-        detail = {"registered_for": case.reporter_name_shown or None, "reporter_id": case.reporter_id}
-    journal.add_event(case, "filed", registrar, **detail)
-    audit.record("case.filed", actor=registrar, object_type="case", object_id=case.id,
-                 detail={"reference": case.reference, "kind": kind, **detail}, keep_ip=keep_ip)
+    journal.add_event(case, "filed", registrar, **_registration_detail(case))
     return case
+
+
+def _registration_detail(case: Case) -> dict:
+    if case.registered_for_someone:
+        # Who registered for whom; the journal is read by the handlers, like the case page.
+        return {"registered_for": case.reporter_name_shown or None, "reporter_id": case.reporter_id}
+    return {}
+
+
+def record_filed(case: Case, *, keep_ip: bool = True) -> None:
+    """The audit entry of a filing (after the flush that gave the case its id)."""
+    detail = _registration_detail(case)
+    audit.record("case.filed", actor=case.registered_by, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference, "kind": case.kind, **detail}, keep_ip=keep_ip)
 
 
 def people_choices(filer) -> list[tuple[int, str]]:
@@ -95,16 +120,15 @@ def case_link(case: Case) -> str:
     return external_url("cases.case", reference=case.reference)
 
 
-def queue_filing_mail(case: Case) -> list[int]:
-    """Queue the notice to the handlers and the receipt to the reporter; returns the queued ids.
+def queue_filing_mail(case: Case) -> None:
+    """Queue the notice to the handlers and the receipt to the reporter (flushed with the
+    filing, which may still be unflushed: the handlers' query does not flush it first).
 
     Only reference, kind and link: never the description or anything about the client.
     """
-    queued = []
-    with force_locale("sv"):
+    with force_locale("sv"), db.session.no_autoflush:
         handlers = [u.email for u in case_handlers(case) if u.email]
-        notice = mailer.queue_email(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))
-        receipt = None
+        mailer.queue_email(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))
         if case.reporter is not None and case.reporter.email:
             if case.registered_for_someone:
                 # The actual reporter is told that someone wrote their report down, and by whom.
@@ -115,7 +139,4 @@ def queue_filing_mail(case: Case) -> list[int]:
                 body = _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
                          "Du kan följa den under Mina rapporter: %(link)s\n",
                          ref=case.reference, link=external_url("intake.my_reports"))
-            receipt = mailer.queue_email([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body)
-    db.session.flush()
-    queued += [m.id for m in (notice, receipt) if m is not None]
-    return queued
+            mailer.queue_email([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body)

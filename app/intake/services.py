@@ -24,7 +24,7 @@ from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases import journal
 from app.cases.categories import categories_for
-from app.cases.filing import open_case, people_choices, queue_filing_mail
+from app.cases.filing import new_case, people_choices, queue_filing_mail, record_filed
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -108,10 +108,12 @@ class FormOptions:
     default_unit_id: int | None
     # The categories that describe abuse (a deviation with one asks about lex Sarah first).
     abuse_category_ids: tuple[int, ...] = ()
-    people: list[tuple[int, str]] = ()  # the staff in Värna, by name: the actual reporter, the staff concerned
+    # The staff in Värna, by name: the actual reporter, the staff concerned. None: not read (a
+    # form sent back is only shown again when something is wrong; `people_options` then).
+    people: list[tuple[int, str]] | None = ()
 
 
-def form_options(reporter, kind: str) -> FormOptions:
+def form_options(reporter, kind: str, *, with_people: bool = True) -> FormOptions:
     """The units and categories a report of this kind can name, and the reporter's own unit."""
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -121,7 +123,13 @@ def form_options(reporter, kind: str) -> FormOptions:
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
     return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default,
                        abuse_category_ids=abuse[kind] if kind == Kind.DEVIATION else (),
-                       people=people_choices(reporter))
+                       people=people_choices(reporter) if with_people else None)
+
+
+def people_options(reporter) -> list[tuple[int, str]]:
+    """The staff a report can name (the form's choices), for a form shown again."""
+    ensure(reporter, Action.FILE_REPORT)
+    return people_choices(reporter)
 
 
 def _read_form_choices() -> tuple[tuple, dict, dict]:
@@ -146,6 +154,14 @@ def _ancestors_active(unit: Unit) -> bool:
             return False
         node = node.parent
     return True
+
+
+def _ancestors_active_in_database(unit: Unit) -> bool:
+    """`_ancestors_active` in one statement (walking the parents read them one by one)."""
+    above = unit.ancestor_ids[:-1]
+    if not above:
+        return True
+    return not db.session.scalar(select(Unit.id).where(Unit.id.in_(above), ~Unit.active).limit(1))
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -190,8 +206,10 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
 
     written: list[str] = []  # stored names
     try:
-        case = open_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
-                         reporter_name=reporter_name, categories=categories, **fields)
+        # Everything the filing stores is added first and flushed once (each flush runs the
+        # unit of work and the deadline hook again); the audit entries need the ids after it.
+        case = new_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
+                        reporter_name=reporter_name, categories=categories, **fields)
         for person in concerned:
             case.concerned.append(ConcernedStaff(user_id=person.id, added_by_id=reporter.id))
         if complaint is not None:
@@ -202,12 +220,13 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
                                                              lex_sarah_declined),
                               abuse_categories=abuse, reporter_marked=fields["possible_misconduct"])
         written = attachments.store(case, checked_files, reporter)
+        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
         db.session.flush()
+        record_filed(case)
         for attachment in case.attachments:
             audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
                          detail={"attachment_id": attachment.id, "size": attachment.size,
                                  "content_type": attachment.content_type})
-        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
         drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
         # Keeping what was read: the receipt's redirect needs the reference, which otherwise
         # reloaded the case (and the person) after the commit.
@@ -290,7 +309,7 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
         _add(errors, "unit_id", _("Välj var det hände."))
     else:
         unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-        if unit is None or not unit.active or not _ancestors_active(unit):
+        if unit is None or not unit.active or not _ancestors_active_in_database(unit):
             _add(errors, "unit_id", _("Välj en enhet i listan."))
             unit = None
 
