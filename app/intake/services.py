@@ -17,14 +17,14 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
 from app import audit, commands
 from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
-from app.cases import journal
 from app.cases.categories import categories_for
-from app.cases.filing import new_case, people_choices, queue_filing_mail, record_filed
+from app.cases.filing import insert_case, people_choices, queue_filing_mail, record_filed
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -34,8 +34,6 @@ from app.cases.models import (
     Attachment,
     Case,
     Category,
-    ComplaintDetails,
-    ConcernedStaff,
 )
 from app.clock import to_local, today_local, utcnow
 from app.commands import Refused
@@ -206,27 +204,26 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
 
     written: list[str] = []  # stored names
     try:
-        # Everything the filing stores is added first and flushed once (each flush runs the
-        # unit of work and the deadline hook again); the audit entries need the ids after it.
-        case = new_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
-                        reporter_name=reporter_name, categories=categories, **fields)
-        for person in concerned:
-            case.concerned.append(ConcernedStaff(user_id=person.id, added_by_id=reporter.id))
-        if complaint is not None:
-            db.session.add(ComplaintDetails(case=case, **complaint))
+        # One INSERT per table, no flush (app.cases.filing.insert_case).
+        events = []
         if abuse or fields.get("possible_misconduct"):
-            journal.add_event(case, "possible_misconduct", reporter,
-                              text=_possible_misconduct_text(abuse, fields["possible_misconduct"],
-                                                             lex_sarah_declined),
-                              abuse_categories=abuse, reporter_marked=fields["possible_misconduct"])
-        written = attachments.store(case, checked_files, reporter)
-        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
-        db.session.flush()
+            events.append({"event": "possible_misconduct", "actor": reporter,
+                           "text": _possible_misconduct_text(abuse, fields["possible_misconduct"], lex_sarah_declined),
+                           "abuse_categories": abuse, "reporter_marked": fields["possible_misconduct"]})
+        case = insert_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
+                           reporter_name=reporter_name, categories=categories, concerned=concerned,
+                           complaint=complaint, events=events, **fields)
         record_filed(case)
-        for attachment in case.attachments:
-            audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
-                         detail={"attachment_id": attachment.id, "size": attachment.size,
-                                 "content_type": attachment.content_type})
+        if checked_files:
+            written = attachments.store(case, checked_files, reporter)
+            db.session.flush()
+            for attachment in case.attachments:
+                audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
+                             detail={"attachment_id": attachment.id, "size": attachment.size,
+                                     "content_type": attachment.content_type})
+        else:
+            set_committed_value(case, "attachments", [])
+        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
         drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
         # Keeping what was read: the receipt's redirect needs the reference, which otherwise
         # reloaded the case (and the person) after the commit.
