@@ -165,21 +165,31 @@ def case_handlers(case: Case) -> list[User]:
     the officers; and only the officers when the reporter asked that the report
     not go to their nearest manager.
     """
-    officers = select(User).where(User.active, User.role == "officer").order_by(User.id)
+    return _handlers(case, select(User))
+
+
+def handler_emails(case: Case) -> list[str]:
+    """The addresses of `case_handlers`, read as plain values (no User objects to build)."""
+    return [row.email for row in _handlers(case, select(User.id, User.email), rows=True) if row.email]
+
+
+def _handlers(case: Case, columns, *, rows: bool = False) -> list:
+    run = db.session.execute if rows else db.session.scalars
+    officers = columns.where(User.active, User.role == "officer").order_by(User.id)
     concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
     if concerned:
         officers = officers.where(User.id.not_in(concerned))
     if case.kind == Kind.LEX_SARAH and case.bypass_manager:
-        return list(db.session.scalars(officers))
-    investigators = select(User).join(user_units).where(
+        return list(run(officers))
+    investigators = columns.join(user_units).where(
         User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
     if concerned:
         investigators = investigators.where(User.id.not_in(concerned))
-    people = {u.id: u for u in db.session.scalars(investigators)}
+    people = {u.id: u for u in run(investigators)}
     # A unit nobody investigates (yet) must not swallow the report: the officers, who
     # see every case, are told instead.
     if case.kind == Kind.LEX_SARAH or not people:
-        people.update({u.id: u for u in db.session.scalars(officers)})
+        people.update({u.id: u for u in run(officers)})
     return sorted(people.values(), key=lambda u: u.id)
 
 
@@ -194,8 +204,8 @@ def queue_filing_mail(case: Case) -> None:
     Only reference, kind and link: never the description or anything about the client.
     """
     with force_locale("sv"), db.session.no_autoflush:
-        handlers = [u.email for u in case_handlers(case) if u.email]
-        mailer.queue_email(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))
+        handlers = handler_emails(case)
+        messages = [(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))]
         if case.reporter is not None and case.reporter.email:
             if case.registered_for_someone:
                 # The actual reporter is told that someone wrote their report down, and by whom.
@@ -206,4 +216,5 @@ def queue_filing_mail(case: Case) -> None:
                 body = _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
                          "Du kan följa den under Mina rapporter: %(link)s\n",
                          ref=case.reference, link=external_url("intake.my_reports"))
-            mailer.queue_email([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body)
+            messages.append(([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body))
+        mailer.queue_emails(messages)
