@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
@@ -159,7 +159,15 @@ def _ancestors_active_in_database(unit: Unit) -> bool:
     above = unit.ancestor_ids[:-1]
     if not above:
         return True
-    return not db.session.scalar(select(Unit.id).where(Unit.id.in_(above), ~Unit.active).limit(1))
+    return not db.session.scalar(_INACTIVE_AMONG, {"ids": list(above)})
+
+
+# Built once (with their cache keys): a filing built each of its statements anew.
+_UNITS = Unit.__table__
+_INACTIVE_AMONG = select(_UNITS.c.id).where(_UNITS.c.id.in_(bindparam("ids", expanding=True)),
+                                            ~_UNITS.c.active).limit(1)
+_ACTIVE_CATEGORIES = select(Category).where(Category.id.in_(bindparam("ids", expanding=True)),
+                                            Category.kind == bindparam("kind"), Category.active)
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -383,8 +391,7 @@ def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
         _add(errors, "category_ids", _("Välj minst en kategori."))
         return []
     ids = {_int_or_none(r) for r in raw}
-    found = list(db.session.scalars(select(Category).where(
-        Category.id.in_([i for i in ids if i is not None]), Category.kind == kind, Category.active)))
+    found = list(db.session.scalars(_ACTIVE_CATEGORIES, {"ids": [i for i in ids if i is not None], "kind": kind}))
     if None in ids or len(found) != len(ids):
         _add(errors, "category_ids", _("Välj kategorier ur listan."))
         return []

@@ -143,13 +143,17 @@ def due_day_of(moment: datetime) -> date:
 
 # --- settings -----------------------------------------------------------------------------
 
+# Built once (with its cache key): read by every transaction that writes a case.
+_SETTINGS = select(DeadlineSetting.__table__.c.kind, DeadlineSetting.__table__.c.step,
+                   DeadlineSetting.__table__.c.amount, DeadlineSetting.__table__.c.unit)
+
+
 def rules(session=None) -> dict[tuple[str, str], Rule]:
     """Every (kind, step) with its rule: the admin's setting, or the default."""
     session = session or db.session
     table = dict(DEFAULTS)
     # Plain rows (no ORM entities): read in every transaction that writes a case.
-    for kind, step, amount, unit in session.execute(select(DeadlineSetting.kind, DeadlineSetting.step,
-                                                           DeadlineSetting.amount, DeadlineSetting.unit)):
+    for kind, step, amount, unit in session.execute(_SETTINGS):
         if (kind, step) in table:
             table[(kind, step)] = Rule(amount, unit)
     return {**table, **FIXED}
