@@ -4,7 +4,7 @@ queues the e-mails; the e-mails go out only after the commit."""
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -76,6 +76,9 @@ _CASE_DEFAULTS = {"noticed_how": "", "consequences": "", "immediate_measures": "
                   "imported": False, "version": 1}
 
 
+_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+
+
 def insert_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
                 registered_by: User | None = None, concerned: list[User] = (), complaint: dict | None = None,
                 events: list[dict] = (), **fields) -> Case:
@@ -99,13 +102,14 @@ def insert_case(*, kind: str, unit: Unit, reporter: User | None, categories: lis
                reference=next_reference(kind, to_local(now).year))
     # The deadline from the same inputs the hook reads: the case's columns and, for a
     # complaint, its details (whether an acknowledgement is owed).
-    probe = Case(**row)
-    if complaint is not None:
-        probe.complaint = ComplaintDetails(**complaint)
-    row["next_deadline_at"] = first_deadline(probe)
-    case_id = db.session.execute(insert(Case.__table__).returning(Case.__table__.c.id), row).scalar_one()
-
-    case = Case(id=case_id, **row)
+    case = Case(**row)
+    if complaint is None:
+        row["next_deadline_at"] = case.next_deadline_at = first_deadline(case)
+    else:  # on a stand-in, which alone holds the details (the case's are written below)
+        probe = Case(**row, complaint=ComplaintDetails(**complaint))
+        row["next_deadline_at"] = case.next_deadline_at = first_deadline(probe)
+    case.id = db.session.execute(_INSERT_CASE, row).scalar_one()
+    case_id = case.id
     make_transient_to_detached(case)  # as if read: no history, nothing to flush
     db.session.add(case)
     # What the filing knows already, set as loaded (set_committed_value: no change to flush).
@@ -175,22 +179,35 @@ def handler_emails(case: Case) -> list[str]:
 
 def _handlers(case: Case, columns, *, rows: bool = False) -> list:
     run = db.session.execute if rows else db.session.scalars
-    officers = columns.where(User.active, User.role == "officer").order_by(User.id)
     concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
-    if concerned:
-        officers = officers.where(User.id.not_in(concerned))
+    officers, investigators = _HANDLER_STATEMENTS[rows] if not concerned else _handler_statements(columns)
+    params = {"units": list(case.unit_path), "concerned": list(concerned)}
     if case.kind == Kind.LEX_SARAH and case.bypass_manager:
-        return list(run(officers))
-    investigators = columns.join(user_units).where(
-        User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
-    if concerned:
-        investigators = investigators.where(User.id.not_in(concerned))
-    people = {u.id: u for u in run(investigators)}
+        return list(run(officers, params))
+    people = {u.id: u for u in run(investigators, params)}
     # A unit nobody investigates (yet) must not swallow the report: the officers, who
     # see every case, are told instead.
     if case.kind == Kind.LEX_SARAH or not people:
-        people.update({u.id: u for u in run(officers)})
+        people.update({u.id: u for u in run(officers, params)})
     return sorted(people.values(), key=lambda u: u.id)
+
+
+def _handler_statements(columns, concerned: bool = True):
+    """The officers and the investigators of the case's units (bind parameters `units` and,
+    when the report concerns someone, `concerned`)."""
+    officers = columns.where(User.active, User.role == "officer").order_by(User.id)
+    investigators = columns.join(user_units).where(
+        User.active, User.role == "investigator", user_units.c.unit_id.in_(bindparam("units", expanding=True))
+    ).distinct()
+    if concerned:
+        officers = officers.where(User.id.not_in(bindparam("concerned", expanding=True)))
+        investigators = investigators.where(User.id.not_in(bindparam("concerned", expanding=True)))
+    return officers, investigators
+
+
+# Built once (with their cache keys) for a report that concerns nobody: people, or addresses.
+_HANDLER_STATEMENTS = {False: _handler_statements(select(User), concerned=False),
+                       True: _handler_statements(select(User.id, User.email), concerned=False)}
 
 
 def case_link(case: Case) -> str:
