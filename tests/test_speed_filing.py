@@ -119,3 +119,19 @@ def test_a_form_shown_again_still_offers_the_people_by_name(login_as):
     page = response.get_data(as_text=True)
     assert "Erik" in page.split('name="reporter_user_id"', 1)[1].split("</select>", 1)[0]
     assert "Erik" in page.split('name="concerned_user_ids"', 1)[1].split("</select>", 1)[0]
+
+
+def test_the_receipt_after_the_redirect_reads_the_case_once_and_keeps_what_it_read(login_as):
+    anna = login_as("anna")
+    receipt = post_report(anna, "deviation", valid_form("deviation")).headers["Location"]
+    with counted(fresh_session=True) as seen:
+        response = anna.get(receipt)
+    assert response.status_code == 200
+    text = "\n".join(seen)
+    # The case with the staff it concerns (jäv) in one statement; after the audit entry's
+    # commit neither the case nor the person is read again.
+    assert sum(s.startswith("SELECT cases.") for s in seen) == 1, text
+    assert not any(s.startswith("SELECT case_concerned_staff") for s in seen), text
+    assert sum(s.startswith("SELECT users.") for s in seen) == 1, text  # the user loader
+    assert len(seen) <= 5, text
+    assert receipt.rsplit("/", 1)[1] in response.get_data(as_text=True)

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
@@ -519,14 +519,21 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
 
 def receipt(user, reference: str) -> Case:
     """The receipt after filing: the reporter or the registrar (only) sees the reference and what happens next."""
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    # The staff the report concerns (an input of the permission function) in the same statement.
+    case = db.session.scalars(_RECEIPT_CASE, {"reference": reference}).unique().first()
     if case is None:
         raise NotFound(reference)
     ensure(user, Action.VIEW_RECEIPT, case)
     audit.record("case.receipt_viewed", actor=user, object_type="case", object_id=case.id,
                  detail={"reference": case.reference})
-    db.session.commit()
+    # Only an audit entry was added: the page shows the case and the person as read (a plain
+    # commit expired them, and both were read again, the person with their units).
+    commands.commit_keeping_loaded()
     return case
+
+
+_RECEIPT_CASE = (select(Case).where(Case.reference == bindparam("reference"))
+                 .options(joinedload(Case.concerned)))
 
 
 @dataclass
