@@ -79,53 +79,65 @@ _CASE_DEFAULTS = {"noticed_how": "", "consequences": "", "immediate_measures": "
 _INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
 
 
-def insert_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
-                registered_by: User | None = None, concerned: list[User] = (), complaint: dict | None = None,
-                events: list[dict] = (), **fields) -> Case:
-    """`new_case` and the rows that come with it, written with one INSERT per table in the
-    current transaction (no flush: the unit of work cost a filing more than everything else it
-    did); the caller then calls `record_filed` and commits.
+def prepare_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
+                 registered_by: User | None = None, complaint: dict | None = None, **fields) -> Case:
+    """The first half of a filing written with one INSERT per table (`write_case`): the case as
+    a plain object, not yet numbered nor written, with its unit, people and categories and its
+    next deadline (computed here, once, from the rules read now; the flush hook of
+    app.cases.deadlines does it for cases written through the ORM).
 
-    `concerned`: the staff the report concerns; `complaint`: the ComplaintDetails columns;
-    `events`: further journal events ({"event", "actor", "text", **detail}) after "filed".
-    Returns the case as a persistent object without reading it back: its columns as written,
-    its unit, people and categories; its other collections load when asked for. The next
-    deadline is computed here, once (the flush hook of app.cases.deadlines does it for cases
-    written through the ORM).
+    What else the filing reads (the handlers to notify: `handler_emails`) is read between the
+    two halves: `write_case` takes the reference number, whose counter row stays locked until
+    the commit (every filing of the kind waits for it), so the reads go before it.
     """
-    now = utcnow()
     registrar = registered_by or reporter
     row = {column.key: None for column in Case.__table__.columns if column.key != "id"}
     row.update(_CASE_DEFAULTS)
     row.update(fields, kind=kind, status=Status.RECEIVED, unit_id=unit.id, reporter_id=getattr(reporter, "id", None),
-               registered_by_id=getattr(registrar, "id", None), received_at=now,
-               reference=next_reference(kind, to_local(now).year))
-    # The deadline from the same inputs the hook reads: the case's columns and, for a
-    # complaint, its details (whether an acknowledgement is owed).
+               registered_by_id=getattr(registrar, "id", None), received_at=utcnow())
     case = Case(**row)
-    if complaint is None:
-        row["next_deadline_at"] = case.next_deadline_at = first_deadline(case)
-    else:  # on a stand-in, which alone holds the details (the case's are written below)
-        probe = Case(**row, complaint=ComplaintDetails(**complaint))
-        row["next_deadline_at"] = case.next_deadline_at = first_deadline(probe)
-    case.id = db.session.execute(_INSERT_CASE, row).scalar_one()
-    case_id = case.id
-    make_transient_to_detached(case)  # as if read: no history, nothing to flush
-    db.session.add(case)
-    # What the filing knows already, set as loaded (set_committed_value: no change to flush).
+    # The deadline from the same inputs the hook reads: the case's columns and, for a
+    # complaint, its details (whether an acknowledgement is owed), on a stand-in that alone
+    # holds them (the case's are written by write_case).
+    probe = case if complaint is None else Case(**row, complaint=ComplaintDetails(**complaint))
+    case.next_deadline_at = first_deadline(probe)
+    # What the filing knows already, set as loaded (set_committed_value: no change to flush,
+    # nothing read when asked for).
     set_committed_value(case, "unit", unit)
     set_committed_value(case, "reporter", reporter)
     set_committed_value(case, "registered_by", registrar)
     set_committed_value(case, "categories", list(categories))
+    return case
+
+
+def write_case(case: Case, *, concerned: list[User] = (), complaint: dict | None = None,
+               events: list[dict] = ()) -> Case:
+    """The second half (`prepare_case`): the reference number, then the case, its categories,
+    concerned staff, complaint details and journal events with one INSERT per table in the
+    current transaction (no flush: the unit of work cost a filing more than all else it did);
+    the caller then calls `record_filed` and commits.
+
+    `concerned`: the staff the report concerns; `complaint`: the ComplaintDetails columns;
+    `events`: further journal events ({"event", "actor", "text", **detail}) after "filed".
+    The case becomes a persistent object without being read back: its columns as written,
+    its unit, people and categories; its other collections load when asked for.
+    """
+    case.reference = next_reference(case.kind, to_local(case.received_at).year)
+    row = {column.key: getattr(case, column.key) for column in Case.__table__.columns if column.key != "id"}
+    case.id = case_id = db.session.execute(_INSERT_CASE, row).scalar_one()
+    make_transient_to_detached(case)  # as if read: no history, nothing to flush
+    db.session.add(case)
     if not concerned:
         set_committed_value(case, "concerned", [])
 
+    registrar = case.registered_by
+    categories = case.categories
     if categories:
         db.session.execute(insert(case_categories), [{"case_id": case_id, "category_id": c.id} for c in categories])
     if concerned:
         db.session.execute(insert(ConcernedStaff.__table__), [
-            {"case_id": case_id, "user_id": person.id, "added_at": now, "added_by_id": getattr(registrar, "id", None)}
-            for person in concerned])
+            {"case_id": case_id, "user_id": person.id, "added_at": case.received_at,
+             "added_by_id": getattr(registrar, "id", None)} for person in concerned])
     if complaint is not None:
         db.session.execute(insert(ComplaintDetails.__table__), {**complaint, "case_id": case_id})
     journal_rows = [{"event": "filed", "actor": registrar, "text": "", **_registration_detail(case)}, *events]
@@ -172,14 +184,17 @@ def case_handlers(case: Case) -> list[User]:
     return _handlers(case, select(User))
 
 
-def handler_emails(case: Case) -> list[str]:
-    """The addresses of `case_handlers`, read as plain values (no User objects to build)."""
-    return [row.email for row in _handlers(case, select(User.id, User.email), rows=True) if row.email]
+def handler_emails(case: Case, concerned: frozenset[int] | None = None) -> list[str]:
+    """The addresses of `case_handlers`, read as plain values (no User objects to build).
+    `concerned`: the ids of the staff the report concerns, for a case not yet written."""
+    return [row.email for row in _handlers(case, select(User.id, User.email), rows=True, concerned=concerned)
+            if row.email]
 
 
-def _handlers(case: Case, columns, *, rows: bool = False) -> list:
+def _handlers(case: Case, columns, *, rows: bool = False, concerned: frozenset[int] | None = None) -> list:
     run = db.session.execute if rows else db.session.scalars
-    concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
+    if concerned is None:
+        concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
     officers, investigators = _HANDLER_STATEMENTS[rows] if not concerned else _handler_statements(columns)
     params = {"units": list(case.unit_path), "concerned": list(concerned)}
     if case.kind == Kind.LEX_SARAH and case.bypass_manager:
@@ -214,14 +229,16 @@ def case_link(case: Case) -> str:
     return external_url("cases.case", reference=case.reference)
 
 
-def queue_filing_mail(case: Case) -> None:
+def queue_filing_mail(case: Case, handlers: list[str] | None = None) -> None:
     """Queue the notice to the handlers and the receipt to the reporter (flushed with the
     filing, which may still be unflushed: the handlers' query does not flush it first).
+    `handlers`: their addresses, when read already (`handler_emails`).
 
     Only reference, kind and link: never the description or anything about the client.
     """
     with force_locale("sv"), db.session.no_autoflush:
-        handlers = handler_emails(case)
+        if handlers is None:
+            handlers = handler_emails(case)
         messages = [(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))]
         if case.reporter is not None and case.reporter.email:
             if case.registered_for_someone:

@@ -24,7 +24,7 @@ from app import audit, commands
 from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases.categories import categories_for
-from app.cases.filing import insert_case, people_choices, queue_filing_mail, record_filed
+from app.cases.filing import handler_emails, people_choices, prepare_case, queue_filing_mail, record_filed, write_case
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -212,15 +212,19 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
 
     written: list[str] = []  # stored names
     try:
-        # One INSERT per table, no flush (app.cases.filing.insert_case).
+        # One INSERT per table, no flush (app.cases.filing.prepare_case, write_case). What the
+        # filing reads and the draft's removal come before the reference number, whose counter
+        # row stays locked until the commit: every filing of the kind waits for it.
         events = []
         if abuse or fields.get("possible_misconduct"):
             events.append({"event": "possible_misconduct", "actor": reporter,
                            "text": _possible_misconduct_text(abuse, fields["possible_misconduct"], lex_sarah_declined),
                            "abuse_categories": abuse, "reporter_marked": fields["possible_misconduct"]})
-        case = insert_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
-                           reporter_name=reporter_name, categories=categories, concerned=concerned,
-                           complaint=complaint, events=events, **fields)
+        case = prepare_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
+                            reporter_name=reporter_name, categories=categories, complaint=complaint, **fields)
+        handlers = handler_emails(case, concerned=frozenset(person.id for person in concerned))
+        drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
+        write_case(case, concerned=concerned, complaint=complaint, events=events)
         record_filed(case)
         if checked_files:
             written = attachments.store(case, checked_files, reporter)
@@ -231,8 +235,7 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
                                      "content_type": attachment.content_type})
         else:
             set_committed_value(case, "attachments", [])
-        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
-        drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
+        queue_filing_mail(case, handlers)  # sent once the commit succeeds (app.mailer), never before
         # Keeping what was read: the receipt's redirect needs the reference, which otherwise
         # reloaded the case (and the person) after the commit.
         commands.commit_keeping_loaded()
