@@ -144,19 +144,13 @@ class ReportForm(FlaskForm):
         self.unit_id.choices = [("", _l("Välj enhet"))] + [(str(i), "\u2003" * depth + name)
                                                           for i, name, depth in options.units]
         self.category_ids.choices = [(str(i), name) for i, name in options.categories]
-        if options.people is not None:
-            self.set_people(options.people)
-        # The date picker does not offer the future; the service refuses it anyway.
-        for date_field in (self.occurred_on, self.noticed_on):
-            date_field.render_kw = {**(date_field.render_kw or {}), "max": today.isoformat()}
-
-    def set_people(self, people: list[tuple[int, str]]) -> None:
-        """The staff offered as the actual reporter and as concerned: only for showing the form
-        (the fields do not check their choices; the service checks the ids sent)."""
-        people = [(str(i), label) for i, label in people]
+        people = [(str(i), label) for i, label in options.people]
         if "reporter_user_id" in self._fields:
             self.reporter_user_id.choices = [("", _l("Välj person")), *people]
         self.concerned_user_ids.choices = people
+        # The date picker does not offer the future; the service refuses it anyway.
+        for date_field in (self.occurred_on, self.noticed_on):
+            date_field.render_kw = {**(date_field.render_kw or {}), "max": today.isoformat()}
 
     def report_data(self) -> dict:
         """Plain values for services.file_report, keyed like the fields."""

@@ -106,12 +106,10 @@ class FormOptions:
     default_unit_id: int | None
     # The categories that describe abuse (a deviation with one asks about lex Sarah first).
     abuse_category_ids: tuple[int, ...] = ()
-    # The staff in Värna, by name: the actual reporter, the staff concerned. None: not read (a
-    # form sent back is only shown again when something is wrong; `people_options` then).
-    people: list[tuple[int, str]] | None = ()
+    people: list[tuple[int, str]] = ()  # the staff in Värna, by name: the actual reporter, the staff concerned
 
 
-def form_options(reporter, kind: str, *, with_people: bool = True) -> FormOptions:
+def form_options(reporter, kind: str) -> FormOptions:
     """The units and categories a report of this kind can name, and the reporter's own unit."""
     ensure(reporter, Action.FILE_REPORT)
     if kind not in KINDS:
@@ -121,13 +119,7 @@ def form_options(reporter, kind: str, *, with_people: bool = True) -> FormOption
     default = next((u.id for u in reporter.units if u.id in active_ids), None)
     return FormOptions(units=list(units), categories=list(categories[kind]), default_unit_id=default,
                        abuse_category_ids=abuse[kind] if kind == Kind.DEVIATION else (),
-                       people=people_choices(reporter) if with_people else None)
-
-
-def people_options(reporter) -> list[tuple[int, str]]:
-    """The staff a report can name (the form's choices), for a form shown again."""
-    ensure(reporter, Action.FILE_REPORT)
-    return people_choices(reporter)
+                       people=people_choices(reporter))
 
 
 def _read_form_choices() -> tuple[tuple, dict, dict]:
