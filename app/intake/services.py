@@ -203,6 +203,7 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
         raise LexSarahNudge(abuse, fields["possible_misconduct"], [f.filename for f in files])
 
     written: list[str] = []  # stored names
+    case = None
     try:
         # One INSERT per table, no flush (app.cases.filing.prepare_case, write_case). What the
         # filing reads and the draft's removal come before the reference number, whose counter
@@ -233,6 +234,10 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
         commands.commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
+        if case is not None and case in db.session:
+            # write_case attached it as if read, which a rollback keeps (expired): it would stand
+            # in the way of the next case given the same id in this session.
+            db.session.expunge(case)
         attachments.discard(written)
         raise
     return case
