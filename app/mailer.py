@@ -102,15 +102,17 @@ def queue_emails(messages: list[tuple[list[str], str, str]]) -> int:
                                               body) for recipients, subject, body in messages) if addresses]
     if not rows:
         return 0
-    # Many parameter sets to one statement (not a multi-row VALUES, whose statement differs
-    # with the number of rows and is compiled anew each time).
-    statement = insert(OutgoingMail.__table__)
-    if current_app.config.get("MAIL_DELIVERY", "request") == "worker":
-        db.session.execute(statement, rows)
-    else:
-        ids = db.session.scalars(statement.returning(OutgoingMail.__table__.c.id), rows).all()
+    # Many parameter sets to one statement, which SQLAlchemy sends as one multi-row INSERT
+    # because of the RETURNING (without it psycopg's executemany is a round trip per row);
+    # not a multi-row VALUES of our own, whose statement differs with the number of rows
+    # and is compiled anew each time.
+    ids = db.session.scalars(_INSERT_MAIL, rows).all()
+    if current_app.config.get("MAIL_DELIVERY", "request") != "worker":
         db.session.info.setdefault(_QUEUED, []).extend((message_id, "after_commit") for message_id in ids)
     return len(rows)
+
+
+_INSERT_MAIL = insert(OutgoingMail.__table__).returning(OutgoingMail.__table__.c.id)
 
 
 def _after_commit(session: Session) -> None:
