@@ -134,7 +134,9 @@ class Generator:
         key = (kind, status, to_local(received).date())
         if key not in self.deadline_cache:
             details = SimpleNamespace(channel="letter", anonymous=False, acknowledged_at=None)
-            case = SimpleNamespace(kind=kind, status=status, complaint=details if kind == "complaint" else None)
+            # No immediate protection recorded yet (a lex Sarah report's first step runs).
+            case = SimpleNamespace(kind=kind, status=status, complaint=details if kind == "complaint" else None,
+                                   lex_sarah_protection=None)
             self.deadline_cache[key] = deadlines.next_deadline_for(case, self.rules, received)
         return self.deadline_cache[key]
 
