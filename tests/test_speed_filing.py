@@ -15,6 +15,12 @@ from tests.intake.conftest import assert_nothing_stored, counts, post_report, va
 from tests.statements import statements as counted
 
 
+@pytest.fixture
+def app_config(tmp_path):
+    # A folder per test, so "no file was written" is a plain look at the folder.
+    return {"ATTACHMENT_DIR": str(tmp_path / "attachments")}
+
+
 def _file(client, kind="deviation", **overrides):
     response = post_report(client, kind, valid_form(kind, **overrides))
     assert response.status_code == 302, response.get_data(as_text=True)
