@@ -36,7 +36,7 @@ from email.parser import BytesParser
 
 from flask import current_app, g, has_request_context
 from flask_mail import Message
-from sqlalchemy import String, Text, and_, event, func, inspect, or_, select, update
+from sqlalchemy import String, Text, and_, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.clock import utcnow
@@ -73,7 +73,7 @@ class OutgoingMail(db.Model):
 
 
 DELIVERY = ("after_commit", "after_response", "by_worker")
-_QUEUED = "mailer_queued"  # session.info: (message, when) queued in the open transaction
+_QUEUED = "mailer_queued"  # session.info: (message or its id, when) queued in the open transaction
 _COMMITTED = "mailer_committed"  # session.info: ids committed, to be delivered when the transaction ends
 
 
@@ -92,6 +92,29 @@ def queue_email(recipients: list[str], subject: str, body: str, *,
     return message
 
 
+def queue_emails(messages: list[tuple[list[str], str, str]]) -> int:
+    """`queue_email` for several messages (recipients, subject, body) at once: one INSERT,
+    without an ORM object each (a filing queues two). Returns how many were queued."""
+    now = utcnow()
+    rows = [{"created_at": now, "recipients": ", ".join(addresses), "subject": subject, "body": body,
+             "sent_at": None, "attempts": 0, "last_error": "", "claimed_until": None, "next_attempt_at": None}
+            for addresses, subject, body in ((sorted({r.strip() for r in recipients if r and r.strip()}), subject,
+                                              body) for recipients, subject, body in messages) if addresses]
+    if not rows:
+        return 0
+    # Many parameter sets to one statement, which SQLAlchemy sends as one multi-row INSERT
+    # because of the RETURNING (without it psycopg's executemany is a round trip per row);
+    # not a multi-row VALUES of our own, whose statement differs with the number of rows
+    # and is compiled anew each time.
+    ids = db.session.scalars(_INSERT_MAIL, rows).all()
+    if current_app.config.get("MAIL_DELIVERY", "request") != "worker":
+        db.session.info.setdefault(_QUEUED, []).extend((message_id, "after_commit") for message_id in ids)
+    return len(rows)
+
+
+_INSERT_MAIL = insert(OutgoingMail.__table__).returning(OutgoingMail.__table__.c.id)
+
+
 def _after_commit(session: Session) -> None:
     if session.get_nested_transaction() is not None:
         return  # a savepoint was released; the transaction that holds the mail is still open
@@ -100,10 +123,14 @@ def _after_commit(session: Session) -> None:
         return
     now, later = [], []
     for message, deliver in queued:
-        identity = inspect(message).identity  # the id without loading the expired row
-        if identity is None:
-            continue
-        (later if deliver == "after_response" and has_request_context() else now).append(identity[0])
+        if isinstance(message, int):  # queued by queue_emails: the id itself
+            message_id = message
+        else:
+            identity = inspect(message).identity  # the id without loading the expired row
+            if identity is None:
+                continue
+            message_id = identity[0]
+        (later if deliver == "after_response" and has_request_context() else now).append(message_id)
     if later:
         g.setdefault("mail_after_response", []).extend(later)
     if now:

@@ -4,12 +4,15 @@ queues the e-mails; the e-mails go out only after the commit."""
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, mailer
 from app.auth.models import User, user_units
 from app.cases import journal
-from app.cases.models import Case, Category
+from app.cases.deadlines.services import first_deadline
+from app.cases.models import Case, Category, ComplaintDetails, ConcernedStaff, JournalEvent, case_categories
 from app.cases.references import next_reference
 from app.clock import to_local, utcnow
 from app.extensions import db
@@ -39,21 +42,126 @@ def open_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[
     person in Värna who filed it, when not the reporter themselves (the journal and the audit
     entry name them as the one who acted, and for whom).
     """
+    case = new_case(kind=kind, unit=unit, reporter=reporter, categories=categories,
+                    registered_by=registered_by, **fields)
+    db.session.flush()
+    record_filed(case, keep_ip=keep_ip)
+    return case
+
+
+def new_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
+             registered_by: User | None = None, **fields) -> Case:
+    """The case and its "filed" journal event, added to the session but not yet flushed: the
+    caller adds what else belongs to the filing, flushes once, then calls `record_filed`."""
     now = utcnow()
     registrar = registered_by or reporter
-    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, reporter=reporter, registered_by=registrar,
-                received_at=now, reference=next_reference(kind, to_local(now).year), categories=categories,
-                **fields)
+    # The collections a new case starts with are given here (empty), so that nothing reads
+    # them from the database after the flush (a lazy load each: the concerned staff for the
+    # notices, the attachments for their audit entries).
+    # The ids beside the objects: what is asked of the case before its flush
+    # (registered_for_someone, the permission function's inputs) reads the ids.
+    case = Case(kind=kind, status=Status.RECEIVED, unit=unit, unit_id=unit.id, reporter=reporter,
+                reporter_id=getattr(reporter, "id", None), registered_by=registrar,
+                registered_by_id=getattr(registrar, "id", None), received_at=now,
+                reference=next_reference(kind, to_local(now).year), categories=categories,
+                concerned=[], attachments=[], **fields)
     db.session.add(case)
-    db.session.flush()
-    detail = {}
-    if registrar is not None and case.registered_for_someone:
-        # Who registered for whom; the journal is read by the handlers, like the case page.
-        detail = {"registered_for": case.reporter_name_shown or None, "reporter_id": case.reporter_id}
-    journal.add_event(case, "filed", registrar, **detail)
-    audit.record("case.filed", actor=registrar, object_type="case", object_id=case.id,
-                 detail={"reference": case.reference, "kind": kind, **detail}, keep_ip=keep_ip)
+    journal.add_event(case, "filed", registrar, **_registration_detail(case))
     return case
+
+
+# The columns a new case is written with when the filing does not give them: the model's own
+# scalar defaults, read from it, so that a column added with a default is not written as NULL here.
+_CASE_DEFAULTS = {column.key: column.default.arg for column in Case.__table__.columns
+                  if column.default is not None and column.default.is_scalar}
+
+
+_INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)
+
+
+def prepare_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[Category],
+                 registered_by: User | None = None, complaint: dict | None = None, **fields) -> Case:
+    """The first half of a filing written with one INSERT per table (`write_case`): the case as
+    a plain object, not yet numbered nor written, with its unit, people and categories and its
+    next deadline (computed here, once, from the rules read now; the flush hook of
+    app.cases.deadlines does it for cases written through the ORM).
+
+    What else the filing reads (the handlers to notify: `handler_emails`) is read between the
+    two halves: `write_case` takes the reference number, whose counter row stays locked until
+    the commit (every filing of the kind waits for it), so the reads go before it.
+    """
+    registrar = registered_by or reporter
+    row = {column.key: None for column in Case.__table__.columns if column.key != "id"}
+    row.update(_CASE_DEFAULTS)
+    row.update(fields, kind=kind, status=Status.RECEIVED, unit_id=unit.id, reporter_id=getattr(reporter, "id", None),
+               registered_by_id=getattr(registrar, "id", None), received_at=utcnow())
+    case = Case(**row)
+    # The deadline from the same inputs the hook reads: the case's columns and, for a
+    # complaint, its details (whether an acknowledgement is owed), on a stand-in that alone
+    # holds them (the case's are written by write_case).
+    probe = case if complaint is None else Case(**row, complaint=ComplaintDetails(**complaint))
+    case.next_deadline_at = first_deadline(probe)
+    # What the filing knows already, set as loaded (set_committed_value: no change to flush,
+    # nothing read when asked for).
+    set_committed_value(case, "unit", unit)
+    set_committed_value(case, "reporter", reporter)
+    set_committed_value(case, "registered_by", registrar)
+    set_committed_value(case, "categories", list(categories))
+    return case
+
+
+def write_case(case: Case, *, concerned: list[User] = (), complaint: dict | None = None,
+               events: list[dict] = ()) -> Case:
+    """The second half (`prepare_case`): the reference number, then the case, its categories,
+    concerned staff, complaint details and journal events with one INSERT per table in the
+    current transaction (no flush: the unit of work cost a filing more than all else it did);
+    the caller then calls `record_filed` and commits.
+
+    `concerned`: the staff the report concerns; `complaint`: the ComplaintDetails columns;
+    `events`: further journal events ({"event", "actor", "text", **detail}) after "filed".
+    The case becomes a persistent object without being read back: its columns as written,
+    its unit, people and categories; its other collections load when asked for.
+    """
+    case.reference = next_reference(case.kind, to_local(case.received_at).year)
+    row = {column.key: getattr(case, column.key) for column in Case.__table__.columns if column.key != "id"}
+    case.id = case_id = db.session.execute(_INSERT_CASE, row).scalar_one()
+    make_transient_to_detached(case)  # as if read: no history, nothing to flush
+    db.session.add(case)
+    if not concerned:
+        set_committed_value(case, "concerned", [])
+
+    registrar = case.registered_by
+    categories = case.categories
+    if categories:
+        db.session.execute(insert(case_categories), [{"case_id": case_id, "category_id": c.id} for c in categories])
+    if concerned:
+        db.session.execute(insert(ConcernedStaff.__table__), [
+            {"case_id": case_id, "user_id": person.id, "added_at": case.received_at,
+             "added_by_id": getattr(registrar, "id", None)} for person in concerned])
+    if complaint is not None:
+        db.session.execute(insert(ComplaintDetails.__table__), {**complaint, "case_id": case_id})
+    journal_rows = [{"event": "filed", "actor": registrar, "text": "", **_registration_detail(case)}, *events]
+    db.session.execute(insert(JournalEvent.__table__), [
+        {"case_id": case_id, "at": utcnow(), "actor_id": getattr(event["actor"], "id", None),
+         "actor_name": getattr(event["actor"], "full_name", "") or "", "event": event["event"],
+         "text": event.get("text", ""),
+         "detail": {k: v for k, v in event.items() if k not in ("event", "actor", "text")}}
+        for event in journal_rows])
+    return case
+
+
+def _registration_detail(case: Case) -> dict:
+    if case.registered_for_someone:
+        # Who registered for whom; the journal is read by the handlers, like the case page.
+        return {"registered_for": case.reporter_name_shown or None, "reporter_id": case.reporter_id}
+    return {}
+
+
+def record_filed(case: Case, *, keep_ip: bool = True) -> None:
+    """The audit entry of a filing (after the flush that gave the case its id)."""
+    detail = _registration_detail(case)
+    audit.record("case.filed", actor=case.registered_by, object_type="case", object_id=case.id,
+                 detail={"reference": case.reference, "kind": case.kind, **detail}, keep_ip=keep_ip)
 
 
 def people_choices(filer) -> list[tuple[int, str]]:
@@ -73,38 +181,65 @@ def case_handlers(case: Case) -> list[User]:
     the officers; and only the officers when the reporter asked that the report
     not go to their nearest manager.
     """
-    officers = select(User).where(User.active, User.role == "officer").order_by(User.id)
-    concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
-    if concerned:
-        officers = officers.where(User.id.not_in(concerned))
+    return _handlers(case, select(User))
+
+
+def handler_emails(case: Case, concerned: frozenset[int] | None = None) -> list[str]:
+    """The addresses of `case_handlers`, read as plain values (no User objects to build).
+    `concerned`: the ids of the staff the report concerns, for a case not yet written."""
+    return [row.email for row in _handlers(case, select(User.id, User.email), rows=True, concerned=concerned)
+            if row.email]
+
+
+def _handlers(case: Case, columns, *, rows: bool = False, concerned: frozenset[int] | None = None) -> list:
+    run = db.session.execute if rows else db.session.scalars
+    if concerned is None:
+        concerned = case.concerned_user_ids  # the staff the report concerns are never told of it
+    officers, investigators = _HANDLER_STATEMENTS[rows] if not concerned else _handler_statements(columns)
+    params = {"units": list(case.unit_path), "concerned": list(concerned)}
     if case.kind == Kind.LEX_SARAH and case.bypass_manager:
-        return list(db.session.scalars(officers))
-    investigators = select(User).join(user_units).where(
-        User.active, User.role == "investigator", user_units.c.unit_id.in_(case.unit_path)).distinct()
-    if concerned:
-        investigators = investigators.where(User.id.not_in(concerned))
-    people = {u.id: u for u in db.session.scalars(investigators)}
+        return list(run(officers, params))
+    people = {u.id: u for u in run(investigators, params)}
     # A unit nobody investigates (yet) must not swallow the report: the officers, who
     # see every case, are told instead.
     if case.kind == Kind.LEX_SARAH or not people:
-        people.update({u.id: u for u in db.session.scalars(officers)})
+        people.update({u.id: u for u in run(officers, params)})
     return sorted(people.values(), key=lambda u: u.id)
+
+
+def _handler_statements(columns, concerned: bool = True):
+    """The officers and the investigators of the case's units (bind parameters `units` and,
+    when the report concerns someone, `concerned`)."""
+    officers = columns.where(User.active, User.role == "officer").order_by(User.id)
+    investigators = columns.join(user_units).where(
+        User.active, User.role == "investigator", user_units.c.unit_id.in_(bindparam("units", expanding=True))
+    ).distinct()
+    if concerned:
+        officers = officers.where(User.id.not_in(bindparam("concerned", expanding=True)))
+        investigators = investigators.where(User.id.not_in(bindparam("concerned", expanding=True)))
+    return officers, investigators
+
+
+# Built once (with their cache keys) for a report that concerns nobody: people, or addresses.
+_HANDLER_STATEMENTS = {False: _handler_statements(select(User), concerned=False),
+                       True: _handler_statements(select(User.id, User.email), concerned=False)}
 
 
 def case_link(case: Case) -> str:
     return external_url("cases.case", reference=case.reference)
 
 
-def queue_filing_mail(case: Case) -> list[int]:
-    """Queue the notice to the handlers and the receipt to the reporter; returns the queued ids.
+def queue_filing_mail(case: Case, handlers: list[str] | None = None) -> None:
+    """Queue the notice to the handlers and the receipt to the reporter (flushed with the
+    filing, which may still be unflushed: the handlers' query does not flush it first).
+    `handlers`: their addresses, when read already (`handler_emails`).
 
     Only reference, kind and link: never the description or anything about the client.
     """
-    queued = []
-    with force_locale("sv"):
-        handlers = [u.email for u in case_handlers(case) if u.email]
-        notice = mailer.queue_email(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))
-        receipt = None
+    with force_locale("sv"), db.session.no_autoflush:
+        if handlers is None:
+            handlers = handler_emails(case)
+        messages = [(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))]
         if case.reporter is not None and case.reporter.email:
             if case.registered_for_someone:
                 # The actual reporter is told that someone wrote their report down, and by whom.
@@ -115,7 +250,5 @@ def queue_filing_mail(case: Case) -> list[int]:
                 body = _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
                          "Du kan följa den under Mina rapporter: %(link)s\n",
                          ref=case.reference, link=external_url("intake.my_reports"))
-            receipt = mailer.queue_email([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body)
-    db.session.flush()
-    queued += [m.id for m in (notice, receipt) if m is not None]
-    return queued
+            messages.append(([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body))
+        mailer.queue_emails(messages)

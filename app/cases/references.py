@@ -1,10 +1,15 @@
 """Human references per kind and year: AV-2026-0112, LS-2026-0007, KL-2026-0031."""
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.cases.models import REFERENCE_PREFIXES, ReferenceCounter
 from app.extensions import db
+
+_COUNTERS = ReferenceCounter.__table__
+# Built once (with its cache key): a filing built each of its statements anew, a tenth of its CPU.
+_BUMP_RETURNING = (update(_COUNTERS).where(_COUNTERS.c.kind == bindparam("k"), _COUNTERS.c.year == bindparam("y"))
+                   .values(last=_COUNTERS.c.last + 1).returning(_COUNTERS.c.last))
 
 
 def next_reference(kind: str, year: int) -> str:
@@ -19,8 +24,7 @@ def next_reference(kind: str, year: int) -> str:
     bump = update(ReferenceCounter).where(row).values(last=ReferenceCounter.last + 1)
     if db.session.get_bind().dialect.update_returning:
         # The new number in the same statement (an UPDATE and a SELECT before).
-        number = db.session.scalar(bump.returning(ReferenceCounter.last),
-                                   execution_options={"synchronize_session": False})
+        number = db.session.scalar(_BUMP_RETURNING, {"k": kind, "y": year})
         if number is not None:
             return f"{prefix}-{year}-{number:04d}"
         bumped = None

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, delete, select
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, bindparam, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import MultiDict
 
@@ -86,9 +86,14 @@ def carry(user, from_kind: str, to_kind: str, formdata) -> ReportDraft:
     return draft
 
 
+# Built once (with its cache key); every filing runs it.
+_REMOVE = delete(ReportDraft.__table__).where(ReportDraft.__table__.c.user_id == bindparam("user_id"),
+                                              ReportDraft.__table__.c.kind == bindparam("kind"))
+
+
 def remove_in_transaction(user, kind: str) -> None:
     """Drop the person's draft of this kind in the current transaction (filing the report commits it)."""
-    db.session.execute(delete(ReportDraft).where(ReportDraft.user_id == user.id, ReportDraft.kind == kind))
+    db.session.execute(_REMOVE, {"user_id": user.id, "kind": kind})
 
 
 def discard(user, kind: str) -> None:

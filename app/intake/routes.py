@@ -35,9 +35,11 @@ def report(slug: str):
     draft = drafts.draft_for(_me(), kind) if request.method == "GET" else None
     # A saved draft fills the form as it was typed (raw text, not yet checked).
     form = FORMS[kind](formdata=drafts.as_formdata(draft)) if draft else FORMS[kind]()
-    options = services.form_options(_me(), kind)
+    # What the form offers (units, categories, the people by name) only where it is shown: a
+    # POST that files redirects, and its fields do not check their choices (the service
+    # checks the ids sent).
+    options = services.form_options(_me(), kind) if request.method == "GET" else None
     today = today_local()
-    form.set_options(options, today)
     if request.method == "POST" and request.form.get("save_draft"):
         # "Spara utkast" without JavaScript: keep what is typed, check nothing yet.
         drafts.save(_me(), kind, request.form)
@@ -65,6 +67,9 @@ def report(slug: str):
             nudge = asked  # nothing stored: the form again, with the question on top
         else:
             return redirect(url_for("intake.receipt", reference=case.reference))
+    if options is None:
+        options = services.form_options(_me(), kind)
+    form.set_options(options, today)
     return render_template(f"intake/form_{kind}.html", form=form, kind=kind, slug=slug, draft=draft,
                            limits=attachments.limits(), nudge=nudge,
                            abuse_category_ids=options.abuse_category_ids), 422 if form.errors else 200

@@ -15,16 +15,16 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
 from app import audit, commands
 from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
-from app.cases import journal
 from app.cases.categories import categories_for
-from app.cases.filing import open_case, people_choices, queue_filing_mail
+from app.cases.filing import handler_emails, people_choices, prepare_case, queue_filing_mail, record_filed, write_case
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -34,8 +34,6 @@ from app.cases.models import (
     Attachment,
     Case,
     Category,
-    ComplaintDetails,
-    ConcernedStaff,
 )
 from app.clock import to_local, today_local, utcnow
 from app.commands import Refused
@@ -148,6 +146,22 @@ def _ancestors_active(unit: Unit) -> bool:
     return True
 
 
+def _ancestors_active_in_database(unit: Unit) -> bool:
+    """`_ancestors_active` in one statement (walking the parents read them one by one)."""
+    above = unit.ancestor_ids[:-1]
+    if not above:
+        return True
+    return not db.session.scalar(_INACTIVE_AMONG, {"ids": list(above)})
+
+
+# Built once (with their cache keys): a filing built each of its statements anew.
+_UNITS = Unit.__table__
+_INACTIVE_AMONG = select(_UNITS.c.id).where(_UNITS.c.id.in_(bindparam("ids", expanding=True)),
+                                            ~_UNITS.c.active).limit(1)
+_ACTIVE_CATEGORIES = select(Category).where(Category.id.in_(bindparam("ids", expanding=True)),
+                                            Category.kind == bindparam("kind"), Category.active)
+
+
 # --- filing ------------------------------------------------------------------------------------
 
 def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sarah: bool = False,
@@ -189,31 +203,41 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
         raise LexSarahNudge(abuse, fields["possible_misconduct"], [f.filename for f in files])
 
     written: list[str] = []  # stored names
+    case = None
     try:
-        case = open_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
-                         reporter_name=reporter_name, categories=categories, **fields)
-        for person in concerned:
-            case.concerned.append(ConcernedStaff(user_id=person.id, added_by_id=reporter.id))
-        if complaint is not None:
-            db.session.add(ComplaintDetails(case=case, **complaint))
+        # One INSERT per table, no flush (app.cases.filing.prepare_case, write_case). What the
+        # filing reads and the draft's removal come before the reference number, whose counter
+        # row stays locked until the commit: every filing of the kind waits for it.
+        events = []
         if abuse or fields.get("possible_misconduct"):
-            journal.add_event(case, "possible_misconduct", reporter,
-                              text=_possible_misconduct_text(abuse, fields["possible_misconduct"],
-                                                             lex_sarah_declined),
-                              abuse_categories=abuse, reporter_marked=fields["possible_misconduct"])
-        written = attachments.store(case, checked_files, reporter)
-        db.session.flush()
-        for attachment in case.attachments:
-            audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
-                         detail={"attachment_id": attachment.id, "size": attachment.size,
-                                 "content_type": attachment.content_type})
-        queue_filing_mail(case)  # sent once the commit succeeds (app.mailer), never before
+            events.append({"event": "possible_misconduct", "actor": reporter,
+                           "text": _possible_misconduct_text(abuse, fields["possible_misconduct"], lex_sarah_declined),
+                           "abuse_categories": abuse, "reporter_marked": fields["possible_misconduct"]})
+        case = prepare_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
+                            reporter_name=reporter_name, categories=categories, complaint=complaint, **fields)
+        handlers = handler_emails(case, concerned=frozenset(person.id for person in concerned))
         drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
+        write_case(case, concerned=concerned, complaint=complaint, events=events)
+        record_filed(case)
+        if checked_files:
+            written = attachments.store(case, checked_files, reporter)
+            db.session.flush()
+            for attachment in case.attachments:
+                audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
+                             detail={"attachment_id": attachment.id, "size": attachment.size,
+                                     "content_type": attachment.content_type})
+        else:
+            set_committed_value(case, "attachments", [])
+        queue_filing_mail(case, handlers)  # sent once the commit succeeds (app.mailer), never before
         # Keeping what was read: the receipt's redirect needs the reference, which otherwise
         # reloaded the case (and the person) after the commit.
         commands.commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
+        if case is not None and case in db.session:
+            # write_case attached it as if read, which a rollback keeps (expired): it would stand
+            # in the way of the next case given the same id in this session.
+            db.session.expunge(case)
         attachments.discard(written)
         raise
     return case
@@ -290,7 +314,7 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
         _add(errors, "unit_id", _("Välj var det hände."))
     else:
         unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-        if unit is None or not unit.active or not _ancestors_active(unit):
+        if unit is None or not unit.active or not _ancestors_active_in_database(unit):
             _add(errors, "unit_id", _("Välj en enhet i listan."))
             unit = None
 
@@ -367,8 +391,7 @@ def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
         _add(errors, "category_ids", _("Välj minst en kategori."))
         return []
     ids = {_int_or_none(r) for r in raw}
-    found = list(db.session.scalars(select(Category).where(
-        Category.id.in_([i for i in ids if i is not None]), Category.kind == kind, Category.active)))
+    found = list(db.session.scalars(_ACTIVE_CATEGORIES, {"ids": [i for i in ids if i is not None], "kind": kind}))
     if None in ids or len(found) != len(ids):
         _add(errors, "category_ids", _("Välj kategorier ur listan."))
         return []
@@ -496,14 +519,21 @@ def _clean_complaint(data: dict, errors: dict) -> dict:
 
 def receipt(user, reference: str) -> Case:
     """The receipt after filing: the reporter or the registrar (only) sees the reference and what happens next."""
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    # The staff the report concerns (an input of the permission function) in the same statement.
+    case = db.session.scalars(_RECEIPT_CASE, {"reference": reference}).unique().first()
     if case is None:
         raise NotFound(reference)
     ensure(user, Action.VIEW_RECEIPT, case)
     audit.record("case.receipt_viewed", actor=user, object_type="case", object_id=case.id,
                  detail={"reference": case.reference})
-    db.session.commit()
+    # Only an audit entry was added: the page shows the case and the person as read (a plain
+    # commit expired them, and both were read again, the person with their units).
+    commands.commit_keeping_loaded()
     return case
+
+
+_RECEIPT_CASE = (select(Case).where(Case.reference == bindparam("reference"))
+                 .options(joinedload(Case.concerned)))
 
 
 @dataclass

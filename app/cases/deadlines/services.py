@@ -143,13 +143,19 @@ def due_day_of(moment: datetime) -> date:
 
 # --- settings -----------------------------------------------------------------------------
 
+# Built once (with its cache key): read by every transaction that writes a case.
+_SETTINGS = select(DeadlineSetting.__table__.c.kind, DeadlineSetting.__table__.c.step,
+                   DeadlineSetting.__table__.c.amount, DeadlineSetting.__table__.c.unit)
+
+
 def rules(session=None) -> dict[tuple[str, str], Rule]:
     """Every (kind, step) with its rule: the admin's setting, or the default."""
     session = session or db.session
     table = dict(DEFAULTS)
-    for row in session.scalars(select(DeadlineSetting)):
-        if (row.kind, row.step) in table:
-            table[(row.kind, row.step)] = Rule(row.amount, row.unit)
+    # Plain rows (no ORM entities): read in every transaction that writes a case.
+    for kind, step, amount, unit in session.execute(_SETTINGS):
+        if (kind, step) in table:
+            table[(kind, step)] = Rule(amount, unit)
     return {**table, **FIXED}
 
 
@@ -227,6 +233,13 @@ def next_deadline_for(case: Case, table: dict[tuple[str, str], Rule], start: dat
         return _DATED_KINDS[case.kind](case)
     running = [d.due_at for d in step_deadlines(case, table, start) if d.state == "running"]
     return min(running, default=NO_DEADLINE)
+
+
+def first_deadline(case: Case) -> datetime:
+    """The next deadline of a case being filed (not yet written): from its receipt, with the
+    rules read in the writing transaction."""
+    with db.session.no_autoflush:
+        return next_deadline_for(case, rules(), case.received_at)
 
 
 def deadline_start(case: Case, session=None, *, journal=None) -> datetime:
