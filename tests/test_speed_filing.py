@@ -146,3 +146,11 @@ def test_the_receipt_after_the_redirect_reads_the_case_once_and_keeps_what_it_re
     assert sum(s.startswith("SELECT users.") for s in seen) == 1, text  # the user loader
     assert len(seen) <= 5, text
     assert receipt.rsplit("/", 1)[1] in response.get_data(as_text=True)
+
+
+def test_every_default_of_a_case_column_is_written_by_the_staff_filing(app):
+    from app.cases.filing import _CASE_DEFAULTS
+    from app.cases.models import Case
+    for column in Case.__table__.columns:
+        if (column.default is not None and column.default.is_scalar) or column.server_default is not None:
+            assert column.key in _CASE_DEFAULTS, column.key

@@ -72,8 +72,12 @@ def new_case(*, kind: str, unit: Unit, reporter: User | None, categories: list[C
 
 # The columns a new case is written with when the filing does not give them: the model's own
 # scalar defaults, read from it, so that a column added with a default is not written as NULL here.
-_CASE_DEFAULTS = {column.key: column.default.arg for column in Case.__table__.columns
-                  if column.default is not None and column.default.is_scalar}
+# A column whose default only the database knows (server_default) is named here with its value:
+# the INSERT below names every column, so the database's default would not apply
+# (tests/test_speed_filing.py checks that each such column is here).
+_CASE_DEFAULTS = {**{column.key: column.default.arg for column in Case.__table__.columns
+                     if column.default is not None and column.default.is_scalar},
+                  "possible_misconduct": False}
 
 
 _INSERT_CASE = insert(Case.__table__).returning(Case.__table__.c.id)

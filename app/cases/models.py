@@ -146,7 +146,7 @@ class Case(db.Model):
     # The reporter of a deviation ticked "this may be a missförhållande (lex Sarah)" and still
     # sent it as a deviation: the triage proposes the escalation first (facts.possible_misconduct).
     # A default in the database only: older migrations' tests insert the model's columns.
-    possible_misconduct: Mapped[bool] = mapped_column(default=False, server_default=false())
+    possible_misconduct: Mapped[bool] = mapped_column(server_default=false())
 
     # triage: investigate, or a documented decision not to (statistics count "not_investigate")
     triage_decision: Mapped[str | None] = mapped_column(String(20))  # TRIAGE_DECISIONS
