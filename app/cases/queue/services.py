@@ -24,6 +24,7 @@ from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
 from app.org.models import Unit
 from app.paging import decode_cursor, encode_cursor
+from app.process_cache import ProcessCache
 from app.workflow import Kind, Status
 
 OPEN = "open"
@@ -441,6 +442,10 @@ def queue_page(user, filters: QueueFilters, *, after: str | None = None, before:
         return page_query(user, filters, cursor=cursor, descending=direction, limit=per_page + 1, now=now,
                           scope=scope, chosen=chosen, found=found)
 
+    if found is not None and found.ids == ():
+        # The search index found nothing: no page and nothing to count. (Asked anyway, an empty
+        # id list made SQLite count every open case of the person's units, 3.6 ms of a million.)
+        return QueuePage(ids=[], counts={})
     key = None if cursor is not None or not _kept(filters) else \
         ("page", *_key(user, filters, scope, chosen, direction, per_page))
     rows = db.session.execute(_cached(key, build)).all()
@@ -496,7 +501,7 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     # Only what a card shows, as plain rows: a case has some fifty columns, and building fifty
     # ORM entities (identity map, attribute instrumentation) cost more than finding them.
     loaded = {}
-    for row in db.session.execute(_CARDS.where(Case.id.in_(page.ids))):
+    for row in db.session.execute(_CARDS.where(Case.id.in_(page.ids))) if page.ids else ():
         *values, unit_name, handler_name = row
         deadline = None if row.next_deadline_at is None or row.next_deadline_at >= NO_DEADLINE \
             else row.next_deadline_at
@@ -525,11 +530,20 @@ def start_counts(user) -> dict[str, int]:
 
 
 def years_received() -> list[int]:
-    """The years with cases, newest first, for the year filter (two index lookups)."""
+    """The years with cases, newest first, for the year filter. Kept in the process
+    (app/process_cache.py): the choices of a filter that the query applies as given, which
+    change once a year; forgotten when this process writes a case, after 30 s for the others."""
+    return list(_YEARS.get())
+
+
+def _read_years() -> tuple[int, ...]:
     # Two subqueries in one statement: SQLite answers a lone min() or max() from the index,
     # but not both in one select.
     first, last = db.session.execute(select(select(func.min(Case.received_at)).scalar_subquery(),
                                             select(func.max(Case.received_at)).scalar_subquery())).one()
     if first is None:
-        return []
-    return list(range(to_local(last).year, to_local(first).year - 1, -1))
+        return ()
+    return tuple(range(to_local(last).year, to_local(first).year - 1, -1))
+
+
+_YEARS = ProcessCache(("cases",), _read_years)
