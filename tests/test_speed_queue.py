@@ -48,3 +48,32 @@ def test_the_years_are_kept_in_the_process_and_a_new_year_shows_at_once(erik):
     file_case(at=datetime(2023, 3, 1, 12, 0))
     html = erik.get("/arenden").get_data(as_text=True)
     assert '<option value="2023">2023</option>' in html
+
+
+def test_the_filter_form_is_rendered_once_per_choices_and_values(erik, monkeypatch):
+    from app.cases.queue import routes
+    from app.org.models import Unit
+    from tests.cases.helpers import unit
+    routes._FILTER_FORMS.clear()
+    rendered = []
+    original = routes._fill_choices
+    monkeypatch.setattr(routes, "_fill_choices", lambda *a: rendered.append(1) or original(*a))
+    file_case()
+    first = erik.get("/arenden").get_data(as_text=True)
+    assert erik.get("/arenden").get_data(as_text=True) == first
+    assert len(rendered) == 1
+    # Other values are another form, with what was asked for selected and kept.
+    html = erik.get("/arenden?kind=deviation&q=%3Cb%3Efall").get_data(as_text=True)
+    assert '<option selected value="deviation">' in html and 'value="&lt;b&gt;fall"' in html
+    assert len(rendered) == 2
+    # The cursor is not part of the form: the next page reuses it.
+    erik.get("/arenden?kind=deviation&q=%3Cb%3Efall&efter=x")
+    assert len(rendered) == 2
+    # A renamed unit is offered under its new name on the next page.
+    renamed = unit("Boendestöd")
+    renamed.name = "Boendestöd norr"
+    from app.extensions import db
+    db.session.commit()
+    assert db.session.get(Unit, renamed.id).name == "Boendestöd norr"
+    assert "Boendestöd norr</option>" in erik.get("/arenden").get_data(as_text=True)
+    assert len(rendered) == 3
