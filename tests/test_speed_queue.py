@@ -77,3 +77,34 @@ def test_the_filter_form_is_rendered_once_per_choices_and_values(erik, monkeypat
     assert db.session.get(Unit, renamed.id).name == "Boendestöd norr"
     assert "Boendestöd norr</option>" in erik.get("/arenden").get_data(as_text=True)
     assert len(rendered) == 3
+
+
+def test_cards_and_filter_form_in_each_language_and_typed_text_escaped(erik):
+    from datetime import datetime
+
+    from app.clock import utcnow
+    from app.extensions import db
+    from tests.cases.helpers import user
+    late = file_case(summary="<script>alert(1)</script> & \"citat\"", at=datetime(2024, 1, 2, 9, 0))
+    late.assigned_to_id = user("erik").id
+    late.next_deadline_at = datetime(2024, 2, 1, 9, 0)
+    db.session.commit()
+    erik_user = user("erik")
+    erik_user.full_name = "Erik <b>Eriksson</b>"
+    db.session.commit()
+    assert late.next_deadline_at < utcnow()
+    html = erik.get("/arenden").get_data(as_text=True)
+    card = re.search(r'<li class="case-card is-overdue">.*?</li>', html, re.S).group(0)
+    assert f'<h2><a href="/arenden/{late.reference}">{late.reference}</a>' in card
+    assert '<span class="badge badge--overdue">⚠ Försenad</span></h2>' in card
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &#34;citat&#34;" in card
+    assert "<dt>Handläggare</dt><dd>Erik &lt;b&gt;Eriksson&lt;/b&gt;</dd>" in card
+    assert "<dt>Typ</dt><dd>Avvikelse</dd>" in card and "<dt>Tidsfrist</dt><dd>2024-02-01</dd>" in card
+    assert "<script>" not in html and "<b>Eriksson" not in html
+    erik.post("/sprak", data={"language": "en", "next": "/arenden"})
+    html = erik.get("/arenden").get_data(as_text=True)
+    assert "<dt>Type</dt><dd>Deviation</dd>" in html and "<dt>Received</dt><dd>2024-01-02</dd>" in html
+    assert "Search and filter" in html and "Sök på diarienummer" not in html
+    erik.post("/sprak", data={"language": "sv", "next": "/arenden"})
+    html = erik.get("/arenden").get_data(as_text=True)
+    assert "<dt>Typ</dt><dd>Avvikelse</dd>" in html and "Sök på diarienummer" in html

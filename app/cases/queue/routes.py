@@ -9,6 +9,7 @@ from app.auth.guard import require
 from app.auth.permissions import Action
 from app.cases.casework import forms, services
 from app.cases.pages import bp, me
+from app.cases.queue.cards import case_cards
 from app.cases.queue.services import QueueFilters
 
 
@@ -20,7 +21,7 @@ def queue():
     view = services.view_queue(me(), filters, after=request.args.get("efter"), before=request.args.get("fore"))
     args = {k: v for k, v in request.args.items() if k not in ("efter", "fore") and v}
     return render_template("cases/queue.html", filter_form=_filter_form(form, view), filters=filters,
-                           page=view.page, args=args)
+                           page=view.page, args=args, cards=case_cards(view.page))
 
 
 # The filter form as rendered, by everything it is rendered from: the language, the values asked
