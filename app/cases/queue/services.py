@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, exists, false, func, literal, or_, select, true, union_all
+from sqlalchemy import String, and_, bindparam, exists, false, func, literal, or_, select, true, union_all
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
@@ -75,11 +75,22 @@ class Scope:
     concerned_user_id: int | None = None
 
 
+def _plain(statement, parameters=None):
+    """Plain rows of a statement of columns, run on the session's connection (in its
+    transaction). The session's own execute passes the rows through the ORM's loading
+    machinery, made for entities: 0.3 ms for the fifty cards alone. Only for reads that need
+    no flush first (the queue's, before its audit entry)."""
+    return db.session.connection().execute(statement, parameters)
+
+
+_ALL_UNITS = select(Unit.id, Unit.path, Unit.name, Unit.depth, Unit.parent_id)
+
+
 def all_units() -> list:
     """Every unit as a plain row (id, path, name, depth, parent_id): the organisation is a few
     hundred units at most. The queue page reads it once and takes its scope, its unit filter
     and the filter's choices from it (three reads before)."""
-    return db.session.execute(select(Unit.id, Unit.path, Unit.name, Unit.depth, Unit.parent_id)).all()
+    return _plain(_ALL_UNITS).all()
 
 
 def scope_unit_ids(user, units: list | None = None) -> tuple[int, ...] | None:
@@ -369,7 +380,7 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
         return union_all(*parts)
 
     key = ("counts", *_key(user, filters, scope, chosen)) if _kept(filters) else None
-    return {status: n for status, n in db.session.execute(_cached(key, build)) if n}
+    return {status: n for status, n in _plain(_cached(key, build)) if n}
 
 
 # More index ranges than this are walked as one (SQLite allows 500 terms in a compound SELECT).
@@ -448,7 +459,7 @@ def queue_page(user, filters: QueueFilters, *, after: str | None = None, before:
         return QueuePage(ids=[], counts={})
     key = None if cursor is not None or not _kept(filters) else \
         ("page", *_key(user, filters, scope, chosen, direction, per_page))
-    rows = db.session.execute(_cached(key, build)).all()
+    rows = _plain(_cached(key, build)).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
@@ -466,13 +477,13 @@ CARD_COLUMNS = (Case.reference, Case.kind, Case.status, Case.summary, Case.recei
                 Case.assigned_to_id, Case.next_deadline_at)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Named:
     name: str = ""
     full_name: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass sets each of its fields through object.__setattr__
 class Card:
     """What a card in the queue shows of a case: plain values, not a Case (see load_cases)."""
 
@@ -493,6 +504,7 @@ class Card:
 
 _CARDS = (select(Case.id, *CARD_COLUMNS, Unit.name, User.full_name)
           .join(Unit, Unit.id == Case.unit_id).outerjoin(User, User.id == Case.assigned_to_id))
+_CARDS_BY_ID = _CARDS.where(Case.id.in_(bindparam("ids", expanding=True)))  # built once, not per page
 
 
 def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
@@ -501,22 +513,25 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     # Only what a card shows, as plain rows: a case has some fifty columns, and building fifty
     # ORM entities (identity map, attribute instrumentation) cost more than finding them.
     loaded = {}
-    for row in db.session.execute(_CARDS.where(Case.id.in_(page.ids))) if page.ids else ():
+    deadlines = {}
+    for row in _plain(_CARDS_BY_ID, {"ids": page.ids}) if page.ids else ():
         *values, unit_name, handler_name = row
-        deadline = None if row.next_deadline_at is None or row.next_deadline_at >= NO_DEADLINE \
-            else row.next_deadline_at
-        loaded[row.id] = Card(*values, unit=Named(name=unit_name),
-                              assigned_to=Named(full_name=handler_name) if values[7] is not None else None,
-                              received_on=_local_day(row.received_at), deadline_on=_local_day(deadline))
+        deadline = row.next_deadline_at
+        if deadline is not None and deadline >= NO_DEADLINE:
+            deadline = None
+        if deadline is not None:
+            deadlines[row.id] = deadline
+        loaded[row.id] = Card(*values, Named(name=unit_name),
+                              Named(full_name=handler_name) if values[7] is not None else None,
+                              _local_day(row.received_at), _local_day(deadline))
     page.cases = [loaded[i] for i in page.ids]
-    page.deadlines = {c.id: d for c in page.cases if (d := next_deadline(c)) is not None}
-    page.overdue_ids = frozenset(c.id for c in page.cases if is_overdue(c, now))
+    page.deadlines = {i: deadlines[i] for i in page.ids if i in deadlines}
+    page.overdue_ids = frozenset(i for i, d in page.deadlines.items() if d < now)  # as is_overdue()
     return page
 
 
 def _local_day(moment: datetime | None) -> str:
-    local = to_local(moment)
-    return local.strftime("%Y-%m-%d") if local else ""
+    return to_local(moment).date().isoformat() if moment is not None else ""
 
 
 def start_counts(user) -> dict[str, int]:
