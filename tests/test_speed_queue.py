@@ -108,3 +108,31 @@ def test_cards_and_filter_form_in_each_language_and_typed_text_escaped(erik):
     erik.post("/sprak", data={"language": "sv", "next": "/arenden"})
     html = erik.get("/arenden").get_data(as_text=True)
     assert "<dt>Typ</dt><dd>Avvikelse</dd>" in html and "Sök på diarienummer" in html
+
+
+@pytest.mark.parametrize("path", ["/arenden", "/arenden?q=fallolycka&status=all", "/arenden?q=vattenkokare"])
+def test_the_audit_commit_is_the_last_statement_of_a_queue_page(erik, path):
+    """A read after the commit opens a transaction that the pool rolls back at the end of the
+    request, and psycopg forgets every prepared statement of the connection on a rollback:
+    PostgreSQL then planned the page's statements anew on every request."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    file_case(summary="Fallolycka i badrummet")
+    erik.get(path)
+    events = []
+
+    def statement(*_args):
+        events.append("statement")
+
+    def commit(*_args):
+        events.append("commit")
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine, "commit", commit)
+    try:
+        assert erik.get(path).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+        event.remove(db.engine, "commit", commit)
+    assert "commit" in events and events[-1] == "commit", events
