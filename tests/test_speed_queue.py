@@ -151,3 +151,13 @@ def test_a_kept_statement_carries_its_codes_in_its_text(erik):
         assert "cases.status = 'received'" in statement, statement
         assert "'deviation'" in statement, statement
     assert "LIMIT 51" in page
+
+
+def test_cards_show_the_swedish_day_on_either_side_of_midnight(erik):
+    from datetime import datetime
+    before = file_case(at=datetime(2024, 12, 31, 22, 30), summary="Före")   # 23:30 in Sweden
+    after = file_case(at=datetime(2024, 12, 31, 23, 30), summary="Efter")   # 00:30 on New Year's Day
+    summer = file_case(at=datetime(2024, 6, 30, 22, 30), summary="Sommar")  # 00:30, summer time
+    html = erik.get("/arenden?status=all").get_data(as_text=True)
+    cards = dict(re.findall(r'<a href="/arenden/([^"]+)">.*?<dt>Inkom</dt><dd>([^<]+)</dd>', html, re.S))
+    assert cards == {before.reference: "2024-12-31", after.reference: "2025-01-01", summer.reference: "2024-07-01"}

@@ -526,6 +526,17 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
     # ORM entities (identity map, attribute instrumentation) cost more than finding them.
     loaded = {}
     deadlines = {}
+    days: dict = {}  # the local day of each UTC hour met (Swedish time moves by whole hours, on the hour)
+
+    def local_day(moment: datetime | None) -> str:
+        if moment is None:
+            return ""
+        hour = (moment.year, moment.month, moment.day, moment.hour)
+        day = days.get(hour)
+        if day is None:
+            day = days[hour] = _local_day(moment)
+        return day
+
     for row in _plain(_CARDS_BY_ID, {"ids": page.ids}) if page.ids else ():
         *values, unit_name, handler_name = row
         deadline = row.next_deadline_at
@@ -535,7 +546,7 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
             deadlines[row.id] = deadline
         loaded[row.id] = Card(*values, Named(name=unit_name),
                               Named(full_name=handler_name) if values[7] is not None else None,
-                              _local_day(row.received_at), _local_day(deadline))
+                              local_day(row.received_at), local_day(deadline))
     page.cases = [loaded[i] for i in page.ids]
     page.deadlines = {i: deadlines[i] for i in page.ids if i in deadlines}
     page.overdue_ids = frozenset(i for i, d in page.deadlines.items() if d < now)  # as is_overdue()
