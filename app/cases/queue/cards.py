@@ -29,17 +29,23 @@ _CARD = (
     '    </dl>\n'
     '  </li>\n')
 
-_WORDS: dict = {}  # per language: the escaped words and labels (the translations never change while running)
+# Per language: the card's format with its words in, and the labels (translations do not change while running).
+_WORDS: dict = {}
 
 
 def _words() -> dict:
     language = str(get_locale())
     words = _WORDS.get(language)
     if words is None:
+        def fixed(text) -> str:  # escaped, and braces kept as text by str.format
+            return str(escape(text)).replace("{", "{{").replace("}", "}}")
         words = {
-            "w_kind": escape(_("Typ")), "w_status": escape(_("Status")), "w_unit": escape(_("Enhet")),
-            "w_received": escape(_("Inkom")), "w_handler": escape(_("Handläggare")),
-            "w_deadline": escape(_("Tidsfrist")),
+            "card": _CARD.format(
+                overdue_class="{overdue_class}", href="{href}", reference="{reference}", badge="{badge}",
+                summary="{summary}", kind="{kind}", status="{status}", unit="{unit}", received="{received}",
+                handler="{handler}", deadline="{deadline}",
+                w_kind=fixed(_("Typ")), w_status=fixed(_("Status")), w_unit=fixed(_("Enhet")),
+                w_received=fixed(_("Inkom")), w_handler=fixed(_("Handläggare")), w_deadline=fixed(_("Tidsfrist"))),
             "badge": Markup('<span class="badge badge--overdue">⚠ %s</span>') % _("Försenad"),
             "nobody": Markup("<em>%s</em>") % _("Ingen"),
             "kinds": {code: escape(str(label)) for code, label in labels.KIND_LABELS.items()},
@@ -52,13 +58,14 @@ def _words() -> dict:
 def case_cards(page) -> Markup:
     """The <li> of each card of a queue page (app.cases.queue.services.load_cases)."""
     words = _words()
-    kinds, statuses, badge, nobody = words["kinds"], words["statuses"], words["badge"], words["nobody"]
+    card, kinds, statuses = words["card"].format, words["kinds"], words["statuses"]
+    badge, nobody = words["badge"], words["nobody"]
     case_url = escape(url_for("cases.case", reference="REF").replace("REF", ""))
     overdue_ids = page.overdue_ids
     html = []
     for case in page.cases:
         overdue = case.id in overdue_ids
-        html.append(_CARD.format(
+        html.append(card(
             overdue_class=" is-overdue" if overdue else "",
             href=case_url + escape(quote(case.reference, safe="/")),
             reference=escape(case.reference),
@@ -69,6 +76,5 @@ def case_cards(page) -> Markup:
             unit=escape(case.unit.name),
             received=escape(case.received_on),
             handler=escape(case.assigned_to.full_name) if case.assigned_to else nobody,
-            deadline=escape(case.deadline_on or "–"),
-            **{k: words[k] for k in ("w_kind", "w_status", "w_unit", "w_received", "w_handler", "w_deadline")}))
+            deadline=escape(case.deadline_on or "–")))
     return Markup("".join(html))  # noqa: S704 - every value above is escaped
