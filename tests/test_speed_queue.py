@@ -179,3 +179,21 @@ def test_a_search_asks_the_reference_index_only_for_what_can_be_part_of_a_refere
         erik.get(f"/arenden?q={text}&status=all")
     probe = next(s for s in seen if "to_tsvector" in s or "ILIKE" in s)
     assert ("cases.reference ILIKE" in probe) == asks_references, probe
+
+
+def test_the_status_links_keep_the_filters_and_are_made_once_per_query(erik, monkeypatch):
+    from app.cases.queue import routes
+    routes._STATUS_LINKS.clear()
+    made = []
+    original = routes.url_for
+    monkeypatch.setattr(routes, "url_for", lambda *a, **k: made.append(k) or original(*a, **k))
+    file_case()
+    for _ in range(2):
+        html = erik.get("/arenden?kind=deviation&q=").get_data(as_text=True)
+        nav = re.search(r'<nav class="status-counts".*?</nav>', html, re.S).group(0)
+        assert '<a href="/arenden?kind=deviation&amp;status=open" aria-current="true">Alla öppna' in nav
+        assert '<a href="/arenden?kind=deviation&amp;status=received" >Mottagen <strong>1</strong>' in nav
+        assert '<a href="/arenden?kind=deviation&amp;status=closed" >Avslutade</a>' in nav
+    assert len(made) == 10  # open, the eight open statuses, closed: once
+    erik.get("/arenden?kind=lex_sarah")
+    assert len(made) == 20

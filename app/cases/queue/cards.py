@@ -78,3 +78,8 @@ def case_cards(page) -> Markup:
             handler=escape(case.assigned_to.full_name) if case.assigned_to else nobody,
             deadline=escape(case.deadline_on or "–")))
     return Markup("".join(html))  # noqa: S704 - every value above is escaped
+
+
+def status_labels() -> dict:
+    """Each status's label, escaped, in the request's language (for the status links)."""
+    return _words()["statuses"]

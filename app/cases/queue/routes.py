@@ -1,6 +1,6 @@
 """The queue page: the cases the person may see, filtered, sorted and paged (app.cases.queue.services)."""
 
-from flask import get_template_attribute, render_template, request
+from flask import get_template_attribute, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -9,8 +9,9 @@ from app.auth.guard import require
 from app.auth.permissions import Action
 from app.cases.casework import forms, services
 from app.cases.pages import bp, me
-from app.cases.queue.cards import case_cards
-from app.cases.queue.services import QueueFilters
+from app.cases.queue.cards import case_cards, status_labels
+from app.cases.queue.services import OPEN_STATUSES, QueueFilters
+from app.workflow import Status
 
 
 @bp.route("")
@@ -21,7 +22,8 @@ def queue():
     view = services.view_queue(me(), filters, after=request.args.get("efter"), before=request.args.get("fore"))
     args = {k: v for k, v in request.args.items() if k not in ("efter", "fore") and v}
     return render_template("cases/queue.html", filter_form=_filter_form(form, view), filters=filters,
-                           page=view.page, args=args, cards=case_cards(view.page))
+                           page=view.page, args=args, cards=case_cards(view.page), links=_status_links(args),
+                           status_labels=status_labels())
 
 
 # The filter form as rendered, by everything it is rendered from: the language, the values asked
@@ -55,3 +57,20 @@ def _fill_choices(form: forms.QueueFilterForm, view) -> None:
     for c in view.categories:
         form.category.choices.setdefault(str(labels.KIND_LABELS[c.kind]), []).append((c.id, c.name))
     form.year.choices = [("", _("Alla år"))] + [(y, str(y)) for y in view.years]
+
+
+# The status links above the cards, by query string: the same nine links on every page with the same
+# filters (the cursor is not in them), each a url_for with the filters as its query.
+_STATUS_LINKS: dict = {}
+
+
+def _status_links(args: dict) -> dict:
+    key = (request.script_root, tuple(args.items()))
+    links = _STATUS_LINKS.get(key)
+    if links is None:
+        links = {status: url_for("cases.queue", **dict(args, status=status))
+                 for status in ("open", *OPEN_STATUSES, Status.CLOSED.value)}
+        if len(_STATUS_LINKS) >= _FILTER_FORMS_MAX:
+            _STATUS_LINKS.clear()
+        _STATUS_LINKS[key] = links
+    return links
