@@ -78,12 +78,15 @@ def view_queue(actor, filters: queue.QueueFilters, *, after: str | None = None,
     scope = queue.scope_for(actor, every_unit)
     page = queue.queue_page(actor, filters, after=after, before=before,
                             per_page=int(current_app.config["PAGE_SIZE"]), scope=scope, units=every_unit)
+    queue.load_cases(page)
     # One entry per page shown: who saw which cases listed, and with what search. The commit
     # keeps what was read (the person, their units): the page shows them as they were read.
+    # It is the request's last statement: a read after it would leave a transaction open for the
+    # pool to roll back, and psycopg forgets every prepared statement of the connection on a
+    # rollback, so PostgreSQL planned the page's statements anew on every request.
     audit.record("case.listed", actor=actor, object_type="case", object_id="",
                  detail={"case_ids": page.ids, "filters": asdict(filters)})
     _commit_keeping_loaded()
-    queue.load_cases(page)
     # The filter's choices (id, name, depth, parent_id). An officer's queue holds lex Sarah
     # reports from every unit, so every unit is a filter.
     units = every_unit

@@ -158,8 +158,22 @@ def _pg_conditions(text_: str, *, indexed: bool):
         pattern = "%" + re.sub(r"([/%_])", r"/\1", text_) + "%"
         reference, client = (Case.reference, Case.client_name) if indexed else \
             (Case.reference.concat(""), Case.client_name.concat(""))
-        conditions += [reference.ilike(pattern, escape="/"), client.ilike(pattern, escape="/")]
+        if _may_be_in_a_reference(text_):
+            conditions.append(reference.ilike(pattern, escape="/"))
+        conditions.append(client.ilike(pattern, escape="/"))
     return or_(*conditions) if conditions else None
+
+
+def _may_be_in_a_reference(text_: str) -> bool:
+    """Whether the text can be a fragment of a reference: two letters, the year and a number
+    (app/cases/references.py; the CSV import checks the same form). A word of three letters or
+    more, a space or any other sign is in none, and asking the trigram index for it cost half
+    of a no-match search's time in PostgreSQL."""
+    return REFERENCE_CHARACTERS.fullmatch(text_) is not None and THREE_LETTERS.search(text_) is None
+
+
+REFERENCE_CHARACTERS = re.compile(r"[A-Za-z0-9-]+")
+THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
 
 
 def _register() -> None:
