@@ -6,12 +6,8 @@ import re
 import pytest
 
 from tests.cases.helpers import file_case
+from tests.cases.helpers import queue_references as references
 from tests.statements import statements as counted
-
-
-def references(response) -> list[str]:
-    assert response.status_code == 200, response.status_code
-    return re.findall(r'<h2><a href="/arenden/([A-Z]{2}-\d{4}-\d{4})">', response.get_data(as_text=True))
 
 
 @pytest.fixture

@@ -68,3 +68,9 @@ def version_on(html: str) -> int:
 def error_for(html: str, field_id: str) -> str:
     match = re.search(rf'<p class="error" id="{field_id}-error">(.*?)</p>', html, re.S)
     return match.group(1).strip() if match else ""
+
+
+def queue_references(response) -> list[str]:
+    """The references of the cards on a queue page, in order."""
+    assert response.status_code == 200, response.status_code
+    return re.findall(r'<h2><a href="/arenden/([A-Z]{2}-\d{4}-\d{4})">', response.get_data(as_text=True))
