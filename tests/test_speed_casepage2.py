@@ -98,3 +98,19 @@ def test_an_add_form_with_errors_is_still_the_wtforms_form_with_what_was_typed(e
     text = response.get_data(as_text=True)
     assert "Ring &lt;b&gt;Anna&lt;/b&gt;" in text
     assert 'aria-invalid="true"' in text and "Välj en typ av åtgärd." in text
+
+
+def test_the_attachments_and_the_feedback_are_read_before_the_audit_commit(erik):
+    """The page reads them in any case: with the case, before the audit entry of the read is
+    committed, not lazily while the template renders (a second transaction on PostgreSQL)."""
+    from tests.statements import statements as counted
+
+    reference = _being_investigated().reference
+    erik.get(f"/arenden/{reference}")
+    with counted(fresh_session=True) as seen:
+        response = erik.get(f"/arenden/{reference}")
+    assert response.status_code == 200
+    audit = next(i for i, s in enumerate(seen) if s.startswith("INSERT INTO audit_events"))
+    for table in ("attachments", "case_feedback"):
+        read = [i for i, s in enumerate(seen) if s.startswith("SELECT") and f"FROM {table} " in s]
+        assert len(read) == 1 and read[0] < audit, "\n".join(seen)
