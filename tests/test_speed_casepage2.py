@@ -114,3 +114,30 @@ def test_the_attachments_and_the_feedback_are_read_before_the_audit_commit(erik)
     for table in ("attachments", "case_feedback"):
         read = [i for i, s in enumerate(seen) if s.startswith("SELECT") and f"FROM {table} " in s]
         assert len(read) == 1 and read[0] < audit, "\n".join(seen)
+
+
+def test_the_records_links_are_those_url_for_builds(app, erik):
+    """The entries' and the sections' links come from URLs built once per page: each is still
+    exactly what url_for builds for it."""
+    from flask import url_for
+
+    from app.cases.models import RECORD_SECTIONS, InvestigationEntry
+    from tests.test_speed_casepage import _add_records
+
+    case = file_case(kind="lex_sarah")
+    case.status = Status.INVESTIGATING
+    case.triage_decision = "investigate"
+    case.assigned_to = user("erik")
+    db.session.commit()
+    reference = case.reference
+    _add_records(reference, 2)
+    text = erik.get(f"/arenden/{reference}").get_data(as_text=True)
+    entries = db.session.scalars(select(InvestigationEntry.id).where(InvestigationEntry.case_id == case.id)).all()
+    assert entries
+    with app.test_request_context():
+        wanted = [url_for("cases.add_entry", reference=reference, rattar=e) for e in entries]
+        wanted += [url_for("cases.add_entry", reference=reference, avsnitt=s) for s in RECORD_SECTIONS]
+        wanted += [url_for("lexsarah.section_note", reference=reference, section=s) for s in RECORD_SECTIONS
+                   if s != "what_happened"]  # the section with entries has no "nothing to record"
+    for href in wanted:
+        assert f'href="{href}"' in text, href
