@@ -141,3 +141,22 @@ def test_the_records_links_are_those_url_for_builds(app, erik):
                    if s != "what_happened"]  # the section with entries has no "nothing to record"
     for href in wanted:
         assert f'href="{href}"' in text, href
+
+
+def test_the_action_cards_links_are_those_url_for_builds(app, erik):
+    """The cards link their action through a URL built once per list: still exactly url_for's."""
+    from flask import url_for
+
+    from app.actions.models import CaseAction
+    from tests.test_speed_casepage import _add_records
+
+    case = _being_investigated()
+    _add_records(case.reference, 2)
+    ids = db.session.scalars(select(CaseAction.id).where(CaseAction.case_id == case.id)).all()
+    assert len(ids) == 2
+    for page in (f"/arenden/{case.reference}", f"/arenden/{case.reference}/atgarder",
+                 "/atgarder/enheter?status=all"):
+        text = erik.get(page).get_data(as_text=True)
+        with app.test_request_context():
+            for action_id in ids:
+                assert f'<a href="{url_for("actions.show", action_id=action_id)}">' in text, (page, action_id)
