@@ -55,9 +55,18 @@ class ActionForm(VersionedForm):
         options = list(types)
         if current_type is not None and current_type not in options:
             options.append(current_type)
-        self.type_id.choices = [("", _l("– välj –"))] + [(t.id, t.name) for t in options]
-        self.responsible_id.choices = [("", _l("– välj –"))] + [
-            (u.id, f"{u.full_name}, {u.title}" if u.title else u.full_name) for u in people]
+        self.type_id.choices = [("", _l("– välj –")), *type_choices(options)]
+        self.responsible_id.choices = [("", _l("– välj –")), *person_choices(people)]
+
+
+# The choices of the add form, shared by the WTForms form and the add form written out while
+# nobody has typed into it (actions/_add_fields.html).
+def type_choices(types) -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in types]
+
+
+def person_choices(people) -> list[tuple[int, str]]:
+    return [(u.id, f"{u.full_name}, {u.title}" if u.title else u.full_name) for u in people]
 
 
 class StatusForm(VersionedForm):

@@ -1,12 +1,20 @@
 """Thin handlers for actions: read the request, call one service, render or redirect."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.actions import queries, services, types
-from app.actions.forms import ActionForm, ActionTypeForm, FilterForm, FollowUpForm, StatusForm
+from app.actions.forms import (
+    ActionForm,
+    ActionTypeForm,
+    FilterForm,
+    FollowUpForm,
+    StatusForm,
+    person_choices,
+    type_choices,
+)
 from app.actions.labels import ORIGIN_LABELS, RESULT_LABELS, STATUS_LABELS
 from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import ActionStatus
@@ -69,13 +77,24 @@ def _add_form(case: Case, form: ActionForm | None = None) -> ActionForm:
     return form
 
 
+def _blank_add_form(case: Case) -> dict:
+    """What actions/_add_fields.html writes out for an add form nobody has typed into: no WTForms
+    form is built (nor rendered field by field) for it on every case view."""
+    # The CSRF field exactly when Flask-WTF would give the form one.
+    return {"prefix": ADD_PREFIX, "max_description": services.MAX_DESCRIPTION,
+            "csrf": current_app.config.get("WTF_CSRF_ENABLED", True),
+            "types": type_choices(types.offered_action_types()),
+            "people": person_choices(services.responsible_candidates(case))}
+
+
 def _panel_data(case: Case, form: ActionForm | None, user=None) -> dict:
     may_add = can(user or _me(), Action.WORK_CASE, case) and services.case_allows_actions(case)
     actions = services.actions_of_case(case)
     # Counted from the actions read for the panel, not in a second statement.
     return {"actions": actions, "open_count": sum(1 for a in actions if a.is_open),
-            "form": _add_form(case, form) if may_add else None, "today": today_local(),
-            "report_date": services.report_date(case)}
+            "form": _add_form(case, form) if may_add and form is not None else None,
+            "add": _blank_add_form(case) if may_add and form is None else None,
+            "today": today_local(), "report_date": services.report_date(case)}
 
 
 # --- lists ------------------------------------------------------------------------------

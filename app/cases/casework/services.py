@@ -156,6 +156,11 @@ def view_case(actor, reference: str) -> CaseView:
         commands.record("case.view_denied", actor, case)
         db.session.commit()
         raise PermissionDenied(Action.VIEW_CASE)
+    if full:
+        # Its attachments and feedback are read now, in the transaction of the read and before its
+        # audit entry is committed, not lazily while the template renders (on PostgreSQL a read
+        # after the commit opens a transaction of its own). The reporter's page shows neither.
+        case.attachments, case.feedback  # noqa: B018 (the reads are the point)
     commands.record("case.viewed", actor, case, view="full" if full else "reporter")
     _commit_keeping_loaded()
     moves = commands.moves_for(actor, case) if full else []
