@@ -569,7 +569,9 @@ def my_reports(user, before: int | None = None, page_size: int | None = None) ->
     if cases:
         audit.record("case.listed_own", actor=user, object_type="case", object_id="",
                      detail={"case_ids": [c.id for c in cases]})
-    db.session.commit()
+    # Only an audit entry was added: the rows below are made from the cases as read (a plain
+    # commit expired them, and each case was read again, one statement per case).
+    commands.commit_keeping_loaded()
     went_to = handed_over_to([c.id for c in cases if c.handover])
     rows = [ReportRow(reference=c.reference, kind=c.kind, status=c.status, received_at=c.received_at,
                       summary=c.summary, feedback=feedback_for_reporter(c),
