@@ -6,8 +6,9 @@ once per connection instead of once per request; but psycopg forgets every prepa
 commit (a template's lazy load after the audit entry's commit) leaves a transaction open, which
 the session's close at the end of the request rolls back: the next requests planned every
 statement again. For a transaction that wrote nothing, COMMIT and ROLLBACK end it alike, so such
-a transaction is committed here; one that wrote, or a request that failed, is rolled back as
-before. SQLite keeps its compiled statements either way and is left alone.
+a transaction is committed here; one that wrote, one with something waiting for a commit (an
+audit entry recorded, mail queued), or a request that failed, is rolled back as before. SQLite
+keeps its compiled statements either way and is left alone.
 """
 
 from flask import Flask
@@ -48,6 +49,10 @@ def init_app(app: Flask) -> None:
             return  # the request used no session
         session = db.session()
         if not session.in_transaction() or session.new or session.dirty or session.deleted:
+            return
+        if any(session.info.values()):
+            # Something waits for a commit (an audit entry sealed then, mail sent after it, a
+            # cache to forget): the request meant it to be stored only by its own commit.
             return
         connection = session.connection()
         if connection.info.get(_WROTE):

@@ -60,3 +60,23 @@ def test_a_transaction_that_wrote_and_did_not_commit_is_still_rolled_back(postgr
     finally:
         with served.app_context():
             db.engine.dispose()
+
+
+def test_an_audit_entry_recorded_but_not_committed_is_not_stored(postgresql_only, login_as, _session_dir):
+    """A request that recorded an audit entry (sealed at its commit) and ended without committing,
+    say a refused move after the record, had meant nothing to be stored: the reading transaction is
+    not committed then either."""
+    from app import audit
+    reference = file_case().reference
+    db.session.commit()
+    served = create_app(make_config(_session_dir))
+    try:
+        with served.app_context():
+            db.session.execute(text("SELECT 1"))
+            audit.record("case.viewed", object_type="case", object_id=reference, detail={"reference": reference})
+        with served.app_context():
+            stored = db.session.scalar(text("SELECT count(*) FROM audit_events WHERE object_id = :r"), {"r": reference})
+        assert stored == 0
+    finally:
+        with served.app_context():
+            db.engine.dispose()
