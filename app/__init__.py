@@ -377,27 +377,33 @@ def _register_templates(app: Flask) -> None:
     _register_shell_helpers(app)
 
 
-# The menu's entries, each shown when the permission function allows its action.
-MENU_ACTIONS = ("FILE_REPORT", "VIEW_OWN_REPORTS", "VIEW_QUEUE", "VIEW_OWN_ACTIONS", "VIEW_LEX_SARAH_DESK",
-                "VIEW_STATISTICS", "MANAGE_USERS")
+class _MenuAnswers:
+    """The person's answers from the permission function, asked once each per page: the menu
+    asks `Action.X in allowed` for each entry (base.html), whatever entries it has."""
+
+    def __init__(self, user):
+        self._user, self._answers = user, {}
+
+    def __contains__(self, action) -> bool:
+        from app.auth.permissions import can
+        answer = self._answers.get(action)
+        if answer is None:
+            answer = self._answers[action] = can(self._user, action)
+        return answer
 
 
 def _register_shell_helpers(app: Flask) -> None:
     """base.html's helpers: what every logged-in page pays for its header, made cheap.
 
     - menu_allows(): the menu's permission answers, asked of can() for the person once per
-      page, not through seven template calls that each resolve the person anew.
+      entry and page, not through template calls that each resolve the person anew.
     - fixed_url(): the URL of a page that takes no argument from the request (the menu, the
       footer, the stylesheet), built once per process and mount point (url_for each time
       walked the routing map: a dozen a page)."""
-    from app.auth import permissions
-
-    actions = tuple(permissions.Action[name] for name in MENU_ACTIONS)
 
     @app.template_global()
-    def menu_allows() -> frozenset:
-        user = current_user._get_current_object()
-        return frozenset(action for action in actions if permissions.can(user, action))
+    def menu_allows() -> _MenuAnswers:
+        return _MenuAnswers(current_user._get_current_object())
 
     built: dict[tuple, str] = {}
 
