@@ -22,6 +22,11 @@ The pages, as in the issue: /healthz; the public complaint form /klagomal; the q
 /arenden as erik (investigator of ten of the fifty units); a case page of his; a free-text
 search that matches nothing over every status; and filings (staff POSTing the deviation
 form, anna), counted afterwards in the database: every filing wrk saw answered must be there.
+
+Beside them, "floor": benchmarks/floor_app.py on the same database, the least an audited,
+logged-in list of fifty cases must do in this stack (load the person, read fifty rows, write
+and commit one audit row, render them), with none of Värna's features. Where hello world is
+the ceiling, it is the floor: what the queue could reach if Värna added nothing.
 """
 
 import argparse
@@ -58,6 +63,7 @@ class Page:
     path: str
     user: str | None = None       # who is logged in; None: nobody
     post: bool = False            # the filing: a form POST
+    floor: bool = False           # served by benchmarks/floor_app.py, not Värna
 
 
 def pages_for(reference: str) -> list[Page]:
@@ -65,6 +71,7 @@ def pages_for(reference: str) -> list[Page]:
         Page("healthz", "/healthz", "/healthz"),
         Page("public_form", "/klagomal (public form)", "/klagomal"),
         Page("queue", "/arenden as erik", "/arenden", "erik"),
+        Page("floor", "floor: audited list of 50, no Värna", "/arenden", "erik", floor=True),
         Page("case", "case page as erik", f"/arenden/{reference}", "erik"),
         Page("search", "search, no match, every status", f"/arenden?q={NO_MATCH}&status=all", "erik"),
         Page("filing", "filing a deviation (POST, anna)", "/rapportera/avvikelse", "anna", post=True),
@@ -260,6 +267,18 @@ def _cookie(headers, name: str) -> str | None:
     return None
 
 
+def floor_login(port: int, username: str) -> tuple[str, None]:
+    """A session cookie of benchmarks/floor_app.py, which logs in by name."""
+    connection = HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", f"/login/{username}")
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status != 302:
+        sys.exit(f"floor login as {username} failed: {response.status}")
+    return _cookie(response.getheaders(), "session"), None
+
+
 def login(port: int, username: str) -> tuple[str, str]:
     """A session cookie for the user (password `demo`) and the CSRF token of that session."""
     connection = HTTPConnection("127.0.0.1", port, timeout=30)
@@ -389,21 +408,28 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
     worker = start_mail_worker(env, os.path.join(args.dir, "mail-worker.log")) \
         if args.mail_delivery == "worker" else None
     mail_pids = [worker.pid] if worker else []
-    base = f"http://127.0.0.1:{server.port}"
     pages = [p for p in pages_for(reference) if p.name in args.pages]
+    floor = None
+    if any(p.floor for p in pages):
+        import floor_app
+        floor_app.create_table(url)
+        floor = Server("floor_app:app", {**env, "MAIL_DELIVERY": ""}, args.workers, HERE,
+                       os.path.join(args.dir, "floor.log"))
     results = {p.name: Result() for p in pages}
     try:
         for round_number in range(1, args.rounds + 1):
-            sessions = {user: login(server.port, user) for user in {p.user for p in pages if p.user}}
+            sessions = {user: login(server.port, user) for user in {p.user for p in pages if p.user and not p.floor}}
+            floor_sessions = {p.user: floor_login(floor.port, p.user) for p in pages if p.floor}
             for page in pages:
+                served = floor if page.floor else server
                 reference_sample = run_wrk(f"http://127.0.0.1:{hello.port}/", args.seconds, args.connections,
                                            cpu_pids=hello.pids())
-                cookie, form = sessions.get(page.user, (None, None))
+                cookie, form = (floor_sessions if page.floor else sessions).get(page.user, (None, None))
                 before = count_cases(url, args.dir) if page.post else 0
-                sample = run_wrk(base + page.path, args.seconds, args.connections, cookie=cookie,
-                                 body=form if page.post else None, cpu_pids=server.pids() + mail_pids,
-                                 db_pids=db_pids)
-                drain(server.port)
+                sample = run_wrk(f"http://127.0.0.1:{served.port}{page.path}", args.seconds, args.connections,
+                                 cookie=cookie, body=form if page.post else None,
+                                 cpu_pids=served.pids() + ([] if page.floor else mail_pids), db_pids=db_pids)
+                drain(served.port)
                 result = results[page.name]
                 if page.post:
                     time.sleep(1)  # requests wrk gave up on at the end may still be committing
@@ -417,6 +443,8 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
                       f"CPU {sample.cpu_ms:5.1f}+{sample.db_cpu_ms:.1f} ms  bad {sample.bad}", flush=True)
     finally:
         server.stop()
+        if floor is not None:
+            floor.stop()
         if worker is not None:
             worker.terminate()
             worker.wait(timeout=30)
@@ -446,7 +474,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, for both apps")
-    parser.add_argument("--pages", default="healthz,public_form,queue,case,search,filing")
+    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,search,filing")
     parser.add_argument("--dir", default="/tmp/varna-bench", help="where the databases are kept between runs")
     parser.add_argument("--postgresql-url", help="a server of yours (postgresql+psycopg://user@host:port); "
                                                  "default: one of the benchmark's own under --dir")
