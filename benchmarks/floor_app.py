@@ -27,8 +27,13 @@ metadata = MetaData()
 users = Table("users", metadata, Column("id", Integer, primary_key=True), Column("username", String),
               Column("full_name", String))
 cases = Table("cases", metadata, Column("id", Integer, primary_key=True), Column("reference", String),
-              Column("summary", String), Column("status", String), Column("kind", String),
-              Column("unit_id", Integer), Column("received_at", DateTime))
+              Column("summary", String), Column("description", String), Column("status", String),
+              Column("kind", String), Column("unit_id", Integer), Column("received_at", DateTime))
+journal = Table("journal_events", metadata, Column("id", Integer, primary_key=True), Column("case_id", Integer),
+                Column("at", DateTime), Column("actor_name", String), Column("event", String),
+                Column("text", String))
+actions = Table("actions", metadata, Column("id", Integer, primary_key=True), Column("case_id", Integer),
+                Column("description", String), Column("due_on", DateTime), Column("status", String))
 memberships = Table("user_units", metadata, Column("user_id", Integer), Column("unit_id", Integer))
 units = Table("units", metadata, Column("id", Integer, primary_key=True), Column("path", String))
 # The floor's own audit of reads: created by create_table(), beside Värna's tables.
@@ -42,6 +47,9 @@ _theirs = units.alias("theirs")
 UNITS_OF = (select(units.c.id).select_from(memberships.join(_theirs, _theirs.c.id == memberships.c.unit_id))
             .where(memberships.c.user_id == bindparam("user_id"), units.c.path.startswith(_theirs.c.path)))
 RECORD_READ = insert(reads)
+ONE_CASE = select(cases).where(cases.c.reference == bindparam("reference"))
+ITS_JOURNAL = select(journal).where(journal.c.case_id == bindparam("case_id")).order_by(journal.c.at, journal.c.id)
+ITS_ACTIONS = select(actions).where(actions.c.case_id == bindparam("case_id")).order_by(actions.c.id)
 NEWEST_FIFTY = (select(cases.c.reference, cases.c.summary, cases.c.status, cases.c.received_at)
                 .where(cases.c.unit_id.in_(bindparam("units", expanding=True)))
                 .order_by(cases.c.received_at.desc(), cases.c.id.desc()).limit(50))
@@ -55,6 +63,17 @@ PAGE = """<!doctype html>
 {% for case in cases %}<li><a href="/arenden/{{ case.reference }}">{{ case.reference }}</a>
 {{ case.summary }} <span>{{ case.status }}</span> <time>{{ case.received_at }}</time></li>
 {% endfor %}</ul></main></body></html>"""
+CASE_PAGE = """<!doctype html>
+<html lang="sv"><head><meta charset="utf-8"><title>{{ case.reference }}</title>
+<link rel="stylesheet" href="/static/app.css"></head>
+<body><header><nav><a href="/">Start</a> <a href="/arenden">Ärenden</a> <a href="/rapportera">Rapportera</a>
+<a href="/statistik">Statistik</a> <span>{{ current_user.full_name }}</span></nav></header>
+<main><h1>{{ case.reference }} {{ case.summary }}</h1><p>{{ case.status }} {{ case.kind }} {{ case.received_at }}</p>
+<p>{{ case.description }}</p><h2>Åtgärder</h2><ul>
+{% for action in actions %}<li>{{ action.description }} {{ action.due_on }} {{ action.status }}</li>{% endfor %}
+</ul><h2>Händelser</h2><ol>
+{% for event in journal %}<li><time>{{ event.at }}</time> {{ event.actor_name }} {{ event.event }} {{ event.text }}</li>
+{% endfor %}</ol></main></body></html>"""
 
 
 class Person(UserMixin):
@@ -74,7 +93,8 @@ app = Flask(__name__)
 app.config.update(SECRET_KEY=os.environ.get("SECRET_KEY", "floor"),
                   SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL", "sqlite://"))
 db = SQLAlchemy(app)
-queue_page = app.jinja_env.from_string(PAGE)  # compiled once, as Flask does for template files
+# Compiled once, as Flask does for template files.
+queue_page, case_page = app.jinja_env.from_string(PAGE), app.jinja_env.from_string(CASE_PAGE)
 login_manager = LoginManager(app)
 
 if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -112,6 +132,22 @@ def queue():
                                      "path": "/arenden"})
     db.session.commit()
     return queue_page.render(cases=page, current_user=current_user)
+
+
+@app.get("/arenden/<reference>")
+@login_required
+def case(reference):
+    """A case of the person's units with its actions and journal; none of what else Värna's shows."""
+    found = db.session.execute(ONE_CASE, {"reference": reference}).first()
+    units = {row[0] for row in db.session.execute(UNITS_OF, {"user_id": current_user.id})}
+    if found is None or found.unit_id not in units:
+        abort(404)
+    its_actions = db.session.execute(ITS_ACTIONS, {"case_id": found.id}).all()
+    its_journal = db.session.execute(ITS_JOURNAL, {"case_id": found.id}).all()
+    db.session.execute(RECORD_READ, {"at": datetime.now(UTC), "user_id": current_user.id,
+                                     "path": f"/arenden/{reference}"})
+    db.session.commit()
+    return case_page.render(case=found, actions=its_actions, journal=its_journal, current_user=current_user)
 
 
 @app.get("/healthz")

@@ -23,10 +23,11 @@ The pages, as in the issue: /healthz; the public complaint form /klagomal; the q
 search that matches nothing over every status; and filings (staff POSTing the deviation
 form, anna), counted afterwards in the database: every filing wrk saw answered must be there.
 
-Beside them, "floor": benchmarks/floor_app.py on the same database, the least an audited,
-logged-in list of fifty cases must do in this stack (load the person, read fifty rows, write
-and commit one audit row, render them), with none of Värna's features. Where hello world is
-the ceiling, it is the floor: what the queue could reach if Värna added nothing.
+Beside them, "floor" and "floor_case": benchmarks/floor_app.py on the same database, the
+least an audited, logged-in list of fifty cases (or one case with its actions and journal)
+must do in this stack (load the person, read the rows, write and commit one audit row, render
+them), with none of Värna's features. Where hello world is the ceiling, these are the floor:
+what the queue and the case page could reach if Värna added nothing.
 """
 
 import argparse
@@ -73,6 +74,7 @@ def pages_for(reference: str) -> list[Page]:
         Page("queue", "/arenden as erik", "/arenden", "erik"),
         Page("floor", "floor: audited list of 50, no Värna", "/arenden", "erik", floor=True),
         Page("case", "case page as erik", f"/arenden/{reference}", "erik"),
+        Page("floor_case", "floor: audited case page, no Värna", f"/arenden/{reference}", "erik", floor=True),
         Page("search", "search, no match, every status", f"/arenden?q={NO_MATCH}&status=all", "erik"),
         Page("filing", "filing a deviation (POST, anna)", "/rapportera/avvikelse", "anna", post=True),
     ]
@@ -419,7 +421,7 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
     try:
         for round_number in range(1, args.rounds + 1):
             sessions = {user: login(server.port, user) for user in {p.user for p in pages if p.user and not p.floor}}
-            floor_sessions = {p.user: floor_login(floor.port, p.user) for p in pages if p.floor}
+            floor_sessions = {user: floor_login(floor.port, user) for user in {p.user for p in pages if p.floor}}
             for page in pages:
                 served = floor if page.floor else server
                 reference_sample = run_wrk(f"http://127.0.0.1:{hello.port}/", args.seconds, args.connections,
@@ -474,7 +476,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, for both apps")
-    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,search,filing")
+    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,floor_case,search,filing")
     parser.add_argument("--dir", default="/tmp/varna-bench", help="where the databases are kept between runs")
     parser.add_argument("--postgresql-url", help="a server of yours (postgresql+psycopg://user@host:port); "
                                                  "default: one of the benchmark's own under --dir")
