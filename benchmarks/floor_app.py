@@ -9,8 +9,10 @@ committed (as durable as Värna's audit entry, but without its chain or MAC); a 
 (autoescaped) writes a page with a short menu and the fifty rows. No CSRF token, no
 permissions, no filters, no counts, no translations, no security headers, no log line.
 
-If this page cannot reach a share of hello world, neither can Värna's queue: it is what is
-left when everything Värna adds is taken away.
+The same for a case page (the case, its actions and journal) and a filing (the form's two
+fields checked, a gapless number from a counter row locked to the commit, the filing and its
+audit row committed, a redirect). If these pages cannot reach a share of hello world, neither
+can Värna's: they are what is left when everything Värna adds is taken away.
 
     gunicorn --chdir benchmarks floor_app:app    # DATABASE_URL, SECRET_KEY from the environment
 """
@@ -18,10 +20,10 @@ left when everything Värna adds is taken away.
 import os
 from datetime import UTC, datetime
 
-from flask import Flask, abort, redirect
+from flask import Flask, abort, redirect, request
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, bindparam, insert, select, text
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, bindparam, func, insert, select, text, update
 
 metadata = MetaData()
 users = Table("users", metadata, Column("id", Integer, primary_key=True), Column("username", String),
@@ -36,9 +38,14 @@ actions = Table("actions", metadata, Column("id", Integer, primary_key=True), Co
                 Column("description", String), Column("due_on", DateTime), Column("status", String))
 memberships = Table("user_units", metadata, Column("user_id", Integer), Column("unit_id", Integer))
 units = Table("units", metadata, Column("id", Integer, primary_key=True), Column("path", String))
-# The floor's own audit of reads: created by create_table(), beside Värna's tables.
+# The floor's own audit, counter and filings: created by create_tables(), beside Värna's tables.
 reads = Table("benchmark_floor_reads", metadata, Column("id", Integer, primary_key=True),
               Column("at", DateTime), Column("user_id", Integer), Column("path", String(200)))
+counter = Table("benchmark_floor_counter", metadata, Column("id", Integer, primary_key=True),
+                Column("last", Integer, nullable=False))
+filings = Table("benchmark_floor_filings", metadata, Column("id", Integer, primary_key=True),
+                Column("reference", String(20), unique=True), Column("at", DateTime), Column("user_id", Integer),
+                Column("unit_id", Integer), Column("description", String))
 
 FIND_USER = select(users.c.id, users.c.username, users.c.full_name).where(users.c.id == bindparam("id"))
 FIND_BY_NAME = select(users.c.id).where(users.c.username == bindparam("username"))
@@ -47,6 +54,9 @@ _theirs = units.alias("theirs")
 UNITS_OF = (select(units.c.id).select_from(memberships.join(_theirs, _theirs.c.id == memberships.c.unit_id))
             .where(memberships.c.user_id == bindparam("user_id"), units.c.path.startswith(_theirs.c.path)))
 RECORD_READ = insert(reads)
+# Gapless numbers as Värna's references: the row stays locked until the filing commits.
+NEXT_NUMBER = update(counter).where(counter.c.id == 1).values(last=counter.c.last + 1).returning(counter.c.last)
+FILE = insert(filings)
 ONE_CASE = select(cases).where(cases.c.reference == bindparam("reference"))
 ITS_JOURNAL = select(journal).where(journal.c.case_id == bindparam("case_id")).order_by(journal.c.at, journal.c.id)
 ITS_ACTIONS = select(actions).where(actions.c.case_id == bindparam("case_id")).order_by(actions.c.id)
@@ -81,12 +91,25 @@ class Person(UserMixin):
         self.id, self.username, self.full_name = row
 
 
-def create_table(url: str) -> None:
-    """Before the servers start (two workers creating it at once would race on PostgreSQL)."""
+def create_tables(url: str) -> None:
+    """Before the servers start (two workers creating them at once would race on PostgreSQL)."""
     from sqlalchemy import create_engine
     engine = create_engine(url)
-    reads.create(engine, checkfirst=True)
+    for table in (reads, counter, filings):
+        table.create(engine, checkfirst=True)
+    with engine.begin() as connection:
+        if connection.scalar(select(func.count()).select_from(counter)) == 0:
+            connection.execute(insert(counter).values(id=1, last=0))
     engine.dispose()
+
+
+def count_filings(url: str) -> int:
+    from sqlalchemy import create_engine
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        n = connection.scalar(select(func.count()).select_from(filings))
+    engine.dispose()
+    return n
 
 
 app = Flask(__name__)
@@ -148,6 +171,25 @@ def case(reference):
                                      "path": f"/arenden/{reference}"})
     db.session.commit()
     return case_page.render(case=found, actions=its_actions, journal=its_journal, current_user=current_user)
+
+
+@app.post("/rapportera")
+@login_required
+def file_report():
+    """A filing: the form checked, a gapless number taken, the filing and its audit row written and
+    committed durably, then the redirect (no CSRF, categories, deadline, journal or notices)."""
+    description = request.form.get("description", "").strip()
+    unit_id = request.form.get("unit_id", "")
+    if not description or not unit_id.isdigit():
+        abort(400)
+    number = db.session.execute(NEXT_NUMBER).scalar_one()
+    now = datetime.now(UTC)
+    reference = f"FL-{now.year}-{number:04d}"
+    db.session.execute(FILE, {"reference": reference, "at": now, "user_id": current_user.id,
+                              "unit_id": int(unit_id), "description": description})
+    db.session.execute(RECORD_READ, {"at": now, "user_id": current_user.id, "path": f"/rapportera/{reference}"})
+    db.session.commit()
+    return redirect(f"/rapportera/kvitto/{reference}")
 
 
 @app.get("/healthz")

@@ -23,11 +23,12 @@ The pages, as in the issue: /healthz; the public complaint form /klagomal; the q
 search that matches nothing over every status; and filings (staff POSTing the deviation
 form, anna), counted afterwards in the database: every filing wrk saw answered must be there.
 
-Beside them, "floor" and "floor_case": benchmarks/floor_app.py on the same database, the
-least an audited, logged-in list of fifty cases (or one case with its actions and journal)
-must do in this stack (load the person, read the rows, write and commit one audit row, render
-them), with none of Värna's features. Where hello world is the ceiling, these are the floor:
-what the queue and the case page could reach if Värna added nothing.
+Beside them, "floor", "floor_case" and "floor_filing": benchmarks/floor_app.py on the same
+database, the least an audited, logged-in list of fifty cases (or one case with its actions
+and journal, or a filing with a gapless number) must do in this stack (load the person, read
+or write the rows, write and commit one audit row, render them), with none of Värna's
+features. Where hello world is the ceiling, these are the floor: what the queue, the case
+page and the filing could reach if Värna added nothing.
 """
 
 import argparse
@@ -77,6 +78,7 @@ def pages_for(reference: str) -> list[Page]:
         Page("floor_case", "floor: audited case page, no Värna", f"/arenden/{reference}", "erik", floor=True),
         Page("search", "search, no match, every status", f"/arenden?q={NO_MATCH}&status=all", "erik"),
         Page("filing", "filing a deviation (POST, anna)", "/rapportera/avvikelse", "anna", post=True),
+        Page("floor_filing", "floor: durable filing, no Värna", "/rapportera", "anna", post=True, floor=True),
     ]
 
 
@@ -269,8 +271,8 @@ def _cookie(headers, name: str) -> str | None:
     return None
 
 
-def floor_login(port: int, username: str) -> tuple[str, None]:
-    """A session cookie of benchmarks/floor_app.py, which logs in by name."""
+def floor_login(port: int, username: str) -> tuple[str, str]:
+    """A session cookie of benchmarks/floor_app.py, which logs in by name, and its filing's form."""
     connection = HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", f"/login/{username}")
     response = connection.getresponse()
@@ -278,7 +280,8 @@ def floor_login(port: int, username: str) -> tuple[str, None]:
     connection.close()
     if response.status != 302:
         sys.exit(f"floor login as {username} failed: {response.status}")
-    return _cookie(response.getheaders(), "session"), None
+    form = urllib.parse.urlencode({"unit_id": "1", "description": "Brukaren fick fel dos av sin medicin."})
+    return _cookie(response.getheaders(), "session"), form
 
 
 def login(port: int, username: str) -> tuple[str, str]:
@@ -414,7 +417,7 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
     floor = None
     if any(p.floor for p in pages):
         import floor_app
-        floor_app.create_table(url)
+        floor_app.create_tables(url)
         floor = Server("floor_app:app", {**env, "MAIL_DELIVERY": ""}, args.workers, HERE,
                        os.path.join(args.dir, "floor.log"))
     results = {p.name: Result() for p in pages}
@@ -427,7 +430,8 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
                 reference_sample = run_wrk(f"http://127.0.0.1:{hello.port}/", args.seconds, args.connections,
                                            cpu_pids=hello.pids())
                 cookie, form = (floor_sessions if page.floor else sessions).get(page.user, (None, None))
-                before = count_cases(url, args.dir) if page.post else 0
+                count = (lambda: floor_app.count_filings(url)) if page.floor else (lambda: count_cases(url, args.dir))
+                before = count() if page.post else 0
                 sample = run_wrk(f"http://127.0.0.1:{served.port}{page.path}", args.seconds, args.connections,
                                  cookie=cookie, body=form if page.post else None,
                                  cpu_pids=served.pids() + ([] if page.floor else mail_pids), db_pids=db_pids)
@@ -435,7 +439,7 @@ def measure(args, hello: Server, url: str, reference: str, db_pids: list[int] | 
                 result = results[page.name]
                 if page.post:
                     time.sleep(1)  # requests wrk gave up on at the end may still be committing
-                    result.filed = (result.filed or 0) + count_cases(url, args.dir) - before
+                    result.filed = (result.filed or 0) + count() - before
                     result.answered += sample.requests - sample.bad
                 result.samples.append(sample)
                 result.shares.append(reference_sample.rps / max(sample.rps, 0.001))
@@ -476,7 +480,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, for both apps")
-    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,floor_case,search,filing")
+    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,floor_case,search,filing,floor_filing")
     parser.add_argument("--dir", default="/tmp/varna-bench", help="where the databases are kept between runs")
     parser.add_argument("--postgresql-url", help="a server of yours (postgresql+psycopg://user@host:port); "
                                                  "default: one of the benchmark's own under --dir")
