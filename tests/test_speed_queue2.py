@@ -74,3 +74,48 @@ def test_the_cards_are_the_same_html_as_before_with_typed_text_escaped(app, lang
 def test_html_escape_is_markupsafes_escape():
     for text in [*NASTY, "".join(chr(c) for c in range(32, 128)), "&#39;"]:
         assert cards.html_escape(text) == str(escape(text))
+
+
+def _menu(page: str) -> str:
+    return page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+
+
+def test_the_kept_menu_follows_the_permission_answers_of_each_page(app, login_as, monkeypatch):
+    """The menu's HTML is kept per set of answers, never per person: a person whose answer
+    changes sees the other menu on the next page, and people with other answers their own."""
+    from app.auth import permissions
+    from app.auth.permissions import Action
+    anna, admin = login_as("anna"), login_as("admin")
+    for _ in range(2):
+        assert 'href="/admin/anvandare"' not in _menu(anna.get("/").get_data(as_text=True))
+        assert 'href="/admin/anvandare"' in _menu(admin.get("/").get_data(as_text=True))
+    real = permissions.can
+    monkeypatch.setattr(permissions, "can", lambda user, action, case=None:
+                        True if action == Action.MANAGE_USERS else real(user, action, case))
+    assert 'href="/admin/anvandare"' in _menu(anna.get("/").get_data(as_text=True))
+    monkeypatch.setattr(permissions, "can", real)
+    assert 'href="/admin/anvandare"' not in _menu(anna.get("/").get_data(as_text=True))
+
+
+def test_the_kept_parts_are_per_language(login_as):
+    erik = login_as("erik")
+    swedish = erik.get("/").get_data(as_text=True)
+    assert ">Tillgänglighetsredogörelse<" in swedish and ">Byt lösenord<" in swedish and ">Ärenden<" in _menu(swedish)
+    erik.post("/sprak", data={"language": "en", "next": "/"})
+    english = erik.get("/").get_data(as_text=True)
+    assert ">Tillgänglighetsredogörelse<" not in english and ">Byt lösenord<" not in english
+    assert ">Ärenden<" not in _menu(english) and 'href="/arenden"' in _menu(english)
+    erik.post("/sprak", data={"language": "sv", "next": "/"})
+    again = erik.get("/").get_data(as_text=True)
+    assert again.replace(_csrf(again), "") == swedish.replace(_csrf(swedish), "")
+
+
+def _csrf(page: str) -> str:
+    return page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_the_menu_marks_the_page_it_is_on_after_another_page_was_kept(login_as):
+    erik = login_as("erik")
+    for path in ("/", "/arenden", "/", "/atgarder", "/arenden"):
+        menu = _menu(erik.get(path).get_data(as_text=True))
+        assert menu.count('aria-current="page"') == 1 and f'<a href="{path}" aria-current="page">' in menu, path
