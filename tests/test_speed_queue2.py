@@ -119,3 +119,24 @@ def test_the_menu_marks_the_page_it_is_on_after_another_page_was_kept(login_as):
     for path in ("/", "/arenden", "/", "/atgarder", "/arenden"):
         menu = _menu(erik.get(path).get_data(as_text=True))
         assert menu.count('aria-current="page"') == 1 and f'<a href="{path}" aria-current="page">' in menu, path
+
+
+def test_a_kept_queue_statement_is_not_written_out_again_on_each_page(login_as, monkeypatch):
+    """The kept statements' codes and ids are in their SQL text once (app.cases.queue.services:
+    _literal_values), not rendered into it on every execution (some forty values a page)."""
+    from sqlalchemy.sql.compiler import SQLCompiler
+
+    from tests.cases.helpers import file_case
+    from tests.cases.helpers import queue_references as references
+    case = file_case(summary="Fallolycka")
+    erik = login_as("erik")
+    first = erik.get("/arenden")
+    assert case.reference in references(first)
+    rendered = []
+    real = SQLCompiler.render_literal_bindparam
+    monkeypatch.setattr(SQLCompiler, "render_literal_bindparam",
+                        lambda self, *a, **k: rendered.append(a) or real(self, *a, **k))
+    again = erik.get("/arenden")
+    assert references(again) == references(first)
+    assert "Alla öppna <strong>1</strong>" in again.get_data(as_text=True)
+    assert rendered == []
