@@ -54,7 +54,8 @@ def _page(texts: list[str]) -> QueuePage:
             status=statuses[i % len(statuses)], summary=text, received_at=None, unit_id=1,
             assigned_to_id=None if handler is None else 1, next_deadline_at=None,
             unit=Named(name=texts[(i + 2) % len(texts)]), assigned_to=handler,
-            received_on=f"2026-01-0{i % 9 + 1}", deadline_on="" if i % 2 else text))
+            # The dates as load_cases writes them (ISO dates, or "" when no deadline runs).
+            received_on=f"2026-01-0{i % 9 + 1}", deadline_on="" if i % 2 else f"2026-02-{i % 28 + 1:02d}"))
     page.overdue_ids = frozenset(range(0, len(texts), 2))
     return page
 
@@ -140,3 +141,21 @@ def test_a_kept_queue_statement_is_not_written_out_again_on_each_page(login_as, 
     assert references(again) == references(first)
     assert "Alla öppna <strong>1</strong>" in again.get_data(as_text=True)
     assert rendered == []
+
+
+def test_the_cards_dates_are_iso_dates(login_as):
+    """case_cards writes a card's dates as they come from load_cases: only digits and hyphens,
+    nothing to escape."""
+    import re
+    from datetime import datetime
+
+    from app.cases.queue.services import QueuePage, load_cases
+    from app.extensions import db
+    from tests.cases.helpers import file_case
+    case = file_case(summary="Datum", at=datetime(2024, 12, 31, 23, 30))
+    case.next_deadline_at = datetime(2025, 1, 14, 23, 30)
+    db.session.commit()
+    page = load_cases(QueuePage(ids=[case.id], counts={}))
+    (card,) = page.cases
+    assert (card.received_on, card.deadline_on) == ("2025-01-01", "2025-01-15")
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) for day in (card.received_on, card.deadline_on))

@@ -94,16 +94,16 @@ def case_cards(page) -> Markup:
         status = case.status
         html.append(card % (
             " is-overdue" if overdue else "",
-            case_url + html_escape(quote(reference, safe="/")),
+            case_url + quote(reference, safe="/"),  # percent-encoded: nothing left to escape
             html_escape(reference),
             badge if overdue else "",
             html_escape(case.summary),
             kinds.get(case.kind, ""),
             statuses[status] if status in statuses else html_escape(status),
             unit_html,
-            html_escape(case.received_on),
+            case.received_on,  # an ISO date written by load_cases: digits and hyphens
             handler_html,
-            html_escape(case.deadline_on or "–")))
+            case.deadline_on or "–"))
     return Markup("".join(html))  # noqa: S704 - every value above is escaped
 
 

@@ -408,7 +408,7 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
         return union_all(*parts)
 
     key = ("counts", *_key(user, filters, scope, chosen)) if _kept(filters) else None
-    return {status: n for status, n in _plain(_cached(key, build)) if n}
+    return {status: n for status, n in _plain(_cached(key, build)).all() if n}  # all(): one fetch, not one a row
 
 
 # More index ranges than this are walked as one (SQLite allows 500 terms in a compound SELECT).
@@ -553,7 +553,8 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
             day = days[hour] = _local_day(moment)
         return day
 
-    for row in _plain(_CARDS_BY_ID, {"ids": page.ids}) if page.ids else ():
+    # all(): the rows in one fetch from the driver (iterating a result fetches them one by one).
+    for row in _plain(_CARDS_BY_ID, {"ids": page.ids}).all() if page.ids else ():
         *values, unit_name, handler_name = row
         deadline = row.next_deadline_at
         if deadline is not None and deadline >= NO_DEADLINE:
