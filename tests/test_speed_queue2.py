@@ -159,3 +159,27 @@ def test_the_cards_dates_are_iso_dates(login_as):
     (card,) = page.cases
     assert (card.received_on, card.deadline_on) == ("2025-01-01", "2025-01-15")
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) for day in (card.received_on, card.deadline_on))
+
+
+def test_the_filter_form_is_built_only_for_a_query_not_seen_before(login_as, monkeypatch):
+    from app.cases.casework import forms
+    from tests.cases.helpers import file_case
+    from tests.cases.helpers import queue_references as references
+    open_case = file_case(summary="Öppen")
+    erik = login_as("erik")
+    built = []
+    real = forms.QueueFilterForm.__init__
+    monkeypatch.setattr(forms.QueueFilterForm, "__init__", lambda self, *a, **k: built.append(a) or real(self, *a, **k))
+    erik.get("/arenden?status=closed&sort=oldest")
+    assert len(built) == 1
+    built.clear()
+    closed = erik.get("/arenden?status=closed&sort=oldest")
+    assert built == []
+    assert open_case.reference not in references(closed)
+    page = closed.get_data(as_text=True)
+    assert '<option selected value="closed">' in page and '<option selected value="oldest">' in page
+    erik.post("/sprak", data={"language": "en", "next": "/"})
+    english = erik.get("/arenden?status=closed&sort=oldest").get_data(as_text=True)
+    assert len(built) == 1  # the same filters, the form's HTML in another language
+    assert '<option selected value="closed">' in english and "Sortering" not in english
+    assert open_case.reference in references(erik.get("/arenden?sort=oldest"))
