@@ -7,6 +7,7 @@ template's autoescape) escapes it: the same five characters become the same enti
 summary, the unit's and the handler's names are typed text), so the page is the same,
 whitespace aside. The words are looked up once per language."""
 
+from string import Formatter
 from urllib.parse import quote
 
 from flask import url_for
@@ -29,10 +30,11 @@ _CARD = (
     '      <dt>{w_deadline}</dt><dd>{deadline}</dd>\n'
     '    </dl>\n'
     '  </li>\n')
-# The card's values in the order of the %-format made from _CARD (positional: str.format with
-# eleven keywords was a fifth of the cards' CPU).
-_VALUES = ("overdue_class", "href", "reference", "badge", "summary", "kind", "status", "unit", "received",
-           "handler", "deadline")
+# The card's values (every field but the words, w_...), in their order in _CARD: the order of
+# the %-format made from it (positional: str.format with eleven keywords was a fifth of the
+# cards' CPU), in which case_cards gives them.
+_VALUES = tuple(name for _text, name, _spec, _conversion in Formatter().parse(_CARD)
+                if name and not name.startswith("w_"))
 
 # Per language: the card's format with its words in, and the labels (translations do not change while running).
 _WORDS: dict = {}
