@@ -6,6 +6,7 @@ from flask import Flask, g, has_request_context, render_template, request, sessi
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 
 from app import config as settings
 from app import security_headers
@@ -115,10 +116,21 @@ def _tune_sqlite(app: Flask) -> None:
         event.listen(db.engine, "connect", pragmas)
 
 
+# One babel Locale per language, parsed once: flask_babel parses the selector's answer on every
+# request when it is a string (a tenth of a millisecond), and takes a Locale as it is.
+_LOCALES: dict = {}
+
+
 def _select_locale():
     from flask import current_app
     language = session.get("language") if request else None
-    return language if language in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if language not in current_app.config["LANGUAGES"]:
+        language = current_app.config["BABEL_DEFAULT_LOCALE"]
+    locale = _LOCALES.get(language)
+    if locale is None:
+        from babel import Locale
+        locale = _LOCALES[language] = Locale.parse(language)
+    return locale
 
 
 def _import_models() -> None:
@@ -379,17 +391,23 @@ def _register_templates(app: Flask) -> None:
 
 class _MenuAnswers:
     """The person's answers from the permission function, asked once each per page: the menu
-    asks `Action.X in allowed` for each entry (base.html), whatever entries it has."""
+    asks `Action.X in allowed` for each entry (base.html), whatever entries it has. The answers
+    are kept in the order asked (kept_menu keys the menu's HTML by them)."""
 
     def __init__(self, user):
-        self._user, self._answers = user, {}
+        self._user, self.answers = user, {}
 
     def __contains__(self, action) -> bool:
         from app.auth.permissions import can
-        answer = self._answers.get(action)
+        answer = self.answers.get(action)
         if answer is None:
-            answer = self._answers[action] = can(self._user, action)
+            answer = self.answers[action] = can(self._user, action)
         return answer
+
+
+# At most this many kept parts per kind of part (an attacker may vary nothing that goes into a
+# key but the endpoint, which is one of the routes): a bound, not an expected size.
+_KEPT_MAX = 512
 
 
 def _register_shell_helpers(app: Flask) -> None:
@@ -416,6 +434,47 @@ def _register_shell_helpers(app: Flask) -> None:
         if url is None:
             url = built[key] = url_for(endpoint, **values)
         return url
+
+    # The menu's HTML by mount point, language and page (which entry is marked), and then by
+    # the permission function's answers for the entries the menu asks about (in the order it
+    # asks). Every page still asks can() for each of those entries; only the writing out of
+    # the same answers as the same HTML is done once. The HTML holds no request data: the
+    # entries' words, fixed links and aria-current.
+    menus: dict[tuple, tuple[tuple, dict]] = {}
+
+    @app.template_global()
+    def kept_menu(menu, allowed: _MenuAnswers, nav_endpoint, language: str) -> Markup:
+        where = (request.script_root, language, nav_endpoint)
+        kept = menus.get(where)
+        if kept is not None:
+            actions, by_answers = kept
+            html = by_answers.get(tuple([action in allowed for action in actions]))
+            if html is not None:
+                return html
+        html = menu(allowed, nav_endpoint)
+        actions = tuple(allowed.answers)  # every entry asked (all of them, once each: the menu is flat)
+        if kept is None or kept[0] != actions or len(kept[1]) >= _KEPT_MAX:
+            if len(menus) >= _KEPT_MAX:
+                menus.clear()
+            kept = menus[where] = (actions, {})
+        kept[1][tuple(allowed.answers[action] for action in actions)] = html
+        return html
+
+    # Parts of base.html without any request data or permission answer (the account's links,
+    # the footer): by name, mount point and language.
+    parts: dict[tuple, Markup] = {}
+
+    @app.template_global()
+    def kept_html(name: str, macro, language: str) -> Markup:
+        if not has_request_context():
+            return macro()
+        key = (name, request.script_root, language)
+        html = parts.get(key)
+        if html is None:
+            if len(parts) >= _KEPT_MAX:
+                parts.clear()
+            html = parts[key] = macro()
+        return html
 
 
 def _install_quick_gettext(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from flask import get_template_attribute, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms.fields.core import UnboundField
 
 from app import labels
 from app.auth.guard import require
@@ -17,13 +18,36 @@ from app.workflow import Status
 @bp.route("")
 @require(Action.VIEW_QUEUE)
 def queue():
-    form = forms.QueueFilterForm(request.args)
-    filters = QueueFilters(**form.cleaned())
+    asked = tuple((name, tuple(values)) for name, values in request.args.lists() if name in _FILTER_FIELDS)
+    form, filters = _filters(asked)
     view = services.view_queue(me(), filters, after=request.args.get("efter"), before=request.args.get("fore"))
     args = {k: v for k, v in request.args.items() if k not in ("efter", "fore") and v}
-    return render_template("cases/queue.html", filter_form=_filter_form(form, view), filters=filters,
+    return render_template("cases/queue.html", filter_form=_filter_form(form, asked, view), filters=filters,
                            page=view.page, args=args, cards=case_cards(view.page), links=_status_links(args),
                            status_labels=status_labels())
+
+
+_FILTER_FIELDS = frozenset(name for name in dir(forms.QueueFilterForm)
+                           if isinstance(getattr(forms.QueueFilterForm, name), UnboundField))
+
+
+# The filters by the form's own fields of the query string: what the form makes of the same
+# values is the same every time (its choices and words play no part in cleaned()). Building the
+# form (nine fields, bound and processed) for every page was a tenth of a millisecond; it is
+# built when the filter form's HTML is not kept either (the form is passed along, or None).
+_FILTERS: dict = {}
+
+
+def _filters(asked: tuple):
+    filters = _FILTERS.get(asked)
+    if filters is not None:
+        return None, filters
+    form = forms.QueueFilterForm(request.args)
+    filters = QueueFilters(**form.cleaned())
+    if len(_FILTERS) >= _FILTER_FORMS_MAX:
+        _FILTERS.clear()
+    _FILTERS[asked] = filters
+    return form, filters
 
 
 # The filter form as rendered, by everything it is rendered from: the language, the values asked
@@ -35,13 +59,13 @@ _FILTER_FORMS: dict = {}
 _FILTER_FORMS_MAX = 256
 
 
-def _filter_form(form: forms.QueueFilterForm, view):
-    fields = form._fields
-    key = (str(get_locale()), request.script_root,
-           tuple((name, tuple(values)) for name, values in request.args.lists() if name in fields),
+def _filter_form(form: forms.QueueFilterForm | None, asked: tuple, view):
+    key = (str(get_locale()), request.script_root, asked,
            tuple(view.units), tuple(view.categories), tuple(view.years))
     html = _FILTER_FORMS.get(key)
     if html is None:
+        if form is None:
+            form = forms.QueueFilterForm(request.args)
         _fill_choices(form, view)
         html = get_template_attribute("cases/_queue_filters.html", "filter_form")(form)
         if len(_FILTER_FORMS) >= _FILTER_FORMS_MAX:

@@ -14,8 +14,21 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, bindparam, exists, false, func, literal, or_, select, true, union_all
-from sqlalchemy.sql import visitors
+from sqlalchemy import (
+    String,
+    and_,
+    bindparam,
+    column,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 
 from app.auth.models import User
 from app.auth.permissions import Action, can
@@ -341,10 +354,13 @@ def _literal_values(statement):
     A kept statement's values are codes and ids (statuses, kinds, units, the page size), the
     same on every execution: written out, PostgreSQL plans the prepared statement once (a plan
     without parameters) instead of a custom plan on every execution, which cost it as much
-    as answering."""
-    def literal(bind):
-        bind.literal_execute = True
-    return visitors.cloned_traverse(statement, {}, {"bindparam": literal})
+    as answering.
+
+    Written out once, when the statement is kept: the SQL text, with the result's column types
+    (a date read from SQLite is still a datetime). Values left to be written at each execution
+    (literal_execute) were rendered anew every time, some forty of them a queue page."""
+    sql = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}).string
+    return text(sql).columns(*(column(c.name, c.type) for c in statement.selected_columns))
 
 
 def _key(user, filters: QueueFilters, scope: Scope, chosen, *rest):
@@ -392,7 +408,7 @@ def status_counts(user, filters: QueueFilters, now: datetime, scope: Scope | Non
         return union_all(*parts)
 
     key = ("counts", *_key(user, filters, scope, chosen)) if _kept(filters) else None
-    return {status: n for status, n in _plain(_cached(key, build)) if n}
+    return {status: n for status, n in _plain(_cached(key, build)).all() if n}  # all(): one fetch, not one a row
 
 
 # More index ranges than this are walked as one (SQLite allows 500 terms in a compound SELECT).
@@ -537,7 +553,8 @@ def load_cases(page: QueuePage, now: datetime | None = None) -> QueuePage:
             day = days[hour] = _local_day(moment)
         return day
 
-    for row in _plain(_CARDS_BY_ID, {"ids": page.ids}) if page.ids else ():
+    # all(): the rows in one fetch from the driver (iterating a result fetches them one by one).
+    for row in _plain(_CARDS_BY_ID, {"ids": page.ids}).all() if page.ids else ():
         *values, unit_name, handler_name = row
         deadline = row.next_deadline_at
         if deadline is not None and deadline >= NO_DEADLINE:
