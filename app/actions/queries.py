@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import Date, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from app.actions.models import CaseAction
@@ -25,6 +25,7 @@ from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
 from app.cases.models import Case, concerned_anywhere, not_concerned
 from app.clock import today_local
 from app.extensions import db
+from app.kept_statements import KeptStatements
 from app.org.models import Unit
 from app.paging import decode_cursor, encode_cursor
 
@@ -83,36 +84,40 @@ def _sees_case(user):
     return false()
 
 
-def _visible(user):
-    return or_(CaseAction.responsible_id == user.id, _sees_case(user))
+def _visible(user, me):
+    return or_(CaseAction.responsible_id == me, _sees_case(user))
 
 
 def overdue_condition(today: date):
     return and_(CaseAction.status.in_(OPEN_VALUES), CaseAction.due_on < today)
 
 
-def follow_up_condition(today: date):
+def follow_up_condition(today: date, cutoff=None):
+    """`cutoff`: follow_up_cutoff(today), or a bindparam for it in a kept statement."""
     return and_(CaseAction.status == ActionStatus.DONE.value, CaseAction.follow_up_result.is_(None),
-                CaseAction.completed_on < follow_up_cutoff(today))
+                CaseAction.completed_on < (follow_up_cutoff(today) if cutoff is None else cutoff))
 
 
-def _scope_condition(user, scope: str, today: date):
-    condition = _scope_only(user, scope, today)
+def _scope_condition(user, scope: str, today, me=None, cutoff=None):
+    """`me`, `today` and `cutoff`: the person's id, the day and the follow-up cutoff, or bindparams
+    standing for them in a kept statement (counts)."""
+    me = user.id if me is None else me
+    condition = _scope_only(user, scope, today, me, cutoff)
     if concerned_anywhere(user):
         # Jäv: nothing of a case that concerns the person, not even an action they are responsible for.
-        condition = and_(condition, not_concerned(user.id))
+        condition = and_(condition, not_concerned(me))
     return condition
 
 
-def _scope_only(user, scope: str, today: date):
+def _scope_only(user, scope: str, today, me, cutoff=None):
     if scope == "mine":
-        return CaseAction.responsible_id == user.id
+        return CaseAction.responsible_id == me
     if scope == "units":
         return and_(_sees_case(user), _under(_unit_paths(user)))
     if scope == "overdue":
-        return and_(_visible(user), overdue_condition(today))
+        return and_(_visible(user, me), overdue_condition(today))
     if scope == "follow_up":
-        return and_(_visible(user), follow_up_condition(today))
+        return and_(_visible(user, me), follow_up_condition(today, cutoff))
     raise ValueError(scope)
 
 
@@ -192,23 +197,53 @@ def list_actions(user, scope: str, filters: Filters, *, after: str | None = None
     return page
 
 
+# The parameters of the kept count statements (app.kept_statements): the rest is written out.
+ME, TODAY, CUTOFF = bindparam("me"), bindparam("today", type_=Date), bindparam("cutoff", type_=Date)
+COUNT_PARAMETERS = ("me", "today", "cutoff")
+_KEPT = KeptStatements()
+
+
+def counts_key(user) -> tuple:
+    """What count_columns(user) is built from besides the parameters: the role (which cases the
+    person sees), their units' paths and whether some case concerns them (jäv)."""
+    return (user.role, tuple(_unit_paths(user)), concerned_anywhere(user))
+
+
+def count_columns(user) -> list:
+    """The numbers on the tabs and the start page, each a COUNT in SQL: one scalar subquery each
+    (each answered from its own index), to be selected together in one statement. Parameters:
+    ME, TODAY and CUTOFF (count_parameters)."""
+
+    def count(name: str, condition):
+        return (select(func.count()).select_from(CaseAction).join(Case, CaseAction.case_id == Case.id)
+                .join(Unit, Case.unit_id == Unit.id).where(condition).scalar_subquery().label(name))
+
+    def scope(name: str):
+        return _scope_condition(user, name, TODAY, ME, CUTOFF)
+
+    return [
+        count("mine", and_(scope("mine"), CaseAction.status.in_(OPEN_VALUES))),
+        count("units", and_(scope("units"), CaseAction.status.in_(OPEN_VALUES))),
+        count("overdue", scope("overdue")),
+        count("follow_up", scope("follow_up")),
+        count("my_overdue", and_(scope("mine"), overdue_condition(TODAY))),
+    ]
+
+
+def count_parameters(user, today: date) -> dict:
+    return {"me": user.id, "today": today, "cutoff": follow_up_cutoff(today)}
+
+
 def counts(user, today: date | None = None) -> dict[str, int]:
-    """The numbers on the tabs and the start page, each one COUNT in SQL."""
+    """The numbers on the tabs and the start page, each one COUNT in SQL, all in one statement
+    built once per kind of person (counts_key)."""
     today = today or today_local()
-
-    def count(condition) -> int:
-        statement = (select(func.count()).select_from(CaseAction).join(Case, CaseAction.case_id == Case.id)
-                     .join(Unit, Case.unit_id == Unit.id).where(condition))
-        return db.session.scalar(statement) or 0
-
-    result = {
-        "mine": count(and_(_scope_condition(user, "mine", today), CaseAction.status.in_(OPEN_VALUES))),
-        "units": count(and_(_scope_condition(user, "units", today), CaseAction.status.in_(OPEN_VALUES))),
-        "overdue": count(_scope_condition(user, "overdue", today)),
-        "follow_up": count(_scope_condition(user, "follow_up", today)),
-        "my_overdue": count(and_(_scope_condition(user, "mine", today), overdue_condition(today))),
-    }
-    return result
+    statement = _KEPT.get((db.engine.dialect.name, *counts_key(user)), lambda: select(*count_columns(user)),
+                          COUNT_PARAMETERS)
+    db.session.flush()  # nothing to write on the pages that count (a clean session returns at once)
+    # Plain rows on the session's connection: no ORM loading for five numbers.
+    row = db.session.connection().execute(statement, count_parameters(user, today)).one()
+    return {name: value or 0 for name, value in row._mapping.items()}
 
 
 START_PAGE_ACTIONS = 5
