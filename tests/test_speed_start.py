@@ -185,3 +185,14 @@ def test_the_case_counts_read_an_index_only(world, login_as, username):
     assert cases and not any(step.startswith("SCAN cases") for step in cases), plan
     counted_cases = [step for step in cases if "USING INTEGER PRIMARY KEY" not in step]  # the actions' joins
     assert counted_cases and all("COVERING INDEX" in step for step in counted_cases), plan
+
+
+def test_the_open_actions_as_plain_rows_are_escaped(world, login_as):
+    """The start page's open actions are plain rows now, not entities: typed text still escaped."""
+    kind = db.session.scalars(select(ActionType)).first()
+    kind.name = '<script>alert("typ")</script>'
+    db.session.commit()
+    with clock.frozen(TODAY):
+        page = login_as("erik").get("/").get_data(as_text=True)
+    assert '<script>alert("typ")</script>' not in page
+    assert "&lt;script&gt;alert(&#34;typ&#34;)&lt;/script&gt;" in page

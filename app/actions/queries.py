@@ -14,12 +14,13 @@ SQL for lists; tests check it against `can()`.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import Date, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
-from app.actions.models import CaseAction
+from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import OPEN_STATUSES, ActionStatus
 from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
 from app.cases.models import Case, concerned_anywhere, not_concerned
@@ -249,11 +250,29 @@ def counts(user, today: date | None = None) -> dict[str, int]:
 START_PAGE_ACTIONS = 5
 
 
-def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[CaseAction]:
-    """The person's open actions (they are responsible), soonest due first, for the start page."""
-    statement = (select(CaseAction).where(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))
-                 .options(joinedload(CaseAction.case), joinedload(CaseAction.type))
-                 .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
-    if concerned_anywhere(user):
-        statement = statement.where(not_concerned(user.id, CaseAction.case_id))
-    return list(db.session.scalars(statement).unique())
+class OpenAction(NamedTuple):
+    """One of the start page's open actions: what the page shows of it, as a plain row."""
+    id: int
+    due_on: date
+    type_name: str
+    reference: str
+
+
+def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[OpenAction]:
+    """The person's open actions (they are responsible), soonest due first, for the start page:
+    plain rows of what the page shows (no actions, cases and types loaded as entities), from a
+    statement kept per limit and jäv (the person's id a parameter)."""
+    concerned = concerned_anywhere(user)
+
+    def build():
+        statement = (select(CaseAction.id, CaseAction.due_on, ActionType.name, Case.reference)
+                     .join(Case, CaseAction.case_id == Case.id).join(ActionType, CaseAction.type_id == ActionType.id)
+                     .where(CaseAction.responsible_id == ME, CaseAction.status.in_(OPEN_VALUES))
+                     .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
+        if concerned:
+            statement = statement.where(not_concerned(ME, CaseAction.case_id))
+        return statement
+
+    statement = _KEPT.get((db.engine.dialect.name, "my_open_actions", limit, concerned), build, ("me",))
+    db.session.flush()  # nothing to write on the start page (a clean session returns at once)
+    return [OpenAction(*row) for row in db.session.connection().execute(statement, {"me": user.id})]
