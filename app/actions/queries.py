@@ -69,24 +69,45 @@ def _unit_paths(user) -> list[str]:
     return [unit.path for unit in user.units]
 
 
-def _under(paths: list[str]):
-    """The case's unit is one of these units or below one of them (Case must be joined to Unit)."""
-    return or_(*[Unit.path.startswith(p) for p in paths]) if paths else false()
+def _under(paths: list[str], unit_ids: bool = False):
+    """The case's unit is one of these units or below one of them (Case must be joined to Unit).
+    `unit_ids`: as the case's unit id among the units found once (a subquery), for counts that
+    would otherwise look up the unit of every action counted (Case joined, not Unit)."""
+    if not paths:
+        return false()
+    under = or_(*[Unit.path.startswith(p) for p in paths])
+    return Case.unit_id.in_(select(Unit.id).where(under)) if unit_ids else under
 
 
-def _sees_case(user):
+def _sees_case(user, unit_ids: bool = False):
     """SQL for can(user, VIEW_CASE, case)."""
     if user.role == OFFICER:
         return true()
     if user.role == ADMIN:
         return Case.bypass_manager.is_(False)
     if user.role == INVESTIGATOR:
-        return and_(Case.bypass_manager.is_(False), _under(_unit_paths(user)))
+        return and_(Case.bypass_manager.is_(False), _under(_unit_paths(user), unit_ids))
     return false()
 
 
-def _visible(user, me):
-    return or_(CaseAction.responsible_id == me, _sees_case(user))
+def _case_is(condition):
+    """The action's case meets the condition, asked of that one case (its primary key) for each
+    action counted. Not a join: a count joining the cases let PostgreSQL read all million of them
+    when it expected many actions (200 ms for a thousand actions waiting for follow-up). Not
+    EXISTS either: PostgreSQL may turn that into a hashed subplan over every case in scope (600 ms).
+    A scalar subquery of the case's own row is asked per action on both databases."""
+    return select(condition).where(Case.id == CaseAction.case_id).scalar_subquery()
+
+
+def _sees_case_of_action(user, counting: bool):
+    """_sees_case for an action: `counting` (counts, without Case joined) asks it of the action's case."""
+    if not counting or user.role not in (ADMIN, INVESTIGATOR):  # true() or false(): no case to ask
+        return _sees_case(user)
+    return _case_is(_sees_case(user, unit_ids=True))
+
+
+def _visible(user, me, counting: bool = False):
+    return or_(CaseAction.responsible_id == me, _sees_case_of_action(user, counting))
 
 
 def overdue_condition(today: date):
@@ -99,26 +120,28 @@ def follow_up_condition(today: date, cutoff=None):
                 CaseAction.completed_on < (follow_up_cutoff(today) if cutoff is None else cutoff))
 
 
-def _scope_condition(user, scope: str, today, me=None, cutoff=None):
+def _scope_condition(user, scope: str, today, me=None, cutoff=None, counting: bool = False):
     """`me`, `today` and `cutoff`: the person's id, the day and the follow-up cutoff, or bindparams
-    standing for them in a kept statement (counts)."""
+    standing for them in a kept statement (counts). `counting`: for a count of actions alone
+    (no Case or Unit joined); the case is then asked per action (_case_is)."""
     me = user.id if me is None else me
-    condition = _scope_only(user, scope, today, me, cutoff)
+    condition = _scope_only(user, scope, today, me, cutoff, counting)
     if concerned_anywhere(user):
         # Jäv: nothing of a case that concerns the person, not even an action they are responsible for.
-        condition = and_(condition, not_concerned(me))
+        condition = and_(condition, not_concerned(me, CaseAction.case_id))
     return condition
 
 
-def _scope_only(user, scope: str, today, me, cutoff=None):
+def _scope_only(user, scope: str, today, me, cutoff=None, counting: bool = False):
     if scope == "mine":
         return CaseAction.responsible_id == me
     if scope == "units":
-        return and_(_sees_case(user), _under(_unit_paths(user)))
+        units = and_(_sees_case(user, counting), _under(_unit_paths(user), counting))
+        return _case_is(units) if counting else units
     if scope == "overdue":
-        return and_(_visible(user, me), overdue_condition(today))
+        return and_(_visible(user, me, counting), overdue_condition(today))
     if scope == "follow_up":
-        return and_(_visible(user, me), follow_up_condition(today, cutoff))
+        return and_(_visible(user, me, counting), follow_up_condition(today, cutoff))
     raise ValueError(scope)
 
 
@@ -210,25 +233,32 @@ def counts_key(user) -> tuple:
     return (user.role, tuple(_unit_paths(user)), concerned_anywhere(user))
 
 
-def count_columns(user) -> list:
+COUNTS = ("mine", "units", "overdue", "follow_up", "my_overdue")
+START_PAGE_COUNTS = ("mine", "overdue", "follow_up")  # the start page's tiles (actions/_start_tiles.html)
+
+
+def count_columns(user, names: tuple[str, ...] = COUNTS) -> list:
     """The numbers on the tabs and the start page, each a COUNT in SQL: one scalar subquery each
     (each answered from its own index), to be selected together in one statement. Parameters:
-    ME, TODAY and CUTOFF (count_parameters)."""
+    ME, TODAY and CUTOFF (count_parameters). `names`: which of COUNTS."""
 
     def count(name: str, condition):
-        return (select(func.count()).select_from(CaseAction).join(Case, CaseAction.case_id == Case.id)
-                .join(Unit, Case.unit_id == Unit.id).where(condition).scalar_subquery().label(name))
+        # Actions alone, the case asked per action only where the person's own do not decide
+        # (_case_is): an action always has a case, and a case a unit, so joining them counted
+        # nothing but cost a lookup of each for every action counted.
+        return select(func.count()).select_from(CaseAction).where(condition).scalar_subquery().label(name)
 
     def scope(name: str):
-        return _scope_condition(user, name, TODAY, ME, CUTOFF)
+        return _scope_condition(user, name, TODAY, ME, CUTOFF, counting=True)
 
-    return [
-        count("mine", and_(scope("mine"), CaseAction.status.in_(OPEN_VALUES))),
-        count("units", and_(scope("units"), CaseAction.status.in_(OPEN_VALUES))),
-        count("overdue", scope("overdue")),
-        count("follow_up", scope("follow_up")),
-        count("my_overdue", and_(scope("mine"), overdue_condition(TODAY))),
-    ]
+    conditions = {
+        "mine": lambda: and_(scope("mine"), CaseAction.status.in_(OPEN_VALUES)),
+        "units": lambda: and_(scope("units"), CaseAction.status.in_(OPEN_VALUES)),
+        "overdue": lambda: scope("overdue"),
+        "follow_up": lambda: scope("follow_up"),
+        "my_overdue": lambda: and_(scope("mine"), overdue_condition(TODAY)),
+    }
+    return [count(name, conditions[name]()) for name in names]
 
 
 def count_parameters(user, today: date) -> dict:
@@ -265,13 +295,18 @@ def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[OpenAction]:
     concerned = concerned_anywhere(user)
 
     def build():
-        statement = (select(CaseAction.id, CaseAction.due_on, ActionType.name, Case.reference)
-                     .join(Case, CaseAction.case_id == Case.id).join(ActionType, CaseAction.type_id == ActionType.id)
-                     .where(CaseAction.responsible_id == ME, CaseAction.status.in_(OPEN_VALUES))
-                     .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
+        # The few first ids from (responsible_id, status, due_on) alone, then their rows: joined
+        # before the limit, every open action of the person was joined to its case and type
+        # and then sorted (two statuses are two ranges, so the index order does not hold).
+        first = (select(CaseAction.id).where(CaseAction.responsible_id == ME, CaseAction.status.in_(OPEN_VALUES))
+                 .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
         if concerned:
-            statement = statement.where(not_concerned(ME, CaseAction.case_id))
-        return statement
+            first = first.where(not_concerned(ME, CaseAction.case_id))
+        first = first.subquery()
+        return (select(CaseAction.id, CaseAction.due_on, ActionType.name, Case.reference)
+                .join(first, first.c.id == CaseAction.id)
+                .join(Case, CaseAction.case_id == Case.id).join(ActionType, CaseAction.type_id == ActionType.id)
+                .order_by(CaseAction.due_on, CaseAction.id))
 
     statement = _KEPT.get((db.engine.dialect.name, "my_open_actions", limit, concerned), build, ("me",))
     db.session.flush()  # nothing to write on the start page (a clean session returns at once)

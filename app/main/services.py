@@ -40,7 +40,9 @@ def start_page(user: User) -> dict:
         if queue:
             columns += start_count_columns(user, action_queries.ME, scope)
         if actions:
-            columns += action_queries.count_columns(user)
+            # Only the tiles' numbers: the open actions of the person's units (read on the tabs) cost
+            # a case row per open action of the administration.
+            columns += action_queries.count_columns(user, action_queries.START_PAGE_COUNTS)
         if admin:
             columns += _admin_columns()
         return select(*columns)
@@ -55,8 +57,7 @@ def start_page(user: User) -> dict:
     if can(user, Action.VIEW_QUEUE):
         page["supervision_deadlines"] = supervision_queries.deadlines_for(user)
     if actions:
-        page["action_counts"] = {name: counts[name] for name in ("mine", "units", "overdue", "follow_up",
-                                                                 "my_overdue")}
+        page["action_counts"] = {name: counts[name] for name in action_queries.START_PAGE_COUNTS}
         # (action, overdue) of the person's own open actions, soonest due first.
         page["my_open_actions"] = [(action, action.due_on < today) for action in action_queries.my_open_actions(user)]
     if admin:
