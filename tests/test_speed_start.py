@@ -203,3 +203,15 @@ def test_the_open_actions_as_plain_rows_are_escaped(world, login_as):
         page = login_as("erik").get("/").get_data(as_text=True)
     assert '<script>alert("typ")</script>' not in page
     assert "&lt;script&gt;alert(&#34;typ&#34;)&lt;/script&gt;" in page
+
+
+def test_the_http_benchmark_measures_the_start_page():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "http_benchmark.py"
+    spec = importlib.util.spec_from_file_location("http_benchmark_for_test", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    pages = module.pages_for("AV-2026-0001")
+    assert [p.name for p in pages] == ["healthz", "public_form", "queue", "case", "search", "filing", "start"]
+    assert (pages[-1].path, pages[-1].user) == ("/", "erik")
