@@ -113,7 +113,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", required=True, help="an SQLAlchemy URL of a database built by http_benchmark.py")
     parser.add_argument("--pages", default="healthz,public_form,queue,case,search,filing",
-                        help="also: shell (base.html and one audited read, nothing else), start (the start page)")
+                        help="also: shell (base.html and one audited read, nothing else); start, the start "
+                             "page, is one of http_benchmark.py's pages")
     parser.add_argument("--requests", type=int, default=40, help="requests per batch")
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--profile", help="a page to profile with cProfile (after the measurement)")
@@ -144,8 +145,7 @@ def main() -> int:
         event.listen(db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
 
     wanted = args.pages.split(",")
-    extra = [Page("shell", "shell (base.html + audited read)", SHELL_PATH, "erik"),
-             Page("start", "start page as erik", "/", "erik")]
+    extra = [Page("shell", "shell (base.html + audited read)", SHELL_PATH, "erik")]
     pages = [p for p in pages_for(reference) + extra if p.name in wanted]
     clients, forms = {}, {}
     for page in pages:

@@ -21,7 +21,8 @@ as the `postgres` user when started by root), or --postgresql-url for one of you
 The pages, as in the issue: /healthz; the public complaint form /klagomal; the queue
 /arenden as erik (investigator of ten of the fifty units); a case page of his; a free-text
 search that matches nothing over every status; and filings (staff POSTing the deviation
-form, anna), counted afterwards in the database: every filing wrk saw answered must be there.
+form, anna), counted afterwards in the database: every filing wrk saw answered must be there;
+and the start page / as erik (every staff member's first page: its numbers).
 
 Beside them, "floor", "floor_case" and "floor_filing": benchmarks/floor_app.py on the same
 database, the least an audited, logged-in list of fifty cases (or one case with its actions
@@ -79,6 +80,7 @@ def pages_for(reference: str) -> list[Page]:
         Page("search", "search, no match, every status", f"/arenden?q={NO_MATCH}&status=all", "erik"),
         Page("filing", "filing a deviation (POST, anna)", "/rapportera/avvikelse", "anna", post=True),
         Page("floor_filing", "floor: durable filing, no Värna", "/rapportera", "anna", post=True, floor=True),
+        Page("start", "start page / as erik", "/", "erik"),
     ]
 
 
@@ -480,7 +482,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers, for both apps")
-    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,floor_case,search,filing,floor_filing")
+    parser.add_argument("--pages", default="healthz,public_form,queue,floor,case,floor_case,search,filing,floor_filing,"
+                                             "start")
     parser.add_argument("--dir", default="/tmp/varna-bench", help="where the databases are kept between runs")
     parser.add_argument("--postgresql-url", help="a server of yours (postgresql+psycopg://user@host:port); "
                                                  "default: one of the benchmark's own under --dir")

@@ -14,17 +14,19 @@ SQL for lists; tests check it against `can()`.
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy import Date, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
-from app.actions.models import CaseAction
+from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import OPEN_STATUSES, ActionStatus
 from app.auth.permissions import ADMIN, INVESTIGATOR, OFFICER
 from app.cases.models import Case, concerned_anywhere, not_concerned
 from app.clock import today_local
 from app.extensions import db
+from app.kept_statements import KeptStatements
 from app.org.models import Unit
 from app.paging import decode_cursor, encode_cursor
 
@@ -67,52 +69,79 @@ def _unit_paths(user) -> list[str]:
     return [unit.path for unit in user.units]
 
 
-def _under(paths: list[str]):
-    """The case's unit is one of these units or below one of them (Case must be joined to Unit)."""
-    return or_(*[Unit.path.startswith(p) for p in paths]) if paths else false()
+def _under(paths: list[str], unit_ids: bool = False):
+    """The case's unit is one of these units or below one of them (Case must be joined to Unit).
+    `unit_ids`: as the case's unit id among the units found once (a subquery), for counts that
+    would otherwise look up the unit of every action counted (Case joined, not Unit)."""
+    if not paths:
+        return false()
+    under = or_(*[Unit.path.startswith(p) for p in paths])
+    return Case.unit_id.in_(select(Unit.id).where(under)) if unit_ids else under
 
 
-def _sees_case(user):
+def _sees_case(user, unit_ids: bool = False):
     """SQL for can(user, VIEW_CASE, case)."""
     if user.role == OFFICER:
         return true()
     if user.role == ADMIN:
         return Case.bypass_manager.is_(False)
     if user.role == INVESTIGATOR:
-        return and_(Case.bypass_manager.is_(False), _under(_unit_paths(user)))
+        return and_(Case.bypass_manager.is_(False), _under(_unit_paths(user), unit_ids))
     return false()
 
 
-def _visible(user):
-    return or_(CaseAction.responsible_id == user.id, _sees_case(user))
+def _case_is(condition):
+    """The action's case meets the condition, asked of that one case (its primary key) for each
+    action counted. Not a join: a count joining the cases let PostgreSQL read all million of them
+    when it expected many actions (200 ms for a thousand actions waiting for follow-up). Not
+    EXISTS either: PostgreSQL may turn that into a hashed subplan over every case in scope (600 ms).
+    A scalar subquery of the case's own row is asked per action on both databases."""
+    return select(condition).where(Case.id == CaseAction.case_id).scalar_subquery()
+
+
+def _sees_case_of_action(user, counting: bool):
+    """_sees_case for an action: `counting` (counts, without Case joined) asks it of the action's case."""
+    if not counting or user.role not in (ADMIN, INVESTIGATOR):  # true() or false(): no case to ask
+        return _sees_case(user)
+    return _case_is(_sees_case(user, unit_ids=True))
+
+
+def _visible(user, me, counting: bool = False):
+    return or_(CaseAction.responsible_id == me, _sees_case_of_action(user, counting))
 
 
 def overdue_condition(today: date):
     return and_(CaseAction.status.in_(OPEN_VALUES), CaseAction.due_on < today)
 
 
-def follow_up_condition(today: date):
+def follow_up_condition(today: date, cutoff=None):
+    """`cutoff`: follow_up_cutoff(today), or a bindparam for it in a kept statement."""
     return and_(CaseAction.status == ActionStatus.DONE.value, CaseAction.follow_up_result.is_(None),
-                CaseAction.completed_on < follow_up_cutoff(today))
+                CaseAction.completed_on < (follow_up_cutoff(today) if cutoff is None else cutoff))
 
 
-def _scope_condition(user, scope: str, today: date):
-    condition = _scope_only(user, scope, today)
+def _scope_condition(user, scope: str, today, me=None, cutoff=None, counting: bool = False):
+    """`me`, `today` and `cutoff`: the person's id, the day and the follow-up cutoff, or bindparams
+    standing for them in a kept statement (counts). `counting`: for a count of actions alone
+    (no Case or Unit joined); the case is then asked per action (_case_is)."""
+    me = user.id if me is None else me
+    condition = _scope_only(user, scope, today, me, cutoff, counting)
     if concerned_anywhere(user):
         # Jäv: nothing of a case that concerns the person, not even an action they are responsible for.
-        condition = and_(condition, not_concerned(user.id))
+        condition = and_(condition, not_concerned(me, CaseAction.case_id))
     return condition
 
 
-def _scope_only(user, scope: str, today: date):
+def _scope_only(user, scope: str, today, me, cutoff=None, counting: bool = False):
     if scope == "mine":
-        return CaseAction.responsible_id == user.id
+        return CaseAction.responsible_id == me
     if scope == "units":
-        return and_(_sees_case(user), _under(_unit_paths(user)))
+        units = and_(_sees_case(user, counting), _under(_unit_paths(user), counting))
+        return _case_is(units) if counting else units
     if scope == "overdue":
-        return and_(_visible(user), overdue_condition(today))
+        return and_(_visible(user, me, counting), overdue_condition(today))
     if scope == "follow_up":
-        return and_(_visible(user), follow_up_condition(today))
+        return and_(_visible(user, me, counting), follow_up_condition(today, cutoff))
     raise ValueError(scope)
 
 
@@ -192,33 +221,93 @@ def list_actions(user, scope: str, filters: Filters, *, after: str | None = None
     return page
 
 
-def counts(user, today: date | None = None) -> dict[str, int]:
-    """The numbers on the tabs and the start page, each one COUNT in SQL."""
-    today = today or today_local()
+# The parameters of the kept count statements (app.kept_statements): the rest is written out.
+ME, TODAY, CUTOFF = bindparam("me"), bindparam("today", type_=Date), bindparam("cutoff", type_=Date)
+COUNT_PARAMETERS = ("me", "today", "cutoff")
+_KEPT = KeptStatements()
 
-    def count(condition) -> int:
-        statement = (select(func.count()).select_from(CaseAction).join(Case, CaseAction.case_id == Case.id)
-                     .join(Unit, Case.unit_id == Unit.id).where(condition))
-        return db.session.scalar(statement) or 0
 
-    result = {
-        "mine": count(and_(_scope_condition(user, "mine", today), CaseAction.status.in_(OPEN_VALUES))),
-        "units": count(and_(_scope_condition(user, "units", today), CaseAction.status.in_(OPEN_VALUES))),
-        "overdue": count(_scope_condition(user, "overdue", today)),
-        "follow_up": count(_scope_condition(user, "follow_up", today)),
-        "my_overdue": count(and_(_scope_condition(user, "mine", today), overdue_condition(today))),
+def counts_key(user) -> tuple:
+    """What count_columns(user) is built from besides the parameters: the role (which cases the
+    person sees), their units' paths and whether some case concerns them (jäv)."""
+    return (user.role, tuple(_unit_paths(user)), concerned_anywhere(user))
+
+
+COUNTS = ("mine", "units", "overdue", "follow_up", "my_overdue")
+START_PAGE_COUNTS = ("mine", "overdue", "follow_up")  # the start page's tiles (actions/_start_tiles.html)
+
+
+def count_columns(user, names: tuple[str, ...] = COUNTS) -> list:
+    """The numbers on the tabs and the start page, each a COUNT in SQL: one scalar subquery each
+    (each answered from its own index), to be selected together in one statement. Parameters:
+    ME, TODAY and CUTOFF (count_parameters). `names`: which of COUNTS."""
+
+    def count(name: str, condition):
+        # Actions alone, the case asked per action only where the person's own do not decide
+        # (_case_is): an action always has a case, and a case a unit, so joining them counted
+        # nothing but cost a lookup of each for every action counted.
+        return select(func.count()).select_from(CaseAction).where(condition).scalar_subquery().label(name)
+
+    def scope(name: str):
+        return _scope_condition(user, name, TODAY, ME, CUTOFF, counting=True)
+
+    conditions = {
+        "mine": lambda: and_(scope("mine"), CaseAction.status.in_(OPEN_VALUES)),
+        "units": lambda: and_(scope("units"), CaseAction.status.in_(OPEN_VALUES)),
+        "overdue": lambda: scope("overdue"),
+        "follow_up": lambda: scope("follow_up"),
+        "my_overdue": lambda: and_(scope("mine"), overdue_condition(TODAY)),
     }
-    return result
+    return [count(name, conditions[name]()) for name in names]
+
+
+def count_parameters(user, today: date) -> dict:
+    return {"me": user.id, "today": today, "cutoff": follow_up_cutoff(today)}
+
+
+def counts(user, today: date | None = None) -> dict[str, int]:
+    """The numbers on the tabs and the start page, each one COUNT in SQL, all in one statement
+    built once per kind of person (counts_key)."""
+    today = today or today_local()
+    statement = _KEPT.get((db.engine.dialect.name, *counts_key(user)), lambda: select(*count_columns(user)),
+                          COUNT_PARAMETERS)
+    db.session.flush()  # nothing to write on the pages that count (a clean session returns at once)
+    # Plain rows on the session's connection: no ORM loading for five numbers.
+    row = db.session.connection().execute(statement, count_parameters(user, today)).one()
+    return {name: value or 0 for name, value in row._mapping.items()}
 
 
 START_PAGE_ACTIONS = 5
 
 
-def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[CaseAction]:
-    """The person's open actions (they are responsible), soonest due first, for the start page."""
-    statement = (select(CaseAction).where(CaseAction.responsible_id == user.id, CaseAction.status.in_(OPEN_VALUES))
-                 .options(joinedload(CaseAction.case), joinedload(CaseAction.type))
+class OpenAction(NamedTuple):
+    """One of the start page's open actions: what the page shows of it, as a plain row."""
+    id: int
+    due_on: date
+    type_name: str
+    reference: str
+
+
+def my_open_actions(user, limit: int = START_PAGE_ACTIONS) -> list[OpenAction]:
+    """The person's open actions (they are responsible), soonest due first, for the start page:
+    plain rows of what the page shows (no actions, cases and types loaded as entities), from a
+    statement kept per limit and jäv (the person's id a parameter)."""
+    concerned = concerned_anywhere(user)
+
+    def build():
+        # The few first ids from (responsible_id, status, due_on) alone, then their rows: joined
+        # before the limit, every open action of the person was joined to its case and type
+        # and then sorted (two statuses are two ranges, so the index order does not hold).
+        first = (select(CaseAction.id).where(CaseAction.responsible_id == ME, CaseAction.status.in_(OPEN_VALUES))
                  .order_by(CaseAction.due_on, CaseAction.id).limit(limit))
-    if concerned_anywhere(user):
-        statement = statement.where(not_concerned(user.id, CaseAction.case_id))
-    return list(db.session.scalars(statement).unique())
+        if concerned:
+            first = first.where(not_concerned(ME, CaseAction.case_id))
+        first = first.subquery()
+        return (select(CaseAction.id, CaseAction.due_on, ActionType.name, Case.reference)
+                .join(first, first.c.id == CaseAction.id)
+                .join(Case, CaseAction.case_id == Case.id).join(ActionType, CaseAction.type_id == ActionType.id)
+                .order_by(CaseAction.due_on, CaseAction.id))
+
+    statement = _KEPT.get((db.engine.dialect.name, "my_open_actions", limit, concerned), build, ("me",))
+    db.session.flush()  # nothing to write on the start page (a clean session returns at once)
+    return [OpenAction(*row) for row in db.session.connection().execute(statement, {"me": user.id})]

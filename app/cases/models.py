@@ -97,8 +97,10 @@ class Case(db.Model):
         Index("ix_cases_kind_received_id", "kind", "received_at", "id"),
         Index("ix_cases_unit_received_id", "unit_id", "received_at", "id"),
         # The queue's counts look at open cases only; with status first, closed cases (nearly
-        # all of them, after some years) are never read, whatever else is filtered on.
-        Index("ix_cases_status_assigned", "status", "assigned_to_id"),
+        # all of them, after some years) are never read, whatever else is filtered on. The scope's
+        # columns after the handler let the start page count the open cases without a handler in
+        # the person's queue from the index alone (queue.start_counts).
+        Index("ix_cases_status_assigned_cover", "status", "assigned_to_id", "bypass_manager", "unit_id", "kind"),
         Index("ix_cases_kind_status", "kind", "status"),
         # The yearly statistics (app.stats.queries): every column they filter and group the
         # cases by, so a year of each kind is one range of this index and the table is never read.

@@ -30,12 +30,19 @@ class Row:
         return self.next_day is not None and self.next_day < today
 
 
+_OPEN_SUPERVISION_CASES: list = []  # the statement, built on first use (Case.supervision is mapped later)
+
+
 def open_supervision_cases() -> list[Case]:
-    return list(db.session.scalars(
-        select(Case).where(Case.kind == Kind.SUPERVISION, Case.status != Status.CLOSED)
-        .options(selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.assigned_to),
-                 selectinload(Case.supervision).selectinload(SupervisionDetails.requests))
-        .order_by(Case.next_deadline_at, Case.id)))
+    # Built once: the start page of everyone who may view the queue asks for it, and building the
+    # statement and its cache key cost more than answering it (the open supervision cases are a handful).
+    if not _OPEN_SUPERVISION_CASES:
+        _OPEN_SUPERVISION_CASES.append(
+            select(Case).where(Case.kind == Kind.SUPERVISION, Case.status != Status.CLOSED)
+            .options(selectinload(Case.unit), selectinload(Case.disqualifications), selectinload(Case.assigned_to),
+                     selectinload(Case.supervision).selectinload(SupervisionDetails.requests))
+            .order_by(Case.next_deadline_at, Case.id))
+    return list(db.session.scalars(_OPEN_SUPERVISION_CASES[0]))
 
 
 def open_cases(actor, *, working: bool = False) -> list[Row]:

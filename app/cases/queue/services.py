@@ -574,13 +574,21 @@ def _local_day(moment: datetime | None) -> str:
     return to_local(moment).date().isoformat() if moment is not None else ""
 
 
+def start_count_columns(user, me, scope: Scope | None = None) -> list:
+    """For the start page: open cases assigned to the person, and unassigned ones in their queue,
+    as two scalar subqueries to be selected with the page's other counts. `me`: the person's id,
+    or a bindparam for it in a kept statement. Each is a range of ix_cases_status_assigned_cover,
+    whose trailing columns hold the scope: the count never reads a row."""
+    open_case = Case.status.in_(OPEN_STATUSES)
+    mine = select(func.count()).select_from(Case).where(Case.assigned_to_id == me, open_case)
+    unassigned = select(func.count()).select_from(Case).where(
+        scope_condition(user, scope), Case.assigned_to_id.is_(None), open_case)
+    return [mine.scalar_subquery().label("assigned_to_me"), unassigned.scalar_subquery().label("unassigned")]
+
+
 def start_counts(user) -> dict[str, int]:
     """For the start page: open cases assigned to the person, and unassigned ones in their queue."""
-    open_case = Case.status.in_(OPEN_STATUSES)
-    mine = db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.assigned_to_id == user.id, open_case))
-    unassigned = db.session.scalar(select(func.count()).select_from(Case).where(
-        scope_condition(user), Case.assigned_to_id.is_(None), open_case))
+    mine, unassigned = db.session.execute(select(*start_count_columns(user, user.id))).one()
     return {"assigned_to_me": mine or 0, "unassigned": unassigned or 0}
 
 
