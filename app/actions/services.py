@@ -39,7 +39,6 @@ from app.clock import to_local, today_local, utcnow
 from app.commands import ActionConflict, ActionError  # the contract's errors, as the routes meet them
 from app.extensions import db
 from app.facts import OFFERED_ACTION_FORM_FACTS, facts_for_action
-from app.process_cache import ProcessCache
 from app.urls import external_url
 
 MAX_DESCRIPTION = 4000
@@ -78,36 +77,19 @@ ACTIONS_OF_CASE = (select(CaseAction).where(CaseAction.case_id == bindparam("cas
                     .order_by(CaseAction.due_on, CaseAction.id))
 
 
-def _read_staff_of_units(unit_path: tuple[int, ...]) -> tuple[Candidate, ...]:
-    rows = db.session.execute(_STAFF_OF_UNITS, {"units": list(unit_path)}).all()
-    units_of: dict[int, set[int]] = {}
-    for row in rows:
-        units_of.setdefault(row.id, set()).add(row.unit_id)
-    people = {row.id: Candidate(row.id, row.username, row.full_name, row.title or "", row.role,
-                                frozenset(units_of[row.id])) for row in rows}
-    return tuple(sorted(people.values(), key=lambda p: (p.full_name, p.id)))
-
-
-# The active people of a unit path (the case's unit and those above it), kept in the process per path
-# (app/process_cache.py): the choice of the responsible person on the add-action form, which the
-# service asks the permission function again with the person as stored when the form comes back
-# (_responsible). Forgotten when this process commits a change of a user or their units (a login
-# writes users too), and after 30 seconds for the other processes. Read on every case page, where it
-# was a statement of its own.
-_STAFF_OF_UNIT_PATHS = ProcessCache(("users", "user_units"), dict)
-
-
 def responsible_candidates(case: Case) -> list[Candidate]:
     """Who may answer for an action on the case (BE_RESPONSIBLE): active users of the case's unit or a
     unit above it, as the permission function narrows them (a report that bypassed the manager),
     by name. The people with all their units in one statement of plain rows: the ORM's users and
     their units were two statements and an object per person and unit on every case view."""
-    path = tuple(case.unit_path)
-    kept = _STAFF_OF_UNIT_PATHS.get()
-    people = kept.get(path)
-    if people is None:
-        people = kept[path] = _read_staff_of_units(path)
-    return [person for person in people if can(person, Action.BE_RESPONSIBLE, case)]
+    rows = db.session.execute(_STAFF_OF_UNITS, {"units": list(case.unit_path)}).all()
+    units_of: dict[int, set[int]] = {}
+    for row in rows:
+        units_of.setdefault(row.id, set()).add(row.unit_id)
+    people = {row.id: Candidate(row.id, row.username, row.full_name, row.title or "", row.role,
+                                frozenset(units_of[row.id])) for row in rows}
+    return [person for person in sorted(people.values(), key=lambda p: (p.full_name, p.id))
+            if can(person, Action.BE_RESPONSIBLE, case)]
 
 
 def actions_of_case(case: Case) -> list[CaseAction]:
