@@ -59,6 +59,11 @@ def open_action_ids(case: Case) -> list[int]:
     """The case's actions still planned or in progress, oldest first."""
     if case.id is None:
         return []
+    # Counted from the case's actions when a page has read them already (the case page reads them
+    # for its actions panel): the same answer without a statement of its own.
+    loaded = case.__dict__.get("actions")
+    if loaded is not None:
+        return sorted(action.id for action in loaded if action.is_open)
     return list(db.session.scalars(_OPEN_ACTION_IDS, {"case_id": case.id}))
 
 

@@ -105,3 +105,10 @@ class CaseAction(db.Model):
 
     def __repr__(self) -> str:
         return f"<CaseAction {self.id} {self.status} case={self.case_id}>"
+
+
+# The case's actions as one collection, for the case page: it reads them once, with the case's other
+# rows, and both the workflow's fact (no open actions, app/facts.py) and the actions panel are
+# answered from that read (app.cases.casework.services.view_case). Read only: an action is added and
+# changed through app/actions/services.py, whose commit expires the collection with the rest.
+Case.actions = relationship(CaseAction, viewonly=True, order_by=CaseAction.id)

@@ -20,6 +20,7 @@ from app.actions.models import ActionType, CaseAction
 from app.actions.workflow import ActionStatus
 from app.auth.guard import require
 from app.auth.permissions import Action, can
+from app.cases import panels
 from app.cases.models import Case
 from app.clock import today_local
 from app.extensions import db
@@ -63,6 +64,11 @@ def action_status_label(status: str) -> str:
 @bp.app_context_processor
 def action_words():
     return {"action_result_labels": RESULT_LABELS, "action_origin_labels": ORIGIN_LABELS}
+
+
+# The case page reads the case's actions with the case (Case.actions): the panel shows them, and the
+# workflow's fact "no open actions" is counted from them (app/facts.py) rather than read again.
+panels.read_with_case("actions", services.ACTIONS_OF_CASE)
 
 
 def case_panel(user, case: Case, _moves, _args) -> dict:

@@ -72,7 +72,7 @@ class Candidate:
 _STAFF_OF_UNITS = (select(User.id, User.username, User.full_name, User.title, User.role, user_units.c.unit_id)
                    .join(user_units).where(User.active, User.id.in_(select(user_units.c.user_id).where(
                        user_units.c.unit_id.in_(bindparam("units", expanding=True))))))
-_ACTIONS_OF_CASE = (select(CaseAction).where(CaseAction.case_id == bindparam("case_id"))
+ACTIONS_OF_CASE = (select(CaseAction).where(CaseAction.case_id == bindparam("case_id"))
                     .options(joinedload(CaseAction.type), joinedload(CaseAction.responsible))
                     .order_by(CaseAction.due_on, CaseAction.id))
 
@@ -94,9 +94,12 @@ def responsible_candidates(case: Case) -> list[Candidate]:
 
 def actions_of_case(case: Case) -> list[CaseAction]:
     """The case's actions: open ones first (by due date), then the rest (newest first), each with
-    its type and responsible person in the same statement (the cards show both)."""
-    actions = list(db.session.scalars(_ACTIONS_OF_CASE, {"case_id": case.id}))
-    open_ones = [a for a in actions if a.is_open]
+    its type and responsible person in the same statement (the cards show both). Those a page has
+    read with the case already (Case.actions, app.cases.casework.services.view_case) are not read again."""
+    actions = case.__dict__.get("actions")
+    if actions is None:
+        actions = list(db.session.scalars(ACTIONS_OF_CASE, {"case_id": case.id}))
+    open_ones = sorted((a for a in actions if a.is_open), key=lambda a: (a.due_on, a.id))
     others = sorted((a for a in actions if not a.is_open), key=lambda a: a.id, reverse=True)
     return open_ones + others
 

@@ -46,6 +46,23 @@ def shown(user, case, moves: list[str], args: Mapping[str, str]) -> bool:
     return True
 
 
+# The rows of the case a panel shows, read with the case before the audit entry of the view is
+# committed (app.cases.casework.services.view_case), not when the panel's loader asks for them
+# (on PostgreSQL a read after that commit opens a transaction of its own). A feature registers
+# the name of a collection of Case and the statement of its rows (a `case_id` parameter; built
+# once, ordered as the panel wants them); its loader then finds them loaded on the case.
+_READ_WITH_CASE: dict[str, Any] = {}
+
+
+def read_with_case(name: str, statement) -> None:
+    """Idempotent by name, as `register`."""
+    _READ_WITH_CASE[name] = statement
+
+
+def reads_with_case() -> tuple[tuple[str, Any], ...]:
+    return tuple(_READ_WITH_CASE.items())
+
+
 def for_case(user, case, moves: list[str], args: Mapping[str, str]) -> list[ShownPanel]:
     shown = []
     for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.name)):

@@ -12,22 +12,26 @@ from datetime import date
 from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import audit, commands, mailer, workflow
 from app.auth.models import User, user_units
 from app.auth.permissions import Action, PermissionDenied, can, can_move, ensure
-from app.cases import complainant_notices, journal
+from app.cases import complainant_notices, journal, panels
 from app.cases.models import (
     CASE_KINDS,
     DECISION_REASONS,
     TRIAGE_DECISIONS,
+    Attachment,
     Case,
     Category,
     ConcernedStaff,
     Disqualification,
     Feedback,
+    JournalEvent,
+    case_categories,
 )
 from app.cases.queue import services as queue
 from app.cases.signals import reporter_given_feedback
@@ -134,20 +138,50 @@ class CaseView:
 
 
 # The people the case page names, read with the case in its one statement (the handler, the
-# reporter, who decided the triage), and with the jäv the permission function reads the people who
-# declared it and whom the report concerns: each was a statement of its own, one per person, when
-# the template first touched it. The jäv stay two statements of their own: joined in too, the
-# case's statement had nine tables, which cost PostgreSQL more to plan (1.5 ms) than they saved.
-# Not the categories: SQLite builds the join through case_categories for every case before it
-# looks for this one (half a second at a million cases).
+# reporter, who decided the triage). Not the categories: SQLite builds the join through
+# case_categories for every case before it looks for this one (half a second at a million cases).
 _PAGE_LOADS = (joinedload(Case.unit), joinedload(Case.assigned_to), joinedload(Case.reporter),
-               joinedload(Case.triaged_by), selectinload(Case.disqualifications).joinedload(Disqualification.user),
-               selectinload(Case.concerned).joinedload(ConcernedStaff.user))
+               joinedload(Case.triaged_by))
+
+# The case's own rows the page shows, one statement each, built once and run before the audit entry
+# of the read is committed (on PostgreSQL a read after the commit opens a transaction of its own). A
+# lazy load or a selectin load built its statement and cache key again on every view: about half
+# the cost of each read. The jäv with the people who declared it and whom the report concerns (the
+# permission function reads them); joined into the case's statement they made nine tables, which
+# cost PostgreSQL more to plan (1.5 ms) than they saved. Each statement orders its rows as the
+# relationship does (app/cases/models.py).
+_case_id = bindparam("case_id")
+_PAGE_COLLECTIONS = (
+    ("disqualifications", select(Disqualification).where(Disqualification.case_id == _case_id)
+     .options(joinedload(Disqualification.user)).order_by(Disqualification.id)),
+    ("concerned", select(ConcernedStaff).where(ConcernedStaff.case_id == _case_id)
+     .options(joinedload(ConcernedStaff.user)).order_by(ConcernedStaff.id)),
+)
+# What only the whole page shows (not the reporter's): its attachments, feedback and journal, and
+# what the panels read with the case (app.cases.panels.read_with_case: the actions).
+_FULL_PAGE_COLLECTIONS = (
+    ("attachments", select(Attachment).where(Attachment.case_id == _case_id).order_by(Attachment.id)),
+    ("feedback", select(Feedback).where(Feedback.case_id == _case_id).order_by(Feedback.id)),
+    ("journal", select(JournalEvent).where(JournalEvent.case_id == _case_id).order_by(JournalEvent.id)),
+)
+# A report's categories: its panel lists them (cases/_filed.html), and the page proposes lex Sarah
+# first when one of a deviation's describes abuse (app.facts.possible_misconduct). The same
+# statement as the relationship's lazy load (Category.position, then the database's order).
+_CATEGORIES = (select(Category).where(case_categories.c.case_id == _case_id,
+                                      Category.id == case_categories.c.category_id)
+               .order_by(Category.position))
+
+
+def _read_collections(case: Case, statements) -> None:
+    """Each collection read by its statement and kept on the case as if it had been loaded with it."""
+    for name, statement in statements:
+        set_committed_value(case, name, list(db.session.scalars(statement, {"case_id": case.id})))
 
 
 def view_case(actor, reference: str) -> CaseView:
     """The case page. Every view is written to the audit log, and so is every refusal."""
     case = commands.load_case(reference, _PAGE_LOADS)
+    _read_collections(case, _PAGE_COLLECTIONS)
     if can(actor, Action.VIEW_CASE, case):
         full = True
     elif can(actor, Action.VIEW_CASE_AS_REPORTER, case):
@@ -157,10 +191,11 @@ def view_case(actor, reference: str) -> CaseView:
         db.session.commit()
         raise PermissionDenied(Action.VIEW_CASE)
     if full:
-        # Its attachments and feedback are read now, in the transaction of the read and before its
-        # audit entry is committed, not lazily while the template renders (on PostgreSQL a read
-        # after the commit opens a transaction of its own). The reporter's page shows neither.
-        case.attachments, case.feedback  # noqa: B018 (the reads are the point)
+        # What the page shows of the case is read now, in the transaction of the read and before its
+        # audit entry is committed, not lazily while the page is built. The reporter's page shows none of it.
+        _read_collections(case, _FULL_PAGE_COLLECTIONS + panels.reads_with_case())
+        if case.kind != Kind.SUPERVISION:  # IVO's case about the nämnd has no categories
+            _read_collections(case, (("categories", _CATEGORIES),))
     commands.record("case.viewed", actor, case, view="full" if full else "reporter")
     _commit_keeping_loaded()
     moves = commands.moves_for(actor, case) if full else []
