@@ -124,7 +124,7 @@ def test_the_menu_marks_the_page_it_is_on_after_another_page_was_kept(login_as):
 
 def test_a_kept_queue_statement_is_not_written_out_again_on_each_page(login_as, monkeypatch):
     """The kept statements' codes and ids are in their SQL text once (app.cases.queue.services:
-    _literal_values), not rendered into it on every execution (some forty values a page)."""
+    app.kept_statements.literal_values), not rendered into it on every execution (some forty values a page)."""
     from sqlalchemy.sql.compiler import SQLCompiler
 
     from tests.cases.helpers import file_case

@@ -213,5 +213,7 @@ def test_the_http_benchmark_measures_the_start_page():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     pages = module.pages_for("AV-2026-0001")
-    assert [p.name for p in pages] == ["healthz", "public_form", "queue", "case", "search", "filing", "start"]
+    # Värna's pages (the floor's, benchmarks/floor_app.py, stand beside them).
+    assert [p.name for p in pages if not p.floor] == ["healthz", "public_form", "queue", "case", "search", "filing",
+                                                      "start"]
     assert (pages[-1].path, pages[-1].user) == ("/", "erik")

@@ -18,14 +18,12 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    column,
     exists,
     false,
     func,
     literal,
     or_,
     select,
-    text,
     true,
     union_all,
 )
@@ -36,6 +34,7 @@ from app.cases.models import NO_DEADLINE, Case, case_categories, concerned_anywh
 from app.cases.queue import search
 from app.clock import local_moment, to_local, utcnow
 from app.extensions import db
+from app.kept_statements import KeptStatements
 from app.org.models import Unit
 from app.paging import decode_cursor, encode_cursor
 from app.process_cache import ProcessCache
@@ -327,40 +326,15 @@ def _beyond(cursor: tuple[datetime, int], descending: bool, column=Case.received
 # --- the page -----------------------------------------------------------------------------
 
 
-# Built statements, by everything they are built from. A queue statement is a union of a
-# dozen selects with IN lists; building it and computing its cache key (SQLAlchemy's key to
-# the compiled SQL) cost more CPU than the database spent answering it. A person's first
-# page (no cursor) is asked again and again, so the same statement object is executed again:
-# its cache key is computed once per object. Pages past the first (a cursor) and the overdue
-# filter (the moment) are built each time. Statements hold no data, only the SQL and its
-# literal values, which are part of the key; the limit keeps a flood of searches small.
-_STATEMENTS: dict = {}
-_STATEMENTS_MAX = 1024
+# Built statements, by everything they are built from (app/kept_statements.py). A queue
+# statement is a union of a dozen selects with IN lists; a person's first page (no cursor) is
+# asked again and again, so the same statement object is executed again. Pages past the first
+# (a cursor) and the overdue filter (the moment) are built each time.
+_STATEMENTS = KeptStatements()
 
 
 def _cached(key, build):
-    if key is None:
-        return build()
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        if len(_STATEMENTS) >= _STATEMENTS_MAX:
-            _STATEMENTS.clear()
-        statement = _STATEMENTS[key] = _literal_values(build())
-    return statement
-
-
-def _literal_values(statement):
-    """The statement with its values written into the SQL text rather than sent as parameters.
-    A kept statement's values are codes and ids (statuses, kinds, units, the page size), the
-    same on every execution: written out, PostgreSQL plans the prepared statement once (a plan
-    without parameters) instead of a custom plan on every execution, which cost it as much
-    as answering.
-
-    Written out once, when the statement is kept: the SQL text, with the result's column types
-    (a date read from SQLite is still a datetime). Values left to be written at each execution
-    (literal_execute) were rendered anew every time, some forty of them a queue page."""
-    sql = statement.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}).string
-    return text(sql).columns(*(column(c.name, c.type) for c in statement.selected_columns))
+    return build() if key is None else _STATEMENTS.get(key, build)
 
 
 def _key(user, filters: QueueFilters, scope: Scope, chosen, *rest):
