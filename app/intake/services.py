@@ -20,11 +20,21 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
-from app import audit, commands
+from app import audit, commands, mailer
 from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases.categories import categories_for
-from app.cases.filing import handler_emails, people_choices, prepare_case, queue_filing_mail, record_filed, write_case
+from app.cases.filing import (
+    filing_messages,
+    handler_emails,
+    keep_as_read,
+    people_choices,
+    prepare_case,
+    record_filed,
+    reference_stand_in,
+    with_reference,
+    write_case,
+)
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -216,9 +226,16 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
         case = prepare_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
                             reporter_name=reporter_name, categories=categories, complaint=complaint, **fields)
         handlers = handler_emails(case, concerned=frozenset(person.id for person in concerned))
+        # The notices' texts too (with a stand-in for the reference), before the number is taken.
+        stand_in = reference_stand_in()
+        messages = filing_messages(case, handlers, reference=stand_in)
         drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
-        write_case(case, concerned=concerned, complaint=complaint, events=events)
-        record_filed(case)
+        if not checked_files:
+            set_committed_value(case, "attachments", [])
+        # The audit entry before the number too (write_case completes it); the case joins the
+        # session after the commit, unless its files need it there now.
+        write_case(case, concerned=concerned, complaint=complaint, events=events,
+                   filed_entry=record_filed(case), attach=bool(checked_files))
         if checked_files:
             written = attachments.store(case, checked_files, reporter)
             db.session.flush()
@@ -226,12 +243,13 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
                 audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
                              detail={"attachment_id": attachment.id, "size": attachment.size,
                                      "content_type": attachment.content_type})
-        else:
-            set_committed_value(case, "attachments", [])
-        queue_filing_mail(case, handlers)  # sent once the commit succeeds (app.mailer), never before
+        # Sent once the commit succeeds (app.mailer), never before.
+        mailer.queue_emails(with_reference(messages, stand_in, case.reference))
         # Keeping what was read: the receipt's redirect needs the reference, which otherwise
         # reloaded the case (and the person) after the commit.
         commands.commit_keeping_loaded()
+        if not checked_files:
+            keep_as_read(case)
     except BaseException:
         db.session.rollback()
         if case is not None and case in db.session:

@@ -1,0 +1,90 @@
+"""Speed of a filing under concurrency: what it builds before the reference number is taken.
+
+The counter row of the reference numbers stays locked from the number's UPDATE until the commit,
+and every filing of the kind waits for it; so does the audit chain's head, from its lock to the
+commit. With two workers on PostgreSQL the filings ran one after the other through that lock, so
+what is done while it is held decides how many filings a second get through. These tests hold
+that the rows, the notices' texts and the audit entry are built before the number is taken, and
+that what is stored is still exactly what it was (the references, the notices, the chain)."""
+
+import pytest
+from sqlalchemy import event, select
+
+from app import audit
+from app.audit_chain import verify_all
+from app.cases import filing
+from app.cases.models import Case
+from app.extensions import db
+from app.mailer import OutgoingMail
+from tests.intake.conftest import post_report, valid_form
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"ATTACHMENT_DIR": str(tmp_path / "attachments"), "MAIL_DELIVERY": "worker"}
+
+
+def _reference(response) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+@pytest.mark.parametrize("overrides", [{}, {"on_behalf": "y", "reporter_name": "Karin Kollega"}])
+def test_nothing_is_built_while_the_counter_is_held(app, login_as, monkeypatch, overrides):
+    """Between the reference number's UPDATE and the commit only the filing's statements run:
+    the links and texts of the notices, the journal's times and the audit entry come before."""
+    anna = login_as("anna")
+    _reference(post_report(anna, "deviation", valid_form("deviation")))  # the year's counter exists
+    seen: list[str] = []
+
+    def watched(name, function):
+        def call(*args, **kwargs):
+            seen.append(name)
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(filing, "external_url", watched("external_url", filing.external_url))
+    monkeypatch.setattr(filing, "utcnow", watched("utcnow", filing.utcnow))
+    monkeypatch.setattr(audit, "record", watched("audit.record", audit.record))
+
+    def statement(_conn, _cursor, text, *_args):
+        seen.append(" ".join(text.split())[:40])
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    try:
+        reference = _reference(post_report(anna, "deviation", valid_form("deviation", **overrides)))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    counter = next(i for i, s in enumerate(seen) if s.startswith("UPDATE reference_counters"))
+    built = [i for i, s in enumerate(seen) if s in ("external_url", "utcnow", "audit.record")]
+    assert "external_url" in seen and "audit.record" in seen and "utcnow" in seen, seen
+    assert max(built) < counter, seen[counter:]
+    assert all(s.startswith(("INSERT INTO", "SELECT audit_chain_head", "WITH moved_head", "UPDATE audit_chain_head"))
+               for s in seen[counter + 1:]), seen[counter:]
+    assert reference.startswith("AV-")
+
+
+def test_the_notices_carry_the_reference_taken_after_their_texts(app, login_as):
+    anna = login_as("anna")
+    for overrides in ({}, {"on_behalf": "y", "reporter_user_id": None, "reporter_name": "Karin Kollega"}):
+        reference = _reference(post_report(anna, "deviation", valid_form("deviation", **overrides)))
+        mails = list(db.session.scalars(select(OutgoingMail).where(OutgoingMail.subject.contains(reference))))
+        texts = "\n".join(m.subject + "\n" + m.body for m in mails)
+        assert len(mails) >= 1 and "VARNAREF" not in texts, texts
+        assert any(m.subject == f"Ny avvikelse: {reference}" and f"/arenden/{reference}" in m.body for m in mails)
+    all_texts = "".join(m.subject + m.body for m in db.session.scalars(select(OutgoingMail)))
+    assert "VARNAREF" not in all_texts
+
+
+def test_the_filing_entry_is_completed_with_the_case_and_the_chain_holds(app, login_as):
+    anna = login_as("anna")
+    references = [_reference(post_report(anna, "deviation", valid_form("deviation"))) for _ in range(3)]
+    for reference in references:
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        entry = db.session.scalar(select(audit.AuditEvent).where(audit.AuditEvent.action == "case.filed",
+                                                                 audit.AuditEvent.object_id == str(case.id)))
+        assert entry is not None and entry.object_type == "case"
+        assert entry.detail == {"reference": reference, "kind": "deviation"}
+    assert [int(r.rsplit("-", 1)[1]) for r in references] == list(
+        range(int(references[0].rsplit("-", 1)[1]), int(references[0].rsplit("-", 1)[1]) + 3))
+    assert verify_all().ok
