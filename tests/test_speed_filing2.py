@@ -88,3 +88,26 @@ def test_the_filing_entry_is_completed_with_the_case_and_the_chain_holds(app, lo
     assert [int(r.rsplit("-", 1)[1]) for r in references] == list(
         range(int(references[0].rsplit("-", 1)[1]), int(references[0].rsplit("-", 1)[1]) + 3))
     assert verify_all().ok
+
+
+def test_the_worker_reads_a_batch_once_and_writes_each_result_once(app, login_as):
+    """Each filing queues two messages for `flask mail worker`: per message one UPDATE and its
+    commit, the batch read in one statement (the ORM read each message again and flushed it)."""
+    from app import mailer
+    from tests.statements import statements as counted
+    anna = login_as("anna")
+    for _ in range(3):
+        _reference(post_report(anna, "deviation", valid_form("deviation")))
+    queued = db.session.scalar(select(db.func.count()).select_from(OutgoingMail).where(OutgoingMail.sent_at.is_(None)))
+    assert queued >= 6
+    db.session.commit()
+    with counted() as seen:
+        assert mailer.deliver_queued() == (queued, 0)
+    text = "\n".join(seen)
+    # The claim's, the batch's, and the claim that finds the queue empty.
+    assert sum(s.startswith("SELECT outgoing_mail.") for s in seen) == 3, text
+    assert sum(s.startswith("UPDATE outgoing_mail ") for s in seen) == 1 + queued, text  # the claim, each result
+    assert len(seen) == 4 + queued, text
+    sent = list(db.session.scalars(select(OutgoingMail)))
+    assert all(m.sent_at is not None and m.attempts == 1 and m.claimed_until is None and m.last_error == ""
+               for m in sent)
