@@ -111,3 +111,36 @@ def test_the_worker_reads_a_batch_once_and_writes_each_result_once(app, login_as
     sent = list(db.session.scalars(select(OutgoingMail)))
     assert all(m.sent_at is not None and m.attempts == 1 and m.claimed_until is None and m.last_error == ""
                for m in sent)
+
+
+def test_the_units_above_and_the_categories_are_checked_in_one_statement(app, login_as):
+    from tests.statements import statements as counted
+    anna = login_as("anna")
+    _reference(post_report(anna, "deviation", valid_form("deviation")))  # the year's counter exists
+    data = valid_form("deviation")  # Boendestöd, which has units above it
+    with counted(fresh_session=True) as seen:
+        _reference(post_report(anna, "deviation", data))
+    text = "\n".join(seen)
+    assert not any(s.startswith("SELECT units.") for s in seen), text
+    assert sum(s.startswith("SELECT categories.") for s in seen) == 1, text
+    assert len(seen) <= 13, text  # 12 on PostgreSQL, whose audit entry and head move are one statement
+
+
+@pytest.mark.parametrize("categories", ["chosen", "none", "unknown"])
+def test_a_unit_under_an_inactive_unit_is_still_refused(app, login_as, categories):
+    from app.cases.models import Case
+    from app.org.models import Unit
+    from tests.intake.conftest import unit_id
+    anna = login_as("anna")
+    unit = db.session.get(Unit, unit_id("Boendestöd"))
+    parent = db.session.get(Unit, unit.ancestor_ids[-2])
+    parent.active = False
+    db.session.commit()
+    overrides = {"chosen": {}, "none": {"category_ids": None}, "unknown": {"category_ids": ["999999"]}}[categories]
+    response = post_report(anna, "deviation", valid_form("deviation", **overrides))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Välj en enhet i listan." in page
+    assert ("Välj minst en kategori." in page) == (categories == "none")
+    assert ("Välj kategorier ur listan." in page) == (categories == "unknown")
+    assert db.session.scalar(select(db.func.count()).select_from(Case)) == 0

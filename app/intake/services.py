@@ -170,6 +170,12 @@ _INACTIVE_AMONG = select(_UNITS.c.id).where(_UNITS.c.id.in_(bindparam("ids", exp
                                             ~_UNITS.c.active).limit(1)
 _ACTIVE_CATEGORIES = select(Category).where(Category.id.in_(bindparam("ids", expanding=True)),
                                             Category.kind == bindparam("kind"), Category.active)
+# The categories chosen and, on each of their rows, whether a unit above the chosen one is
+# inactive: the two checks of every filing in one statement (the units' check alone runs only
+# when no chosen category is found, which is an error anyway).
+_ACTIVE_CATEGORIES_AND_UNITS_ABOVE = _ACTIVE_CATEGORIES.add_columns(
+    select(_UNITS.c.id).where(_UNITS.c.id.in_(bindparam("above", expanding=True)), ~_UNITS.c.active)
+    .exists().label("inactive_above"))
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -328,11 +334,14 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
 
     unit = None
     unit_id = _int_or_none(data.get("unit_id"))
+    chosen = None
     if data.get("unit_id") in (None, ""):
         _add(errors, "unit_id", _("Välj var det hände."))
     else:
         unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-        if unit is None or not unit.active or not _ancestors_active_in_database(unit):
+        if unit is not None and unit.active:
+            chosen = _chosen_categories(kind, data.get("category_ids"), unit)
+        if unit is None or not unit.active or not chosen.units_above_active:
             _add(errors, "unit_id", _("Välj en enhet i listan."))
             unit = None
 
@@ -376,7 +385,7 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
     fields["consequences"] = _limit(errors, data, "consequences", TEXT_MAX)
     fields["immediate_measures"] = _limit(errors, data, "immediate_measures", TEXT_MAX)
 
-    categories = _categories(kind, data.get("category_ids"), errors)
+    categories = _categories(chosen or _chosen_categories(kind, data.get("category_ids")), errors)
 
     fields["client_name"] = _limit(errors, data, "client_name", SHORT_MAX["client_name"])
     pin_text = _text(data, "client_pin")
@@ -403,14 +412,38 @@ def _int_or_none(value) -> int | None:
     return db_int_or_none(value.strip() if isinstance(value, str) else value)
 
 
-def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
+@dataclass
+class _Chosen:
+    """The categories sent, as read (`_chosen_categories`), and the check of the units above the unit chosen."""
+    raw: list
+    ids: set
+    found: list
+    units_above_active: bool = True
+
+
+def _chosen_categories(kind: str, raw_ids, unit: Unit | None = None) -> _Chosen:
+    """Read the categories sent (active, of this kind) and, with a unit, whether every unit
+    above it is active: one statement when a category is found, else the units' own."""
     raw = [r for r in (raw_ids or []) if r not in (None, "")]
-    if not raw:
+    ids = {_int_or_none(r) for r in raw}
+    wanted = [i for i in ids if i is not None]
+    if unit is None:
+        return _Chosen(raw, ids, list(db.session.scalars(_ACTIVE_CATEGORIES, {"ids": wanted, "kind": kind}))
+                       if wanted else [])
+    above = list(unit.ancestor_ids[:-1])
+    rows = db.session.execute(_ACTIVE_CATEGORIES_AND_UNITS_ABOVE,
+                              {"ids": wanted, "kind": kind, "above": above}).all() if wanted else []
+    if rows:
+        return _Chosen(raw, ids, [row[0] for row in rows], units_above_active=not rows[0].inactive_above)
+    return _Chosen(raw, ids, [], units_above_active=_ancestors_active_in_database(unit))
+
+
+def _categories(chosen: _Chosen, errors: dict) -> list[Category]:
+    if not chosen.raw:
         _add(errors, "category_ids", _("Välj minst en kategori."))
         return []
-    ids = {_int_or_none(r) for r in raw}
-    found = list(db.session.scalars(_ACTIVE_CATEGORIES, {"ids": [i for i in ids if i is not None], "kind": kind}))
-    if None in ids or len(found) != len(ids):
+    found = chosen.found
+    if None in chosen.ids or len(found) != len(chosen.ids):
         _add(errors, "category_ids", _("Välj kategorier ur listan."))
         return []
     return sorted(found, key=lambda c: (c.position, c.name))
