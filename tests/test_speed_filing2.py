@@ -144,3 +144,35 @@ def test_a_unit_under_an_inactive_unit_is_still_refused(app, login_as, categorie
     assert ("Välj minst en kategori." in page) == (categories == "none")
     assert ("Välj kategorier ur listan." in page) == (categories == "unknown")
     assert db.session.scalar(select(db.func.count()).select_from(Case)) == 0
+
+
+def test_a_filing_request_takes_one_connection_and_commits_once(login_as, _session_dir):
+    """After the commit the case joins the session as read; that began the session's next
+    transaction, which the end of the request (app/transactions.py, PostgreSQL) then committed
+    on a connection of its own taken for nothing."""
+    from app import create_app
+    from tests.conftest import login, make_config
+    login_as("anna")  # the demo data
+    served = create_app(make_config(_session_dir, MAIL_DELIVERY="worker"))
+    seen: list[str] = []
+    try:
+        client = served.test_client()
+        assert login(client, "anna").status_code == 302
+        with served.app_context():
+            data = valid_form("deviation")
+            engine = db.engine
+        _reference(post_report(client, "deviation", data))  # the year's counter exists
+        listeners = [(engine.pool, "checkout", lambda *a: seen.append("checkout")),
+                     (engine, "commit", lambda *a: seen.append("commit")),
+                     (engine, "rollback", lambda *a: seen.append("rollback"))]
+        for target, name, listener in listeners:
+            event.listen(target, name, listener)
+        try:
+            _reference(post_report(client, "deviation", data))
+        finally:
+            for target, name, listener in listeners:
+                event.remove(target, name, listener)
+    finally:
+        with served.app_context():
+            db.engine.dispose()
+    assert seen == ["checkout", "commit"], seen

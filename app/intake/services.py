@@ -255,7 +255,10 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
         # reloaded the case (and the person) after the commit.
         commands.commit_keeping_loaded()
         if not checked_files:
+            # Adding the case begins the session's next transaction, still without a connection:
+            # ended here, or the end of the request took a connection to commit nothing.
             keep_as_read(case)
+            commands.commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
         if case is not None and case in db.session:
