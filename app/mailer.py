@@ -36,7 +36,7 @@ from email.parser import BytesParser
 
 from flask import current_app, g, has_request_context
 from flask_mail import Message
-from sqlalchemy import String, Text, and_, event, func, insert, inspect, or_, select, update
+from sqlalchemy import String, Text, and_, bindparam, event, func, insert, inspect, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.clock import utcnow
@@ -246,24 +246,38 @@ def claim(ids: list[int] | None = None, *, after_id: int = 0, limit: int = BATCH
     return claimed
 
 
-def _send_claimed(message_id: int, session) -> bool:
-    message = session.get(OutgoingMail, message_id, populate_existing=True)
-    message.attempts += 1
+def _send_claimed(message, session) -> bool:
+    """Send one claimed message (a row of `_CLAIMED`) and record the result, committed at once
+    (a message sent is recorded as sent before the next is tried). One UPDATE of the row, not
+    the ORM's read and flush: the worker sends two of these per filing, and on PostgreSQL its
+    CPU per message was half that of the filing itself."""
+    attempts = message.attempts + 1
     try:
         send_email(message.recipients.split(", "), message.subject, message.body)
     except Exception as error:  # noqa: BLE001 - any transport failure is retried later
-        message.last_error = f"{type(error).__name__}: {error}"[:2000]
-        message.next_attempt_at = utcnow() + backoff(message.attempts)
+        result = {"last_error": f"{type(error).__name__}: {error}"[:2000],
+                  "next_attempt_at": utcnow() + backoff(attempts), "sent_at": None}
         ok = False
         # The id, not the addresses: logs are read more widely than the queue.
-        log.warning("Mail %s failed: %s", message.id, message.last_error)
+        log.warning("Mail %s failed: %s", message.id, result["last_error"])
     else:
-        message.sent_at = utcnow()
-        message.last_error = ""
+        result = {"sent_at": utcnow(), "last_error": "", "next_attempt_at": message.next_attempt_at}
         ok = True
-    message.claimed_until = None
+    session.execute(_RECORD_RESULT, {"message_id": message.id, "attempts": attempts, **result})
     session.commit()
     return ok
+
+
+_MAIL = OutgoingMail.__table__
+# Built once (with their cache keys): the claimed messages of a batch in one statement, and the
+# result of each.
+_CLAIMED = (select(_MAIL.c.id, _MAIL.c.recipients, _MAIL.c.subject, _MAIL.c.body, _MAIL.c.attempts,
+                   _MAIL.c.next_attempt_at)
+            .where(_MAIL.c.id.in_(bindparam("ids", expanding=True))).order_by(_MAIL.c.id))
+_RECORD_RESULT = (update(_MAIL).where(_MAIL.c.id == bindparam("message_id"))
+                  .values(attempts=bindparam("attempts"), sent_at=bindparam("sent_at"),
+                          last_error=bindparam("last_error"), next_attempt_at=bindparam("next_attempt_at"),
+                          claimed_until=None))
 
 
 def deliver_queued(ids: list[int] | None = None, *, wait_for_backoff: bool = True,
@@ -282,8 +296,9 @@ def deliver_queued(ids: list[int] | None = None, *, wait_for_backoff: bool = Tru
                         session=session)
         if not claimed:
             return sent, failed
-        for message_id in claimed:
-            if _send_claimed(message_id, session or db.session):
+        active = session or db.session
+        for message in active.execute(_CLAIMED, {"ids": claimed}).all():
+            if _send_claimed(message, active):
                 sent += 1
             else:
                 failed += 1

@@ -2,6 +2,8 @@
 creates the case with its reference, first journal event and audit entry, and
 queues the e-mails; the e-mails go out only after the commit."""
 
+import secrets
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, select
@@ -115,7 +117,7 @@ def prepare_case(*, kind: str, unit: Unit, reporter: User | None, categories: li
 
 
 def write_case(case: Case, *, concerned: list[User] = (), complaint: dict | None = None,
-               events: list[dict] = ()) -> Case:
+               events: list[dict] = (), filed_entry: audit.AuditEvent | None = None, attach: bool = True) -> Case:
     """The second half (`prepare_case`): the reference number, then the case, its categories,
     concerned staff, complaint details and journal events with one INSERT per table in the
     current transaction (no flush: the unit of work cost a filing more than all else it did);
@@ -125,33 +127,62 @@ def write_case(case: Case, *, concerned: list[User] = (), complaint: dict | None
     `events`: further journal events ({"event", "actor", "text", **detail}) after "filed".
     The case becomes a persistent object without being read back: its columns as written,
     its unit, people and categories; its other collections load when asked for.
-    """
-    case.reference = next_reference(case.kind, to_local(case.received_at).year)
-    row = {column.key: getattr(case, column.key) for column in Case.__table__.columns if column.key != "id"}
-    case.id = case_id = db.session.execute(_INSERT_CASE, row).scalar_one()
-    make_transient_to_detached(case)  # as if read: no history, nothing to flush
-    db.session.add(case)
-    if not concerned:
-        set_committed_value(case, "concerned", [])
 
+    Every row is built before the reference number is taken: its counter row stays locked
+    until the commit, and every filing of the kind waits for it (on PostgreSQL, with two
+    workers, the filings ran one after the other through that lock), so only the statements
+    and the case's id are left for after it. So is the audit entry (`filed_entry`, from
+    `record_filed` called before: its case id and reference are filled in here), and with
+    `attach=False` the case is made persistent only by `keep_as_read`, after the commit.
+    """
+    row = {column.key: getattr(case, column.key) for column in Case.__table__.columns if column.key != "id"}
     registrar = case.registered_by
     categories = case.categories
-    if categories:
-        db.session.execute(insert(case_categories), [{"case_id": case_id, "category_id": c.id} for c in categories])
-    if concerned:
-        db.session.execute(insert(ConcernedStaff.__table__), [
-            {"case_id": case_id, "user_id": person.id, "added_at": case.received_at,
-             "added_by_id": getattr(registrar, "id", None)} for person in concerned])
-    if complaint is not None:
-        db.session.execute(insert(ComplaintDetails.__table__), {**complaint, "case_id": case_id})
-    journal_rows = [{"event": "filed", "actor": registrar, "text": "", **_registration_detail(case)}, *events]
-    db.session.execute(insert(JournalEvent.__table__), [
-        {"case_id": case_id, "at": utcnow(), "actor_id": getattr(event["actor"], "id", None),
+    category_rows = [{"case_id": None, "category_id": c.id} for c in categories]
+    concerned_rows = [{"case_id": None, "user_id": person.id, "added_at": case.received_at,
+                       "added_by_id": getattr(registrar, "id", None)} for person in concerned]
+    complaint_row = {**complaint, "case_id": None} if complaint is not None else None
+    now = utcnow()
+    journal_rows = [
+        {"case_id": None, "at": now, "actor_id": getattr(event["actor"], "id", None),
          "actor_name": getattr(event["actor"], "full_name", "") or "", "event": event["event"],
          "text": event.get("text", ""),
          "detail": {k: v for k, v in event.items() if k not in ("event", "actor", "text")}}
-        for event in journal_rows])
+        for event in ({"event": "filed", "actor": registrar, "text": "", **_registration_detail(case)}, *events)]
+    children = (*category_rows, *concerned_rows, *journal_rows, *((complaint_row,) if complaint_row else ()))
+
+    case.reference = row["reference"] = next_reference(case.kind, to_local(case.received_at).year)
+    case.id = case_id = db.session.execute(_INSERT_CASE, row).scalar_one()
+    for child in children:
+        child["case_id"] = case_id
+    if category_rows:
+        db.session.execute(_INSERT_CATEGORIES, category_rows)
+    if concerned_rows:
+        db.session.execute(_INSERT_CONCERNED, concerned_rows)
+    if complaint_row is not None:
+        db.session.execute(_INSERT_COMPLAINT, complaint_row)
+    db.session.execute(_INSERT_JOURNAL, journal_rows)
+    if filed_entry is not None:
+        filed_entry.object_id = str(case_id)
+        filed_entry.detail["reference"] = case.reference
+    if not concerned:
+        set_committed_value(case, "concerned", [])
+    if attach:
+        keep_as_read(case)
     return case
+
+
+def keep_as_read(case: Case) -> None:
+    """The case written by `write_case` into the session as if read: no history, nothing to flush."""
+    make_transient_to_detached(case)
+    db.session.add(case)
+
+
+# Built once (with their cache keys), like _INSERT_CASE.
+_INSERT_CATEGORIES = insert(case_categories)
+_INSERT_CONCERNED = insert(ConcernedStaff.__table__)
+_INSERT_COMPLAINT = insert(ComplaintDetails.__table__)
+_INSERT_JOURNAL = insert(JournalEvent.__table__)
 
 
 def _registration_detail(case: Case) -> dict:
@@ -161,10 +192,11 @@ def _registration_detail(case: Case) -> dict:
     return {}
 
 
-def record_filed(case: Case, *, keep_ip: bool = True) -> None:
-    """The audit entry of a filing (after the flush that gave the case its id)."""
+def record_filed(case: Case, *, keep_ip: bool = True) -> audit.AuditEvent:
+    """The audit entry of a filing (after the flush that gave the case its id; or before
+    `write_case`, which then fills in the id and the reference)."""
     detail = _registration_detail(case)
-    audit.record("case.filed", actor=case.registered_by, object_type="case", object_id=case.id,
+    return audit.record("case.filed", actor=case.registered_by, object_type="case", object_id=case.id,
                  detail={"reference": case.reference, "kind": case.kind, **detail}, keep_ip=keep_ip)
 
 
@@ -240,19 +272,41 @@ def queue_filing_mail(case: Case, handlers: list[str] | None = None) -> None:
 
     Only reference, kind and link: never the description or anything about the client.
     """
+    mailer.queue_emails(filing_messages(case, handlers))
+
+
+def filing_messages(case: Case, handlers: list[str] | None = None,
+                    reference: str | None = None) -> list[tuple[list[str], str, str]]:
+    """The messages `queue_filing_mail` queues: (recipients, subject, body). `reference`: in
+    place of the case's (a stand-in, for a case not yet numbered: `with_reference`)."""
+    reference = case.reference if reference is None else reference
     with force_locale("sv"), db.session.no_autoflush:
         if handlers is None:
             handlers = handler_emails(case)
-        messages = [(handlers, *_notice_texts(case.kind, case.reference, case_link(case)))]
+        messages = [(handlers, *_notice_texts(case.kind, reference, external_url("cases.case", reference=reference)))]
         if case.reporter is not None and case.reporter.email:
             if case.registered_for_someone:
                 # The actual reporter is told that someone wrote their report down, and by whom.
                 body = _("%(name)s har registrerat din rapport i Värna som %(ref)s.\n\n"
                          "Du kan följa den under Mina rapporter: %(link)s\n", name=case.registered_by.full_name,
-                         ref=case.reference, link=external_url("intake.my_reports"))
+                         ref=reference, link=external_url("intake.my_reports"))
             else:
                 body = _("Tack för din rapport. Den har registrerats som %(ref)s.\n\n"
                          "Du kan följa den under Mina rapporter: %(link)s\n",
-                         ref=case.reference, link=external_url("intake.my_reports"))
-            messages.append(([case.reporter.email], _("Kvitto: %(ref)s", ref=case.reference), body))
-        mailer.queue_emails(messages)
+                         ref=reference, link=external_url("intake.my_reports"))
+            messages.append(([case.reporter.email], _("Kvitto: %(ref)s", ref=reference), body))
+    return messages
+
+
+def reference_stand_in() -> str:
+    """A stand-in for a reference not yet taken (`filing_messages`): letters and digits only, so
+    that it stands unchanged in a link, and random, so that nothing a person typed (a name in
+    a message) can hold it."""
+    return "VARNAREF" + secrets.token_hex(16)
+
+
+def with_reference(messages: list[tuple[list[str], str, str]], stand_in: str,
+                   reference: str) -> list[tuple[list[str], str, str]]:
+    """`messages` built with `stand_in` for the reference, with the reference in its place."""
+    return [(to, subject.replace(stand_in, reference), body.replace(stand_in, reference))
+            for to, subject, body in messages]

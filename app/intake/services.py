@@ -20,11 +20,21 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import MultiDict
 
-from app import audit, commands
+from app import audit, commands, mailer
 from app.auth.models import User
 from app.auth.permissions import BOARD, Action, PermissionDenied, can, ensure
 from app.cases.categories import categories_for
-from app.cases.filing import handler_emails, people_choices, prepare_case, queue_filing_mail, record_filed, write_case
+from app.cases.filing import (
+    filing_messages,
+    handler_emails,
+    keep_as_read,
+    people_choices,
+    prepare_case,
+    record_filed,
+    reference_stand_in,
+    with_reference,
+    write_case,
+)
 from app.cases.models import (
     CLIENT_GENDERS,
     COMPLAINANT_RELATIONS,
@@ -160,6 +170,12 @@ _INACTIVE_AMONG = select(_UNITS.c.id).where(_UNITS.c.id.in_(bindparam("ids", exp
                                             ~_UNITS.c.active).limit(1)
 _ACTIVE_CATEGORIES = select(Category).where(Category.id.in_(bindparam("ids", expanding=True)),
                                             Category.kind == bindparam("kind"), Category.active)
+# The categories chosen and, on each of their rows, whether a unit above the chosen one is
+# inactive: the two checks of every filing in one statement (the units' check alone runs only
+# when no chosen category is found, which is an error anyway).
+_ACTIVE_CATEGORIES_AND_UNITS_ABOVE = _ACTIVE_CATEGORIES.add_columns(
+    select(_UNITS.c.id).where(_UNITS.c.id.in_(bindparam("above", expanding=True)), ~_UNITS.c.active)
+    .exists().label("inactive_above"))
 
 
 # --- filing ------------------------------------------------------------------------------------
@@ -216,9 +232,16 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
         case = prepare_case(kind=kind, unit=unit, reporter=actual_reporter, registered_by=reporter,
                             reporter_name=reporter_name, categories=categories, complaint=complaint, **fields)
         handlers = handler_emails(case, concerned=frozenset(person.id for person in concerned))
+        # The notices' texts too (with a stand-in for the reference), before the number is taken.
+        stand_in = reference_stand_in()
+        messages = filing_messages(case, handlers, reference=stand_in)
         drafts.remove_in_transaction(reporter, kind)  # the draft goes when the report is filed, not before
-        write_case(case, concerned=concerned, complaint=complaint, events=events)
-        record_filed(case)
+        if not checked_files:
+            set_committed_value(case, "attachments", [])
+        # The audit entry before the number too (write_case completes it); the case joins the
+        # session after the commit, unless its files need it there now.
+        write_case(case, concerned=concerned, complaint=complaint, events=events,
+                   filed_entry=record_filed(case), attach=bool(checked_files))
         if checked_files:
             written = attachments.store(case, checked_files, reporter)
             db.session.flush()
@@ -226,12 +249,16 @@ def file_report(reporter, kind: str, data: dict, files=(), *, ask_about_lex_sara
                 audit.record("attachment.added", actor=reporter, object_type="case", object_id=case.id,
                              detail={"attachment_id": attachment.id, "size": attachment.size,
                                      "content_type": attachment.content_type})
-        else:
-            set_committed_value(case, "attachments", [])
-        queue_filing_mail(case, handlers)  # sent once the commit succeeds (app.mailer), never before
+        # Sent once the commit succeeds (app.mailer), never before.
+        mailer.queue_emails(with_reference(messages, stand_in, case.reference))
         # Keeping what was read: the receipt's redirect needs the reference, which otherwise
         # reloaded the case (and the person) after the commit.
         commands.commit_keeping_loaded()
+        if not checked_files:
+            # Adding the case begins the session's next transaction, still without a connection:
+            # ended here, or the end of the request took a connection to commit nothing.
+            keep_as_read(case)
+            commands.commit_keeping_loaded()
     except BaseException:
         db.session.rollback()
         if case is not None and case in db.session:
@@ -310,11 +337,14 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
 
     unit = None
     unit_id = _int_or_none(data.get("unit_id"))
+    chosen = None
     if data.get("unit_id") in (None, ""):
         _add(errors, "unit_id", _("Välj var det hände."))
     else:
         unit = db.session.get(Unit, unit_id) if unit_id is not None else None
-        if unit is None or not unit.active or not _ancestors_active_in_database(unit):
+        if unit is not None and unit.active:
+            chosen = _chosen_categories(kind, data.get("category_ids"), unit)
+        if unit is None or not unit.active or not chosen.units_above_active:
             _add(errors, "unit_id", _("Välj en enhet i listan."))
             unit = None
 
@@ -358,7 +388,7 @@ def _clean_common(kind: str, data: dict, errors: dict) -> tuple[dict, Unit | Non
     fields["consequences"] = _limit(errors, data, "consequences", TEXT_MAX)
     fields["immediate_measures"] = _limit(errors, data, "immediate_measures", TEXT_MAX)
 
-    categories = _categories(kind, data.get("category_ids"), errors)
+    categories = _categories(chosen or _chosen_categories(kind, data.get("category_ids")), errors)
 
     fields["client_name"] = _limit(errors, data, "client_name", SHORT_MAX["client_name"])
     pin_text = _text(data, "client_pin")
@@ -385,14 +415,38 @@ def _int_or_none(value) -> int | None:
     return db_int_or_none(value.strip() if isinstance(value, str) else value)
 
 
-def _categories(kind: str, raw_ids, errors: dict) -> list[Category]:
+@dataclass
+class _Chosen:
+    """The categories sent, as read (`_chosen_categories`), and the check of the units above the unit chosen."""
+    raw: list
+    ids: set
+    found: list
+    units_above_active: bool = True
+
+
+def _chosen_categories(kind: str, raw_ids, unit: Unit | None = None) -> _Chosen:
+    """Read the categories sent (active, of this kind) and, with a unit, whether every unit
+    above it is active: one statement when a category is found, else the units' own."""
     raw = [r for r in (raw_ids or []) if r not in (None, "")]
-    if not raw:
+    ids = {_int_or_none(r) for r in raw}
+    wanted = [i for i in ids if i is not None]
+    if unit is None:
+        return _Chosen(raw, ids, list(db.session.scalars(_ACTIVE_CATEGORIES, {"ids": wanted, "kind": kind}))
+                       if wanted else [])
+    above = list(unit.ancestor_ids[:-1])
+    rows = db.session.execute(_ACTIVE_CATEGORIES_AND_UNITS_ABOVE,
+                              {"ids": wanted, "kind": kind, "above": above}).all() if wanted else []
+    if rows:
+        return _Chosen(raw, ids, [row[0] for row in rows], units_above_active=not rows[0].inactive_above)
+    return _Chosen(raw, ids, [], units_above_active=_ancestors_active_in_database(unit))
+
+
+def _categories(chosen: _Chosen, errors: dict) -> list[Category]:
+    if not chosen.raw:
         _add(errors, "category_ids", _("Välj minst en kategori."))
         return []
-    ids = {_int_or_none(r) for r in raw}
-    found = list(db.session.scalars(_ACTIVE_CATEGORIES, {"ids": [i for i in ids if i is not None], "kind": kind}))
-    if None in ids or len(found) != len(ids):
+    found = chosen.found
+    if None in chosen.ids or len(found) != len(chosen.ids):
         _add(errors, "category_ids", _("Välj kategorier ur listan."))
         return []
     return sorted(found, key=lambda c: (c.position, c.name))
