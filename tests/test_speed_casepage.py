@@ -27,7 +27,7 @@ from app.cases.models import (
 from app.clock import utcnow
 from app.extensions import db
 from app.workflow import Status
-from tests.cases.helpers import file_case, unit, user
+from tests.cases.helpers import case_page_statements, file_case, unit, user
 from tests.statements import statements as counted
 
 # Every logged-in page's own (the person, the audit entry of the read with its chain) and the case
@@ -102,17 +102,10 @@ def _add_records(reference: str, n: int, first: int = 0) -> list[str]:
     return handed
 
 
-def _page(client, reference: str) -> tuple[str, list[str]]:
-    with counted(fresh_session=True) as seen:
-        response = client.get(f"/arenden/{reference}")
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True), seen
-
-
 def test_a_case_being_investigated_is_read_in_a_fixed_number_of_statements(erik):
     reference = _being_investigated()
-    _page(erik, reference)  # what is kept in the process (rules, action types) is read
-    _text, seen = _page(erik, reference)
+    case_page_statements(erik, reference)  # what is kept in the process (rules, action types) is read
+    _text, seen = case_page_statements(erik, reference)
     assert len(seen) <= CASE_PAGE_STATEMENTS, "\n".join(seen)
     # The people the page names come with the case, not one statement each.
     assert not any(s.startswith("SELECT users.") and "WHERE users.id = ?" in s for s in seen[1:]), "\n".join(seen)
@@ -122,12 +115,12 @@ def test_a_case_being_investigated_is_read_in_a_fixed_number_of_statements(erik)
 def test_the_statements_do_not_grow_with_what_the_case_holds(erik, kind):
     reference = _being_investigated(kind=kind)
     _add_records(reference, 1)
-    _page(erik, reference)
-    text, one = _page(erik, reference)
+    case_page_statements(erik, reference)
+    text, one = case_page_statements(erik, reference)
     assert "Åtgärd 0" in text and "bilaga0.pdf" in text and "Anteckning 0" in text
     handed = _add_records(reference, 4, first=1)
-    _page(erik, reference)  # the action types kept in the process are read again (new ones were added)
-    text, five = _page(erik, reference)
+    case_page_statements(erik, reference)  # the action types kept in the process are read again (new ones were added)
+    text, five = case_page_statements(erik, reference)
     # Everything added is on the page: the actions with their types and people, the jäv and the
     # concerned staff by name, the attachments, the feedback, the record, links and hand-overs.
     for shown in ("Åtgärd 4", "bilaga4.pdf", "Återkoppling 4", "Jäv 4", "Anteckning 4", "Liknande 4",
@@ -140,8 +133,8 @@ def test_the_statements_do_not_grow_with_what_the_case_holds(erik, kind):
 
 def test_no_statement_for_what_a_deviation_does_not_have(erik):
     reference = _being_investigated()
-    _page(erik, reference)
-    _text, seen = _page(erik, reference)
+    case_page_statements(erik, reference)
+    _text, seen = case_page_statements(erik, reference)
     text = "\n".join(seen)
     # A deviation has no IVO notification; no causes means no cause areas; the deadlines' start is
     # taken from the journal the page reads anyway; the causes and the risk are one statement.
@@ -161,7 +154,7 @@ def test_causes_risk_and_areas_are_shown_as_before(erik):
     from app.cases.models import case_cause_areas
     db.session.execute(case_cause_areas.insert().values(case_id=case.id, area="processes"))
     db.session.commit()
-    text, _seen = _page(erik, reference)
+    text, _seen = case_page_statements(erik, reference)
     assert "Rutinen saknades" in text and "Kan hända igen" in text
     assert "Sannolikhet 3 × konsekvens 2 =" in text
 

@@ -12,7 +12,7 @@ from app.cases.models import Case
 from app.extensions import db
 from app.facts import open_action_ids
 from app.workflow import Status
-from tests.cases.helpers import file_case, user
+from tests.cases.helpers import case_page_statements, file_case, user
 from tests.statements import statements as counted
 
 # Every logged-in page's own (the person, the audit entry of the read with its chain) and the case
@@ -50,18 +50,11 @@ def _add_action(case: Case, text: str, status: str, due_in: int) -> CaseAction:
     return action
 
 
-def _page(client, reference: str) -> tuple[str, list[str]]:
-    with counted(fresh_session=True) as seen:
-        response = client.get(f"/arenden/{reference}")
-    assert response.status_code == 200, response.status_code
-    return response.get_data(as_text=True), seen
-
-
 @pytest.mark.parametrize("kind", ["deviation", "complaint", "lex_sarah"])
 def test_the_case_page_is_read_in_sixteen_statements(erik, kind):
     reference = _being_investigated(kind=kind).reference
-    _page(erik, reference)  # what is kept in the process is read
-    _text, seen = _page(erik, reference)
+    case_page_statements(erik, reference)  # what is kept in the process is read
+    _text, seen = case_page_statements(erik, reference)
     if kind == "deviation":
         assert len(seen) <= CASE_PAGE_STATEMENTS, "\n".join(seen)
     # The open actions are not read apart from the actions: one statement of the actions table.
@@ -72,7 +65,7 @@ def test_what_the_page_shows_of_the_case_is_read_before_the_audit_commit(erik):
     case = _being_investigated()
     _add_action(case, "Ring anhöriga", "planned", 3)
     erik.get(f"/arenden/{case.reference}")
-    _text, seen = _page(erik, case.reference)
+    _text, seen = case_page_statements(erik, case.reference)
     audit = next(i for i, s in enumerate(seen) if "INSERT INTO audit_events" in s)
     for table in ("case_disqualifications", "case_concerned_staff", "attachments", "case_feedback",
                   "journal_events", "actions", "categories"):
@@ -87,7 +80,7 @@ def test_the_actions_are_shown_in_the_panels_order(erik):
     _add_action(case, "Sent öppen", "planned", 9)
     _add_action(case, "Tidigt öppen", "in_progress", 2)
     _add_action(case, "Klar sist", "done", 5)
-    text, _seen = _page(erik, case.reference)
+    text, _seen = case_page_statements(erik, case.reference)
     shown = sorted(("Klar först", "Sent öppen", "Tidigt öppen", "Klar sist"), key=text.index)
     assert shown == ["Tidigt öppen", "Sent öppen", "Klar sist", "Klar först"]
 

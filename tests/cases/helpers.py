@@ -74,3 +74,12 @@ def queue_references(response) -> list[str]:
     """The references of the cards on a queue page, in order."""
     assert response.status_code == 200, response.status_code
     return re.findall(r'<h2><a href="/arenden/([A-Z]{2}-\d{4}-\d{4})">', response.get_data(as_text=True))
+
+
+def case_page_statements(client, reference: str) -> tuple[str, list[str]]:
+    """The case page's HTML and the statements it ran, read in a fresh session."""
+    from tests.statements import statements as counted
+    with counted(fresh_session=True) as seen:
+        response = client.get(f"/arenden/{reference}")
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True), seen
