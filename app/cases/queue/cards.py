@@ -78,21 +78,19 @@ def case_cards(page) -> Markup:
     overdue_ids = page.overdue_ids
     # A page holds a few units and handlers, each met on many cards: escaped once each.
     names: dict[str, str] = {}
+
+    def name_html(name: str) -> str:
+        escaped = names.get(name)
+        if escaped is None:
+            escaped = names[name] = html_escape(name)
+        return escaped
+
     html = []
     for case in page.cases:
         overdue = case.id in overdue_ids
         reference = case.reference
-        unit = case.unit.name
-        unit_html = names.get(unit)
-        if unit_html is None:
-            unit_html = names[unit] = html_escape(unit)
-        if case.assigned_to:
-            handler = case.assigned_to.full_name
-            handler_html = names.get(handler)
-            if handler_html is None:
-                handler_html = names[handler] = html_escape(handler)
-        else:
-            handler_html = nobody
+        unit_html = name_html(case.unit.name)
+        handler_html = name_html(case.assigned_to.full_name) if case.assigned_to else nobody
         status = case.status
         html.append(card % (
             " is-overdue" if overdue else "",
